@@ -1,1 +1,32 @@
-//! Rules core.
+//! Ansinh's rules core: Vietnam's social insurance (BHXH), health insurance (BHYT) contribution
+//! and unemployment insurance (BHTN) law as dated parameters and pure formulas.
+//!
+//! Architecture invariant: no I/O, no clock, no database. Every function takes the parameters,
+//! the facts and the date, and returns amounts with an [`explanation`] that cites the article
+//! and the parameter values used. The parameters live in `rules/vn/*.toml` ([`params`]).
+//!
+//! Where to find a rule:
+//! - contributions (mức đóng): [`contribution`]
+//! - late payment, evasion (chậm đóng, trốn đóng): [`compliance`]
+//! - retirement age (tuổi nghỉ hưu): [`retirement`]
+//! - revaluation, average salary (điều chỉnh tiền lương, bình quân): [`revaluation`]
+//! - pension (lương hưu): [`pension`]
+//! - one-time social insurance (BHXH một lần): [`one_time`]
+//! - sickness (ốm đau), maternity (thai sản), survivors (tử tuất), unemployment (thất nghiệp)
+//! - the JSON request/response of `ansinh calc`: [`calc`]
+
+pub mod calc;
+pub mod compliance;
+pub mod contribution;
+pub mod explanation;
+pub mod maternity;
+pub mod one_time;
+pub mod params;
+pub mod pension;
+pub mod retirement;
+pub mod revaluation;
+pub mod sickness;
+pub mod survivor;
+pub mod unemployment;
+
+pub use params::{ParamError, Params};
