@@ -1,1 +1,151 @@
-fn main() {}
+//! `ansinh`: the command-line shell around the rules core.
+//!
+//! Exit codes: 0 success, 2 bad input or bad parameter files (a JSON error on stdout),
+//! 1 anything else.
+
+mod bench;
+mod table;
+
+use ansinh_rules::Params;
+use ansinh_rules::calc::{CalcError, calc_text};
+use ansinh_rules::params::{EMBEDDED, ParamError, SourceFile};
+use clap::{Parser, Subcommand};
+use serde_json::json;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "ansinh", version, about = "Ansinh: social-security administration — rules, calculations, benchmarks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct ParamArgs {
+    /// Directory of parameter files to use instead of the compiled-in `rules/vn/`.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// A file of changed parameter values laid over the law (policy simulation).
+    #[arg(long, value_name = "FILE")]
+    params_override: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Answer one JSON request (stdin or --file) with one JSON response.
+    Calc {
+        /// Read the request from this file instead of stdin.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Print the explanation as a readable table instead of JSON.
+        #[arg(long)]
+        explain: bool,
+        #[command(flatten)]
+        params: ParamArgs,
+    },
+    /// Load and validate the parameter files, then list them.
+    Params {
+        #[command(flatten)]
+        params: ParamArgs,
+    },
+    /// Measure throughput.
+    Bench {
+        #[command(subcommand)]
+        what: bench::Bench,
+    },
+}
+
+/// A failure reported as a JSON document with exit code 2.
+struct Refusal(serde_json::Value);
+
+impl From<CalcError> for Refusal {
+    fn from(e: CalcError) -> Refusal {
+        Refusal(e.to_json())
+    }
+}
+
+impl From<ParamError> for Refusal {
+    fn from(e: ParamError) -> Refusal {
+        Refusal(json!({ "error": { "file": e.file, "line": e.line, "key": e.key, "field": "params", "reason": e.reason } }))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Calc { file, explain, params } => run_calc(file.as_deref(), explain, &params),
+        Command::Params { params } => load_params(&params).map(|p| table::print_params(&p)),
+        Command::Bench { what } => match bench::run(what) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return ExitCode::from(1);
+            }
+        },
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Refusal(doc)) => {
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn read(path: &Path, field: &str) -> Result<String, Refusal> {
+    std::fs::read_to_string(path)
+        .map_err(|e| CalcError::new(field, format!("cannot read {}: {e}", path.display())).into())
+}
+
+fn load_params(args: &ParamArgs) -> Result<Params, Refusal> {
+    let owned: Vec<(String, String)> = match &args.rules {
+        None => Vec::new(),
+        Some(dir) => {
+            let entries = std::fs::read_dir(dir)
+                .map_err(|e| CalcError::new("--rules", format!("cannot read {}: {e}", dir.display())))?;
+            let mut files = Vec::new();
+            for entry in entries {
+                let path = entry.map_err(|e| CalcError::new("--rules", e))?.path();
+                if path.extension().is_some_and(|x| x == "toml") {
+                    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    files.push((name, read(&path, "--rules")?));
+                }
+            }
+            files
+        }
+    };
+    let sources: Vec<SourceFile> = if args.rules.is_some() {
+        owned.iter().map(|(name, text)| SourceFile { name, text }).collect()
+    } else {
+        EMBEDDED.to_vec()
+    };
+    let override_text = match &args.params_override {
+        Some(path) => Some((path.display().to_string(), read(path, "--params-override")?)),
+        None => None,
+    };
+    let overrides = override_text.as_ref().map(|(name, text)| SourceFile { name, text });
+    Ok(Params::load(&sources, overrides.as_ref())?)
+}
+
+fn run_calc(file: Option<&Path>, explain: bool, args: &ParamArgs) -> Result<(), Refusal> {
+    let params = load_params(args)?;
+    let text = match file {
+        Some(path) => read(path, "--file")?,
+        None => {
+            let mut buf = String::new();
+            std::io::stdin()
+                .read_to_string(&mut buf)
+                .map_err(|e| CalcError::new("", format!("cannot read the request from stdin: {e}")))?;
+            buf
+        }
+    };
+    let answer = calc_text(&params, &text)?;
+    if explain {
+        table::print_answer(&answer);
+    } else {
+        println!("{}", serde_json::to_string_pretty(&answer.body).unwrap_or_default());
+    }
+    Ok(())
+}

@@ -1,1 +1,651 @@
-//! calc
+//! The JSON face of the rules core, shared by `ansinh calc` and (later) `POST /api/v1/calc`.
+//!
+//! A request is one JSON object with `kind`, `jurisdiction` (`"VN"`) and the fields of its
+//! kind; unknown fields are refused. The response is one JSON object with the results and an
+//! `explanation` (list of lines). Any defect in the request is a [`CalcError`] naming the
+//! field (a path such as `history[2].to`) and the reason — never a panic.
+
+use crate::compliance::{self, MonthFacts, Payment, Registration};
+use crate::contribution::{self, OccupationalOption, Options, Participant, SupportGroup};
+use crate::explanation::Line;
+use crate::maternity::{self, MaternityFacts};
+use crate::one_time::{self, Ground, OneTimeFacts};
+use crate::params::{Dated, MissingParam, Params, Timeline};
+use crate::pension::{self, PensionFacts};
+use crate::retirement::{Sex, parse_birth_date, retirement_month};
+use crate::revaluation::{Average, HistoryError, Period, average_salary};
+use crate::sickness::{self, SicknessFacts};
+use crate::survivor::{self, Pensioner, SurvivorFacts};
+use crate::unemployment::{self, UnemploymentFacts};
+use ansinh_core::{Date, Dong, Month, Rate};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+
+/// A request the rules cannot answer, with the input field at fault.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct CalcError {
+    pub field: String,
+    pub reason: String,
+}
+
+impl CalcError {
+    pub fn new(field: impl Into<String>, reason: impl ToString) -> CalcError {
+        CalcError { field: field.into(), reason: reason.to_string() }
+    }
+
+    /// The error as the JSON document printed by the CLI and the API.
+    pub fn to_json(&self) -> Value {
+        json!({ "error": { "field": self.field, "reason": self.reason } })
+    }
+}
+
+/// A computed answer: the response document and its explanation lines (also inside `body`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    pub body: Value,
+    pub explanation: Vec<Line>,
+}
+
+/// Kinds of request understood, for messages and documentation.
+pub const KINDS: &[&str] = &[
+    "contribution",
+    "pension",
+    "retirement",
+    "average_salary",
+    "one_time",
+    "sickness",
+    "maternity",
+    "survivor",
+    "unemployment",
+    "late_charge",
+    "late_interest_qd595",
+    "compliance",
+];
+
+/// Parses and answers one request given as JSON text.
+pub fn calc_text(params: &Params, text: &str) -> Result<Answer, CalcError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        CalcError::new("", format!("the request is not valid JSON: {e}"))
+    })?;
+    calc(params, &value)
+}
+
+/// Answers one request.
+pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
+    let Value::Object(map) = request else {
+        return Err(CalcError::new("", "the request must be a JSON object with `kind` and `jurisdiction`"));
+    };
+    let mut fields = map.clone();
+    let kind = match fields.remove("kind") {
+        Some(Value::String(k)) => k,
+        Some(other) => return Err(CalcError::new("kind", format!("must be a string, found {other}"))),
+        None => return Err(CalcError::new("kind", format!("missing; one of: {}", KINDS.join(", ")))),
+    };
+    match fields.remove("jurisdiction") {
+        Some(Value::String(j)) if j == "VN" => {}
+        Some(other) => {
+            return Err(CalcError::new("jurisdiction", format!("{other} is not encoded; only \"VN\" (Vietnam) is")));
+        }
+        None => return Err(CalcError::new("jurisdiction", "missing; use \"VN\"")),
+    }
+    let (outcome, explanation) = match kind.as_str() {
+        "contribution" => contribution_kind(params, parse(fields)?)?,
+        "pension" => pension_kind(params, parse(fields)?)?,
+        "retirement" => retirement_kind(params, parse(fields)?)?,
+        "average_salary" => average_kind(params, parse(fields)?)?,
+        "one_time" => one_time_kind(params, parse(fields)?)?,
+        "sickness" => sickness_kind(params, parse(fields)?)?,
+        "maternity" => maternity_kind(params, parse(fields)?)?,
+        "survivor" => survivor_kind(params, parse(fields)?)?,
+        "unemployment" => unemployment_kind(params, parse(fields)?)?,
+        "late_charge" => late_charge_kind(params, parse(fields)?)?,
+        "late_interest_qd595" => late_interest_kind(params, parse(fields)?)?,
+        "compliance" => compliance_kind(params, parse(fields)?)?,
+        other => return Err(CalcError::new("kind", format!("unknown kind `{other}`; one of: {}", KINDS.join(", ")))),
+    };
+    let mut body = Map::new();
+    body.insert("kind".into(), Value::String(kind));
+    body.insert("jurisdiction".into(), Value::String("VN".into()));
+    if let Value::Object(o) = outcome {
+        body.extend(o);
+    }
+    body.insert("explanation".into(), serde_json::to_value(&explanation).unwrap_or(Value::Null));
+    Ok(Answer { body: Value::Object(body), explanation })
+}
+
+type Outcome = Result<(Value, Vec<Line>), CalcError>;
+
+fn parse<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, CalcError> {
+    serde_path_to_error::deserialize(Value::Object(fields)).map_err(|e| {
+        let path = e.path().to_string();
+        let reason = e.inner().to_string();
+        // serde_path_to_error ends the path at an unknown key, but stops before a missing one.
+        let named = reason.strip_prefix("missing field `").and_then(|r| r.split('`').next());
+        let field = match (named, path.as_str()) {
+            (Some(name), ".") => name.to_string(),
+            (Some(name), p) => format!("{p}.{name}"),
+            (None, p) => p.to_string(),
+        };
+        CalcError::new(field, reason)
+    })
+}
+
+fn to_value(v: impl serde::Serialize) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+fn missing(field: &str, e: MissingParam) -> CalcError {
+    CalcError::new(field, e)
+}
+
+/// The `from` date of the latest entry: the law "as currently encoded", used when a request
+/// gives no date (the rules core reads no clock).
+fn latest<T>(t: &Timeline<T>) -> Date {
+    t.entries().last().map(|e: &Dated<T>| e.from).unwrap_or(Date::constant(2025, 7, 1))
+}
+
+fn history_error(e: HistoryError) -> CalcError {
+    match e.field() {
+        Some((i, f)) => CalcError::new(format!("history[{i}].{f}"), e),
+        None => match e {
+            HistoryError::NoTable(..) => CalcError::new("settlement_year", e),
+            _ => CalcError::new("history", e),
+        },
+    }
+}
+
+fn non_negative(field: &str, v: i64) -> Result<i64, CalcError> {
+    if v < 0 { Err(CalcError::new(field, format!("must not be negative, found {v}"))) } else { Ok(v) }
+}
+
+fn birth(text: &str) -> Result<Date, CalcError> {
+    parse_birth_date(text)
+        .ok_or_else(|| CalcError::new("birth_date", format!("`{text}` is not a date: write YYYY-MM-DD, YYYY-MM or YYYY")))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContributionReq {
+    month: Month,
+    participant: Participant,
+    salary: Dong,
+    region: Option<u8>,
+    occupational_rate: Option<Rate>,
+    support_group: Option<SupportGroup>,
+    #[serde(default)]
+    support_months_used: i64,
+}
+
+fn contribution_kind(params: &Params, r: ContributionReq) -> Outcome {
+    use contribution::ContributionError as E;
+    let is_employee = matches!(r.participant, Participant::Employee | Participant::ForeignEmployee);
+    let region = match (r.region, is_employee) {
+        (Some(region), _) => region,
+        (None, true) => {
+            return Err(CalcError::new("region", "missing: required for employees (minimum wage and unemployment cap)"));
+        }
+        (None, false) => 1,
+    };
+    let occupational = match r.occupational_rate {
+        None => None,
+        Some(rate) => {
+            let occ = params.occupational_rates.at(r.month.first_day()).map_err(|e| missing("month", e))?;
+            Some(if rate == occ.value.standard {
+                OccupationalOption::Standard
+            } else if rate == occ.value.reduced {
+                OccupationalOption::Reduced
+            } else {
+                return Err(CalcError::new(
+                    "occupational_rate",
+                    E::UnknownOccupationalRate(rate, occ.value.standard, occ.value.reduced),
+                ));
+            })
+        }
+    };
+    let options = Options {
+        occupational,
+        support_group: r.support_group,
+        support_months_used: non_negative("support_months_used", r.support_months_used)?,
+    };
+    let field_of = |e: &E| match e {
+        E::Missing(_) => "month",
+        E::Region(_) => "region",
+        E::OccupationalNotApplicable | E::UnknownOccupationalRate(..) => "occupational_rate",
+        E::SupportNotApplicable => "support_group",
+        E::Negative(_) | E::BelowFloor { .. } | E::OutOfRange { .. } => "salary",
+    };
+    let resolved = contribution::resolve(params, r.month, r.participant, region, options)
+        .map_err(|e| CalcError::new(field_of(&e), e))?;
+    let a = contribution::assess(&resolved, r.salary).map_err(|e| CalcError::new(field_of(&e), e))?;
+    let lines = contribution::explain(params, &resolved, r.salary, &a).map_err(|e| CalcError::new(field_of(&e), e))?;
+    let mut warnings = Vec::new();
+    if a.below_regional_minimum {
+        warnings.push(format!(
+            "salary {} is below the regional minimum wage {} of region {region}: allowed only for part-time work (Decree 293/2025 Art. 4.1)",
+            r.salary, resolved.regional_minimum
+        ));
+    }
+    let body = json!({
+        "month": r.month,
+        "participant": r.participant,
+        "region": region,
+        "base": { "social": a.base_social, "health": a.base_social, "unemployment": a.base_unemployment },
+        "employee": a.employee,
+        "employer": a.employer,
+        "state": a.state,
+        "total": a.total,
+        "warnings": warnings,
+    });
+    Ok((body, lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PensionReq {
+    sex: Sex,
+    birth_date: String,
+    history: Option<Vec<Period>>,
+    settlement_year: Option<i32>,
+    average_salary: Option<Dong>,
+    contribution_months: Option<i64>,
+    years: Option<i64>,
+    first_month: Option<Month>,
+    #[serde(default)]
+    early_months: i64,
+    capacity_loss: Option<Rate>,
+}
+
+/// Average and months from a history, or from the summary fields.
+fn career(
+    params: &Params,
+    history: Option<&[Period]>,
+    settlement_year: i32,
+    summary: (Option<Dong>, Option<i64>),
+) -> Result<(Option<Average>, Dong, i64, Vec<Line>), CalcError> {
+    match history {
+        Some(h) => {
+            let (avg, lines) = average_salary(params, h, settlement_year).map_err(history_error)?;
+            Ok((Some(avg.clone()), avg.average, avg.months, lines))
+        }
+        None => {
+            let average = summary.0.ok_or_else(|| CalcError::new("average_salary", "missing: give `history`, or `average_salary` with the contribution time"))?;
+            non_negative("average_salary", average.get())?;
+            let months = summary.1.ok_or_else(|| CalcError::new("contribution_months", "missing: give `history`, or `contribution_months` (or `years`)"))?;
+            Ok((None, average, non_negative("contribution_months", months)?, Vec::new()))
+        }
+    }
+}
+
+fn pension_kind(params: &Params, r: PensionReq) -> Outcome {
+    let birth = birth(&r.birth_date)?;
+    let (normal, _) = retirement_month(params, r.sex, birth).map_err(|e| missing("birth_date", e))?;
+    let start = normal.pension_from.plus(-(non_negative("early_months", r.early_months)? as i32));
+    let settlement_year = r.settlement_year.unwrap_or(start.year());
+    let months = r.contribution_months.or(r.years.map(|y| y * 12));
+    let (avg, average, months, mut lines) = career(params, r.history.as_deref(), settlement_year, (r.average_salary, months))?;
+    let facts = PensionFacts {
+        sex: r.sex,
+        birth,
+        contribution_months: months,
+        average_salary: average,
+        first_month: avg.map(|a| a.first_month).or(r.first_month),
+        early_months: r.early_months,
+        capacity_loss: r.capacity_loss,
+    };
+    let (outcome, more) = pension::evaluate(params, &facts).map_err(|e| match e {
+        pension::PensionError::Missing(m) => CalcError::new("birth_date", m),
+        other => CalcError::new("", other),
+    })?;
+    lines.extend(more);
+    let mut body = to_value(&outcome);
+    body["settlement_year"] = json!(settlement_year);
+    Ok((body, lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetirementReq {
+    sex: Sex,
+    birth_date: String,
+}
+
+fn retirement_kind(params: &Params, r: RetirementReq) -> Outcome {
+    let (m, lines) = retirement_month(params, r.sex, birth(&r.birth_date)?).map_err(|e| missing("birth_date", e))?;
+    Ok((to_value(&m), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AverageReq {
+    history: Vec<Period>,
+    settlement_year: i32,
+}
+
+fn average_kind(params: &Params, r: AverageReq) -> Outcome {
+    let (avg, lines) = average_salary(params, &r.history, r.settlement_year).map_err(history_error)?;
+    let body = json!({
+        "settlement_year": r.settlement_year,
+        "average_salary": avg.average,
+        "contribution_months": avg.months,
+        "months_before_2014": avg.months_before_2014,
+        "months_from_2014": avg.months_from_2014,
+    });
+    Ok((body, lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OneTimeReq {
+    history: Option<Vec<Period>>,
+    settlement_year: Option<i32>,
+    decision_date: Option<Date>,
+    average_salary: Option<Dong>,
+    months_before_2014: Option<i64>,
+    months_from_2014: Option<i64>,
+    ground: Option<Ground>,
+    amount_contributed: Option<Dong>,
+    months_out_of_insurance: Option<i64>,
+}
+
+fn one_time_kind(params: &Params, r: OneTimeReq) -> Outcome {
+    let date = match (r.decision_date, r.settlement_year) {
+        (Some(d), _) => d,
+        (None, Some(y)) => Month::new(y, 12)
+            .map(Month::last_day)
+            .ok_or_else(|| CalcError::new("settlement_year", format!("{y} is out of range")))?,
+        (None, None) => latest(&params.one_time),
+    };
+    let settlement_year = r.settlement_year.unwrap_or(i32::from(date.year()));
+    let (before, from, first, average, mut lines) = match &r.history {
+        Some(h) => {
+            let (avg, lines) = average_salary(params, h, settlement_year).map_err(history_error)?;
+            (avg.months_before_2014, avg.months_from_2014, Some(avg.first_month), avg.average, lines)
+        }
+        None => {
+            let average = r.average_salary.ok_or_else(|| CalcError::new("average_salary", "missing: give `history`, or `average_salary` with `months_before_2014` and `months_from_2014`"))?;
+            let before = non_negative("months_before_2014", r.months_before_2014.unwrap_or(0))?;
+            let from = non_negative("months_from_2014", r.months_from_2014.unwrap_or(0))?;
+            if r.months_before_2014.is_none() && r.months_from_2014.is_none() {
+                return Err(CalcError::new("months_from_2014", "missing: give the contribution months before and from 2014"));
+            }
+            (before, from, None, average, Vec::new())
+        }
+    };
+    let facts = OneTimeFacts {
+        average_salary: average,
+        months_before_2014: before,
+        months_from_2014: from,
+        ground: r.ground,
+        amount_contributed: r.amount_contributed,
+        contributed_before_reform: first.map(|m| m < Month::new(2025, 7).unwrap_or(m)),
+        months_out_of_insurance: r.months_out_of_insurance,
+        date,
+    };
+    let (outcome, more) = one_time::evaluate(params, &facts).map_err(|e| match e {
+        one_time::OneTimeError::Missing(m) => CalcError::new("decision_date", m),
+        one_time::OneTimeError::AmountContributedRequired => CalcError::new("amount_contributed", e),
+        one_time::OneTimeError::Negative => CalcError::new("average_salary", e),
+    })?;
+    lines.extend(more);
+    Ok((to_value(&outcome), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SicknessReq {
+    salary: Dong,
+    days: f64,
+    date: Option<Date>,
+    contribution_years: Option<i64>,
+    #[serde(default)]
+    hazardous: bool,
+    #[serde(default)]
+    days_used: i64,
+}
+
+fn sickness_kind(params: &Params, r: SicknessReq) -> Outcome {
+    let halves = r.days * 2.0;
+    if !(halves.is_finite() && halves >= 0.0 && halves.fract() == 0.0 && halves <= 2.0 * 366.0) {
+        return Err(CalcError::new("days", format!("{} is not a whole or half number of working days (0–366)", r.days)));
+    }
+    let facts = SicknessFacts {
+        salary: Dong(non_negative("salary", r.salary.get())?),
+        half_days: halves as i64,
+        contribution_years: r.contribution_years.map(|y| non_negative("contribution_years", y)).transpose()?,
+        hazardous: r.hazardous,
+        days_used: non_negative("days_used", r.days_used)?,
+        date: r.date.unwrap_or(latest(&params.sickness)),
+    };
+    let (o, lines) = sickness::evaluate(params, &facts).map_err(|e| CalcError::new("date", e))?;
+    Ok((to_value(&o), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MaternityReq {
+    average_salary: Dong,
+    birth_date: Date,
+    #[serde(default = "one")]
+    children: i64,
+    months_contributed_last_12: Option<i64>,
+}
+
+fn one() -> i64 {
+    1
+}
+
+fn maternity_kind(params: &Params, r: MaternityReq) -> Outcome {
+    let facts = MaternityFacts {
+        average_salary: Dong(non_negative("average_salary", r.average_salary.get())?),
+        birth_date: r.birth_date,
+        children: r.children,
+        months_in_window: r.months_contributed_last_12.map(|m| non_negative("months_contributed_last_12", m)).transpose()?,
+    };
+    let (o, lines) = maternity::evaluate(params, &facts).map_err(|e| match e {
+        maternity::MaternityError::Children(_) => CalcError::new("children", e),
+        maternity::MaternityError::Missing(_) => CalcError::new("birth_date", e),
+        maternity::MaternityError::Negative => CalcError::new("average_salary", e),
+    })?;
+    Ok((to_value(&o), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SurvivorReq {
+    death_date: Date,
+    history: Option<Vec<Period>>,
+    contribution_months: Option<i64>,
+    months_before_2014: Option<i64>,
+    average_salary: Option<Dong>,
+    pensioner: Option<Pensioner>,
+    #[serde(default)]
+    relatives: i64,
+    #[serde(default)]
+    relatives_without_carer: i64,
+    #[serde(default)]
+    died_of_occupational: bool,
+}
+
+fn survivor_kind(params: &Params, r: SurvivorReq) -> Outcome {
+    let (months, before, average, mut lines) = match &r.history {
+        Some(h) => {
+            let (avg, lines) = average_salary(params, h, i32::from(r.death_date.year())).map_err(history_error)?;
+            (avg.months, avg.months_before_2014, Some(avg.average), lines)
+        }
+        None => (
+            non_negative("contribution_months", r.contribution_months.unwrap_or(0))?,
+            non_negative("months_before_2014", r.months_before_2014.unwrap_or(0))?,
+            r.average_salary,
+            Vec::new(),
+        ),
+    };
+    let facts = SurvivorFacts {
+        death_date: r.death_date,
+        contribution_months: months,
+        months_before_2014: before,
+        average_salary: average,
+        pensioner: r.pensioner,
+        occupational: r.died_of_occupational,
+        relatives: non_negative("relatives", r.relatives)?,
+        relatives_without_carer: non_negative("relatives_without_carer", r.relatives_without_carer)?,
+    };
+    let (o, more) = survivor::evaluate(params, &facts).map_err(|e| match e {
+        survivor::SurvivorError::Missing(_) => CalcError::new("death_date", e),
+        survivor::SurvivorError::TooManyWithoutCarer => CalcError::new("relatives_without_carer", e),
+        survivor::SurvivorError::AverageSalaryRequired => CalcError::new("average_salary", e),
+        survivor::SurvivorError::Negative => CalcError::new("pensioner", e),
+    })?;
+    lines.extend(more);
+    Ok((to_value(&o), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnemploymentReq {
+    average_salary: Dong,
+    months: i64,
+    region: u8,
+    termination_date: Date,
+    last_paid_month: Option<Month>,
+    #[serde(alias = "months_in_last_24")]
+    months_in_window: Option<i64>,
+    contract_months: Option<i64>,
+    #[serde(default = "yes")]
+    lawful_termination: bool,
+    #[serde(default)]
+    pension_eligible: bool,
+    filed_on: Option<Date>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn unemployment_kind(params: &Params, r: UnemploymentReq) -> Outcome {
+    let facts = UnemploymentFacts {
+        average_salary: Dong(non_negative("average_salary", r.average_salary.get())?),
+        months: non_negative("months", r.months)?,
+        region: r.region,
+        termination_date: r.termination_date,
+        last_paid_month: r.last_paid_month,
+        months_in_window: r.months_in_window.map(|m| non_negative("months_in_window", m)).transpose()?,
+        contract_months: r.contract_months,
+        lawful_termination: r.lawful_termination,
+        pension_eligible: r.pension_eligible,
+        filed_on: r.filed_on,
+    };
+    let (o, lines) = unemployment::evaluate(params, &facts).map_err(|e| match e {
+        unemployment::UnemploymentError::Region(_) => CalcError::new("region", e),
+        unemployment::UnemploymentError::Missing(_) => CalcError::new("termination_date", e),
+        unemployment::UnemploymentError::Negative => CalcError::new("months", e),
+    })?;
+    Ok((to_value(&o), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LateChargeReq {
+    amount: Dong,
+    days: i64,
+    date: Option<Date>,
+}
+
+fn late_charge_kind(params: &Params, r: LateChargeReq) -> Outcome {
+    non_negative("amount", r.amount.get())?;
+    non_negative("days", r.days)?;
+    let date = r.date.unwrap_or(latest(&params.late_payment));
+    let (charge, lines) = compliance::late_charge(params, r.amount, r.days, date).map_err(|e| CalcError::new("date", e))?;
+    Ok((json!({ "amount": r.amount, "days": r.days, "charge": charge }), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LateInterestReq {
+    overdue_balance: Dong,
+    latest_month_amount: Dong,
+    date: Date,
+}
+
+fn late_interest_kind(params: &Params, r: LateInterestReq) -> Outcome {
+    let (interest, lines) = compliance::late_interest_qd595(params, r.overdue_balance, r.latest_month_amount, r.date)
+        .map_err(|e| match e {
+            compliance::ComplianceError::Missing(_) => CalcError::new("date", e),
+            _ => CalcError::new("latest_month_amount", e),
+        })?;
+    Ok((json!({ "interest": interest }), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ComplianceReq {
+    month: Month,
+    amount_due: Dong,
+    #[serde(default)]
+    payments: Vec<Payment>,
+    urged_on: Option<Date>,
+    registered_salary: Option<Dong>,
+    legal_base_salary: Option<Dong>,
+    registration: Option<Registration>,
+    #[serde(default)]
+    force_majeure: bool,
+    as_of: Date,
+}
+
+fn compliance_kind(params: &Params, r: ComplianceReq) -> Outcome {
+    let facts = MonthFacts {
+        month: r.month,
+        amount_due: r.amount_due,
+        payments: r.payments,
+        urged_on: r.urged_on,
+        registered_salary: r.registered_salary,
+        legal_base_salary: r.legal_base_salary,
+        registration: r.registration,
+        force_majeure: r.force_majeure,
+        as_of: r.as_of,
+    };
+    let (c, lines) = compliance::classify(params, &facts).map_err(|e| match e {
+        compliance::ComplianceError::Missing(_) => CalcError::new("month", e),
+        compliance::ComplianceError::AfterAsOf(..) => CalcError::new("payments", e),
+        _ => CalcError::new("amount_due", e),
+    })?;
+    Ok((to_value(&c), lines))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(v: Value) -> Result<Value, CalcError> {
+        calc(&Params::embedded().unwrap(), &v).map(|a| a.body)
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let base = json!({"kind": "contribution", "jurisdiction": "VN", "month": "2026-03", "participant": "employee", "salary": 10_000_000, "region": 1});
+        let with = |k: &str, v: Value| {
+            let mut r = base.clone();
+            r[k] = v;
+            run(r).unwrap_err().field
+        };
+        assert_eq!(with("region", json!(5)), "region");
+        assert_eq!(with("month", json!("2024-01")), "month");
+        assert_eq!(with("month", json!("2026-13")), "month");
+        assert_eq!(with("salary", json!("ten")), "salary");
+        assert_eq!(with("salary", json!(1_000)), "salary");
+        assert_eq!(with("participant", json!("alien")), "participant");
+        assert_eq!(with("surprise", json!(1)), "surprise");
+        assert_eq!(with("jurisdiction", json!("LA")), "jurisdiction");
+        let mut no_salary = base.clone();
+        no_salary.as_object_mut().unwrap().remove("salary");
+        assert_eq!(run(no_salary).unwrap_err().field, "salary");
+    }
+
+    #[test]
+    fn history_errors_point_into_the_list() {
+        let r = json!({"kind": "pension", "jurisdiction": "VN", "sex": "male", "birth_date": "1964-10-15",
+            "history": [{"from": "2000-01", "to": "2010-12", "salary": 5_000_000}, {"from": "2010-06", "to": "2026-04", "salary": "x"}]});
+        assert_eq!(run(r).unwrap_err().field, "history[1].salary");
+    }
+}
