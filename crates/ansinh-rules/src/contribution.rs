@@ -195,6 +195,14 @@ pub const FUNDS: [(&str, &str, &str); 5] = [
 ];
 const UNEMPLOYMENT: usize = 4;
 
+/// Largest base for which base × rate (rates ≤ 100 % = 10⁶ ppm) fits the fast path.
+const FAST_MAX_BASE: i64 = 1_000_000_000_000;
+
+#[inline(always)]
+fn half_up_ppm(base: u64, ppm: u64) -> u64 {
+    (base * ppm + ansinh_core::rate::PPM as u64 / 2) / ansinh_core::rate::PPM as u64
+}
+
 /// Why a contribution cannot be computed.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ContributionError {
@@ -348,6 +356,7 @@ pub struct Funds {
 }
 
 impl Funds {
+    #[inline(always)]
     fn from_array(a: [Dong; 5]) -> Funds {
         Funds {
             sickness_maternity: a[0],
@@ -383,7 +392,7 @@ pub struct Assessment {
 /// minimum wage (L74 Art. 34.2); each fund amount = base × rate, rounded once (L41 Art. 33–34,
 /// 36; L74 Art. 33; Decree 58/2020 Art. 4.1). Voluntary: the State pays the support of
 /// D159 Art. 5 out of the 22 %.
-#[inline]
+#[inline(always)]
 pub fn assess(r: &Resolved, salary: Dong) -> Result<Assessment, ContributionError> {
     if salary.get() < 0 {
         return Err(ContributionError::Negative(salary));
@@ -404,10 +413,22 @@ pub fn assess(r: &Resolved, salary: Dong) -> Result<Assessment, ContributionErro
     let base_unemployment = salary.min(r.ui_cap);
     let mut employee = [Dong::ZERO; 5];
     let mut employer = [Dong::ZERO; 5];
-    for i in 0..5 {
-        let base = if i == UNEMPLOYMENT { base_unemployment } else { base_social };
-        employee[i] = r.rounding.apply(base, r.employee[i]);
-        employer[i] = r.rounding.apply(base, r.employer[i]);
+    if r.rounding == Rounding::HALF_UP_DONG && base_social.get() <= FAST_MAX_BASE && base_unemployment.get() <= FAST_MAX_BASE {
+        // Hot path of the monthly run: non-negative bases small enough that base × ppm fits in
+        // a u64, so half-up rounding is an add and a division by a constant. Same result as
+        // `Rounding::apply` (tested by `fast_path_equals_the_rounding_policy`).
+        let (social, ui) = (base_social.get() as u64, base_unemployment.get() as u64);
+        for i in 0..5 {
+            let base = if i == UNEMPLOYMENT { ui } else { social };
+            employee[i] = Dong(half_up_ppm(base, r.employee[i].ppm() as u64) as i64);
+            employer[i] = Dong(half_up_ppm(base, r.employer[i].ppm() as u64) as i64);
+        }
+    } else {
+        for i in 0..5 {
+            let base = if i == UNEMPLOYMENT { base_unemployment } else { base_social };
+            employee[i] = r.rounding.apply(base, r.employee[i]);
+            employer[i] = r.rounding.apply(base, r.employer[i]);
+        }
     }
     let mut state = [Dong::ZERO; 5];
     if r.state_support.get() > 0 {
@@ -660,6 +681,20 @@ mod tests {
         let opts = Options { support_group: Some(SupportGroup::Poor), support_months_used: 120, ..Options::default() };
         let r = resolve(&p, month("2026-03"), Participant::Voluntary, 1, opts).unwrap();
         assert_eq!(assess(&r, Dong(1_500_000)).unwrap().state.total, Dong::ZERO);
+    }
+
+    #[test]
+    fn fast_path_equals_the_rounding_policy() {
+        let rates = [Rate::percent(8), Rate::from_ppm(15_000), Rate::from_ppm(5_000), Rate::from_ppm(1), Rate::from_ppm(999_999)];
+        for base in [0_i64, 1, 499, 500, 10_000_001, 46_800_000, 106_200_000, FAST_MAX_BASE] {
+            for rate in rates {
+                assert_eq!(
+                    Dong(half_up_ppm(base as u64, rate.ppm() as u64) as i64),
+                    Rounding::HALF_UP_DONG.apply(Dong(base), rate),
+                    "{base} × {rate:?}"
+                );
+            }
+        }
     }
 
     #[test]
