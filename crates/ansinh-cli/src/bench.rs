@@ -21,7 +21,11 @@ pub enum Bench {
 
 pub fn run(bench: Bench) -> Result<()> {
     match bench {
-        Bench::Contributions { persons, month, seed } => contributions(persons, &month, seed),
+        Bench::Contributions {
+            persons,
+            month,
+            seed,
+        } => contributions(persons, &month, seed),
     }
 }
 
@@ -35,7 +39,13 @@ fn contributions(persons: usize, month: &str, seed: u64) -> Result<()> {
     let mut resolved: Vec<Resolved> = Vec::new();
     for participant in [Participant::Employee, Participant::ForeignEmployee] {
         for region in 1..=4 {
-            resolved.push(resolve(&params, month, participant, region, Options::default())?);
+            resolved.push(resolve(
+                &params,
+                month,
+                participant,
+                region,
+                Options::default(),
+            )?);
         }
     }
     // Synthetic population, structure of arrays: salary and index of the resolved set.
@@ -69,7 +79,10 @@ fn contributions(persons: usize, month: &str, seed: u64) -> Result<()> {
     let rate = persons as f64 / elapsed.as_secs_f64();
     println!("persons            {persons}");
     println!("month              {month}");
-    println!("elapsed            {:.3} s (one core, parameters resolved once)", elapsed.as_secs_f64());
+    println!(
+        "elapsed            {:.3} s (one core, parameters resolved once)",
+        elapsed.as_secs_f64()
+    );
     println!("persons per second {:.1} million", rate / 1e6);
     println!("employee total     {}", Dong(employee));
     println!("employer total     {}", Dong(employer));

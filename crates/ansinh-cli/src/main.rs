@@ -16,7 +16,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "ansinh", version, about = "Ansinh: social-security administration — rules, calculations, benchmarks")]
+#[command(
+    name = "ansinh",
+    version,
+    about = "Ansinh: social-security administration — rules, calculations, benchmarks"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -68,15 +72,23 @@ impl From<CalcError> for Refusal {
 
 impl From<ParamError> for Refusal {
     fn from(e: ParamError) -> Refusal {
-        Refusal(json!({ "error": { "file": e.file, "line": e.line, "key": e.key, "field": "params", "reason": e.reason } }))
+        Refusal(
+            json!({ "error": { "file": e.file, "line": e.line, "key": e.key, "field": "params", "reason": e.reason } }),
+        )
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Calc { file, explain, params } => run_calc(file.as_deref(), explain, &params),
-        Command::Params { params } => load_params(&params).map(|p| table::print_params(&p)),
+        Command::Calc {
+            file,
+            explain,
+            params,
+        } => run_calc(file.as_deref(), explain, &params),
+        Command::Params { params } => {
+            load_params(&params).map(|p| table::emit(&table::render_params(&p)))
+        }
         Command::Bench { what } => match bench::run(what) {
             Ok(()) => Ok(()),
             Err(e) => {
@@ -88,7 +100,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Refusal(doc)) => {
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            table::emit(&(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"));
             ExitCode::from(2)
         }
     }
@@ -103,13 +115,17 @@ fn load_params(args: &ParamArgs) -> Result<Params, Refusal> {
     let owned: Vec<(String, String)> = match &args.rules {
         None => Vec::new(),
         Some(dir) => {
-            let entries = std::fs::read_dir(dir)
-                .map_err(|e| CalcError::new("--rules", format!("cannot read {}: {e}", dir.display())))?;
+            let entries = std::fs::read_dir(dir).map_err(|e| {
+                CalcError::new("--rules", format!("cannot read {}: {e}", dir.display()))
+            })?;
             let mut files = Vec::new();
             for entry in entries {
                 let path = entry.map_err(|e| CalcError::new("--rules", e))?.path();
                 if path.extension().is_some_and(|x| x == "toml") {
-                    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     files.push((name, read(&path, "--rules")?));
                 }
             }
@@ -117,7 +133,10 @@ fn load_params(args: &ParamArgs) -> Result<Params, Refusal> {
         }
     };
     let sources: Vec<SourceFile> = if args.rules.is_some() {
-        owned.iter().map(|(name, text)| SourceFile { name, text }).collect()
+        owned
+            .iter()
+            .map(|(name, text)| SourceFile { name, text })
+            .collect()
     } else {
         EMBEDDED.to_vec()
     };
@@ -125,7 +144,9 @@ fn load_params(args: &ParamArgs) -> Result<Params, Refusal> {
         Some(path) => Some((path.display().to_string(), read(path, "--params-override")?)),
         None => None,
     };
-    let overrides = override_text.as_ref().map(|(name, text)| SourceFile { name, text });
+    let overrides = override_text
+        .as_ref()
+        .map(|(name, text)| SourceFile { name, text });
     Ok(Params::load(&sources, overrides.as_ref())?)
 }
 
@@ -135,17 +156,17 @@ fn run_calc(file: Option<&Path>, explain: bool, args: &ParamArgs) -> Result<(), 
         Some(path) => read(path, "--file")?,
         None => {
             let mut buf = String::new();
-            std::io::stdin()
-                .read_to_string(&mut buf)
-                .map_err(|e| CalcError::new("", format!("cannot read the request from stdin: {e}")))?;
+            std::io::stdin().read_to_string(&mut buf).map_err(|e| {
+                CalcError::new("", format!("cannot read the request from stdin: {e}"))
+            })?;
             buf
         }
     };
     let answer = calc_text(&params, &text)?;
     if explain {
-        table::print_answer(&answer);
+        table::emit(&table::render_answer(&answer));
     } else {
-        println!("{}", serde_json::to_string_pretty(&answer.body).unwrap_or_default());
+        table::emit(&(serde_json::to_string_pretty(&answer.body).unwrap_or_default() + "\n"));
     }
     Ok(())
 }

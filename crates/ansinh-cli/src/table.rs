@@ -3,59 +3,116 @@
 use ansinh_rules::Params;
 use ansinh_rules::calc::Answer;
 use serde_json::Value;
+use std::fmt::Write as _;
+use std::io::Write as _;
 
-/// Prints the results (scalars of the response) then one block per explanation line.
-pub fn print_answer(answer: &Answer) {
+/// Writes to stdout, ignoring a closed pipe (`ansinh calc --explain | head`).
+pub fn emit(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// The results (every scalar of the response, by dotted path) then one block per line.
+pub fn render_answer(answer: &Answer) -> String {
+    let mut out = String::new();
     if let Value::Object(body) = &answer.body {
         for (key, value) in body {
-            if key == "explanation" {
-                continue;
+            if key != "explanation" {
+                flatten(&mut out, key, value);
             }
-            println!("{key:<28} {}", compact(value));
         }
     }
-    println!();
-    println!("{:<28} {:>16}  formula", "line", "amount/value");
-    println!("{}", "─".repeat(100));
+    let _ = writeln!(out, "\n{:<28} {:>16}  formula", "line", "amount/value");
+    let _ = writeln!(out, "{}", "─".repeat(100));
     for line in &answer.explanation {
         let shown = match (&line.amount, &line.value) {
             (Some(a), _) => a.to_string(),
             (None, Some(v)) => v.clone(),
             (None, None) => String::new(),
         };
-        println!("{:<28} {:>16}  {}", line.key, shown, line.formula);
-        println!("{:<28} {:>16}  {} / {}", "", "", line.label_vi, line.label_en);
+        let _ = writeln!(out, "{:<28} {:>16}  {}", line.key, shown, line.formula);
+        let _ = writeln!(out, "{:<45}  {} / {}", "", line.label_vi, line.label_en);
         for p in &line.params {
-            println!("{:<28} {:>16}  · {} = {} — {}", "", "", p.name, p.value, p.source);
+            let _ = writeln!(out, "{:<45}  · {} = {} — {}", "", p.name, p.value, p.source);
         }
-        println!("{:<28} {:>16}  ⚖ {}", "", "", line.citation);
+        let _ = writeln!(out, "{:<45}  ⚖ {}", "", line.citation);
+    }
+    out
+}
+
+fn flatten(out: &mut String, path: &str, value: &Value) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                flatten(out, &format!("{path}.{k}"), v);
+            }
+        }
+        Value::String(s) => {
+            let _ = writeln!(out, "{path:<34} {s}");
+        }
+        Value::Array(items) if items.iter().all(Value::is_string) => {
+            for item in items {
+                let _ = writeln!(out, "{path:<34} {}", item.as_str().unwrap_or_default());
+            }
+        }
+        Value::Number(n) if n.is_i64() && path_is_money(path) => {
+            let _ = writeln!(
+                out,
+                "{path:<34} {}",
+                ansinh_core::Dong(n.as_i64().unwrap_or_default())
+            );
+        }
+        other => {
+            let _ = writeln!(out, "{path:<34} {other}");
+        }
     }
 }
 
-fn compact(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
+/// Counts (months, days, years, region) are shown as they are; everything else as money.
+fn path_is_money(path: &str) -> bool {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    !(last.ends_with("months")
+        || last.contains("days")
+        || last.contains("year")
+        || last == "region"
+        || last == "start_working_day")
 }
 
-/// Lists every concept with its entries.
-pub fn print_params(params: &Params) {
+/// Every concept with its entries.
+pub fn render_params(params: &Params) -> String {
+    let mut out = String::new();
     macro_rules! show {
         ($($name:ident),*) => {$(
-            println!("{}", stringify!($name));
+            let _ = writeln!(out, "{}", stringify!($name));
             for e in params.$name.entries() {
                 let to = e.to.map_or("…".to_string(), |d| d.to_string());
                 let flag = if e.unconfirmed { "  [UNCONFIRMED]" } else { "" };
-                println!("  {} – {:<10}  {}{}", e.from, to, e.source, flag);
+                let _ = writeln!(out, "  {} – {:<10}  {}{}", e.from, to, e.source, flag);
             }
         )*};
     }
     show!(
-        reference_level, regional_minimum_wage, rural_poverty_line, si_cap, si_floor, ui_cap,
-        contribution_rates, occupational_rates, voluntary_support, late_payment, late_interest_qd595,
-        retirement_age, pension, odd_months, revaluation, one_time, sickness, maternity, survivor,
-        unemployment, rounding
+        reference_level,
+        regional_minimum_wage,
+        rural_poverty_line,
+        si_cap,
+        si_floor,
+        ui_cap,
+        contribution_rates,
+        occupational_rates,
+        voluntary_support,
+        late_payment,
+        late_interest_qd595,
+        retirement_age,
+        pension,
+        odd_months,
+        revaluation,
+        one_time,
+        sickness,
+        maternity,
+        survivor,
+        unemployment,
+        rounding
     );
-    println!("all parameter files are valid");
+    out.push_str("all parameter files are valid\n");
+    out
 }

@@ -109,9 +109,18 @@ mod tests {
 
     #[test]
     fn rejects_malformed_months() {
-        assert!(matches!("2026-13".parse::<Month>(), Err(MonthError::MonthOutOfRange(_))));
-        assert!(matches!("2026-3".parse::<Month>(), Err(MonthError::Syntax(_))));
-        assert!(matches!("March".parse::<Month>(), Err(MonthError::Syntax(_))));
+        assert!(matches!(
+            "2026-13".parse::<Month>(),
+            Err(MonthError::MonthOutOfRange(_))
+        ));
+        assert!(matches!(
+            "2026-3".parse::<Month>(),
+            Err(MonthError::Syntax(_))
+        ));
+        assert!(matches!(
+            "March".parse::<Month>(),
+            Err(MonthError::Syntax(_))
+        ));
     }
 
     #[test]

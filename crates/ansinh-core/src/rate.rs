@@ -93,7 +93,9 @@ impl Rate {
         if frac_trimmed.len() as u32 > scale_digits {
             return Err(RateError::TooPrecise(text.to_string()));
         }
-        let int_v: i64 = int.parse().map_err(|_| RateError::TooLarge(text.to_string()))?;
+        let int_v: i64 = int
+            .parse()
+            .map_err(|_| RateError::TooLarge(text.to_string()))?;
         let mut frac_v: i64 = 0;
         for (i, b) in frac_trimmed.bytes().enumerate() {
             frac_v += i64::from(b - b'0') * 10_i64.pow(scale_digits - 1 - i as u32);
@@ -171,7 +173,10 @@ mod tests {
         assert!(matches!("-8%".parse::<Rate>(), Err(RateError::Negative(_))));
         assert!(matches!("8.%".parse::<Rate>(), Err(RateError::Syntax(_))));
         assert!(matches!("abc".parse::<Rate>(), Err(RateError::Syntax(_))));
-        assert!(matches!("0.00001%".parse::<Rate>(), Err(RateError::TooPrecise(_))));
+        assert!(matches!(
+            "0.00001%".parse::<Rate>(),
+            Err(RateError::TooPrecise(_))
+        ));
     }
 
     #[test]

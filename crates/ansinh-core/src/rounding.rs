@@ -35,7 +35,10 @@ pub enum RoundingError {
 }
 
 impl Rounding {
-    pub const HALF_UP_DONG: Rounding = Rounding { mode: RoundingMode::HalfUp, unit: 1 };
+    pub const HALF_UP_DONG: Rounding = Rounding {
+        mode: RoundingMode::HalfUp,
+        unit: 1,
+    };
 
     pub fn new(mode: RoundingMode, unit: i64) -> Result<Rounding, RoundingError> {
         match unit {
@@ -68,8 +71,11 @@ impl Rounding {
                 RoundingMode::Up => div_up::<PPM>(p),
             });
         }
-        self.ratio(i128::from(amount.0) * i128::from(rate.ppm()), i128::from(PPM))
-            .unwrap_or(Dong(i64::MAX))
+        self.ratio(
+            i128::from(amount.0) * i128::from(rate.ppm()),
+            i128::from(PPM),
+        )
+        .unwrap_or(Dong(i64::MAX))
     }
 
     fn div(&self, num: i128, den: i128) -> Option<i128> {
@@ -85,12 +91,20 @@ impl Rounding {
 
 #[inline(always)]
 fn div_half_up<const D: i64>(p: i64) -> i64 {
-    if p >= 0 { (p + D / 2) / D } else { -((-p + D / 2) / D) }
+    if p >= 0 {
+        (p + D / 2) / D
+    } else {
+        -((-p + D / 2) / D)
+    }
 }
 
 #[inline(always)]
 fn div_up<const D: i64>(p: i64) -> i64 {
-    if p >= 0 { (p + D - 1) / D } else { -((-p + D - 1) / D) }
+    if p >= 0 {
+        (p + D - 1) / D
+    } else {
+        -((-p + D - 1) / D)
+    }
 }
 
 #[cfg(test)]
@@ -119,19 +133,34 @@ mod tests {
 
     #[test]
     fn rejects_odd_units() {
-        assert_eq!(Rounding::new(RoundingMode::HalfUp, 7), Err(RoundingError::Unit(7)));
+        assert_eq!(
+            Rounding::new(RoundingMode::HalfUp, 7),
+            Err(RoundingError::Unit(7))
+        );
     }
 
     #[test]
     fn apply_examples() {
         // 8 % of the 2026H1 cap: exact.
-        assert_eq!(HALF_UP.apply(Dong(46_800_000), Rate::percent(8)), Dong(3_744_000));
+        assert_eq!(
+            HALF_UP.apply(Dong(46_800_000), Rate::percent(8)),
+            Dong(3_744_000)
+        );
         // 1.5 % of 1,234,567 = 18,518.505 → 18,519.
-        assert_eq!(HALF_UP.apply(Dong(1_234_567), Rate::from_ppm(15_000)), Dong(18_519));
+        assert_eq!(
+            HALF_UP.apply(Dong(1_234_567), Rate::from_ppm(15_000)),
+            Dong(18_519)
+        );
         let down = Rounding::new(RoundingMode::Down, 1).unwrap();
-        assert_eq!(down.apply(Dong(1_234_567), Rate::from_ppm(15_000)), Dong(18_518));
+        assert_eq!(
+            down.apply(Dong(1_234_567), Rate::from_ppm(15_000)),
+            Dong(18_518)
+        );
         let up = Rounding::new(RoundingMode::Up, 1).unwrap();
-        assert_eq!(up.apply(Dong(1_234_501), Rate::from_ppm(15_000)), Dong(18_518));
+        assert_eq!(
+            up.apply(Dong(1_234_501), Rate::from_ppm(15_000)),
+            Dong(18_518)
+        );
     }
 
     proptest! {

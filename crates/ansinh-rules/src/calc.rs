@@ -32,7 +32,10 @@ pub struct CalcError {
 
 impl CalcError {
     pub fn new(field: impl Into<String>, reason: impl ToString) -> CalcError {
-        CalcError { field: field.into(), reason: reason.to_string() }
+        CalcError {
+            field: field.into(),
+            reason: reason.to_string(),
+        }
     }
 
     /// The error as the JSON document printed by the CLI and the API.
@@ -66,27 +69,42 @@ pub const KINDS: &[&str] = &[
 
 /// Parses and answers one request given as JSON text.
 pub fn calc_text(params: &Params, text: &str) -> Result<Answer, CalcError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        CalcError::new("", format!("the request is not valid JSON: {e}"))
-    })?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| CalcError::new("", format!("the request is not valid JSON: {e}")))?;
     calc(params, &value)
 }
 
 /// Answers one request.
 pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
     let Value::Object(map) = request else {
-        return Err(CalcError::new("", "the request must be a JSON object with `kind` and `jurisdiction`"));
+        return Err(CalcError::new(
+            "",
+            "the request must be a JSON object with `kind` and `jurisdiction`",
+        ));
     };
     let mut fields = map.clone();
     let kind = match fields.remove("kind") {
         Some(Value::String(k)) => k,
-        Some(other) => return Err(CalcError::new("kind", format!("must be a string, found {other}"))),
-        None => return Err(CalcError::new("kind", format!("missing; one of: {}", KINDS.join(", ")))),
+        Some(other) => {
+            return Err(CalcError::new(
+                "kind",
+                format!("must be a string, found {other}"),
+            ));
+        }
+        None => {
+            return Err(CalcError::new(
+                "kind",
+                format!("missing; one of: {}", KINDS.join(", ")),
+            ));
+        }
     };
     match fields.remove("jurisdiction") {
         Some(Value::String(j)) if j == "VN" => {}
         Some(other) => {
-            return Err(CalcError::new("jurisdiction", format!("{other} is not encoded; only \"VN\" (Vietnam) is")));
+            return Err(CalcError::new(
+                "jurisdiction",
+                format!("{other} is not encoded; only \"VN\" (Vietnam) is"),
+            ));
         }
         None => return Err(CalcError::new("jurisdiction", "missing; use \"VN\"")),
     }
@@ -103,7 +121,12 @@ pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
         "late_charge" => late_charge_kind(params, parse(fields)?)?,
         "late_interest_qd595" => late_interest_kind(params, parse(fields)?)?,
         "compliance" => compliance_kind(params, parse(fields)?)?,
-        other => return Err(CalcError::new("kind", format!("unknown kind `{other}`; one of: {}", KINDS.join(", ")))),
+        other => {
+            return Err(CalcError::new(
+                "kind",
+                format!("unknown kind `{other}`; one of: {}", KINDS.join(", ")),
+            ));
+        }
     };
     let mut body = Map::new();
     body.insert("kind".into(), Value::String(kind));
@@ -111,8 +134,14 @@ pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
     if let Value::Object(o) = outcome {
         body.extend(o);
     }
-    body.insert("explanation".into(), serde_json::to_value(&explanation).unwrap_or(Value::Null));
-    Ok(Answer { body: Value::Object(body), explanation })
+    body.insert(
+        "explanation".into(),
+        serde_json::to_value(&explanation).unwrap_or(Value::Null),
+    );
+    Ok(Answer {
+        body: Value::Object(body),
+        explanation,
+    })
 }
 
 type Outcome = Result<(Value, Vec<Line>), CalcError>;
@@ -122,7 +151,9 @@ fn parse<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, CalcError
         let path = e.path().to_string();
         let reason = e.inner().to_string();
         // serde_path_to_error ends the path at an unknown key, but stops before a missing one.
-        let named = reason.strip_prefix("missing field `").and_then(|r| r.split('`').next());
+        let named = reason
+            .strip_prefix("missing field `")
+            .and_then(|r| r.split('`').next());
         let field = match (named, path.as_str()) {
             (Some(name), ".") => name.to_string(),
             (Some(name), p) => format!("{p}.{name}"),
@@ -143,7 +174,10 @@ fn missing(field: &str, e: MissingParam) -> CalcError {
 /// The `from` date of the latest entry: the law "as currently encoded", used when a request
 /// gives no date (the rules core reads no clock).
 fn latest<T>(t: &Timeline<T>) -> Date {
-    t.entries().last().map(|e: &Dated<T>| e.from).unwrap_or(Date::constant(2025, 7, 1))
+    t.entries()
+        .last()
+        .map(|e: &Dated<T>| e.from)
+        .unwrap_or(Date::constant(2025, 7, 1))
 }
 
 fn history_error(e: HistoryError) -> CalcError {
@@ -157,12 +191,23 @@ fn history_error(e: HistoryError) -> CalcError {
 }
 
 fn non_negative(field: &str, v: i64) -> Result<i64, CalcError> {
-    if v < 0 { Err(CalcError::new(field, format!("must not be negative, found {v}"))) } else { Ok(v) }
+    if v < 0 {
+        Err(CalcError::new(
+            field,
+            format!("must not be negative, found {v}"),
+        ))
+    } else {
+        Ok(v)
+    }
 }
 
 fn birth(text: &str) -> Result<Date, CalcError> {
-    parse_birth_date(text)
-        .ok_or_else(|| CalcError::new("birth_date", format!("`{text}` is not a date: write YYYY-MM-DD, YYYY-MM or YYYY")))
+    parse_birth_date(text).ok_or_else(|| {
+        CalcError::new(
+            "birth_date",
+            format!("`{text}` is not a date: write YYYY-MM-DD, YYYY-MM or YYYY"),
+        )
+    })
 }
 
 #[derive(Deserialize)]
@@ -180,18 +225,27 @@ struct ContributionReq {
 
 fn contribution_kind(params: &Params, r: ContributionReq) -> Outcome {
     use contribution::ContributionError as E;
-    let is_employee = matches!(r.participant, Participant::Employee | Participant::ForeignEmployee);
+    let is_employee = matches!(
+        r.participant,
+        Participant::Employee | Participant::ForeignEmployee
+    );
     let region = match (r.region, is_employee) {
         (Some(region), _) => region,
         (None, true) => {
-            return Err(CalcError::new("region", "missing: required for employees (minimum wage and unemployment cap)"));
+            return Err(CalcError::new(
+                "region",
+                "missing: required for employees (minimum wage and unemployment cap)",
+            ));
         }
         (None, false) => 1,
     };
     let occupational = match r.occupational_rate {
         None => None,
         Some(rate) => {
-            let occ = params.occupational_rates.at(r.month.first_day()).map_err(|e| missing("month", e))?;
+            let occ = params
+                .occupational_rates
+                .at(r.month.first_day())
+                .map_err(|e| missing("month", e))?;
             Some(if rate == occ.value.standard {
                 OccupationalOption::Standard
             } else if rate == occ.value.reduced {
@@ -218,8 +272,10 @@ fn contribution_kind(params: &Params, r: ContributionReq) -> Outcome {
     };
     let resolved = contribution::resolve(params, r.month, r.participant, region, options)
         .map_err(|e| CalcError::new(field_of(&e), e))?;
-    let a = contribution::assess(&resolved, r.salary).map_err(|e| CalcError::new(field_of(&e), e))?;
-    let lines = contribution::explain(params, &resolved, r.salary, &a).map_err(|e| CalcError::new(field_of(&e), e))?;
+    let a =
+        contribution::assess(&resolved, r.salary).map_err(|e| CalcError::new(field_of(&e), e))?;
+    let lines = contribution::explain(params, &resolved, r.salary, &a)
+        .map_err(|e| CalcError::new(field_of(&e), e))?;
     let mut warnings = Vec::new();
     if a.below_regional_minimum {
         warnings.push(format!(
@@ -270,21 +326,44 @@ fn career(
             Ok((Some(avg.clone()), avg.average, avg.months, lines))
         }
         None => {
-            let average = summary.0.ok_or_else(|| CalcError::new("average_salary", "missing: give `history`, or `average_salary` with the contribution time"))?;
+            let average = summary.0.ok_or_else(|| {
+                CalcError::new(
+                    "average_salary",
+                    "missing: give `history`, or `average_salary` with the contribution time",
+                )
+            })?;
             non_negative("average_salary", average.get())?;
-            let months = summary.1.ok_or_else(|| CalcError::new("contribution_months", "missing: give `history`, or `contribution_months` (or `years`)"))?;
-            Ok((None, average, non_negative("contribution_months", months)?, Vec::new()))
+            let months = summary.1.ok_or_else(|| {
+                CalcError::new(
+                    "contribution_months",
+                    "missing: give `history`, or `contribution_months` (or `years`)",
+                )
+            })?;
+            Ok((
+                None,
+                average,
+                non_negative("contribution_months", months)?,
+                Vec::new(),
+            ))
         }
     }
 }
 
 fn pension_kind(params: &Params, r: PensionReq) -> Outcome {
     let birth = birth(&r.birth_date)?;
-    let (normal, _) = retirement_month(params, r.sex, birth).map_err(|e| missing("birth_date", e))?;
-    let start = normal.pension_from.plus(-(non_negative("early_months", r.early_months)? as i32));
+    let (normal, _) =
+        retirement_month(params, r.sex, birth).map_err(|e| missing("birth_date", e))?;
+    let start = normal
+        .pension_from
+        .plus(-(non_negative("early_months", r.early_months)? as i32));
     let settlement_year = r.settlement_year.unwrap_or(start.year());
     let months = r.contribution_months.or(r.years.map(|y| y * 12));
-    let (avg, average, months, mut lines) = career(params, r.history.as_deref(), settlement_year, (r.average_salary, months))?;
+    let (avg, average, months, mut lines) = career(
+        params,
+        r.history.as_deref(),
+        settlement_year,
+        (r.average_salary, months),
+    )?;
     let facts = PensionFacts {
         sex: r.sex,
         birth,
@@ -312,7 +391,8 @@ struct RetirementReq {
 }
 
 fn retirement_kind(params: &Params, r: RetirementReq) -> Outcome {
-    let (m, lines) = retirement_month(params, r.sex, birth(&r.birth_date)?).map_err(|e| missing("birth_date", e))?;
+    let (m, lines) = retirement_month(params, r.sex, birth(&r.birth_date)?)
+        .map_err(|e| missing("birth_date", e))?;
     Ok((to_value(&m), lines))
 }
 
@@ -324,7 +404,8 @@ struct AverageReq {
 }
 
 fn average_kind(params: &Params, r: AverageReq) -> Outcome {
-    let (avg, lines) = average_salary(params, &r.history, r.settlement_year).map_err(history_error)?;
+    let (avg, lines) =
+        average_salary(params, &r.history, r.settlement_year).map_err(history_error)?;
     let body = json!({
         "settlement_year": r.settlement_year,
         "average_salary": avg.average,
@@ -361,14 +442,23 @@ fn one_time_kind(params: &Params, r: OneTimeReq) -> Outcome {
     let (before, from, first, average, mut lines) = match &r.history {
         Some(h) => {
             let (avg, lines) = average_salary(params, h, settlement_year).map_err(history_error)?;
-            (avg.months_before_2014, avg.months_from_2014, Some(avg.first_month), avg.average, lines)
+            (
+                avg.months_before_2014,
+                avg.months_from_2014,
+                Some(avg.first_month),
+                avg.average,
+                lines,
+            )
         }
         None => {
             let average = r.average_salary.ok_or_else(|| CalcError::new("average_salary", "missing: give `history`, or `average_salary` with `months_before_2014` and `months_from_2014`"))?;
             let before = non_negative("months_before_2014", r.months_before_2014.unwrap_or(0))?;
             let from = non_negative("months_from_2014", r.months_from_2014.unwrap_or(0))?;
             if r.months_before_2014.is_none() && r.months_from_2014.is_none() {
-                return Err(CalcError::new("months_from_2014", "missing: give the contribution months before and from 2014"));
+                return Err(CalcError::new(
+                    "months_from_2014",
+                    "missing: give the contribution months before and from 2014",
+                ));
             }
             (before, from, None, average, Vec::new())
         }
@@ -385,7 +475,9 @@ fn one_time_kind(params: &Params, r: OneTimeReq) -> Outcome {
     };
     let (outcome, more) = one_time::evaluate(params, &facts).map_err(|e| match e {
         one_time::OneTimeError::Missing(m) => CalcError::new("decision_date", m),
-        one_time::OneTimeError::AmountContributedRequired => CalcError::new("amount_contributed", e),
+        one_time::OneTimeError::AmountContributedRequired => {
+            CalcError::new("amount_contributed", e)
+        }
         one_time::OneTimeError::Negative => CalcError::new("average_salary", e),
     })?;
     lines.extend(more);
@@ -408,12 +500,21 @@ struct SicknessReq {
 fn sickness_kind(params: &Params, r: SicknessReq) -> Outcome {
     let halves = r.days * 2.0;
     if !(halves.is_finite() && halves >= 0.0 && halves.fract() == 0.0 && halves <= 2.0 * 366.0) {
-        return Err(CalcError::new("days", format!("{} is not a whole or half number of working days (0–366)", r.days)));
+        return Err(CalcError::new(
+            "days",
+            format!(
+                "{} is not a whole or half number of working days (0–366)",
+                r.days
+            ),
+        ));
     }
     let facts = SicknessFacts {
         salary: Dong(non_negative("salary", r.salary.get())?),
         half_days: halves as i64,
-        contribution_years: r.contribution_years.map(|y| non_negative("contribution_years", y)).transpose()?,
+        contribution_years: r
+            .contribution_years
+            .map(|y| non_negative("contribution_years", y))
+            .transpose()?,
         hazardous: r.hazardous,
         days_used: non_negative("days_used", r.days_used)?,
         date: r.date.unwrap_or(latest(&params.sickness)),
@@ -441,7 +542,10 @@ fn maternity_kind(params: &Params, r: MaternityReq) -> Outcome {
         average_salary: Dong(non_negative("average_salary", r.average_salary.get())?),
         birth_date: r.birth_date,
         children: r.children,
-        months_in_window: r.months_contributed_last_12.map(|m| non_negative("months_contributed_last_12", m)).transpose()?,
+        months_in_window: r
+            .months_contributed_last_12
+            .map(|m| non_negative("months_contributed_last_12", m))
+            .transpose()?,
     };
     let (o, lines) = maternity::evaluate(params, &facts).map_err(|e| match e {
         maternity::MaternityError::Children(_) => CalcError::new("children", e),
@@ -471,7 +575,8 @@ struct SurvivorReq {
 fn survivor_kind(params: &Params, r: SurvivorReq) -> Outcome {
     let (months, before, average, mut lines) = match &r.history {
         Some(h) => {
-            let (avg, lines) = average_salary(params, h, i32::from(r.death_date.year())).map_err(history_error)?;
+            let (avg, lines) =
+                average_salary(params, h, i32::from(r.death_date.year())).map_err(history_error)?;
             (avg.months, avg.months_before_2014, Some(avg.average), lines)
         }
         None => (
@@ -489,11 +594,16 @@ fn survivor_kind(params: &Params, r: SurvivorReq) -> Outcome {
         pensioner: r.pensioner,
         occupational: r.died_of_occupational,
         relatives: non_negative("relatives", r.relatives)?,
-        relatives_without_carer: non_negative("relatives_without_carer", r.relatives_without_carer)?,
+        relatives_without_carer: non_negative(
+            "relatives_without_carer",
+            r.relatives_without_carer,
+        )?,
     };
     let (o, more) = survivor::evaluate(params, &facts).map_err(|e| match e {
         survivor::SurvivorError::Missing(_) => CalcError::new("death_date", e),
-        survivor::SurvivorError::TooManyWithoutCarer => CalcError::new("relatives_without_carer", e),
+        survivor::SurvivorError::TooManyWithoutCarer => {
+            CalcError::new("relatives_without_carer", e)
+        }
         survivor::SurvivorError::AverageSalaryRequired => CalcError::new("average_salary", e),
         survivor::SurvivorError::Negative => CalcError::new("pensioner", e),
     })?;
@@ -530,7 +640,10 @@ fn unemployment_kind(params: &Params, r: UnemploymentReq) -> Outcome {
         region: r.region,
         termination_date: r.termination_date,
         last_paid_month: r.last_paid_month,
-        months_in_window: r.months_in_window.map(|m| non_negative("months_in_window", m)).transpose()?,
+        months_in_window: r
+            .months_in_window
+            .map(|m| non_negative("months_in_window", m))
+            .transpose()?,
         contract_months: r.contract_months,
         lawful_termination: r.lawful_termination,
         pension_eligible: r.pension_eligible,
@@ -556,8 +669,12 @@ fn late_charge_kind(params: &Params, r: LateChargeReq) -> Outcome {
     non_negative("amount", r.amount.get())?;
     non_negative("days", r.days)?;
     let date = r.date.unwrap_or(latest(&params.late_payment));
-    let (charge, lines) = compliance::late_charge(params, r.amount, r.days, date).map_err(|e| CalcError::new("date", e))?;
-    Ok((json!({ "amount": r.amount, "days": r.days, "charge": charge }), lines))
+    let (charge, lines) = compliance::late_charge(params, r.amount, r.days, date)
+        .map_err(|e| CalcError::new("date", e))?;
+    Ok((
+        json!({ "amount": r.amount, "days": r.days, "charge": charge }),
+        lines,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -569,8 +686,9 @@ struct LateInterestReq {
 }
 
 fn late_interest_kind(params: &Params, r: LateInterestReq) -> Outcome {
-    let (interest, lines) = compliance::late_interest_qd595(params, r.overdue_balance, r.latest_month_amount, r.date)
-        .map_err(|e| match e {
+    let (interest, lines) =
+        compliance::late_interest_qd595(params, r.overdue_balance, r.latest_month_amount, r.date)
+            .map_err(|e| match e {
             compliance::ComplianceError::Missing(_) => CalcError::new("date", e),
             _ => CalcError::new("latest_month_amount", e),
         })?;

@@ -50,7 +50,12 @@ pub fn payment_deadline(month: Month) -> Date {
 
 /// Charge on a late or evaded amount (tiền chậm đóng / trốn đóng): daily rate × amount × days,
 /// L41 Art. 40.1 (late payment) and 41.1 (evasion); the rate in force on `date` applies.
-pub fn late_charge(params: &Params, amount: Dong, days: i64, date: Date) -> Result<(Dong, Vec<Line>), ComplianceError> {
+pub fn late_charge(
+    params: &Params,
+    amount: Dong,
+    days: i64,
+    date: Date,
+) -> Result<(Dong, Vec<Line>), ComplianceError> {
     if amount.get() < 0 {
         return Err(ComplianceError::Negative(amount.get()));
     }
@@ -60,12 +65,25 @@ pub fn late_charge(params: &Params, amount: Dong, days: i64, date: Date) -> Resu
     let lp = params.late_payment.at(date)?;
     let rounding = params.rounding.at(date)?.value.rounding();
     let num = i128::from(amount.get()) * i128::from(days) * i128::from(lp.value.daily_rate.ppm());
-    let charge = rounding.ratio(num, i128::from(PPM)).ok_or(ComplianceError::Overflow)?;
-    let line = Line::new("charge", "Tiền chậm đóng, trốn đóng", "Late-payment / evasion charge")
-        .amount(charge)
-        .formula(format!("{amount} × {} × {days} days", lp.value.daily_rate.as_percent()))
-        .param("late_payment.daily_rate", lp.value.daily_rate.as_percent(), lp)
-        .cite("L41 Art. 40.1, 41.1");
+    let charge = rounding
+        .ratio(num, i128::from(PPM))
+        .ok_or(ComplianceError::Overflow)?;
+    let line = Line::new(
+        "charge",
+        "Tiền chậm đóng, trốn đóng",
+        "Late-payment / evasion charge",
+    )
+    .amount(charge)
+    .formula(format!(
+        "{amount} × {} × {days} days",
+        lp.value.daily_rate.as_percent()
+    ))
+    .param(
+        "late_payment.daily_rate",
+        lp.value.daily_rate.as_percent(),
+        lp,
+    )
+    .cite("L41 Art. 40.1, 41.1");
     Ok((charge, vec![line]))
 }
 
@@ -79,28 +97,41 @@ pub fn late_interest_qd595(
     date: Date,
 ) -> Result<(Dong, Vec<Line>), ComplianceError> {
     if overdue_balance.get() < 0 || latest_month.get() < 0 {
-        return Err(ComplianceError::Negative(overdue_balance.get().min(latest_month.get())));
+        return Err(ComplianceError::Negative(
+            overdue_balance.get().min(latest_month.get()),
+        ));
     }
     if latest_month > overdue_balance {
-        return Err(ComplianceError::LatestAboveBalance { balance: overdue_balance, latest: latest_month });
+        return Err(ComplianceError::LatestAboveBalance {
+            balance: overdue_balance,
+            latest: latest_month,
+        });
     }
     let p = params.late_interest_qd595.at(date)?;
     let rounding = params.rounding.at(date)?.value.rounding();
     let base = overdue_balance - latest_month;
-    let num = i128::from(base.get()) * i128::from(p.value.multiplier) * i128::from(p.value.annual_return.ppm());
-    let interest = rounding.ratio(num, 12 * i128::from(PPM)).ok_or(ComplianceError::Overflow)?;
+    let num = i128::from(base.get())
+        * i128::from(p.value.multiplier)
+        * i128::from(p.value.annual_return.ppm());
+    let interest = rounding
+        .ratio(num, 12 * i128::from(PPM))
+        .ok_or(ComplianceError::Overflow)?;
     let monthly = Rate::from_ppm(p.value.annual_return.ppm() * p.value.multiplier / 12);
-    let line = Line::new("interest", "Tiền lãi chậm đóng (QĐ 595)", "Late-payment interest (QĐ 595)")
-        .amount(interest)
-        .formula(format!(
-            "({overdue_balance} − {latest_month}) × {} × {} / 12 (= {} per month)",
-            p.value.multiplier,
-            p.value.annual_return.as_percent(),
-            monthly.as_percent()
-        ))
-        .param("annual_return", p.value.annual_return.as_percent(), p)
-        .param("multiplier", p.value.multiplier, p)
-        .cite("QĐ 595/QĐ-BHXH Art. 37");
+    let line = Line::new(
+        "interest",
+        "Tiền lãi chậm đóng (QĐ 595)",
+        "Late-payment interest (QĐ 595)",
+    )
+    .amount(interest)
+    .formula(format!(
+        "({overdue_balance} − {latest_month}) × {} × {} / 12 (= {} per month)",
+        p.value.multiplier,
+        p.value.annual_return.as_percent(),
+        monthly.as_percent()
+    ))
+    .param("annual_return", p.value.annual_return.as_percent(), p)
+    .param("multiplier", p.value.multiplier, p)
+    .cite("QĐ 595/QĐ-BHXH Art. 37");
     Ok((interest, vec![line]))
 }
 
@@ -160,7 +191,10 @@ pub struct Classification {
 /// accrues the 0.03 %/day charge (Art. 40.1, 41.1) on each unpaid balance for the days it
 /// stayed unpaid after the deadline. Force majeure turns evasion into late payment (Art. 39.2,
 /// 38.4). Days late = payment date − deadline (D274's day count is unconfirmed).
-pub fn classify(params: &Params, facts: &MonthFacts) -> Result<(Classification, Vec<Line>), ComplianceError> {
+pub fn classify(
+    params: &Params,
+    facts: &MonthFacts,
+) -> Result<(Classification, Vec<Line>), ComplianceError> {
     let deadline = payment_deadline(facts.month);
     let lp = params.late_payment.at(deadline)?;
     let rounding = params.rounding.at(deadline)?.value.rounding();
@@ -182,7 +216,9 @@ pub fn classify(params: &Params, facts: &MonthFacts) -> Result<(Classification, 
     let mut status = Status::OnTime;
     let mut worsen = |s: Status, reason: String, reasons: &mut Vec<String>| {
         let s = if s == Status::Evasion && facts.force_majeure {
-            reasons.push("force majeure (D274 Art. 4): treated as late payment (L41 Art. 38.4)".into());
+            reasons.push(
+                "force majeure (D274 Art. 4): treated as late payment (L41 Art. 38.4)".into(),
+            );
             Status::Late
         } else {
             s
@@ -228,7 +264,9 @@ pub fn classify(params: &Params, facts: &MonthFacts) -> Result<(Classification, 
         } else {
             worsen(
                 Status::Late,
-                format!("paid or unpaid {days_late} days after the deadline {deadline}: late payment (L41 Art. 38.1)"),
+                format!(
+                    "paid or unpaid {days_late} days after the deadline {deadline}: late payment (L41 Art. 38.1)"
+                ),
                 &mut reasons,
             );
         }
@@ -238,7 +276,9 @@ pub fn classify(params: &Params, facts: &MonthFacts) -> Result<(Classification, 
     {
         worsen(
             Status::Evasion,
-            format!("registered salary {registered} is below the legal base {legal}: evasion (L41 Art. 39.1.c–d)"),
+            format!(
+                "registered salary {registered} is below the legal base {legal}: evasion (L41 Art. 39.1.c–d)"
+            ),
             &mut reasons,
         );
     }
@@ -249,19 +289,26 @@ pub fn classify(params: &Params, facts: &MonthFacts) -> Result<(Classification, 
         if after > lp.value.evasion_after_days {
             worsen(
                 Status::Evasion,
-                format!("registered {after} days after the registration deadline {window_end}: evasion (L41 Art. 39.1.a–b)"),
+                format!(
+                    "registered {after} days after the registration deadline {window_end}: evasion (L41 Art. 39.1.a–b)"
+                ),
                 &mut reasons,
             );
         } else if after > 0 {
             worsen(
                 Status::Late,
-                format!("registered {after} days after the registration deadline {window_end}: late payment (L41 Art. 38.2–3)"),
+                format!(
+                    "registered {after} days after the registration deadline {window_end}: late payment (L41 Art. 38.2–3)"
+                ),
                 &mut reasons,
             );
         }
     }
     let charge = rounding
-        .ratio(weighted * i128::from(lp.value.daily_rate.ppm()), i128::from(PPM))
+        .ratio(
+            weighted * i128::from(lp.value.daily_rate.ppm()),
+            i128::from(PPM),
+        )
         .ok_or(ComplianceError::Overflow)?;
     let lines = vec![
         Line::new("deadline", "Hạn đóng", "Payment deadline")
@@ -273,13 +320,30 @@ pub fn classify(params: &Params, facts: &MonthFacts) -> Result<(Classification, 
             .formula(reasons.join("; "))
             .param("evasion_after_days", lp.value.evasion_after_days, lp)
             .cite("L41 Art. 38–39"),
-        Line::new("charge", "Tiền chậm đóng, trốn đóng", "Late-payment / evasion charge")
-            .amount(charge)
-            .formula(format!("Σ unpaid balance × days unpaid × {}", lp.value.daily_rate.as_percent()))
-            .param("daily_rate", lp.value.daily_rate.as_percent(), lp)
-            .cite("L41 Art. 40.1, 41.1"),
+        Line::new(
+            "charge",
+            "Tiền chậm đóng, trốn đóng",
+            "Late-payment / evasion charge",
+        )
+        .amount(charge)
+        .formula(format!(
+            "Σ unpaid balance × days unpaid × {}",
+            lp.value.daily_rate.as_percent()
+        ))
+        .param("daily_rate", lp.value.daily_rate.as_percent(), lp)
+        .cite("L41 Art. 40.1, 41.1"),
     ];
-    Ok((Classification { status, deadline, days_late, unpaid: balance, charge, reasons }, lines))
+    Ok((
+        Classification {
+            status,
+            deadline,
+            days_late,
+            unpaid: balance,
+            charge,
+            reasons,
+        },
+        lines,
+    ))
 }
 
 #[cfg(test)]
@@ -291,7 +355,12 @@ mod tests {
             month: month.parse().unwrap(),
             amount_due: Dong(100_000_000),
             payments: paid_on
-                .map(|d| vec![Payment { date: d.parse().unwrap(), amount: Dong(100_000_000) }])
+                .map(|d| {
+                    vec![Payment {
+                        date: d.parse().unwrap(),
+                        amount: Dong(100_000_000),
+                    }]
+                })
                 .unwrap_or_default(),
             urged_on: urged.map(|d| d.parse().unwrap()),
             registered_salary: None,
@@ -304,22 +373,55 @@ mod tests {
 
     #[test]
     fn deadline_is_last_day_of_following_month() {
-        assert_eq!(payment_deadline("2026-01".parse().unwrap()).to_string(), "2026-02-28");
-        assert_eq!(payment_deadline("2026-12".parse().unwrap()).to_string(), "2027-01-31");
+        assert_eq!(
+            payment_deadline("2026-01".parse().unwrap()).to_string(),
+            "2026-02-28"
+        );
+        assert_eq!(
+            payment_deadline("2026-12".parse().unwrap()).to_string(),
+            "2027-01-31"
+        );
     }
 
     #[test]
     fn day_60_is_late_and_day_61_with_urging_is_evasion() {
         let p = Params::embedded().unwrap();
         // March 2026 deadline: 30 April 2026. Day 60 = 29 June, day 61 = 30 June.
-        let (c60, _) = classify(&p, &facts("2026-03", Some("2026-06-29"), Some("2026-06-01"), "2026-07-15")).unwrap();
+        let (c60, _) = classify(
+            &p,
+            &facts(
+                "2026-03",
+                Some("2026-06-29"),
+                Some("2026-06-01"),
+                "2026-07-15",
+            ),
+        )
+        .unwrap();
         assert_eq!((c60.status, c60.days_late), (Status::Late, 60));
-        let (c61, _) = classify(&p, &facts("2026-03", Some("2026-06-30"), Some("2026-06-01"), "2026-07-15")).unwrap();
+        let (c61, _) = classify(
+            &p,
+            &facts(
+                "2026-03",
+                Some("2026-06-30"),
+                Some("2026-06-01"),
+                "2026-07-15",
+            ),
+        )
+        .unwrap();
         assert_eq!((c61.status, c61.days_late), (Status::Evasion, 61));
         assert_eq!(c61.charge, Dong(1_830_000));
-        let (no_urging, _) = classify(&p, &facts("2026-03", Some("2026-06-30"), None, "2026-07-15")).unwrap();
+        let (no_urging, _) = classify(
+            &p,
+            &facts("2026-03", Some("2026-06-30"), None, "2026-07-15"),
+        )
+        .unwrap();
         assert_eq!(no_urging.status, Status::Late);
-        let mut fm = facts("2026-03", Some("2026-06-30"), Some("2026-06-01"), "2026-07-15");
+        let mut fm = facts(
+            "2026-03",
+            Some("2026-06-30"),
+            Some("2026-06-01"),
+            "2026-07-15",
+        );
         fm.force_majeure = true;
         assert_eq!(classify(&p, &fm).unwrap().0.status, Status::Late);
     }
@@ -327,12 +429,22 @@ mod tests {
     #[test]
     fn paid_by_the_deadline_is_on_time_and_partial_payments_accrue_on_the_balance() {
         let p = Params::embedded().unwrap();
-        let (c, _) = classify(&p, &facts("2026-03", Some("2026-04-30"), None, "2026-07-15")).unwrap();
+        let (c, _) = classify(
+            &p,
+            &facts("2026-03", Some("2026-04-30"), None, "2026-07-15"),
+        )
+        .unwrap();
         assert_eq!((c.status, c.charge), (Status::OnTime, Dong::ZERO));
         let mut f = facts("2026-03", None, None, "2026-05-30");
         f.payments = vec![
-            Payment { date: "2026-05-10".parse().unwrap(), amount: Dong(60_000_000) },
-            Payment { date: "2026-05-30".parse().unwrap(), amount: Dong(40_000_000) },
+            Payment {
+                date: "2026-05-10".parse().unwrap(),
+                amount: Dong(60_000_000),
+            },
+            Payment {
+                date: "2026-05-30".parse().unwrap(),
+                amount: Dong(40_000_000),
+            },
         ];
         let (c, _) = classify(&p, &f).unwrap();
         // 100m × 10 days + 40m × 20 days = 1.8bn đồng-days × 0.03 %.

@@ -36,7 +36,10 @@ impl Concept for RegionalMinimumWage {
             positive("monthly", m)?;
         }
         if self.monthly.windows(2).any(|w| w[0] < w[1]) {
-            return Err(("monthly".into(), "regions must go from highest (I) to lowest (IV)".into()));
+            return Err((
+                "monthly".into(),
+                "regions must go from highest (I) to lowest (IV)".into(),
+            ));
         }
         Ok(())
     }
@@ -65,7 +68,10 @@ pub struct Multiple {
 impl Concept for Multiple {
     fn check(&self) -> Result<(), (String, String)> {
         if self.multiple <= 0 {
-            return Err(("multiple".into(), format!("must be positive, found {}", self.multiple)));
+            return Err((
+                "multiple".into(),
+                format!("must be positive, found {}", self.multiple),
+            ));
         }
         Ok(())
     }
@@ -135,7 +141,9 @@ pub struct RoundingPolicy {
 
 impl Concept for RoundingPolicy {
     fn check(&self) -> Result<(), (String, String)> {
-        Rounding::new(self.mode, self.unit).map(|_| ()).map_err(|e| ("unit".into(), e.to_string()))
+        Rounding::new(self.mode, self.unit)
+            .map(|_| ())
+            .map_err(|e| ("unit".into(), e.to_string()))
     }
 }
 
@@ -147,7 +155,10 @@ impl RoundingPolicy {
 
 fn positive(key: &str, amount: Dong) -> Result<(), (String, String)> {
     if amount.get() <= 0 {
-        return Err((key.into(), format!("must be a positive amount of đồng, found {amount}")));
+        return Err((
+            key.into(),
+            format!("must be a positive amount of đồng, found {amount}"),
+        ));
     }
     Ok(())
 }
@@ -187,11 +198,27 @@ pub enum OccupationalOption {
 
 /// Funds in the order used by [`Resolved`] rate arrays.
 pub const FUNDS: [(&str, &str, &str); 5] = [
-    ("sickness_maternity", "Quỹ ốm đau – thai sản", "Sickness & maternity fund"),
-    ("pension_survivor", "Quỹ hưu trí – tử tuất", "Pension & survivorship fund"),
-    ("occupational", "Quỹ bảo hiểm TNLĐ–BNN", "Occupational accident & disease fund"),
+    (
+        "sickness_maternity",
+        "Quỹ ốm đau – thai sản",
+        "Sickness & maternity fund",
+    ),
+    (
+        "pension_survivor",
+        "Quỹ hưu trí – tử tuất",
+        "Pension & survivorship fund",
+    ),
+    (
+        "occupational",
+        "Quỹ bảo hiểm TNLĐ–BNN",
+        "Occupational accident & disease fund",
+    ),
     ("health", "Bảo hiểm y tế", "Health insurance"),
-    ("unemployment", "Bảo hiểm thất nghiệp", "Unemployment insurance"),
+    (
+        "unemployment",
+        "Bảo hiểm thất nghiệp",
+        "Unemployment insurance",
+    ),
 ];
 const UNEMPLOYMENT: usize = 4;
 
@@ -281,7 +308,10 @@ pub fn resolve(
         Participant::Voluntary => rates.value.voluntary,
         Participant::HouseholdBusiness => rates.value.household_business,
     };
-    let is_employee = matches!(participant, Participant::Employee | Participant::ForeignEmployee);
+    let is_employee = matches!(
+        participant,
+        Participant::Employee | Participant::ForeignEmployee
+    );
     let occupational = match (options.occupational, is_employee) {
         (Some(_), false) => return Err(ContributionError::OccupationalNotApplicable),
         (None, false) => Rate::ZERO,
@@ -294,13 +324,20 @@ pub fn resolve(
         }
     };
     let has_ui = !split.employee.unemployment.is_zero() || !split.employer.unemployment.is_zero();
-    let ui_cap = if has_ui { times(minimum, params.ui_cap.at(date)?.value.multiple) } else { Dong::ZERO };
+    let ui_cap = if has_ui {
+        times(minimum, params.ui_cap.at(date)?.value.multiple)
+    } else {
+        Dong::ZERO
+    };
     let rounding = params.rounding.at(date)?.value.rounding();
     let (floor, state_support) = match participant {
         Participant::Voluntary => {
             let poverty = params.rural_poverty_line.at(date)?.value.amount;
             let support = params.voluntary_support.at(date)?;
-            let share = support_share(&support.value, options.support_group.unwrap_or(SupportGroup::Other));
+            let share = support_share(
+                &support.value,
+                options.support_group.unwrap_or(SupportGroup::Other),
+            );
             let amount = if options.support_months_used >= support.value.max_months {
                 Dong::ZERO
             } else {
@@ -308,11 +345,22 @@ pub fn resolve(
             };
             (poverty, amount)
         }
-        _ if options.support_group.is_some() => return Err(ContributionError::SupportNotApplicable),
-        _ => (times(reference, params.si_floor.at(date)?.value.multiple), Dong::ZERO),
+        _ if options.support_group.is_some() => {
+            return Err(ContributionError::SupportNotApplicable);
+        }
+        _ => (
+            times(reference, params.si_floor.at(date)?.value.multiple),
+            Dong::ZERO,
+        ),
     };
     let row = |p: PayerRates, occ: Rate| {
-        [p.sickness_maternity, p.pension_survivor, occ, p.health, p.unemployment]
+        [
+            p.sickness_maternity,
+            p.pension_survivor,
+            occ,
+            p.health,
+            p.unemployment,
+        ]
     };
     Ok(Resolved {
         month,
@@ -369,7 +417,13 @@ impl Funds {
     }
 
     pub fn as_array(&self) -> [Dong; 5] {
-        [self.sickness_maternity, self.pension_survivor, self.occupational, self.health, self.unemployment]
+        [
+            self.sickness_maternity,
+            self.pension_survivor,
+            self.occupational,
+            self.health,
+            self.unemployment,
+        ]
     }
 }
 
@@ -399,21 +453,36 @@ pub fn assess(r: &Resolved, salary: Dong) -> Result<Assessment, ContributionErro
     }
     if salary < r.floor {
         return Err(match r.participant {
-            Participant::Employee | Participant::ForeignEmployee => {
-                ContributionError::BelowFloor { salary, floor: r.floor }
-            }
-            _ => ContributionError::OutOfRange { income: salary, min: r.floor, max: r.si_cap },
+            Participant::Employee | Participant::ForeignEmployee => ContributionError::BelowFloor {
+                salary,
+                floor: r.floor,
+            },
+            _ => ContributionError::OutOfRange {
+                income: salary,
+                min: r.floor,
+                max: r.si_cap,
+            },
         });
     }
-    let self_chosen = matches!(r.participant, Participant::Voluntary | Participant::HouseholdBusiness);
+    let self_chosen = matches!(
+        r.participant,
+        Participant::Voluntary | Participant::HouseholdBusiness
+    );
     if self_chosen && salary > r.si_cap {
-        return Err(ContributionError::OutOfRange { income: salary, min: r.floor, max: r.si_cap });
+        return Err(ContributionError::OutOfRange {
+            income: salary,
+            min: r.floor,
+            max: r.si_cap,
+        });
     }
     let base_social = salary.min(r.si_cap);
     let base_unemployment = salary.min(r.ui_cap);
     let mut employee = [Dong::ZERO; 5];
     let mut employer = [Dong::ZERO; 5];
-    if r.rounding == Rounding::HALF_UP_DONG && base_social.get() <= FAST_MAX_BASE && base_unemployment.get() <= FAST_MAX_BASE {
+    if r.rounding == Rounding::HALF_UP_DONG
+        && base_social.get() <= FAST_MAX_BASE
+        && base_unemployment.get() <= FAST_MAX_BASE
+    {
         // Hot path of the monthly run: non-negative bases small enough that base × ppm fits in
         // a u64, so half-up rounding is an add and a division by a constant. Same result as
         // `Rounding::apply` (tested by `fast_path_equals_the_rounding_policy`).
@@ -425,7 +494,11 @@ pub fn assess(r: &Resolved, salary: Dong) -> Result<Assessment, ContributionErro
         }
     } else {
         for i in 0..5 {
-            let base = if i == UNEMPLOYMENT { base_unemployment } else { base_social };
+            let base = if i == UNEMPLOYMENT {
+                base_unemployment
+            } else {
+                base_social
+            };
             employee[i] = r.rounding.apply(base, r.employee[i]);
             employer[i] = r.rounding.apply(base, r.employer[i]);
         }
@@ -436,8 +509,11 @@ pub fn assess(r: &Resolved, salary: Dong) -> Result<Assessment, ContributionErro
         employee[1] = employee[1] - support;
         state[1] = support;
     }
-    let (employee, employer, state) =
-        (Funds::from_array(employee), Funds::from_array(employer), Funds::from_array(state));
+    let (employee, employer, state) = (
+        Funds::from_array(employee),
+        Funds::from_array(employer),
+        Funds::from_array(state),
+    );
     Ok(Assessment {
         base_social,
         base_unemployment,
@@ -445,33 +521,53 @@ pub fn assess(r: &Resolved, salary: Dong) -> Result<Assessment, ContributionErro
         employer,
         state,
         total: employee.total + employer.total + state.total,
-        below_regional_minimum: matches!(r.participant, Participant::Employee | Participant::ForeignEmployee)
-            && salary < r.regional_minimum,
+        below_regional_minimum: matches!(
+            r.participant,
+            Participant::Employee | Participant::ForeignEmployee
+        ) && salary < r.regional_minimum,
     })
 }
 
 /// The lines behind [`assess`]: base, caps, each fund and payer, with the parameters used.
-pub fn explain(params: &Params, r: &Resolved, salary: Dong, a: &Assessment) -> Result<Vec<Line>, ContributionError> {
+pub fn explain(
+    params: &Params,
+    r: &Resolved,
+    salary: Dong,
+    a: &Assessment,
+) -> Result<Vec<Line>, ContributionError> {
     let date = r.month.first_day();
     let reference = params.reference_level.at(date)?;
     let cap = params.si_cap.at(date)?;
     let mut lines = Vec::new();
-    let base_line = Line::new("base.social", "Tiền lương tháng đóng BHXH, BHYT", "Social & health insurance base")
-        .amount(a.base_social)
-        .formula(format!("min(salary {salary}, cap {} × {} = {})", cap.value.multiple, reference.value.amount, r.si_cap))
-        .param("reference_level", reference.value.amount, reference)
-        .param("si_cap.multiple", cap.value.multiple, cap);
+    let base_line = Line::new(
+        "base.social",
+        "Tiền lương tháng đóng BHXH, BHYT",
+        "Social & health insurance base",
+    )
+    .amount(a.base_social)
+    .formula(format!(
+        "min(salary {salary}, cap {} × {} = {})",
+        cap.value.multiple, reference.value.amount, r.si_cap
+    ))
+    .param("reference_level", reference.value.amount, reference)
+    .param("si_cap.multiple", cap.value.multiple, cap);
     let base_line = match r.participant {
         Participant::Voluntary => {
             let poverty = params.rural_poverty_line.at(date)?;
             base_line
-                .param("rural_poverty_line (income floor)", poverty.value.amount, poverty)
+                .param(
+                    "rural_poverty_line (income floor)",
+                    poverty.value.amount,
+                    poverty,
+                )
                 .cite("L41 Art. 31.2")
         }
         Participant::HouseholdBusiness => base_line.cite("L41 Art. 31.1.d–đ"),
         _ => {
             let floor = params.si_floor.at(date)?;
-            base_line.param("si_floor.multiple", floor.value.multiple, floor).cite("L41 Art. 31.1.b, 31.1.đ")
+            base_line
+                .param("si_floor.multiple", floor.value.multiple, floor)
+                .cite("L41 Art. 31.1.b, 31.1.đ")
         }
     };
     lines.push(base_line);
@@ -479,38 +575,64 @@ pub fn explain(params: &Params, r: &Resolved, salary: Dong, a: &Assessment) -> R
         let ui = params.ui_cap.at(date)?;
         let minimum = params.regional_minimum_wage.at(date)?;
         lines.push(
-            Line::new("base.unemployment", "Tiền lương tháng đóng BHTN", "Unemployment insurance base")
-                .amount(a.base_unemployment)
-                .formula(format!(
-                    "min(salary {salary}, cap {} × regional minimum (region {}) {} = {})",
-                    ui.value.multiple, r.region, r.regional_minimum, r.ui_cap
-                ))
-                .param("ui_cap.multiple", ui.value.multiple, ui)
-                .param(&format!("regional_minimum_wage[{}]", r.region), r.regional_minimum, minimum)
-                .cite("L74 Art. 34.1–34.2"),
+            Line::new(
+                "base.unemployment",
+                "Tiền lương tháng đóng BHTN",
+                "Unemployment insurance base",
+            )
+            .amount(a.base_unemployment)
+            .formula(format!(
+                "min(salary {salary}, cap {} × regional minimum (region {}) {} = {})",
+                ui.value.multiple, r.region, r.regional_minimum, r.ui_cap
+            ))
+            .param("ui_cap.multiple", ui.value.multiple, ui)
+            .param(
+                &format!("regional_minimum_wage[{}]", r.region),
+                r.regional_minimum,
+                minimum,
+            )
+            .cite("L74 Art. 34.1–34.2"),
         );
     }
     let rates = params.contribution_rates.at(date)?;
     let occupational = params.occupational_rates.at(date)?;
     for (payer, payer_vi, rates_row, amounts) in [
-        ("employee", "người lao động", &r.employee, a.employee.as_array()),
-        ("employer", "người sử dụng lao động", &r.employer, a.employer.as_array()),
+        (
+            "employee",
+            "người lao động",
+            &r.employee,
+            a.employee.as_array(),
+        ),
+        (
+            "employer",
+            "người sử dụng lao động",
+            &r.employer,
+            a.employer.as_array(),
+        ),
     ] {
         for (i, (fund, fund_vi, fund_en)) in FUNDS.iter().enumerate() {
             let rate = rates_row[i];
             if rate.is_zero() {
                 continue;
             }
-            let base = if i == UNEMPLOYMENT { a.base_unemployment } else { a.base_social };
+            let base = if i == UNEMPLOYMENT {
+                a.base_unemployment
+            } else {
+                a.base_social
+            };
             let source: &dyn Fn(Line) -> Line = if i == 2 {
                 &|l: Line| l.param("occupational_rate", rate.as_percent(), occupational)
             } else {
                 &|l: Line| l.param(&format!("{payer}.{fund}"), rate.as_percent(), rates)
             };
             let mut line = source(
-                Line::new(&format!("{payer}.{fund}"), &format!("{fund_vi} – {payer_vi}"), &format!("{fund_en} – {payer}"))
-                    .amount(amounts[i])
-                    .formula(format!("{base} × {}", rate.as_percent())),
+                Line::new(
+                    &format!("{payer}.{fund}"),
+                    &format!("{fund_vi} – {payer_vi}"),
+                    &format!("{fund_en} – {payer}"),
+                )
+                .amount(amounts[i])
+                .formula(format!("{base} × {}", rate.as_percent())),
             )
             .cite(fund_citation(r.participant, i));
             if payer == "employee" && i == 1 && a.state.pension_survivor.get() > 0 {
@@ -523,36 +645,62 @@ pub fn explain(params: &Params, r: &Resolved, salary: Dong, a: &Assessment) -> R
             }
             lines.push(line);
         }
-        let total = if payer == "employee" { a.employee.total } else { a.employer.total };
+        let total = if payer == "employee" {
+            a.employee.total
+        } else {
+            a.employer.total
+        };
         lines.push(
-            Line::new(&format!("{payer}.total"), &format!("Tổng – {payer_vi}"), &format!("Total – {payer}"))
-                .amount(total)
-                .formula("sum of the lines above")
-                .cite("L41 Art. 33–34"),
+            Line::new(
+                &format!("{payer}.total"),
+                &format!("Tổng – {payer_vi}"),
+                &format!("Total – {payer}"),
+            )
+            .amount(total)
+            .formula("sum of the lines above")
+            .cite("L41 Art. 33–34"),
         );
     }
     if a.state.total.get() > 0 {
         let support = params.voluntary_support.at(date)?;
         let poverty = params.rural_poverty_line.at(date)?;
         lines.push(
-            Line::new("state.pension_survivor", "Nhà nước hỗ trợ đóng BHXH tự nguyện", "State support for voluntary insurance")
-                .amount(a.state.pension_survivor)
-                .formula(format!(
-                    "support share × {} × rural poverty line {}",
-                    r.employee[1].as_percent(),
-                    poverty.value.amount
-                ))
-                .param("voluntary_support", "poor 50% / near-poor 40% / ethnic minority 30% / other 20%", support)
-                .param("rural_poverty_line", poverty.value.amount, poverty)
-                .cite("L41 Art. 31.2, 36.1; Decree 159/2025 Art. 5"),
+            Line::new(
+                "state.pension_survivor",
+                "Nhà nước hỗ trợ đóng BHXH tự nguyện",
+                "State support for voluntary insurance",
+            )
+            .amount(a.state.pension_survivor)
+            .formula(format!(
+                "support share × {} × rural poverty line {}",
+                r.employee[1].as_percent(),
+                poverty.value.amount
+            ))
+            .param(
+                "voluntary_support",
+                "poor 50% / near-poor 40% / ethnic minority 30% / other 20%",
+                support,
+            )
+            .param("rural_poverty_line", poverty.value.amount, poverty)
+            .cite("L41 Art. 31.2, 36.1; Decree 159/2025 Art. 5"),
         );
     }
     let rounding = params.rounding.at(date)?;
     lines.push(
         Line::new("total", "Tổng số phải đóng", "Total contributions")
             .amount(a.total)
-            .formula(format!("employee {} + employer {} + State {}", a.employee.total, a.employer.total, a.state.total))
-            .param("rounding", format!("{:?} to {} đồng per line", rounding.value.mode, rounding.value.unit), rounding)
+            .formula(format!(
+                "employee {} + employer {} + State {}",
+                a.employee.total, a.employer.total, a.state.total
+            ))
+            .param(
+                "rounding",
+                format!(
+                    "{:?} to {} đồng per line",
+                    rounding.value.mode, rounding.value.unit
+                ),
+                rounding,
+            )
             .cite("L41 Art. 33–34, 36; L74 Art. 33"),
     );
     Ok(lines)
@@ -593,7 +741,10 @@ mod tests {
         let at = employee(&p, "2026-03", 46_800_000);
         let above = employee(&p, "2026-03", 46_800_001);
         assert_eq!(at.employee.pension_survivor, Dong(3_744_000));
-        assert_eq!(at.employee.pension_survivor, above.employee.pension_survivor);
+        assert_eq!(
+            at.employee.pension_survivor,
+            above.employee.pension_survivor
+        );
         assert_eq!(above.base_social, Dong(46_800_000));
         assert_eq!(above.base_unemployment, Dong(46_800_001));
         let below = employee(&p, "2026-03", 46_799_999);
@@ -606,17 +757,45 @@ mod tests {
         let a = employee(&p, "2026-03", 200_000_000);
         assert_eq!(a.base_unemployment, Dong(106_200_000));
         assert_eq!(a.employee.unemployment, Dong(1_062_000));
-        let r4 = resolve(&p, month("2026-03"), Participant::Employee, 4, Options::default()).unwrap();
+        let r4 = resolve(
+            &p,
+            month("2026-03"),
+            Participant::Employee,
+            4,
+            Options::default(),
+        )
+        .unwrap();
         assert_eq!(r4.ui_cap, Dong(74_000_000));
-        let old = resolve(&p, month("2025-12"), Participant::Employee, 1, Options::default()).unwrap();
+        let old = resolve(
+            &p,
+            month("2025-12"),
+            Participant::Employee,
+            1,
+            Options::default(),
+        )
+        .unwrap();
         assert_eq!(old.ui_cap, Dong(99_200_000));
     }
 
     #[test]
     fn reference_level_change_on_1_july_2026_moves_the_cap() {
         let p = params();
-        let june = resolve(&p, month("2026-06"), Participant::Employee, 1, Options::default()).unwrap();
-        let july = resolve(&p, month("2026-07"), Participant::Employee, 1, Options::default()).unwrap();
+        let june = resolve(
+            &p,
+            month("2026-06"),
+            Participant::Employee,
+            1,
+            Options::default(),
+        )
+        .unwrap();
+        let july = resolve(
+            &p,
+            month("2026-07"),
+            Participant::Employee,
+            1,
+            Options::default(),
+        )
+        .unwrap();
         assert_eq!(june.si_cap, Dong(46_800_000));
         assert_eq!(july.si_cap, Dong(50_600_000));
         assert_eq!(june.floor, Dong(2_340_000));
@@ -626,10 +805,20 @@ mod tests {
     #[test]
     fn salary_below_reference_level_is_not_compulsory() {
         let p = params();
-        let r = resolve(&p, month("2026-03"), Participant::Employee, 1, Options::default()).unwrap();
+        let r = resolve(
+            &p,
+            month("2026-03"),
+            Participant::Employee,
+            1,
+            Options::default(),
+        )
+        .unwrap();
         assert_eq!(
             assess(&r, Dong(2_339_999)),
-            Err(ContributionError::BelowFloor { salary: Dong(2_339_999), floor: Dong(2_340_000) })
+            Err(ContributionError::BelowFloor {
+                salary: Dong(2_339_999),
+                floor: Dong(2_340_000)
+            })
         );
         let at_floor = assess(&r, Dong(2_340_000)).unwrap();
         assert!(at_floor.below_regional_minimum);
@@ -639,28 +828,69 @@ mod tests {
     #[test]
     fn months_before_the_2024_law_are_refused_not_guessed() {
         let p = params();
-        let err = resolve(&p, month("2025-06"), Participant::Employee, 1, Options::default()).unwrap_err();
-        assert!(matches!(err, ContributionError::Missing(MissingParam { concept: "contribution_rates", .. })));
-        assert!(resolve(&p, month("2025-07"), Participant::Employee, 1, Options::default()).is_ok());
+        let err = resolve(
+            &p,
+            month("2025-06"),
+            Participant::Employee,
+            1,
+            Options::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(
+            err,
+            ContributionError::Missing(MissingParam {
+                concept: "contribution_rates",
+                ..
+            })
+        ));
+        assert!(
+            resolve(
+                &p,
+                month("2025-07"),
+                Participant::Employee,
+                1,
+                Options::default()
+            )
+            .is_ok()
+        );
     }
 
     #[test]
     fn reduced_occupational_rate() {
         let p = params();
-        let opts = Options { occupational: Some(OccupationalOption::Reduced), ..Options::default() };
+        let opts = Options {
+            occupational: Some(OccupationalOption::Reduced),
+            ..Options::default()
+        };
         let r = resolve(&p, month("2026-03"), Participant::Employee, 1, opts).unwrap();
-        assert_eq!(assess(&r, Dong(10_000_000)).unwrap().employer.occupational, Dong(30_000));
+        assert_eq!(
+            assess(&r, Dong(10_000_000)).unwrap().employer.occupational,
+            Dong(30_000)
+        );
     }
 
     #[test]
     fn household_business_pays_25_percent_within_its_range() {
         let p = params();
-        let r = resolve(&p, month("2026-03"), Participant::HouseholdBusiness, 1, Options::default()).unwrap();
+        let r = resolve(
+            &p,
+            month("2026-03"),
+            Participant::HouseholdBusiness,
+            1,
+            Options::default(),
+        )
+        .unwrap();
         let a = assess(&r, Dong(10_000_000)).unwrap();
         assert_eq!(a.employee.total, Dong(2_500_000));
         assert_eq!(a.employer.total, Dong::ZERO);
-        assert!(matches!(assess(&r, Dong(46_800_001)), Err(ContributionError::OutOfRange { .. })));
-        assert!(matches!(assess(&r, Dong(2_339_999)), Err(ContributionError::OutOfRange { .. })));
+        assert!(matches!(
+            assess(&r, Dong(46_800_001)),
+            Err(ContributionError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            assess(&r, Dong(2_339_999)),
+            Err(ContributionError::OutOfRange { .. })
+        ));
     }
 
     #[test]
@@ -672,21 +902,43 @@ mod tests {
             (SupportGroup::EthnicMinority, 99_000),
             (SupportGroup::Other, 66_000),
         ] {
-            let opts = Options { support_group: Some(group), ..Options::default() };
+            let opts = Options {
+                support_group: Some(group),
+                ..Options::default()
+            };
             let r = resolve(&p, month("2026-03"), Participant::Voluntary, 1, opts).unwrap();
             let a = assess(&r, Dong(1_500_000)).unwrap();
             assert_eq!(a.state.total, Dong(support));
             assert_eq!(a.employee.total, Dong(330_000 - support));
         }
-        let opts = Options { support_group: Some(SupportGroup::Poor), support_months_used: 120, ..Options::default() };
+        let opts = Options {
+            support_group: Some(SupportGroup::Poor),
+            support_months_used: 120,
+            ..Options::default()
+        };
         let r = resolve(&p, month("2026-03"), Participant::Voluntary, 1, opts).unwrap();
         assert_eq!(assess(&r, Dong(1_500_000)).unwrap().state.total, Dong::ZERO);
     }
 
     #[test]
     fn fast_path_equals_the_rounding_policy() {
-        let rates = [Rate::percent(8), Rate::from_ppm(15_000), Rate::from_ppm(5_000), Rate::from_ppm(1), Rate::from_ppm(999_999)];
-        for base in [0_i64, 1, 499, 500, 10_000_001, 46_800_000, 106_200_000, FAST_MAX_BASE] {
+        let rates = [
+            Rate::percent(8),
+            Rate::from_ppm(15_000),
+            Rate::from_ppm(5_000),
+            Rate::from_ppm(1),
+            Rate::from_ppm(999_999),
+        ];
+        for base in [
+            0_i64,
+            1,
+            499,
+            500,
+            10_000_001,
+            46_800_000,
+            106_200_000,
+            FAST_MAX_BASE,
+        ] {
             for rate in rates {
                 assert_eq!(
                     Dong(half_up_ppm(base as u64, rate.ppm() as u64) as i64),
@@ -701,7 +953,13 @@ mod tests {
     fn region_five_is_refused() {
         let p = params();
         assert_eq!(
-            resolve(&p, month("2026-03"), Participant::Employee, 5, Options::default()),
+            resolve(
+                &p,
+                month("2026-03"),
+                Participant::Employee,
+                5,
+                Options::default()
+            ),
             Err(ContributionError::Region(5))
         );
     }
@@ -709,7 +967,14 @@ mod tests {
     #[test]
     fn explanation_lines_add_up_to_the_totals() {
         let p = params();
-        let r = resolve(&p, month("2026-03"), Participant::Employee, 1, Options::default()).unwrap();
+        let r = resolve(
+            &p,
+            month("2026-03"),
+            Participant::Employee,
+            1,
+            Options::default(),
+        )
+        .unwrap();
         let a = assess(&r, Dong(10_000_000)).unwrap();
         let lines = explain(&p, &r, Dong(10_000_000), &a).unwrap();
         let employee: Dong = lines

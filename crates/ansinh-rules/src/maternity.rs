@@ -54,7 +54,10 @@ pub enum MaternityError {
 /// birth (L41 Art. 50.2); leave of 6 months + 1 per extra child (Labour Code Art. 139.1, L41
 /// Art. 53.1); allowance = 100 % × average salary × months (Art. 59.1); lump sum = 2 ×
 /// reference level in the month of birth, per child (Art. 58.4).
-pub fn evaluate(params: &Params, f: &MaternityFacts) -> Result<(MaternityOutcome, Vec<Line>), MaternityError> {
+pub fn evaluate(
+    params: &Params,
+    f: &MaternityFacts,
+) -> Result<(MaternityOutcome, Vec<Line>), MaternityError> {
     if f.children < 1 {
         return Err(MaternityError::Children(f.children));
     }
@@ -75,25 +78,59 @@ pub fn evaluate(params: &Params, f: &MaternityFacts) -> Result<(MaternityOutcome
     let eligible = reason.is_none();
     let months = p.leave_months + p.extra_months_per_child * (f.children - 1);
     let monthly = rounding.apply(f.average_salary, p.rate);
-    let allowance = if eligible { monthly.times(months).unwrap_or(Dong(i64::MAX)) } else { Dong::ZERO };
+    let allowance = if eligible {
+        monthly.times(months).unwrap_or(Dong(i64::MAX))
+    } else {
+        Dong::ZERO
+    };
     let lump_sum = if eligible {
-        reference.value.amount.times(p.lump_sum_multiple * f.children).unwrap_or(Dong(i64::MAX))
+        reference
+            .value
+            .amount
+            .times(p.lump_sum_multiple * f.children)
+            .unwrap_or(Dong(i64::MAX))
     } else {
         Dong::ZERO
     };
     let lines = vec![
-        Line::new("allowance", "Trợ cấp thai sản khi sinh con", "Maternity allowance for childbirth")
-            .amount(allowance)
-            .formula(format!("{} × {} × {months} months ({} + {} per extra child)", f.average_salary, p.rate.as_percent(), p.leave_months, p.extra_months_per_child))
-            .param("maternity.rate", p.rate.as_percent(), dated)
-            .param("maternity.leave_months", p.leave_months, dated)
-            .cite("L41 Art. 53.1, 59.1; Labour Code Art. 139.1"),
-        Line::new("lump_sum", "Trợ cấp một lần khi sinh con", "Childbirth lump sum")
-            .amount(lump_sum)
-            .formula(format!("{} × reference level {} × {} child(ren)", p.lump_sum_multiple, reference.value.amount, f.children))
-            .param("reference_level", reference.value.amount, reference)
-            .param("maternity.lump_sum_multiple", p.lump_sum_multiple, dated)
-            .cite("L41 Art. 58.4"),
+        Line::new(
+            "allowance",
+            "Trợ cấp thai sản khi sinh con",
+            "Maternity allowance for childbirth",
+        )
+        .amount(allowance)
+        .formula(format!(
+            "{} × {} × {months} months ({} + {} per extra child)",
+            f.average_salary,
+            p.rate.as_percent(),
+            p.leave_months,
+            p.extra_months_per_child
+        ))
+        .param("maternity.rate", p.rate.as_percent(), dated)
+        .param("maternity.leave_months", p.leave_months, dated)
+        .cite("L41 Art. 53.1, 59.1; Labour Code Art. 139.1"),
+        Line::new(
+            "lump_sum",
+            "Trợ cấp một lần khi sinh con",
+            "Childbirth lump sum",
+        )
+        .amount(lump_sum)
+        .formula(format!(
+            "{} × reference level {} × {} child(ren)",
+            p.lump_sum_multiple, reference.value.amount, f.children
+        ))
+        .param("reference_level", reference.value.amount, reference)
+        .param("maternity.lump_sum_multiple", p.lump_sum_multiple, dated)
+        .cite("L41 Art. 58.4"),
     ];
-    Ok((MaternityOutcome { eligible, reason, leave_months: months, allowance, lump_sum }, lines))
+    Ok((
+        MaternityOutcome {
+            eligible,
+            reason,
+            leave_months: months,
+            allowance,
+            lump_sum,
+        },
+        lines,
+    ))
 }

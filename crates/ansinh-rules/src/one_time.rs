@@ -49,8 +49,11 @@ pub fn years_weighted(
 ) -> (Dong, i64, i64) {
     let before_halves = 2 * (months_before_2014 / 12);
     let from_halves = half_years(odd, months_from_2014 + months_before_2014 % 12);
-    let weight = i128::from(before_factor.ppm()) * i128::from(before_halves) + i128::from(from_factor.ppm()) * i128::from(from_halves);
-    let amount = rounding.ratio(i128::from(average.get()) * weight, 2 * i128::from(PPM)).unwrap_or(Dong(i64::MAX));
+    let weight = i128::from(before_factor.ppm()) * i128::from(before_halves)
+        + i128::from(from_factor.ppm()) * i128::from(from_halves);
+    let amount = rounding
+        .ratio(i128::from(average.get()) * weight, 2 * i128::from(PPM))
+        .unwrap_or(Dong(i64::MAX));
     (amount, before_halves, from_halves)
 }
 
@@ -94,7 +97,10 @@ pub enum OneTimeError {
 /// One-time social insurance: eligibility by ground (L41 Art. 70.1; D158 Art. 14.1) and amount
 /// (Art. 70.3): 1.5 × average per year before 2014, 2 × average per year from 2014; under one
 /// year, the amount contributed capped at 2 × average.
-pub fn evaluate(params: &Params, f: &OneTimeFacts) -> Result<(OneTimeOutcome, Vec<Line>), OneTimeError> {
+pub fn evaluate(
+    params: &Params,
+    f: &OneTimeFacts,
+) -> Result<(OneTimeOutcome, Vec<Line>), OneTimeError> {
     if f.months_before_2014 < 0 || f.months_from_2014 < 0 || f.average_salary.get() < 0 {
         return Err(OneTimeError::Negative);
     }
@@ -105,19 +111,36 @@ pub fn evaluate(params: &Params, f: &OneTimeFacts) -> Result<(OneTimeOutcome, Ve
     let total = f.months_before_2014 + f.months_from_2014;
     let mut lines = Vec::new();
     let (amount, before_halves, from_halves) = if total < 12 {
-        let contributed = f.amount_contributed.ok_or(OneTimeError::AmountContributedRequired)?;
+        let contributed = f
+            .amount_contributed
+            .ok_or(OneTimeError::AmountContributedRequired)?;
         let cap = rounding.apply(f.average_salary, p.under_one_year_cap);
         let amount = contributed.min(cap);
         lines.push(
             Line::new("amount", "Mức hưởng BHXH một lần", "One-time benefit")
                 .amount(amount)
-                .formula(format!("under one year: min(amount contributed {contributed}, {} × {})", p.under_one_year_cap.as_factor(), f.average_salary))
-                .param("under_one_year_cap", p.under_one_year_cap.as_factor(), dated)
+                .formula(format!(
+                    "under one year: min(amount contributed {contributed}, {} × {})",
+                    p.under_one_year_cap.as_factor(),
+                    f.average_salary
+                ))
+                .param(
+                    "under_one_year_cap",
+                    p.under_one_year_cap.as_factor(),
+                    dated,
+                )
                 .cite("L41 Art. 70.3.c"),
         );
         (amount, 0, half_years(&odd.value, total))
     } else {
-        let (amount, b, fr) = years_weighted(rounding, &odd.value, f.average_salary, (p.before_2014, p.from_2014), f.months_before_2014, f.months_from_2014);
+        let (amount, b, fr) = years_weighted(
+            rounding,
+            &odd.value,
+            f.average_salary,
+            (p.before_2014, p.from_2014),
+            f.months_before_2014,
+            f.months_from_2014,
+        );
         lines.push(
             Line::new("amount", "Mức hưởng BHXH một lần", "One-time benefit")
                 .amount(amount)
@@ -141,28 +164,43 @@ pub fn evaluate(params: &Params, f: &OneTimeFacts) -> Result<(OneTimeOutcome, Ve
     let outcome = OneTimeOutcome {
         eligible,
         reason: match (f.ground, reason) {
-            (None, _) => Some("no `ground` given: amount only, the conditions of L41 Art. 70.1 were not checked".into()),
+            (None, _) => Some(
+                "no `ground` given: amount only, the conditions of L41 Art. 70.1 were not checked"
+                    .into(),
+            ),
             (Some(_), r) => r,
         },
         years_before_2014: before_halves as f64 / 2.0,
         years_from_2014: from_halves as f64 / 2.0,
         average_salary: f.average_salary,
-        amount: if eligible == Some(false) { Dong::ZERO } else { amount },
+        amount: if eligible == Some(false) {
+            Dong::ZERO
+        } else {
+            amount
+        },
     };
     Ok((outcome, lines))
 }
 
-fn ineligibility(p: &OneTimeParams, ground: Ground, total_months: i64, f: &OneTimeFacts) -> Option<String> {
+fn ineligibility(
+    p: &OneTimeParams,
+    ground: Ground,
+    total_months: i64,
+    f: &OneTimeFacts,
+) -> Option<String> {
     match ground {
-        Ground::RetirementAge if total_months >= 15 * 12 => {
-            Some("15 years or more of contributions: a pension is due instead (L41 Art. 70.1.a)".into())
-        }
+        Ground::RetirementAge if total_months >= 15 * 12 => Some(
+            "15 years or more of contributions: a pension is due instead (L41 Art. 70.1.a)".into(),
+        ),
         Ground::OutOfInsurance => {
             if f.contributed_before_reform == Some(false) {
                 return Some("ground (đ) is only for people who contributed before 1 Jul 2025 (L41 Art. 70.1.đ)".into());
             }
             if total_months >= p.max_years_for_out_of_insurance * 12 {
-                return Some(format!("{} years or more of contributions (L41 Art. 70.1.đ)", p.max_years_for_out_of_insurance));
+                return Some(format!(
+                    "{} years or more of contributions (L41 Art. 70.1.đ)",
+                    p.max_years_for_out_of_insurance
+                ));
             }
             match f.months_out_of_insurance {
                 Some(m) if m >= p.out_of_insurance_months => None,
@@ -206,8 +244,23 @@ mod tests {
             months_out_of_insurance: None,
             date: "2026-03-01".parse().unwrap(),
         };
-        assert_eq!(evaluate(&params, &facts(Some(Dong(20_000_000)))).unwrap().0.amount, Dong(16_000_000));
-        assert_eq!(evaluate(&params, &facts(Some(Dong(9_000_000)))).unwrap().0.amount, Dong(9_000_000));
-        assert_eq!(evaluate(&params, &facts(None)), Err(OneTimeError::AmountContributedRequired));
+        assert_eq!(
+            evaluate(&params, &facts(Some(Dong(20_000_000))))
+                .unwrap()
+                .0
+                .amount,
+            Dong(16_000_000)
+        );
+        assert_eq!(
+            evaluate(&params, &facts(Some(Dong(9_000_000))))
+                .unwrap()
+                .0
+                .amount,
+            Dong(9_000_000)
+        );
+        assert_eq!(
+            evaluate(&params, &facts(None)),
+            Err(OneTimeError::AmountContributedRequired)
+        );
     }
 }

@@ -16,11 +16,11 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use toml::Spanned;
 
+use crate::compliance::{LateInterestQd595, LatePayment};
 use crate::contribution::{
     ContributionRates, Multiple, OccupationalRates, PovertyLine, ReferenceLevel,
     RegionalMinimumWage, RoundingPolicy, VoluntarySupport,
 };
-use crate::compliance::{LateInterestQd595, LatePayment};
 use crate::maternity::MaternityParams;
 use crate::one_time::OneTimeParams;
 use crate::pension::{OddMonths, PensionParams};
@@ -161,12 +161,21 @@ impl RawEntry {
             .iter()
             .find(|(k, _)| k == key)
             .map_or(self.line, |(_, l)| *l);
-        ParamError { file: self.file.clone(), line, key: key.to_string(), reason: reason.into() }
+        ParamError {
+            file: self.file.clone(),
+            line,
+            key: key.to_string(),
+            reason: reason.into(),
+        }
     }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Every `key =` (bare or dotted, also inside inline tables) in a slice of the file.
@@ -208,7 +217,10 @@ fn parse_file(file: &SourceFile) -> Result<(String, Vec<RawEntry>), ParamError> 
         return Err(fail(
             1,
             "concept",
-            format!("concept `{}` does not match the file name `{}`", raw.concept, file.name),
+            format!(
+                "concept `{}` does not match the file name `{}`",
+                raw.concept, file.name
+            ),
         ));
     }
     let starts: Vec<usize> = raw.values.iter().map(|v| v.span().start).collect();
@@ -241,20 +253,34 @@ fn raw_entry(
     };
     entry.from = match fields.remove("from") {
         Some(v) => toml_date(&v).ok_or_else(|| {
-            entry.error("from", format!("expected a date such as 2026-07-01, found {v}"))
+            entry.error(
+                "from",
+                format!("expected a date such as 2026-07-01, found {v}"),
+            )
         })?,
-        None => return Err(entry.error("from", "missing: every entry needs the date it applies from")),
+        None => {
+            return Err(entry.error(
+                "from",
+                "missing: every entry needs the date it applies from",
+            ));
+        }
     };
     entry.to = match fields.remove("to") {
         Some(v) => Some(toml_date(&v).ok_or_else(|| {
-            entry.error("to", format!("expected a date such as 2026-06-30, found {v}"))
+            entry.error(
+                "to",
+                format!("expected a date such as 2026-06-30, found {v}"),
+            )
         })?),
         None => None,
     };
     if let Some(to) = entry.to
         && to < entry.from
     {
-        return Err(entry.error("to", format!("ends ({to}) before it starts ({})", entry.from)));
+        return Err(entry.error(
+            "to",
+            format!("ends ({to}) before it starts ({})", entry.from),
+        ));
     }
     entry.source = match fields.remove("source") {
         Some(toml::Value::String(s)) if !s.trim().is_empty() => s,
@@ -264,7 +290,10 @@ fn raw_entry(
         None => false,
         Some(toml::Value::String(s)) if s == "unconfirmed" => true,
         Some(other) => {
-            return Err(entry.error("status", format!("must be \"unconfirmed\" or absent, found {other}")));
+            return Err(entry.error(
+                "status",
+                format!("must be \"unconfirmed\" or absent, found {other}"),
+            ));
         }
     };
     entry.note = match fields.remove("note") {
@@ -298,7 +327,11 @@ fn typed<T: Concept>(entry: &RawEntry) -> Result<T, ParamError> {
         let path = e.path().to_string();
         let reason = e.inner().to_string();
         let key = match backticked(&reason) {
-            Some(k) if reason.starts_with("unknown field") || reason.starts_with("missing field") => k,
+            Some(k)
+                if reason.starts_with("unknown field") || reason.starts_with("missing field") =>
+            {
+                k
+            }
             _ => path.rsplit('.').next().unwrap_or(&path).to_string(),
         };
         let mut err = entry.error(&key, reason);
@@ -307,7 +340,9 @@ fn typed<T: Concept>(entry: &RawEntry) -> Result<T, ParamError> {
         }
         err
     })?;
-    typed.check().map_err(|(key, reason)| entry.error(&key, reason))?;
+    typed
+        .check()
+        .map_err(|(key, reason)| entry.error(&key, reason))?;
     Ok(typed)
 }
 
@@ -325,20 +360,31 @@ fn build<T: Concept>(concept: &'static str, raw: &[RawEntry]) -> Result<Timeline
         let Some(prev_to) = prev.to else {
             return Err(next.error(
                 "from",
-                format!("overlaps the open-ended entry from {} (line {}): give that entry a `to`", prev.from, prev.line),
+                format!(
+                    "overlaps the open-ended entry from {} (line {}): give that entry a `to`",
+                    prev.from, prev.line
+                ),
             ));
         };
-        let expected = prev_to.tomorrow().map_err(|e| next.error("from", e.to_string()))?;
+        let expected = prev_to
+            .tomorrow()
+            .map_err(|e| next.error("from", e.to_string()))?;
         if next.from < expected {
             return Err(next.error(
                 "from",
-                format!("overlaps the entry from {} to {prev_to} (line {})", prev.from, prev.line),
+                format!(
+                    "overlaps the entry from {} to {prev_to} (line {})",
+                    prev.from, prev.line
+                ),
             ));
         }
         if next.from > expected {
             return Err(next.error(
                 "from",
-                format!("leaves a gap after the entry ending {prev_to} (line {}): expected {expected}", prev.line),
+                format!(
+                    "leaves a gap after the entry ending {prev_to} (line {}): expected {expected}",
+                    prev.line
+                ),
             ));
         }
     }
@@ -404,11 +450,12 @@ fn parse_overrides(file: &SourceFile) -> Result<BTreeMap<String, Vec<RawEntry>>,
     struct Section {
         values: Vec<Spanned<toml::Table>>,
     }
-    let doc: BTreeMap<Spanned<String>, Spanned<Section>> = toml::from_str(file.text).map_err(|e| {
-        let line = e.span().map_or(1, |s| line_of(file.text, s.start));
-        let reason = e.message().to_string();
-        fail(line, &backticked(&reason).unwrap_or_default(), reason)
-    })?;
+    let doc: BTreeMap<Spanned<String>, Spanned<Section>> =
+        toml::from_str(file.text).map_err(|e| {
+            let line = e.span().map_or(1, |s| line_of(file.text, s.start));
+            let reason = e.message().to_string();
+            fail(line, &backticked(&reason).unwrap_or_default(), reason)
+        })?;
     let mut all_starts: Vec<usize> = doc
         .values()
         .flat_map(|s| s.get_ref().values.iter().map(|v| v.span().start))
@@ -419,12 +466,20 @@ fn parse_overrides(file: &SourceFile) -> Result<BTreeMap<String, Vec<RawEntry>>,
         let line = line_of(file.text, name.span().start);
         let name = name.into_inner();
         if !CONCEPTS.contains(&name.as_str()) {
-            return Err(fail(line, &name, format!("unknown parameter concept; known: {}", CONCEPTS.join(", "))));
+            return Err(fail(
+                line,
+                &name,
+                format!("unknown parameter concept; known: {}", CONCEPTS.join(", ")),
+            ));
         }
         let mut entries = Vec::new();
         for v in section.into_inner().values {
             let start = v.span().start;
-            let end = all_starts.iter().copied().find(|&s| s > start).unwrap_or(file.text.len());
+            let end = all_starts
+                .iter()
+                .copied()
+                .find(|&s| s > start)
+                .unwrap_or(file.text.len());
             entries.push(raw_entry(file, start..end, v.into_inner())?);
         }
         entries.sort_by_key(|e: &RawEntry| e.from);
@@ -487,7 +542,10 @@ concepts! {
 impl Params {
     /// Loads and validates a full set of parameter files, then lays `overrides` on top.
     /// Every concept must have exactly one file; unknown files are rejected.
-    pub fn load(files: &[SourceFile], overrides: Option<&SourceFile>) -> Result<Params, ParamError> {
+    pub fn load(
+        files: &[SourceFile],
+        overrides: Option<&SourceFile>,
+    ) -> Result<Params, ParamError> {
         let mut raw: BTreeMap<String, Vec<RawEntry>> = BTreeMap::new();
         for file in files {
             let stem = file.name.strip_suffix(".toml").unwrap_or(file.name);
@@ -496,7 +554,10 @@ impl Params {
                     file: file.name.to_string(),
                     line: 1,
                     key: "concept".into(),
-                    reason: format!("unknown parameter file; known concepts: {}", CONCEPTS.join(", ")),
+                    reason: format!(
+                        "unknown parameter file; known concepts: {}",
+                        CONCEPTS.join(", ")
+                    ),
                 });
             }
             let (concept, entries) = parse_file(file)?;
@@ -529,5 +590,289 @@ impl Params {
     /// The law as compiled into the binary.
     pub fn embedded() -> Result<Params, ParamError> {
         Params::load(EMBEDDED, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ansinh_core::Dong;
+
+    /// Loads the embedded files with one of them replaced.
+    fn load_with(name: &str, text: &str) -> Result<Params, ParamError> {
+        let files: Vec<SourceFile> = EMBEDDED
+            .iter()
+            .map(|f| {
+                if f.name == name {
+                    SourceFile { name: f.name, text }
+                } else {
+                    *f
+                }
+            })
+            .collect();
+        Params::load(&files, None)
+    }
+
+    fn date(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    const HEADER: &str = "concept = \"reference_level\"\ntitle_vi = \"x\"\ntitle_en = \"x\"\n";
+
+    #[test]
+    fn embedded_files_are_valid_and_cover_every_concept() {
+        let p = Params::embedded().unwrap();
+        assert_eq!(EMBEDDED.len(), CONCEPTS.len());
+        assert_eq!(
+            p.reference_level
+                .at(date("2026-06-30"))
+                .unwrap()
+                .value
+                .amount,
+            Dong(2_340_000)
+        );
+        assert_eq!(
+            p.reference_level
+                .at(date("2026-07-01"))
+                .unwrap()
+                .value
+                .amount,
+            Dong(2_530_000)
+        );
+        assert!(
+            p.reference_level
+                .at(date("2026-07-01"))
+                .unwrap()
+                .unconfirmed
+        );
+        assert_eq!(
+            p.regional_minimum_wage
+                .at(date("2025-12-31"))
+                .unwrap()
+                .value
+                .monthly[0],
+            Dong(4_960_000)
+        );
+        assert_eq!(
+            p.regional_minimum_wage
+                .at(date("2026-01-01"))
+                .unwrap()
+                .value
+                .monthly[0],
+            Dong(5_310_000)
+        );
+    }
+
+    #[test]
+    fn a_date_before_the_first_entry_is_missing() {
+        let p = Params::embedded().unwrap();
+        let err = p.reference_level.at(date("2016-04-30")).unwrap_err();
+        assert_eq!(err.first, Some(date("2016-05-01")));
+        assert!(err.to_string().contains("reference_level"));
+    }
+
+    #[test]
+    fn overlap_is_reported_with_file_line_and_key() {
+        let text = format!(
+            "{HEADER}\n[[values]]\nfrom = 2024-07-01\nto = 2026-06-30\namount = 1\nsource = \"a\"\n\n[[values]]\nfrom = 2026-06-01\namount = 2\nsource = \"b\"\n"
+        );
+        let err = load_with("reference_level.toml", &text).unwrap_err();
+        assert_eq!(
+            (err.file.as_str(), err.line, err.key.as_str()),
+            ("reference_level.toml", 12, "from")
+        );
+        assert!(err.reason.contains("overlaps"), "{}", err.reason);
+    }
+
+    #[test]
+    fn gap_is_reported() {
+        let text = format!(
+            "{HEADER}\n[[values]]\nfrom = 2024-07-01\nto = 2026-05-31\namount = 1\nsource = \"a\"\n\n[[values]]\nfrom = 2026-07-01\namount = 2\nsource = \"b\"\n"
+        );
+        let err = load_with("reference_level.toml", &text).unwrap_err();
+        assert_eq!((err.line, err.key.as_str()), (12, "from"));
+        assert!(
+            err.reason.contains("gap") && err.reason.contains("2026-06-01"),
+            "{}",
+            err.reason
+        );
+    }
+
+    #[test]
+    fn unknown_key_in_an_entry_is_reported_on_its_line() {
+        let text = format!(
+            "{HEADER}\n[[values]]\nfrom = 2024-07-01\namount = 1\namuont = 2\nsource = \"a\"\n"
+        );
+        let err = load_with("reference_level.toml", &text).unwrap_err();
+        assert_eq!((err.line, err.key.as_str()), (8, "amuont"));
+        assert!(err.reason.contains("unknown field"), "{}", err.reason);
+    }
+
+    #[test]
+    fn unknown_key_in_the_header_is_reported() {
+        let text = format!(
+            "{HEADER}colour = \"red\"\n[[values]]\nfrom = 2024-07-01\namount = 1\nsource = \"a\"\n"
+        );
+        let err = load_with("reference_level.toml", &text).unwrap_err();
+        assert_eq!((err.line, err.key.as_str()), (4, "colour"));
+    }
+
+    #[test]
+    fn negative_rate_is_reported_with_its_nested_key() {
+        let original = EMBEDDED
+            .iter()
+            .find(|f| f.name == "occupational_rates.toml")
+            .unwrap()
+            .text;
+        let text = original.replace("reduced = \"0.3%\"", "reduced = \"-0.3%\"");
+        let err = load_with("occupational_rates.toml", &text).unwrap_err();
+        assert_eq!(err.key, "reduced");
+        assert_eq!(
+            err.line,
+            1 + original
+                .lines()
+                .position(|l| l.starts_with("reduced"))
+                .unwrap()
+        );
+        assert!(err.reason.contains("negative"), "{}", err.reason);
+        let rates = EMBEDDED
+            .iter()
+            .find(|f| f.name == "contribution_rates.toml")
+            .unwrap()
+            .text;
+        let err = load_with(
+            "contribution_rates.toml",
+            &rates.replace("health = \"1.5%\"", "health = \"-1.5%\""),
+        )
+        .unwrap_err();
+        assert!(
+            err.key.ends_with("health") && err.reason.contains("negative"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn missing_source_open_ended_middle_and_wrong_concept_are_refused() {
+        let no_source = format!("{HEADER}\n[[values]]\nfrom = 2024-07-01\namount = 1\n");
+        assert_eq!(
+            load_with("reference_level.toml", &no_source)
+                .unwrap_err()
+                .key,
+            "source"
+        );
+        let open_middle = format!(
+            "{HEADER}\n[[values]]\nfrom = 2024-07-01\namount = 1\nsource = \"a\"\n\n[[values]]\nfrom = 2026-07-01\namount = 2\nsource = \"b\"\n"
+        );
+        assert!(
+            load_with("reference_level.toml", &open_middle)
+                .unwrap_err()
+                .reason
+                .contains("open-ended")
+        );
+        let wrong = HEADER.replace("\"reference_level\"", "\"si_cap\"")
+            + "[[values]]\nfrom = 2024-07-01\namount = 1\nsource = \"a\"\n";
+        assert_eq!(
+            load_with("reference_level.toml", &wrong).unwrap_err().key,
+            "concept"
+        );
+        let bad_date =
+            format!("{HEADER}\n[[values]]\nfrom = \"July\"\namount = 1\nsource = \"a\"\n");
+        assert_eq!(
+            load_with("reference_level.toml", &bad_date)
+                .unwrap_err()
+                .line,
+            6
+        );
+    }
+
+    #[test]
+    fn a_missing_or_unknown_file_is_refused() {
+        let files: Vec<SourceFile> = EMBEDDED
+            .iter()
+            .copied()
+            .filter(|f| f.name != "si_cap.toml")
+            .collect();
+        assert_eq!(Params::load(&files, None).unwrap_err().file, "si_cap.toml");
+        let mut files = EMBEDDED.to_vec();
+        files.push(SourceFile {
+            name: "pension_bonus.toml",
+            text: "",
+        });
+        assert_eq!(
+            Params::load(&files, None).unwrap_err().file,
+            "pension_bonus.toml"
+        );
+    }
+
+    #[test]
+    fn an_override_replaces_only_its_own_period() {
+        let text = "[si_cap]\n[[si_cap.values]]\nfrom = 2027-01-01\nto = 2027-12-31\nmultiple = 30\nsource = \"reform scenario A\"\n";
+        let over = SourceFile {
+            name: "scenario.toml",
+            text,
+        };
+        let p = Params::load(EMBEDDED, Some(&over)).unwrap();
+        assert_eq!(p.si_cap.at(date("2026-12-31")).unwrap().value.multiple, 20);
+        assert_eq!(p.si_cap.at(date("2027-06-01")).unwrap().value.multiple, 30);
+        assert_eq!(
+            p.si_cap.at(date("2027-06-01")).unwrap().source,
+            "reform scenario A"
+        );
+        assert_eq!(p.si_cap.at(date("2028-01-01")).unwrap().value.multiple, 20);
+        let open = "[[reference_level.values]]\nfrom = 2027-01-01\namount = 3_000_000\nsource = \"scenario\"\n";
+        let p = Params::load(
+            EMBEDDED,
+            Some(&SourceFile {
+                name: "s.toml",
+                text: open,
+            }),
+        )
+        .unwrap();
+        assert_eq!(
+            p.reference_level
+                .at(date("2030-01-01"))
+                .unwrap()
+                .value
+                .amount,
+            Dong(3_000_000)
+        );
+        assert_eq!(
+            p.reference_level
+                .at(date("2026-12-31"))
+                .unwrap()
+                .value
+                .amount,
+            Dong(2_530_000)
+        );
+    }
+
+    #[test]
+    fn a_bad_override_names_its_file_and_key() {
+        let text = "[[si_kap.values]]\nfrom = 2027-01-01\nmultiple = 30\nsource = \"x\"\n";
+        let err = Params::load(
+            EMBEDDED,
+            Some(&SourceFile {
+                name: "scenario.toml",
+                text,
+            }),
+        )
+        .unwrap_err();
+        assert_eq!(
+            (err.file.as_str(), err.key.as_str()),
+            ("scenario.toml", "si_kap")
+        );
+        let text = "[[si_cap.values]]\nfrom = 2027-01-01\nmultiple = -3\nsource = \"x\"\n";
+        let err = Params::load(
+            EMBEDDED,
+            Some(&SourceFile {
+                name: "scenario.toml",
+                text,
+            }),
+        )
+        .unwrap_err();
+        assert_eq!(
+            (err.file.as_str(), err.line, err.key.as_str()),
+            ("scenario.toml", 3, "multiple")
+        );
     }
 }

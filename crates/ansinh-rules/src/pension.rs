@@ -36,10 +36,16 @@ pub struct PensionParams {
 impl Concept for PensionParams {
     fn check(&self) -> Result<(), (String, String)> {
         if self.men_base_years < self.min_years {
-            return Err(("men_base_years".into(), "must not be below min_years".into()));
+            return Err((
+                "men_base_years".into(),
+                "must not be below min_years".into(),
+            ));
         }
         if self.loss_severe < self.loss_moderate {
-            return Err(("loss_severe".into(), "must not be below loss_moderate".into()));
+            return Err((
+                "loss_severe".into(),
+                "must not be below loss_moderate".into(),
+            ));
         }
         Ok(())
     }
@@ -76,7 +82,11 @@ pub fn half_years(odd: &OddMonths, months: i64) -> i64 {
 
 /// Years as a reader writes them: `30`, `30.5`.
 pub fn years_text(half_years: i64) -> String {
-    if half_years % 2 == 0 { (half_years / 2).to_string() } else { format!("{}.5", half_years / 2) }
+    if half_years % 2 == 0 {
+        (half_years / 2).to_string()
+    } else {
+        format!("{}.5", half_years / 2)
+    }
 }
 
 /// Pension rate before any early-retirement reduction (L41 Art. 66.1–66.2): women 45 % for 15
@@ -85,11 +95,15 @@ pub fn years_text(half_years: i64) -> String {
 pub fn pension_rate(p: &PensionParams, sex: Sex, half_years: i64) -> Rate {
     let per_half = |rate: Rate, halves: i64| Rate::from_ppm(rate.ppm() * halves / 2);
     let rate = match sex {
-        Sex::Female => p.base_rate.plus(per_half(p.per_year, half_years - 2 * p.women_base_years)),
-        Sex::Male if half_years >= 2 * p.men_base_years => {
-            p.base_rate.plus(per_half(p.per_year, half_years - 2 * p.men_base_years))
-        }
-        Sex::Male => p.men_short_rate.plus(per_half(p.men_short_per_year, half_years - 2 * p.min_years)),
+        Sex::Female => p
+            .base_rate
+            .plus(per_half(p.per_year, half_years - 2 * p.women_base_years)),
+        Sex::Male if half_years >= 2 * p.men_base_years => p
+            .base_rate
+            .plus(per_half(p.per_year, half_years - 2 * p.men_base_years)),
+        Sex::Male => p
+            .men_short_rate
+            .plus(per_half(p.men_short_per_year, half_years - 2 * p.min_years)),
     };
     rate.min(p.max_rate)
 }
@@ -98,7 +112,11 @@ pub fn pension_rate(p: &PensionParams, sex: Sex, half_years: i64) -> Rate {
 /// early; a remainder of 6 to < 12 months takes 1 %, less than 6 months nothing.
 pub fn early_reduction(p: &PensionParams, early_months: i64) -> Rate {
     let full = p.early_per_year.times(early_months / 12);
-    if early_months % 12 >= 6 { full.plus(p.early_half_year) } else { full }
+    if early_months % 12 >= 6 {
+        full.plus(p.early_half_year)
+    } else {
+        full
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -141,7 +159,10 @@ pub enum PensionError {
 /// rate × average salary, floor of the reference level for ≥ 20 years by people who
 /// contributed before 1 Jul 2025 (Art. 141.11; D158 Art. 13.1), and the one-off allowance of
 /// 0.5 × average per year above 35 (men) / 30 (women) years (Art. 68).
-pub fn evaluate(params: &Params, f: &PensionFacts) -> Result<(PensionOutcome, Vec<Line>), PensionError> {
+pub fn evaluate(
+    params: &Params,
+    f: &PensionFacts,
+) -> Result<(PensionOutcome, Vec<Line>), PensionError> {
     if f.contribution_months < 0 || f.early_months < 0 || f.average_salary.get() < 0 {
         return Err(PensionError::Negative);
     }
@@ -194,11 +215,18 @@ pub fn evaluate(params: &Params, f: &PensionFacts) -> Result<(PensionOutcome, Ve
     let base_rate = pension_rate(p, f.sex, halves);
     let rate = base_rate.saturating_minus(reduction);
     let eligible = reason.is_none();
-    let mut monthly = if eligible { rounding.apply(f.average_salary, rate) } else { Dong::ZERO };
+    let mut monthly = if eligible {
+        rounding.apply(f.average_salary, rate)
+    } else {
+        Dong::ZERO
+    };
     lines.push(
         Line::new("years", "Thời gian đóng BHXH", "Contribution time")
             .value(format!("{years} years"))
-            .formula(format!("{} months; odd months up to {} count as ½ year, more as 1 year", f.contribution_months, odd.value.half_year_up_to))
+            .formula(format!(
+                "{} months; odd months up to {} count as ½ year, more as 1 year",
+                f.contribution_months, odd.value.half_year_up_to
+            ))
             .param("odd_months.half_year_up_to", odd.value.half_year_up_to, odd)
             .cite("Decree 158/2025 Art. 23.1.c [UNCONFIRMED for pensions]"),
     );
@@ -207,7 +235,11 @@ pub fn evaluate(params: &Params, f: &PensionFacts) -> Result<(PensionOutcome, Ve
         (Sex::Male, true) => (p.base_rate, p.per_year, p.men_base_years),
         (Sex::Male, false) => (p.men_short_rate, p.men_short_per_year, p.min_years),
     };
-    let rule = format!("{} + {} × ({years} − {from_years})", start_rate.as_percent(), step.as_percent());
+    let rule = format!(
+        "{} + {} × ({years} − {from_years})",
+        start_rate.as_percent(),
+        step.as_percent()
+    );
     lines.push(
         Line::new("rate", "Tỷ lệ hưởng lương hưu", "Pension rate")
             .value(rate.as_percent())
@@ -215,7 +247,15 @@ pub fn evaluate(params: &Params, f: &PensionFacts) -> Result<(PensionOutcome, Ve
                 "min({}, {rule}) = {}{}",
                 p.max_rate.as_percent(),
                 base_rate.as_percent(),
-                if reduction.is_zero() { String::new() } else { format!(" − early reduction {} ({} months early)", reduction.as_percent(), f.early_months) }
+                if reduction.is_zero() {
+                    String::new()
+                } else {
+                    format!(
+                        " − early reduction {} ({} months early)",
+                        reduction.as_percent(),
+                        f.early_months
+                    )
+                }
             ))
             .param("pension.base_rate", p.base_rate.as_percent(), dated)
             .param("pension.per_year", p.per_year.as_percent(), dated)
@@ -224,12 +264,18 @@ pub fn evaluate(params: &Params, f: &PensionFacts) -> Result<(PensionOutcome, Ve
     );
     if eligible {
         lines.push(
-            Line::new("monthly_pension", "Mức lương hưu hằng tháng", "Monthly pension")
-                .amount(monthly)
-                .formula(format!("{} × {}", f.average_salary, rate.as_percent()))
-                .cite("L41 Art. 66"),
+            Line::new(
+                "monthly_pension",
+                "Mức lương hưu hằng tháng",
+                "Monthly pension",
+            )
+            .amount(monthly)
+            .formula(format!("{} × {}", f.average_salary, rate.as_percent()))
+            .cite("L41 Art. 66"),
         );
-        let before_reform = f.first_month.is_some_and(|m| m.first_day() < p.floor_participated_before);
+        let before_reform = f
+            .first_month
+            .is_some_and(|m| m.first_day() < p.floor_participated_before);
         if before_reform && f.contribution_months >= p.floor_min_years * 12 {
             let reference = params.reference_level.at(date)?;
             if monthly < reference.value.amount {
@@ -250,19 +296,31 @@ pub fn evaluate(params: &Params, f: &PensionFacts) -> Result<(PensionOutcome, Ve
     };
     let extra_halves = (halves - 2 * threshold).max(0);
     let one_off = if eligible && extra_halves > 0 {
-        let num = i128::from(f.average_salary.get()) * i128::from(p.one_off_per_year.ppm()) * i128::from(extra_halves);
-        rounding.ratio(num, 2 * i128::from(PPM)).unwrap_or(Dong(i64::MAX))
+        let num = i128::from(f.average_salary.get())
+            * i128::from(p.one_off_per_year.ppm())
+            * i128::from(extra_halves);
+        rounding
+            .ratio(num, 2 * i128::from(PPM))
+            .unwrap_or(Dong(i64::MAX))
     } else {
         Dong::ZERO
     };
     if one_off.get() > 0 {
         lines.push(
-            Line::new("one_off_allowance", "Trợ cấp một lần khi nghỉ hưu", "One-off allowance at retirement")
-                .amount(one_off)
-                .formula(format!("({years} − {threshold}) years × {} × {}", p.one_off_per_year.as_factor(), f.average_salary))
-                .param("one_off_years", threshold, dated)
-                .param("one_off_per_year", p.one_off_per_year.as_factor(), dated)
-                .cite("L41 Art. 68"),
+            Line::new(
+                "one_off_allowance",
+                "Trợ cấp một lần khi nghỉ hưu",
+                "One-off allowance at retirement",
+            )
+            .amount(one_off)
+            .formula(format!(
+                "({years} − {threshold}) years × {} × {}",
+                p.one_off_per_year.as_factor(),
+                f.average_salary
+            ))
+            .param("one_off_years", threshold, dated)
+            .param("one_off_per_year", p.one_off_per_year.as_factor(), dated)
+            .cite("L41 Art. 68"),
         );
     }
     Ok((
@@ -287,7 +345,9 @@ mod tests {
     use super::*;
 
     fn p() -> PensionParams {
-        Params::embedded().unwrap().pension.entries()[0].value.clone()
+        Params::embedded().unwrap().pension.entries()[0]
+            .value
+            .clone()
     }
 
     #[test]
@@ -303,7 +363,10 @@ mod tests {
         assert_eq!(r(Sex::Female, 15), "45%");
         assert_eq!(r(Sex::Female, 29), "73%");
         assert_eq!(r(Sex::Female, 30), "75%");
-        assert_eq!(pension_rate(&p, Sex::Female, 2 * 20 + 1).as_percent(), "56%");
+        assert_eq!(
+            pension_rate(&p, Sex::Female, 2 * 20 + 1).as_percent(),
+            "56%"
+        );
     }
 
     #[test]

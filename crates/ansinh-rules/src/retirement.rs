@@ -23,7 +23,9 @@ impl<'de> Deserialize<'de> for Age {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Age, D::Error> {
         let text = String::deserialize(d)?;
         parse_age(&text).ok_or_else(|| {
-            serde::de::Error::custom(format!("`{text}` is not an age: write years and months like \"60y3m\" or \"62y\""))
+            serde::de::Error::custom(format!(
+                "`{text}` is not an age: write years and months like \"60y3m\" or \"62y\""
+            ))
         })
     }
 }
@@ -70,7 +72,10 @@ impl RetirementAge {
 /// an unknown month is January (Decree 158/2025 Art. 12.2).
 pub fn parse_birth_date(text: &str) -> Option<Date> {
     match text.len() {
-        4 => text.parse::<i16>().ok().and_then(|y| Date::new(y, 1, 1).ok()),
+        4 => text
+            .parse::<i16>()
+            .ok()
+            .and_then(|y| Date::new(y, 1, 1).ok()),
         7 => text.parse::<Month>().ok().map(Month::first_day),
         10 => text.parse::<Date>().ok(),
         _ => None,
@@ -90,15 +95,25 @@ pub struct RetirementMonth {
 /// Month a pension starts under normal conditions: the age is the one set for the calendar year
 /// in which the person reaches it (Labour Code Art. 169.2; Decree 135/2020 Art. 4 and
 /// Appendix I), and the pension starts the following month (L41 Art. 69).
-pub fn retirement_month(params: &Params, sex: Sex, birth: Date) -> Result<(RetirementMonth, Vec<Line>), MissingParam> {
+pub fn retirement_month(
+    params: &Params,
+    sex: Sex,
+    birth: Date,
+) -> Result<(RetirementMonth, Vec<Line>), MissingParam> {
     let born = Month::of(birth);
     let mut year = born.year() + 40;
     loop {
-        let dated = params.retirement_age.at(Month::new(year, 1).map_or(birth, Month::first_day))?;
+        let dated = params
+            .retirement_age
+            .at(Month::new(year, 1).map_or(birth, Month::first_day))?;
         let age = dated.value.for_sex(sex);
         let reached = born.plus(age.0);
         if reached.year() <= year {
-            let result = RetirementMonth { age: age.to_string(), reached, pension_from: reached.plus(1) };
+            let result = RetirementMonth {
+                age: age.to_string(),
+                reached,
+                pension_from: reached.plus(1),
+            };
             let line = Line::new("retirement_month", "Thời điểm hưởng lương hưu", "First month of pension")
                 .value(result.pension_from)
                 .formula(format!(
@@ -120,7 +135,11 @@ mod tests {
     fn schedule_matches_labour_code_169_2() {
         let p = Params::embedded().unwrap();
         for year in 2021..=2040 {
-            let v = &p.retirement_age.at(Date::new(year as i16, 6, 1).unwrap()).unwrap().value;
+            let v = &p
+                .retirement_age
+                .at(Date::new(year as i16, 6, 1).unwrap())
+                .unwrap()
+                .value;
             let k = (year - 2020).min(20);
             assert_eq!(v.men.0, (720 + 3 * k).min(744), "men {year}");
             assert_eq!(v.women.0, (660 + 4 * k).min(720), "women {year}");
@@ -131,7 +150,11 @@ mod tests {
     fn pension_month_examples_of_decree_135_appendix() {
         let p = Params::embedded().unwrap();
         let month = |sex, birth: &str| {
-            retirement_month(&p, sex, parse_birth_date(birth).unwrap()).unwrap().0.pension_from.to_string()
+            retirement_month(&p, sex, parse_birth_date(birth).unwrap())
+                .unwrap()
+                .0
+                .pension_from
+                .to_string()
         };
         assert_eq!(month(Sex::Male, "1964-10-15"), "2026-05");
         assert_eq!(month(Sex::Male, "1965-06"), "2027-01");
@@ -143,7 +166,10 @@ mod tests {
     #[test]
     fn birth_date_forms() {
         assert_eq!(parse_birth_date("1969").unwrap().to_string(), "1969-01-01");
-        assert_eq!(parse_birth_date("1969-05").unwrap().to_string(), "1969-05-01");
+        assert_eq!(
+            parse_birth_date("1969-05").unwrap().to_string(),
+            "1969-05-01"
+        );
         assert!(parse_birth_date("1969-02-30").is_none());
         assert!(parse_birth_date("69").is_none());
     }

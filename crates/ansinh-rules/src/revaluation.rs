@@ -20,15 +20,32 @@ pub struct RevaluationTable {
 impl Concept for RevaluationTable {
     fn check(&self) -> Result<(), (String, String)> {
         let hundredth = PPM / 100;
-        for (key, coef) in std::iter::once(("before_1995", &self.before_1995)).chain(self.years.iter().map(|(k, v)| (k.as_str(), v))) {
+        for (key, coef) in std::iter::once(("before_1995", &self.before_1995))
+            .chain(self.years.iter().map(|(k, v)| (k.as_str(), v)))
+        {
             if key != "before_1995" && key.parse::<i32>().map_or(true, |y| y < 1995) {
-                return Err((key.into(), "keys of `years` must be contribution years from 1995".into()));
+                return Err((
+                    key.into(),
+                    "keys of `years` must be contribution years from 1995".into(),
+                ));
             }
             if coef.ppm() < PPM {
-                return Err((key.into(), format!("coefficient {} is below the minimum 1.00 (D158 Art. 16.1.a)", coef.as_factor())));
+                return Err((
+                    key.into(),
+                    format!(
+                        "coefficient {} is below the minimum 1.00 (D158 Art. 16.1.a)",
+                        coef.as_factor()
+                    ),
+                ));
             }
             if coef.ppm() % hundredth != 0 {
-                return Err((key.into(), format!("coefficient {} has more than 2 decimals (D158 Art. 16.1.a)", coef.as_factor())));
+                return Err((
+                    key.into(),
+                    format!(
+                        "coefficient {} has more than 2 decimals (D158 Art. 16.1.a)",
+                        coef.as_factor()
+                    ),
+                ));
             }
         }
         Ok(())
@@ -59,13 +76,21 @@ pub enum HistoryError {
     #[error("the contribution history is empty")]
     Empty,
     #[error("period {index}: `to` {to} is before `from` {from}")]
-    Reversed { index: usize, from: Month, to: Month },
+    Reversed {
+        index: usize,
+        from: Month,
+        to: Month,
+    },
     #[error("period {index} overlaps an earlier period ({month} counted twice)")]
     Overlap { index: usize, month: Month },
     #[error("period {index}: salary must not be negative")]
     NegativeSalary { index: usize },
     #[error("period {index}: {month} is after the settlement year {settlement_year}")]
-    AfterSettlement { index: usize, month: Month, settlement_year: i32 },
+    AfterSettlement {
+        index: usize,
+        month: Month,
+        settlement_year: i32,
+    },
     #[error("no revaluation table for settlement year {0}: the tables encoded cover 2025 and 2026")]
     NoTable(i32, #[source] MissingParam),
     #[error("the revaluation table for {settlement_year} has no coefficient for {year}")]
@@ -100,30 +125,54 @@ pub struct Average {
 /// Average monthly salary over the whole contribution history, each year's salary revalued by
 /// the coefficient of the settlement year's table (L41 Art. 72.2, 73; Decree 158/2025
 /// Art. 15–16). Rounded once, at the end.
-pub fn average_salary(params: &Params, history: &[Period], settlement_year: i32) -> Result<(Average, Vec<Line>), HistoryError> {
+pub fn average_salary(
+    params: &Params,
+    history: &[Period],
+    settlement_year: i32,
+) -> Result<(Average, Vec<Line>), HistoryError> {
     if history.is_empty() {
         return Err(HistoryError::Empty);
     }
-    let date = Month::new(settlement_year, 1).map(Month::first_day).ok_or(HistoryError::Overflow)?;
-    let table: &Dated<RevaluationTable> =
-        params.revaluation.at(date).map_err(|e| HistoryError::NoTable(settlement_year, e))?;
-    let rounding = params.rounding.at(date).map_err(|e| HistoryError::NoTable(settlement_year, e))?.value.rounding();
+    let date = Month::new(settlement_year, 1)
+        .map(Month::first_day)
+        .ok_or(HistoryError::Overflow)?;
+    let table: &Dated<RevaluationTable> = params
+        .revaluation
+        .at(date)
+        .map_err(|e| HistoryError::NoTable(settlement_year, e))?;
+    let rounding = params
+        .rounding
+        .at(date)
+        .map_err(|e| HistoryError::NoTable(settlement_year, e))?
+        .value
+        .rounding();
     let mut sorted: Vec<(usize, Period)> = history.iter().copied().enumerate().collect();
     for (index, p) in &sorted {
         if p.to < p.from {
-            return Err(HistoryError::Reversed { index: *index, from: p.from, to: p.to });
+            return Err(HistoryError::Reversed {
+                index: *index,
+                from: p.from,
+                to: p.to,
+            });
         }
         if p.salary.get() < 0 {
             return Err(HistoryError::NegativeSalary { index: *index });
         }
         if p.to.year() > settlement_year {
-            return Err(HistoryError::AfterSettlement { index: *index, month: p.to, settlement_year });
+            return Err(HistoryError::AfterSettlement {
+                index: *index,
+                month: p.to,
+                settlement_year,
+            });
         }
     }
     sorted.sort_by_key(|(_, p)| p.from);
     for pair in sorted.windows(2) {
         if pair[1].1.from <= pair[0].1.to {
-            return Err(HistoryError::Overlap { index: pair[1].0, month: pair[1].1.from });
+            return Err(HistoryError::Overlap {
+                index: pair[1].0,
+                month: pair[1].1.from,
+            });
         }
     }
     let mut sum: i128 = 0;
@@ -139,13 +188,21 @@ pub fn average_salary(params: &Params, history: &[Period], settlement_year: i32)
             let coef = table
                 .value
                 .coefficient(year)
-                .ok_or(HistoryError::NoCoefficient { settlement_year, year })?;
+                .ok_or(HistoryError::NoCoefficient {
+                    settlement_year,
+                    year,
+                })?;
             sum += i128::from(p.salary.get()) * i128::from(n) * i128::from(coef.ppm());
             months += n;
             if year < 2014 {
                 before_2014 += n;
             }
-            let revalued = rounding.ratio(i128::from(p.salary.get()) * i128::from(coef.ppm()), i128::from(PPM)).ok_or(HistoryError::Overflow)?;
+            let revalued = rounding
+                .ratio(
+                    i128::from(p.salary.get()) * i128::from(coef.ppm()),
+                    i128::from(PPM),
+                )
+                .ok_or(HistoryError::Overflow)?;
             lines.push(
                 Line::new(
                     &format!("revaluation.{start}"),
@@ -153,19 +210,33 @@ pub fn average_salary(params: &Params, history: &[Period], settlement_year: i32)
                     "Contributed salary, revalued",
                 )
                 .amount(revalued)
-                .formula(format!("{start} to {year_end}: {n} months × {} × {}", p.salary, coef.as_factor()))
-                .param(&format!("revaluation[{settlement_year}][{year}]"), coef.as_factor(), table)
+                .formula(format!(
+                    "{start} to {year_end}: {n} months × {} × {}",
+                    p.salary,
+                    coef.as_factor()
+                ))
+                .param(
+                    &format!("revaluation[{settlement_year}][{year}]"),
+                    coef.as_factor(),
+                    table,
+                )
                 .cite("L41 Art. 73; Decree 158/2025 Art. 16"),
             );
             start = year_end.plus(1);
         }
     }
-    let average = rounding.ratio(sum, i128::from(months) * i128::from(PPM)).ok_or(HistoryError::Overflow)?;
+    let average = rounding
+        .ratio(sum, i128::from(months) * i128::from(PPM))
+        .ok_or(HistoryError::Overflow)?;
     lines.push(
-        Line::new("average_salary", "Mức bình quân tiền lương tháng đóng BHXH", "Average monthly contribution salary")
-            .amount(average)
-            .formula(format!("Σ months × salary × coefficient / {months} months"))
-            .cite("L41 Art. 72.2; Decree 158/2025 Art. 15"),
+        Line::new(
+            "average_salary",
+            "Mức bình quân tiền lương tháng đóng BHXH",
+            "Average monthly contribution salary",
+        )
+        .amount(average)
+        .formula(format!("Σ months × salary × coefficient / {months} months"))
+        .cite("L41 Art. 72.2; Decree 158/2025 Art. 15"),
     );
     Ok((
         Average {
@@ -184,14 +255,22 @@ mod tests {
     use super::*;
 
     fn period(from: &str, to: &str, salary: i64) -> Period {
-        Period { from: from.parse().unwrap(), to: to.parse().unwrap(), salary: Dong(salary) }
+        Period {
+            from: from.parse().unwrap(),
+            to: to.parse().unwrap(),
+            salary: Dong(salary),
+        }
     }
 
     #[test]
     fn tables_are_complete_for_their_years() {
         let p = Params::embedded().unwrap();
         for (settlement, last) in [(2025, 2025), (2026, 2026)] {
-            let t = &p.revaluation.at(Month::new(settlement, 1).unwrap().first_day()).unwrap().value;
+            let t = &p
+                .revaluation
+                .at(Month::new(settlement, 1).unwrap().first_day())
+                .unwrap()
+                .value;
             for year in 1990..=last {
                 assert!(t.coefficient(year).is_some(), "{settlement}: {year}");
             }
@@ -201,7 +280,8 @@ mod tests {
     #[test]
     fn a_year_split_over_two_periods_and_years() {
         let p = Params::embedded().unwrap();
-        let (avg, _) = average_salary(&p, &[period("2013-07", "2014-06", 5_000_000)], 2026).unwrap();
+        let (avg, _) =
+            average_salary(&p, &[period("2013-07", "2014-06", 5_000_000)], 2026).unwrap();
         // 6 × 5m × 1.42 + 6 × 5m × 1.36 = 83.4m over 12 months.
         assert_eq!(avg.average, Dong(6_950_000));
         assert_eq!((avg.months_before_2014, avg.months_from_2014), (6, 6));
@@ -210,13 +290,24 @@ mod tests {
     #[test]
     fn overlapping_periods_are_refused() {
         let p = Params::embedded().unwrap();
-        let err = average_salary(&p, &[period("2015-01", "2015-12", 1), period("2015-06", "2016-01", 1)], 2026).unwrap_err();
+        let err = average_salary(
+            &p,
+            &[
+                period("2015-01", "2015-12", 1),
+                period("2015-06", "2016-01", 1),
+            ],
+            2026,
+        )
+        .unwrap_err();
         assert_eq!(err.field(), Some((1, "from")));
     }
 
     #[test]
     fn no_table_for_2027() {
         let p = Params::embedded().unwrap();
-        assert!(matches!(average_salary(&p, &[period("2015-01", "2015-12", 1)], 2027), Err(HistoryError::NoTable(2027, _))));
+        assert!(matches!(
+            average_salary(&p, &[period("2015-01", "2015-12", 1)], 2027),
+            Err(HistoryError::NoTable(2027, _))
+        ));
     }
 }

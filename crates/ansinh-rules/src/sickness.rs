@@ -32,12 +32,19 @@ impl Concept for SicknessParams {
 
 impl SicknessParams {
     fn band(&self, contribution_years: i64) -> usize {
-        self.band_years.iter().filter(|&&b| contribution_years >= b).count()
+        self.band_years
+            .iter()
+            .filter(|&&b| contribution_years >= b)
+            .count()
     }
 
     /// Maximum sick days per year (L41 Art. 43.1).
     pub fn max_days(&self, contribution_years: i64, hazardous: bool) -> i64 {
-        let table = if hazardous { &self.max_days_hazardous } else { &self.max_days_normal };
+        let table = if hazardous {
+            &self.max_days_hazardous
+        } else {
+            &self.max_days_normal
+        };
         table[self.band(contribution_years)]
     }
 }
@@ -78,8 +85,15 @@ pub enum SicknessError {
 /// Sickness allowance: 75 % of the salary of the month before the leave, per working day =
 /// monthly / 24, half days paid as halves (L41 Art. 45.1, 45.5); days beyond the yearly maximum
 /// by contribution years (Art. 43.1) are not paid.
-pub fn evaluate(params: &Params, f: &SicknessFacts) -> Result<(SicknessOutcome, Vec<Line>), SicknessError> {
-    if f.salary.get() < 0 || f.half_days < 0 || f.days_used < 0 || f.contribution_years.is_some_and(|y| y < 0) {
+pub fn evaluate(
+    params: &Params,
+    f: &SicknessFacts,
+) -> Result<(SicknessOutcome, Vec<Line>), SicknessError> {
+    if f.salary.get() < 0
+        || f.half_days < 0
+        || f.days_used < 0
+        || f.contribution_years.is_some_and(|y| y < 0)
+    {
         return Err(SicknessError::Negative);
     }
     let dated = params.sickness.at(f.date)?;
@@ -92,10 +106,18 @@ pub fn evaluate(params: &Params, f: &SicknessFacts) -> Result<(SicknessOutcome, 
         let left = (2 * (max - f.days_used)).max(0);
         if paid_halves > left {
             paid_halves = left;
-            reason = Some(format!("only {} of the requested days are within the yearly maximum of {max} days (L41 Art. 43.1)", left as f64 / 2.0));
+            reason = Some(format!(
+                "only {} of the requested days are within the yearly maximum of {max} days (L41 Art. 43.1)",
+                left as f64 / 2.0
+            ));
         }
     }
-    let daily = rounding.ratio(i128::from(f.salary.get()) * i128::from(p.rate.ppm()), i128::from(p.days_per_month) * i128::from(PPM)).unwrap_or(Dong(i64::MAX));
+    let daily = rounding
+        .ratio(
+            i128::from(f.salary.get()) * i128::from(p.rate.ppm()),
+            i128::from(p.days_per_month) * i128::from(PPM),
+        )
+        .unwrap_or(Dong(i64::MAX));
     let amount = rounding
         .ratio(
             i128::from(f.salary.get()) * i128::from(p.rate.ppm()) * i128::from(paid_halves),
@@ -104,7 +126,13 @@ pub fn evaluate(params: &Params, f: &SicknessFacts) -> Result<(SicknessOutcome, 
         .unwrap_or(Dong(i64::MAX));
     let mut line = Line::new("amount", "Trợ cấp ốm đau", "Sickness allowance")
         .amount(amount)
-        .formula(format!("{} × {} / {} × {} days", f.salary, p.rate.as_percent(), p.days_per_month, paid_halves as f64 / 2.0))
+        .formula(format!(
+            "{} × {} / {} × {} days",
+            f.salary,
+            p.rate.as_percent(),
+            p.days_per_month,
+            paid_halves as f64 / 2.0
+        ))
         .param("sickness.rate", p.rate.as_percent(), dated)
         .param("sickness.days_per_month", p.days_per_month, dated)
         .cite("L41 Art. 45.1, 45.5");
@@ -112,7 +140,14 @@ pub fn evaluate(params: &Params, f: &SicknessFacts) -> Result<(SicknessOutcome, 
         line = line.param("max_days", max, dated);
     }
     Ok((
-        SicknessOutcome { eligible: paid_halves > 0 || f.half_days == 0, reason, days_paid: paid_halves as f64 / 2.0, max_days, daily, amount },
+        SicknessOutcome {
+            eligible: paid_halves > 0 || f.half_days == 0,
+            reason,
+            days_paid: paid_halves as f64 / 2.0,
+            max_days,
+            daily,
+            amount,
+        },
         vec![line],
     ))
 }
@@ -123,7 +158,9 @@ mod tests {
 
     #[test]
     fn maximum_days_by_contribution_years() {
-        let p = Params::embedded().unwrap().sickness.entries()[0].value.clone();
+        let p = Params::embedded().unwrap().sickness.entries()[0]
+            .value
+            .clone();
         assert_eq!(p.max_days(14, false), 30);
         assert_eq!(p.max_days(15, false), 40);
         assert_eq!(p.max_days(29, false), 40);

@@ -88,8 +88,15 @@ pub enum SurvivorError {
 /// benefit of 1.5 / 2 × average per year before / from 2014, at least 3 × average, or for a
 /// pensioner 48 months of pension less 0.5 month per month received after the second, at
 /// least 3 months (Art. 88–89).
-pub fn evaluate(params: &Params, f: &SurvivorFacts) -> Result<(SurvivorOutcome, Vec<Line>), SurvivorError> {
-    if f.contribution_months < 0 || f.months_before_2014 < 0 || f.relatives < 0 || f.relatives_without_carer < 0 {
+pub fn evaluate(
+    params: &Params,
+    f: &SurvivorFacts,
+) -> Result<(SurvivorOutcome, Vec<Line>), SurvivorError> {
+    if f.contribution_months < 0
+        || f.months_before_2014 < 0
+        || f.relatives < 0
+        || f.relatives_without_carer < 0
+    {
         return Err(SurvivorError::Negative);
     }
     if f.relatives_without_carer > f.relatives {
@@ -103,11 +110,21 @@ pub fn evaluate(params: &Params, f: &SurvivorFacts) -> Result<(SurvivorOutcome, 
     let r = reference.value.amount;
     let mut lines = Vec::new();
 
-    let funeral_ok = f.contribution_months >= p.funeral_min_months || f.pensioner.is_some() || f.occupational;
+    let funeral_ok =
+        f.contribution_months >= p.funeral_min_months || f.pensioner.is_some() || f.occupational;
     let funeral = Part {
         eligible: funeral_ok,
-        reason: (!funeral_ok).then(|| format!("fewer than {} months of compulsory contributions (L41 Art. 85.1)", p.funeral_min_months)),
-        amount: if funeral_ok { r.times(p.funeral_multiple).unwrap_or(Dong(i64::MAX)) } else { Dong::ZERO },
+        reason: (!funeral_ok).then(|| {
+            format!(
+                "fewer than {} months of compulsory contributions (L41 Art. 85.1)",
+                p.funeral_min_months
+            )
+        }),
+        amount: if funeral_ok {
+            r.times(p.funeral_multiple).unwrap_or(Dong(i64::MAX))
+        } else {
+            Dong::ZERO
+        },
     };
     lines.push(
         Line::new("funeral_grant", "Trợ cấp mai táng", "Funeral grant")
@@ -120,61 +137,95 @@ pub fn evaluate(params: &Params, f: &SurvivorFacts) -> Result<(SurvivorOutcome, 
 
     let per_relative = rounding.apply(r, p.monthly_rate);
     let per_relative_no_carer = rounding.apply(r, p.monthly_rate_no_carer);
-    let monthly_ok_deceased = f.contribution_months >= p.monthly_min_years * 12 || f.pensioner.is_some() || f.occupational;
+    let monthly_ok_deceased = f.contribution_months >= p.monthly_min_years * 12
+        || f.pensioner.is_some()
+        || f.occupational;
     let counted = f.relatives.min(p.monthly_max_relatives);
     let without_carer = f.relatives_without_carer.min(counted);
     let monthly_reason = if !monthly_ok_deceased {
-        Some(format!("fewer than {} years of compulsory contributions and not a pensioner (L41 Art. 86.1)", p.monthly_min_years))
+        Some(format!(
+            "fewer than {} years of compulsory contributions and not a pensioner (L41 Art. 86.1)",
+            p.monthly_min_years
+        ))
     } else if f.relatives == 0 {
         Some("no qualifying relative (L41 Art. 86.2)".to_string())
     } else {
         None
     };
     let monthly_total = if monthly_reason.is_none() {
-        per_relative.times(counted - without_carer).unwrap_or_default() + per_relative_no_carer.times(without_carer).unwrap_or_default()
+        per_relative
+            .times(counted - without_carer)
+            .unwrap_or_default()
+            + per_relative_no_carer
+                .times(without_carer)
+                .unwrap_or_default()
     } else {
         Dong::ZERO
     };
     lines.push(
-        Line::new("monthly", "Trợ cấp tuất hằng tháng", "Monthly survivor allowance")
-            .amount(monthly_total)
-            .formula(format!(
-                "{} × {} × {r} + {} × {} × {r} (at most {} relatives), from the month after death",
-                counted - without_carer,
-                p.monthly_rate.as_percent(),
-                without_carer,
-                p.monthly_rate_no_carer.as_percent(),
-                p.monthly_max_relatives
-            ))
-            .param("survivor.monthly_rate", p.monthly_rate.as_percent(), dated)
-            .param("survivor.monthly_rate_no_carer", p.monthly_rate_no_carer.as_percent(), dated)
-            .cite("L41 Art. 86–87"),
+        Line::new(
+            "monthly",
+            "Trợ cấp tuất hằng tháng",
+            "Monthly survivor allowance",
+        )
+        .amount(monthly_total)
+        .formula(format!(
+            "{} × {} × {r} + {} × {} × {r} (at most {} relatives), from the month after death",
+            counted - without_carer,
+            p.monthly_rate.as_percent(),
+            without_carer,
+            p.monthly_rate_no_carer.as_percent(),
+            p.monthly_max_relatives
+        ))
+        .param("survivor.monthly_rate", p.monthly_rate.as_percent(), dated)
+        .param(
+            "survivor.monthly_rate_no_carer",
+            p.monthly_rate_no_carer.as_percent(),
+            dated,
+        )
+        .cite("L41 Art. 86–87"),
     );
-    let monthly = Part { eligible: monthly_reason.is_none(), reason: monthly_reason, amount: monthly_total };
+    let monthly = Part {
+        eligible: monthly_reason.is_none(),
+        reason: monthly_reason,
+        amount: monthly_total,
+    };
 
     let one_time_amount = match f.pensioner {
         Some(pensioner) => {
             let late = (pensioner.months_received - p.pensioner_full_months).max(0);
             let step_halves = pensioner_step_halves(p.pensioner_step);
-            let halves = (2 * p.pensioner_months - step_halves * late).max(2 * p.pensioner_min_months);
-            let amount = rounding.ratio(i128::from(pensioner.monthly_pension.get()) * i128::from(halves), 2).unwrap_or(Dong(i64::MAX));
+            let halves =
+                (2 * p.pensioner_months - step_halves * late).max(2 * p.pensioner_min_months);
+            let amount = rounding
+                .ratio(
+                    i128::from(pensioner.monthly_pension.get()) * i128::from(halves),
+                    2,
+                )
+                .unwrap_or(Dong(i64::MAX));
             lines.push(
-                Line::new("one_time", "Trợ cấp tuất một lần", "One-time survivor benefit")
-                    .amount(amount)
-                    .formula(format!(
-                        "max({}, {} − {} × {late}) months × pension {}",
-                        p.pensioner_min_months,
-                        p.pensioner_months,
-                        p.pensioner_step.as_factor(),
-                        pensioner.monthly_pension
-                    ))
-                    .param("survivor.pensioner_months", p.pensioner_months, dated)
-                    .cite("L41 Art. 89.2"),
+                Line::new(
+                    "one_time",
+                    "Trợ cấp tuất một lần",
+                    "One-time survivor benefit",
+                )
+                .amount(amount)
+                .formula(format!(
+                    "max({}, {} − {} × {late}) months × pension {}",
+                    p.pensioner_min_months,
+                    p.pensioner_months,
+                    p.pensioner_step.as_factor(),
+                    pensioner.monthly_pension
+                ))
+                .param("survivor.pensioner_months", p.pensioner_months, dated)
+                .cite("L41 Art. 89.2"),
             );
             amount
         }
         None => {
-            let average = f.average_salary.ok_or(SurvivorError::AverageSalaryRequired)?;
+            let average = f
+                .average_salary
+                .ok_or(SurvivorError::AverageSalaryRequired)?;
             let months_from = (f.contribution_months - f.months_before_2014).max(0);
             let (raw, b, fr) = years_weighted(
                 rounding,
@@ -184,21 +235,31 @@ pub fn evaluate(params: &Params, f: &SurvivorFacts) -> Result<(SurvivorOutcome, 
                 f.months_before_2014.min(f.contribution_months),
                 months_from,
             );
-            let floor = average.times(p.one_time_min_multiple).unwrap_or(Dong(i64::MAX));
+            let floor = average
+                .times(p.one_time_min_multiple)
+                .unwrap_or(Dong(i64::MAX));
             let amount = raw.max(floor);
             lines.push(
-                Line::new("one_time", "Trợ cấp tuất một lần", "One-time survivor benefit")
-                    .amount(amount)
-                    .formula(format!(
-                        "max({} × {average}, ({} × {} + {} × {}) × {average} = {raw})",
-                        p.one_time_min_multiple,
-                        p.one_time_before_2014.as_factor(),
-                        years_text(b),
-                        p.one_time_from_2014.as_factor(),
-                        years_text(fr)
-                    ))
-                    .param("survivor.one_time_min_multiple", p.one_time_min_multiple, dated)
-                    .cite("L41 Art. 89.1"),
+                Line::new(
+                    "one_time",
+                    "Trợ cấp tuất một lần",
+                    "One-time survivor benefit",
+                )
+                .amount(amount)
+                .formula(format!(
+                    "max({} × {average}, ({} × {} + {} × {}) × {average} = {raw})",
+                    p.one_time_min_multiple,
+                    p.one_time_before_2014.as_factor(),
+                    years_text(b),
+                    p.one_time_from_2014.as_factor(),
+                    years_text(fr)
+                ))
+                .param(
+                    "survivor.one_time_min_multiple",
+                    p.one_time_min_multiple,
+                    dated,
+                )
+                .cite("L41 Art. 89.1"),
             );
             amount
         }
@@ -248,7 +309,10 @@ mod tests {
         let params = Params::embedded().unwrap();
         let with = |months_received| {
             let mut f = facts();
-            f.pensioner = Some(Pensioner { monthly_pension: Dong(10_000_000), months_received });
+            f.pensioner = Some(Pensioner {
+                monthly_pension: Dong(10_000_000),
+                months_received,
+            });
             evaluate(&params, &f).unwrap().0.one_time.amount
         };
         assert_eq!(with(1), Dong(480_000_000));

@@ -86,7 +86,10 @@ pub enum UnemploymentError {
 /// monthly amount = 60 % × average, capped at 5 × regional minimum wage of the last paid month
 /// (Art. 39.1), duration (Art. 39.2), start on the 11th working day (Art. 39.3). Terminations
 /// before 2026 use Law 38/2013.
-pub fn evaluate(params: &Params, f: &UnemploymentFacts) -> Result<(UnemploymentOutcome, Vec<Line>), UnemploymentError> {
+pub fn evaluate(
+    params: &Params,
+    f: &UnemploymentFacts,
+) -> Result<(UnemploymentOutcome, Vec<Line>), UnemploymentError> {
     if !(1..=4).contains(&f.region) {
         return Err(UnemploymentError::Region(f.region));
     }
@@ -117,38 +120,64 @@ pub fn evaluate(params: &Params, f: &UnemploymentFacts) -> Result<(UnemploymentO
         ))
     } else {
         match f.filed_on {
-            Some(filed) if filed < f.termination_date => Some("filed before the termination date".to_string()),
+            Some(filed) if filed < f.termination_date => {
+                Some("filed before the termination date".to_string())
+            }
             Some(filed)
                 if f.termination_date
                     .checked_add(jiff::Span::new().months(p.file_within_months))
                     .is_ok_and(|deadline| filed > deadline) =>
             {
-                Some(format!("filed more than {} months after termination (L74 Art. 38.1.c)", p.file_within_months))
+                Some(format!(
+                    "filed more than {} months after termination (L74 Art. 38.1.c)",
+                    p.file_within_months
+                ))
             }
             _ => None,
         }
     };
     let eligible = reason.is_none();
     let uncapped = rounding.apply(f.average_salary, p.rate);
-    let monthly = if eligible { uncapped.min(cap) } else { Dong::ZERO };
-    let months = if eligible { benefit_months(p, f.months) } else { 0 };
+    let monthly = if eligible {
+        uncapped.min(cap)
+    } else {
+        Dong::ZERO
+    };
+    let months = if eligible {
+        benefit_months(p, f.months)
+    } else {
+        0
+    };
     let lines = vec![
-        Line::new("monthly", "Mức hưởng trợ cấp thất nghiệp hằng tháng", "Monthly unemployment benefit")
-            .amount(monthly)
-            .formula(format!(
-                "min({} × {} = {uncapped}, {} × regional minimum {regional} of {last_paid} = {cap})",
-                p.rate.as_percent(),
-                f.average_salary,
-                p.cap_multiple
-            ))
-            .param("unemployment.rate", p.rate.as_percent(), dated)
-            .param(&format!("regional_minimum_wage[{}]", f.region), regional, minimum)
-            .cite("L74 Art. 39.1"),
+        Line::new(
+            "monthly",
+            "Mức hưởng trợ cấp thất nghiệp hằng tháng",
+            "Monthly unemployment benefit",
+        )
+        .amount(monthly)
+        .formula(format!(
+            "min({} × {} = {uncapped}, {} × regional minimum {regional} of {last_paid} = {cap})",
+            p.rate.as_percent(),
+            f.average_salary,
+            p.cap_multiple
+        ))
+        .param("unemployment.rate", p.rate.as_percent(), dated)
+        .param(
+            &format!("regional_minimum_wage[{}]", f.region),
+            regional,
+            minimum,
+        )
+        .cite("L74 Art. 39.1"),
         Line::new("months", "Thời gian hưởng", "Benefit duration")
             .value(format!("{months} months"))
             .formula(format!(
                 "{} months of UI: {} months for {}–{}, +1 per further {} months, at most {}",
-                f.months, p.base_months, p.min_months, p.base_covers_months, p.step_months, p.max_months
+                f.months,
+                p.base_months,
+                p.min_months,
+                p.base_covers_months,
+                p.step_months,
+                p.max_months
             ))
             .param("unemployment.max_months", p.max_months, dated)
             .cite("L74 Art. 39.2"),
@@ -173,7 +202,9 @@ mod tests {
 
     #[test]
     fn duration_at_the_36_and_48_month_edges() {
-        let p = Params::embedded().unwrap().unemployment.entries()[1].value.clone();
+        let p = Params::embedded().unwrap().unemployment.entries()[1]
+            .value
+            .clone();
         assert_eq!(benefit_months(&p, 11), 0);
         assert_eq!(benefit_months(&p, 12), 3);
         assert_eq!(benefit_months(&p, 36), 3);

@@ -21,7 +21,10 @@ fn mismatches(path: &str, expected: &Value, actual: Option<&Value>, out: &mut Ve
         }
         (Value::Number(e), Some(Value::Number(a))) if e.as_f64() == a.as_f64() => {}
         (e, Some(a)) if e == a => {}
-        (e, a) => out.push(format!("{path}: expected {e}, got {}", a.map_or("nothing".into(), Value::to_string))),
+        (e, a) => out.push(format!(
+            "{path}: expected {e}, got {}",
+            a.map_or("nothing".into(), Value::to_string)
+        )),
     }
 }
 
@@ -40,12 +43,18 @@ fn every_worked_case_holds() {
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
         for case in doc["cases"].as_array().expect("a `cases` list") {
             let name = case["name"].as_str().expect("every case has a name");
-            assert!(case["source"].is_string(), "{name}: every case cites its source");
+            assert!(
+                case["source"].is_string(),
+                "{name}: every case cites its source"
+            );
             let result = calc(&params, &case["request"]);
             ran += 1;
             match (case.get("expect"), case.get("expect_error"), result) {
                 (Some(expect), None, Ok(answer)) => {
-                    assert!(expect.as_object().is_some_and(|o| !o.is_empty()), "{name}: empty expectation");
+                    assert!(
+                        expect.as_object().is_some_and(|o| !o.is_empty()),
+                        "{name}: empty expectation"
+                    );
                     let mut diffs = Vec::new();
                     mismatches("", expect, Some(&answer.body), &mut diffs);
                     if answer.explanation.is_empty() {
@@ -55,15 +64,33 @@ fn every_worked_case_holds() {
                 }
                 (None, Some(expect), Err(err)) => {
                     if expect["field"] != Value::String(err.field.clone()) {
-                        failures.push(format!("{name}: error on `{}` ({}), expected on {}", err.field, err.reason, expect["field"]));
+                        failures.push(format!(
+                            "{name}: error on `{}` ({}), expected on {}",
+                            err.field, err.reason, expect["field"]
+                        ));
                     }
                 }
-                (Some(_), None, Err(err)) => failures.push(format!("{name}: unexpected error {err}")),
-                (None, Some(_), Ok(answer)) => failures.push(format!("{name}: expected an error, got {}", answer.body)),
-                _ => failures.push(format!("{name}: give exactly one of `expect` and `expect_error`")),
+                (Some(_), None, Err(err)) => {
+                    failures.push(format!("{name}: unexpected error {err}"))
+                }
+                (None, Some(_), Ok(answer)) => {
+                    failures.push(format!("{name}: expected an error, got {}", answer.body))
+                }
+                _ => failures.push(format!(
+                    "{name}: give exactly one of `expect` and `expect_error`"
+                )),
             }
         }
     }
-    assert!(ran >= 40, "only {ran} cases found in {}", cases_dir().display());
-    assert!(failures.is_empty(), "{} of {ran} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        ran >= 40,
+        "only {ran} cases found in {}",
+        cases_dir().display()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {ran} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -1,0 +1,146 @@
+//! The `ansinh` binary end to end: stdin/--file, exit codes, JSON errors, --explain,
+//! --params-override and --rules.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn ansinh(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ansinh"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the ansinh binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ansinh-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const TC2: &str = r#"{"kind":"contribution","jurisdiction":"VN","month":"2026-03","participant":"employee","salary":60000000,"region":1}"#;
+
+#[test]
+fn calc_answers_from_stdin_and_from_a_file() {
+    let out = ansinh(&["calc"], TC2);
+    assert!(out.status.success());
+    let body = json(&out);
+    assert_eq!(body["employee"]["total"], 5_046_000);
+    assert_eq!(body["employer"]["total"], 10_194_000);
+    assert!(body["explanation"].as_array().is_some_and(|l| l.len() > 5));
+    let file = temp_file("tc2.json", TC2);
+    let out = ansinh(&["calc", "--file", file.to_str().unwrap()], "");
+    assert_eq!(json(&out)["employee"]["total"], 5_046_000);
+}
+
+#[test]
+fn bad_input_exits_2_with_a_json_error_naming_the_field() {
+    for (request, field) in [
+        (TC2.replace("\"region\":1", "\"region\":5"), "region"),
+        (TC2.replace("2026-03", "2020-03"), "month"),
+        (TC2.replace("\"salary\":60000000,", ""), "salary"),
+        (TC2.replace("60000000", "\"lots\""), "salary"),
+        (TC2.replace("\"VN\"", "\"LA\""), "jurisdiction"),
+        ("{not json".to_string(), ""),
+        ("[]".to_string(), ""),
+        (r#"{"kind":"pension","jurisdiction":"VN","sex":"male","birth_date":"1964-13-01","years":30,"average_salary":1}"#.to_string(), "birth_date"),
+    ] {
+        let out = ansinh(&["calc"], &request);
+        assert_eq!(out.status.code(), Some(2), "{request}");
+        let body = json(&out);
+        assert_eq!(body["error"]["field"], field, "{request}: {body}");
+        assert!(body["error"]["reason"].as_str().is_some_and(|r| !r.is_empty()));
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    }
+}
+
+#[test]
+fn explain_prints_a_table_with_citations() {
+    let out = ansinh(&["calc", "--explain"], TC2);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("employee.pension_survivor"));
+    assert!(text.contains("3,744,000"));
+    assert!(text.contains("31.1.đ"));
+    assert!(text.contains("Quỹ hưu trí – tử tuất"));
+}
+
+#[test]
+fn params_override_changes_the_cap_from_its_date() {
+    let over = temp_file(
+        "cap30.toml",
+        "[[si_cap.values]]\nfrom = 2026-01-01\nmultiple = 30\nsource = \"reform scenario: cap 30 × reference level\"\n",
+    );
+    let out = ansinh(&["calc", "--params-override", over.to_str().unwrap()], TC2);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let body = json(&out);
+    assert_eq!(body["base"]["social"], 60_000_000);
+    assert_eq!(body["employee"]["pension_survivor"], 4_800_000);
+    let bad = temp_file(
+        "bad.toml",
+        "[[si_cap.values]]\nfrom = 2026-01-01\nmultiplier = 30\nsource = \"x\"\n",
+    );
+    let out = ansinh(&["calc", "--params-override", bad.to_str().unwrap()], TC2);
+    assert_eq!(out.status.code(), Some(2));
+    let body = json(&out);
+    assert_eq!(body["error"]["line"], 3);
+    assert_eq!(body["error"]["key"], "multiplier");
+}
+
+#[test]
+fn rules_directory_is_validated_at_start() {
+    let dir = std::env::temp_dir().join(format!("ansinh-rules-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../rules/vn");
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "toml") {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let ok = ansinh(&["params", "--rules", dir.to_str().unwrap()], "");
+    assert!(ok.status.success());
+    let rates = std::fs::read_to_string(dir.join("si_cap.toml")).unwrap();
+    std::fs::write(
+        dir.join("si_cap.toml"),
+        rates.replace("to = 2025-06-30", "to = 2025-07-31"),
+    )
+    .unwrap();
+    let out = ansinh(&["calc", "--rules", dir.to_str().unwrap()], TC2);
+    assert_eq!(out.status.code(), Some(2));
+    let body = json(&out);
+    assert_eq!(body["error"]["file"], "si_cap.toml");
+    assert_eq!(body["error"]["key"], "from");
+    assert!(
+        body["error"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("overlaps")
+    );
+}

@@ -1,0 +1,78 @@
+//! Properties of the contribution formula over random months, regions, kinds and salaries.
+
+use ansinh_core::{Dong, Month, Rate, Rounding};
+use ansinh_rules::Params;
+use ansinh_rules::contribution::{Funds, Options, Participant, SupportGroup, assess, resolve};
+use proptest::prelude::*;
+use std::sync::LazyLock;
+
+static PARAMS: LazyLock<Params> = LazyLock::new(|| Params::embedded().unwrap());
+
+fn month() -> impl Strategy<Value = Month> {
+    // July 2025 (first month of the encoded regime) to December 2030.
+    (0i32..66).prop_map(|n| Month::new(2025, 7).unwrap().plus(n))
+}
+
+fn employee_kind() -> impl Strategy<Value = Participant> {
+    prop_oneof![
+        Just(Participant::Employee),
+        Just(Participant::ForeignEmployee)
+    ]
+}
+
+fn sum(f: &Funds) -> Dong {
+    f.as_array().into_iter().sum()
+}
+
+proptest! {
+    #[test]
+    fn contributions_never_decrease_when_salary_rises(
+        m in month(), kind in employee_kind(), region in 1u8..=4,
+        a in 2_600_000i64..200_000_000, extra in 0i64..50_000_000,
+    ) {
+        let r = resolve(&PARAMS, m, kind, region, Options::default()).unwrap();
+        let low = assess(&r, Dong(a)).unwrap();
+        let high = assess(&r, Dong(a + extra)).unwrap();
+        for (l, h) in low.employee.as_array().iter().zip(high.employee.as_array()).chain(low.employer.as_array().iter().zip(high.employer.as_array())) {
+            prop_assert!(*l <= h);
+        }
+        prop_assert!(low.total <= high.total);
+    }
+
+    #[test]
+    fn caps_hold(m in month(), kind in employee_kind(), region in 1u8..=4, salary in 2_600_000i64..1_000_000_000) {
+        let r = resolve(&PARAMS, m, kind, region, Options::default()).unwrap();
+        let a = assess(&r, Dong(salary)).unwrap();
+        prop_assert!(a.base_social <= r.si_cap);
+        prop_assert!(a.base_unemployment <= r.ui_cap);
+        prop_assert_eq!(a.employee.pension_survivor, Rounding::HALF_UP_DONG.apply(Dong(salary).min(r.si_cap), Rate::percent(8)));
+        if salary >= r.si_cap.get() {
+            let at_cap = assess(&r, r.si_cap).unwrap();
+            prop_assert_eq!(a.employer.pension_survivor, at_cap.employer.pension_survivor);
+            prop_assert_eq!(a.employee.health, at_cap.employee.health);
+        }
+    }
+
+    #[test]
+    fn payers_add_up_to_the_funds_and_the_total(
+        m in month(), kind in employee_kind(), region in 1u8..=4, salary in 2_600_000i64..300_000_000,
+    ) {
+        let r = resolve(&PARAMS, m, kind, region, Options::default()).unwrap();
+        let a = assess(&r, Dong(salary)).unwrap();
+        prop_assert_eq!(a.employee.total, sum(&a.employee));
+        prop_assert_eq!(a.employer.total, sum(&a.employer));
+        prop_assert_eq!(a.total, a.employee.total + a.employer.total + a.state.total);
+        if kind == Participant::ForeignEmployee {
+            prop_assert_eq!(a.employee.unemployment + a.employer.unemployment, Dong::ZERO);
+        }
+    }
+
+    #[test]
+    fn voluntary_person_and_state_share_22_percent(m in month(), income in 1_500_000i64..46_800_000, group in 0usize..5) {
+        let group = [SupportGroup::Poor, SupportGroup::IslandOrSpecialZone, SupportGroup::NearPoor, SupportGroup::EthnicMinority, SupportGroup::Other][group];
+        let r = resolve(&PARAMS, m, Participant::Voluntary, 1, Options { support_group: Some(group), ..Options::default() }).unwrap();
+        let a = assess(&r, Dong(income)).unwrap();
+        prop_assert_eq!(a.employee.pension_survivor + a.state.pension_survivor, Rounding::HALF_UP_DONG.apply(Dong(income), Rate::percent(22)));
+        prop_assert_eq!(a.employer.total, Dong::ZERO);
+    }
+}
