@@ -528,7 +528,8 @@ pub fn assess(r: &Resolved, salary: Dong) -> Result<Assessment, ContributionErro
     })
 }
 
-/// The lines behind [`assess`]: base, caps, each fund and payer, with the parameters used.
+/// The lines behind [`assess`]: base and caps (L41 Art. 31.1.đ; L74 Art. 34.2), each fund and
+/// payer (L41 Art. 33–34, 36; L74 Art. 33), with the parameters used.
 pub fn explain(
     params: &Params,
     r: &Resolved,

@@ -81,7 +81,7 @@ pub fn half_years(odd: &OddMonths, months: i64) -> i64 {
 }
 
 /// Years as a reader writes them: `30`, `30.5`.
-pub fn years_text(half_years: i64) -> String {
+pub(crate) fn years_text(half_years: i64) -> String {
     if half_years % 2 == 0 {
         (half_years / 2).to_string()
     } else {

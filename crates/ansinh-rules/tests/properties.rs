@@ -76,3 +76,23 @@ proptest! {
         prop_assert_eq!(a.employer.total, Dong::ZERO);
     }
 }
+
+proptest! {
+    /// Each date from a timeline's first entry on falls in exactly one entry.
+    #[test]
+    fn each_date_falls_in_exactly_one_parameter_range(days in 0i64..(40 * 366)) {
+        let date = ansinh_core::Date::constant(2016, 1, 1) + jiff::Span::new().days(days);
+        macro_rules! exactly_one {
+            ($($name:ident),*) => {$(
+                let t = &PARAMS.$name;
+                let covering = t.entries().iter().filter(|e| e.covers(date)).count();
+                let started = t.entries()[0].from <= date;
+                prop_assert_eq!(covering, usize::from(started), "{} on {}", stringify!($name), date);
+                prop_assert_eq!(t.at(date).is_ok(), started);
+            )*};
+        }
+        exactly_one!(reference_level, regional_minimum_wage, rural_poverty_line, si_cap, si_floor, ui_cap,
+            contribution_rates, occupational_rates, voluntary_support, late_payment, retirement_age, pension,
+            odd_months, one_time, sickness, maternity, survivor, unemployment, rounding);
+    }
+}
