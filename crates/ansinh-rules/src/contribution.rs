@@ -10,14 +10,15 @@ use crate::params::{Concept, MissingParam, Params};
 use ansinh_core::{Dong, Month, Rate, Rounding, RoundingMode};
 use serde::{Deserialize, Serialize};
 
-/// Reference level / base salary (mức tham chiếu / lương cơ sở), L41 Art. 7, 141.13.
+/// An amount of money in force over a period: the reference level / base salary (mức tham chiếu /
+/// lương cơ sở, L41 Art. 7, 141.13) and the rural poverty line (chuẩn nghèo, L41 Art. 31.2).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ReferenceLevel {
+pub struct Amount {
     pub amount: Dong,
 }
 
-impl Concept for ReferenceLevel {
+impl Concept for Amount {
     fn check(&self) -> Result<(), (String, String)> {
         positive("amount", self.amount)
     }
@@ -42,19 +43,6 @@ impl Concept for RegionalMinimumWage {
             ));
         }
         Ok(())
-    }
-}
-
-/// Rural poverty line (chuẩn nghèo nông thôn).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PovertyLine {
-    pub amount: Dong,
-}
-
-impl Concept for PovertyLine {
-    fn check(&self) -> Result<(), (String, String)> {
-        positive("amount", self.amount)
     }
 }
 

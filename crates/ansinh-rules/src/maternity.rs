@@ -134,3 +134,49 @@ pub fn evaluate(
         lines,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(birth: &str, children: i64, months: Option<i64>) -> MaternityFacts {
+        MaternityFacts {
+            average_salary: Dong(12_000_000),
+            birth_date: birth.parse().unwrap(),
+            children,
+            months_in_window: months,
+        }
+    }
+
+    #[test]
+    fn lump_sum_follows_the_reference_level_of_the_birth_date() {
+        let p = Params::embedded().unwrap();
+        assert_eq!(
+            evaluate(&p, &facts("2026-06-30", 1, None))
+                .unwrap()
+                .0
+                .lump_sum,
+            Dong(4_680_000)
+        );
+        assert_eq!(
+            evaluate(&p, &facts("2026-07-01", 1, None))
+                .unwrap()
+                .0
+                .lump_sum,
+            Dong(5_060_000)
+        );
+    }
+
+    #[test]
+    fn twins_add_a_month_and_a_lump_sum_and_five_months_of_contributions_are_not_enough() {
+        let p = Params::embedded().unwrap();
+        let (twins, _) = evaluate(&p, &facts("2026-05-01", 2, Some(6))).unwrap();
+        assert_eq!(
+            (twins.leave_months, twins.allowance, twins.lump_sum),
+            (7, Dong(84_000_000), Dong(9_360_000))
+        );
+        let (short, _) = evaluate(&p, &facts("2026-05-01", 1, Some(5))).unwrap();
+        assert!(!short.eligible);
+        assert_eq!(short.allowance, Dong::ZERO);
+    }
+}

@@ -18,8 +18,8 @@ use toml::Spanned;
 
 use crate::compliance::{LateInterestQd595, LatePayment};
 use crate::contribution::{
-    ContributionRates, Multiple, OccupationalRates, PovertyLine, ReferenceLevel,
-    RegionalMinimumWage, RoundingPolicy, VoluntarySupport,
+    Amount, ContributionRates, Multiple, OccupationalRates, RegionalMinimumWage, RoundingPolicy,
+    VoluntarySupport,
 };
 use crate::maternity::MaternityParams;
 use crate::one_time::OneTimeParams;
@@ -516,9 +516,9 @@ macro_rules! concepts {
 }
 
 concepts! {
-    reference_level: ReferenceLevel,
+    reference_level: Amount,
     regional_minimum_wage: RegionalMinimumWage,
-    rural_poverty_line: PovertyLine,
+    rural_poverty_line: Amount,
     si_cap: Multiple,
     si_floor: Multiple,
     ui_cap: Multiple,

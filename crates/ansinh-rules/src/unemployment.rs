@@ -213,4 +213,44 @@ mod tests {
         assert_eq!(benefit_months(&p, 144), 12);
         assert_eq!(benefit_months(&p, 400), 12);
     }
+
+    fn facts(termination: &str) -> UnemploymentFacts {
+        UnemploymentFacts {
+            average_salary: Dong(12_000_000),
+            months: 50,
+            region: 1,
+            termination_date: termination.parse().unwrap(),
+            last_paid_month: None,
+            months_in_window: None,
+            contract_months: None,
+            lawful_termination: true,
+            pension_eligible: false,
+            filed_on: None,
+        }
+    }
+
+    #[test]
+    fn law_74_applies_to_terminations_from_1_january_2026() {
+        let p = Params::embedded().unwrap();
+        let (old, _) = evaluate(&p, &facts("2025-12-31")).unwrap();
+        let (new, _) = evaluate(&p, &facts("2026-01-01")).unwrap();
+        assert_eq!((old.start_working_day, new.start_working_day), (16, 11));
+        assert_eq!((old.cap, new.cap), (Dong(24_800_000), Dong(26_550_000)));
+    }
+
+    #[test]
+    fn filing_later_than_three_months_or_after_an_unlawful_resignation_is_refused() {
+        let p = Params::embedded().unwrap();
+        let mut f = facts("2026-03-15");
+        f.filed_on = Some("2026-06-15".parse().unwrap());
+        assert!(evaluate(&p, &f).unwrap().0.eligible);
+        f.filed_on = Some("2026-06-16".parse().unwrap());
+        assert!(!evaluate(&p, &f).unwrap().0.eligible);
+        let mut f = facts("2026-03-15");
+        f.lawful_termination = false;
+        assert!(!evaluate(&p, &f).unwrap().0.eligible);
+        let mut f = facts("2026-03-15");
+        f.months_in_window = Some(11);
+        assert!(!evaluate(&p, &f).unwrap().0.eligible);
+    }
 }

@@ -27,8 +27,16 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn pure_crates_have_no_io_dependencies() {
     for krate in ["ansinh-core", "ansinh-rules"] {
         let manifest = read(&root().join("crates").join(krate).join("Cargo.toml"));
-        let deps = manifest.split("[dependencies]").nth(1).unwrap_or("").split("\n[").next().unwrap_or("");
-        for banned in ["tokio", "sqlx", "axum", "reqwest", "rusqlite", "rand", "fastrand", "chrono"] {
+        let deps = manifest
+            .split("[dependencies]")
+            .nth(1)
+            .unwrap_or("")
+            .split("\n[")
+            .next()
+            .unwrap_or("");
+        for banned in [
+            "tokio", "sqlx", "axum", "reqwest", "rusqlite", "rand", "fastrand", "chrono",
+        ] {
             assert!(
                 !deps.lines().any(|l| l.trim_start().starts_with(banned)),
                 "{krate} must stay pure but depends on {banned}"
@@ -48,7 +56,17 @@ fn pure_crates_do_no_io() {
     for file in files {
         let text = read(&file);
         let code = text.split("#[cfg(test)]").next().unwrap_or("");
-        for banned in ["std::fs", "std::env", "std::net", "std::time", "Instant::now", "SystemTime", "::now()", "std::io::stdin", "println!"] {
+        for banned in [
+            "std::fs",
+            "std::env",
+            "std::net",
+            "std::time",
+            "Instant::now",
+            "SystemTime",
+            "::now()",
+            "std::io::stdin",
+            "println!",
+        ] {
             assert!(!code.contains(banned), "{} uses {banned}", file.display());
         }
     }
@@ -59,7 +77,18 @@ fn pure_crates_do_no_io() {
 fn rule_functions_cite_their_article() {
     let dir = root().join("crates/ansinh-rules/src");
     let mut missing = Vec::new();
-    for module in ["contribution", "compliance", "retirement", "revaluation", "pension", "one_time", "sickness", "maternity", "survivor", "unemployment"] {
+    for module in [
+        "contribution",
+        "compliance",
+        "retirement",
+        "revaluation",
+        "pension",
+        "one_time",
+        "sickness",
+        "maternity",
+        "survivor",
+        "unemployment",
+    ] {
         let text = read(&dir.join(format!("{module}.rs")));
         let lines: Vec<&str> = text.lines().collect();
         for (i, line) in lines.iter().enumerate() {
@@ -73,13 +102,19 @@ fn rule_functions_cite_their_article() {
                 .take_while(|l| l.starts_with("///"))
                 .copied()
                 .collect();
-            let cites = ["Art.", "Decree", "QĐ", "Circular"].iter().any(|c| doc.contains(c));
+            let cites = ["Art.", "Decree", "QĐ", "Circular"]
+                .iter()
+                .any(|c| doc.contains(c));
             if !cites {
                 missing.push(format!("{module}.rs:{}: {}", i + 1, line.trim()));
             }
         }
     }
-    assert!(missing.is_empty(), "public rules without a legal citation:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "public rules without a legal citation:\n{}",
+        missing.join("\n")
+    );
 }
 
 /// The project stands alone: nothing outside the repository is read at build, run or test time.
@@ -89,6 +124,10 @@ fn nothing_reads_outside_the_repository() {
     rust_files(&root().join("crates"), &mut files);
     let needle = ["..", "/shared"].concat();
     for file in files {
-        assert!(!read(&file).contains(&needle), "{} refers to {needle}", file.display());
+        assert!(
+            !read(&file).contains(&needle),
+            "{} refers to {needle}",
+            file.display()
+        );
     }
 }
