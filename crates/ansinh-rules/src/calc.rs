@@ -605,7 +605,7 @@ fn survivor_kind(params: &Params, r: SurvivorReq) -> Outcome {
             CalcError::new("relatives_without_carer", e)
         }
         survivor::SurvivorError::AverageSalaryRequired => CalcError::new("average_salary", e),
-        survivor::SurvivorError::Negative => CalcError::new("pensioner", e),
+        survivor::SurvivorError::Negative(field) => CalcError::new(field, e),
     })?;
     lines.extend(more);
     Ok((to_value(&o), lines))

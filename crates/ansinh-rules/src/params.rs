@@ -325,7 +325,15 @@ fn typed<T: Concept>(entry: &RawEntry) -> Result<T, ParamError> {
     let value = toml::Value::Table(entry.fields.clone());
     let typed: T = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let reason = e.inner().to_string();
+        // toml appends "in `key`" on further lines; the key is reported separately.
+        let reason = e
+            .inner()
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
         let key = match backticked(&reason) {
             Some(k)
                 if reason.starts_with("unknown field") || reason.starts_with("missing field") =>

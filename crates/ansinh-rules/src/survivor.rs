@@ -75,8 +75,8 @@ pub struct SurvivorOutcome {
 pub enum SurvivorError {
     #[error(transparent)]
     Missing(#[from] MissingParam),
-    #[error("must not be negative")]
-    Negative,
+    #[error("`{0}` must not be negative")]
+    Negative(&'static str),
     #[error("cannot exceed `relatives`")]
     TooManyWithoutCarer,
     #[error("needed for the one-time survivor benefit of a contributor (L41 Art. 89)")]
@@ -92,12 +92,24 @@ pub fn evaluate(
     params: &Params,
     f: &SurvivorFacts,
 ) -> Result<(SurvivorOutcome, Vec<Line>), SurvivorError> {
-    if f.contribution_months < 0
-        || f.months_before_2014 < 0
-        || f.relatives < 0
-        || f.relatives_without_carer < 0
-    {
-        return Err(SurvivorError::Negative);
+    for (field, value) in [
+        ("contribution_months", f.contribution_months),
+        ("months_before_2014", f.months_before_2014),
+        ("relatives", f.relatives),
+        ("relatives_without_carer", f.relatives_without_carer),
+        ("average_salary", f.average_salary.map_or(0, Dong::get)),
+        (
+            "pensioner.monthly_pension",
+            f.pensioner.map_or(0, |p| p.monthly_pension.get()),
+        ),
+        (
+            "pensioner.months_received",
+            f.pensioner.map_or(0, |p| p.months_received),
+        ),
+    ] {
+        if value < 0 {
+            return Err(SurvivorError::Negative(field));
+        }
     }
     if f.relatives_without_carer > f.relatives {
         return Err(SurvivorError::TooManyWithoutCarer);
