@@ -4,6 +4,7 @@
 //! Money never touches floating point: amounts are integer đồng ([`Dong`]), rates are integer
 //! parts per million ([`Rate`]), and every division of money goes through [`Rounding`].
 
+pub mod ids;
 pub mod money;
 pub mod month;
 pub mod rate;

@@ -1,0 +1,874 @@
+//! Employers' declarations (the electronic D02 form): hires, leavers, salary changes,
+//! suspensions and returns, as a batch applied atomically or not at all.
+//!
+//! Every line is checked against the registry and the lines before it; one bad line rejects the
+//! batch with a per-line report and nothing is written. Resubmitting a batch (same
+//! `Idempotency-Key`, or byte-identical content) returns the first result and changes nothing.
+
+use crate::model::Person;
+use crate::registry::{PERSON_COLUMNS, check_person, issue_sin, person_from_row, today};
+use crate::{Kind, Store, StoreError, now, on_pool};
+use ansinh_core::{Date, Dong, Month};
+use ansinh_rules::Params;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use std::collections::{BTreeMap, HashMap};
+use utoipa::ToSchema;
+
+/// Most lines accepted in one batch.
+pub const MAX_LINES: usize = 10_000;
+
+/// One line of a declaration. Every field is kept as given so that each defect is reported on
+/// its own line and field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclarationLine {
+    /// `hire`, `leave`, `salary`, `suspend` or `resume`.
+    pub action: String,
+    /// Personal identification number (12 digits), or passport number of a foreign national.
+    pub personal_id: String,
+    #[serde(default)]
+    pub sin: Option<String>,
+    /// For a hire of a person not yet registered: name, sex, birth date, nationality.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub sex: Option<String>,
+    #[serde(default)]
+    pub birth_date: Option<String>,
+    #[serde(default)]
+    pub nationality: Option<String>,
+    /// Start date (hire), last day (leave), first day (suspend, resume) or month `YYYY-MM` from
+    /// which a salary applies (salary).
+    pub date: String,
+    #[serde(default)]
+    pub salary: Option<i64>,
+    #[serde(default)]
+    pub allowances: Option<i64>,
+    /// `indefinite`, `definite` or `part_time` (hire).
+    #[serde(default)]
+    pub contract_kind: Option<String>,
+    #[serde(default)]
+    pub contract_months: Option<i64>,
+    /// Why (suspension: `maternity`, `unpaid_leave`, …; leave: free text).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// A batch as JSON.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclarationBatch {
+    pub lines: Vec<DeclarationLine>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LineError {
+    pub field: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LineReport {
+    /// Position in the batch, from 1 (in a CSV file: the row after the header).
+    pub line: usize,
+    pub action: String,
+    pub personal_id: String,
+    pub ok: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub errors: Vec<LineError>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sin: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub employment_id: Option<String>,
+}
+
+/// What became of a batch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BatchReport {
+    /// Set when the batch was applied.
+    pub batch_id: Option<String>,
+    pub employer_code: String,
+    /// `applied` or `rejected`.
+    pub status: String,
+    /// True when this is the stored result of an earlier identical submission.
+    pub replayed: bool,
+    pub line_count: usize,
+    pub lines: Vec<LineReport>,
+}
+
+impl BatchReport {
+    pub fn applied(&self) -> bool {
+        self.status == "applied"
+    }
+}
+
+/// Reads a CSV declaration: UTF-8 (a BOM is accepted), comma-separated, a header row naming
+/// the fields of [`DeclarationLine`].
+pub fn parse_csv(bytes: &[u8]) -> Result<Vec<DeclarationLine>, StoreError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        return Err(StoreError::invalid(
+            "body",
+            format!("line {line} is not UTF-8: save the file as UTF-8 (Vietnamese names need it)"),
+        ));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    let headers = reader
+        .headers()
+        .map_err(|e| StoreError::invalid("body", format!("cannot read the header row: {e}")))?
+        .clone();
+    if headers.len() == 1 && (headers[0].contains(';') || headers[0].contains('\t')) {
+        return Err(StoreError::invalid(
+            "body",
+            "the header row has one column: separate fields with commas, not semicolons or tabs",
+        ));
+    }
+    const KNOWN: [&str; 13] = [
+        "action",
+        "personal_id",
+        "sin",
+        "name",
+        "sex",
+        "birth_date",
+        "nationality",
+        "date",
+        "salary",
+        "allowances",
+        "contract_kind",
+        "contract_months",
+        "reason",
+    ];
+    for h in headers.iter() {
+        if !KNOWN.contains(&h) {
+            return Err(StoreError::invalid(
+                "body",
+                format!("unknown column `{h}`; known columns: {}", KNOWN.join(", ")),
+            ));
+        }
+    }
+    for required in ["action", "personal_id", "date"] {
+        if !headers.iter().any(|h| h == required) {
+            return Err(StoreError::invalid(
+                "body",
+                format!("missing column `{required}`"),
+            ));
+        }
+    }
+    let mut lines = Vec::new();
+    for (i, record) in reader.deserialize::<DeclarationLine>().enumerate() {
+        let line = record.map_err(|e| {
+            let field = match e.kind() {
+                csv::ErrorKind::Deserialize { err, .. } => err
+                    .field()
+                    .and_then(|f| headers.get(f as usize))
+                    .unwrap_or("row")
+                    .to_string(),
+                _ => "row".to_string(),
+            };
+            StoreError::invalid(&format!("lines[{}].{field}", i + 1), e)
+        })?;
+        lines.push(line);
+        if lines.len() > MAX_LINES {
+            return Err(StoreError::invalid(
+                "body",
+                format!("more than {MAX_LINES} lines: split the batch"),
+            ));
+        }
+    }
+    Ok(lines)
+}
+
+/// The content hash used to recognise a resubmitted batch.
+pub fn content_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A person as far as the batch knows it.
+#[derive(Clone, Debug)]
+struct PersonState {
+    sin: String,
+    nationality: String,
+    employments: Vec<EmploymentState>,
+}
+
+#[derive(Clone, Debug)]
+struct EmploymentState {
+    id: String,
+    employer: String,
+    start: Date,
+    end: Option<Date>,
+    suspended_since: Option<Date>,
+    next_event_seq: i64,
+    next_salary_seq: i64,
+    /// Month → latest salary record's seq.
+    salary_months: BTreeMap<String, i64>,
+}
+
+/// A row to write once every line has passed.
+#[derive(Clone, Debug)]
+enum Effect {
+    Person {
+        sin: String,
+        personal_id: String,
+        name: String,
+        sex: String,
+        birth_date: String,
+        nationality: String,
+    },
+    Employment {
+        sin: String,
+        id: String,
+        start: String,
+        kind: String,
+        months: Option<i64>,
+        participant: String,
+    },
+    Event {
+        sin: String,
+        id: String,
+        seq: i64,
+        event: String,
+        date: String,
+        reason: Option<String>,
+    },
+    Salary {
+        sin: String,
+        id: String,
+        seq: i64,
+        month: String,
+        salary: i64,
+        allowances: i64,
+        supersedes: Option<i64>,
+    },
+}
+
+struct Plan<'a> {
+    params: &'a Params,
+    employer: String,
+    region: u8,
+    today: Date,
+    persons: HashMap<String, PersonState>,
+    effects: Vec<Effect>,
+    rng: fastrand::Rng,
+}
+
+type LineResult = Result<(String, Option<String>), Vec<LineError>>;
+
+fn err(field: &str, reason: impl ToString) -> Vec<LineError> {
+    vec![LineError {
+        field: field.to_string(),
+        reason: reason.to_string(),
+    }]
+}
+
+impl Plan<'_> {
+    fn line(&mut self, l: &DeclarationLine) -> LineResult {
+        let personal_id = l.personal_id.trim().to_ascii_uppercase();
+        match l.action.as_str() {
+            "hire" => self.hire(l, personal_id),
+            "leave" | "salary" | "suspend" | "resume" => {
+                let Some(person) = self.persons.get(&personal_id) else {
+                    return Err(err(
+                        "personal_id",
+                        format!("{personal_id} is not a registered person: declare a hire first"),
+                    ));
+                };
+                let sin = person.sin.clone();
+                let idx = person
+                    .employments
+                    .iter()
+                    .rposition(|e| e.employer == self.employer && e.end.is_none())
+                    .ok_or_else(|| {
+                        err(
+                            "personal_id",
+                            format!("{personal_id} has no open employment at {}", self.employer),
+                        )
+                    })?;
+                let (effect, id) = match l.action.as_str() {
+                    "leave" => self.leave(l, &personal_id, idx)?,
+                    "salary" => self.salary(l, &personal_id, idx)?,
+                    _ => self.suspension(l, &personal_id, idx)?,
+                };
+                self.effects.push(effect);
+                Ok((sin, Some(id)))
+            }
+            other => Err(err(
+                "action",
+                format!("`{other}` is not one of hire, leave, salary, suspend, resume"),
+            )),
+        }
+    }
+
+    fn date(field: &str, text: &str) -> Result<Date, Vec<LineError>> {
+        text.trim()
+            .parse()
+            .map_err(|_| err(field, format!("`{text}` is not a date YYYY-MM-DD")))
+    }
+
+    /// Salary floor of a month: the regional minimum wage of the employer's region for full-time
+    /// work (Decree 293/2025 Art. 4.1; L41 Art. 31.1.b), the reference level for part-time work
+    /// (L41 Art. 2.1.l, 31.1.đ).
+    fn check_salary(
+        &self,
+        l: &DeclarationLine,
+        month: Month,
+        part_time: bool,
+    ) -> Result<(i64, i64), Vec<LineError>> {
+        let salary = l
+            .salary
+            .ok_or_else(|| err("salary", "missing: the monthly contribution salary in đồng"))?;
+        let allowances = l.allowances.unwrap_or(0);
+        if allowances < 0 {
+            return Err(err("allowances", "must not be negative"));
+        }
+        let day = month.first_day();
+        let (floor, what) = if part_time {
+            let r = self
+                .params
+                .reference_level
+                .at(day)
+                .map_err(|e| err("date", e))?;
+            (
+                r.value.amount,
+                format!("the reference level ({})", r.citation()),
+            )
+        } else {
+            let m = self
+                .params
+                .regional_minimum_wage
+                .at(day)
+                .map_err(|e| err("date", e))?;
+            (
+                m.value.monthly[usize::from(self.region - 1)],
+                format!("the region {} minimum wage ({})", self.region, m.citation()),
+            )
+        };
+        if salary
+            .checked_add(allowances)
+            .is_none_or(|total| total < floor.get())
+        {
+            return Err(err(
+                "salary",
+                format!(
+                    "{} is below the legal floor for {month}: {floor}, {what}",
+                    Dong(salary + allowances.max(0))
+                ),
+            ));
+        }
+        Ok((salary, allowances))
+    }
+
+    fn hire(&mut self, l: &DeclarationLine, personal_id: String) -> LineResult {
+        let start = Self::date("date", &l.date)?;
+        let kind = l.contract_kind.as_deref().unwrap_or("indefinite");
+        let months = l.contract_months;
+        match (kind, months) {
+            ("indefinite", None) | ("part_time", _) => {}
+            ("indefinite", Some(_)) => {
+                return Err(err(
+                    "contract_months",
+                    "an indefinite contract has no length",
+                ));
+            }
+            ("definite", Some(m)) if (1..=36).contains(&m) => {}
+            ("definite", _) => {
+                return Err(err(
+                    "contract_months",
+                    "a definite contract needs its length, 1 to 36 months (L41 Art. 2.1.a; Labour Code Art. 20)",
+                ));
+            }
+            ("probation", _) => {
+                return Err(err(
+                    "contract_kind",
+                    "probation contracts are not compulsory (Decree 158/2025 Art. 3.5)",
+                ));
+            }
+            (other, _) => {
+                return Err(err(
+                    "contract_kind",
+                    format!("`{other}` is not indefinite, definite or part_time"),
+                ));
+            }
+        }
+        let person = match self.persons.get(&personal_id) {
+            Some(p) => {
+                if let Some(sin) = &l.sin
+                    && sin.trim() != p.sin
+                {
+                    return Err(err(
+                        "sin",
+                        format!(
+                            "{personal_id} is registered with social insurance number {}",
+                            p.sin
+                        ),
+                    ));
+                }
+                p.clone()
+            }
+            None => {
+                let missing = |f: &str| {
+                    err(
+                        f,
+                        "missing: needed to register a person not yet in the registry",
+                    )
+                };
+                let new = crate::model::NewPerson {
+                    sin: l.sin.clone(),
+                    personal_id: personal_id.clone(),
+                    name: l.name.clone().ok_or_else(|| missing("name"))?,
+                    sex: l.sex.clone().ok_or_else(|| missing("sex"))?,
+                    birth_date: l.birth_date.clone().ok_or_else(|| missing("birth_date"))?,
+                    nationality: l.nationality.clone().unwrap_or_else(|| "VN".into()),
+                };
+                let p = check_person(&new, self.today).map_err(|e| match e {
+                    StoreError::Invalid { field, reason } => err(&field, reason),
+                    other => err("personal_id", other),
+                })?;
+                let sin = p.sin.clone().unwrap_or_else(|| issue_sin(&mut self.rng));
+                self.effects.push(Effect::Person {
+                    sin: sin.clone(),
+                    personal_id: p.personal_id.clone(),
+                    name: p.name,
+                    sex: p.sex,
+                    birth_date: p.birth_date,
+                    nationality: p.nationality.clone(),
+                });
+                PersonState {
+                    sin,
+                    nationality: p.nationality,
+                    employments: Vec::new(),
+                }
+            }
+        };
+        let participant = if person.nationality == "VN" {
+            "employee"
+        } else {
+            "foreign_employee"
+        };
+        if participant == "foreign_employee"
+            && !(kind == "indefinite" || months.is_some_and(|m| m >= 12))
+        {
+            return Err(err(
+                "contract_months",
+                "a foreign employee is insured only on a contract of 12 months or more (L41 Art. 2.2)",
+            ));
+        }
+        if let Some(other) = person
+            .employments
+            .iter()
+            .find(|e| e.end.is_none_or(|end| end >= start))
+        {
+            return Err(err(
+                "date",
+                format!(
+                    "overlaps employment {} at {} from {}: insurance follows the first contract (L41 Art. 2.5.a)",
+                    other.id, other.employer, other.start
+                ),
+            ));
+        }
+        let month = Month::of(start);
+        let (salary, allowances) = self.check_salary(l, month, kind == "part_time")?;
+        let id = format!("{}-{:02}", person.sin, person.employments.len() + 1);
+        self.effects.push(Effect::Employment {
+            sin: person.sin.clone(),
+            id: id.clone(),
+            start: start.to_string(),
+            kind: kind.to_string(),
+            months,
+            participant: participant.to_string(),
+        });
+        self.effects.push(Effect::Salary {
+            sin: person.sin.clone(),
+            id: id.clone(),
+            seq: 1,
+            month: month.to_string(),
+            salary,
+            allowances,
+            supersedes: None,
+        });
+        let mut person = person;
+        person.employments.push(EmploymentState {
+            id: id.clone(),
+            employer: self.employer.clone(),
+            start,
+            end: None,
+            suspended_since: None,
+            next_event_seq: 1,
+            next_salary_seq: 2,
+            salary_months: BTreeMap::from([(month.to_string(), 1)]),
+        });
+        let sin = person.sin.clone();
+        self.persons.insert(personal_id, person);
+        Ok((sin, Some(id)))
+    }
+
+    fn employment(&mut self, personal_id: &str, idx: usize) -> (&mut EmploymentState, String) {
+        let person = self
+            .persons
+            .get_mut(personal_id)
+            .expect("checked by the caller");
+        let sin = person.sin.clone();
+        (&mut person.employments[idx], sin)
+    }
+
+    fn leave(
+        &mut self,
+        l: &DeclarationLine,
+        personal_id: &str,
+        idx: usize,
+    ) -> Result<(Effect, String), Vec<LineError>> {
+        let date = Self::date("date", &l.date)?;
+        let (e, sin) = self.employment(personal_id, idx);
+        if date < e.start {
+            return Err(err(
+                "date",
+                format!("{date} is before the start of the employment ({})", e.start),
+            ));
+        }
+        e.end = Some(date);
+        let seq = e.next_event_seq;
+        e.next_event_seq += 1;
+        let id = e.id.clone();
+        Ok((
+            Effect::Event {
+                sin,
+                id: id.clone(),
+                seq,
+                event: "leave".into(),
+                date: date.to_string(),
+                reason: l.reason.clone(),
+            },
+            id,
+        ))
+    }
+
+    fn salary(
+        &mut self,
+        l: &DeclarationLine,
+        personal_id: &str,
+        idx: usize,
+    ) -> Result<(Effect, String), Vec<LineError>> {
+        let text = l.date.trim();
+        let month: Month = text
+            .get(..7)
+            .filter(|_| text.len() == 7 || text.len() == 10)
+            .and_then(|m| m.parse().ok())
+            .ok_or_else(|| err("date", format!("`{text}` is not a month YYYY-MM")))?;
+        let part_time = false;
+        let (salary, allowances) = self.check_salary(l, month, part_time)?;
+        let (e, sin) = self.employment(personal_id, idx);
+        if month < Month::of(e.start) {
+            return Err(err(
+                "date",
+                format!(
+                    "{month} is before the start of the employment ({})",
+                    e.start
+                ),
+            ));
+        }
+        let seq = e.next_salary_seq;
+        e.next_salary_seq += 1;
+        let supersedes = e.salary_months.insert(month.to_string(), seq);
+        let id = e.id.clone();
+        Ok((
+            Effect::Salary {
+                sin,
+                id: id.clone(),
+                seq,
+                month: month.to_string(),
+                salary,
+                allowances,
+                supersedes,
+            },
+            id,
+        ))
+    }
+
+    fn suspension(
+        &mut self,
+        l: &DeclarationLine,
+        personal_id: &str,
+        idx: usize,
+    ) -> Result<(Effect, String), Vec<LineError>> {
+        let date = Self::date("date", &l.date)?;
+        let action = l.action.clone();
+        let (e, sin) = self.employment(personal_id, idx);
+        if date < e.start {
+            return Err(err(
+                "date",
+                format!("{date} is before the start of the employment ({})", e.start),
+            ));
+        }
+        match (action.as_str(), e.suspended_since) {
+            ("suspend", Some(since)) => {
+                return Err(err("action", format!("already suspended since {since}")));
+            }
+            ("resume", None) => return Err(err("action", "the employment is not suspended")),
+            ("resume", Some(since)) if date < since => {
+                return Err(err(
+                    "date",
+                    format!("{date} is before the suspension began ({since})"),
+                ));
+            }
+            ("suspend", None) => e.suspended_since = Some(date),
+            _ => e.suspended_since = None,
+        }
+        let seq = e.next_event_seq;
+        e.next_event_seq += 1;
+        let id = e.id.clone();
+        Ok((
+            Effect::Event {
+                sin,
+                id: id.clone(),
+                seq,
+                event: action,
+                date: date.to_string(),
+                reason: l.reason.clone(),
+            },
+            id,
+        ))
+    }
+}
+
+impl Store {
+    /// Validates and applies a batch of declaration lines for one employer, atomically.
+    pub async fn submit_declarations(
+        &self,
+        params: &Params,
+        employer_code: &str,
+        lines: &[DeclarationLine],
+        idempotency_key: Option<&str>,
+        content: &[u8],
+    ) -> Result<BatchReport, StoreError> {
+        let employer = self
+            .employer(employer_code)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: format!("employer {employer_code}"),
+            })?;
+        if employer.status != "active" {
+            return Err(StoreError::invalid(
+                "employer",
+                format!("employer {} is {}", employer.unit_code, employer.status),
+            ));
+        }
+        if lines.is_empty() {
+            return Err(StoreError::invalid("lines", "the batch has no lines"));
+        }
+        if lines.len() > MAX_LINES {
+            return Err(StoreError::invalid(
+                "lines",
+                format!("more than {MAX_LINES} lines: split the batch"),
+            ));
+        }
+        if let Some(key) = idempotency_key
+            && (key.is_empty() || key.len() > 200)
+        {
+            return Err(StoreError::invalid(
+                "Idempotency-Key",
+                "must be 1 to 200 characters",
+            ));
+        }
+        let hash = content_hash(content);
+        let code = employer.unit_code.clone();
+        if let Some(done) = self.replay(&code, idempotency_key, &hash).await? {
+            return Ok(done);
+        }
+        let _guard = if self.kind() == Kind::Sqlite {
+            Some(self.write_lock.lock().await)
+        } else {
+            None
+        };
+        let region = u8::try_from(employer.region).unwrap_or(1);
+        let today = today();
+        let result = on_pool!(self, pool => async {
+            let mut tx = pool.begin().await?;
+            if self.kind() == Kind::Postgres {
+                // Declarations of one employer are applied one after the other.
+                sqlx::query("SELECT unit_code FROM employers WHERE unit_code = $1 FOR UPDATE").bind(&code).execute(&mut *tx).await?;
+            }
+            // Someone may have applied the same batch while we waited.
+            let existing = sqlx::query("SELECT result FROM declaration_batches WHERE employer_code = $1 AND (content_hash = $2 OR idempotency_key = $3)")
+                .bind(&code).bind(&hash).bind(idempotency_key)
+                .fetch_optional(&mut *tx).await?;
+            if let Some(row) = existing {
+                let text: String = row.try_get("result")?;
+                tx.rollback().await?;
+                let mut report: BatchReport = serde_json::from_str(&text).map_err(|e| StoreError::invalid("result", e))?;
+                report.replayed = true;
+                return Ok(report);
+            }
+            // The registry as the batch sees it: every person it names, with their employments.
+            let mut persons = HashMap::new();
+            let mut ids: Vec<String> = lines.iter().map(|l| l.personal_id.trim().to_ascii_uppercase()).collect();
+            ids.sort();
+            ids.dedup();
+            let person_sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE personal_id = $1");
+            for pid in &ids {
+                let Some(r) = sqlx::query(&person_sql).bind(pid).fetch_optional(&mut *tx).await? else { continue };
+                let p: Person = person_from_row!(r);
+                let mut employments = Vec::new();
+                for e in sqlx::query("SELECT employment_id, employer_code, start_date FROM employments WHERE person_sin = $1 ORDER BY start_date, employment_id")
+                    .bind(&p.sin).fetch_all(&mut *tx).await?
+                {
+                    let id: String = e.try_get("employment_id")?;
+                    let start: String = e.try_get("start_date")?;
+                    let mut state = EmploymentState {
+                        id: id.clone(),
+                        employer: e.try_get("employer_code")?,
+                        start: start.parse().map_err(|_| StoreError::invalid("start_date", &start))?,
+                        end: None,
+                        suspended_since: None,
+                        next_event_seq: 1,
+                        next_salary_seq: 1,
+                        salary_months: BTreeMap::new(),
+                    };
+                    for ev in sqlx::query("SELECT seq, event, event_date FROM employment_events WHERE person_sin = $1 AND employment_id = $2 ORDER BY seq")
+                        .bind(&p.sin).bind(&id).fetch_all(&mut *tx).await?
+                    {
+                        let (seq, event, date): (i64, String, String) = (ev.try_get("seq")?, ev.try_get("event")?, ev.try_get("event_date")?);
+                        let date: Date = date.parse().map_err(|_| StoreError::invalid("event_date", &date))?;
+                        match event.as_str() {
+                            "leave" => state.end = Some(date),
+                            "suspend" => state.suspended_since = Some(date),
+                            _ => state.suspended_since = None,
+                        }
+                        state.next_event_seq = seq + 1;
+                    }
+                    for s in sqlx::query("SELECT seq, effective_month FROM salaries WHERE person_sin = $1 AND employment_id = $2 ORDER BY seq")
+                        .bind(&p.sin).bind(&id).fetch_all(&mut *tx).await?
+                    {
+                        let seq: i64 = s.try_get("seq")?;
+                        state.salary_months.insert(s.try_get("effective_month")?, seq);
+                        state.next_salary_seq = seq + 1;
+                    }
+                    employments.push(state);
+                }
+                persons.insert(p.personal_id.clone(), PersonState { sin: p.sin, nationality: p.nationality, employments });
+            }
+            let mut plan = Plan { params, employer: code.clone(), region, today, persons, effects: Vec::new(), rng: fastrand::Rng::new() };
+            let mut reports = Vec::with_capacity(lines.len());
+            let mut seen: HashMap<String, usize> = HashMap::new();
+            for (i, l) in lines.iter().enumerate() {
+                let key = serde_json::to_string(l).unwrap_or_default();
+                let outcome = match seen.get(&key) {
+                    Some(first) => Err(err("line", format!("duplicate of line {first}"))),
+                    None => plan.line(l),
+                };
+                seen.entry(key).or_insert(i + 1);
+                reports.push(match outcome {
+                    Ok((sin, employment_id)) => LineReport { line: i + 1, action: l.action.clone(), personal_id: l.personal_id.clone(), ok: true, errors: Vec::new(), sin: Some(sin), employment_id },
+                    Err(errors) => LineReport { line: i + 1, action: l.action.clone(), personal_id: l.personal_id.clone(), ok: false, errors, sin: None, employment_id: None },
+                });
+            }
+            if reports.iter().any(|r| !r.ok) {
+                tx.rollback().await?;
+                return Ok(BatchReport { batch_id: None, employer_code: code.clone(), status: "rejected".into(), replayed: false, line_count: lines.len(), lines: reports });
+            }
+            let batch_id = uuid::Uuid::new_v4().to_string();
+            let report = BatchReport { batch_id: Some(batch_id.clone()), employer_code: code.clone(), status: "applied".into(), replayed: false, line_count: lines.len(), lines: reports };
+            let at = now();
+            sqlx::query("INSERT INTO declaration_batches (employer_code, batch_id, idempotency_key, content_hash, line_count, result, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(&code).bind(&batch_id).bind(idempotency_key).bind(&hash).bind(lines.len() as i64)
+                .bind(serde_json::to_string(&report).unwrap_or_default()).bind(&at)
+                .execute(&mut *tx).await?;
+            for effect in &plan.effects {
+                match effect {
+                    Effect::Person { sin, personal_id, name, sex, birth_date, nationality } => {
+                        sqlx::query(&format!("INSERT INTO persons ({PERSON_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"))
+                            .bind(sin).bind(personal_id).bind(name).bind(sex).bind(birth_date).bind(nationality).bind(&at)
+                            .execute(&mut *tx).await?;
+                    }
+                    Effect::Employment { sin, id, start, kind, months, participant } => {
+                        sqlx::query("INSERT INTO employments (person_sin, employment_id, employer_code, start_date, contract_kind, contract_months, participant, batch_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                            .bind(sin).bind(id).bind(&code).bind(start).bind(kind).bind(*months).bind(participant).bind(&batch_id)
+                            .execute(&mut *tx).await?;
+                    }
+                    Effect::Event { sin, id, seq, event, date, reason } => {
+                        sqlx::query("INSERT INTO employment_events (person_sin, employment_id, seq, event, event_date, reason, batch_id) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                            .bind(sin).bind(id).bind(*seq).bind(event).bind(date).bind(reason).bind(&batch_id)
+                            .execute(&mut *tx).await?;
+                    }
+                    Effect::Salary { sin, id, seq, month, salary, allowances, supersedes } => {
+                        sqlx::query("INSERT INTO salaries (person_sin, employment_id, seq, effective_month, salary, allowances, supersedes, batch_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                            .bind(sin).bind(id).bind(*seq).bind(month).bind(*salary).bind(*allowances).bind(*supersedes).bind(&batch_id).bind(&at)
+                            .execute(&mut *tx).await?;
+                    }
+                }
+            }
+            tx.commit().await?;
+            Ok::<BatchReport, StoreError>(report)
+        }.await);
+        match result {
+            // A concurrent identical submission won the race: answer with its result.
+            Err(e) if e.is_unique_violation() => {
+                match self.replay(&code, idempotency_key, &hash).await? {
+                    Some(done) => Ok(done),
+                    None => Err(e),
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// The stored result of an earlier submission with the same key or content.
+    async fn replay(
+        &self,
+        code: &str,
+        key: Option<&str>,
+        hash: &str,
+    ) -> Result<Option<BatchReport>, StoreError> {
+        let row = on_pool!(self, pool => {
+            let row = sqlx::query("SELECT content_hash, result FROM declaration_batches WHERE employer_code = $1 AND (content_hash = $2 OR idempotency_key = $3) ORDER BY submitted_at LIMIT 1")
+                .bind(code).bind(hash).bind(key)
+                .fetch_optional(pool).await?;
+            match row {
+                Some(r) => Some((r.try_get::<String, _>("content_hash")?, r.try_get::<String, _>("result")?)),
+                None => None,
+            }
+        });
+        let Some((stored_hash, text)) = row else {
+            return Ok(None);
+        };
+        if stored_hash != hash {
+            return Err(StoreError::Conflict {
+                field: "Idempotency-Key".into(),
+                reason: "this key was used for a batch with different content".into(),
+            });
+        }
+        let mut report: BatchReport =
+            serde_json::from_str(&text).map_err(|e| StoreError::invalid("result", e))?;
+        report.replayed = true;
+        Ok(Some(report))
+    }
+
+    /// A stored batch result.
+    pub async fn batch(
+        &self,
+        employer_code: &str,
+        batch_id: &str,
+    ) -> Result<Option<BatchReport>, StoreError> {
+        let code = employer_code.trim().to_ascii_uppercase();
+        let text: Option<String> = on_pool!(self, pool => {
+            match sqlx::query("SELECT result FROM declaration_batches WHERE employer_code = $1 AND batch_id = $2")
+                .bind(&code).bind(batch_id).fetch_optional(pool).await? {
+                Some(r) => Some(r.try_get::<String, _>("result")?),
+                None => None,
+            }
+        });
+        text.map(|t| serde_json::from_str(&t).map_err(|e| StoreError::invalid("result", e)))
+            .transpose()
+    }
+}

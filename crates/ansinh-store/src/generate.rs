@@ -1,0 +1,391 @@
+//! A realistic synthetic population for demos, tests and benchmarks: employers across provinces
+//! and regions, Vietnamese and foreign workers with valid identifiers, contracts of every kind,
+//! job changes over the years, salary rises, maternity suspensions. Reproducible from a seed.
+//!
+//! Rows are written in multi-row INSERTs inside large transactions (never one row at a time).
+
+use crate::{Store, StoreError, now, on_pool};
+use ansinh_core::{Date, Month};
+use ansinh_rules::Params;
+use sqlx::QueryBuilder;
+use std::collections::HashSet;
+
+/// (province, personal-ID province code, minimum-wage region, weight).
+const PROVINCES: [(&str, &str, i64, u32); 16] = [
+    ("Hà Nội", "001", 1, 20),
+    ("TP. Hồ Chí Minh", "079", 1, 25),
+    ("Hải Phòng", "031", 1, 5),
+    ("Bình Dương", "074", 1, 7),
+    ("Đồng Nai", "075", 1, 6),
+    ("Bắc Ninh", "027", 2, 5),
+    ("Đà Nẵng", "048", 2, 4),
+    ("Cần Thơ", "092", 2, 3),
+    ("Quảng Ninh", "022", 2, 3),
+    ("Thái Nguyên", "019", 2, 3),
+    ("Nghệ An", "040", 3, 4),
+    ("Thanh Hóa", "038", 3, 4),
+    ("Lâm Đồng", "068", 3, 3),
+    ("Đắk Lắk", "066", 3, 3),
+    ("Hà Giang", "002", 4, 2),
+    ("Điện Biên", "011", 4, 2),
+];
+
+const FAMILY: [(&str, u32); 14] = [
+    ("Nguyễn", 38),
+    ("Trần", 11),
+    ("Lê", 9),
+    ("Phạm", 7),
+    ("Hoàng", 5),
+    ("Huỳnh", 5),
+    ("Phan", 4),
+    ("Vũ", 4),
+    ("Võ", 4),
+    ("Đặng", 2),
+    ("Bùi", 2),
+    ("Đỗ", 2),
+    ("Hồ", 2),
+    ("Ngô", 2),
+];
+const MIDDLE_MALE: [&str; 5] = ["Văn", "Hữu", "Đức", "Minh", "Quang"];
+const MIDDLE_FEMALE: [&str; 5] = ["Thị", "Ngọc", "Thanh", "Thu", "Mai"];
+const GIVEN_MALE: [&str; 12] = [
+    "An", "Bình", "Dũng", "Hải", "Hùng", "Khang", "Long", "Nam", "Phong", "Quân", "Sơn", "Tuấn",
+];
+const GIVEN_FEMALE: [&str; 12] = [
+    "Anh", "Châu", "Hà", "Hạnh", "Hương", "Lan", "Linh", "Mai", "Phương", "Thảo", "Trang", "Yến",
+];
+const FOREIGN: [(&str, &str); 5] = [
+    ("KR", "Kim Min-jun"),
+    ("CN", "Wang Wei"),
+    ("JP", "Tanaka Hiroshi"),
+    ("TW", "Chen Yi-ting"),
+    ("US", "John Smith"),
+];
+const BUSINESS: [&str; 10] = [
+    "May mặc",
+    "Điện tử",
+    "Xây dựng",
+    "Thực phẩm",
+    "Vận tải",
+    "Phần mềm",
+    "Thương mại",
+    "Cơ khí",
+    "Giày da",
+    "Du lịch",
+];
+
+#[derive(Clone, Debug)]
+pub struct GenerateOptions {
+    pub employers: usize,
+    pub persons: usize,
+    pub seed: u64,
+    /// Last month of the generated histories.
+    pub until: Month,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GenerateSummary {
+    pub employers: u64,
+    pub persons: u64,
+    pub employments: u64,
+    pub salaries: u64,
+    pub events: u64,
+}
+
+fn weighted<T: Copy>(rng: &mut fastrand::Rng, items: &[(T, u32)]) -> T {
+    let total: u32 = items.iter().map(|(_, w)| w).sum();
+    let mut pick = rng.u32(0..total);
+    for (item, w) in items {
+        if pick < *w {
+            return *item;
+        }
+        pick -= w;
+    }
+    items[0].0
+}
+
+/// (sin, employment id, employer, start, contract kind, contract months, participant).
+type EmploymentRow = (String, String, String, String, String, Option<i64>, String);
+/// (sin, employment id, seq, month, salary, allowances).
+type SalaryRow = (String, String, i64, String, i64, i64);
+/// (sin, employment id, seq, event, date, reason).
+type EventRow = (String, String, i64, String, String, Option<String>);
+
+struct Rows {
+    persons: Vec<[String; 6]>,
+    employments: Vec<EmploymentRow>,
+    salaries: Vec<SalaryRow>,
+    events: Vec<EventRow>,
+}
+
+impl Rows {
+    fn new() -> Rows {
+        Rows {
+            persons: Vec::new(),
+            employments: Vec::new(),
+            salaries: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+}
+
+/// Floor-respecting salary: a multiple of the regional minimum in force (or the earliest known).
+fn salary_at(params: &Params, region: i64, month: Month, factor_pct: i64) -> i64 {
+    let tl = &params.regional_minimum_wage;
+    let entry = tl.at(month.first_day()).unwrap_or(&tl.entries()[0]);
+    let minimum = entry.value.monthly[(region.clamp(1, 4) - 1) as usize].get();
+    (minimum * factor_pct / 100 / 1000) * 1000
+}
+
+impl Store {
+    /// Writes a synthetic population; `progress` receives the number of persons written so far.
+    pub async fn generate(
+        &self,
+        params: &Params,
+        opts: &GenerateOptions,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<GenerateSummary, StoreError> {
+        if opts.employers == 0 && opts.persons > 0 {
+            return Err(StoreError::invalid(
+                "employers",
+                "persons need at least one employer",
+            ));
+        }
+        let mut rng = fastrand::Rng::with_seed(opts.seed);
+        let at = now();
+        let batch = format!("generated-{}", opts.seed);
+        let mut summary = GenerateSummary::default();
+        let province_weights: Vec<(usize, u32)> = PROVINCES
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i, p.3))
+            .collect();
+
+        // Employers: unit codes continue after any already generated.
+        let mut employers = Vec::with_capacity(opts.employers);
+        for i in 0..opts.employers {
+            let p = PROVINCES[weighted(&mut rng, &province_weights)];
+            let code = format!("DV{:02}{:06}", opts.seed % 100, i + 1);
+            let name = format!(
+                "Công ty TNHH {} {} số {}",
+                BUSINESS[rng.usize(..BUSINESS.len())],
+                p.0,
+                i + 1
+            );
+            let tax = format!("0{:09}", rng.u64(100_000_000..1_000_000_000));
+            let rate = if rng.u8(..10) == 0 { "0.3%" } else { "0.5%" };
+            employers.push((code, tax, name, p.0.to_string(), p.2, rate));
+        }
+        for chunk in employers.chunks(1000) {
+            on_pool!(self, pool => {
+                let mut q = QueryBuilder::new("INSERT INTO employers (unit_code, tax_code, name, address, province, region, occupational_rate, status, created_at) ");
+                q.push_values(chunk, |mut b, e| {
+                    b.push_bind(&e.0).push_bind(&e.1).push_bind(&e.2).push_bind(format!("{}, Việt Nam", e.3)).push_bind(&e.3)
+                        .push_bind(e.4).push_bind(e.5).push_bind("active").push_bind(&at);
+                });
+                q.build().execute(pool).await?;
+            });
+        }
+        summary.employers = employers.len() as u64;
+
+        let mut used_ids: HashSet<u64> = HashSet::with_capacity(opts.persons);
+        let mut rows = Rows::new();
+        let first_start = Month::new(2008, 1).unwrap_or(opts.until);
+        let span = first_start.months_until(opts.until).max(1);
+        for i in 0..opts.persons {
+            let foreign = rng.u8(..100) < 2;
+            let female = rng.bool();
+            let birth_year = rng.i32(1965..2005);
+            let birth = Date::new(birth_year as i16, rng.i8(1..13), rng.i8(1..29))
+                .unwrap_or(Date::constant(1980, 1, 1));
+            let (nationality, personal_id, name) = if foreign {
+                let (country, name) = FOREIGN[rng.usize(..FOREIGN.len())];
+                (country.to_string(), format!("P{:08}", i), name.to_string())
+            } else {
+                let prov = PROVINCES[weighted(&mut rng, &province_weights)].1;
+                let century = if birth_year >= 2000 { 2 } else { 0 } + u64::from(female);
+                let id = loop {
+                    let n = prov.parse::<u64>().unwrap_or(1) * 1_000_000_000
+                        + century * 100_000_000
+                        + (birth_year as u64 % 100) * 1_000_000
+                        + rng.u64(..1_000_000);
+                    if used_ids.insert(n) {
+                        break n;
+                    }
+                };
+                let family = weighted(&mut rng, &FAMILY);
+                let (middle, given) = if female {
+                    (MIDDLE_FEMALE[rng.usize(..5)], GIVEN_FEMALE[rng.usize(..12)])
+                } else {
+                    (MIDDLE_MALE[rng.usize(..5)], GIVEN_MALE[rng.usize(..12)])
+                };
+                (
+                    "VN".to_string(),
+                    format!("{id:012}"),
+                    format!("{family} {middle} {given}"),
+                )
+            };
+            let sin = format!(
+                "{:010}",
+                7_000_000_000u64 + opts.seed % 100 * 20_000_000 + i as u64
+            );
+            let sex = if female { "female" } else { "male" };
+            rows.persons.push([
+                sin.clone(),
+                personal_id,
+                name,
+                sex.into(),
+                birth.to_string(),
+                nationality.clone(),
+            ]);
+
+            // One to three employments, one after the other; the last is usually still open.
+            let adult = Month::new(birth_year + 18, 1).unwrap_or(first_start);
+            let mut start = first_start.plus(rng.i32(0..span)).max(adult);
+            let jobs = 1 + usize::from(rng.u8(..10) < 3) + usize::from(rng.u8(..10) < 1);
+            for job in 0..jobs {
+                if start > opts.until {
+                    break;
+                }
+                let id = format!("{sin}-{:02}", job + 1);
+                let employer = &employers
+                    [(rng.f64().powi(2) * employers.len() as f64) as usize % employers.len()];
+                let (kind, months) = match rng.u8(..100) {
+                    _ if foreign => ("definite", Some(24)),
+                    0..=69 => ("indefinite", None),
+                    70..=94 => ("definite", Some([12, 24, 36][rng.usize(..3)])),
+                    _ => ("part_time", None),
+                };
+                let participant = if foreign {
+                    "foreign_employee"
+                } else {
+                    "employee"
+                };
+                let start_date = start
+                    .first_day()
+                    .saturating_add(jiff::Span::new().days(rng.i64(0..27)));
+                rows.employments.push((
+                    sin.clone(),
+                    id.clone(),
+                    employer.0.clone(),
+                    start_date.to_string(),
+                    kind.to_string(),
+                    months,
+                    participant.to_string(),
+                ));
+                let last = job + 1 == jobs;
+                let end = if last && rng.u8(..100) < 85 {
+                    opts.until.plus(1)
+                } else {
+                    start.plus(rng.i32(12..72)).min(opts.until.plus(1))
+                };
+                let factor = if kind == "part_time" {
+                    60
+                } else {
+                    100 + rng.i64(0..250)
+                };
+                let mut seq = 1;
+                let mut month = start;
+                while month < end {
+                    rows.salaries.push((
+                        sin.clone(),
+                        id.clone(),
+                        seq,
+                        month.to_string(),
+                        salary_at(params, employer.4, month, factor + 5 * (seq - 1)),
+                        0,
+                    ));
+                    seq += 1;
+                    month = month.plus(24);
+                }
+                let mut event_seq = 1;
+                if female && !foreign && rng.u8(..100) < 4 && start.plus(6) < end.plus(-7) {
+                    let leave = start.plus(6);
+                    rows.events.push((
+                        sin.clone(),
+                        id.clone(),
+                        event_seq,
+                        "suspend".into(),
+                        leave.first_day().to_string(),
+                        Some("maternity".into()),
+                    ));
+                    rows.events.push((
+                        sin.clone(),
+                        id.clone(),
+                        event_seq + 1,
+                        "resume".into(),
+                        leave.plus(6).first_day().to_string(),
+                        None,
+                    ));
+                    event_seq += 2;
+                }
+                if end <= opts.until {
+                    rows.events.push((
+                        sin.clone(),
+                        id.clone(),
+                        event_seq,
+                        "leave".into(),
+                        end.first_day()
+                            .yesterday()
+                            .unwrap_or(start_date)
+                            .to_string(),
+                        Some("resigned".into()),
+                    ));
+                }
+                start = end.plus(rng.i32(0..4));
+            }
+            if rows.persons.len() >= 20_000 || i + 1 == opts.persons {
+                self.flush(&mut rows, &batch, &at, &mut summary).await?;
+                progress(i as u64 + 1);
+            }
+        }
+        Ok(summary)
+    }
+
+    async fn flush(
+        &self,
+        rows: &mut Rows,
+        batch: &str,
+        at: &str,
+        summary: &mut GenerateSummary,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for chunk in rows.persons.chunks(1000) {
+                let mut q = QueryBuilder::new("INSERT INTO persons (sin, personal_id, name, sex, birth_date, nationality, created_at) ");
+                q.push_values(chunk, |mut b, p| {
+                    b.push_bind(&p[0]).push_bind(&p[1]).push_bind(&p[2]).push_bind(&p[3]).push_bind(&p[4]).push_bind(&p[5]).push_bind(at);
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+            for chunk in rows.employments.chunks(1000) {
+                let mut q = QueryBuilder::new("INSERT INTO employments (person_sin, employment_id, employer_code, start_date, contract_kind, contract_months, participant, batch_id) ");
+                q.push_values(chunk, |mut b, e| {
+                    b.push_bind(&e.0).push_bind(&e.1).push_bind(&e.2).push_bind(&e.3).push_bind(&e.4).push_bind(e.5).push_bind(&e.6).push_bind(batch);
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+            for chunk in rows.salaries.chunks(1000) {
+                let mut q = QueryBuilder::new("INSERT INTO salaries (person_sin, employment_id, seq, effective_month, salary, allowances, supersedes, batch_id, recorded_at) ");
+                q.push_values(chunk, |mut b, s| {
+                    b.push_bind(&s.0).push_bind(&s.1).push_bind(s.2).push_bind(&s.3).push_bind(s.4).push_bind(s.5).push_bind(None::<i64>).push_bind(batch).push_bind(at);
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+            for chunk in rows.events.chunks(1000) {
+                let mut q = QueryBuilder::new("INSERT INTO employment_events (person_sin, employment_id, seq, event, event_date, reason, batch_id) ");
+                q.push_values(chunk, |mut b, e| {
+                    b.push_bind(&e.0).push_bind(&e.1).push_bind(e.2).push_bind(&e.3).push_bind(&e.4).push_bind(&e.5).push_bind(batch);
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        summary.persons += rows.persons.len() as u64;
+        summary.employments += rows.employments.len() as u64;
+        summary.salaries += rows.salaries.len() as u64;
+        summary.events += rows.events.len() as u64;
+        *rows = Rows::new();
+        Ok(())
+    }
+}

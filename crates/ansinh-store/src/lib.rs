@@ -1,0 +1,171 @@
+//! The system of record: employers, insured persons, employment periods, contribution salaries
+//! and employers' declarations, on SQLite (embedded default) or PostgreSQL (`postgres://…`).
+//!
+//! One [`Store`] type hides the backend: every query is written once and run on either pool
+//! through the `on_pool!` macro; the SQL sticks to what both dialects share (TEXT dates,
+//! BIGINT money, `$n` parameters, `ON CONFLICT`). Append-only tables (`employment_events`,
+//! `salaries`, `declaration_batches`) are never updated or deleted.
+
+pub mod declaration;
+pub mod generate;
+pub mod model;
+mod registry;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use model::*;
+
+/// Runs `$body` with `$pool` bound to the SQLite or the PostgreSQL pool.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite($pool) => $body,
+            $crate::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+#[derive(Clone, Debug)]
+pub(crate) enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Handle on the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) backend: Backend,
+    /// SQLite has one writer: declaration batches are applied one at a time in this process.
+    pub(crate) write_lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
+    #[error("{what} not found")]
+    NotFound { what: String },
+    #[error("{field}: {reason}")]
+    Conflict { field: String, reason: String },
+    #[error("database URL `{0}` is not sqlite:… or postgres://…")]
+    Url(String),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    pub fn invalid(field: &str, reason: impl ToString) -> StoreError {
+        StoreError::Invalid {
+            field: field.to_string(),
+            reason: reason.to_string(),
+        }
+    }
+
+    /// A unique-constraint violation, as both backends report it.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Db(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}
+
+/// Which backend a URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+impl Store {
+    /// Opens `sqlite:PATH` (created if missing, WAL) or `postgres://…`. A PostgreSQL URL may carry
+    /// a `search_path` through [`Store::connect_postgres_schema`] for tests.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(30));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            Ok(Store::new(Backend::Sqlite(pool)))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?;
+            Store::postgres(options).await
+        } else {
+            Err(StoreError::Url(url.to_string()))
+        }
+    }
+
+    /// PostgreSQL with every connection's `search_path` set to `schema` (created if missing):
+    /// one fresh schema per test.
+    pub async fn connect_postgres_schema(url: &str, schema: &str) -> Result<Store, StoreError> {
+        let options = PgConnectOptions::from_str(url)?;
+        let admin = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+            .execute(&admin)
+            .await?;
+        admin.close().await;
+        Store::postgres(options.options([("search_path", schema)])).await
+    }
+
+    async fn postgres(options: PgConnectOptions) -> Result<Store, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(Store::new(Backend::Postgres(pool)))
+    }
+
+    fn new(backend: Backend) -> Store {
+        Store {
+            backend,
+            write_lock: Arc::new(tokio::sync::Mutex::new(())),
+        }
+    }
+
+    pub fn kind(&self) -> Kind {
+        match self.backend {
+            Backend::Sqlite(_) => Kind::Sqlite,
+            Backend::Postgres(_) => Kind::Postgres,
+        }
+    }
+
+    /// Applies the migrations of the backend (same version numbers on both).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Backend::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Readiness: the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// The current instant as stored in `*_at` columns.
+pub(crate) fn now() -> String {
+    jiff::Timestamp::now().to_string()
+}

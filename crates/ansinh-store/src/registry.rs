@@ -1,0 +1,504 @@
+//! Employers and insured persons: creation with checks, look-ups, filtered lists, and a
+//! person's employments with their full history.
+
+use crate::model::*;
+use crate::{Store, StoreError, now, on_pool};
+use ansinh_core::Date;
+use ansinh_core::ids::{PersonalId, Sex, SocialInsuranceNumber, TaxCode, UnitCode};
+use sqlx::Row;
+use std::collections::BTreeMap;
+
+/// A bind value of a dynamically built query.
+#[derive(Clone, Debug)]
+pub(crate) enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// Binds `$args` in order onto `$query` (for whichever pool type is in scope).
+macro_rules! bind_args {
+    ($query:expr, $args:expr) => {{
+        let mut q = $query;
+        for arg in $args {
+            q = match arg {
+                $crate::registry::Arg::Text(v) => q.bind(v.clone()),
+                $crate::registry::Arg::Int(v) => q.bind(*v),
+            };
+        }
+        q
+    }};
+}
+
+macro_rules! employer_from_row {
+    ($r:expr) => {
+        Employer {
+            unit_code: $r.try_get("unit_code")?,
+            tax_code: $r.try_get("tax_code")?,
+            name: $r.try_get("name")?,
+            address: $r.try_get("address")?,
+            province: $r.try_get("province")?,
+            region: $r.try_get("region")?,
+            occupational_rate: $r.try_get("occupational_rate")?,
+            status: $r.try_get("status")?,
+            created_at: $r.try_get("created_at")?,
+        }
+    };
+}
+
+macro_rules! person_from_row {
+    ($r:expr) => {
+        Person {
+            sin: $r.try_get("sin")?,
+            personal_id: $r.try_get("personal_id")?,
+            name: $r.try_get("name")?,
+            sex: $r.try_get("sex")?,
+            birth_date: $r.try_get("birth_date")?,
+            nationality: $r.try_get("nationality")?,
+            created_at: $r.try_get("created_at")?,
+        }
+    };
+}
+pub(crate) use person_from_row;
+
+const EMPLOYER_COLUMNS: &str =
+    "unit_code, tax_code, name, address, province, region, occupational_rate, status, created_at";
+pub(crate) const PERSON_COLUMNS: &str =
+    "sin, personal_id, name, sex, birth_date, nationality, created_at";
+
+fn required(field: &str, value: &str) -> Result<String, StoreError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(StoreError::invalid(field, "must not be empty"));
+    }
+    if v.chars().count() > 200 {
+        return Err(StoreError::invalid(field, "must be at most 200 characters"));
+    }
+    Ok(v.to_string())
+}
+
+/// Checks a new employer's fields; returns it normalised.
+pub fn check_employer(e: &NewEmployer) -> Result<NewEmployer, StoreError> {
+    let unit_code: UnitCode = e
+        .unit_code
+        .parse()
+        .map_err(|err| StoreError::invalid("unit_code", err))?;
+    let tax_code: TaxCode = e
+        .tax_code
+        .parse()
+        .map_err(|err| StoreError::invalid("tax_code", err))?;
+    if !(1..=4).contains(&e.region) {
+        return Err(StoreError::invalid(
+            "region",
+            format!("must be 1, 2, 3 or 4 (vùng I–IV), found {}", e.region),
+        ));
+    }
+    if !["0.5%", "0.3%"].contains(&e.occupational_rate.as_str()) {
+        return Err(StoreError::invalid(
+            "occupational_rate",
+            "must be \"0.5%\" or \"0.3%\" (Decree 58/2020 Art. 4.1)",
+        ));
+    }
+    if !["active", "suspended", "closed"].contains(&e.status.as_str()) {
+        return Err(StoreError::invalid(
+            "status",
+            "must be active, suspended or closed",
+        ));
+    }
+    Ok(NewEmployer {
+        unit_code: unit_code.to_string(),
+        tax_code: tax_code.to_string(),
+        name: required("name", &e.name)?,
+        address: e.address.trim().to_string(),
+        province: required("province", &e.province)?,
+        region: e.region,
+        occupational_rate: e.occupational_rate.clone(),
+        status: e.status.clone(),
+    })
+}
+
+/// Checks a new person's fields: ID formats, and for Vietnamese citizens that the personal ID
+/// agrees with the sex and birth year. Foreign nationals give a passport number instead.
+pub fn check_person(p: &NewPerson, today: Date) -> Result<NewPerson, StoreError> {
+    let nationality = p.nationality.trim().to_ascii_uppercase();
+    if nationality.len() != 2 || !nationality.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(StoreError::invalid(
+            "nationality",
+            "must be a two-letter country code such as VN",
+        ));
+    }
+    let sex: Sex = match p.sex.trim() {
+        "male" => Sex::Male,
+        "female" => Sex::Female,
+        other => {
+            return Err(StoreError::invalid(
+                "sex",
+                format!("must be male or female, found `{other}`"),
+            ));
+        }
+    };
+    let birth: Date = p.birth_date.trim().parse().map_err(|_| {
+        StoreError::invalid(
+            "birth_date",
+            format!("`{}` is not a date YYYY-MM-DD", p.birth_date),
+        )
+    })?;
+    if birth > today || birth.year() < 1900 {
+        return Err(StoreError::invalid(
+            "birth_date",
+            format!("{birth} is not a plausible birth date"),
+        ));
+    }
+    let personal_id = if nationality == "VN" {
+        let id: PersonalId = p
+            .personal_id
+            .parse()
+            .map_err(|e| StoreError::invalid("personal_id", e))?;
+        if !id.matches(sex, birth) {
+            return Err(StoreError::invalid(
+                "personal_id",
+                "its 4th to 6th digits (century, sex, year of birth) do not agree with sex and birth_date",
+            ));
+        }
+        id.to_string()
+    } else {
+        let doc = p.personal_id.trim().to_ascii_uppercase();
+        if !(6..=20).contains(&doc.len()) || !doc.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(StoreError::invalid(
+                "personal_id",
+                "a foreign national's passport number must be 6–20 letters or digits",
+            ));
+        }
+        doc
+    };
+    let sin = match &p.sin {
+        Some(s) => Some(
+            s.parse::<SocialInsuranceNumber>()
+                .map_err(|e| StoreError::invalid("sin", e))?
+                .to_string(),
+        ),
+        None => None,
+    };
+    Ok(NewPerson {
+        sin,
+        personal_id,
+        name: required("name", &p.name)?,
+        sex: p.sex.trim().to_string(),
+        birth_date: birth.to_string(),
+        nationality,
+    })
+}
+
+pub(crate) fn today() -> Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+/// A fresh social insurance number (the agency issues them; 10 random digits, retried on clash).
+pub(crate) fn issue_sin(rng: &mut fastrand::Rng) -> String {
+    format!("{:010}", rng.u64(1_000_000_000..10_000_000_000))
+}
+
+impl Store {
+    pub async fn create_employer(&self, e: &NewEmployer) -> Result<Employer, StoreError> {
+        let e = check_employer(e)?;
+        let created_at = now();
+        let sql = format!(
+            "INSERT INTO employers ({EMPLOYER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        );
+        let result = on_pool!(self, pool => sqlx::query(&sql)
+            .bind(&e.unit_code).bind(&e.tax_code).bind(&e.name).bind(&e.address).bind(&e.province)
+            .bind(e.region).bind(&e.occupational_rate).bind(&e.status).bind(&created_at)
+            .execute(pool).await.map(|_| ()));
+        match result.map_err(StoreError::from) {
+            Err(err) if err.is_unique_violation() => Err(StoreError::Conflict {
+                field: "unit_code".into(),
+                reason: format!("employer {} is already registered", e.unit_code),
+            }),
+            Err(err) => Err(err),
+            Ok(_) => Ok(Employer {
+                unit_code: e.unit_code,
+                tax_code: e.tax_code,
+                name: e.name,
+                address: e.address,
+                province: e.province,
+                region: e.region,
+                occupational_rate: e.occupational_rate,
+                status: e.status,
+                created_at,
+            }),
+        }
+    }
+
+    pub async fn employer(&self, unit_code: &str) -> Result<Option<Employer>, StoreError> {
+        let sql = format!("SELECT {EMPLOYER_COLUMNS} FROM employers WHERE unit_code = $1");
+        let code = unit_code.trim().to_ascii_uppercase();
+        on_pool!(self, pool => {
+            match sqlx::query(&sql).bind(&code).fetch_optional(pool).await? {
+                Some(r) => Ok(Some(employer_from_row!(r))),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// Employers by unit code, after `page.after`, with the filters.
+    pub async fn list_employers(
+        &self,
+        f: &EmployerFilter,
+        page: &Page,
+    ) -> Result<Vec<Employer>, StoreError> {
+        let mut sql = format!("SELECT {EMPLOYER_COLUMNS} FROM employers WHERE 1 = 1");
+        let mut args = Vec::new();
+        let mut add = |cond: &str, arg: Arg, sql: &mut String| {
+            args.push(arg);
+            sql.push_str(&format!(" AND {cond} ${}", args.len()));
+        };
+        if let Some(v) = &f.province {
+            add("province =", Arg::Text(v.clone()), &mut sql);
+        }
+        if let Some(v) = f.region {
+            add("region =", Arg::Int(v), &mut sql);
+        }
+        if let Some(v) = &f.status {
+            add("status =", Arg::Text(v.clone()), &mut sql);
+        }
+        if let Some(v) = &f.q {
+            add(
+                "name LIKE",
+                Arg::Text(format!("%{}%", escape_like(v))),
+                &mut sql,
+            );
+            sql.push_str(" ESCAPE '\\'");
+        }
+        if let Some(v) = &page.after {
+            add("unit_code >", Arg::Text(v.clone()), &mut sql);
+        }
+        args.push(Arg::Int(page.limit()));
+        sql.push_str(&format!(" ORDER BY unit_code LIMIT ${}", args.len()));
+        on_pool!(self, pool => {
+            let rows = bind_args!(sqlx::query(&sql), &args).fetch_all(pool).await?;
+            rows.iter().map(|r| Ok(employer_from_row!(r))).collect()
+        })
+    }
+
+    /// Registers a person; a personal ID already registered is a conflict naming the holder.
+    pub async fn create_person(&self, p: &NewPerson) -> Result<Person, StoreError> {
+        let p = check_person(p, today())?;
+        if let Some(existing) = self.person_by_personal_id(&p.personal_id).await? {
+            return Err(StoreError::Conflict {
+                field: "personal_id".into(),
+                reason: format!(
+                    "already registered with social insurance number {}",
+                    existing.sin
+                ),
+            });
+        }
+        let mut rng = fastrand::Rng::new();
+        let created_at = now();
+        let sql =
+            format!("INSERT INTO persons ({PERSON_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)");
+        for _ in 0..5 {
+            let sin = p.sin.clone().unwrap_or_else(|| issue_sin(&mut rng));
+            let result = on_pool!(self, pool => sqlx::query(&sql)
+                .bind(&sin).bind(&p.personal_id).bind(&p.name).bind(&p.sex).bind(&p.birth_date)
+                .bind(&p.nationality).bind(&created_at)
+                .execute(pool).await.map(|_| ()));
+            match result.map_err(StoreError::from) {
+                Ok(_) => {
+                    return Ok(Person {
+                        sin,
+                        personal_id: p.personal_id,
+                        name: p.name,
+                        sex: p.sex,
+                        birth_date: p.birth_date,
+                        nationality: p.nationality,
+                        created_at,
+                    });
+                }
+                Err(err) if err.is_unique_violation() => {
+                    if self.person_by_personal_id(&p.personal_id).await?.is_some() {
+                        return Err(StoreError::Conflict {
+                            field: "personal_id".into(),
+                            reason: "already registered".into(),
+                        });
+                    }
+                    if p.sin.is_some() {
+                        return Err(StoreError::Conflict {
+                            field: "sin".into(),
+                            reason: format!("{sin} is already issued"),
+                        });
+                    }
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        Err(StoreError::Conflict {
+            field: "sin".into(),
+            reason: "could not issue a free number".into(),
+        })
+    }
+
+    pub async fn person(&self, sin: &str) -> Result<Option<Person>, StoreError> {
+        self.person_where("sin", sin.trim()).await
+    }
+
+    pub async fn person_by_personal_id(
+        &self,
+        personal_id: &str,
+    ) -> Result<Option<Person>, StoreError> {
+        self.person_where("personal_id", &personal_id.trim().to_ascii_uppercase())
+            .await
+    }
+
+    async fn person_where(&self, column: &str, value: &str) -> Result<Option<Person>, StoreError> {
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE {column} = $1");
+        on_pool!(self, pool => {
+            match sqlx::query(&sql).bind(value).fetch_optional(pool).await? {
+                Some(r) => Ok(Some(person_from_row!(r))),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// Persons by social insurance number, after `page.after`, with the filters.
+    pub async fn list_persons(
+        &self,
+        f: &PersonFilter,
+        page: &Page,
+    ) -> Result<Vec<Person>, StoreError> {
+        let mut sql = format!("SELECT {PERSON_COLUMNS} FROM persons p WHERE 1 = 1");
+        let mut args = Vec::new();
+        let mut add = |cond: &str, arg: Arg, sql: &mut String| {
+            args.push(arg);
+            sql.push_str(&format!(" AND {cond} ${}", args.len()));
+        };
+        if let Some(v) = &f.q {
+            add(
+                "name LIKE",
+                Arg::Text(format!("{}%", escape_like(v))),
+                &mut sql,
+            );
+            sql.push_str(" ESCAPE '\\'");
+        }
+        if let Some(v) = &f.nationality {
+            add("nationality =", Arg::Text(v.to_ascii_uppercase()), &mut sql);
+        }
+        if let Some(v) = &f.employer {
+            add(
+                "EXISTS (SELECT 1 FROM employments e WHERE e.person_sin = p.sin AND e.employer_code =",
+                Arg::Text(v.to_ascii_uppercase()),
+                &mut sql,
+            );
+            sql.push(')');
+        }
+        if let Some(v) = &page.after {
+            add("sin >", Arg::Text(v.clone()), &mut sql);
+        }
+        args.push(Arg::Int(page.limit()));
+        sql.push_str(&format!(" ORDER BY sin LIMIT ${}", args.len()));
+        on_pool!(self, pool => {
+            let rows = bind_args!(sqlx::query(&sql), &args).fetch_all(pool).await?;
+            rows.iter().map(|r| Ok(person_from_row!(r))).collect()
+        })
+    }
+
+    /// A person's employments, oldest first, each with its events and salary records.
+    pub async fn employments(&self, sin: &str) -> Result<Vec<Employment>, StoreError> {
+        let sin = sin.trim();
+        let (rows, events, salaries) = on_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT employment_id, employer_code, start_date, contract_kind, contract_months, participant \
+                 FROM employments WHERE person_sin = $1 ORDER BY start_date, employment_id",
+            )
+            .bind(sin)
+            .fetch_all(pool)
+            .await?;
+            let mut list = Vec::new();
+            for r in &rows {
+                list.push((
+                    r.try_get::<String, _>("employment_id")?,
+                    r.try_get::<String, _>("employer_code")?,
+                    r.try_get::<String, _>("start_date")?,
+                    r.try_get::<String, _>("contract_kind")?,
+                    r.try_get::<Option<i64>, _>("contract_months")?,
+                    r.try_get::<String, _>("participant")?,
+                ));
+            }
+            let mut events: BTreeMap<String, Vec<EmploymentEvent>> = BTreeMap::new();
+            for r in sqlx::query(
+                "SELECT employment_id, seq, event, event_date, reason, batch_id FROM employment_events \
+                 WHERE person_sin = $1 ORDER BY employment_id, seq",
+            )
+            .bind(sin)
+            .fetch_all(pool)
+            .await?
+            {
+                events.entry(r.try_get("employment_id")?).or_default().push(EmploymentEvent {
+                    seq: r.try_get("seq")?,
+                    event: r.try_get("event")?,
+                    date: r.try_get("event_date")?,
+                    reason: r.try_get("reason")?,
+                    batch_id: r.try_get("batch_id")?,
+                });
+            }
+            let mut salaries: BTreeMap<String, Vec<SalaryRecord>> = BTreeMap::new();
+            for r in sqlx::query(
+                "SELECT employment_id, seq, effective_month, salary, allowances, supersedes, batch_id, recorded_at \
+                 FROM salaries WHERE person_sin = $1 ORDER BY employment_id, seq",
+            )
+            .bind(sin)
+            .fetch_all(pool)
+            .await?
+            {
+                salaries.entry(r.try_get("employment_id")?).or_default().push(SalaryRecord {
+                    seq: r.try_get("seq")?,
+                    effective_month: r.try_get("effective_month")?,
+                    salary: r.try_get("salary")?,
+                    allowances: r.try_get("allowances")?,
+                    supersedes: r.try_get("supersedes")?,
+                    batch_id: r.try_get("batch_id")?,
+                    recorded_at: r.try_get("recorded_at")?,
+                });
+            }
+            Ok::<_, StoreError>((list, events, salaries))
+        })?;
+        let (mut events, mut salaries) = (events, salaries);
+        Ok(rows
+            .into_iter()
+            .map(|(id, employer, start, kind, months, participant)| {
+                let events = events.remove(&id).unwrap_or_default();
+                let (status, end_date) = status_of(&events);
+                Employment {
+                    salaries: salaries.remove(&id).unwrap_or_default(),
+                    employment_id: id,
+                    person_sin: sin.to_string(),
+                    employer_code: employer,
+                    start_date: start,
+                    end_date,
+                    status,
+                    contract_kind: kind,
+                    contract_months: months,
+                    participant,
+                    events,
+                }
+            })
+            .collect())
+    }
+}
+
+/// Status and end date derived from the append-only events (the latest leave wins).
+pub(crate) fn status_of(events: &[EmploymentEvent]) -> (String, Option<String>) {
+    if let Some(leave) = events.iter().rev().find(|e| e.event == "leave") {
+        return ("ended".into(), Some(leave.date.clone()));
+    }
+    let suspended = events
+        .iter()
+        .rev()
+        .find(|e| e.event == "suspend" || e.event == "resume")
+        .is_some_and(|e| e.event == "suspend");
+    (if suspended { "suspended" } else { "active" }.into(), None)
+}
+
+fn escape_like(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

@@ -1,0 +1,626 @@
+//! One suite, two backends: every scenario runs on SQLite (a fresh file) and on PostgreSQL (a
+//! fresh schema on the server at `ANSINH_TEST_POSTGRES`, default 127.0.0.1:5432/test).
+
+use ansinh_rules::Params;
+use ansinh_store::declaration::{DeclarationLine, parse_csv};
+use ansinh_store::generate::GenerateOptions;
+use ansinh_store::{EmployerFilter, NewEmployer, NewPerson, Page, PersonFilter, Store, StoreError};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn unique() -> String {
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        fastrand::u32(..)
+    )
+}
+
+async fn sqlite() -> Store {
+    let path = std::env::temp_dir().join(format!("ansinh-store-{}.db", unique()));
+    let store = Store::connect(&format!("sqlite:{}", path.display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    store
+}
+
+fn postgres_url() -> String {
+    std::env::var("ANSINH_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+async fn postgres(schema: &str) -> Store {
+    let url = postgres_url();
+    let store = Store::connect_postgres_schema(&url, schema)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at {url} is needed by this suite ({e}); start it or set ANSINH_TEST_POSTGRES"));
+    store.migrate().await.unwrap();
+    store
+}
+
+async fn drop_schema(schema: &str) {
+    let pool = sqlx::PgPool::connect(&postgres_url()).await.unwrap();
+    sqlx::query(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
+        .execute(&pool)
+        .await
+        .unwrap();
+}
+
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(super::sqlite().await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let schema = format!("t_{}", super::unique());
+                super::$name(super::postgres(&schema).await).await;
+                super::drop_schema(&schema).await;
+            }
+        }
+    )*};
+}
+
+on_both!(
+    registry_checks_and_lists,
+    declarations_apply_and_keep_history,
+    one_bad_line_rejects_the_whole_batch,
+    resubmission_returns_the_first_result,
+    concurrent_identical_submissions_apply_once,
+    line_errors_name_the_field,
+    generated_population_is_consistent,
+);
+
+fn employer(code: &str, region: i64) -> NewEmployer {
+    NewEmployer {
+        unit_code: code.into(),
+        tax_code: "0101234567".into(),
+        name: "Công ty TNHH May Sài Gòn".into(),
+        address: "12 Lê Lợi, Quận 1".into(),
+        province: "TP. Hồ Chí Minh".into(),
+        region,
+        occupational_rate: "0.5%".into(),
+        status: "active".into(),
+    }
+}
+
+fn params() -> Params {
+    Params::embedded().unwrap()
+}
+
+fn hire(personal_id: &str, name: &str, date: &str, salary: i64) -> DeclarationLine {
+    let female = personal_id.as_bytes()[3] % 2 == 1;
+    DeclarationLine {
+        action: "hire".into(),
+        personal_id: personal_id.into(),
+        sin: None,
+        name: Some(name.into()),
+        sex: Some(if female { "female" } else { "male" }.into()),
+        birth_date: Some(format!("19{}-05-20", &personal_id[4..6])),
+        nationality: None,
+        date: date.into(),
+        salary: Some(salary),
+        allowances: None,
+        contract_kind: Some("indefinite".into()),
+        contract_months: None,
+        reason: None,
+    }
+}
+
+fn change(action: &str, personal_id: &str, date: &str, salary: Option<i64>) -> DeclarationLine {
+    DeclarationLine {
+        action: action.into(),
+        personal_id: personal_id.into(),
+        sin: None,
+        name: None,
+        sex: None,
+        birth_date: None,
+        nationality: None,
+        date: date.into(),
+        salary,
+        allowances: None,
+        contract_kind: None,
+        contract_months: None,
+        reason: None,
+    }
+}
+
+async fn submit(
+    store: &Store,
+    code: &str,
+    lines: &[DeclarationLine],
+    key: Option<&str>,
+) -> Result<ansinh_store::declaration::BatchReport, StoreError> {
+    let body = serde_json::to_vec(lines).unwrap();
+    store
+        .submit_declarations(&params(), code, lines, key, &body)
+        .await
+}
+
+async fn count_persons(store: &Store) -> usize {
+    store
+        .list_persons(
+            &PersonFilter::default(),
+            &Page {
+                after: None,
+                limit: Some(500),
+            },
+        )
+        .await
+        .unwrap()
+        .len()
+}
+
+async fn registry_checks_and_lists(store: Store) {
+    store
+        .create_employer(&employer("TA0001A", 1))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.create_employer(&employer("ta0001a", 1)).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    match store.create_employer(&employer("TA0002A", 5)).await {
+        Err(StoreError::Invalid { field, .. }) => assert_eq!(field, "region"),
+        other => panic!("{other:?}"),
+    }
+    let mut bad_tax = employer("TA0003A", 1);
+    bad_tax.tax_code = "12345".into();
+    assert!(
+        matches!(store.create_employer(&bad_tax).await, Err(StoreError::Invalid { field, .. }) if field == "tax_code")
+    );
+
+    let person = NewPerson {
+        sin: None,
+        personal_id: "079180000123".into(),
+        name: "Nguyễn Thị Lan".into(),
+        sex: "female".into(),
+        birth_date: "1980-06-01".into(),
+        nationality: "VN".into(),
+    };
+    let lan = store.create_person(&person).await.unwrap();
+    assert_eq!(lan.sin.len(), 10);
+    assert!(
+        matches!(store.create_person(&person).await, Err(StoreError::Conflict { field, .. }) if field == "personal_id")
+    );
+    let mut mismatch = person.clone();
+    mismatch.personal_id = "079080000124".into();
+    assert!(
+        matches!(store.create_person(&mismatch).await, Err(StoreError::Invalid { field, .. }) if field == "personal_id")
+    );
+    let mut bad = person.clone();
+    bad.personal_id = "07918000012".into();
+    assert!(
+        matches!(store.create_person(&bad).await, Err(StoreError::Invalid { field, .. }) if field == "personal_id")
+    );
+
+    for i in 0..5 {
+        let p = NewPerson {
+            personal_id: format!("00108500{i:04}"),
+            name: format!("Trần Văn {i}"),
+            sex: "male".into(),
+            birth_date: "1985-01-01".into(),
+            ..person.clone()
+        };
+        store.create_person(&p).await.unwrap();
+    }
+    let page1 = store
+        .list_persons(
+            &PersonFilter {
+                q: Some("Trần".into()),
+                ..Default::default()
+            },
+            &Page {
+                after: None,
+                limit: Some(3),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page1.len(), 3);
+    let page2 = store
+        .list_persons(
+            &PersonFilter {
+                q: Some("Trần".into()),
+                ..Default::default()
+            },
+            &Page {
+                after: Some(page1[2].sin.clone()),
+                limit: Some(3),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page2.len(), 2);
+    assert!(page2.iter().all(|p| p.sin > page1[2].sin));
+    assert_eq!(
+        store.person(&lan.sin).await.unwrap().unwrap().name,
+        "Nguyễn Thị Lan"
+    );
+    assert_eq!(
+        store
+            .person_by_personal_id("079180000123")
+            .await
+            .unwrap()
+            .unwrap()
+            .sin,
+        lan.sin
+    );
+    let listed = store
+        .list_employers(
+            &EmployerFilter {
+                region: Some(1),
+                ..Default::default()
+            },
+            &Page::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(
+        store
+            .list_employers(
+                &EmployerFilter {
+                    q: Some("%".into()),
+                    ..Default::default()
+                },
+                &Page::default()
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn declarations_apply_and_keep_history(store: Store) {
+    store
+        .create_employer(&employer("TA0001A", 1))
+        .await
+        .unwrap();
+    let lines = vec![
+        hire("079180000123", "Nguyễn Thị Lan", "2026-01-05", 10_000_000),
+        hire("001085000001", "Trần Văn Nam", "2026-02-01", 8_000_000),
+    ];
+    let report = submit(&store, "TA0001A", &lines, None).await.unwrap();
+    assert!(report.applied(), "{report:?}");
+    let sin = report.lines[0].sin.clone().unwrap();
+    let changes = vec![
+        change("salary", "079180000123", "2026-04", Some(12_000_000)),
+        change("suspend", "079180000123", "2026-05-01", None),
+        change("resume", "079180000123", "2026-11-01", None),
+        change("salary", "079180000123", "2026-04", Some(12_500_000)),
+        change("leave", "001085000001", "2026-06-30", None),
+    ];
+    let report = submit(&store, "TA0001A", &changes, Some("batch-2"))
+        .await
+        .unwrap();
+    assert!(report.applied(), "{report:?}");
+    let employments = store.employments(&sin).await.unwrap();
+    assert_eq!(employments.len(), 1);
+    let e = &employments[0];
+    assert_eq!(
+        (
+            e.status.as_str(),
+            e.contract_kind.as_str(),
+            e.participant.as_str()
+        ),
+        ("active", "indefinite", "employee")
+    );
+    let salaries: Vec<(String, i64, Option<i64>)> = e
+        .salaries
+        .iter()
+        .map(|s| (s.effective_month.clone(), s.salary, s.supersedes))
+        .collect();
+    assert_eq!(
+        salaries,
+        vec![
+            ("2026-01".into(), 10_000_000, None),
+            ("2026-04".into(), 12_000_000, None),
+            ("2026-04".into(), 12_500_000, Some(2))
+        ]
+    );
+    assert_eq!(
+        e.events
+            .iter()
+            .map(|x| x.event.as_str())
+            .collect::<Vec<_>>(),
+        ["suspend", "resume"]
+    );
+    let nam = store
+        .person_by_personal_id("001085000001")
+        .await
+        .unwrap()
+        .unwrap();
+    let nam_jobs = store.employments(&nam.sin).await.unwrap();
+    assert_eq!(
+        (nam_jobs[0].status.as_str(), nam_jobs[0].end_date.as_deref()),
+        ("ended", Some("2026-06-30"))
+    );
+    // A new hire after the leave is a second employment.
+    let rehire = vec![hire(
+        "001085000001",
+        "Trần Văn Nam",
+        "2026-08-01",
+        9_000_000,
+    )];
+    let report = submit(&store, "TA0001A", &rehire, None).await.unwrap();
+    assert_eq!(
+        report.lines[0].employment_id.as_deref(),
+        Some(format!("{}-02", nam.sin).as_str())
+    );
+    let workers = store
+        .list_persons(
+            &PersonFilter {
+                employer: Some("TA0001A".into()),
+                ..Default::default()
+            },
+            &Page::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(workers.len(), 2);
+}
+
+async fn one_bad_line_rejects_the_whole_batch(store: Store) {
+    store
+        .create_employer(&employer("TA0001A", 1))
+        .await
+        .unwrap();
+    let lines = vec![
+        hire("079180000123", "Nguyễn Thị Lan", "2026-01-05", 10_000_000),
+        hire("001085000001", "Trần Văn Nam", "2026-02-01", 1_000_000),
+        hire("001085000002", "Trần Văn Bình", "2026-02-01", 9_000_000),
+    ];
+    let report = submit(&store, "TA0001A", &lines, None).await.unwrap();
+    assert_eq!(report.status, "rejected");
+    assert!(report.batch_id.is_none());
+    assert!(report.lines[0].ok && !report.lines[1].ok && report.lines[2].ok);
+    assert_eq!(report.lines[1].errors[0].field, "salary");
+    assert_eq!(count_persons(&store).await, 0, "nothing may be written");
+    // Fixed, the same batch goes through.
+    let mut fixed = lines.clone();
+    fixed[1].salary = Some(6_000_000);
+    assert!(
+        submit(&store, "TA0001A", &fixed, None)
+            .await
+            .unwrap()
+            .applied()
+    );
+    assert_eq!(count_persons(&store).await, 3);
+}
+
+async fn resubmission_returns_the_first_result(store: Store) {
+    store
+        .create_employer(&employer("TA0001A", 1))
+        .await
+        .unwrap();
+    let lines = vec![hire(
+        "079180000123",
+        "Nguyễn Thị Lan",
+        "2026-01-05",
+        10_000_000,
+    )];
+    let first = submit(&store, "TA0001A", &lines, Some("k-1"))
+        .await
+        .unwrap();
+    let again = submit(&store, "TA0001A", &lines, Some("k-1"))
+        .await
+        .unwrap();
+    let same_bytes = submit(&store, "TA0001A", &lines, None).await.unwrap();
+    assert!(!first.replayed && again.replayed && same_bytes.replayed);
+    assert_eq!(first.batch_id, again.batch_id);
+    assert_eq!(first.batch_id, same_bytes.batch_id);
+    assert_eq!(count_persons(&store).await, 1);
+    let other = vec![hire(
+        "001085000001",
+        "Trần Văn Nam",
+        "2026-02-01",
+        8_000_000,
+    )];
+    assert!(matches!(
+        submit(&store, "TA0001A", &other, Some("k-1")).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let stored = store
+        .batch("TA0001A", first.batch_id.as_deref().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.lines, first.lines);
+}
+
+async fn concurrent_identical_submissions_apply_once(store: Store) {
+    store
+        .create_employer(&employer("TA0001A", 1))
+        .await
+        .unwrap();
+    let lines: Vec<DeclarationLine> = (0..20)
+        .map(|i| {
+            hire(
+                &format!("00108500{i:04}"),
+                &format!("Lê Văn {i}"),
+                "2026-03-02",
+                7_000_000,
+            )
+        })
+        .collect();
+    let (a, b) = tokio::join!(
+        submit(&store, "TA0001A", &lines, Some("same")),
+        submit(&store, "TA0001A", &lines, Some("same"))
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.batch_id, b.batch_id);
+    assert!(
+        a.replayed != b.replayed,
+        "exactly one applied: {} {}",
+        a.replayed,
+        b.replayed
+    );
+    assert_eq!(count_persons(&store).await, 20);
+}
+
+async fn line_errors_name_the_field(store: Store) {
+    store
+        .create_employer(&employer("TA0001A", 1))
+        .await
+        .unwrap();
+    store
+        .create_employer(&employer("TB0001B", 2))
+        .await
+        .unwrap();
+    assert!(
+        submit(
+            &store,
+            "TA0001A",
+            &[hire(
+                "079180000123",
+                "Nguyễn Thị Lan",
+                "2026-01-05",
+                10_000_000
+            )],
+            None
+        )
+        .await
+        .unwrap()
+        .applied()
+    );
+    let first_error = |lines: Vec<DeclarationLine>, code: &'static str| {
+        let store = store.clone();
+        async move {
+            let r = submit(&store, code, &lines, None).await.unwrap();
+            assert_eq!(r.status, "rejected");
+            let bad = r.lines.iter().find(|l| !l.ok).unwrap();
+            (
+                bad.line,
+                bad.errors[0].field.clone(),
+                bad.errors[0].reason.clone(),
+            )
+        }
+    };
+    let (_, field, reason) = first_error(
+        vec![hire(
+            "079180000123",
+            "Nguyễn Thị Lan",
+            "2026-03-01",
+            6_000_000,
+        )],
+        "TB0001B",
+    )
+    .await;
+    assert_eq!(field, "date");
+    assert!(reason.contains("overlaps"), "{reason}");
+    let (_, field, _) = first_error(
+        vec![change("leave", "001085000009", "2026-03-01", None)],
+        "TA0001A",
+    )
+    .await;
+    assert_eq!(field, "personal_id");
+    let (_, field, _) = first_error(
+        vec![change("leave", "079180000123", "2025-12-31", None)],
+        "TA0001A",
+    )
+    .await;
+    assert_eq!(field, "date");
+    let dup = change("salary", "079180000123", "2026-04", Some(11_000_000));
+    let (line, field, reason) = first_error(vec![dup.clone(), dup], "TA0001A").await;
+    assert_eq!((line, field.as_str()), (2, "line"));
+    assert!(reason.contains("duplicate of line 1"));
+    let (_, field, _) = first_error(
+        vec![change("salary", "079180000123", "2026-04", Some(5_000_000))],
+        "TA0001A",
+    )
+    .await;
+    assert_eq!(field, "salary");
+    let (_, field, _) = first_error(
+        vec![change("promote", "079180000123", "2026-04", None)],
+        "TA0001A",
+    )
+    .await;
+    assert_eq!(field, "action");
+    let mut foreign = hire("M12345678", "Kim Min-jun", "2026-03-01", 30_000_000);
+    foreign.nationality = Some("KR".into());
+    foreign.birth_date = Some("1990-01-01".into());
+    foreign.contract_kind = Some("definite".into());
+    foreign.contract_months = Some(6);
+    let (_, field, _) = first_error(vec![foreign.clone()], "TA0001A").await;
+    assert_eq!(field, "contract_months");
+    foreign.contract_months = Some(24);
+    assert!(
+        submit(&store, "TA0001A", &[foreign], None)
+            .await
+            .unwrap()
+            .applied()
+    );
+    assert!(matches!(
+        submit(
+            &store,
+            "ZZ9999Z",
+            &[change("leave", "079180000123", "2026-03-01", None)],
+            None
+        )
+        .await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+async fn generated_population_is_consistent(store: Store) {
+    let opts = GenerateOptions {
+        employers: 5,
+        persons: 300,
+        seed: 7,
+        until: "2026-06".parse().unwrap(),
+    };
+    let summary = store.generate(&params(), &opts, &|_| {}).await.unwrap();
+    assert_eq!((summary.employers, summary.persons), (5, 300));
+    assert!(summary.employments >= 300 && summary.salaries >= summary.employments);
+    let people = store
+        .list_persons(
+            &PersonFilter::default(),
+            &Page {
+                after: None,
+                limit: Some(500),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(people.len(), 300);
+    assert!(
+        people
+            .iter()
+            .filter(|p| p.nationality == "VN")
+            .all(|p| p.personal_id.len() == 12)
+    );
+    // Generated persons take declarations like any other.
+    let worker = people.iter().find(|p| p.nationality == "VN").unwrap();
+    let jobs = store.employments(&worker.sin).await.unwrap();
+    assert!(!jobs.is_empty());
+}
+
+#[test]
+fn csv_accepts_a_bom_and_refuses_other_delimiters_and_encodings() {
+    let csv = "\u{feff}action,personal_id,name,sex,birth_date,date,salary\nhire,079180000123,Nguyễn Thị Lan,female,1980-06-01,2026-01-05,10000000\n";
+    let lines = parse_csv(csv.as_bytes()).unwrap();
+    assert_eq!(lines[0].name.as_deref(), Some("Nguyễn Thị Lan"));
+    assert_eq!(lines[0].salary, Some(10_000_000));
+    let semi = "action;personal_id;date\nhire;079180000123;2026-01-05\n";
+    assert!(
+        matches!(parse_csv(semi.as_bytes()), Err(StoreError::Invalid { reason, .. }) if reason.contains("commas"))
+    );
+    let latin1 = b"action,personal_id,name,date\nhire,079180000123,Nguy\xe9n,2026-01-05\n";
+    assert!(
+        matches!(parse_csv(latin1), Err(StoreError::Invalid { reason, .. }) if reason.contains("line 2 is not UTF-8"))
+    );
+    let bad_number = "action,personal_id,date,salary\nsalary,079180000123,2026-04,ten\n";
+    assert!(
+        matches!(parse_csv(bad_number.as_bytes()), Err(StoreError::Invalid { field, .. }) if field == "lines[1].salary")
+    );
+    let unknown = "action,personal_id,date,bonus\n";
+    assert!(
+        matches!(parse_csv(unknown.as_bytes()), Err(StoreError::Invalid { reason, .. }) if reason.contains("bonus"))
+    );
+}
