@@ -4,6 +4,7 @@
 //! 1 anything else.
 
 mod bench;
+mod system;
 mod table;
 
 use ansinh_rules::Params;
@@ -59,6 +60,50 @@ enum Command {
         #[command(subcommand)]
         what: bench::Bench,
     },
+    /// Create or update the database schema.
+    Migrate {
+        #[command(flatten)]
+        db: system::DbArgs,
+    },
+    /// Serve the REST API (and its documentation) over HTTP.
+    Serve {
+        #[command(flatten)]
+        db: system::DbArgs,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        #[command(flatten)]
+        params: ParamArgs,
+    },
+    /// Import a file into the database.
+    Import {
+        #[command(subcommand)]
+        what: system::Import,
+        #[command(flatten)]
+        db: system::DbArgs,
+    },
+    /// Write a synthetic population (reproducible with --seed).
+    Generate {
+        #[command(flatten)]
+        db: system::DbArgs,
+        #[arg(long, default_value_t = 1_000)]
+        employers: usize,
+        #[arg(long, default_value_t = 100_000)]
+        persons: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Last month of the generated histories.
+        #[arg(long, default_value = "2026-10")]
+        until: String,
+    },
+    /// Create a demo database (if none) with a generated population and serve it.
+    Demo {
+        #[arg(long, default_value = "ansinh-demo.db")]
+        file: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        #[arg(long, default_value_t = 20_000)]
+        persons: usize,
+    },
 }
 
 /// A failure reported as a JSON document with exit code 2.
@@ -89,21 +134,97 @@ fn main() -> ExitCode {
         Command::Params { params } => {
             load_params(&params).map(|p| table::emit(&table::render_params(&p)))
         }
-        Command::Bench { what } => match bench::run(what) {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                return ExitCode::from(1);
-            }
-        },
+        Command::Bench { what } => return report(bench::run(what)),
+        Command::Migrate { db } => {
+            return report(runtime().and_then(|rt| rt.block_on(system::migrate(&db))));
+        }
+        Command::Serve { db, addr, params } => {
+            let params = match load_params(&params) {
+                Ok(p) => p,
+                Err(r) => return refuse(r),
+            };
+            return report(runtime().and_then(|rt| rt.block_on(system::serve(&db, addr, params))));
+        }
+        Command::Import { what, db } => {
+            let params = match load_params(&ParamArgs {
+                rules: None,
+                params_override: None,
+            }) {
+                Ok(p) => p,
+                Err(r) => return refuse(r),
+            };
+            return match runtime().and_then(|rt| rt.block_on(system::import(&db, what, params))) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(2),
+                Err(e) => report(Err(e)),
+            };
+        }
+        Command::Generate {
+            db,
+            employers,
+            persons,
+            seed,
+            until,
+        } => {
+            let g = system::Generate {
+                employers,
+                persons,
+                seed,
+                until,
+            };
+            return report(
+                Params::embedded()
+                    .map_err(anyhow::Error::from)
+                    .and_then(|p| {
+                        runtime().and_then(|rt| rt.block_on(system::generate(&db, g, &p)))
+                    }),
+            );
+        }
+        Command::Demo {
+            file,
+            addr,
+            persons,
+        } => {
+            return report(
+                Params::embedded()
+                    .map_err(anyhow::Error::from)
+                    .and_then(|p| {
+                        runtime().and_then(|rt| rt.block_on(system::demo(&file, addr, persons, p)))
+                    }),
+            );
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Refusal(doc)) => {
-            table::emit(&(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"));
-            ExitCode::from(2)
+        Err(r) => refuse(r),
+    }
+}
+
+fn refuse(Refusal(doc): Refusal) -> ExitCode {
+    table::emit(&(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"));
+    ExitCode::from(2)
+}
+
+fn report(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
         }
     }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
 fn read(path: &Path, field: &str) -> Result<String, Refusal> {

@@ -1,0 +1,203 @@
+//! Commands over the system of record: migrate, serve, import, generate, demo.
+
+use ansinh_rules::Params;
+use ansinh_server::AppState;
+use ansinh_store::Store;
+use ansinh_store::declaration::parse_csv;
+use ansinh_store::generate::GenerateOptions;
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Where the data lives.
+#[derive(clap::Args, Clone)]
+pub struct DbArgs {
+    /// `sqlite:FILE` (created on first use) or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite:ansinh.db")]
+    pub database_url: String,
+}
+
+#[derive(clap::Subcommand)]
+pub enum Import {
+    /// Submit a CSV file of declarations (UTF-8, header row) for one employer.
+    Declarations {
+        file: PathBuf,
+        /// Unit code of the declaring employer.
+        #[arg(long)]
+        employer: String,
+        #[arg(long)]
+        idempotency_key: Option<String>,
+    },
+}
+
+pub async fn open(db: &DbArgs) -> Result<Store> {
+    let store = Store::connect(&db.database_url)
+        .await
+        .with_context(|| format!("cannot open {}", db.database_url))?;
+    store.migrate().await.context("migrations failed")?;
+    Ok(store)
+}
+
+pub async fn migrate(db: &DbArgs) -> Result<()> {
+    open(db).await?;
+    println!("{}: schema is up to date", db.database_url);
+    Ok(())
+}
+
+pub async fn serve(db: &DbArgs, addr: SocketAddr, params: Params) -> Result<()> {
+    let store = open(db).await?;
+    run_server(store, addr, params).await
+}
+
+async fn run_server(store: Store, addr: SocketAddr, params: Params) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    println!("Ansinh is serving on http://{local}");
+    println!("  API docs:  http://{local}/api/v1/docs");
+    println!("  OpenAPI:   http://{local}/api/v1/openapi.json");
+    println!("  Example:   http://{local}/api/v1/persons?limit=5");
+    println!("Press Ctrl-C to stop.");
+    let state = AppState {
+        store,
+        params: Arc::new(params),
+    };
+    ansinh_server::serve(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
+
+pub async fn import(db: &DbArgs, what: Import, params: Params) -> Result<bool> {
+    let Import::Declarations {
+        file,
+        employer,
+        idempotency_key,
+    } = what;
+    let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let lines = parse_csv(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let store = open(db).await?;
+    let started = Instant::now();
+    let report = store
+        .submit_declarations(
+            &params,
+            &employer,
+            &lines,
+            idempotency_key.as_deref(),
+            &bytes,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let elapsed = started.elapsed().as_secs_f64();
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    eprintln!(
+        "{} lines {} in {elapsed:.3} s ({:.0} lines/s)",
+        lines.len(),
+        report.status,
+        lines.len() as f64 / elapsed
+    );
+    Ok(report.applied())
+}
+
+pub struct Generate {
+    pub employers: usize,
+    pub persons: usize,
+    pub seed: u64,
+    pub until: String,
+}
+
+pub async fn generate(db: &DbArgs, g: Generate, params: &Params) -> Result<()> {
+    let store = open(db).await?;
+    let until = g.until.parse().context("--until")?;
+    let bar = ProgressBar::new(g.persons as u64);
+    bar.set_style(ProgressStyle::with_template(
+        "{spinner} {bar:40} {pos}/{len} persons ({per_sec}, {eta})",
+    )?);
+    let started = Instant::now();
+    let opts = GenerateOptions {
+        employers: g.employers,
+        persons: g.persons,
+        seed: g.seed,
+        until,
+    };
+    let summary = store
+        .generate(params, &opts, &|done| bar.set_position(done))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    bar.finish_and_clear();
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "generated {} employers, {} persons, {} employments, {} salary records, {} events in {elapsed:.1} s ({:.0} persons/s)",
+        summary.employers,
+        summary.persons,
+        summary.employments,
+        summary.salaries,
+        summary.events,
+        summary.persons as f64 / elapsed
+    );
+    if let Some(path) = sqlite_path(&db.database_url) {
+        store.close().await;
+        let size: u64 = ["", "-wal"]
+            .iter()
+            .filter_map(|s| std::fs::metadata(format!("{}{s}", path.display())).ok())
+            .map(|m| m.len())
+            .sum();
+        println!(
+            "database size {:.1} MB ({})",
+            size as f64 / 1e6,
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+/// Creates a demo database with a generated population when none exists, then serves it.
+pub async fn demo(file: &Path, addr: SocketAddr, persons: usize, params: Params) -> Result<()> {
+    let url = format!("sqlite:{}", file.display());
+    let db = DbArgs { database_url: url };
+    if !file.exists() {
+        println!(
+            "Creating {} with a generated population of {persons} persons…",
+            file.display()
+        );
+        generate(
+            &db,
+            Generate {
+                employers: (persons / 100).max(5),
+                persons,
+                seed: 42,
+                until: "2026-10".into(),
+            },
+            &params,
+        )
+        .await?;
+    } else {
+        println!("Using the existing {}", file.display());
+    }
+    let store = open(&db).await?;
+    if store
+        .list_employers(&Default::default(), &Default::default())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .is_empty()
+    {
+        bail!(
+            "{} has no employers: delete it to let demo create a new one",
+            file.display()
+        );
+    }
+    run_server(store, addr, params).await
+}

@@ -1,0 +1,34 @@
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::body_bytes;
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use serde_json::Value;
+
+/// The rules core: the same JSON request and response as `ansinh calc` (a `kind`, the
+/// `jurisdiction` and the facts; the answer with its explanation).
+#[utoipa::path(post, path = "/api/v1/calc", tag = "rules",
+    request_body(content = Object, description = "e.g. {\"kind\":\"contribution\",\"jurisdiction\":\"VN\",\"month\":\"2026-03\",\"participant\":\"employee\",\"salary\":60000000,\"region\":1}"),
+    responses((status = 200, body = Object, description = "the answer with its explanation"), (status = 400, body = ErrorBody)))]
+pub async fn calc(State(state): State<AppState>, req: Request) -> Result<Json<Value>, ApiError> {
+    let bytes = body_bytes(req).await?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            "the body is not UTF-8",
+            None,
+        )
+    })?;
+    match ansinh_rules::calc::calc_text(&state.params, text) {
+        Ok(answer) => Ok(Json(answer.body)),
+        Err(e) if e.field.is_empty() => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            e.reason,
+            None,
+        )),
+        Err(e) => Err(ApiError::validation(&e.field, e.reason)),
+    }
+}

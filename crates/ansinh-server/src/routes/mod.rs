@@ -1,0 +1,36 @@
+//! Routes, one file per resource, mirroring the URLs.
+
+mod calc;
+mod declarations;
+mod employers;
+mod health;
+mod persons;
+
+use crate::AppState;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health::health))
+        .routes(routes!(health::ready))
+        .routes(routes!(employers::create, employers::list))
+        .routes(routes!(employers::get))
+        .routes(routes!(employers::workers))
+        .routes(routes!(persons::create, persons::list))
+        .routes(routes!(persons::get))
+        .routes(routes!(persons::by_personal_id))
+        .routes(routes!(persons::employments))
+        .routes(routes!(declarations::submit))
+        .routes(routes!(declarations::get))
+        .routes(routes!(calc::calc))
+}
+
+/// A page of a list; pass `next_after` as `after` for the next page.
+#[derive(Serialize, ToSchema)]
+pub struct Listing<T: ToSchema> {
+    pub items: Vec<T>,
+    pub next_after: Option<String>,
+}
