@@ -4,6 +4,7 @@ use ansinh_core::{Dong, Month};
 use ansinh_rules::Params;
 use ansinh_rules::contribution::{Options, Participant, Resolved, assess, resolve};
 use anyhow::{Context, Result, bail};
+
 use std::time::Instant;
 
 #[derive(clap::Subcommand)]
@@ -17,6 +18,21 @@ pub enum Bench {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Person look-ups over HTTP at a fixed rate against a local server (open loop: latency is
+    /// measured from each request's scheduled time).
+    Lookup {
+        /// Base URL of a running `ansinh serve` on this machine.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        /// Requests per second.
+        #[arg(long, default_value_t = 2000)]
+        rate: u32,
+        #[arg(long, default_value_t = 30)]
+        seconds: u32,
+        /// How many distinct persons to cycle through (read from the API first).
+        #[arg(long, default_value_t = 5000)]
+        sample: usize,
+    },
 }
 
 pub fn run(bench: Bench) -> Result<()> {
@@ -26,6 +42,17 @@ pub fn run(bench: Bench) -> Result<()> {
             month,
             seed,
         } => contributions(persons, &month, seed),
+        Bench::Lookup {
+            url,
+            rate,
+            seconds,
+            sample,
+        } => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(lookup(&url, rate, seconds, sample))
+        }
     }
 }
 
@@ -87,5 +114,91 @@ fn contributions(persons: usize, month: &str, seed: u64) -> Result<()> {
     println!("employee total     {}", Dong(employee));
     println!("employer total     {}", Dong(employer));
     println!("errors             {errors}");
+    Ok(())
+}
+
+async fn lookup(url: &str, rate: u32, seconds: u32, sample: usize) -> Result<()> {
+    let host = url
+        .split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("");
+    if !["127.0.0.1", "localhost"].contains(&host) {
+        bail!("load tests target this machine only (127.0.0.1), not {host}");
+    }
+    if rate == 0 || seconds == 0 || seconds > 600 {
+        bail!("--rate must be positive and --seconds 1 to 600");
+    }
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(256)
+        .build()?;
+    let mut sins: Vec<String> = Vec::new();
+    let mut after: Option<String> = None;
+    while sins.len() < sample {
+        let mut page = format!("{url}/api/v1/persons?limit=500");
+        if let Some(a) = &after {
+            page.push_str(&format!("&after={a}"));
+        }
+        let body: serde_json::Value = client
+            .get(&page)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let items = body["items"].as_array().cloned().unwrap_or_default();
+        sins.extend(
+            items
+                .iter()
+                .filter_map(|p| p["sin"].as_str().map(str::to_string)),
+        );
+        match body["next_after"].as_str() {
+            Some(a) => after = Some(a.to_string()),
+            None => break,
+        }
+    }
+    if sins.is_empty() {
+        bail!("the server has no persons: run `ansinh generate` first");
+    }
+    let total = u64::from(rate) * u64::from(seconds);
+    let interval = std::time::Duration::from_secs(1) / rate;
+    let start = tokio::time::Instant::now();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(std::time::Duration, bool)>();
+    for i in 0..total {
+        let scheduled = start + interval * i as u32;
+        tokio::time::sleep_until(scheduled).await;
+        let client = client.clone();
+        let target = format!("{url}/api/v1/persons/{}", sins[i as usize % sins.len()]);
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let ok = matches!(client.get(&target).send().await, Ok(r) if r.status().is_success());
+            let _ = tx.send((scheduled.elapsed(), ok));
+        });
+    }
+    drop(tx);
+    let mut latencies = Vec::with_capacity(total as usize);
+    let mut errors = 0u64;
+    while let Some((latency, ok)) = rx.recv().await {
+        latencies.push(latency);
+        errors += u64::from(!ok);
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    latencies.sort();
+    let pct = |p: f64| {
+        latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)].as_secs_f64()
+            * 1000.0
+    };
+    println!(
+        "requests           {} in {elapsed:.1} s ({:.0}/s achieved, {rate}/s asked)",
+        latencies.len(),
+        latencies.len() as f64 / elapsed
+    );
+    println!("errors             {errors}");
+    println!("latency p50        {:.2} ms", pct(0.50));
+    println!("latency p90        {:.2} ms", pct(0.90));
+    println!("latency p99        {:.2} ms", pct(0.99));
+    println!("latency max        {:.2} ms", pct(1.0));
     Ok(())
 }

@@ -188,157 +188,177 @@ impl Store {
         }
         summary.employers = employers.len() as u64;
 
-        let mut used_ids: HashSet<u64> = HashSet::with_capacity(opts.persons);
-        let mut rows = Rows::new();
-        let first_start = Month::new(2008, 1).unwrap_or(opts.until);
-        let span = first_start.months_until(opts.until).max(1);
-        for i in 0..opts.persons {
-            let foreign = rng.u8(..100) < 2;
-            let female = rng.bool();
-            let birth_year = rng.i32(1965..2005);
-            let birth = Date::new(birth_year as i16, rng.i8(1..13), rng.i8(1..29))
-                .unwrap_or(Date::constant(1980, 1, 1));
-            let (nationality, personal_id, name) = if foreign {
-                let (country, name) = FOREIGN[rng.usize(..FOREIGN.len())];
-                (country.to_string(), format!("P{:08}", i), name.to_string())
-            } else {
-                let prov = PROVINCES[weighted(&mut rng, &province_weights)].1;
-                let century = if birth_year >= 2000 { 2 } else { 0 } + u64::from(female);
-                let id = loop {
-                    let n = prov.parse::<u64>().unwrap_or(1) * 1_000_000_000
-                        + century * 100_000_000
-                        + (birth_year as u64 % 100) * 1_000_000
-                        + rng.u64(..1_000_000);
-                    if used_ids.insert(n) {
-                        break n;
-                    }
-                };
-                let family = weighted(&mut rng, &FAMILY);
-                let (middle, given) = if female {
-                    (MIDDLE_FEMALE[rng.usize(..5)], GIVEN_FEMALE[rng.usize(..12)])
-                } else {
-                    (MIDDLE_MALE[rng.usize(..5)], GIVEN_MALE[rng.usize(..12)])
-                };
-                (
-                    "VN".to_string(),
-                    format!("{id:012}"),
-                    format!("{family} {middle} {given}"),
-                )
-            };
-            let sin = format!(
-                "{:010}",
-                7_000_000_000u64 + opts.seed % 100 * 20_000_000 + i as u64
-            );
-            let sex = if female { "female" } else { "male" };
-            rows.persons.push([
-                sin.clone(),
-                personal_id,
-                name,
-                sex.into(),
-                birth.to_string(),
-                nationality.clone(),
-            ]);
+        // Rows are made on their own thread while the previous batch is written.
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<(Rows, u64)>(2);
+        let producer = {
+            let params = params.clone();
+            let opts = opts.clone();
+            std::thread::spawn(move || {
+                let mut used_ids: HashSet<u64> = HashSet::with_capacity(opts.persons);
+                let mut rows = Rows::new();
+                let first_start = Month::new(2008, 1).unwrap_or(opts.until);
+                let span = first_start.months_until(opts.until).max(1);
+                for i in 0..opts.persons {
+                    let foreign = rng.u8(..100) < 2;
+                    let female = rng.bool();
+                    let birth_year = rng.i32(1965..2005);
+                    let birth = Date::new(birth_year as i16, rng.i8(1..13), rng.i8(1..29))
+                        .unwrap_or(Date::constant(1980, 1, 1));
+                    let (nationality, personal_id, name) = if foreign {
+                        let (country, name) = FOREIGN[rng.usize(..FOREIGN.len())];
+                        (country.to_string(), format!("P{:08}", i), name.to_string())
+                    } else {
+                        let prov = PROVINCES[weighted(&mut rng, &province_weights)].1;
+                        let century = if birth_year >= 2000 { 2 } else { 0 } + u64::from(female);
+                        let id = loop {
+                            let n = prov.parse::<u64>().unwrap_or(1) * 1_000_000_000
+                                + century * 100_000_000
+                                + (birth_year as u64 % 100) * 1_000_000
+                                + rng.u64(..1_000_000);
+                            if used_ids.insert(n) {
+                                break n;
+                            }
+                        };
+                        let family = weighted(&mut rng, &FAMILY);
+                        let (middle, given) = if female {
+                            (MIDDLE_FEMALE[rng.usize(..5)], GIVEN_FEMALE[rng.usize(..12)])
+                        } else {
+                            (MIDDLE_MALE[rng.usize(..5)], GIVEN_MALE[rng.usize(..12)])
+                        };
+                        (
+                            "VN".to_string(),
+                            format!("{id:012}"),
+                            format!("{family} {middle} {given}"),
+                        )
+                    };
+                    let sin = format!(
+                        "{:010}",
+                        7_000_000_000u64 + opts.seed % 100 * 20_000_000 + i as u64
+                    );
+                    let sex = if female { "female" } else { "male" };
+                    rows.persons.push([
+                        sin.clone(),
+                        personal_id,
+                        name,
+                        sex.into(),
+                        birth.to_string(),
+                        nationality.clone(),
+                    ]);
 
-            // One to three employments, one after the other; the last is usually still open.
-            let adult = Month::new(birth_year + 18, 1).unwrap_or(first_start);
-            let mut start = first_start.plus(rng.i32(0..span)).max(adult);
-            let jobs = 1 + usize::from(rng.u8(..10) < 3) + usize::from(rng.u8(..10) < 1);
-            for job in 0..jobs {
-                if start > opts.until {
-                    break;
+                    // One to three employments, one after the other; the last is usually still open.
+                    let adult = Month::new(birth_year + 18, 1).unwrap_or(first_start);
+                    let mut start = first_start.plus(rng.i32(0..span)).max(adult);
+                    let jobs = 1 + usize::from(rng.u8(..10) < 3) + usize::from(rng.u8(..10) < 1);
+                    for job in 0..jobs {
+                        if start > opts.until {
+                            break;
+                        }
+                        let id = format!("{sin}-{:02}", job + 1);
+                        let employer = &employers[(rng.f64().powi(2) * employers.len() as f64)
+                            as usize
+                            % employers.len()];
+                        let (kind, months) = match rng.u8(..100) {
+                            _ if foreign => ("definite", Some(24)),
+                            0..=69 => ("indefinite", None),
+                            70..=94 => ("definite", Some([12, 24, 36][rng.usize(..3)])),
+                            _ => ("part_time", None),
+                        };
+                        let participant = if foreign {
+                            "foreign_employee"
+                        } else {
+                            "employee"
+                        };
+                        let start_date = start
+                            .first_day()
+                            .saturating_add(jiff::Span::new().days(rng.i64(0..27)));
+                        rows.employments.push((
+                            sin.clone(),
+                            id.clone(),
+                            employer.0.clone(),
+                            start_date.to_string(),
+                            kind.to_string(),
+                            months,
+                            participant.to_string(),
+                        ));
+                        let last = job + 1 == jobs;
+                        let end = if last && rng.u8(..100) < 85 {
+                            opts.until.plus(1)
+                        } else {
+                            start.plus(rng.i32(12..72)).min(opts.until.plus(1))
+                        };
+                        let factor = if kind == "part_time" {
+                            60
+                        } else {
+                            100 + rng.i64(0..250)
+                        };
+                        let mut seq = 1;
+                        let mut month = start;
+                        while month < end {
+                            rows.salaries.push((
+                                sin.clone(),
+                                id.clone(),
+                                seq,
+                                month.to_string(),
+                                salary_at(&params, employer.4, month, factor + 5 * (seq - 1)),
+                                0,
+                            ));
+                            seq += 1;
+                            month = month.plus(24);
+                        }
+                        let mut event_seq = 1;
+                        if female && !foreign && rng.u8(..100) < 4 && start.plus(6) < end.plus(-7) {
+                            let leave = start.plus(6);
+                            rows.events.push((
+                                sin.clone(),
+                                id.clone(),
+                                event_seq,
+                                "suspend".into(),
+                                leave.first_day().to_string(),
+                                Some("maternity".into()),
+                            ));
+                            rows.events.push((
+                                sin.clone(),
+                                id.clone(),
+                                event_seq + 1,
+                                "resume".into(),
+                                leave.plus(6).first_day().to_string(),
+                                None,
+                            ));
+                            event_seq += 2;
+                        }
+                        if end <= opts.until {
+                            rows.events.push((
+                                sin.clone(),
+                                id.clone(),
+                                event_seq,
+                                "leave".into(),
+                                end.first_day()
+                                    .yesterday()
+                                    .unwrap_or(start_date)
+                                    .to_string(),
+                                Some("resigned".into()),
+                            ));
+                        }
+                        start = end.plus(rng.i32(0..4));
+                    }
+                    if (rows.persons.len() >= 20_000 || i + 1 == opts.persons)
+                        && tx
+                            .blocking_send((
+                                std::mem::replace(&mut rows, Rows::new()),
+                                i as u64 + 1,
+                            ))
+                            .is_err()
+                    {
+                        return;
+                    }
                 }
-                let id = format!("{sin}-{:02}", job + 1);
-                let employer = &employers
-                    [(rng.f64().powi(2) * employers.len() as f64) as usize % employers.len()];
-                let (kind, months) = match rng.u8(..100) {
-                    _ if foreign => ("definite", Some(24)),
-                    0..=69 => ("indefinite", None),
-                    70..=94 => ("definite", Some([12, 24, 36][rng.usize(..3)])),
-                    _ => ("part_time", None),
-                };
-                let participant = if foreign {
-                    "foreign_employee"
-                } else {
-                    "employee"
-                };
-                let start_date = start
-                    .first_day()
-                    .saturating_add(jiff::Span::new().days(rng.i64(0..27)));
-                rows.employments.push((
-                    sin.clone(),
-                    id.clone(),
-                    employer.0.clone(),
-                    start_date.to_string(),
-                    kind.to_string(),
-                    months,
-                    participant.to_string(),
-                ));
-                let last = job + 1 == jobs;
-                let end = if last && rng.u8(..100) < 85 {
-                    opts.until.plus(1)
-                } else {
-                    start.plus(rng.i32(12..72)).min(opts.until.plus(1))
-                };
-                let factor = if kind == "part_time" {
-                    60
-                } else {
-                    100 + rng.i64(0..250)
-                };
-                let mut seq = 1;
-                let mut month = start;
-                while month < end {
-                    rows.salaries.push((
-                        sin.clone(),
-                        id.clone(),
-                        seq,
-                        month.to_string(),
-                        salary_at(params, employer.4, month, factor + 5 * (seq - 1)),
-                        0,
-                    ));
-                    seq += 1;
-                    month = month.plus(24);
-                }
-                let mut event_seq = 1;
-                if female && !foreign && rng.u8(..100) < 4 && start.plus(6) < end.plus(-7) {
-                    let leave = start.plus(6);
-                    rows.events.push((
-                        sin.clone(),
-                        id.clone(),
-                        event_seq,
-                        "suspend".into(),
-                        leave.first_day().to_string(),
-                        Some("maternity".into()),
-                    ));
-                    rows.events.push((
-                        sin.clone(),
-                        id.clone(),
-                        event_seq + 1,
-                        "resume".into(),
-                        leave.plus(6).first_day().to_string(),
-                        None,
-                    ));
-                    event_seq += 2;
-                }
-                if end <= opts.until {
-                    rows.events.push((
-                        sin.clone(),
-                        id.clone(),
-                        event_seq,
-                        "leave".into(),
-                        end.first_day()
-                            .yesterday()
-                            .unwrap_or(start_date)
-                            .to_string(),
-                        Some("resigned".into()),
-                    ));
-                }
-                start = end.plus(rng.i32(0..4));
-            }
-            if rows.persons.len() >= 20_000 || i + 1 == opts.persons {
-                self.flush(&mut rows, &batch, &at, &mut summary).await?;
-                progress(i as u64 + 1);
-            }
+            })
+        };
+        while let Some((mut rows, done)) = rx.recv().await {
+            self.flush(&mut rows, &batch, &at, &mut summary).await?;
+            progress(done);
         }
+        let _ = producer.join();
         Ok(summary)
     }
 
@@ -349,8 +369,16 @@ impl Store {
         at: &str,
         summary: &mut GenerateSummary,
     ) -> Result<(), StoreError> {
+        let sqlite = self.kind() == crate::Kind::Sqlite;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut conn = pool.acquire().await?;
+            if sqlite {
+                // A bulk load of synthetic data: a large cache, and no fsync (a crash leaves a
+                // partial synthetic population to delete, never a corrupt registry of real data).
+                sqlx::query("PRAGMA cache_size = -524288").execute(&mut *conn).await?;
+                sqlx::query("PRAGMA synchronous = OFF").execute(&mut *conn).await?;
+            }
+            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
             for chunk in rows.persons.chunks(1000) {
                 let mut q = QueryBuilder::new("INSERT INTO persons (sin, personal_id, name, sex, birth_date, nationality, created_at) ");
                 q.push_values(chunk, |mut b, p| {
@@ -380,6 +408,9 @@ impl Store {
                 q.build().execute(&mut *tx).await?;
             }
             tx.commit().await?;
+            if sqlite {
+                sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
+            }
         });
         summary.persons += rows.persons.len() as u64;
         summary.employments += rows.employments.len() as u64;

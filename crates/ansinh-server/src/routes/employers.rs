@@ -59,10 +59,9 @@ pub async fn list(
             &page,
         )
         .await?;
-    let next_after = (items.len() as i64 == page.limit())
-        .then(|| items.last().map(|e| e.unit_code.clone()))
-        .flatten();
-    Ok(Json(Listing { items, next_after }))
+    Ok(Json(Listing::page(items, page.limit(), |e| {
+        e.unit_code.clone()
+    })))
 }
 
 /// One employer.
@@ -115,8 +114,5 @@ pub async fn workers(
             &page,
         )
         .await?;
-    let next_after = (items.len() as i64 == page.limit())
-        .then(|| items.last().map(|p| p.sin.clone()))
-        .flatten();
-    Ok(Json(Listing { items, next_after }))
+    Ok(Json(Listing::page(items, page.limit(), |p| p.sin.clone())))
 }

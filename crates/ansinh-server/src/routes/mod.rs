@@ -34,3 +34,15 @@ pub struct Listing<T: ToSchema> {
     pub items: Vec<T>,
     pub next_after: Option<String>,
 }
+
+impl<T: ToSchema> Listing<T> {
+    /// A full page may have a successor: its last key is the cursor of the next one.
+    pub fn page(items: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> Listing<T> {
+        let next_after = if items.len() as i64 == limit {
+            items.last().map(key)
+        } else {
+            None
+        };
+        Listing { items, next_after }
+    }
+}

@@ -58,10 +58,7 @@ pub async fn list(
             &page,
         )
         .await?;
-    let next_after = (items.len() as i64 == page.limit())
-        .then(|| items.last().map(|p| p.sin.clone()))
-        .flatten();
-    Ok(Json(Listing { items, next_after }))
+    Ok(Json(Listing::page(items, page.limit(), |p| p.sin.clone())))
 }
 
 /// One person by social insurance number.

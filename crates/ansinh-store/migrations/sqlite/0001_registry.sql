@@ -1,6 +1,8 @@
 -- Registry and declarations. Distribution keys (for a sharded PostgreSQL-compatible database):
 -- employers, declaration_batches: employer unit_code; persons, employments, employment_events,
 -- salaries: person sin. Ids are made by the application, never by a sequence.
+-- SQLite only: the child tables are WITHOUT ROWID, stored in their primary-key order (one B-tree
+-- instead of a table plus an index): a person's history is read and written together.
 CREATE TABLE employers (
     unit_code TEXT PRIMARY KEY,
     tax_code TEXT NOT NULL,
@@ -35,7 +37,7 @@ CREATE TABLE employments (
     participant TEXT NOT NULL,
     batch_id TEXT NOT NULL,
     PRIMARY KEY (person_sin, employment_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX employments_employer ON employments (employer_code, person_sin);
 
 CREATE TABLE employment_events (
@@ -47,7 +49,7 @@ CREATE TABLE employment_events (
     reason TEXT,
     batch_id TEXT NOT NULL,
     PRIMARY KEY (person_sin, employment_id, seq)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE salaries (
     person_sin TEXT NOT NULL,
@@ -60,7 +62,7 @@ CREATE TABLE salaries (
     batch_id TEXT NOT NULL,
     recorded_at TEXT NOT NULL,
     PRIMARY KEY (person_sin, employment_id, seq)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE declaration_batches (
     employer_code TEXT NOT NULL,
