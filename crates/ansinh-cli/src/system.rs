@@ -16,7 +16,12 @@ use std::time::Instant;
 #[derive(clap::Args, Clone)]
 pub struct DbArgs {
     /// `sqlite:FILE` (created on first use) or `postgres://user@host/db`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite:ansinh.db")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite:ansinh.db",
+        global = true
+    )]
     pub database_url: String,
 }
 

@@ -144,3 +144,119 @@ fn rules_directory_is_validated_at_start() {
             .contains("overlaps")
     );
 }
+
+fn temp_db(name: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("ansinh-cli-db-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    let _ = std::fs::remove_file(&path);
+    format!("sqlite:{}", path.display())
+}
+
+#[test]
+fn generate_then_import_declarations_applies_once() {
+    let db = temp_db("import.db");
+    let out = ansinh(
+        &[
+            "generate",
+            "--database-url",
+            &db,
+            "--employers",
+            "3",
+            "--persons",
+            "50",
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("50 persons"));
+    let csv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/declarations.csv");
+    let args = [
+        "import",
+        "declarations",
+        csv.to_str().unwrap(),
+        "--employer",
+        "DV42000001",
+        "--database-url",
+        &db,
+    ];
+    let first = ansinh(&args, "");
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stdout)
+    );
+    let report = json(&first);
+    assert_eq!(
+        (report["status"].as_str(), report["replayed"].as_bool()),
+        (Some("applied"), Some(false))
+    );
+    let again = json(&ansinh(&args, ""));
+    assert_eq!(
+        (again["replayed"].as_bool(), &again["batch_id"]),
+        (Some(true), &report["batch_id"])
+    );
+    let bad = temp_file(
+        "bad.csv",
+        "action,personal_id,date,salary\nsalary,079180000123,2026-11,100\n",
+    );
+    let out = ansinh(
+        &[
+            "import",
+            "declarations",
+            bad.to_str().unwrap(),
+            "--employer",
+            "DV42000001",
+            "--database-url",
+            &db,
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(json(&out)["status"], "rejected");
+}
+
+#[test]
+fn demo_creates_a_database_and_serves_it() {
+    use std::io::{BufRead, BufReader, Read as _};
+    let file = std::env::temp_dir().join(format!("ansinh-demo-test-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&file);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ansinh"))
+        .args([
+            "demo",
+            "--file",
+            file.to_str().unwrap(),
+            "--persons",
+            "200",
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix("Ansinh is serving on http://")
+                .map(str::to_string)
+        })
+        .expect("demo prints its URL");
+    let mut stream = std::net::TcpStream::connect(&url).unwrap();
+    stream
+        .write_all(b"GET /api/v1/ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"ready\""));
+    assert!(file.exists());
+}

@@ -261,7 +261,8 @@ struct Plan<'a> {
     today: Date,
     persons: HashMap<String, PersonState>,
     effects: Vec<Effect>,
-    rng: fastrand::Rng,
+    /// Social insurance numbers checked free in the registry, for new persons.
+    free_sins: Vec<String>,
 }
 
 type LineResult = Result<(String, Option<String>), Vec<LineError>>;
@@ -436,7 +437,15 @@ impl Plan<'_> {
                     StoreError::Invalid { field, reason } => err(&field, reason),
                     other => err("personal_id", other),
                 })?;
-                let sin = p.sin.clone().unwrap_or_else(|| issue_sin(&mut self.rng));
+                let sin = match p.sin.clone().or_else(|| self.free_sins.pop()) {
+                    Some(sin) => sin,
+                    None => {
+                        return Err(err(
+                            "sin",
+                            "no free social insurance number could be issued",
+                        ));
+                    }
+                };
                 self.effects.push(Effect::Person {
                     sin: sin.clone(),
                     personal_id: p.personal_id.clone(),
@@ -758,7 +767,21 @@ impl Store {
                 }
                 persons.insert(p.personal_id.clone(), PersonState { sin: p.sin, nationality: p.nationality, employments });
             }
-            let mut plan = Plan { params, employer: code.clone(), region, today, persons, effects: Vec::new(), rng: fastrand::Rng::new() };
+            // Numbers for the persons this batch may register, each checked free (the agency
+            // issues them at random; a clash with an existing number is retried).
+            let wanted = lines.iter().filter(|l| l.action == "hire" && l.sin.is_none()).count();
+            let mut free_sins = Vec::with_capacity(wanted);
+            let mut rng = fastrand::Rng::new();
+            let mut attempts = 0;
+            while free_sins.len() < wanted && attempts < wanted * 2 + 10 {
+                attempts += 1;
+                let candidate = issue_sin(&mut rng);
+                let taken = sqlx::query("SELECT 1 FROM persons WHERE sin = $1").bind(&candidate).fetch_optional(&mut *tx).await?.is_some();
+                if !taken && !free_sins.contains(&candidate) {
+                    free_sins.push(candidate);
+                }
+            }
+            let mut plan = Plan { params, employer: code.clone(), region, today, persons, effects: Vec::new(), free_sins };
             let mut reports = Vec::with_capacity(lines.len());
             let mut seen: HashMap<String, usize> = HashMap::new();
             for (i, l) in lines.iter().enumerate() {
