@@ -95,6 +95,26 @@ enum Command {
         #[arg(long, default_value = "2026-10")]
         until: String,
     },
+    /// Run the monthly assessment of a month (idempotent; a re-run writes only differences).
+    Assess {
+        #[command(flatten)]
+        db: system::DbArgs,
+        /// Month to assess, YYYY-MM.
+        #[arg(long)]
+        month: String,
+    },
+    /// Print an employer's monthly notice (C12 equivalent).
+    Notice {
+        #[command(flatten)]
+        db: system::DbArgs,
+        #[arg(long)]
+        employer: String,
+        #[arg(long)]
+        month: String,
+        /// json, csv or html.
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
     /// Create a demo database (if none) with a generated population and serve it.
     Demo {
         #[arg(long, default_value = "ansinh-demo.db")]
@@ -178,6 +198,26 @@ fn main() -> ExitCode {
                     .and_then(|p| {
                         runtime().and_then(|rt| rt.block_on(system::generate(&db, g, &p)))
                     }),
+            );
+        }
+        Command::Assess { db, month } => {
+            return report(
+                Params::embedded()
+                    .map_err(anyhow::Error::from)
+                    .and_then(|p| {
+                        runtime().and_then(|rt| rt.block_on(system::assess(&db, &month, &p)))
+                    }),
+            );
+        }
+        Command::Notice {
+            db,
+            employer,
+            month,
+            format,
+        } => {
+            return report(
+                runtime()
+                    .and_then(|rt| rt.block_on(system::notice(&db, &employer, &month, &format))),
             );
         }
         Command::Demo {

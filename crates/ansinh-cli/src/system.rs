@@ -206,3 +206,42 @@ pub async fn demo(file: &Path, addr: SocketAddr, persons: usize, params: Params)
     }
     run_server(store, addr, params).await
 }
+
+pub async fn assess(db: &DbArgs, month: &str, params: &Params) -> Result<()> {
+    let month = month.parse().context("--month")?;
+    let store = open(db).await?;
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(ProgressStyle::with_template(
+        "{spinner} {pos} employers ({per_sec})",
+    )?);
+    let started = Instant::now();
+    let summary = store
+        .assess_month(params, month, &|done| bar.set_position(done))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    bar.finish_and_clear();
+    println!("{}", serde_json::to_string_pretty(&summary)?);
+    eprintln!(
+        "assessed {} employments of {} employers in {:.1} s",
+        summary.employments,
+        summary.employers,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+pub async fn notice(db: &DbArgs, employer: &str, month: &str, format: &str) -> Result<()> {
+    let month = month.parse().context("--month")?;
+    let store = open(db).await?;
+    let notice = store
+        .notice(employer, month)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    match format {
+        "json" => println!("{}", serde_json::to_string_pretty(&notice)?),
+        "csv" => print!("{}", ansinh_server::notice::to_csv(&notice)),
+        "html" => print!("{}", ansinh_server::notice::to_html(&notice)),
+        other => bail!("--format `{other}` is not json, csv or html"),
+    }
+    Ok(())
+}

@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod notice;
 mod routes;
 
 use ansinh_rules::Params;
@@ -39,6 +40,7 @@ pub struct AppState {
         (name = "registry", description = "Employers and insured persons"),
         (name = "declarations", description = "Employers' declarations (D02): hires, leavers, salary changes, suspensions"),
         (name = "rules", description = "Calculations of the rules core"),
+        (name = "collection", description = "Monthly assessment, notices and contribution records"),
         (name = "operations", description = "Health and readiness")
     )
 )]

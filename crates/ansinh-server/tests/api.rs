@@ -127,7 +127,8 @@ on_both!(
     registry_over_http,
     bad_input_is_refused_and_nothing_is_written,
     declarations_over_http,
-    calc_and_documents
+    calc_and_documents,
+    assessment_over_http,
 );
 
 fn employer_json(code: &str) -> Value {
@@ -405,4 +406,72 @@ async fn calc_and_documents(app: App) {
     assert_eq!((s, h["status"].as_str()), (StatusCode::OK, Some("ok")));
     let (s, r) = app.get("/api/v1/ready").await;
     assert_eq!((s, r["status"].as_str()), (StatusCode::OK, Some("ready")));
+}
+
+async fn assessment_over_http(app: App) {
+    app.post("/api/v1/employers", employer_json("TA0001A"))
+        .await;
+    let lines = json!({"lines": [{"action": "hire", "personal_id": "079180000123", "name": "Nguyễn Thị Lan", "sex": "female",
+        "birth_date": "1980-06-01", "date": "2026-01-05", "salary": 10000000}]});
+    let (_, report) = app
+        .post("/api/v1/employers/TA0001A/declarations", lines)
+        .await;
+    let sin = report["lines"][0]["sin"].as_str().unwrap().to_string();
+    let (s, run) = app.post("/api/v1/assessments/2026-03", json!({})).await;
+    assert_eq!(
+        (s, run["new_lines"].as_i64(), run["written_total"].as_i64()),
+        (StatusCode::OK, Some(1), Some(3_200_000)),
+        "{run}"
+    );
+    let (s, run) = app.post("/api/v1/assessments/2026-03", json!({})).await;
+    assert_eq!(
+        (s, run["new_lines"].as_i64(), run["unchanged"].as_i64()),
+        (StatusCode::OK, Some(0), Some(1))
+    );
+    let (s, notice) = app.get("/api/v1/employers/TA0001A/notices/2026-03").await;
+    assert_eq!(
+        (
+            s,
+            notice["total_due"].as_i64(),
+            notice["headcount"].as_i64()
+        ),
+        (StatusCode::OK, Some(3_200_000), Some(1))
+    );
+    let res = reqwest::get(format!(
+        "{}/api/v1/employers/TA0001A/notices/2026-03?format=html",
+        app.base
+    ))
+    .await
+    .unwrap();
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(res.text().await.unwrap().contains("3,200,000"));
+    let res = reqwest::get(format!(
+        "{}/api/v1/employers/TA0001A/notices/2026-03?format=csv",
+        app.base
+    ))
+    .await
+    .unwrap();
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("TA0001A,2026-03,\"Tổng phải đóng / Total due\",3200000")
+    );
+    let (s, history) = app
+        .get(&format!("/api/v1/persons/{sin}/contributions"))
+        .await;
+    assert_eq!(
+        (s, history["months_for_pension"].as_i64()),
+        (StatusCode::OK, Some(1))
+    );
+    let (s, e) = app.post("/api/v1/assessments/2026-13", json!({})).await;
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("month"))
+    );
 }

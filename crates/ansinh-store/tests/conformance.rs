@@ -74,6 +74,7 @@ on_both!(
     concurrent_identical_submissions_apply_once,
     line_errors_name_the_field,
     generated_population_is_consistent,
+    monthly_assessment_is_idempotent_and_adjusts,
 );
 
 fn employer(code: &str, region: i64) -> NewEmployer {
@@ -622,5 +623,99 @@ fn csv_accepts_a_bom_and_refuses_other_delimiters_and_encodings() {
     let unknown = "action,personal_id,date,bonus\n";
     assert!(
         matches!(parse_csv(unknown.as_bytes()), Err(StoreError::Invalid { reason, .. }) if reason.contains("bonus"))
+    );
+}
+
+async fn monthly_assessment_is_idempotent_and_adjusts(store: Store) {
+    let p = params();
+    store
+        .create_employer(&employer("TA0001A", 1))
+        .await
+        .unwrap();
+    let lines = vec![
+        hire("079180000123", "Nguyễn Thị Lan", "2026-01-05", 10_000_000),
+        hire("001085000001", "Trần Văn Nam", "2026-03-20", 8_000_000),
+    ];
+    let report = submit(&store, "TA0001A", &lines, None).await.unwrap();
+    let lan = report.lines[0].sin.clone().unwrap();
+    let march = "2026-03".parse().unwrap();
+    let run = store.assess_month(&p, march, &|_| {}).await.unwrap();
+    // Nam started on Friday 20 March: 14 working days unpaid, March is not charged.
+    assert_eq!(
+        (run.new_lines, run.not_charged, run.adjustments),
+        (1, 1, 0),
+        "{run:?}"
+    );
+    assert_eq!(run.written_total, 3_200_000);
+    let again = store.assess_month(&p, march, &|_| {}).await.unwrap();
+    assert_eq!(
+        (
+            again.new_lines,
+            again.adjustments,
+            again.unchanged,
+            again.written_total
+        ),
+        (0, 0, 1, 0),
+        "{again:?}"
+    );
+
+    // A retroactive raise for March, declared in April: April's run adds the difference for March.
+    let raise = vec![change(
+        "salary",
+        "079180000123",
+        "2026-03",
+        Some(12_000_000),
+    )];
+    assert!(
+        submit(&store, "TA0001A", &raise, None)
+            .await
+            .unwrap()
+            .applied()
+    );
+    let april = store
+        .assess_month(&p, "2026-04".parse().unwrap(), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!((april.new_lines, april.adjustments), (2, 1), "{april:?}");
+    assert_eq!(april.written_total, 3_840_000 + 2_560_000 + 640_000);
+    let notice = store
+        .notice("TA0001A", "2026-04".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!((notice.headcount, notice.dues_this_month), (2, 6_400_000));
+    assert_eq!(notice.adjustments.get("2026-03"), Some(&640_000));
+    assert_eq!(notice.total_due, 7_040_000);
+    assert_eq!(notice.funds["employee_pension_survivor"], 960_000 + 640_000);
+    let history = store.contribution_history(&lan).await.unwrap();
+    let months: Vec<(&str, i64, i64)> = history
+        .months
+        .iter()
+        .map(|m| (m.month.as_str(), m.employee_total, m.lines))
+        .collect();
+    assert_eq!(
+        months,
+        vec![("2026-03", 1_260_000, 2), ("2026-04", 1_260_000, 1)]
+    );
+    assert_eq!(
+        (history.months_for_pension, history.months_for_unemployment),
+        (2, 2)
+    );
+
+    // Maternity leave from May: May is not charged; nothing is written for it.
+    let leave = vec![change("suspend", "079180000123", "2026-05-01", None)];
+    assert!(
+        submit(&store, "TA0001A", &leave, None)
+            .await
+            .unwrap()
+            .applied()
+    );
+    let may = store
+        .assess_month(&p, "2026-05".parse().unwrap(), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!((may.new_lines, may.not_charged), (1, 1), "{may:?}");
+    assert_eq!(
+        store.contribution_history(&lan).await.unwrap().months.len(),
+        2
     );
 }

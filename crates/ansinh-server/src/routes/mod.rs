@@ -1,5 +1,6 @@
 //! Routes, one file per resource, mirroring the URLs.
 
+mod assessments;
 mod calc;
 mod declarations;
 mod employers;
@@ -26,6 +27,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(declarations::submit))
         .routes(routes!(declarations::get))
         .routes(routes!(calc::calc))
+        .routes(routes!(assessments::run))
+        .routes(routes!(assessments::notice))
+        .routes(routes!(assessments::contributions))
 }
 
 /// A page of a list; pass `next_after` as `after` for the next page.

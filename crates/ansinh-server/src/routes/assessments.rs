@@ -1,0 +1,81 @@
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiQuery;
+use ansinh_store::assessment::{AssessSummary, ContributionHistory, Notice};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+fn month(text: &str) -> Result<ansinh_core::Month, ApiError> {
+    text.parse()
+        .map_err(|e: ansinh_core::MonthError| ApiError::validation("month", e))
+}
+
+/// Run the monthly assessment of a month (idempotent: a second run writes only differences).
+#[utoipa::path(post, path = "/api/v1/assessments/{month}", tag = "collection",
+    params(("month" = String, Path, description = "YYYY-MM")),
+    responses((status = 200, body = AssessSummary), (status = 400, body = ErrorBody)))]
+pub async fn run(
+    State(state): State<AppState>,
+    Path(m): Path<String>,
+) -> Result<Json<AssessSummary>, ApiError> {
+    let m = month(&m)?;
+    Ok(Json(
+        state.store.assess_month(&state.params, m, &|_| {}).await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeQuery {
+    /// `json` (default), `csv` or `html`.
+    format: Option<String>,
+}
+
+/// The employer's monthly notice (C12 equivalent) for a run: dues per fund, adjustments of earlier months.
+#[utoipa::path(get, path = "/api/v1/employers/{code}/notices/{month}", tag = "collection",
+    params(("code" = String, Path, description = "unit code"), ("month" = String, Path, description = "YYYY-MM"), NoticeQuery),
+    responses((status = 200, body = Notice), (status = 404, body = ErrorBody)))]
+pub async fn notice(
+    State(state): State<AppState>,
+    Path((code, m)): Path<(String, String)>,
+    ApiQuery(q): ApiQuery<NoticeQuery>,
+) -> Result<Response, ApiError> {
+    let notice = state.store.notice(&code, month(&m)?).await?;
+    Ok(match q.format.as_deref().unwrap_or("json") {
+        "json" => Json(notice).into_response(),
+        "csv" => (
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+            crate::notice::to_csv(&notice),
+        )
+            .into_response(),
+        "html" => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            crate::notice::to_html(&notice),
+        )
+            .into_response(),
+        other => {
+            return Err(ApiError::validation(
+                "format",
+                format!("`{other}` is not json, csv or html"),
+            ));
+        }
+    })
+}
+
+/// A person's contribution record across employers, month by month.
+#[utoipa::path(get, path = "/api/v1/persons/{sin}/contributions", tag = "collection",
+    params(("sin" = String, Path, description = "social insurance number")),
+    responses((status = 200, body = ContributionHistory), (status = 404, body = ErrorBody)))]
+pub async fn contributions(
+    State(state): State<AppState>,
+    Path(sin): Path<String>,
+) -> Result<Json<ContributionHistory>, ApiError> {
+    if state.store.person(&sin).await?.is_none() {
+        return Err(ApiError::not_found(format!("person {sin}")));
+    }
+    Ok(Json(state.store.contribution_history(&sin).await?))
+}
