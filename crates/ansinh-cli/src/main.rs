@@ -258,7 +258,8 @@ fn report(result: anyhow::Result<()>) -> ExitCode {
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn,sqlx::query=error".into()),
         )
         .with_writer(std::io::stderr)
         .try_init();

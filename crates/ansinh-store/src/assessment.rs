@@ -160,6 +160,7 @@ struct NewLine {
 pub struct AssessSummary {
     pub month: String,
     pub employers: u64,
+    /// Employments open in the month.
     pub employments: u64,
     /// Lines written for months never assessed before.
     pub new_lines: u64,
@@ -262,16 +263,23 @@ impl Store {
                         entry.sum[i] += r.try_get::<i64, _>(*c)?;
                     }
                 }
+                // Months already assessed, per employment.
+                let mut assessed_months: HashMap<(String, String), Vec<Month>> = HashMap::new();
+                for (sin, id, m) in assessed.keys() {
+                    if let Ok(m) = m.parse() {
+                        assessed_months.entry((sin.clone(), id.clone())).or_default().push(m);
+                    }
+                }
                 let mut lines = Vec::new();
                 for row in rows.values() {
-                    summary.employments += 1;
-                    let mut months: Vec<Month> = assessed
-                        .keys()
-                        .filter(|(s, i, _)| *s == row.sin && *i == row.id)
-                        .filter_map(|(_, _, m)| m.parse().ok())
-                        .filter(|m| *m < month)
-                        .collect();
-                    months.push(month);
+                    let mut months: Vec<Month> = assessed_months
+                        .get(&(row.sin.clone(), row.id.clone()))
+                        .map(|ms| ms.iter().copied().filter(|m| *m < month).collect())
+                        .unwrap_or_default();
+                    if row.end.is_none_or(|e| e >= month.first_day()) {
+                        summary.employments += 1;
+                        months.push(month);
+                    }
                     months.sort();
                     months.dedup();
                     let (region, occ) = by_code.get(row.employer.as_str()).copied().unwrap_or((1, "0.5%"));
@@ -279,6 +287,10 @@ impl Store {
                         let key = (row.sin.clone(), row.id.clone(), m.to_string());
                         let before = assessed.get(&key);
                         let ends_before = row.end.is_some_and(|e| e < m.first_day());
+                        if ends_before && before.is_none() {
+                            // Over before this month and never assessed for it: nothing to do.
+                            continue;
+                        }
                         let salary = salary_for(&row.salaries, m);
                         let expected: Option<(Amounts, &SalaryRec)> = match salary {
                             Some(s) if !ends_before && row.start <= m.last_day() && chargeable(m, row.start, row.end, &row.suspensions) => {
