@@ -36,6 +36,8 @@ pub enum Import {
         #[arg(long)]
         idempotency_key: Option<String>,
     },
+    /// Record bank payments from a CSV file with columns employer_code, reference, paid_on, amount.
+    Payments { file: PathBuf },
 }
 
 pub async fn open(db: &DbArgs) -> Result<Store> {
@@ -79,11 +81,14 @@ async fn run_server(store: Store, addr: SocketAddr, params: Params) -> Result<()
 }
 
 pub async fn import(db: &DbArgs, what: Import, params: Params) -> Result<bool> {
-    let Import::Declarations {
-        file,
-        employer,
-        idempotency_key,
-    } = what;
+    let (file, employer, idempotency_key) = match what {
+        Import::Declarations {
+            file,
+            employer,
+            idempotency_key,
+        } => (file, employer, idempotency_key),
+        Import::Payments { file } => return import_payments(db, &file).await,
+    };
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let lines = parse_csv(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let store = open(db).await?;
@@ -244,4 +249,47 @@ pub async fn notice(db: &DbArgs, employer: &str, month: &str, format: &str) -> R
         other => bail!("--format `{other}` is not json, csv or html"),
     }
     Ok(())
+}
+
+/// One row of a payments file.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PaymentRow {
+    employer_code: String,
+    reference: String,
+    paid_on: String,
+    amount: i64,
+}
+
+async fn import_payments(db: &DbArgs, file: &Path) -> Result<bool> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut rows = Vec::new();
+    for (i, row) in csv::Reader::from_reader(bytes)
+        .deserialize::<PaymentRow>()
+        .enumerate()
+    {
+        rows.push(row.with_context(|| format!("{} row {}", file.display(), i + 2))?);
+    }
+    let store = open(db).await?;
+    let mut failed = 0;
+    for (i, row) in rows.iter().enumerate() {
+        let record = ansinh_store::account::PaymentRecord {
+            reference: row.reference.clone(),
+            paid_on: row.paid_on.clone(),
+            amount: row.amount,
+        };
+        match store.record_payment(&row.employer_code, &record).await {
+            Ok(_) => {}
+            Err(e) => {
+                failed += 1;
+                eprintln!("row {}: {e}", i + 2);
+            }
+        }
+    }
+    println!(
+        "{} payments recorded, {failed} refused",
+        rows.len() - failed
+    );
+    Ok(failed == 0)
 }

@@ -218,6 +218,49 @@ fn generate_then_import_declarations_applies_once() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(json(&out)["status"], "rejected");
+
+    let run = ansinh(&["assess", "--month", "2026-10", "--database-url", &db], "");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(json(&run)["new_lines"].as_i64().is_some_and(|n| n > 0));
+    let pays = temp_file(
+        "pays.csv",
+        "employer_code,reference,paid_on,amount\nDV42000001,VCB-9,2026-11-20,1000000\n",
+    );
+    let out = ansinh(
+        &[
+            "import",
+            "payments",
+            pays.to_str().unwrap(),
+            "--database-url",
+            &db,
+        ],
+        "",
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("1 payments recorded"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ansinh(
+        &[
+            "notice",
+            "--employer",
+            "DV42000001",
+            "--month",
+            "2026-10",
+            "--format",
+            "csv",
+            "--database-url",
+            &db,
+        ],
+        "",
+    );
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Total due"));
 }
 
 #[test]

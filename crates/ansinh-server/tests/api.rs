@@ -469,6 +469,46 @@ async fn assessment_over_http(app: App) {
         (s, history["months_for_pension"].as_i64()),
         (StatusCode::OK, Some(1))
     );
+    let (s, paid) = app
+        .post(
+            "/api/v1/employers/TA0001A/payments",
+            json!({"reference": "VCB-1", "paid_on": "2026-05-30", "amount": 3200000}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{paid}");
+    let (s, e) = app
+        .post(
+            "/api/v1/employers/TA0001A/payments",
+            json!({"reference": "VCB-1", "paid_on": "2026-05-30", "amount": 1}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (StatusCode::CONFLICT, Some("reference"))
+    );
+    let (s, account) = app
+        .get("/api/v1/employers/TA0001A/account?as_of=2026-06-30")
+        .await;
+    assert_eq!(
+        (
+            s,
+            account["balance"].as_i64(),
+            account["months"][0]["status"].as_str()
+        ),
+        (StatusCode::OK, Some(0), Some("late")),
+        "{account}"
+    );
+    assert_eq!(
+        account["months"][0]["charge"].as_i64(),
+        Some(3_200_000 * 30 * 3 / 10_000)
+    );
+    let (s, e) = app
+        .get("/api/v1/employers/TA0001A/account?as_of=soon")
+        .await;
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("as_of"))
+    );
     let (s, e) = app.post("/api/v1/assessments/2026-13", json!({})).await;
     assert_eq!(
         (s, e["error"]["field"].as_str()),

@@ -6,6 +6,7 @@
 //! BIGINT money, `$n` parameters, `ON CONFLICT`). Append-only tables (`employment_events`,
 //! `salaries`, `declaration_batches`) are never updated or deleted.
 
+pub mod account;
 pub mod assessment;
 pub mod declaration;
 pub mod generate;

@@ -75,6 +75,7 @@ on_both!(
     line_errors_name_the_field,
     generated_population_is_consistent,
     monthly_assessment_is_idempotent_and_adjusts,
+    payments_settle_the_oldest_month_first,
 );
 
 fn employer(code: &str, region: i64) -> NewEmployer {
@@ -718,4 +719,88 @@ async fn monthly_assessment_is_idempotent_and_adjusts(store: Store) {
         store.contribution_history(&lan).await.unwrap().months.len(),
         2
     );
+}
+
+async fn payments_settle_the_oldest_month_first(store: Store) {
+    use ansinh_store::account::PaymentRecord;
+    let p = params();
+    store
+        .create_employer(&employer("TA0001A", 1))
+        .await
+        .unwrap();
+    let lines = vec![hire(
+        "079180000123",
+        "Nguyễn Thị Lan",
+        "2026-01-05",
+        10_000_000,
+    )];
+    assert!(
+        submit(&store, "TA0001A", &lines, None)
+            .await
+            .unwrap()
+            .applied()
+    );
+    for month in ["2026-02", "2026-03"] {
+        store
+            .assess_month(&p, month.parse().unwrap(), &|_| {})
+            .await
+            .unwrap();
+    }
+    let pay = |reference: &str, paid_on: &str, amount: i64| PaymentRecord {
+        reference: reference.into(),
+        paid_on: paid_on.into(),
+        amount,
+    };
+    // February (3,200,000, due 31 March) paid on time; March (due 30 April) paid half on time,
+    // the rest 30 days late.
+    store
+        .record_payment("TA0001A", &pay("VCB-001", "2026-03-20", 4_800_000))
+        .await
+        .unwrap();
+    store
+        .record_payment("TA0001A", &pay("VCB-002", "2026-05-30", 1_600_000))
+        .await
+        .unwrap();
+    // The same bank reference again is a replay; with other values, a conflict.
+    store
+        .record_payment("TA0001A", &pay("VCB-002", "2026-05-30", 1_600_000))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .record_payment("TA0001A", &pay("VCB-002", "2026-05-30", 1))
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let account = store
+        .account(&p, "TA0001A", "2026-06-15".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        (account.dues, account.paid, account.balance),
+        (6_400_000, 6_400_000, 0)
+    );
+    let feb = &account.months[0];
+    assert_eq!(
+        (feb.status.as_str(), feb.unpaid, feb.charge),
+        ("on_time", 0, 0)
+    );
+    let mar = &account.months[1];
+    assert_eq!(
+        (mar.status.as_str(), mar.days_late, mar.unpaid),
+        ("late", 30, 0)
+    );
+    // 1,600,000 unpaid for 30 days at 0.03 % a day.
+    assert_eq!(mar.charge, 14_400);
+    assert_eq!(account.charge, 14_400);
+    // Before the second payment, March is in arrears.
+    let earlier = store
+        .account(&p, "TA0001A", "2026-05-15".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        (earlier.months[1].unpaid, earlier.months[1].age.as_str()),
+        (1_600_000, "0-30")
+    );
+    assert_eq!(earlier.balance, 1_600_000);
 }

@@ -1,5 +1,6 @@
 //! Routes, one file per resource, mirroring the URLs.
 
+mod accounts;
 mod assessments;
 mod calc;
 mod declarations;
@@ -30,6 +31,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(assessments::run))
         .routes(routes!(assessments::notice))
         .routes(routes!(assessments::contributions))
+        .routes(routes!(accounts::pay))
+        .routes(routes!(accounts::account))
 }
 
 /// A page of a list; pass `next_after` as `after` for the next page.

@@ -1,0 +1,50 @@
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery};
+use ansinh_core::Date;
+use ansinh_store::account::{Account, PaymentRecord};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Record a payment received from the employer (idempotent on the bank reference).
+#[utoipa::path(post, path = "/api/v1/employers/{code}/payments", tag = "collection",
+    params(("code" = String, Path, description = "unit code")), request_body = PaymentRecord,
+    responses((status = 201, body = PaymentRecord), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn pay(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    ApiJson(p): ApiJson<PaymentRecord>,
+) -> Result<(StatusCode, Json<PaymentRecord>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.record_payment(&code, &p).await?),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AccountQuery {
+    /// The day the account is looked at, YYYY-MM-DD (payments after it are ignored).
+    as_of: String,
+}
+
+/// The employer's account: dues per contribution month, payments allocated oldest month first,
+/// status (on time / late / evasion), charge accrued and arrears age.
+#[utoipa::path(get, path = "/api/v1/employers/{code}/account", tag = "collection",
+    params(("code" = String, Path, description = "unit code"), AccountQuery),
+    responses((status = 200, body = Account), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn account(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    ApiQuery(q): ApiQuery<AccountQuery>,
+) -> Result<Json<Account>, ApiError> {
+    let as_of: Date = q.as_of.parse().map_err(|_| {
+        ApiError::validation("as_of", format!("`{}` is not a date YYYY-MM-DD", q.as_of))
+    })?;
+    Ok(Json(
+        state.store.account(&state.params, &code, as_of).await?,
+    ))
+}
