@@ -303,3 +303,60 @@ fn demo_creates_a_database_and_serves_it() {
     assert!(response.contains("\"ready\""));
     assert!(file.exists());
 }
+
+#[test]
+fn an_assessment_killed_at_any_point_completes_with_the_same_totals() {
+    let clean = temp_db("assess-clean.db");
+    let killed = temp_db("assess-killed.db");
+    for db in [&clean, &killed] {
+        let out = ansinh(
+            &[
+                "generate",
+                "--database-url",
+                db,
+                "--employers",
+                "600",
+                "--persons",
+                "6000",
+                "--seed",
+                "9",
+            ],
+            "",
+        );
+        assert!(out.status.success());
+    }
+    let run = |db: &str| {
+        json(&ansinh(
+            &["assess", "--month", "2026-10", "--database-url", db],
+            "",
+        ))
+    };
+    let reference = run(&clean);
+    assert!(reference["month_total"].as_i64().is_some_and(|t| t > 0));
+    for delay_ms in [
+        fastrand::u64(20..150),
+        fastrand::u64(150..400),
+        fastrand::u64(400..900),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ansinh"))
+            .args(["assess", "--month", "2026-10", "--database-url", &killed])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().unwrap(); // SIGKILL: no chance to clean up
+        let _ = child.wait();
+        let resumed = run(&killed);
+        assert_eq!(
+            resumed["month_total"], reference["month_total"],
+            "killed after {delay_ms} ms"
+        );
+        let again = run(&killed);
+        assert_eq!(
+            (again["written_total"].as_i64(), again["new_lines"].as_i64()),
+            (Some(0), Some(0))
+        );
+        assert_eq!(again["unchanged"], reference["new_lines"]);
+    }
+}

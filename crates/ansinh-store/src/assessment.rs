@@ -175,6 +175,9 @@ pub struct AssessSummary {
     pub refusals: Vec<String>,
     /// Total written by this run (new lines and adjustments), đồng.
     pub written_total: i64,
+    /// Dues of the assessed month once the run is over (all its lines), đồng: the same whether
+    /// the month was assessed in one run or resumed after an interruption.
+    pub month_total: i64,
 }
 
 impl Store {
@@ -328,6 +331,9 @@ impl Store {
                             Some((a, s)) => (a, s.seq, s.amount),
                             None => ([0; 13], salary.map_or(0, |s| s.seq), salary.map_or(0, |s| s.amount)),
                         };
+                        if m == month {
+                            summary.month_total += target[12];
+                        }
                         let previous = before.map_or([0; 13], |b| b.sum);
                         if target == previous {
                             if before.is_some() {
