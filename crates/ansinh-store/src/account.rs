@@ -22,6 +22,17 @@ pub struct PaymentRecord {
     pub amount: i64,
 }
 
+/// A written urging to pay a contribution month (L41 Art. 35).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Urging {
+    /// Contribution month urged, YYYY-MM.
+    pub month: String,
+    /// Reference of the letter.
+    pub reference: String,
+    pub urged_on: String,
+}
+
 /// Money of one payment put on one contribution month.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Allocation {
@@ -88,6 +99,8 @@ pub struct Account {
     pub charge: i64,
     pub months: Vec<MonthAccount>,
     pub payments: Vec<PaymentRecord>,
+    /// Unpaid amounts by age past the deadline: `0-30`, `31-60`, `61-90`, `90+` days.
+    pub ageing: BTreeMap<String, i64>,
 }
 
 fn age(days_past_deadline: i64, unpaid: i64) -> &'static str {
@@ -102,6 +115,57 @@ fn age(days_past_deadline: i64, unpaid: i64) -> &'static str {
 }
 
 impl Store {
+    /// Records a written urging (idempotent on the letter's reference).
+    pub async fn record_urging(
+        &self,
+        employer_code: &str,
+        u: &Urging,
+    ) -> Result<Urging, StoreError> {
+        let code = employer_code.trim().to_ascii_uppercase();
+        if self.employer(&code).await?.is_none() {
+            return Err(StoreError::NotFound {
+                what: format!("employer {code}"),
+            });
+        }
+        let month: Month = u
+            .month
+            .trim()
+            .parse()
+            .map_err(|e: ansinh_core::MonthError| StoreError::invalid("month", e))?;
+        let date: Date = u.urged_on.trim().parse().map_err(|_| {
+            StoreError::invalid(
+                "urged_on",
+                format!("`{}` is not a date YYYY-MM-DD", u.urged_on),
+            )
+        })?;
+        if date <= compliance::payment_deadline(month) {
+            return Err(StoreError::invalid(
+                "urged_on",
+                format!(
+                    "{date} is not after the deadline of {month} ({})",
+                    compliance::payment_deadline(month)
+                ),
+            ));
+        }
+        let reference = u.reference.trim();
+        if reference.is_empty() || reference.len() > 100 {
+            return Err(StoreError::invalid(
+                "reference",
+                "must be 1 to 100 characters",
+            ));
+        }
+        let record = Urging {
+            month: month.to_string(),
+            reference: reference.to_string(),
+            urged_on: date.to_string(),
+        };
+        let at = now();
+        on_pool!(self, pool => sqlx::query("INSERT INTO urgings (employer_code, month, reference, urged_on, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+            .bind(&code).bind(&record.month).bind(&record.reference).bind(&record.urged_on).bind(&at)
+            .execute(pool).await.map(|_| ()))?;
+        Ok(record)
+    }
+
     /// Records a payment; the same reference again is refused unless identical (then it is a
     /// replay and changes nothing).
     pub async fn record_payment(
@@ -182,7 +246,7 @@ impl Store {
                 what: format!("employer {code}"),
             });
         }
-        let (dues, payments) = on_pool!(self, pool => {
+        let (dues, payments, urgings) = on_pool!(self, pool => {
             let mut dues: BTreeMap<String, i64> = BTreeMap::new();
             for r in sqlx::query("SELECT month, CAST(SUM(total) AS BIGINT) AS total FROM contribution_lines WHERE employer_code = $1 GROUP BY month")
                 .bind(&code).fetch_all(pool).await? {
@@ -193,7 +257,17 @@ impl Store {
                 .bind(&code).bind(as_of.to_string()).fetch_all(pool).await? {
                 payments.push(PaymentRecord { reference: r.try_get("reference")?, paid_on: r.try_get("paid_on")?, amount: r.try_get("amount")? });
             }
-            (dues, payments)
+            let mut urgings: BTreeMap<String, Date> = BTreeMap::new();
+            for r in sqlx::query("SELECT month, urged_on FROM urgings WHERE employer_code = $1 AND urged_on <= $2")
+                .bind(&code).bind(as_of.to_string()).fetch_all(pool).await? {
+                let urged: String = r.try_get("urged_on")?;
+                if let Ok(d) = urged.parse::<Date>() {
+                    let month: String = r.try_get("month")?;
+                    let first = urgings.entry(month).or_insert(d);
+                    *first = (*first).min(d);
+                }
+            }
+            (dues, payments, urgings)
         });
         let dues: Vec<(Month, i64)> = dues
             .into_iter()
@@ -213,6 +287,7 @@ impl Store {
             charge: 0,
             months: Vec::new(),
             payments,
+            ageing: BTreeMap::new(),
         };
         account.balance = account.dues - account.paid;
         for (month, due) in dues {
@@ -229,7 +304,7 @@ impl Store {
                 month,
                 amount_due: Dong(due.max(0)),
                 payments: paid_parts,
-                urged_on: None,
+                urged_on: urgings.get(&month.to_string()).copied(),
                 registered_salary: None,
                 legal_base_salary: None,
                 registration: None,
@@ -248,6 +323,12 @@ impl Store {
             let unpaid = (due - paid).max(0);
             let past = i64::from((as_of - deadline).get_days());
             account.charge += charge;
+            if unpaid > 0 && past > 0 {
+                *account
+                    .ageing
+                    .entry(age(past, unpaid).to_string())
+                    .or_default() += unpaid;
+            }
             account.months.push(MonthAccount {
                 month: month.to_string(),
                 dues: due,
@@ -264,6 +345,67 @@ impl Store {
             });
         }
         Ok(account)
+    }
+}
+
+/// An employer on the list of late payers or evaders the agency publishes (L41 Art. 35).
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+pub struct ListedEmployer {
+    pub employer_code: String,
+    pub name: String,
+    /// The worst status of its months: `late` or `evasion`.
+    pub status: String,
+    /// Contribution months late or evaded.
+    pub months: Vec<String>,
+    pub unpaid: i64,
+    pub charge: i64,
+}
+
+impl Store {
+    /// Employers with a month late or evaded as of a date, worst first. Reads every employer
+    /// with contribution lines: meant for the monthly publication, not for a hot path.
+    pub async fn compliance_list(
+        &self,
+        params: &Params,
+        as_of: Date,
+    ) -> Result<Vec<ListedEmployer>, StoreError> {
+        let codes: Vec<String> = on_pool!(self, pool => {
+            let rows = sqlx::query("SELECT DISTINCT employer_code FROM contribution_lines ORDER BY employer_code").fetch_all(pool).await?;
+            rows.iter().map(|r| r.try_get::<String, _>("employer_code")).collect::<Result<Vec<_>, _>>()?
+        });
+        let mut list = Vec::new();
+        for code in codes {
+            let account = self.account(params, &code, as_of).await?;
+            let bad: Vec<&MonthAccount> = account
+                .months
+                .iter()
+                .filter(|m| m.status != "on_time")
+                .collect();
+            if bad.is_empty() {
+                continue;
+            }
+            let name = self
+                .employer(&code)
+                .await?
+                .map(|e| e.name)
+                .unwrap_or_default();
+            let status = if bad.iter().any(|m| m.status == "evasion") {
+                "evasion"
+            } else {
+                "late"
+            };
+            list.push(ListedEmployer {
+                employer_code: code,
+                name,
+                status: status.to_string(),
+                months: bad.iter().map(|m| m.month.clone()).collect(),
+                unpaid: bad.iter().map(|m| m.unpaid).sum(),
+                charge: bad.iter().map(|m| m.charge).sum(),
+            });
+        }
+        let rank = |e: &ListedEmployer| i32::from(e.status == "evasion");
+        list.sort_by(|a, b| rank(b).cmp(&rank(a)).then(b.unpaid.cmp(&a.unpaid)));
+        Ok(list)
     }
 }
 

@@ -76,6 +76,7 @@ on_both!(
     generated_population_is_consistent,
     monthly_assessment_is_idempotent_and_adjusts,
     payments_settle_the_oldest_month_first,
+    urged_and_unpaid_after_60_days_is_evasion_and_listed,
 );
 
 fn employer(code: &str, region: i64) -> NewEmployer {
@@ -803,4 +804,90 @@ async fn payments_settle_the_oldest_month_first(store: Store) {
         (1_600_000, "0-30")
     );
     assert_eq!(earlier.balance, 1_600_000);
+}
+
+async fn urged_and_unpaid_after_60_days_is_evasion_and_listed(store: Store) {
+    use ansinh_store::account::Urging;
+    let p = params();
+    store
+        .create_employer(&employer("TA0001A", 1))
+        .await
+        .unwrap();
+    store
+        .create_employer(&employer("TB0002B", 1))
+        .await
+        .unwrap();
+    assert!(
+        submit(
+            &store,
+            "TA0001A",
+            &[hire(
+                "079180000123",
+                "Nguyễn Thị Lan",
+                "2026-01-05",
+                10_000_000
+            )],
+            None
+        )
+        .await
+        .unwrap()
+        .applied()
+    );
+    assert!(
+        submit(
+            &store,
+            "TB0002B",
+            &[hire(
+                "001085000001",
+                "Trần Văn Nam",
+                "2026-01-05",
+                10_000_000
+            )],
+            None
+        )
+        .await
+        .unwrap()
+        .applied()
+    );
+    store
+        .assess_month(&p, "2026-03".parse().unwrap(), &|_| {})
+        .await
+        .unwrap();
+    let urging = Urging {
+        month: "2026-03".into(),
+        reference: "CV-123/BHXH".into(),
+        urged_on: "2026-05-20".into(),
+    };
+    store.record_urging("TA0001A", &urging).await.unwrap();
+    store.record_urging("TA0001A", &urging).await.unwrap();
+    let early = Urging {
+        urged_on: "2026-04-30".into(),
+        ..urging.clone()
+    };
+    assert!(
+        matches!(store.record_urging("TA0001A", &early).await, Err(StoreError::Invalid { field, .. }) if field == "urged_on")
+    );
+    // Deadline 30 April; on 30 June (day 61) both are unpaid; only TA0001A was urged.
+    let as_of = "2026-06-30".parse().unwrap();
+    let a = store.account(&p, "TA0001A", as_of).await.unwrap();
+    assert_eq!(
+        (a.months[0].status.as_str(), a.months[0].days_late),
+        ("evasion", 61)
+    );
+    assert_eq!(a.months[0].charge, 3_200_000 * 61 * 3 / 10_000);
+    assert_eq!(a.ageing.get("61-90"), Some(&3_200_000));
+    let b = store.account(&p, "TB0002B", as_of).await.unwrap();
+    assert_eq!(b.months[0].status, "late");
+    let list = store.compliance_list(&p, as_of).await.unwrap();
+    let listed: Vec<(&str, &str)> = list
+        .iter()
+        .map(|e| (e.employer_code.as_str(), e.status.as_str()))
+        .collect();
+    assert_eq!(listed, vec![("TA0001A", "evasion"), ("TB0002B", "late")]);
+    // Day 60: still late payment for both.
+    let day60 = store
+        .account(&p, "TA0001A", "2026-06-29".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(day60.months[0].status, "late");
 }

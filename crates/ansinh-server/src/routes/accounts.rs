@@ -2,7 +2,7 @@ use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
 use ansinh_core::Date;
-use ansinh_store::account::{Account, PaymentRecord};
+use ansinh_store::account::{Account, ListedEmployer, PaymentRecord, Urging};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -46,5 +46,48 @@ pub async fn account(
     })?;
     Ok(Json(
         state.store.account(&state.params, &code, as_of).await?,
+    ))
+}
+
+fn as_of_date(text: &str) -> Result<Date, ApiError> {
+    text.parse()
+        .map_err(|_| ApiError::validation("as_of", format!("`{text}` is not a date YYYY-MM-DD")))
+}
+
+/// Record a written urging to pay a contribution month (L41 Art. 35); after it, a month unpaid
+/// more than 60 days past its deadline is evasion (Art. 39.1.đ).
+#[utoipa::path(post, path = "/api/v1/employers/{code}/urgings", tag = "collection",
+    params(("code" = String, Path, description = "unit code")), request_body = Urging,
+    responses((status = 201, body = Urging), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn urge(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    ApiJson(u): ApiJson<Urging>,
+) -> Result<(StatusCode, Json<Urging>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.record_urging(&code, &u).await?),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// YYYY-MM-DD.
+    as_of: String,
+}
+
+/// Employers late or evading as of a date, evaders first: the list the agency publishes.
+#[utoipa::path(get, path = "/api/v1/compliance/list", tag = "collection", params(ListQuery),
+    responses((status = 200, body = Vec<ListedEmployer>), (status = 400, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<Vec<ListedEmployer>>, ApiError> {
+    Ok(Json(
+        state
+            .store
+            .compliance_list(&state.params, as_of_date(&q.as_of)?)
+            .await?,
     ))
 }

@@ -33,6 +33,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(assessments::contributions))
         .routes(routes!(accounts::pay))
         .routes(routes!(accounts::account))
+        .routes(routes!(accounts::urge))
+        .routes(routes!(accounts::list))
 }
 
 /// A page of a list; pass `next_after` as `after` for the next page.
