@@ -239,7 +239,7 @@ pub async fn notice(db: &DbArgs, employer: &str, month: &str, format: &str) -> R
     let month = month.parse().context("--month")?;
     let store = open(db).await?;
     let notice = store
-        .notice(employer, month)
+        .notice(&Params::embedded()?, employer, month)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     match format {

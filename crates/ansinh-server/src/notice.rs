@@ -23,7 +23,9 @@ fn label(column: &str) -> String {
 }
 
 fn rows(n: &Notice) -> Vec<(String, i64)> {
-    let mut rows: Vec<(String, i64)> = n.funds.iter().map(|(c, v)| (label(c), *v)).collect();
+    let mut rows: Vec<(String, i64)> =
+        vec![("Số dư đầu kỳ / Opening balance".into(), n.opening_balance)];
+    rows.extend(n.funds.iter().map(|(c, v)| (label(c), *v)));
     rows.push((
         "Phải đóng tháng này / Due for the month".into(),
         n.dues_this_month,
@@ -35,6 +37,12 @@ fn rows(n: &Notice) -> Vec<(String, i64)> {
         ));
     }
     rows.push(("Tổng phải đóng / Total due".into(), n.total_due));
+    rows.push((
+        "Đã nộp trong tháng / Paid during the month".into(),
+        n.payments,
+    ));
+    rows.push(("Số dư cuối kỳ / Closing balance".into(), n.closing_balance));
+    rows.push(("Tiền chậm đóng / Late charge accrued".into(), n.late_charge));
     rows
 }
 

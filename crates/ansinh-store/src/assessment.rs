@@ -416,6 +416,14 @@ pub struct Notice {
     pub adjustments: BTreeMap<String, i64>,
     pub adjustments_total: i64,
     pub total_due: i64,
+    /// Dues of earlier runs minus payments before the month.
+    pub opening_balance: i64,
+    /// Payments received during the month.
+    pub payments: i64,
+    /// Opening balance + total due − payments.
+    pub closing_balance: i64,
+    /// Late-payment / evasion charge accrued on the account to the month's last day (L41 Art. 40–41).
+    pub late_charge: i64,
 }
 
 impl Store {
@@ -466,7 +474,12 @@ impl Store {
     }
 
     /// The notice of an employer for the run of `month`.
-    pub async fn notice(&self, employer_code: &str, month: Month) -> Result<Notice, StoreError> {
+    pub async fn notice(
+        &self,
+        params: &Params,
+        employer_code: &str,
+        month: Month,
+    ) -> Result<Notice, StoreError> {
         let code = employer_code.trim().to_ascii_uppercase();
         if self.employer(&code).await?.is_none() {
             return Err(StoreError::NotFound {
@@ -487,6 +500,10 @@ impl Store {
             adjustments: BTreeMap::new(),
             adjustments_total: 0,
             total_due: 0,
+            opening_balance: 0,
+            payments: 0,
+            closing_balance: 0,
+            late_charge: 0,
         };
         let mut persons = std::collections::HashSet::new();
         on_pool!(self, pool => {
@@ -507,6 +524,21 @@ impl Store {
         });
         notice.headcount = persons.len() as i64;
         notice.total_due = notice.dues_this_month + notice.adjustments_total;
+        let first = month.first_day().to_string();
+        let next = month.plus(1).first_day().to_string();
+        let (earlier_dues, paid_before, paid_during) = on_pool!(self, pool => {
+            let dues: Option<i64> = sqlx::query("SELECT CAST(SUM(total) AS BIGINT) AS t FROM contribution_lines WHERE employer_code = $1 AND run_month < $2")
+                .bind(&code).bind(&m).fetch_one(pool).await?.try_get("t")?;
+            let before: Option<i64> = sqlx::query("SELECT CAST(SUM(amount) AS BIGINT) AS t FROM payments WHERE employer_code = $1 AND paid_on < $2")
+                .bind(&code).bind(&first).fetch_one(pool).await?.try_get("t")?;
+            let during: Option<i64> = sqlx::query("SELECT CAST(SUM(amount) AS BIGINT) AS t FROM payments WHERE employer_code = $1 AND paid_on >= $2 AND paid_on < $3")
+                .bind(&code).bind(&first).bind(&next).fetch_one(pool).await?.try_get("t")?;
+            (dues.unwrap_or(0), before.unwrap_or(0), during.unwrap_or(0))
+        });
+        notice.opening_balance = earlier_dues - paid_before;
+        notice.payments = paid_during;
+        notice.closing_balance = notice.opening_balance + notice.total_due - paid_during;
+        notice.late_charge = self.account(params, &code, month.last_day()).await?.charge;
         Ok(notice)
     }
 }

@@ -681,7 +681,7 @@ async fn monthly_assessment_is_idempotent_and_adjusts(store: Store) {
     assert_eq!((april.new_lines, april.adjustments), (2, 1), "{april:?}");
     assert_eq!(april.written_total, 3_840_000 + 2_560_000 + 640_000);
     let notice = store
-        .notice("TA0001A", "2026-04".parse().unwrap())
+        .notice(&p, "TA0001A", "2026-04".parse().unwrap())
         .await
         .unwrap();
     assert_eq!((notice.headcount, notice.dues_this_month), (2, 6_400_000));
@@ -794,6 +794,20 @@ async fn payments_settle_the_oldest_month_first(store: Store) {
     // 1,600,000 unpaid for 30 days at 0.03 % a day.
     assert_eq!(mar.charge, 14_400);
     assert_eq!(account.charge, 14_400);
+    let notice = store
+        .notice(&p, "TA0001A", "2026-03".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            notice.opening_balance,
+            notice.total_due,
+            notice.payments,
+            notice.closing_balance,
+            notice.late_charge
+        ),
+        (3_200_000, 3_200_000, 4_800_000, 1_600_000, 0)
+    );
     // Before the second payment, March is in arrears.
     let earlier = store
         .account(&p, "TA0001A", "2026-05-15".parse().unwrap())

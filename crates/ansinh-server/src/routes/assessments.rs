@@ -44,7 +44,7 @@ pub async fn notice(
     Path((code, m)): Path<(String, String)>,
     ApiQuery(q): ApiQuery<NoticeQuery>,
 ) -> Result<Response, ApiError> {
-    let notice = state.store.notice(&code, month(&m)?).await?;
+    let notice = state.store.notice(&state.params, &code, month(&m)?).await?;
     Ok(match q.format.as_deref().unwrap_or("json") {
         "json" => Json(notice).into_response(),
         "csv" => (
