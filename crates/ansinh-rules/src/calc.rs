@@ -146,20 +146,24 @@ pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
 
 type Outcome = Result<(Value, Vec<Line>), CalcError>;
 
+/// The input field a deserialisation error is about, as a path such as `history[1].salary`.
+/// serde_path_to_error ends the path at an unknown key, but stops before a missing one, whose
+/// name is only in the message.
+pub fn error_field(path: &str, message: &str) -> String {
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next());
+    match (missing, path) {
+        (Some(name), ".") => name.to_string(),
+        (Some(name), p) => format!("{p}.{name}"),
+        (None, p) => p.to_string(),
+    }
+}
+
 fn parse<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, CalcError> {
     serde_path_to_error::deserialize(Value::Object(fields)).map_err(|e| {
-        let path = e.path().to_string();
         let reason = e.inner().to_string();
-        // serde_path_to_error ends the path at an unknown key, but stops before a missing one.
-        let named = reason
-            .strip_prefix("missing field `")
-            .and_then(|r| r.split('`').next());
-        let field = match (named, path.as_str()) {
-            (Some(name), ".") => name.to_string(),
-            (Some(name), p) => format!("{p}.{name}"),
-            (None, p) => p.to_string(),
-        };
-        CalcError::new(field, reason)
+        CalcError::new(error_field(&e.path().to_string(), &reason), reason)
     })
 }
 

@@ -25,14 +25,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             );
         }
         let message = inner.to_string();
-        let missing = message
-            .strip_prefix("missing field `")
-            .and_then(|r| r.split('`').next());
-        let field = match (missing, path.as_str()) {
-            (Some(name), ".") => name.to_string(),
-            (Some(name), p) => format!("{p}.{name}"),
-            (None, p) => p.to_string(),
-        };
+        let field = ansinh_rules::calc::error_field(&path, &message);
         ApiError::validation(&field, message)
     })
 }
