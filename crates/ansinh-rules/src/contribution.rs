@@ -177,7 +177,7 @@ pub enum SupportGroup {
 }
 
 /// The employer's occupational-accident rate option.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OccupationalOption {
     Standard,
     /// For enterprises approved under Decree 58/2020 Art. 5.

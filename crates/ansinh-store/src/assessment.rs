@@ -193,7 +193,9 @@ impl Store {
             month: month.to_string(),
             ..Default::default()
         };
-        let mut resolved: HashMap<(Month, String, i64, String), Option<Resolved>> = HashMap::new();
+        // Parameters resolved once per (month, participant kind, region, occupational option).
+        let mut resolved: HashMap<(Month, Participant, i64, OccupationalOption), Option<Resolved>> =
+            HashMap::new();
         let mut after = String::new();
         let at = now();
         loop {
@@ -298,23 +300,20 @@ impl Store {
                         let expected: Option<(Amounts, &SalaryRec)> = match salary {
                             Some(s) if !ends_before && row.start <= m.last_day() && chargeable(m, row.start, row.end, &row.suspensions) => {
                                 let participant = if row.participant == "foreign_employee" { Participant::ForeignEmployee } else { Participant::Employee };
-                                let r = resolved.entry((m, row.participant.clone(), region, occ.to_string())).or_insert_with(|| {
-                                    let option = if occ == "0.3%" { OccupationalOption::Reduced } else { OccupationalOption::Standard };
+                                let option = if occ == "0.3%" { OccupationalOption::Reduced } else { OccupationalOption::Standard };
+                                let r = resolved.entry((m, participant, region, option)).or_insert_with(|| {
                                     contribution::resolve(params, m, participant, u8::try_from(region).unwrap_or(1), Options { occupational: Some(option), ..Options::default() }).ok()
                                 });
-                                match r.as_ref().map(|r| contribution::assess(r, Dong(s.amount))) {
-                                    Some(Ok(a)) => Some((amounts_of(&a), s)),
-                                    Some(Err(e)) => {
+                                let outcome = match r.as_ref() {
+                                    Some(r) => contribution::assess(r, Dong(s.amount)).map_err(|e| e.to_string()),
+                                    None => Err("no parameters for this month".to_string()),
+                                };
+                                match outcome {
+                                    Ok(a) => Some((amounts_of(&a), s)),
+                                    Err(reason) => {
                                         summary.refused += 1;
                                         if summary.refusals.len() < 100 {
-                                            summary.refusals.push(format!("{} {m}: {e}", row.id));
-                                        }
-                                        None
-                                    }
-                                    None => {
-                                        summary.refused += 1;
-                                        if summary.refusals.len() < 100 {
-                                            summary.refusals.push(format!("{} {m}: no parameters for this month", row.id));
+                                            summary.refusals.push(format!("{} {m}: {reason}", row.id));
                                         }
                                         None
                                     }
