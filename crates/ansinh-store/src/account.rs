@@ -121,12 +121,7 @@ impl Store {
         employer_code: &str,
         u: &Urging,
     ) -> Result<Urging, StoreError> {
-        let code = employer_code.trim().to_ascii_uppercase();
-        if self.employer(&code).await?.is_none() {
-            return Err(StoreError::NotFound {
-                what: format!("employer {code}"),
-            });
-        }
+        let code = self.existing_employer(employer_code).await?.unit_code;
         let month: Month = u
             .month
             .trim()
@@ -173,12 +168,7 @@ impl Store {
         employer_code: &str,
         p: &PaymentRecord,
     ) -> Result<PaymentRecord, StoreError> {
-        let code = employer_code.trim().to_ascii_uppercase();
-        if self.employer(&code).await?.is_none() {
-            return Err(StoreError::NotFound {
-                what: format!("employer {code}"),
-            });
-        }
+        let code = self.existing_employer(employer_code).await?.unit_code;
         let reference = p.reference.trim();
         if reference.is_empty() || reference.len() > 100 {
             return Err(StoreError::invalid(
@@ -240,12 +230,17 @@ impl Store {
         employer_code: &str,
         as_of: Date,
     ) -> Result<Account, StoreError> {
-        let code = employer_code.trim().to_ascii_uppercase();
-        if self.employer(&code).await?.is_none() {
-            return Err(StoreError::NotFound {
-                what: format!("employer {code}"),
-            });
-        }
+        let code = self.existing_employer(employer_code).await?.unit_code;
+        self.account_of(params, code, as_of).await
+    }
+
+    /// [`Store::account`] of an employer already known to exist.
+    pub(crate) async fn account_of(
+        &self,
+        params: &Params,
+        code: String,
+        as_of: Date,
+    ) -> Result<Account, StoreError> {
         let (dues, payments, urgings) = on_pool!(self, pool => {
             let mut dues: BTreeMap<String, i64> = BTreeMap::new();
             for r in sqlx::query("SELECT month, CAST(SUM(total) AS BIGINT) AS total FROM contribution_lines WHERE employer_code = $1 GROUP BY month")
@@ -375,7 +370,7 @@ impl Store {
         });
         let mut list = Vec::new();
         for code in codes {
-            let account = self.account(params, &code, as_of).await?;
+            let account = self.account_of(params, code.clone(), as_of).await?;
             let bad: Vec<&MonthAccount> = account
                 .months
                 .iter()
@@ -384,11 +379,7 @@ impl Store {
             if bad.is_empty() {
                 continue;
             }
-            let name = self
-                .employer(&code)
-                .await?
-                .map(|e| e.name)
-                .unwrap_or_default();
+            let name = self.existing_employer(&code).await?.name;
             let status = if bad.iter().any(|m| m.status == "evasion") {
                 "evasion"
             } else {

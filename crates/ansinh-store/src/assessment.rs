@@ -479,12 +479,7 @@ impl Store {
         employer_code: &str,
         month: Month,
     ) -> Result<Notice, StoreError> {
-        let code = employer_code.trim().to_ascii_uppercase();
-        if self.employer(&code).await?.is_none() {
-            return Err(StoreError::NotFound {
-                what: format!("employer {code}"),
-            });
-        }
+        let code = self.existing_employer(employer_code).await?.unit_code;
         let sql = format!(
             "SELECT person_sin, month, {} FROM contribution_lines WHERE employer_code = $1 AND run_month = $2",
             AMOUNT_COLUMNS.join(", ")
@@ -537,7 +532,10 @@ impl Store {
         notice.opening_balance = earlier_dues - paid_before;
         notice.payments = paid_during;
         notice.closing_balance = notice.opening_balance + notice.total_due - paid_during;
-        notice.late_charge = self.account(params, &code, month.last_day()).await?.charge;
+        notice.late_charge = self
+            .account_of(params, code.clone(), month.last_day())
+            .await?
+            .charge;
         Ok(notice)
     }
 }

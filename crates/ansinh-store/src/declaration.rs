@@ -661,12 +661,7 @@ impl Store {
         idempotency_key: Option<&str>,
         content: &[u8],
     ) -> Result<BatchReport, StoreError> {
-        let employer = self
-            .employer(employer_code)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: format!("employer {employer_code}"),
-            })?;
+        let employer = self.existing_employer(employer_code).await?;
         if employer.status != "active" {
             return Err(StoreError::invalid(
                 "employer",

@@ -228,6 +228,15 @@ impl Store {
         }
     }
 
+    /// The employer, or `NotFound` naming it.
+    pub async fn existing_employer(&self, unit_code: &str) -> Result<Employer, StoreError> {
+        self.employer(unit_code)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: format!("employer {}", unit_code.trim().to_ascii_uppercase()),
+            })
+    }
+
     pub async fn employer(&self, unit_code: &str) -> Result<Option<Employer>, StoreError> {
         let sql = format!("SELECT {EMPLOYER_COLUMNS} FROM employers WHERE unit_code = $1");
         let code = unit_code.trim().to_ascii_uppercase();
