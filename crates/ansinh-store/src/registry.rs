@@ -254,34 +254,26 @@ impl Store {
         f: &EmployerFilter,
         page: &Page,
     ) -> Result<Vec<Employer>, StoreError> {
-        let mut sql = format!("SELECT {EMPLOYER_COLUMNS} FROM employers WHERE 1 = 1");
-        let mut args = Vec::new();
-        let mut add = |cond: &str, arg: Arg, sql: &mut String| {
-            args.push(arg);
-            sql.push_str(&format!(" AND {cond} ${}", args.len()));
-        };
+        let mut q = Filtered::new(format!(
+            "SELECT {EMPLOYER_COLUMNS} FROM employers WHERE 1 = 1"
+        ));
         if let Some(v) = &f.province {
-            add("province =", Arg::Text(v.clone()), &mut sql);
+            q.and("province =", Arg::Text(v.clone()), "");
         }
         if let Some(v) = f.region {
-            add("region =", Arg::Int(v), &mut sql);
+            q.and("region =", Arg::Int(v), "");
         }
         if let Some(v) = &f.status {
-            add("status =", Arg::Text(v.clone()), &mut sql);
+            q.and("status =", Arg::Text(v.clone()), "");
         }
         if let Some(v) = &f.q {
-            add(
+            q.and(
                 "name LIKE",
                 Arg::Text(format!("%{}%", escape_like(v))),
-                &mut sql,
+                LIKE_ESCAPE,
             );
-            sql.push_str(" ESCAPE '\\'");
         }
-        if let Some(v) = &page.after {
-            add("unit_code >", Arg::Text(v.clone()), &mut sql);
-        }
-        args.push(Arg::Int(page.limit()));
-        sql.push_str(&format!(" ORDER BY unit_code LIMIT ${}", args.len()));
+        let (sql, args) = q.page("unit_code", page);
         on_pool!(self, pool => {
             let rows = bind_args!(sqlx::query(&sql), &args).fetch_all(pool).await?;
             rows.iter().map(|r| Ok(employer_from_row!(r))).collect()
@@ -373,36 +365,27 @@ impl Store {
         f: &PersonFilter,
         page: &Page,
     ) -> Result<Vec<Person>, StoreError> {
-        let mut sql = format!("SELECT {PERSON_COLUMNS} FROM persons p WHERE 1 = 1");
-        let mut args = Vec::new();
-        let mut add = |cond: &str, arg: Arg, sql: &mut String| {
-            args.push(arg);
-            sql.push_str(&format!(" AND {cond} ${}", args.len()));
-        };
+        let mut q = Filtered::new(format!(
+            "SELECT {PERSON_COLUMNS} FROM persons p WHERE 1 = 1"
+        ));
         if let Some(v) = &f.q {
-            add(
+            q.and(
                 "name LIKE",
                 Arg::Text(format!("{}%", escape_like(v))),
-                &mut sql,
+                LIKE_ESCAPE,
             );
-            sql.push_str(" ESCAPE '\\'");
         }
         if let Some(v) = &f.nationality {
-            add("nationality =", Arg::Text(v.to_ascii_uppercase()), &mut sql);
+            q.and("nationality =", Arg::Text(v.to_ascii_uppercase()), "");
         }
         if let Some(v) = &f.employer {
-            add(
+            q.and(
                 "EXISTS (SELECT 1 FROM employments e WHERE e.person_sin = p.sin AND e.employer_code =",
                 Arg::Text(v.to_ascii_uppercase()),
-                &mut sql,
+                ")",
             );
-            sql.push(')');
         }
-        if let Some(v) = &page.after {
-            add("sin >", Arg::Text(v.clone()), &mut sql);
-        }
-        args.push(Arg::Int(page.limit()));
-        sql.push_str(&format!(" ORDER BY sin LIMIT ${}", args.len()));
+        let (sql, args) = q.page("sin", page);
         on_pool!(self, pool => {
             let rows = bind_args!(sqlx::query(&sql), &args).fetch_all(pool).await?;
             rows.iter().map(|r| Ok(person_from_row!(r))).collect()
@@ -504,6 +487,41 @@ pub(crate) fn status_of(events: &[EmploymentEvent]) -> (String, Option<String>) 
         .find(|e| e.event == "suspend" || e.event == "resume")
         .is_some_and(|e| e.event == "suspend");
     (if suspended { "suspended" } else { "active" }.into(), None)
+}
+
+/// A SELECT with AND-ed conditions, each followed by its own `$n`, then keyset paging.
+struct Filtered {
+    sql: String,
+    args: Vec<Arg>,
+}
+
+const LIKE_ESCAPE: &str = " ESCAPE '\\'";
+
+impl Filtered {
+    fn new(select: String) -> Filtered {
+        Filtered {
+            sql: select,
+            args: Vec::new(),
+        }
+    }
+
+    /// Appends ` AND {cond} $n{tail}` and binds `arg` to `$n`.
+    fn and(&mut self, cond: &str, arg: Arg, tail: &str) {
+        self.args.push(arg);
+        self.sql
+            .push_str(&format!(" AND {cond} ${}{tail}", self.args.len()));
+    }
+
+    /// Rows after `page.after` by `key`, in `key` order, at most `page.limit()`.
+    fn page(mut self, key: &str, page: &Page) -> (String, Vec<Arg>) {
+        if let Some(v) = &page.after {
+            self.and(&format!("{key} >"), Arg::Text(v.clone()), "");
+        }
+        self.args.push(Arg::Int(page.limit()));
+        self.sql
+            .push_str(&format!(" ORDER BY {key} LIMIT ${}", self.args.len()));
+        (self.sql, self.args)
+    }
 }
 
 fn escape_like(v: &str) -> String {
