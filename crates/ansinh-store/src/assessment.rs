@@ -8,6 +8,7 @@
 //! idempotent, a killed run resumes by running again, and a run after new declarations writes only
 //! the difference.
 
+use crate::course::Course;
 use crate::{Store, StoreError, now, on_pool};
 use ansinh_core::{Date, Dong, Month};
 use ansinh_rules::Params;
@@ -129,8 +130,7 @@ struct EmploymentRow {
     employer: String,
     start: Date,
     participant: String,
-    end: Option<Date>,
-    suspensions: Vec<(Date, Option<Date>)>,
+    course: Course,
     salaries: Vec<SalaryRec>,
 }
 
@@ -226,7 +226,7 @@ impl Store {
                         employer: r.try_get("employer_code")?,
                         start: start.parse().map_err(|_| StoreError::invalid("start_date", &start))?,
                         participant: r.try_get("participant")?,
-                        end: None, suspensions: Vec::new(), salaries: Vec::new(),
+                        course: Course::default(), salaries: Vec::new(),
                     });
                 }
                 for r in sqlx::query("SELECT v.person_sin, v.employment_id, v.event, v.event_date FROM employment_events v JOIN employments e ON e.person_sin = v.person_sin AND e.employment_id = v.employment_id WHERE e.employer_code >= $1 AND e.employer_code <= $2 ORDER BY v.person_sin, v.employment_id, v.seq")
@@ -236,11 +236,7 @@ impl Store {
                     let Some(row) = rows.get_mut(&key) else { continue };
                     let date: String = r.try_get("event_date")?;
                     let date: Date = date.parse().map_err(|_| StoreError::invalid("event_date", &date))?;
-                    match r.try_get::<String, _>("event")?.as_str() {
-                        "leave" => row.end = Some(date),
-                        "suspend" => row.suspensions.push((date, None)),
-                        _ => if let Some(open) = row.suspensions.last_mut().filter(|s| s.1.is_none()) { open.1 = Some(date) },
-                    }
+                    row.course.apply(&r.try_get::<String, _>("event")?, date);
                 }
                 for r in sqlx::query("SELECT s.person_sin, s.employment_id, s.seq, s.effective_month, s.salary, s.allowances FROM salaries s JOIN employments e ON e.person_sin = s.person_sin AND e.employment_id = s.employment_id WHERE e.employer_code >= $1 AND e.employer_code <= $2")
                     .bind(&lo).bind(&hi).fetch_all(&mut *tx).await?
@@ -281,7 +277,7 @@ impl Store {
                         .get(&(row.sin.clone(), row.id.clone()))
                         .map(|ms| ms.iter().copied().filter(|m| *m < month).collect())
                         .unwrap_or_default();
-                    if row.end.is_none_or(|e| e >= month.first_day()) {
+                    if row.course.end.is_none_or(|e| e >= month.first_day()) {
                         summary.employments += 1;
                         months.push(month);
                     }
@@ -291,14 +287,14 @@ impl Store {
                     for m in months {
                         let key = (row.sin.clone(), row.id.clone(), m.to_string());
                         let before = assessed.get(&key);
-                        let ends_before = row.end.is_some_and(|e| e < m.first_day());
+                        let ends_before = row.course.end.is_some_and(|e| e < m.first_day());
                         if ends_before && before.is_none() {
                             // Over before this month and never assessed for it: nothing to do.
                             continue;
                         }
                         let salary = salary_for(&row.salaries, m);
                         let expected: Option<(Amounts, &SalaryRec)> = match salary {
-                            Some(s) if !ends_before && row.start <= m.last_day() && chargeable(m, row.start, row.end, &row.suspensions) => {
+                            Some(s) if !ends_before && row.start <= m.last_day() && chargeable(m, row.start, row.course.end, &row.course.suspensions) => {
                                 let participant = if row.participant == "foreign_employee" { Participant::ForeignEmployee } else { Participant::Employee };
                                 let option = if occ == "0.3%" { OccupationalOption::Reduced } else { OccupationalOption::Standard };
                                 let r = resolved.entry((m, participant, region, option)).or_insert_with(|| {

@@ -5,6 +5,7 @@
 //! batch with a per-line report and nothing is written. Resubmitting a batch (same
 //! `Idempotency-Key`, or byte-identical content) returns the first result and changes nothing.
 
+use crate::course::Course;
 use crate::model::Person;
 use crate::registry::{PERSON_COLUMNS, check_person, issue_sin, person_from_row, today};
 use crate::{Kind, Store, StoreError, now, on_pool};
@@ -208,8 +209,7 @@ struct EmploymentState {
     id: String,
     employer: String,
     start: Date,
-    end: Option<Date>,
-    suspended_since: Option<Date>,
+    course: Course,
     next_event_seq: i64,
     next_salary_seq: i64,
     /// Month → latest salary record's seq.
@@ -290,7 +290,7 @@ impl Plan<'_> {
                 let idx = person
                     .employments
                     .iter()
-                    .rposition(|e| e.employer == self.employer && e.end.is_none())
+                    .rposition(|e| e.employer == self.employer && e.course.end.is_none())
                     .ok_or_else(|| {
                         err(
                             "personal_id",
@@ -477,7 +477,7 @@ impl Plan<'_> {
         if let Some(other) = person
             .employments
             .iter()
-            .find(|e| e.end.is_none_or(|end| end >= start))
+            .find(|e| e.course.end.is_none_or(|end| end >= start))
         {
             return Err(err(
                 "date",
@@ -512,8 +512,7 @@ impl Plan<'_> {
             id: id.clone(),
             employer: self.employer.clone(),
             start,
-            end: None,
-            suspended_since: None,
+            course: Course::default(),
             next_event_seq: 1,
             next_salary_seq: 2,
             salary_months: BTreeMap::from([(month.to_string(), 1)]),
@@ -546,7 +545,7 @@ impl Plan<'_> {
                 format!("{date} is before the start of the employment ({})", e.start),
             ));
         }
-        e.end = Some(date);
+        e.course.apply("leave", date);
         let seq = e.next_event_seq;
         e.next_event_seq += 1;
         let id = e.id.clone();
@@ -620,7 +619,7 @@ impl Plan<'_> {
                 format!("{date} is before the start of the employment ({})", e.start),
             ));
         }
-        match (action.as_str(), e.suspended_since) {
+        match (action.as_str(), e.course.suspended_since()) {
             ("suspend", Some(since)) => {
                 return Err(err("action", format!("already suspended since {since}")));
             }
@@ -631,8 +630,7 @@ impl Plan<'_> {
                     format!("{date} is before the suspension began ({since})"),
                 ));
             }
-            ("suspend", None) => e.suspended_since = Some(date),
-            _ => e.suspended_since = None,
+            _ => e.course.apply(&action, date),
         }
         let seq = e.next_event_seq;
         e.next_event_seq += 1;
@@ -733,8 +731,7 @@ impl Store {
                         id: id.clone(),
                         employer: e.try_get("employer_code")?,
                         start: start.parse().map_err(|_| StoreError::invalid("start_date", &start))?,
-                        end: None,
-                        suspended_since: None,
+                        course: Course::default(),
                         next_event_seq: 1,
                         next_salary_seq: 1,
                         salary_months: BTreeMap::new(),
@@ -744,11 +741,7 @@ impl Store {
                     {
                         let (seq, event, date): (i64, String, String) = (ev.try_get("seq")?, ev.try_get("event")?, ev.try_get("event_date")?);
                         let date: Date = date.parse().map_err(|_| StoreError::invalid("event_date", &date))?;
-                        match event.as_str() {
-                            "leave" => state.end = Some(date),
-                            "suspend" => state.suspended_since = Some(date),
-                            _ => state.suspended_since = None,
-                        }
+                        state.course.apply(&event, date);
                         state.next_event_seq = seq + 1;
                     }
                     for s in sqlx::query("SELECT seq, effective_month FROM salaries WHERE person_sin = $1 AND employment_id = $2 ORDER BY seq")

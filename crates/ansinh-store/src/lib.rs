@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod assessment;
+pub mod course;
 pub mod declaration;
 pub mod generate;
 pub mod model;

@@ -453,12 +453,11 @@ impl Store {
             Ok::<_, StoreError>((list, events, salaries))
         })?;
         let (mut events, mut salaries) = (events, salaries);
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|(id, employer, start, kind, months, participant)| {
                 let events = events.remove(&id).unwrap_or_default();
-                let (status, end_date) = status_of(&events);
-                Employment {
+                let (status, end_date) = status_of(&events)?;
+                Ok(Employment {
                     salaries: salaries.remove(&id).unwrap_or_default(),
                     employment_id: id,
                     person_sin: sin.to_string(),
@@ -470,23 +469,26 @@ impl Store {
                     contract_months: months,
                     participant,
                     events,
-                }
+                })
             })
-            .collect())
+            .collect()
     }
 }
 
-/// Status and end date derived from the append-only events (the latest leave wins).
-pub(crate) fn status_of(events: &[EmploymentEvent]) -> (String, Option<String>) {
-    if let Some(leave) = events.iter().rev().find(|e| e.event == "leave") {
-        return ("ended".into(), Some(leave.date.clone()));
+/// Status and end date derived from the append-only events.
+fn status_of(events: &[EmploymentEvent]) -> Result<(String, Option<String>), StoreError> {
+    let mut course = crate::course::Course::default();
+    for e in events {
+        let date: Date = e
+            .date
+            .parse()
+            .map_err(|_| StoreError::invalid("event_date", &e.date))?;
+        course.apply(&e.event, date);
     }
-    let suspended = events
-        .iter()
-        .rev()
-        .find(|e| e.event == "suspend" || e.event == "resume")
-        .is_some_and(|e| e.event == "suspend");
-    (if suspended { "suspended" } else { "active" }.into(), None)
+    Ok((
+        course.status().to_string(),
+        course.end.map(|d| d.to_string()),
+    ))
 }
 
 /// A SELECT with AND-ed conditions, each followed by its own `$n`, then keyset paging.
