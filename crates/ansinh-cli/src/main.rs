@@ -156,14 +156,14 @@ fn main() -> ExitCode {
         }
         Command::Bench { what } => return report(bench::run(what)),
         Command::Migrate { db } => {
-            return report(runtime().and_then(|rt| rt.block_on(system::migrate(&db))));
+            return report(block_on(system::migrate(&db)));
         }
         Command::Serve { db, addr, params } => {
             let params = match load_params(&params) {
                 Ok(p) => p,
                 Err(r) => return refuse(r),
             };
-            return report(runtime().and_then(|rt| rt.block_on(system::serve(&db, addr, params))));
+            return report(block_on(system::serve(&db, addr, params)));
         }
         Command::Import { what, db } => {
             let params = match load_params(&ParamArgs {
@@ -173,7 +173,7 @@ fn main() -> ExitCode {
                 Ok(p) => p,
                 Err(r) => return refuse(r),
             };
-            return match runtime().and_then(|rt| rt.block_on(system::import(&db, what, params))) {
+            return match block_on(system::import(&db, what, params)) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::from(2),
                 Err(e) => report(Err(e)),
@@ -192,22 +192,10 @@ fn main() -> ExitCode {
                 seed,
                 until,
             };
-            return report(
-                Params::embedded()
-                    .map_err(anyhow::Error::from)
-                    .and_then(|p| {
-                        runtime().and_then(|rt| rt.block_on(system::generate(&db, g, &p)))
-                    }),
-            );
+            return report(embedded().and_then(|p| block_on(system::generate(&db, g, &p))));
         }
         Command::Assess { db, month } => {
-            return report(
-                Params::embedded()
-                    .map_err(anyhow::Error::from)
-                    .and_then(|p| {
-                        runtime().and_then(|rt| rt.block_on(system::assess(&db, &month, &p)))
-                    }),
-            );
+            return report(embedded().and_then(|p| block_on(system::assess(&db, &month, &p))));
         }
         Command::Notice {
             db,
@@ -215,10 +203,7 @@ fn main() -> ExitCode {
             month,
             format,
         } => {
-            return report(
-                runtime()
-                    .and_then(|rt| rt.block_on(system::notice(&db, &employer, &month, &format))),
-            );
+            return report(block_on(system::notice(&db, &employer, &month, &format)));
         }
         Command::Demo {
             file,
@@ -226,11 +211,7 @@ fn main() -> ExitCode {
             persons,
         } => {
             return report(
-                Params::embedded()
-                    .map_err(anyhow::Error::from)
-                    .and_then(|p| {
-                        runtime().and_then(|rt| rt.block_on(system::demo(&file, addr, persons, p)))
-                    }),
+                embedded().and_then(|p| block_on(system::demo(&file, addr, persons, p))),
             );
         }
     };
@@ -253,6 +234,16 @@ fn report(result: anyhow::Result<()>) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The compiled-in law, for commands that take no `--rules`.
+fn embedded() -> anyhow::Result<Params> {
+    Ok(Params::embedded()?)
+}
+
+/// Runs a database command to completion on a fresh runtime.
+fn block_on<T>(command: impl std::future::Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+    runtime()?.block_on(command)
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
