@@ -609,21 +609,20 @@ pub fn explain(
             } else {
                 a.base_social
             };
-            let source: &dyn Fn(Line) -> Line = if i == 2 {
-                &|l: Line| l.param("occupational_rate", rate.as_percent(), occupational)
-            } else {
-                &|l: Line| l.param(&format!("{payer}.{fund}"), rate.as_percent(), rates)
-            };
-            let mut line = source(
-                Line::new(
-                    &format!("{payer}.{fund}"),
-                    &format!("{fund_vi} – {payer_vi}"),
-                    &format!("{fund_en} – {payer}"),
-                )
-                .amount(amounts[i])
-                .formula(format!("{base} × {}", rate.as_percent())),
+            let line = Line::new(
+                &format!("{payer}.{fund}"),
+                &format!("{fund_vi} – {payer_vi}"),
+                &format!("{fund_en} – {payer}"),
             )
+            .amount(amounts[i])
+            .formula(format!("{base} × {}", rate.as_percent()))
             .cite(fund_citation(r.participant, i));
+            // The occupational rate is the employer's option; the others are set per participant.
+            let mut line = if i == 2 {
+                line.param("occupational_rate", rate.as_percent(), occupational)
+            } else {
+                line.param(&format!("{payer}.{fund}"), rate.as_percent(), rates)
+            };
             if payer == "employee" && i == 1 && a.state.pension_survivor.get() > 0 {
                 line.formula = format!(
                     "{base} × {} − State support {} = {}",
