@@ -759,13 +759,14 @@ impl Store {
             // issues them at random; a clash with an existing number is retried).
             let wanted = lines.iter().filter(|l| l.action == "hire" && l.sin.is_none()).count();
             let mut free_sins = Vec::with_capacity(wanted);
+            let mut drawn = std::collections::HashSet::with_capacity(wanted);
             let mut rng = fastrand::Rng::new();
             let mut attempts = 0;
             while free_sins.len() < wanted && attempts < wanted * 2 + 10 {
                 attempts += 1;
                 let candidate = issue_sin(&mut rng);
                 let taken = sqlx::query("SELECT 1 FROM persons WHERE sin = $1").bind(&candidate).fetch_optional(&mut *tx).await?.is_some();
-                if !taken && !free_sins.contains(&candidate) {
+                if !taken && drawn.insert(candidate.clone()) {
                     free_sins.push(candidate);
                 }
             }

@@ -409,7 +409,9 @@ impl Store {
             }
             tx.commit().await?;
             if sqlite {
+                // Give the pooled connection back as `Store::connect` made it.
                 sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
+                sqlx::query(&format!("PRAGMA cache_size = {}", crate::SQLITE_CACHE_SIZE)).execute(&mut *conn).await?;
             }
         });
         summary.persons += rows.persons.len() as u64;

@@ -98,7 +98,7 @@ impl Store {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(30))
                 // 64 MB page cache (the default is 2 MB): index inserts of bulk loads stay in memory.
-                .pragma("cache_size", "-65536")
+                .pragma("cache_size", SQLITE_CACHE_SIZE)
                 .pragma("temp_store", "memory");
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
@@ -170,6 +170,9 @@ impl Store {
         on_pool!(self, pool => pool.close().await)
     }
 }
+
+/// SQLite page cache of every connection, in KiB when negative: 64 MB (the default is 2 MB).
+pub(crate) const SQLITE_CACHE_SIZE: &str = "-65536";
 
 /// The current instant as stored in `*_at` columns.
 pub(crate) fn now() -> String {
