@@ -217,7 +217,7 @@ pub async fn assess(db: &DbArgs, month: &str, params: &Params) -> Result<()> {
     let store = open(db).await?;
     let bar = ProgressBar::new_spinner();
     bar.set_style(ProgressStyle::with_template(
-        "{spinner} {pos} employers ({per_sec})",
+        "{spinner} {pos} employments ({per_sec})",
     )?);
     let started = Instant::now();
     let summary = store

@@ -2,7 +2,7 @@
 //! month the unpaid amount, the compliance status (L41 Art. 38–39), the charge accrued
 //! (Art. 40–41) and the arrears age.
 //!
-//! Dues are the contribution lines of the monthly runs; payments are an append-only table; the
+//! Dues are what the monthly runs wrote (`employer_dues`, the sums of their contribution lines); payments are an append-only table; the
 //! balance is never stored, it is derived from both, so it always reconciles to the entries.
 
 use crate::{Store, StoreError, now, on_pool};
@@ -222,8 +222,8 @@ impl Store {
         }
     }
 
-    /// The employer's account as of a date: dues by contribution month from the contribution
-    /// lines, payments allocated oldest month first, and per month the status and charge.
+    /// The employer's account as of a date: dues by contribution month from the monthly
+    /// runs, payments allocated oldest month first, and per month the status and charge.
     pub async fn account(
         &self,
         params: &Params,
@@ -243,7 +243,7 @@ impl Store {
     ) -> Result<Account, StoreError> {
         let (dues, payments, urgings) = on_pool!(self, pool => {
             let mut dues: BTreeMap<String, i64> = BTreeMap::new();
-            for r in sqlx::query("SELECT month, CAST(SUM(total) AS BIGINT) AS total FROM contribution_lines WHERE employer_code = $1 GROUP BY month")
+            for r in sqlx::query("SELECT month, CAST(SUM(total) AS BIGINT) AS total FROM employer_dues WHERE employer_code = $1 GROUP BY month")
                 .bind(&code).fetch_all(pool).await? {
                 dues.insert(r.try_get("month")?, r.try_get::<Option<i64>, _>("total")?.unwrap_or(0));
             }
@@ -358,14 +358,14 @@ pub struct ListedEmployer {
 
 impl Store {
     /// Employers with a month late or evaded as of a date, worst first. Reads every employer
-    /// with contribution lines: meant for the monthly publication, not for a hot path.
+    /// with dues: meant for the monthly publication, not for a hot path.
     pub async fn compliance_list(
         &self,
         params: &Params,
         as_of: Date,
     ) -> Result<Vec<ListedEmployer>, StoreError> {
         let codes: Vec<String> = on_pool!(self, pool => {
-            let rows = sqlx::query("SELECT DISTINCT employer_code FROM contribution_lines ORDER BY employer_code").fetch_all(pool).await?;
+            let rows = sqlx::query("SELECT DISTINCT employer_code FROM employer_dues ORDER BY employer_code").fetch_all(pool).await?;
             rows.iter().map(|r| r.try_get::<String, _>("employer_code")).collect::<Result<Vec<_>, _>>()?
         });
         let mut list = Vec::new();

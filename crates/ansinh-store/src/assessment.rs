@@ -8,8 +8,9 @@
 //! idempotent, a killed run resumes by running again, and a run after new declarations writes only
 //! the difference.
 
+use crate::bulk::{BulkInsert, BulkRow, Cell};
 use crate::course::Course;
-use crate::{Store, StoreError, now, on_pool};
+use crate::{Kind, Store, StoreError, now, on_pool};
 use ansinh_core::{Date, Dong, Month};
 use ansinh_rules::Params;
 use ansinh_rules::contribution::{self, OccupationalOption, Options, Participant, Resolved};
@@ -17,9 +18,6 @@ use serde::Serialize;
 use sqlx::{QueryBuilder, Row};
 use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
-
-/// Employers per transaction.
-const CHUNK: i64 = 200;
 
 /// Money columns of a line, in this order: bases (social, unemployment), employee funds,
 /// employer funds (sickness & maternity, pension & survivor, occupational, health,
@@ -129,9 +127,16 @@ struct EmploymentRow {
     id: String,
     employer: String,
     start: Date,
-    participant: String,
+    participant: Participant,
     course: Course,
     salaries: Vec<SalaryRec>,
+    /// Stored lines summed per month: the assessed month, and every other month of a queued
+    /// employment.
+    assessed: Vec<(Month, Assessed)>,
+    /// Events as read (seq, event, date), applied to `course` in seq order once all are read.
+    events: Vec<(i64, String, Date)>,
+    /// Queued for a re-check of its earlier months.
+    queued: bool,
 }
 
 /// What a line in the store sums to for one employment and month.
@@ -154,6 +159,104 @@ struct NewLine {
     salary: i64,
     amounts: Amounts,
 }
+
+/// The columns of `contribution_lines` a run writes, in the order of [`NewLine::cells`] with the
+/// run month and the time of writing.
+const LINE_COLUMNS: [&str; 22] = [
+    "person_sin",
+    "employment_id",
+    "month",
+    "version",
+    "employer_code",
+    "run_month",
+    "salary_seq",
+    "salary",
+    "base_social",
+    "base_unemployment",
+    "employee_sickness_maternity",
+    "employee_pension_survivor",
+    "employee_occupational",
+    "employee_health",
+    "employee_unemployment",
+    "employer_sickness_maternity",
+    "employer_pension_survivor",
+    "employer_occupational",
+    "employer_health",
+    "employer_unemployment",
+    "total",
+    "created_at",
+];
+
+/// A new line with what every line of the run shares.
+struct LineToWrite<'a> {
+    line: &'a NewLine,
+    run_month: &'a str,
+    at: &'a str,
+}
+
+impl BulkRow for LineToWrite<'_> {
+    fn cells<'a>(&'a self, out: &mut Vec<Cell<'a>>) {
+        let l = self.line;
+        out.extend([
+            Cell::Text(&l.sin),
+            Cell::Text(&l.id),
+            Cell::Text(&l.month),
+            Cell::Int(l.version),
+            Cell::Text(&l.employer),
+            Cell::Text(self.run_month),
+            Cell::Int(l.salary_seq),
+            Cell::Int(l.salary),
+        ]);
+        out.extend(l.amounts.iter().map(|v| Cell::Int(*v)));
+        out.push(Cell::Text(self.at));
+    }
+}
+
+/// Dues of one employer for one contribution month, as written by runs of the run month.
+#[derive(Clone, Debug, Default)]
+struct Due {
+    headcount: i64,
+    sum: Amounts,
+}
+
+struct DueRow<'a> {
+    employer: &'a str,
+    run_month: &'a str,
+    month: String,
+    due: &'a Due,
+}
+
+impl BulkRow for DueRow<'_> {
+    fn cells<'a>(&'a self, out: &mut Vec<Cell<'a>>) {
+        out.extend([
+            Cell::Text(self.employer),
+            Cell::Text(self.run_month),
+            Cell::Text(&self.month),
+            Cell::Int(self.due.headcount),
+        ]);
+        out.extend(self.due.sum.iter().map(|v| Cell::Int(*v)));
+    }
+}
+
+const DUE_COLUMNS: [&str; 17] = [
+    "employer_code",
+    "run_month",
+    "month",
+    "headcount",
+    "base_social",
+    "base_unemployment",
+    "employee_sickness_maternity",
+    "employee_pension_survivor",
+    "employee_occupational",
+    "employee_health",
+    "employee_unemployment",
+    "employer_sickness_maternity",
+    "employer_pension_survivor",
+    "employer_occupational",
+    "employer_health",
+    "employer_unemployment",
+    "total",
+];
 
 /// Outcome of a run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, ToSchema)]
@@ -180,195 +283,487 @@ pub struct AssessSummary {
     pub month_total: i64,
 }
 
+/// What a run reads for one key range of persons.
+struct Chunk {
+    /// Employments started by the end of the month, sorted by (sin, id).
+    employments: Vec<EmploymentRow>,
+    /// Lines already written by runs of this run month: (employer, month, amounts).
+    run_lines: Vec<(String, Month, Amounts)>,
+    /// Queue entries read (person, employment, batch), removed with the chunk's lines.
+    queue: Vec<(String, String, String)>,
+    /// Persons key range (lo, hi].
+    hi: String,
+}
+
+/// Employments per chunk: one read, one write transaction.
+const CHUNK: i64 = 25_000;
+
+/// Reads 13 money columns starting at column `$first` of a row.
+macro_rules! amounts_at {
+    ($row:expr, $first:expr) => {{
+        let mut a: Amounts = [0; 13];
+        for (i, v) in a.iter_mut().enumerate() {
+            *v = $row.try_get::<i64, _>($first + i)?;
+        }
+        a
+    }};
+}
+
+fn parse_date(field: &str, text: &str) -> Result<Date, StoreError> {
+    text.parse().map_err(|_| StoreError::invalid(field, text))
+}
+
+fn parse_month(field: &str, text: &str) -> Result<Month, StoreError> {
+    text.parse().map_err(|_| StoreError::invalid(field, text))
+}
+
+fn add(sum: &mut Amounts, amounts: &Amounts) {
+    for (s, a) in sum.iter_mut().zip(amounts) {
+        *s += a;
+    }
+}
+
 impl Store {
-    /// Assesses `month` for every employer, then re-checks every earlier month already
-    /// assessed, writing only what is missing or different.
+    /// Reads the next key range of persons after `lo`, in one consistent snapshot.
+    async fn read_chunk(
+        &self,
+        month: Month,
+        lo: &str,
+        size: i64,
+    ) -> Result<Option<Chunk>, StoreError> {
+        let m = month.to_string();
+        let month_end = month.last_day().to_string();
+        let pg = self.kind() == Kind::Postgres;
+        let amounts = AMOUNT_COLUMNS.join(", ");
+        let month_lines = format!(
+            "SELECT person_sin, employment_id, version, salary_seq, run_month, employer_code, {amounts} FROM contribution_lines WHERE month = $1 AND person_sin > $2 AND person_sin <= $3"
+        );
+        let run_lines = format!(
+            "SELECT employer_code, month, {amounts} FROM contribution_lines WHERE run_month = $1 AND month <> $1 AND person_sin > $2 AND person_sin <= $3"
+        );
+        let queued_lines = format!(
+            "SELECT l.person_sin, l.employment_id, l.month, l.version, l.salary_seq, {} FROM (SELECT DISTINCT person_sin, employment_id FROM reassessment_queue WHERE person_sin > $2 AND person_sin <= $3) q JOIN contribution_lines l ON l.person_sin = q.person_sin AND l.employment_id = q.employment_id WHERE l.month <> $1",
+            AMOUNT_COLUMNS.map(|c| format!("l.{c}")).join(", ")
+        );
+        on_pool!(self, pool => async {
+            let mut tx = pool.begin().await?;
+            if pg {
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *tx).await?;
+            }
+            let hi: Option<String> = sqlx::query_scalar("SELECT person_sin FROM employments WHERE person_sin > $1 ORDER BY person_sin LIMIT 1 OFFSET $2")
+                .bind(lo).bind(size - 1).fetch_optional(&mut *tx).await?;
+            let hi = match hi {
+                Some(hi) => hi,
+                None => match sqlx::query_scalar::<_, Option<String>>("SELECT MAX(person_sin) FROM employments WHERE person_sin > $1").bind(lo).fetch_one(&mut *tx).await? {
+                    Some(hi) => hi,
+                    None => return Ok(None),
+                },
+            };
+            let mut employments = Vec::new();
+            for r in sqlx::query("SELECT person_sin, employment_id, employer_code, start_date, participant FROM employments WHERE person_sin > $1 AND person_sin <= $2 AND start_date <= $3")
+                .bind(lo).bind(&hi).bind(&month_end).fetch_all(&mut *tx).await?
+            {
+                employments.push(EmploymentRow {
+                    sin: r.try_get(0)?,
+                    id: r.try_get(1)?,
+                    employer: r.try_get(2)?,
+                    start: parse_date("start_date", r.try_get(3)?)?,
+                    participant: if r.try_get::<&str, _>(4)? == "foreign_employee" { Participant::ForeignEmployee } else { Participant::Employee },
+                    course: Course::default(),
+                    salaries: Vec::new(),
+                    events: Vec::new(),
+                    assessed: Vec::new(),
+                    queued: false,
+                });
+            }
+            // Sorted here, not by the database: its collation may not be byte order.
+            employments.sort_by(|a, b| (&a.sin, &a.id).cmp(&(&b.sin, &b.id)));
+            let find = |emps: &[EmploymentRow], sin: &str, id: &str| {
+                emps.binary_search_by(|e| (e.sin.as_str(), e.id.as_str()).cmp(&(sin, id))).ok()
+            };
+            for r in sqlx::query("SELECT person_sin, employment_id, seq, event, event_date FROM employment_events WHERE person_sin > $1 AND person_sin <= $2")
+                .bind(lo).bind(&hi).fetch_all(&mut *tx).await?
+            {
+                if let Some(i) = find(&employments, r.try_get(0)?, r.try_get(1)?) {
+                    let date = parse_date("event_date", r.try_get(4)?)?;
+                    employments[i].events.push((r.try_get(2)?, r.try_get(3)?, date));
+                }
+            }
+            for r in sqlx::query("SELECT person_sin, employment_id, seq, effective_month, salary + allowances FROM salaries WHERE person_sin > $1 AND person_sin <= $2")
+                .bind(lo).bind(&hi).fetch_all(&mut *tx).await?
+            {
+                if let Some(i) = find(&employments, r.try_get(0)?, r.try_get(1)?) {
+                    let month = parse_month("effective_month", r.try_get(3)?)?;
+                    employments[i].salaries.push(SalaryRec { seq: r.try_get(2)?, month, amount: r.try_get(4)? });
+                }
+            }
+            let mut run = Vec::new();
+            for r in sqlx::query(&month_lines).bind(&m).bind(lo).bind(&hi).fetch_all(&mut *tx).await? {
+                let sum = amounts_at!(r, 6);
+                if r.try_get::<&str, _>(4)? == m {
+                    run.push((r.try_get(5)?, month, sum));
+                }
+                if let Some(i) = find(&employments, r.try_get(0)?, r.try_get(1)?) {
+                    employments[i].merge_line(month, r.try_get(2)?, r.try_get(3)?, &sum);
+                }
+            }
+            for r in sqlx::query(&run_lines).bind(&m).bind(lo).bind(&hi).fetch_all(&mut *tx).await? {
+                run.push((r.try_get(0)?, parse_month("month", r.try_get(1)?)?, amounts_at!(r, 2)));
+            }
+            let mut queue = Vec::new();
+            for r in sqlx::query("SELECT person_sin, employment_id, batch_id FROM reassessment_queue WHERE person_sin > $1 AND person_sin <= $2")
+                .bind(lo).bind(&hi).fetch_all(&mut *tx).await?
+            {
+                let entry: (String, String, String) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+                // An employment not yet started by the month stays queued for a later run.
+                if let Some(i) = find(&employments, &entry.0, &entry.1) {
+                    employments[i].queued = true;
+                    queue.push(entry);
+                }
+            }
+            if !queue.is_empty() {
+                for r in sqlx::query(&queued_lines).bind(&m).bind(lo).bind(&hi).fetch_all(&mut *tx).await? {
+                    if let Some(i) = find(&employments, r.try_get(0)?, r.try_get(1)?) {
+                        let line_month = parse_month("month", r.try_get(2)?)?;
+                        employments[i].merge_line(line_month, r.try_get(3)?, r.try_get(4)?, &amounts_at!(r, 5));
+                    }
+                }
+            }
+            tx.rollback().await?;
+            for e in &mut employments {
+                e.events.sort_by_key(|(seq, _, _)| *seq);
+                for (_, event, date) in &e.events {
+                    e.course.apply(event, *date);
+                }
+            }
+            Ok(Some(Chunk { employments, run_lines: run, queue, hi }))
+        }.await)
+    }
+
+    /// Writes a chunk's new lines and removes the queue entries it handled, atomically.
+    async fn write_chunk(
+        &self,
+        lines: &[NewLine],
+        queue: &[(String, String, String)],
+        run_month: &str,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        if lines.is_empty() && queue.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<LineToWrite> = lines
+            .iter()
+            .map(|line| LineToWrite {
+                line,
+                run_month,
+                at,
+            })
+            .collect();
+        on_pool!(self, pool => async {
+            let mut tx = pool.begin().await?;
+            tx.insert_rows("contribution_lines", &LINE_COLUMNS, &rows).await?;
+            for part in queue.chunks(300) {
+                let mut q = QueryBuilder::new("DELETE FROM reassessment_queue WHERE (person_sin, employment_id, batch_id) IN (");
+                q.push_values(part, |mut b, (sin, id, batch)| {
+                    b.push_bind(sin).push_bind(id).push_bind(batch);
+                });
+                q.push(")");
+                q.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok::<(), StoreError>(())
+        }.await)
+    }
+
+    /// Assesses `month` for every employment, and re-checks the earlier months of employments
+    /// whose facts changed since (the reassessment queue), writing only what is missing or
+    /// different; then rebuilds the employers' dues of the run month.
+    ///
+    /// Chunks of persons are read on one connection while the previous chunk is written on
+    /// another, so reading, computing and writing overlap.
     pub async fn assess_month(
         &self,
         params: &Params,
         month: Month,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<AssessSummary, StoreError> {
-        let mut summary = AssessSummary {
-            month: month.to_string(),
-            ..Default::default()
-        };
-        // Parameters resolved once per (month, participant kind, region, occupational option).
-        let mut resolved: HashMap<(Month, Participant, i64, OccupationalOption), Option<Resolved>> =
-            HashMap::new();
-        let mut after = String::new();
+        self.assess_month_in_chunks(params, month, CHUNK, progress)
+            .await
+    }
+
+    /// [`Store::assess_month`] with `chunk` employments per read and write (at least 1).
+    pub async fn assess_month_in_chunks(
+        &self,
+        params: &Params,
+        month: Month,
+        chunk: i64,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<AssessSummary, StoreError> {
+        let chunk = chunk.max(1);
+        let run_month = month.to_string();
         let at = now();
-        loop {
-            let employers: Vec<(String, i64, String)> = on_pool!(self, pool => {
-                let rows = sqlx::query("SELECT unit_code, region, occupational_rate FROM employers WHERE unit_code > $1 ORDER BY unit_code LIMIT $2")
-                    .bind(&after).bind(CHUNK).fetch_all(pool).await?;
-                rows.iter().map(|r| Ok((r.try_get("unit_code")?, r.try_get("region")?, r.try_get("occupational_rate")?))).collect::<Result<Vec<_>, StoreError>>()?
-            });
-            let (Some(first), Some(last)) = (employers.first(), employers.last()) else {
-                break;
-            };
-            let (lo, hi) = (first.0.clone(), last.0.clone());
-            let by_code: HashMap<&str, (i64, &str)> = employers
-                .iter()
-                .map(|(c, r, o)| (c.as_str(), (*r, o.as_str())))
-                .collect();
-            let month_end = month.last_day().to_string();
-            on_pool!(self, pool => async {
-                let mut tx = pool.begin().await?;
-                let mut rows: BTreeMap<(String, String), EmploymentRow> = BTreeMap::new();
-                for r in sqlx::query("SELECT person_sin, employment_id, employer_code, start_date, participant FROM employments WHERE employer_code >= $1 AND employer_code <= $2 AND start_date <= $3")
-                    .bind(&lo).bind(&hi).bind(&month_end).fetch_all(&mut *tx).await?
-                {
-                    let (sin, id): (String, String) = (r.try_get("person_sin")?, r.try_get("employment_id")?);
-                    let start: String = r.try_get("start_date")?;
-                    rows.insert((sin.clone(), id.clone()), EmploymentRow {
-                        sin, id,
-                        employer: r.try_get("employer_code")?,
-                        start: start.parse().map_err(|_| StoreError::invalid("start_date", &start))?,
-                        participant: r.try_get("participant")?,
-                        course: Course::default(), salaries: Vec::new(),
-                    });
-                }
-                for r in sqlx::query("SELECT v.person_sin, v.employment_id, v.event, v.event_date FROM employment_events v JOIN employments e ON e.person_sin = v.person_sin AND e.employment_id = v.employment_id WHERE e.employer_code >= $1 AND e.employer_code <= $2 ORDER BY v.person_sin, v.employment_id, v.seq")
-                    .bind(&lo).bind(&hi).fetch_all(&mut *tx).await?
-                {
-                    let key: (String, String) = (r.try_get("person_sin")?, r.try_get("employment_id")?);
-                    let Some(row) = rows.get_mut(&key) else { continue };
-                    let date: String = r.try_get("event_date")?;
-                    let date: Date = date.parse().map_err(|_| StoreError::invalid("event_date", &date))?;
-                    row.course.apply(&r.try_get::<String, _>("event")?, date);
-                }
-                for r in sqlx::query("SELECT s.person_sin, s.employment_id, s.seq, s.effective_month, s.salary, s.allowances FROM salaries s JOIN employments e ON e.person_sin = s.person_sin AND e.employment_id = s.employment_id WHERE e.employer_code >= $1 AND e.employer_code <= $2")
-                    .bind(&lo).bind(&hi).fetch_all(&mut *tx).await?
-                {
-                    let key: (String, String) = (r.try_get("person_sin")?, r.try_get("employment_id")?);
-                    let Some(row) = rows.get_mut(&key) else { continue };
-                    let m: String = r.try_get("effective_month")?;
-                    row.salaries.push(SalaryRec {
-                        seq: r.try_get("seq")?,
-                        month: m.parse().map_err(|_| StoreError::invalid("effective_month", &m))?,
-                        amount: r.try_get::<i64, _>("salary")? + r.try_get::<i64, _>("allowances")?,
-                    });
-                }
-                let mut assessed: HashMap<(String, String, String), Assessed> = HashMap::new();
-                let sql = format!("SELECT person_sin, employment_id, month, version, salary_seq, {} FROM contribution_lines WHERE employer_code >= $1 AND employer_code <= $2", AMOUNT_COLUMNS.join(", "));
-                for r in sqlx::query(&sql).bind(&lo).bind(&hi).fetch_all(&mut *tx).await? {
-                    let key = (r.try_get("person_sin")?, r.try_get("employment_id")?, r.try_get("month")?);
-                    let entry = assessed.entry(key).or_default();
-                    let version: i64 = r.try_get("version")?;
-                    if version > entry.version {
-                        entry.version = version;
-                        entry.salary_seq = r.try_get("salary_seq")?;
+        on_pool!(self, pool => sqlx::query("INSERT INTO assessment_runs (run_month, started_at) VALUES ($1, $2) ON CONFLICT (run_month) DO UPDATE SET started_at = excluded.started_at, finished_at = NULL")
+            .bind(&run_month).bind(&at).execute(pool).await.map(|_| ()))?;
+        let (sender, mut chunks) = tokio::sync::mpsc::channel::<Result<Chunk, StoreError>>(2);
+        let reader = self.clone();
+        let reading = tokio::spawn(async move {
+            let mut lo = String::new();
+            loop {
+                let next = reader.read_chunk(month, &lo, chunk).await;
+                let stop = !matches!(next, Ok(Some(_)));
+                let item = match next {
+                    Ok(Some(chunk)) => {
+                        lo = chunk.hi.clone();
+                        Ok(chunk)
                     }
-                    for (i, c) in AMOUNT_COLUMNS.iter().enumerate() {
-                        entry.sum[i] += r.try_get::<i64, _>(*c)?;
-                    }
+                    Ok(None) => break,
+                    Err(e) => Err(e),
+                };
+                if sender.send(item).await.is_err() || stop {
+                    break;
                 }
-                // Months already assessed, per employment.
-                let mut assessed_months: HashMap<(String, String), Vec<Month>> = HashMap::new();
-                for (sin, id, m) in assessed.keys() {
-                    if let Ok(m) = m.parse() {
-                        assessed_months.entry((sin.clone(), id.clone())).or_default().push(m);
-                    }
-                }
-                let mut lines = Vec::new();
-                for row in rows.values() {
-                    let mut months: Vec<Month> = assessed_months
-                        .get(&(row.sin.clone(), row.id.clone()))
-                        .map(|ms| ms.iter().copied().filter(|m| *m < month).collect())
-                        .unwrap_or_default();
-                    if row.course.end.is_none_or(|e| e >= month.first_day()) {
-                        summary.employments += 1;
-                        months.push(month);
-                    }
-                    months.sort();
-                    months.dedup();
-                    let (region, occ) = by_code.get(row.employer.as_str()).copied().unwrap_or((1, "0.5%"));
-                    for m in months {
-                        let key = (row.sin.clone(), row.id.clone(), m.to_string());
-                        let before = assessed.get(&key);
-                        let ends_before = row.course.end.is_some_and(|e| e < m.first_day());
-                        if ends_before && before.is_none() {
-                            // Over before this month and never assessed for it: nothing to do.
-                            continue;
-                        }
-                        let salary = salary_for(&row.salaries, m);
-                        let expected: Option<(Amounts, &SalaryRec)> = match salary {
-                            Some(s) if !ends_before && row.start <= m.last_day() && chargeable(m, row.start, row.course.end, &row.course.suspensions) => {
-                                let participant = if row.participant == "foreign_employee" { Participant::ForeignEmployee } else { Participant::Employee };
-                                let option = if occ == "0.3%" { OccupationalOption::Reduced } else { OccupationalOption::Standard };
-                                let r = resolved.entry((m, participant, region, option)).or_insert_with(|| {
-                                    contribution::resolve(params, m, participant, u8::try_from(region).unwrap_or(1), Options { occupational: Some(option), ..Options::default() }).ok()
-                                });
-                                let outcome = match r.as_ref() {
-                                    Some(r) => contribution::assess(r, Dong(s.amount)).map_err(|e| e.to_string()),
-                                    None => Err("no parameters for this month".to_string()),
-                                };
-                                match outcome {
-                                    Ok(a) => Some((amounts_of(&a), s)),
-                                    Err(reason) => {
-                                        summary.refused += 1;
-                                        if summary.refusals.len() < 100 {
-                                            summary.refusals.push(format!("{} {m}: {reason}", row.id));
-                                        }
-                                        None
-                                    }
-                                }
-                            }
-                            _ => {
-                                if m == month && before.is_none() {
-                                    summary.not_charged += 1;
-                                }
-                                None
-                            }
-                        };
-                        let (target, seq, salary_amount) = match expected {
-                            Some((a, s)) => (a, s.seq, s.amount),
-                            None => ([0; 13], salary.map_or(0, |s| s.seq), salary.map_or(0, |s| s.amount)),
-                        };
-                        if m == month {
-                            summary.month_total += target[12];
-                        }
-                        let previous = before.map_or([0; 13], |b| b.sum);
-                        if target == previous {
-                            if before.is_some() {
-                                summary.unchanged += 1;
-                            }
-                            continue;
-                        }
-                        let mut diff = [0; 13];
-                        for i in 0..13 {
-                            diff[i] = target[i] - previous[i];
-                        }
-                        let version = before.map_or(1, |b| b.version + 1);
-                        if version == 1 { summary.new_lines += 1 } else { summary.adjustments += 1 }
-                        summary.written_total += diff[12];
-                        lines.push(NewLine { sin: row.sin.clone(), id: row.id.clone(), month: m.to_string(), version, employer: row.employer.clone(), salary_seq: seq, salary: salary_amount, amounts: diff });
-                    }
-                }
-                for chunk in lines.chunks(500) {
-                    let mut q = QueryBuilder::new(format!("INSERT INTO contribution_lines (person_sin, employment_id, month, version, employer_code, run_month, salary_seq, salary, {}, created_at) ", AMOUNT_COLUMNS.join(", ")));
-                    q.push_values(chunk, |mut b, l| {
-                        b.push_bind(&l.sin).push_bind(&l.id).push_bind(&l.month).push_bind(l.version).push_bind(&l.employer)
-                            .push_bind(month.to_string()).push_bind(l.salary_seq).push_bind(l.salary);
-                        for v in l.amounts {
-                            b.push_bind(v);
-                        }
-                        b.push_bind(&at);
-                    });
-                    q.build().execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-                Ok::<(), StoreError>(())
-            }.await)?;
-            summary.employers += employers.len() as u64;
-            progress(summary.employers);
-            after = hi;
+            }
+        });
+        let employers = on_pool!(self, pool => {
+            let mut employers = HashMap::new();
+            for r in sqlx::query("SELECT unit_code, region, occupational_rate FROM employers").fetch_all(pool).await? {
+                let option = if r.try_get::<&str, _>(2)? == "0.3%" { OccupationalOption::Reduced } else { OccupationalOption::Standard };
+                employers.insert(r.try_get::<String, _>(0)?, (r.try_get::<i64, _>(1)?, option));
+            }
+            employers
+        });
+        let mut plan = Plan {
+            params,
+            month,
+            employers,
+            resolved: HashMap::new(),
+            dues: HashMap::new(),
+            summary: AssessSummary {
+                month: run_month.clone(),
+                ..Default::default()
+            },
+        };
+        while let Some(chunk) = chunks.recv().await {
+            let chunk = chunk?;
+            let lines = plan.chunk(&chunk);
+            self.write_chunk(&lines, &chunk.queue, &run_month, &at)
+                .await?;
+            progress(plan.summary.employments);
         }
+        reading
+            .await
+            .map_err(|e| StoreError::invalid("assessment", format!("reader stopped: {e}")))?;
+        let mut summary = plan.summary;
+        let mut dues: Vec<DueRow> = plan
+            .dues
+            .iter()
+            .map(|((employer, m), due)| DueRow {
+                employer,
+                run_month: &run_month,
+                month: m.to_string(),
+                due,
+            })
+            .collect();
+        dues.sort_by(|a, b| (a.employer, &a.month).cmp(&(b.employer, &b.month)));
+        summary.employers = dues.iter().filter(|d| d.month == run_month).count() as u64;
+        let text = serde_json::to_string(&summary).unwrap_or_default();
+        let finished = now();
+        on_pool!(self, pool => async {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM employer_dues WHERE run_month = $1").bind(&run_month).execute(&mut *tx).await?;
+            tx.insert_rows("employer_dues", &DUE_COLUMNS, &dues).await?;
+            sqlx::query("UPDATE assessment_runs SET finished_at = $2, summary = $3 WHERE run_month = $1")
+                .bind(&run_month).bind(&finished).bind(&text).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok::<(), StoreError>(())
+        }.await)?;
         Ok(summary)
     }
 }
 
+impl EmploymentRow {
+    /// Adds a stored line of `month` to what the employment's lines of that month sum to.
+    fn merge_line(&mut self, month: Month, version: i64, salary_seq: i64, amounts: &Amounts) {
+        let at = match self.assessed.iter().position(|(m, _)| *m == month) {
+            Some(at) => at,
+            None => {
+                self.assessed.push((month, Assessed::default()));
+                self.assessed.len() - 1
+            }
+        };
+        let entry = &mut self.assessed[at].1;
+        if version > entry.version {
+            entry.version = version;
+            entry.salary_seq = salary_seq;
+        }
+        add(&mut entry.sum, amounts);
+    }
+}
+
+/// The pure part of a run: from a chunk's facts and stored lines to the lines to write.
+struct Plan<'p> {
+    params: &'p Params,
+    month: Month,
+    /// Region and occupational-accident option of every employer, read once per run.
+    employers: HashMap<String, (i64, OccupationalOption)>,
+    /// Parameters resolved once per (month, participant kind, region, occupational option).
+    resolved: HashMap<(Month, Participant, i64, OccupationalOption), Option<Resolved>>,
+    /// Per (employer, contribution month): what runs of this run month wrote.
+    dues: HashMap<(String, Month), Due>,
+    summary: AssessSummary,
+}
+
+impl Plan<'_> {
+    fn chunk(&mut self, chunk: &Chunk) -> Vec<NewLine> {
+        let month = self.month;
+        for (employer, m, sum) in &chunk.run_lines {
+            add(
+                &mut self.dues.entry((employer.clone(), *m)).or_default().sum,
+                sum,
+            );
+        }
+        let mut lines = Vec::new();
+        for row in &chunk.employments {
+            let mut months: Vec<Month> = if row.queued {
+                row.assessed
+                    .iter()
+                    .map(|(m, _)| *m)
+                    .filter(|m| *m != month)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            if row.course.end.is_none_or(|e| e >= month.first_day()) {
+                self.summary.employments += 1;
+                months.push(month);
+            }
+            months.sort();
+            for m in months {
+                let before = row.assessed.iter().find(|(am, _)| *am == m).map(|(_, a)| a);
+                let ends_before = row.course.end.is_some_and(|e| e < m.first_day());
+                if ends_before && before.is_none() {
+                    // Over before this month and never assessed for it: nothing to do.
+                    continue;
+                }
+                let salary = salary_for(&row.salaries, m);
+                let expected = match salary {
+                    Some(s)
+                        if !ends_before
+                            && row.start <= m.last_day()
+                            && chargeable(
+                                m,
+                                row.start,
+                                row.course.end,
+                                &row.course.suspensions,
+                            ) =>
+                    {
+                        self.assess(row, m, s)
+                    }
+                    _ => {
+                        if m == month && before.is_none() {
+                            self.summary.not_charged += 1;
+                        }
+                        None
+                    }
+                };
+                let (target, seq, salary_amount) = match expected {
+                    Some((a, s)) => (a, s.seq, s.amount),
+                    None => (
+                        [0; 13],
+                        salary.map_or(0, |s| s.seq),
+                        salary.map_or(0, |s| s.amount),
+                    ),
+                };
+                if m == month {
+                    self.summary.month_total += target[12];
+                    if target[12] != 0 {
+                        self.dues
+                            .entry((row.employer.clone(), m))
+                            .or_default()
+                            .headcount += 1;
+                    }
+                }
+                let previous = before.map_or([0; 13], |b| b.sum);
+                if target == previous {
+                    if before.is_some() {
+                        self.summary.unchanged += 1;
+                    }
+                    continue;
+                }
+                let mut diff = [0; 13];
+                for i in 0..13 {
+                    diff[i] = target[i] - previous[i];
+                }
+                let version = before.map_or(1, |b| b.version + 1);
+                if version == 1 {
+                    self.summary.new_lines += 1
+                } else {
+                    self.summary.adjustments += 1
+                }
+                self.summary.written_total += diff[12];
+                add(
+                    &mut self.dues.entry((row.employer.clone(), m)).or_default().sum,
+                    &diff,
+                );
+                lines.push(NewLine {
+                    sin: row.sin.clone(),
+                    id: row.id.clone(),
+                    month: m.to_string(),
+                    version,
+                    employer: row.employer.clone(),
+                    salary_seq: seq,
+                    salary: salary_amount,
+                    amounts: diff,
+                });
+            }
+        }
+        lines
+    }
+
+    /// The contributions of one employment month, or `None` (counted as refused) when the
+    /// rules refuse it.
+    fn assess<'s>(
+        &mut self,
+        row: &EmploymentRow,
+        m: Month,
+        salary: &'s SalaryRec,
+    ) -> Option<(Amounts, &'s SalaryRec)> {
+        let participant = row.participant;
+        let (region, option) = self
+            .employers
+            .get(&row.employer)
+            .copied()
+            .unwrap_or((1, OccupationalOption::Standard));
+        let params = self.params;
+        let resolved = self
+            .resolved
+            .entry((m, participant, region, option))
+            .or_insert_with(|| {
+                let options = Options {
+                    occupational: Some(option),
+                    ..Options::default()
+                };
+                let region = u8::try_from(region).unwrap_or(1);
+                contribution::resolve(params, m, participant, region, options).ok()
+            });
+        let outcome = match resolved.as_ref() {
+            Some(r) => contribution::assess(r, Dong(salary.amount)).map_err(|e| e.to_string()),
+            None => Err("no parameters for this month".to_string()),
+        };
+        match outcome {
+            Ok(a) => Some((amounts_of(&a), salary)),
+            Err(reason) => {
+                self.summary.refused += 1;
+                if self.summary.refusals.len() < 100 {
+                    self.summary
+                        .refusals
+                        .push(format!("{} {m}: {reason}", row.id));
+                }
+                None
+            }
+        }
+    }
+}
 /// One month of a person's contribution record, all lines summed.
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct MonthRecord {
@@ -397,7 +792,8 @@ pub struct ContributionHistory {
     pub employer_total: i64,
 }
 
-/// The employer's monthly notice (C12 equivalent): what a run of `month` put on its account.
+/// The employer's monthly notice (C12 equivalent): what runs of `month` put on its account,
+/// from the employer's dues the run rebuilt at its end.
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct Notice {
     pub employer_code: String,
@@ -477,7 +873,7 @@ impl Store {
     ) -> Result<Notice, StoreError> {
         let code = self.existing_employer(employer_code).await?.unit_code;
         let sql = format!(
-            "SELECT person_sin, month, {} FROM contribution_lines WHERE employer_code = $1 AND run_month = $2",
+            "SELECT month, headcount, {} FROM employer_dues WHERE employer_code = $1 AND run_month = $2",
             AMOUNT_COLUMNS.join(", ")
         );
         let m = month.to_string();
@@ -495,29 +891,27 @@ impl Store {
             closing_balance: 0,
             late_charge: 0,
         };
-        let mut persons = std::collections::HashSet::new();
         on_pool!(self, pool => {
             for r in sqlx::query(&sql).bind(&code).bind(&m).fetch_all(pool).await? {
-                let line_month: String = r.try_get("month")?;
-                let total: i64 = r.try_get("total")?;
+                let line_month: String = r.try_get(0)?;
+                let sum = amounts_at!(r, 2);
                 if line_month == m {
-                    persons.insert(r.try_get::<String, _>("person_sin")?);
-                    for c in &AMOUNT_COLUMNS[2..12] {
-                        *notice.funds.entry((*c).to_string()).or_default() += r.try_get::<i64, _>(*c)?;
+                    notice.headcount = r.try_get(1)?;
+                    for (c, v) in AMOUNT_COLUMNS[2..12].iter().zip(&sum[2..12]) {
+                        notice.funds.insert((*c).to_string(), *v);
                     }
-                    notice.dues_this_month += total;
+                    notice.dues_this_month = sum[12];
                 } else {
-                    *notice.adjustments.entry(line_month).or_default() += total;
-                    notice.adjustments_total += total;
+                    notice.adjustments.insert(line_month, sum[12]);
+                    notice.adjustments_total += sum[12];
                 }
             }
         });
-        notice.headcount = persons.len() as i64;
         notice.total_due = notice.dues_this_month + notice.adjustments_total;
         let first = month.first_day().to_string();
         let next = month.plus(1).first_day().to_string();
         let (earlier_dues, paid_before, paid_during) = on_pool!(self, pool => {
-            let dues: Option<i64> = sqlx::query("SELECT CAST(SUM(total) AS BIGINT) AS t FROM contribution_lines WHERE employer_code = $1 AND run_month < $2")
+            let dues: Option<i64> = sqlx::query("SELECT CAST(SUM(total) AS BIGINT) AS t FROM employer_dues WHERE employer_code = $1 AND run_month < $2")
                 .bind(&code).bind(&m).fetch_one(pool).await?.try_get("t")?;
             let before: Option<i64> = sqlx::query("SELECT CAST(SUM(amount) AS BIGINT) AS t FROM payments WHERE employer_code = $1 AND paid_on < $2")
                 .bind(&code).bind(&first).fetch_one(pool).await?.try_get("t")?;

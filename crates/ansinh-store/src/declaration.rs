@@ -820,6 +820,18 @@ impl Store {
                     }
                 }
             }
+            // Employments whose facts changed: the next monthly run re-checks their earlier months.
+            let mut changed: Vec<(&str, &str)> = plan.effects.iter().filter_map(|e| match e {
+                Effect::Event { sin, id, .. } | Effect::Salary { sin, id, .. } => Some((sin.as_str(), id.as_str())),
+                _ => None,
+            }).collect();
+            changed.sort_unstable();
+            changed.dedup();
+            for (sin, id) in changed {
+                sqlx::query("INSERT INTO reassessment_queue (person_sin, employment_id, batch_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                    .bind(sin).bind(id).bind(&batch_id).bind(&at)
+                    .execute(&mut *tx).await?;
+            }
             tx.commit().await?;
             Ok::<BatchReport, StoreError>(report)
         }.await);

@@ -4,6 +4,7 @@
 //!
 //! Rows are written in multi-row INSERTs inside large transactions (never one row at a time).
 
+use crate::bulk::{BulkInsert, BulkRow, Cell};
 use crate::{Store, StoreError, now, on_pool};
 use ansinh_core::{Date, Month};
 use ansinh_rules::Params;
@@ -110,6 +111,72 @@ type EmploymentRow = (String, String, String, String, String, Option<i64>, Strin
 type SalaryRow = (String, String, i64, String, i64, i64);
 /// (sin, employment id, seq, event, date, reason).
 type EventRow = (String, String, i64, String, String, Option<String>);
+
+/// A generated row with the batch and time every row of a load shares.
+struct Stamped<'a, T> {
+    row: &'a T,
+    batch: &'a str,
+    at: &'a str,
+}
+
+impl BulkRow for Stamped<'_, [String; 6]> {
+    fn cells<'a>(&'a self, out: &mut Vec<Cell<'a>>) {
+        out.extend(self.row.iter().map(|t| Cell::Text(t)));
+        out.push(Cell::Text(self.at));
+    }
+}
+
+impl BulkRow for Stamped<'_, EmploymentRow> {
+    fn cells<'a>(&'a self, out: &mut Vec<Cell<'a>>) {
+        let e = self.row;
+        out.extend([
+            Cell::Text(&e.0),
+            Cell::Text(&e.1),
+            Cell::Text(&e.2),
+            Cell::Text(&e.3),
+            Cell::Text(&e.4),
+            Cell::opt_int(e.5),
+            Cell::Text(&e.6),
+            Cell::Text(self.batch),
+        ]);
+    }
+}
+
+impl BulkRow for Stamped<'_, SalaryRow> {
+    fn cells<'a>(&'a self, out: &mut Vec<Cell<'a>>) {
+        let s = self.row;
+        out.extend([
+            Cell::Text(&s.0),
+            Cell::Text(&s.1),
+            Cell::Int(s.2),
+            Cell::Text(&s.3),
+            Cell::Int(s.4),
+            Cell::Int(s.5),
+            Cell::NullInt,
+            Cell::Text(self.batch),
+            Cell::Text(self.at),
+        ]);
+    }
+}
+
+impl BulkRow for Stamped<'_, EventRow> {
+    fn cells<'a>(&'a self, out: &mut Vec<Cell<'a>>) {
+        let e = self.row;
+        out.extend([
+            Cell::Text(&e.0),
+            Cell::Text(&e.1),
+            Cell::Int(e.2),
+            Cell::Text(&e.3),
+            Cell::Text(&e.4),
+            Cell::opt_text(e.5.as_deref()),
+            Cell::Text(self.batch),
+        ]);
+    }
+}
+
+fn stamped<'a, T>(rows: &'a [T], batch: &'a str, at: &'a str) -> Vec<Stamped<'a, T>> {
+    rows.iter().map(|row| Stamped { row, batch, at }).collect()
+}
 
 struct Rows {
     persons: Vec<[String; 6]>,
@@ -379,34 +446,10 @@ impl Store {
                 sqlx::query("PRAGMA synchronous = OFF").execute(&mut *conn).await?;
             }
             let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-            for chunk in rows.persons.chunks(1000) {
-                let mut q = QueryBuilder::new("INSERT INTO persons (sin, personal_id, name, sex, birth_date, nationality, created_at) ");
-                q.push_values(chunk, |mut b, p| {
-                    b.push_bind(&p[0]).push_bind(&p[1]).push_bind(&p[2]).push_bind(&p[3]).push_bind(&p[4]).push_bind(&p[5]).push_bind(at);
-                });
-                q.build().execute(&mut *tx).await?;
-            }
-            for chunk in rows.employments.chunks(1000) {
-                let mut q = QueryBuilder::new("INSERT INTO employments (person_sin, employment_id, employer_code, start_date, contract_kind, contract_months, participant, batch_id) ");
-                q.push_values(chunk, |mut b, e| {
-                    b.push_bind(&e.0).push_bind(&e.1).push_bind(&e.2).push_bind(&e.3).push_bind(&e.4).push_bind(e.5).push_bind(&e.6).push_bind(batch);
-                });
-                q.build().execute(&mut *tx).await?;
-            }
-            for chunk in rows.salaries.chunks(1000) {
-                let mut q = QueryBuilder::new("INSERT INTO salaries (person_sin, employment_id, seq, effective_month, salary, allowances, supersedes, batch_id, recorded_at) ");
-                q.push_values(chunk, |mut b, s| {
-                    b.push_bind(&s.0).push_bind(&s.1).push_bind(s.2).push_bind(&s.3).push_bind(s.4).push_bind(s.5).push_bind(None::<i64>).push_bind(batch).push_bind(at);
-                });
-                q.build().execute(&mut *tx).await?;
-            }
-            for chunk in rows.events.chunks(1000) {
-                let mut q = QueryBuilder::new("INSERT INTO employment_events (person_sin, employment_id, seq, event, event_date, reason, batch_id) ");
-                q.push_values(chunk, |mut b, e| {
-                    b.push_bind(&e.0).push_bind(&e.1).push_bind(e.2).push_bind(&e.3).push_bind(&e.4).push_bind(&e.5).push_bind(batch);
-                });
-                q.build().execute(&mut *tx).await?;
-            }
+            tx.insert_rows("persons", &["sin", "personal_id", "name", "sex", "birth_date", "nationality", "created_at"], &stamped(&rows.persons, batch, at)).await?;
+            tx.insert_rows("employments", &["person_sin", "employment_id", "employer_code", "start_date", "contract_kind", "contract_months", "participant", "batch_id"], &stamped(&rows.employments, batch, at)).await?;
+            tx.insert_rows("salaries", &["person_sin", "employment_id", "seq", "effective_month", "salary", "allowances", "supersedes", "batch_id", "recorded_at"], &stamped(&rows.salaries, batch, at)).await?;
+            tx.insert_rows("employment_events", &["person_sin", "employment_id", "seq", "event", "event_date", "reason", "batch_id"], &stamped(&rows.events, batch, at)).await?;
             tx.commit().await?;
             if sqlite {
                 // Give the pooled connection back as `Store::connect` made it.

@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod assessment;
+pub(crate) mod bulk;
 pub mod course;
 pub mod declaration;
 pub mod generate;

@@ -74,6 +74,7 @@ on_both!(
     concurrent_identical_submissions_apply_once,
     line_errors_name_the_field,
     generated_population_is_consistent,
+    chunked_run_equals_one_chunk,
     monthly_assessment_is_idempotent_and_adjusts,
     payments_settle_the_oldest_month_first,
     urged_and_unpaid_after_60_days_is_evasion_and_listed,
@@ -602,6 +603,49 @@ async fn generated_population_is_consistent(store: Store) {
     let worker = people.iter().find(|p| p.nationality == "VN").unwrap();
     let jobs = store.employments(&worker.sin).await.unwrap();
     assert!(!jobs.is_empty());
+}
+
+/// A run cut into many small chunks writes exactly what one chunk would, and the employers'
+/// dues it rebuilds add up to the month's total.
+async fn chunked_run_equals_one_chunk(store: Store) {
+    let p = params();
+    let opts = GenerateOptions {
+        employers: 4,
+        persons: 200,
+        seed: 11,
+        until: "2026-10".parse().unwrap(),
+    };
+    store.generate(&p, &opts, &|_| {}).await.unwrap();
+    let month = "2026-10".parse().unwrap();
+    let chunked = store
+        .assess_month_in_chunks(&p, month, 7, &|_| {})
+        .await
+        .unwrap();
+    assert!(chunked.new_lines > 150, "{chunked:?}");
+    assert_eq!(chunked.written_total, chunked.month_total);
+    let whole = store
+        .assess_month_in_chunks(&p, month, 1_000_000, &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(whole.new_lines + whole.adjustments, 0, "{whole:?}");
+    assert_eq!(whole.unchanged, chunked.new_lines);
+    assert_eq!(
+        (whole.month_total, whole.employments, whole.employers),
+        (chunked.month_total, chunked.employments, chunked.employers)
+    );
+    let employers = store
+        .list_employers(&EmployerFilter::default(), &Page::default())
+        .await
+        .unwrap();
+    let mut from_notices = 0;
+    let mut headcount = 0;
+    for e in &employers {
+        let notice = store.notice(&p, &e.unit_code, month).await.unwrap();
+        from_notices += notice.dues_this_month;
+        headcount += notice.headcount;
+    }
+    assert_eq!(from_notices, chunked.month_total);
+    assert_eq!(headcount as u64, chunked.new_lines);
 }
 
 #[test]
