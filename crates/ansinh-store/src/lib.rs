@@ -13,6 +13,7 @@ pub mod course;
 pub mod declaration;
 pub mod generate;
 pub mod model;
+mod monthly_run;
 mod registry;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -64,6 +65,11 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
+    /// The SQLite bulk reader (rusqlite) of the monthly run.
+    #[error("SQLite read: {0}")]
+    SqliteRead(#[from] rusqlite::Error),
+    #[error("SQLite value: {0}")]
+    SqliteValue(#[from] rusqlite::types::FromSqlError),
 }
 
 impl StoreError {
