@@ -85,6 +85,10 @@ pub fn chargeable(
     suspensions: &[(Date, Option<Date>)],
 ) -> bool {
     let (first, last) = (month.first_day(), month.last_day());
+    if start <= first && end.is_none_or(|e| e >= last) && suspensions.is_empty() {
+        // Employed the whole month (the common case): nothing to count.
+        return true;
+    }
     let total = working_days(first, last);
     let from = start.max(first);
     let to = end.map_or(last, |e| e.min(last));

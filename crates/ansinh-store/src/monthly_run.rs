@@ -292,6 +292,9 @@ struct ChunkBuilder {
     month: Month,
     run_month: String,
     chunk: Chunk,
+    /// The employment found last: rows come grouped by employment, so most look-ups hit it or
+    /// the next one.
+    finger: usize,
 }
 
 impl ChunkBuilder {
@@ -305,6 +308,7 @@ impl ChunkBuilder {
                 queue: Vec::new(),
                 hi,
             },
+            finger: 0,
         }
     }
 
@@ -344,11 +348,22 @@ impl ChunkBuilder {
     }
 
     fn find(&mut self, sin: &str, id: &str) -> Option<&mut EmploymentRow> {
-        let at = self
-            .chunk
-            .employments
-            .binary_search_by(|e| (e.sin.as_str(), e.id.as_str()).cmp(&(sin, id)))
-            .ok()?;
+        let employments = &self.chunk.employments;
+        let is = |at: usize| {
+            employments
+                .get(at)
+                .is_some_and(|e| e.id == id && e.sin == sin)
+        };
+        let at = if is(self.finger) {
+            self.finger
+        } else if is(self.finger + 1) {
+            self.finger + 1
+        } else {
+            employments
+                .binary_search_by(|e| (e.sin.as_str(), e.id.as_str()).cmp(&(sin, id)))
+                .ok()?
+        };
+        self.finger = at;
         Some(&mut self.chunk.employments[at])
     }
 
@@ -447,6 +462,67 @@ impl ChunkBuilder {
         }
         self.chunk
     }
+}
+
+/// What the run hands its writer: a chunk's new lines and the queue entries it handled.
+type Written = (Vec<NewLine>, Vec<(String, String, String)>);
+
+/// Writes chunk after chunk to SQLite with rusqlite, each chunk in one transaction (its lines and
+/// the removal of the queue entries it handled).
+fn write_sqlite(
+    path: &std::path::Path,
+    run_month: &str,
+    at: &str,
+    mut chunks: tokio::sync::mpsc::Receiver<Written>,
+) -> Result<(), StoreError> {
+    let mut conn = rusqlite::Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    conn.execute_batch(&format!(
+        "PRAGMA synchronous = NORMAL; PRAGMA cache_size = {}",
+        crate::SQLITE_CACHE_SIZE
+    ))?;
+    let insert = format!(
+        "INSERT INTO contribution_lines ({}) VALUES ({})",
+        LINE_COLUMNS.join(", "),
+        (1..=LINE_COLUMNS.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    while let Some((lines, queue)) = chunks.blocking_recv() {
+        if lines.is_empty() && queue.is_empty() {
+            continue;
+        }
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut stmt = tx.prepare_cached(&insert)?;
+            for line in &lines {
+                let row = LineToWrite {
+                    line,
+                    run_month,
+                    at,
+                };
+                let mut cells = Vec::with_capacity(LINE_COLUMNS.len());
+                row.cells(&mut cells);
+                for (i, cell) in cells.iter().enumerate() {
+                    match *cell {
+                        Cell::Text(t) => stmt.raw_bind_parameter(i + 1, t)?,
+                        Cell::Int(v) => stmt.raw_bind_parameter(i + 1, v)?,
+                        Cell::NullInt | Cell::NullText => {
+                            stmt.raw_bind_parameter(i + 1, rusqlite::types::Null)?
+                        }
+                    }
+                }
+                stmt.raw_execute()?;
+            }
+            let mut delete = tx.prepare_cached("DELETE FROM reassessment_queue WHERE person_sin = ?1 AND employment_id = ?2 AND batch_id = ?3")?;
+            for (sin, id, batch) in &queue {
+                delete.execute([sin, id, batch])?;
+            }
+        }
+        tx.commit()?;
+    }
+    Ok(())
 }
 
 /// A text column of a rusqlite row, borrowed.
@@ -792,12 +868,56 @@ impl Store {
                 ..Default::default()
             },
         };
+        // SQLite: a rusqlite connection on its own thread writes while the next chunk is read
+        // and computed; PostgreSQL: COPY from this task.
+        let (to_writer, writer) = match &self.backend {
+            Backend::Sqlite(pool) => {
+                let path = pool.connect_options().get_filename().to_path_buf();
+                let (to_writer, from_main) = tokio::sync::mpsc::channel::<Written>(2);
+                let (run_month, at) = (run_month.clone(), at.clone());
+                let writer = tokio::task::spawn_blocking(move || {
+                    write_sqlite(&path, &run_month, &at, from_main)
+                });
+                (Some(to_writer), Some(writer))
+            }
+            Backend::Postgres(_) => (None, None),
+        };
+        let mut failed = None;
         while let Some(chunk) = chunks.recv().await {
-            let chunk = chunk?;
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            };
             let lines = plan.chunk(&chunk);
-            self.write_chunk(&lines, &chunk.queue, &run_month, &at)
-                .await?;
+            match &to_writer {
+                Some(to_writer) => {
+                    if to_writer.send((lines, chunk.queue)).await.is_err() {
+                        break;
+                    }
+                }
+                None => {
+                    if let Err(e) = self
+                        .write_chunk(&lines, &chunk.queue, &run_month, &at)
+                        .await
+                    {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
             progress(plan.summary.employments);
+        }
+        drop(to_writer);
+        if let Some(writer) = writer {
+            writer
+                .await
+                .map_err(|e| StoreError::invalid("assessment", format!("writer stopped: {e}")))??;
+        }
+        if let Some(e) = failed {
+            return Err(e);
         }
         reading
             .await
