@@ -8,7 +8,7 @@
 use crate::{Store, StoreError, now, on_pool};
 use ansinh_core::{Date, Dong, Month};
 use ansinh_rules::Params;
-use ansinh_rules::compliance::{self, MonthFacts, Payment, Status};
+use ansinh_rules::compliance::{self, MonthFacts, Payment, Registration, Status};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -112,6 +112,24 @@ fn age(days_past_deadline: i64, unpaid: i64) -> &'static str {
         61..=90 => "61-90",
         _ => "90+",
     }
+}
+
+/// Of the workers subject during `month` and not yet registered at its start, the one registered
+/// the longest after becoming subject: the registration that decides the month's status under
+/// L41 Art. 38.2–3 and 39.1.a–b.
+fn latest_registration(registrations: &[Registration], month: Month) -> Option<Registration> {
+    registrations
+        .iter()
+        .filter(|r| {
+            r.subject_since <= month.last_day()
+                && r.registered_on.is_none_or(|d| d >= month.first_day())
+        })
+        .max_by_key(|r| {
+            r.registered_on
+                .map(|d| (d - r.subject_since).get_days())
+                .unwrap_or(i32::MAX)
+        })
+        .copied()
 }
 
 impl Store {
@@ -241,7 +259,20 @@ impl Store {
         code: String,
         as_of: Date,
     ) -> Result<Account, StoreError> {
-        let (dues, payments, urgings) = on_pool!(self, pool => {
+        let (dues, payments, urgings, registrations) = on_pool!(self, pool => {
+            // When each declared worker became subject (the start of the employment) and when
+            // the employer registered them (the day its declaration was submitted).
+            let mut registrations: Vec<Registration> = Vec::new();
+            for r in sqlx::query("SELECT e.start_date, b.submitted_at FROM employments e JOIN declaration_batches b ON b.employer_code = e.employer_code AND b.batch_id = e.batch_id WHERE e.employer_code = $1")
+                .bind(&code).fetch_all(pool).await? {
+                let (start, submitted): (String, String) = (r.try_get(0)?, r.try_get(1)?);
+                let registered = submitted.get(..10).and_then(|d| d.parse::<Date>().ok());
+                if let (Ok(subject_since), Some(registered_on)) = (start.parse::<Date>(), registered) {
+                    // Not yet registered as of the day asked about.
+                    let registered_on = Some(registered_on).filter(|d| *d <= as_of);
+                    registrations.push(Registration { subject_since, registered_on });
+                }
+            }
             let mut dues: BTreeMap<String, i64> = BTreeMap::new();
             for r in sqlx::query("SELECT month, CAST(SUM(total) AS BIGINT) AS total FROM employer_dues WHERE employer_code = $1 GROUP BY month")
                 .bind(&code).fetch_all(pool).await? {
@@ -262,7 +293,7 @@ impl Store {
                     *first = (*first).min(d);
                 }
             }
-            (dues, payments, urgings)
+            (dues, payments, urgings, registrations)
         });
         let dues: Vec<(Month, i64)> = dues
             .into_iter()
@@ -302,7 +333,7 @@ impl Store {
                 urged_on: urgings.get(&month.to_string()).copied(),
                 registered_salary: None,
                 legal_base_salary: None,
-                registration: None,
+                registration: latest_registration(&registrations, month),
                 force_majeure: false,
                 as_of: as_of.max(compliance::payment_deadline(month)),
             };

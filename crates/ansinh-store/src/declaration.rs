@@ -7,8 +7,8 @@
 
 use crate::course::Course;
 use crate::model::Person;
-use crate::registry::{PERSON_COLUMNS, check_person, issue_sin, person_from_row, today};
-use crate::{Kind, Store, StoreError, now, on_pool};
+use crate::registry::{PERSON_COLUMNS, check_person, issue_sin, person_from_row};
+use crate::{Kind, Store, StoreError, on_pool};
 use ansinh_core::{Date, Dong, Month};
 use ansinh_rules::Params;
 use serde::{Deserialize, Serialize};
@@ -694,7 +694,7 @@ impl Store {
             None
         };
         let region = u8::try_from(employer.region).unwrap_or(1);
-        let today = today();
+        let today = self.today();
         let result = on_pool!(self, pool => async {
             let mut tx = pool.begin().await?;
             if self.kind() == Kind::Postgres {
@@ -791,7 +791,7 @@ impl Store {
             }
             let batch_id = uuid::Uuid::new_v4().to_string();
             let report = BatchReport { batch_id: Some(batch_id.clone()), employer_code: code.clone(), status: "applied".into(), replayed: false, line_count: lines.len(), lines: reports };
-            let at = now();
+            let at = self.received_at();
             sqlx::query("INSERT INTO declaration_batches (employer_code, batch_id, idempotency_key, content_hash, line_count, result, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(&code).bind(&batch_id).bind(idempotency_key).bind(&hash).bind(lines.len() as i64)
                 .bind(serde_json::to_string(&report).unwrap_or_default()).bind(&at)

@@ -48,6 +48,9 @@ pub struct Store {
     pub(crate) backend: Backend,
     /// SQLite has one writer: declaration batches are applied one at a time in this process.
     pub(crate) write_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The day declarations are received, when fixed (keying in a dated paper file, tests);
+    /// otherwise today.
+    pub(crate) received_on: Option<ansinh_core::Date>,
 }
 
 /// Why a store operation failed.
@@ -148,6 +151,29 @@ impl Store {
         Store {
             backend,
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
+            received_on: None,
+        }
+    }
+
+    /// The same store, receiving declarations on `date` instead of today: the date decides
+    /// whether a worker was registered in time (L41 Art. 28.1, 38–39).
+    pub fn receiving_on(&self, date: ansinh_core::Date) -> Store {
+        Store {
+            received_on: Some(date),
+            ..self.clone()
+        }
+    }
+
+    /// The day declarations are received.
+    pub(crate) fn today(&self) -> ansinh_core::Date {
+        self.received_on.unwrap_or_else(registry::today)
+    }
+
+    /// The instant declarations are received, as stored in `*_at` columns.
+    pub(crate) fn received_at(&self) -> String {
+        match self.received_on {
+            Some(date) => format!("{date}T00:00:00Z"),
+            None => now(),
         }
     }
 

@@ -857,10 +857,18 @@ impl Store {
             }
             employers
         });
+        let runs = on_pool!(self, pool => {
+            let mut runs = Vec::new();
+            for r in sqlx::query("SELECT run_month FROM assessment_runs WHERE finished_at IS NOT NULL AND run_month < $1").bind(&run_month).fetch_all(pool).await? {
+                runs.push(parse_month("run_month", r.try_get(0)?)?);
+            }
+            runs
+        });
         let mut plan = Plan {
             params,
             month,
             employers,
+            runs,
             resolved: HashMap::new(),
             dues: HashMap::new(),
             summary: AssessSummary {
@@ -975,6 +983,8 @@ struct Plan<'p> {
     month: Month,
     /// Region and occupational-accident option of every employer, read once per run.
     employers: HashMap<String, (i64, OccupationalOption)>,
+    /// Months of earlier finished runs.
+    runs: Vec<Month>,
     /// Parameters resolved once per (month, participant kind, region, occupational option).
     resolved: HashMap<(Month, Participant, i64, OccupationalOption), Option<Resolved>>,
     /// Per (employer, contribution month): what runs of this run month wrote.
@@ -993,20 +1003,21 @@ impl Plan<'_> {
         }
         let mut lines = Vec::new();
         for row in &chunk.employments {
-            let mut months: Vec<Month> = if row.queued {
-                row.assessed
-                    .iter()
-                    .map(|(m, _)| *m)
-                    .filter(|m| *m != month)
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            let mut months: Vec<Month> = Vec::new();
+            if row.queued {
+                // Its months already assessed, and the months of earlier runs since it began:
+                // a hire declared late is collected back (truy thu) for the months it missed.
+                months.extend(row.assessed.iter().map(|(m, _)| *m));
+                let began = Month::of(row.start);
+                months.extend(self.runs.iter().copied().filter(|m| *m >= began));
+                months.retain(|m| *m != month);
+            }
             if row.course.end.is_none_or(|e| e >= month.first_day()) {
                 self.summary.employments += 1;
                 months.push(month);
             }
             months.sort();
+            months.dedup();
             for m in months {
                 let before = row.assessed.iter().find(|(am, _)| *am == m).map(|(_, a)| a);
                 let ends_before = row.course.end.is_some_and(|e| e < m.first_day());

@@ -76,6 +76,7 @@ on_both!(
     generated_population_is_consistent,
     chunked_run_equals_one_chunk,
     monthly_assessment_is_idempotent_and_adjusts,
+    late_hire_is_collected_back_as_evasion,
     payments_settle_the_oldest_month_first,
     urged_and_unpaid_after_60_days_is_evasion_and_listed,
 );
@@ -672,7 +673,86 @@ fn csv_accepts_a_bom_and_refuses_other_delimiters_and_encodings() {
     );
 }
 
+/// A worker declared months after starting: the next run collects back (truy thu) every month
+/// already run since the start, and those months are evasion (registered more than 60 days after
+/// the 30-day registration window, L41 Art. 39.1.a).
+async fn late_hire_is_collected_back_as_evasion(store: Store) {
+    let p = params();
+    let store = store.receiving_on("2026-01-05".parse().unwrap());
+    store
+        .create_employer(&employer("TB0001B", 1))
+        .await
+        .unwrap();
+    let first = vec![hire(
+        "079180000123",
+        "Nguyễn Thị Lan",
+        "2026-01-05",
+        10_000_000,
+    )];
+    assert!(
+        submit(&store, "TB0001B", &first, None)
+            .await
+            .unwrap()
+            .applied()
+    );
+    let mut february = None;
+    for month in ["2026-02", "2026-03"] {
+        let run = store
+            .assess_month(&p, month.parse().unwrap(), &|_| {})
+            .await
+            .unwrap();
+        february.get_or_insert(run.month_total);
+    }
+    // Declared on 20 May, working since Monday 2 February at the same salary: 77 days after
+    // the registration window closed on 4 March.
+    let may = store.receiving_on("2026-05-20".parse().unwrap());
+    let late = vec![hire(
+        "001085000001",
+        "Trần Văn Nam",
+        "2026-02-02",
+        10_000_000,
+    )];
+    assert!(
+        submit(&may, "TB0001B", &late, None)
+            .await
+            .unwrap()
+            .applied()
+    );
+    let april = store
+        .assess_month(&p, "2026-04".parse().unwrap(), &|_| {})
+        .await
+        .unwrap();
+    // April for both, and February and March for Nam.
+    assert_eq!((april.new_lines, april.adjustments), (4, 0), "{april:?}");
+    let notice = store
+        .notice(&p, "TB0001B", "2026-04".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(notice.headcount, 2);
+    assert_eq!(notice.adjustments.get("2026-02"), february.as_ref());
+    assert_eq!(notice.adjustments.get("2026-03"), february.as_ref());
+    let account = store
+        .account(&p, "TB0001B", "2026-06-15".parse().unwrap())
+        .await
+        .unwrap();
+    let status: Vec<(&str, &str)> = account
+        .months
+        .iter()
+        .map(|m| (m.month.as_str(), m.status.as_str()))
+        .collect();
+    assert_eq!(status[0], ("2026-02", "evasion"), "{status:?}");
+    assert_eq!(status[1], ("2026-03", "evasion"), "{status:?}");
+    // A re-run of April writes nothing more.
+    let again = store
+        .assess_month(&p, "2026-04".parse().unwrap(), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!((again.new_lines, again.adjustments), (0, 0), "{again:?}");
+}
+
 async fn monthly_assessment_is_idempotent_and_adjusts(store: Store) {
+    // Workers declared on the day they start: registered in time.
+    let store = store.receiving_on("2026-01-05".parse().unwrap());
     let p = params();
     store
         .create_employer(&employer("TA0001A", 1))
@@ -768,6 +848,8 @@ async fn monthly_assessment_is_idempotent_and_adjusts(store: Store) {
 
 async fn payments_settle_the_oldest_month_first(store: Store) {
     use ansinh_store::account::PaymentRecord;
+    // Workers declared on the day they start: registered in time.
+    let store = store.receiving_on("2026-01-05".parse().unwrap());
     let p = params();
     store
         .create_employer(&employer("TA0001A", 1))
@@ -866,6 +948,8 @@ async fn payments_settle_the_oldest_month_first(store: Store) {
 
 async fn urged_and_unpaid_after_60_days_is_evasion_and_listed(store: Store) {
     use ansinh_store::account::Urging;
+    // Workers declared on the day they start: registered in time.
+    let store = store.receiving_on("2026-01-05".parse().unwrap());
     let p = params();
     store
         .create_employer(&employer("TA0001A", 1))
