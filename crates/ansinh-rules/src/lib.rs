@@ -13,12 +13,14 @@
 //! - pension (lương hưu): [`pension`]
 //! - one-time social insurance (BHXH một lần): [`one_time`]
 //! - sickness (ốm đau), maternity (thai sản), survivors (tử tuất), unemployment (thất nghiệp)
+//! - health insurance card and benefit level (thẻ BHYT, mức hưởng): [`health`]
 //! - the JSON request/response of `ansinh calc`: [`calc`]
 
 pub mod calc;
 pub mod compliance;
 pub mod contribution;
 pub mod explanation;
+pub mod health;
 pub mod maternity;
 pub mod one_time;
 pub mod params;

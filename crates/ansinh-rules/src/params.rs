@@ -545,6 +545,7 @@ concepts! {
     survivor: SurvivorParams,
     unemployment: UnemploymentParams,
     rounding: RoundingPolicy,
+    health_benefit: crate::health::HealthBenefit,
 }
 
 impl Params {

@@ -1,0 +1,328 @@
+//! Health insurance (bảo hiểm y tế, BHYT): the card code (mã thẻ BHYT) and the benefit level
+//! (mức hưởng) the fund pays on a visit.
+//!
+//! The claims themselves (the XML of QĐ 130/QĐ-BYT, line arithmetic, cross-claim checks) live in
+//! the `ansinh-claims` crate; this module holds what is law: which share of the covered scope
+//! the fund pays, from the card, the visit category and the date.
+
+use crate::explanation::Line;
+use crate::params::{Concept, Params};
+use ansinh_core::{Date, Rate};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Parameters of the benefit level (see `rules/vn/health_benefit.toml`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthBenefit {
+    /// Benefit digit ("1"–"5") → share of the covered scope.
+    pub digit_rates: BTreeMap<String, Rate>,
+    /// Participant-group prefix → benefit digit.
+    pub group_digits: BTreeMap<String, u8>,
+    /// A visit whose covered total is below this share of the reference level is paid in full.
+    pub small_claim_share: Rate,
+    /// Days an inpatient stay is still paid after the card expires.
+    pub inpatient_grace_days: i64,
+    /// Visit categories paid at 100 % of the covered scope whatever the card (primary level).
+    pub primary_full: Vec<String>,
+    /// Visit category (MA_DOITUONG_KCB) → [inpatient, outpatient] ratio of the card rate.
+    pub network: BTreeMap<String, [Rate; 2]>,
+    /// Visit categories that are self-referred out of network (no small-claim or exemption
+    /// at 100 %; the ratio applies).
+    pub out_of_network: Vec<String>,
+}
+
+impl Concept for HealthBenefit {
+    fn check(&self) -> Result<(), (String, String)> {
+        for d in ["1", "2", "3", "4", "5"] {
+            if !self.digit_rates.contains_key(d) {
+                return Err((
+                    "digit_rates".into(),
+                    format!("no rate for benefit digit {d}"),
+                ));
+            }
+        }
+        if let Some((g, d)) = self
+            .group_digits
+            .iter()
+            .find(|(_, d)| !(1..=5).contains(*d))
+        {
+            return Err((
+                "group_digits".into(),
+                format!("group {g}: benefit digit {d} is not 1–5"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A health-insurance card code, checked for shape: 2 letters of participant group, the benefit
+/// digit 1–5, 2 digits of province, 10 digits of social insurance number (QĐ 1351/QĐ-BHXH;
+/// TT 30/2020 Art. 10).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardCode {
+    pub group: String,
+    pub digit: u8,
+    pub province: String,
+    pub sin: String,
+}
+
+/// Why a card code is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CardError {
+    #[error(
+        "`{0}` is not 15 characters: 2 letters, benefit digit 1–5, 2-digit province, 10-digit number"
+    )]
+    Shape(String),
+}
+
+/// Reads a 15-character card code (rule R02 of the claims assessment: card format).
+/// Implements the card structure of QĐ 1351/QĐ-BHXH and Law on Health Insurance Art. 16.
+pub fn parse_card(code: &str) -> Result<CardCode, CardError> {
+    let c = code.trim();
+    let b = c.as_bytes();
+    let ok = b.len() == 15
+        && b[..2].iter().all(u8::is_ascii_uppercase)
+        && (b'1'..=b'5').contains(&b[2])
+        && b[3..].iter().all(u8::is_ascii_digit);
+    if !ok {
+        return Err(CardError::Shape(c.to_string()));
+    }
+    Ok(CardCode {
+        group: c[..2].to_string(),
+        digit: b[2] - b'0',
+        province: c[3..5].to_string(),
+        sin: c[5..].to_string(),
+    })
+}
+
+/// What is known about a visit for its benefit level.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VisitFacts<'a> {
+    pub card: &'a CardCode,
+    /// MA_DOITUONG_KCB.
+    pub category: &'a str,
+    pub inpatient: bool,
+    pub date: Date,
+    /// Covered total of the visit (T_TONGCHI_BH), in đồng (fractions of a đồng do not change
+    /// the comparison with the threshold, a whole number of đồng).
+    pub covered_total: i64,
+    /// The co-payment exemption certificate applies from this date (NGAY_MIEN_CCT).
+    pub exempt_since: Option<Date>,
+}
+
+/// The benefit level of a visit, with how it was found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Benefit {
+    /// MUC_HUONG: share of each covered line the fund pays.
+    pub rate: Rate,
+    /// The card's digit as the law reads it on the visit date (CN and LH changed in 2026).
+    pub digit: u8,
+    /// The prefix disagrees with the printed digit, or is unknown: a human checks the card.
+    pub card_doubt: Option<String>,
+    pub explanation: Vec<Line>,
+}
+
+/// Why no benefit level can be given.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum BenefitError {
+    #[error(transparent)]
+    Param(#[from] crate::params::MissingParam),
+    #[error("visit category MA_DOITUONG_KCB `{0}` is not known")]
+    Category(String),
+}
+
+/// The benefit level (mức hưởng, MUC_HUONG) of a visit: the card rate (Law on Health Insurance
+/// Art. 22.1), 100 % at primary level (Art. 22.1.c), 100 % for a small claim below 15 % of the
+/// reference level or under a co-payment exemption (NĐ 146/2018 Art. 14.1.d–đ), each times the
+/// network ratio of a self-referred visit (Art. 22.4–5; NĐ 188/2025 Art. 19).
+pub fn benefit(params: &Params, v: &VisitFacts) -> Result<Benefit, BenefitError> {
+    let p = params.health_benefit.at(v.date)?;
+    let hb = &p.value;
+    let lcs_param = params.reference_level.at(v.date)?;
+    let lcs = lcs_param.value.amount;
+    let mut explanation = Vec::new();
+    let (digit, card_doubt) = match hb.group_digits.get(&v.card.group) {
+        Some(d) if *d == v.card.digit => (*d, None),
+        // CN and LH cards printed before 2026 keep their old digit: read with the new one.
+        Some(d) if matches!(v.card.group.as_str(), "CN" | "LH") && v.card.digit > *d => (*d, None),
+        Some(d) => (
+            v.card.digit,
+            Some(format!(
+                "group {} has benefit digit {d}, the card shows {}",
+                v.card.group, v.card.digit
+            )),
+        ),
+        None => (
+            v.card.digit,
+            Some(format!("group {} is not in the prefix table", v.card.group)),
+        ),
+    };
+    let card_rate = hb.digit_rates[&digit.to_string()];
+    explanation.push(
+        Line::new("card_rate", "Mức hưởng theo thẻ", "Card benefit rate")
+            .value(card_rate.as_percent())
+            .formula(format!("benefit digit {digit} of group {}", v.card.group))
+            .param("digit_rates", card_rate.as_percent(), p)
+            .cite("Law on Health Insurance Art. 22.1"),
+    );
+    let ratios = hb
+        .network
+        .get(v.category)
+        .ok_or_else(|| BenefitError::Category(v.category.to_string()))?;
+    let ratio = ratios[usize::from(!v.inpatient)];
+    let out_of_network = hb.out_of_network.iter().any(|c| c == v.category);
+    let threshold = i128::from(lcs.get()) * i128::from(hb.small_claim_share.ppm());
+    let small = i128::from(v.covered_total) * i128::from(ansinh_core::rate::PPM) < threshold;
+    let exempt = v.exempt_since.is_some_and(|d| d <= v.date) && !out_of_network;
+    let base = if hb.primary_full.iter().any(|c| c == v.category) {
+        explanation.push(
+            Line::new("primary", "Cơ sở cấp ban đầu", "Primary-level facility")
+                .value("100%")
+                .formula(format!("visit category {}", v.category))
+                .cite("Law on Health Insurance Art. 22.1.c"),
+        );
+        Rate::ONE
+    } else if small {
+        explanation.push(
+            Line::new("small_claim", "Chi phí dưới 15% lương cơ sở", "Small claim")
+                .value("100%")
+                .formula(format!(
+                    "covered total {} < {} × {}",
+                    v.covered_total,
+                    hb.small_claim_share.as_percent(),
+                    lcs
+                ))
+                .param("reference_level", lcs, lcs_param)
+                .cite("NĐ 146/2018 Art. 14.1.d"),
+        );
+        Rate::ONE
+    } else if exempt {
+        explanation.push(
+            Line::new("exempt", "Miễn cùng chi trả", "Co-payment exemption")
+                .value("100%")
+                .formula(
+                    "5 consecutive years and co-payments above 6 months of the reference level",
+                )
+                .cite("Law on Health Insurance Art. 22.1.c; NĐ 146/2018 Art. 14.1.đ"),
+        );
+        Rate::ONE
+    } else {
+        card_rate
+    };
+    let rate = base.of(ratio);
+    if ratio != Rate::ONE {
+        explanation.push(
+            Line::new("network_ratio", "Tỷ lệ trái tuyến", "Out-of-network ratio")
+                .value(ratio.as_percent())
+                .formula(format!(
+                    "visit category {} ({})",
+                    v.category,
+                    if v.inpatient {
+                        "inpatient"
+                    } else {
+                        "outpatient"
+                    }
+                ))
+                .param("network", ratio.as_percent(), p)
+                .cite("Law on Health Insurance Art. 22.4–5; NĐ 188/2025 Art. 19"),
+        );
+    }
+    explanation.push(
+        Line::new("benefit", "Mức hưởng", "Benefit level (MUC_HUONG)")
+            .value(rate.as_percent())
+            .formula(format!("{} × {}", base.as_percent(), ratio.as_percent())),
+    );
+    Ok(Benefit {
+        rate,
+        digit,
+        card_doubt,
+        explanation,
+    })
+}
+
+/// Days an inpatient stay is still paid after the card expired (NĐ 146/2018 Art. 27.9).
+pub fn inpatient_grace_days(
+    params: &Params,
+    date: Date,
+) -> Result<i64, crate::params::MissingParam> {
+    Ok(params.health_benefit.at(date)?.value.inpatient_grace_days)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts<'a>(
+        card: &'a CardCode,
+        category: &'a str,
+        date: &str,
+        covered: i64,
+    ) -> VisitFacts<'a> {
+        VisitFacts {
+            card,
+            category,
+            inpatient: false,
+            date: date.parse().unwrap(),
+            covered_total: covered,
+            exempt_since: None,
+        }
+    }
+
+    #[test]
+    fn card_codes() {
+        let c = parse_card("DN4790123456789").unwrap();
+        assert_eq!(
+            (c.group.as_str(), c.digit, c.province.as_str()),
+            ("DN", 4, "79")
+        );
+        for bad in [
+            "DN479012345678",
+            "dn4790123456789",
+            "DN6790123456789",
+            "DN47901234567X9",
+        ] {
+            assert!(parse_card(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn small_claim_threshold_is_strict() {
+        let p = Params::embedded().unwrap();
+        let card = parse_card("DN4790123456789").unwrap();
+        let rate = |covered, date| {
+            benefit(&p, &facts(&card, "1.1", date, covered))
+                .unwrap()
+                .rate
+        };
+        assert_eq!(rate(107_200, "2025-03-10"), Rate::ONE);
+        assert_eq!(rate(351_000, "2025-03-10"), Rate::percent(80));
+        assert_eq!(rate(360_000, "2026-07-15"), Rate::ONE);
+        assert_eq!(rate(367_100, "2025-03-10"), Rate::percent(80));
+    }
+
+    #[test]
+    fn out_of_network_ratio_and_new_digits() {
+        let p = Params::embedded().unwrap();
+        let dn = parse_card("DN4790123456789").unwrap();
+        let mut f = facts(&dn, "3.1", "2025-03-10", 10_000_000);
+        f.inpatient = true;
+        assert_eq!(benefit(&p, &f).unwrap().rate, Rate::from_ppm(320_000));
+        let ht = parse_card("HT3790123456789").unwrap();
+        let before = facts(&ht, "1.18", "2026-03-10", 500_000);
+        assert_eq!(benefit(&p, &before).unwrap().rate, Rate::ZERO);
+        let after = facts(&ht, "1.18", "2026-07-10", 500_000);
+        assert_eq!(benefit(&p, &after).unwrap().rate, Rate::from_ppm(475_000));
+        // A near-poor card printed with digit 3 is read as digit 2 from 2026.
+        let cn = parse_card("CN3790123456789").unwrap();
+        let b = benefit(&p, &facts(&cn, "1.1", "2026-02-01", 1_000_000)).unwrap();
+        assert_eq!((b.rate, b.card_doubt), (Rate::ONE, None));
+        let odd = parse_card("DN2790123456789").unwrap();
+        assert!(
+            benefit(&p, &facts(&odd, "1.1", "2025-03-10", 1_000_000))
+                .unwrap()
+                .card_doubt
+                .is_some()
+        );
+    }
+}
