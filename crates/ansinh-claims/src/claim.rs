@@ -1,0 +1,446 @@
+//! A visit's claim as the facility sent it: the summary (XML1) and its cost lines (XML2 drugs,
+//! XML3 services and supplies), typed. Amounts are decimals with the scale the standard gives
+//! (money 2 places, quantities and unit prices 3), never floating point.
+
+use ansinh_core::Date;
+use jiff::civil::DateTime;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::str::FromStr;
+
+/// A table of the standard this release reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Table {
+    Xml1,
+    Xml2,
+    Xml3,
+}
+
+impl Table {
+    pub fn from_kind(kind: &str) -> Option<Table> {
+        match kind.trim() {
+            "XML1" => Some(Table::Xml1),
+            "XML2" => Some(Table::Xml2),
+            "XML3" => Some(Table::Xml3),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Xml1 => "XML1",
+            Table::Xml2 => "XML2",
+            Table::Xml3 => "XML3",
+        }
+    }
+
+    pub fn record_tag(self) -> &'static str {
+        match self {
+            Table::Xml1 => "TONG_HOP",
+            Table::Xml2 => "CHI_TIET_THUOC",
+            Table::Xml3 => "CHI_TIET_DVKT",
+        }
+    }
+}
+
+/// What is wrong with a visit as sent, naming the visit, table, field and reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Defect {
+    /// MA_LK.
+    pub key: Option<String>,
+    pub table: String,
+    pub field: String,
+    pub reason: String,
+}
+
+impl Defect {
+    pub fn new(key: Option<&str>, table: &str, field: &str, reason: impl Into<String>) -> Defect {
+        Defect {
+            key: key.map(str::to_string),
+            table: table.to_string(),
+            field: field.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// The fields of one record, in the order sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub fn push(&mut self, name: String, value: String) {
+        self.0.push((name, value));
+    }
+
+    /// Adds text to a field (text may come in several pieces).
+    pub fn append(&mut self, name: &str, text: &str) {
+        match self.0.iter_mut().rev().find(|(n, _)| n == name) {
+            Some((_, v)) => v.push_str(text),
+            None => self.0.push((name.to_string(), text.to_string())),
+        }
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(n, _)| n == name)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// Reads typed fields of one record, collecting a defect per bad field.
+struct Reading<'a> {
+    fields: &'a Fields,
+    key: Option<&'a str>,
+    table: &'a str,
+    defects: Vec<Defect>,
+}
+
+impl<'a> Reading<'a> {
+    fn defect(&mut self, field: &str, reason: impl Into<String>) {
+        self.defects
+            .push(Defect::new(self.key, self.table, field, reason));
+    }
+
+    fn text(&mut self, field: &str) -> String {
+        match self.fields.get(field) {
+            Some(v) => v.to_string(),
+            None => {
+                self.defect(field, "required, missing or empty");
+                String::new()
+            }
+        }
+    }
+
+    fn opt_text(&self, field: &str) -> Option<String> {
+        self.fields.get(field).map(str::to_string)
+    }
+
+    fn decimal(&mut self, field: &str, places: u32) -> Decimal {
+        match self.fields.get(field) {
+            None => {
+                self.defect(field, "required, missing or empty");
+                Decimal::ZERO
+            }
+            Some(v) => match Decimal::from_str(v) {
+                Ok(d) if d.scale() <= places => d,
+                Ok(_) => {
+                    self.defect(field, format!("`{v}` has more than {places} decimals"));
+                    Decimal::ZERO
+                }
+                Err(_) => {
+                    self.defect(field, format!("`{v}` is not a number"));
+                    Decimal::ZERO
+                }
+            },
+        }
+    }
+
+    fn opt_decimal(&mut self, field: &str, places: u32) -> Option<Decimal> {
+        self.fields.get(field)?;
+        Some(self.decimal(field, places))
+    }
+
+    fn date(&mut self, field: &str, text: &str) -> Option<Date> {
+        let parsed = (text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| {
+                Date::new(
+                    text[..4].parse().ok()?,
+                    text[4..6].parse().ok()?,
+                    text[6..8].parse().ok()?,
+                )
+                .ok()
+            })
+            .flatten();
+        if parsed.is_none() {
+            self.defect(field, format!("`{text}` is not a date yyyyMMdd"));
+        }
+        parsed
+    }
+
+    fn time(&mut self, field: &str) -> Option<DateTime> {
+        let text = self.fields.get(field)?.to_string();
+        let parsed = (text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| {
+                DateTime::new(
+                    text[..4].parse().ok()?,
+                    text[4..6].parse().ok()?,
+                    text[6..8].parse().ok()?,
+                    text[8..10].parse().ok()?,
+                    text[10..12].parse().ok()?,
+                    0,
+                    0,
+                )
+                .ok()
+            })
+            .flatten();
+        if parsed.is_none() {
+            self.defect(field, format!("`{text}` is not a time yyyyMMddHHmm"));
+        }
+        parsed
+    }
+
+    fn required_time(&mut self, field: &str) -> Option<DateTime> {
+        if self.fields.get(field).is_none() {
+            self.defect(field, "required, missing or empty");
+            return None;
+        }
+        self.time(field)
+    }
+}
+
+/// One card of the visit (several when a new card was issued during the episode).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Card {
+    pub code: String,
+    pub valid_from: Date,
+    /// Empty for armed-forces cards the portal cannot check.
+    pub valid_to: Option<Date>,
+}
+
+/// XML1: the visit summary.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Claim {
+    /// MA_LK.
+    pub key: String,
+    /// MA_CSKCB.
+    pub facility: String,
+    pub cards: Vec<Card>,
+    /// MA_DOITUONG_KCB.
+    pub category: String,
+    /// MA_LOAI_KCB.
+    pub visit_type: String,
+    pub admitted: DateTime,
+    pub discharged: Option<DateTime>,
+    pub exempt_since: Option<Date>,
+    pub totals: Totals,
+    pub lines: Vec<CostLine>,
+    /// Tables kept as sent (XML0, XML4…XML15).
+    #[serde(skip)]
+    pub other_tables: Vec<(String, Vec<u8>)>,
+}
+
+/// XML1 totals as claimed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Totals {
+    pub drugs: Decimal,
+    pub supplies: Decimal,
+    pub hospital: Decimal,
+    pub covered: Decimal,
+    pub self_pay: Decimal,
+    pub co_pay: Decimal,
+    pub insurer: Decimal,
+    pub other_payers: Decimal,
+}
+
+/// One cost line of XML2 or XML3.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CostLine {
+    #[serde(serialize_with = "table_name")]
+    pub table: Table,
+    /// STT.
+    pub number: u32,
+    /// MA_THUOC, or MA_DICH_VU / MA_VAT_TU.
+    pub code: String,
+    pub group: u32,
+    /// PHAM_VI: 1 in scope, 2 outside, 3 armed forces.
+    pub scope: u8,
+    pub quantity: Decimal,
+    /// DON_GIA (XML2) or DON_GIA_BV (XML3).
+    pub unit_price_hospital: Decimal,
+    /// DON_GIA_BH (XML3); for drugs the same as the hospital price.
+    pub unit_price_insured: Decimal,
+    /// TYLE_TT_DV (XML3 only; 100 for drugs).
+    pub service_ratio: Decimal,
+    pub payment_ratio: Decimal,
+    pub amount_hospital: Decimal,
+    pub amount_covered: Decimal,
+    pub benefit_rate: Decimal,
+    pub other_payers: Decimal,
+    pub self_pay: Decimal,
+    pub co_pay: Decimal,
+    pub insurer: Decimal,
+    /// NGAY_YL.
+    pub ordered: Option<DateTime>,
+    pub performed: Option<DateTime>,
+    pub result: Option<DateTime>,
+}
+
+fn table_name<S: serde::Serializer>(t: &Table, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(t.name())
+}
+
+impl Claim {
+    /// Types the records of one visit; every bad field is a defect.
+    pub fn from_fields(
+        summary: &Fields,
+        drugs: &[Fields],
+        services: &[Fields],
+        other_tables: Vec<(String, Vec<u8>)>,
+    ) -> Result<Claim, Vec<Defect>> {
+        let key_text = summary.get("MA_LK").map(str::to_string);
+        let mut r = Reading {
+            fields: summary,
+            key: key_text.as_deref(),
+            table: "XML1",
+            defects: Vec::new(),
+        };
+        let key = r.text("MA_LK");
+        let facility = r.text("MA_CSKCB");
+        let codes = r.text("MA_THE_BHYT");
+        let froms = r.text("GT_THE_TU");
+        let tos = r.opt_text("GT_THE_DEN").unwrap_or_default();
+        let codes: Vec<&str> = codes.split(';').map(str::trim).collect();
+        let froms: Vec<&str> = froms.split(';').map(str::trim).collect();
+        let tos: Vec<&str> = tos.split(';').map(str::trim).collect();
+        if froms.len() != codes.len() {
+            r.defect(
+                "GT_THE_TU",
+                format!(
+                    "{} dates for {} cards (listed in the same order, `;`-separated)",
+                    froms.len(),
+                    codes.len()
+                ),
+            );
+        }
+        let mut cards = Vec::new();
+        for (i, code) in codes.iter().enumerate() {
+            let from = froms.get(i).and_then(|f| r.date("GT_THE_TU", f));
+            let to = match tos.get(i).filter(|t| !t.is_empty()) {
+                Some(t) => r.date("GT_THE_DEN", t).map(Some),
+                None => Some(None),
+            };
+            if let (Some(valid_from), Some(valid_to)) = (from, to) {
+                cards.push(Card {
+                    code: code.to_string(),
+                    valid_from,
+                    valid_to,
+                });
+            }
+        }
+        let category = r.text("MA_DOITUONG_KCB");
+        let visit_type = r.text("MA_LOAI_KCB");
+        let admitted = r.required_time("NGAY_VAO");
+        let discharged = r.time("NGAY_RA");
+        let exempt_since = match r.opt_text("NGAY_MIEN_CCT") {
+            Some(t) => r.date("NGAY_MIEN_CCT", t.get(..8).unwrap_or(&t)),
+            None => None,
+        };
+        let totals = Totals {
+            drugs: r.decimal("T_THUOC", 2),
+            supplies: r.decimal("T_VTYT", 2),
+            hospital: r.decimal("T_TONGCHI_BV", 2),
+            covered: r.decimal("T_TONGCHI_BH", 2),
+            self_pay: r.decimal("T_BNTT", 2),
+            co_pay: r.decimal("T_BNCCT", 2),
+            insurer: r.decimal("T_BHTT", 2),
+            other_payers: r.opt_decimal("T_NGUONKHAC", 2).unwrap_or_default(),
+        };
+        let mut defects = r.defects;
+        let mut lines = Vec::new();
+        for (table, rows) in [(Table::Xml2, drugs), (Table::Xml3, services)] {
+            for fields in rows {
+                let mut r = Reading {
+                    fields,
+                    key: key_text.as_deref(),
+                    table: table.name(),
+                    defects: Vec::new(),
+                };
+                if fields.get("MA_LK") != key_text.as_deref() {
+                    r.defect("MA_LK", "differs from the visit's MA_LK in XML1");
+                }
+                let number = r.text("STT").parse().unwrap_or_else(|_| {
+                    r.defect("STT", "not a line number");
+                    0
+                });
+                let code = match table {
+                    Table::Xml2 => r.text("MA_THUOC"),
+                    _ => r
+                        .opt_text("MA_DICH_VU")
+                        .or_else(|| r.opt_text("MA_VAT_TU"))
+                        .unwrap_or_else(|| r.text("MA_DICH_VU")),
+                };
+                let group = r.text("MA_NHOM").parse().unwrap_or_else(|_| {
+                    r.defect("MA_NHOM", "not a cost group number");
+                    0
+                });
+                let scope = match r.text("PHAM_VI").as_str() {
+                    "1" => 1,
+                    "2" => 2,
+                    "3" => 3,
+                    other => {
+                        r.defect("PHAM_VI", format!("`{other}` is not 1, 2 or 3"));
+                        0
+                    }
+                };
+                let quantity = r.decimal("SO_LUONG", 3);
+                let (unit_price_hospital, unit_price_insured, service_ratio) = match table {
+                    Table::Xml2 => {
+                        let p = r.decimal("DON_GIA", 3);
+                        (p, p, Decimal::ONE_HUNDRED)
+                    }
+                    _ => (
+                        r.decimal("DON_GIA_BV", 3),
+                        r.decimal("DON_GIA_BH", 3),
+                        r.decimal("TYLE_TT_DV", 2),
+                    ),
+                };
+                let line = CostLine {
+                    table,
+                    number,
+                    code,
+                    group,
+                    scope,
+                    quantity,
+                    unit_price_hospital,
+                    unit_price_insured,
+                    service_ratio,
+                    payment_ratio: r.decimal("TYLE_TT_BH", 2),
+                    amount_hospital: r.decimal("THANH_TIEN_BV", 2),
+                    amount_covered: r.decimal("THANH_TIEN_BH", 2),
+                    benefit_rate: r.decimal("MUC_HUONG", 2),
+                    other_payers: r.opt_decimal("T_NGUONKHAC", 2).unwrap_or_default(),
+                    self_pay: r.decimal("T_BNTT", 2),
+                    co_pay: r.decimal("T_BNCCT", 2),
+                    insurer: r.decimal("T_BHTT", 2),
+                    ordered: r.required_time("NGAY_YL"),
+                    performed: r.time("NGAY_TH_YL"),
+                    result: r.time("NGAY_KQ"),
+                };
+                defects.extend(r.defects);
+                lines.push(line);
+            }
+        }
+        match (defects.is_empty(), admitted) {
+            (true, Some(admitted)) => Ok(Claim {
+                key,
+                facility,
+                cards,
+                category,
+                visit_type,
+                admitted,
+                discharged,
+                exempt_since,
+                totals,
+                lines,
+                other_tables,
+            }),
+            _ => Err(defects),
+        }
+    }
+
+    /// Inpatient visit types (MA_LOAI_KCB 03 inpatient, 04 day inpatient, 06 stay at a
+    /// commune station, 09 inpatient under 4 hours).
+    pub fn inpatient(&self) -> bool {
+        matches!(
+            self.visit_type.as_str(),
+            "03" | "04" | "06" | "09" | "3" | "4" | "6" | "9"
+        )
+    }
+}

@@ -1,0 +1,40 @@
+//! Health-insurance claims (hồ sơ đề nghị thanh toán BHYT): the XML of QĐ 130/QĐ-BYT read strictly
+//! ([`xml`]), typed ([`claim`]), and assessed by the routine rules of the agency ([`assess`]).
+//!
+//! Pure: functions of bytes and parameters, no I/O, no clock. Where to find a rule: card validity
+//! (thẻ hết hạn) R01, card format (mã thẻ) R02, benefit level (mức hưởng) R03, time logic (thời
+//! gian) R12, arithmetic (số học) R13 — all in [`assess`]; the benefit level itself is law and
+//! lives in `ansinh_rules::health`.
+
+pub mod assess;
+pub mod claim;
+pub mod xml;
+
+use ansinh_rules::Params;
+
+/// One visit's outcome in a file: assessed, or broken with its defects.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Assessed(Box<assess::Assessment>),
+    Malformed {
+        key: Option<String>,
+        defects: Vec<claim::Defect>,
+    },
+}
+
+/// Reads and assesses every visit of a claims file (what `ansinh claims assess` prints): a
+/// facility can pre-check its own file without a database.
+pub fn assess_file(params: &Params, bytes: &[u8]) -> Result<Vec<Outcome>, xml::FileError> {
+    let file = xml::parse_file(bytes)?;
+    Ok(file
+        .visits
+        .into_iter()
+        .map(|v| match v {
+            xml::Visit::Read(claim) => {
+                Outcome::Assessed(Box::new(assess::assess_visit(params, &claim)))
+            }
+            xml::Visit::Broken { key, defects } => Outcome::Malformed { key, defects },
+        })
+        .collect())
+}

@@ -1,0 +1,295 @@
+//! Reading a claims file of QĐ 130/QĐ-BYT (amended by QĐ 4750): the envelope `GIAMDINHHS`, one
+//! `HOSO` per visit, each with `FILEHOSO` entries whose `NOIDUNGFILE` is the Base64 of an inner
+//! UTF-8 XML table (XML1 summary, XML2 drugs, XML3 services and supplies; the other tables are kept
+//! as they came).
+//!
+//! Strict on structure, and every defect is reported with the visit key (`MA_LK`), the table, the
+//! field and the reason. A broken visit does not stop the others: the file gives one outcome per
+//! `HOSO`. Only a file that is not the envelope at all is refused as a whole.
+
+use crate::claim::{Claim, Defect, Fields, Table};
+use base64::Engine;
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+/// Why a whole file is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FileError {
+    #[error("not well-formed XML at byte {position}: {reason}")]
+    Xml { position: u64, reason: String },
+    #[error("the root element is `{0}`, not GIAMDINHHS")]
+    Root(String),
+    #[error("the file has no root element")]
+    Empty,
+}
+
+/// One visit of a file: its claim, or what is wrong with it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Visit {
+    Read(Box<Claim>),
+    Broken {
+        /// `MA_LK` when it could be read.
+        key: Option<String>,
+        defects: Vec<Defect>,
+    },
+}
+
+/// A parsed file: the facility that sent it and its visits in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct File {
+    pub facility: Option<String>,
+    pub visits: Vec<Visit>,
+}
+
+fn xml_error(reader: &Reader<&[u8]>, e: impl ToString) -> FileError {
+    FileError::Xml {
+        position: reader.buffer_position(),
+        reason: e.to_string(),
+    }
+}
+
+/// Reads a claims file.
+pub fn parse_file(bytes: &[u8]) -> Result<File, FileError> {
+    let mut reader = Reader::from_reader(bytes);
+    reader.config_mut().trim_text(true);
+    let mut path: Vec<String> = Vec::new();
+    let mut facility = None;
+    let mut visits = Vec::new();
+    // The current HOSO: its files as (LOAIHOSO, NOIDUNGFILE).
+    let mut hoso: Option<Vec<(String, String)>> = None;
+    let mut file_kind = String::new();
+    let mut file_body = String::new();
+    let mut seen_root = false;
+    loop {
+        match reader.read_event().map_err(|e| xml_error(&reader, e))? {
+            Event::Start(e) => {
+                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                if path.is_empty() {
+                    if name != "GIAMDINHHS" {
+                        return Err(FileError::Root(name));
+                    }
+                    seen_root = true;
+                }
+                match name.as_str() {
+                    "HOSO" => hoso = Some(Vec::new()),
+                    "FILEHOSO" => {
+                        file_kind.clear();
+                        file_body.clear();
+                    }
+                    _ => {}
+                }
+                path.push(name);
+            }
+            Event::End(_) => {
+                let name = path.pop().unwrap_or_default();
+                match name.as_str() {
+                    "FILEHOSO" => {
+                        if let Some(files) = hoso.as_mut() {
+                            files.push((file_kind.clone(), file_body.clone()));
+                        }
+                    }
+                    "HOSO" => {
+                        if let Some(files) = hoso.take() {
+                            visits.push(visit(&files));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(t) => {
+                let text = t.decode().map_err(|e| xml_error(&reader, e))?;
+                let text = quick_xml::escape::unescape(&text).map_err(|e| xml_error(&reader, e))?;
+                match path.last().map(String::as_str) {
+                    Some("LOAIHOSO") => file_kind.push_str(text.trim()),
+                    Some("NOIDUNGFILE") => file_body.push_str(text.trim()),
+                    Some("MACSKCB") => facility = Some(text.trim().to_string()),
+                    _ => {}
+                }
+            }
+            Event::CData(t) if path.last().map(String::as_str) == Some("NOIDUNGFILE") => {
+                file_body.push_str(String::from_utf8_lossy(&t).trim());
+            }
+            Event::Empty(e) if path.is_empty() => {
+                return Err(FileError::Root(
+                    String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+                ));
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !seen_root {
+        return Err(FileError::Empty);
+    }
+    Ok(File { facility, visits })
+}
+
+/// Builds one visit from its files.
+fn visit(files: &[(String, String)]) -> Visit {
+    let mut defects = Vec::new();
+    let mut summary: Option<Fields> = None;
+    let mut drugs = Vec::new();
+    let mut services = Vec::new();
+    let mut others = Vec::new();
+    for (kind, body) in files {
+        let table = Table::from_kind(kind);
+        let inner = match base64::engine::general_purpose::STANDARD.decode(body.as_bytes()) {
+            Ok(inner) => inner,
+            Err(e) => {
+                defects.push(Defect::new(
+                    None,
+                    kind,
+                    "NOIDUNGFILE",
+                    format!("not Base64: {e}"),
+                ));
+                continue;
+            }
+        };
+        let Some(table) = table else {
+            // Tables this release does not assess are kept as sent.
+            others.push((kind.clone(), inner));
+            continue;
+        };
+        match records(&inner, table.record_tag()) {
+            Ok(mut rows) => match table {
+                Table::Xml1 => {
+                    if rows.len() != 1 {
+                        defects.push(Defect::new(
+                            None,
+                            kind,
+                            "TONG_HOP",
+                            format!("{} summary records; exactly one expected", rows.len()),
+                        ));
+                    }
+                    summary = rows.pop();
+                }
+                Table::Xml2 => drugs = rows,
+                Table::Xml3 => services = rows,
+            },
+            Err(reason) => defects.push(Defect::new(None, kind, table.record_tag(), reason)),
+        }
+    }
+    let Some(summary) = summary else {
+        if !defects.iter().any(|d| d.table == "XML1") {
+            defects.push(Defect::new(
+                None,
+                "XML1",
+                "TONG_HOP",
+                "no XML1 summary in the visit",
+            ));
+        }
+        return Visit::Broken { key: None, defects };
+    };
+    let key = summary.get("MA_LK").map(str::to_string);
+    for d in &mut defects {
+        d.key.clone_from(&key);
+    }
+    match Claim::from_fields(&summary, &drugs, &services, others) {
+        Ok(claim) if defects.is_empty() => Visit::Read(Box::new(claim)),
+        Ok(_) => Visit::Broken { key, defects },
+        Err(more) => {
+            defects.extend(more);
+            Visit::Broken { key, defects }
+        }
+    }
+}
+
+/// The records named `tag` of an inner table, each as its fields in order.
+fn records(xml: &[u8], tag: &str) -> Result<Vec<Fields>, String> {
+    let text = std::str::from_utf8(xml).map_err(|e| format!("not UTF-8: {e}"))?;
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().trim_text(true);
+    let mut out = Vec::new();
+    let mut current: Option<Fields> = None;
+    let mut field: Option<String> = None;
+    let mut depth_in_record = 0usize;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("not well-formed at byte {}: {e}", reader.buffer_position()))?;
+        match event {
+            Event::Start(e) => {
+                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                if current.is_some() {
+                    depth_in_record += 1;
+                    if depth_in_record == 1 {
+                        field = Some(name);
+                    }
+                } else if name == tag {
+                    current = Some(Fields::default());
+                    depth_in_record = 0;
+                }
+            }
+            Event::Empty(e) => {
+                if let Some(rec) = current.as_mut()
+                    && depth_in_record == 0
+                {
+                    rec.push(
+                        String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+                        String::new(),
+                    );
+                }
+            }
+            Event::Text(t) => {
+                if let (Some(rec), Some(name)) = (current.as_mut(), field.as_ref())
+                    && depth_in_record == 1
+                {
+                    let raw = t.decode().map_err(|e| e.to_string())?;
+                    let value = quick_xml::escape::unescape(&raw).map_err(|e| e.to_string())?;
+                    rec.append(name, value.trim());
+                }
+            }
+            Event::CData(t) => {
+                if let (Some(rec), Some(name)) = (current.as_mut(), field.as_ref())
+                    && depth_in_record == 1
+                {
+                    rec.append(name, String::from_utf8_lossy(&t).trim());
+                }
+            }
+            Event::End(e) if current.is_some() => {
+                if depth_in_record == 0 {
+                    if e.name().as_ref() == tag.as_bytes() {
+                        out.extend(current.take());
+                    }
+                } else {
+                    if depth_in_record == 1
+                        && let (Some(rec), Some(name)) = (current.as_mut(), field.take())
+                        && !rec.has(&name)
+                    {
+                        rec.push(name, String::new());
+                    }
+                    depth_in_record -= 1;
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if current.is_some() {
+        return Err(format!("record {tag} not closed"));
+    }
+    Ok(out)
+}
+
+/// Writes a claims file: the envelope around each visit's tables, Base64-encoded. Used by the
+/// generator and the tests; what a facility's software sends.
+pub fn write_file(facility: &str, date: &str, visits: &[Vec<(&str, String)>]) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<GIAMDINHHS>");
+    out.push_str(&format!(
+        "<THONGTINDONVI><MACSKCB>{facility}</MACSKCB></THONGTINDONVI><THONGTINHOSO><NGAYLAP>{date}</NGAYLAP><SOLUONGHOSO>{}</SOLUONGHOSO><DANHSACHHOSO>",
+        visits.len()
+    ));
+    for tables in visits {
+        out.push_str("<HOSO>");
+        for (kind, xml) in tables {
+            out.push_str(&format!(
+                "<FILEHOSO><LOAIHOSO>{kind}</LOAIHOSO><NOIDUNGFILE>{}</NOIDUNGFILE></FILEHOSO>",
+                b64.encode(xml.as_bytes())
+            ));
+        }
+        out.push_str("</HOSO>");
+    }
+    out.push_str("</DANHSACHHOSO></THONGTINHOSO></GIAMDINHHS>\n");
+    out
+}

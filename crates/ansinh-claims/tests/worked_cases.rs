@@ -1,0 +1,328 @@
+//! The worked cases of the health-insurance reference (§9) and one passing and one failing claim
+//! per rule, through the public entry point `assess_file` (XML envelope in, outcomes out).
+
+use ansinh_claims::assess::{Assessment, Decision};
+use ansinh_claims::xml::write_file;
+use ansinh_claims::{Outcome, assess_file};
+use ansinh_rules::Params;
+use rust_decimal::Decimal;
+
+fn params() -> Params {
+    Params::embedded().unwrap()
+}
+
+fn tc1_tables() -> Vec<(&'static str, String)> {
+    let read = |name: &str| {
+        std::fs::read_to_string(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+    };
+    vec![
+        ("XML1", read("tc1-xml1.xml")),
+        ("XML2", read("tc1-xml2.xml")),
+        ("XML3", read("tc1-xml3.xml")),
+    ]
+}
+
+fn only(outcomes: Vec<Outcome>) -> Assessment {
+    assert_eq!(outcomes.len(), 1, "{outcomes:?}");
+    match outcomes.into_iter().next().unwrap() {
+        Outcome::Assessed(a) => *a,
+        other => panic!("not assessed: {other:?}"),
+    }
+}
+
+fn run(visits: &[Vec<(&str, String)>]) -> Vec<Outcome> {
+    let file = write_file("79001", "20250310", visits);
+    assess_file(&params(), file.as_bytes()).unwrap()
+}
+
+fn d(v: i64) -> Decimal {
+    Decimal::from(v)
+}
+
+/// A visit whose claimed amounts are internally consistent at the benefit level `rate`: one
+/// service line per (code, price) in XML3.
+struct Spec<'a> {
+    card: &'a str,
+    from: &'a str,
+    to: &'a str,
+    category: &'a str,
+    visit_type: &'a str,
+    admitted: &'a str,
+    discharged: &'a str,
+    lines: Vec<(&'a str, i64)>,
+    rate: i64,
+}
+
+impl Spec<'_> {
+    fn tables(&self) -> Vec<(&'static str, String)> {
+        let key = "79001.X.1";
+        let mut xml3 = String::from("<CHITIEU_CHITIET_DVKT_VTYT><DSACH_CHI_TIET_DVKT>");
+        let (mut bv, mut bhtt, mut cct) = (0i64, Decimal::ZERO, Decimal::ZERO);
+        for (i, (code, price)) in self.lines.iter().enumerate() {
+            let insurer = Decimal::from(*price) * Decimal::from(self.rate) / Decimal::ONE_HUNDRED;
+            let co = Decimal::from(*price) - insurer;
+            bv += price;
+            bhtt += insurer;
+            cct += co;
+            xml3.push_str(&format!(
+                "<CHI_TIET_DVKT><MA_LK>{key}</MA_LK><STT>{}</STT><MA_DICH_VU>{code}</MA_DICH_VU><MA_NHOM>13</MA_NHOM><PHAM_VI>1</PHAM_VI><SO_LUONG>1</SO_LUONG><DON_GIA_BV>{price}</DON_GIA_BV><DON_GIA_BH>{price}</DON_GIA_BH><TYLE_TT_DV>100</TYLE_TT_DV><TYLE_TT_BH>100</TYLE_TT_BH><THANH_TIEN_BV>{price}</THANH_TIEN_BV><THANH_TIEN_BH>{price}</THANH_TIEN_BH><MUC_HUONG>{}</MUC_HUONG><T_NGUONKHAC>0</T_NGUONKHAC><T_BNTT>0</T_BNTT><T_BNCCT>{co}</T_BNCCT><T_BHTT>{insurer}</T_BHTT><NGAY_YL>{}</NGAY_YL></CHI_TIET_DVKT>",
+                i + 1,
+                self.rate,
+                self.admitted
+            ));
+        }
+        xml3.push_str("</DSACH_CHI_TIET_DVKT></CHITIEU_CHITIET_DVKT_VTYT>");
+        let xml1 = format!(
+            "<TONG_HOP><MA_LK>{key}</MA_LK><STT>1</STT><MA_THE_BHYT>{}</MA_THE_BHYT><MA_DKBD>79001</MA_DKBD><GT_THE_TU>{}</GT_THE_TU><GT_THE_DEN>{}</GT_THE_DEN><MA_DOITUONG_KCB>{}</MA_DOITUONG_KCB><NGAY_VAO>{}</NGAY_VAO><NGAY_RA>{}</NGAY_RA><T_THUOC>0</T_THUOC><T_VTYT>0</T_VTYT><T_TONGCHI_BV>{bv}</T_TONGCHI_BV><T_TONGCHI_BH>{bv}</T_TONGCHI_BH><T_BNTT>0</T_BNTT><T_BNCCT>{cct}</T_BNCCT><T_BHTT>{bhtt}</T_BHTT><T_NGUONKHAC>0</T_NGUONKHAC><MA_LOAI_KCB>{}</MA_LOAI_KCB><MA_CSKCB>79001</MA_CSKCB></TONG_HOP>",
+            self.card,
+            self.from,
+            self.to,
+            self.category,
+            self.admitted,
+            self.discharged,
+            self.visit_type
+        );
+        vec![("XML1", xml1), ("XML3", xml3)]
+    }
+}
+
+fn outpatient<'a>(date: &'a str, lines: Vec<(&'a str, i64)>, rate: i64) -> Spec<'a> {
+    Spec {
+        card: "DN4790123456789",
+        from: "20250101",
+        to: "20271231",
+        category: "1.1",
+        visit_type: "01",
+        admitted: date,
+        discharged: date,
+        lines,
+        rate,
+    }
+}
+
+#[test]
+fn tc1_in_network_outpatient_80_percent() {
+    let a = only(run(&[tc1_tables()]));
+    assert_eq!(a.decision, Decision::Accepted, "{a:?}");
+    assert_eq!(a.key, "79001.250310.000123");
+    assert_eq!(
+        (a.assessed.insurer, a.assessed.co_pay, a.assessed.self_pay),
+        (d(293_680), d(73_420), d(0))
+    );
+    assert_eq!(a.benefit_rate, Some(d(80)));
+    assert!(a.findings.is_empty());
+}
+
+#[test]
+fn tc2_small_claim_below_15_percent_of_the_reference_level() {
+    let lines = vec![
+        ("02.03", 39_800),
+        ("23.0075.1494", 22_400),
+        ("40.ZZZ", 45_000),
+    ];
+    let a = only(run(&[outpatient("202503100815", lines, 100).tables()]));
+    assert_eq!(
+        (a.decision, a.assessed.insurer),
+        (Decision::Accepted, d(107_200))
+    );
+    // Exactly the threshold is not below it.
+    let a = only(run(&[
+        outpatient("202503100815", vec![("X", 351_000)], 80).tables()
+    ]));
+    assert_eq!(
+        (a.decision, a.assessed.insurer, a.assessed.co_pay),
+        (Decision::Accepted, d(280_800), d(70_200))
+    );
+    // From 1 July 2026 the threshold is 379,500.
+    let a = only(run(&[outpatient(
+        "202607150900",
+        vec![("X", 360_000)],
+        100,
+    )
+    .tables()]));
+    assert_eq!(
+        (a.decision, a.assessed.insurer),
+        (Decision::Accepted, d(360_000))
+    );
+}
+
+#[test]
+fn tc3_card_expired_before_the_visit() {
+    let mut tables = tc1_tables();
+    tables[0].1 = tables[0]
+        .1
+        .replace("<GT_THE_DEN>20251231", "<GT_THE_DEN>20250228");
+    let a = only(run(&[tables]));
+    assert_eq!(a.decision, Decision::Rejected);
+    assert_eq!(
+        (a.assessed.insurer, a.assessed.self_pay, a.rejected),
+        (d(0), d(367_100), d(293_680))
+    );
+    assert_eq!(a.findings[0].code, "R01.VALIDITY");
+    assert_eq!(a.findings[0].lines.len(), 4);
+}
+
+#[test]
+fn tc4_self_referred_inpatient_at_a_former_central_facility() {
+    let stay = |category, visit_type, rate| Spec {
+        category,
+        visit_type,
+        discharged: "202503151000",
+        ..outpatient("202503100800", vec![("BED", 10_000_000)], rate)
+    };
+    let a = only(run(&[stay("3.1", "03", 32).tables()]));
+    assert_eq!(
+        (
+            a.decision,
+            a.benefit_rate,
+            a.assessed.insurer,
+            a.assessed.co_pay
+        ),
+        (Decision::Accepted, Some(d(32)), d(3_200_000), d(6_800_000))
+    );
+    let emergency = only(run(&[stay("2", "03", 80).tables()]));
+    assert_eq!(emergency.assessed.insurer, d(8_000_000));
+    // Outpatient, self-referred at the same facility: not covered.
+    let outpatient_visit = only(run(&[stay("3.1", "01", 80).tables()]));
+    assert_eq!(
+        (outpatient_visit.decision, outpatient_visit.assessed.insurer),
+        (Decision::Rejected, d(0))
+    );
+    assert_eq!(outpatient_visit.findings[0].code, "R03.RATE");
+}
+
+#[test]
+fn tc5_roadmap_for_former_provincial_outpatient_care() {
+    let visit = |date, rate| Spec {
+        card: "HT3790123456789",
+        category: "1.18",
+        ..outpatient(date, vec![("X", 500_000)], rate)
+    };
+    let before = only(run(&[visit("202603100900", 0).tables()]));
+    assert_eq!(
+        (before.benefit_rate, before.assessed.insurer),
+        (Some(d(0)), d(0))
+    );
+    let after = only(run(&[visit("202607100900", 0).tables()]));
+    assert_eq!(after.benefit_rate, Some(Decimal::new(475, 1)));
+    assert_eq!(
+        (after.assessed.insurer, after.assessed.co_pay),
+        (d(237_500), d(262_500))
+    );
+}
+
+#[test]
+fn r02_card_format_and_prefix_go_to_a_human() {
+    let bad = Spec {
+        card: "DN47901234567",
+        ..outpatient("202503100815", vec![("X", 400_000)], 80)
+    };
+    let a = only(run(&[bad.tables()]));
+    assert_eq!(
+        (a.decision, a.findings[0].code),
+        (Decision::NeedsReview, "R02.FORMAT")
+    );
+    let odd = Spec {
+        card: "DN2790123456789",
+        ..outpatient("202503100815", vec![("X", 400_000)], 100)
+    };
+    let a = only(run(&[odd.tables()]));
+    assert_eq!(a.decision, Decision::NeedsReview);
+    assert!(a.findings.iter().any(|f| f.code == "R02.PREFIX"));
+}
+
+#[test]
+fn r03_wrong_benefit_level_is_reduced() {
+    // Claimed at 100 % a visit that is paid at 80 %.
+    let a = only(run(&[outpatient(
+        "202503100815",
+        vec![("X", 400_000)],
+        100,
+    )
+    .tables()]));
+    assert_eq!(a.decision, Decision::Adjusted);
+    assert_eq!((a.assessed.insurer, a.rejected), (d(320_000), d(80_000)));
+    assert_eq!(a.findings[0].code, "R03.RATE");
+    assert_eq!(a.findings[0].amount, d(80_000));
+}
+
+#[test]
+fn r12_cost_after_discharge_is_rejected() {
+    let mut tables = tc1_tables();
+    // The HbA1c ordered after discharge.
+    tables[2].1 = tables[2].1.replace(
+        "<NGAY_YL>202503100840</NGAY_YL>",
+        "<NGAY_YL>202503111040</NGAY_YL>",
+    );
+    let a = only(run(&[tables]));
+    assert_eq!(a.decision, Decision::Adjusted, "{a:?}");
+    let r12 = a.findings.iter().find(|f| f.rule == "R12").unwrap();
+    assert_eq!(r12.lines, vec!["XML3#2".to_string()]);
+    assert_eq!(r12.amount, d(84_240));
+    // What remains (261,800) is below 15 % of the reference level (351,000): the benefit level is
+    // recomputed on the covered cost that remains and becomes 100 % (whether the agency
+    // recomputes after a rejection is UNCONFIRMED; this is the documented choice).
+    assert_eq!(a.assessed.insurer, d(261_800));
+    assert_eq!(a.rejected, d(293_680 - 261_800));
+    assert!(a.findings.iter().any(|f| f.code == "R03.RATE"));
+}
+
+#[test]
+fn r13_totals_that_do_not_add_up_are_returned() {
+    let mut tables = tc1_tables();
+    tables[0].1 = tables[0].1.replace("<T_BHTT>293680", "<T_BHTT>300000");
+    let a = only(run(&[tables]));
+    assert_eq!(a.decision, Decision::Rejected);
+    assert!(a.findings.iter().any(|f| f.code == "R13.TOTAL"));
+    assert_eq!(a.assessed.insurer, d(0));
+}
+
+#[test]
+fn a_broken_visit_names_its_key_table_and_field_and_does_not_stop_the_others() {
+    let mut broken = tc1_tables();
+    broken[0].1 = broken[0]
+        .1
+        .replace("<NGAY_VAO>202503100815", "<NGAY_VAO>2025-03-10");
+    let outcomes = run(&[broken, tc1_tables()]);
+    assert_eq!(outcomes.len(), 2);
+    match &outcomes[0] {
+        Outcome::Malformed { key, defects } => {
+            assert_eq!(key.as_deref(), Some("79001.250310.000123"));
+            assert_eq!(
+                (defects[0].table.as_str(), defects[0].field.as_str()),
+                ("XML1", "NGAY_VAO")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(&outcomes[1], Outcome::Assessed(a) if a.decision == Decision::Accepted));
+}
+
+#[test]
+fn a_file_that_is_not_the_envelope_is_refused_whole() {
+    let p = params();
+    assert!(assess_file(&p, b"<TONG_HOP></TONG_HOP>").is_err());
+    assert!(assess_file(&p, b"not xml <<<").is_err());
+    assert!(assess_file(&p, b"").is_err());
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Random damage to a valid file never panics: the file is refused or each visit is
+        /// assessed or reported malformed.
+        #[test]
+        fn mutated_files_never_panic(cuts in proptest::collection::vec((0usize..4000, any::<u8>()), 1..8)) {
+            let mut bytes = write_file("79001", "20250310", &[tc1_tables()]).into_bytes();
+            for (at, b) in cuts {
+                let at = at % bytes.len();
+                bytes[at] = b;
+            }
+            let _ = assess_file(&params(), &bytes);
+        }
+    }
+}
