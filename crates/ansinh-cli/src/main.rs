@@ -4,6 +4,7 @@
 //! 1 anything else.
 
 mod bench;
+mod claims;
 mod system;
 mod table;
 
@@ -115,6 +116,13 @@ enum Command {
         #[arg(long, default_value = "json")]
         format: String,
     },
+    /// Health-insurance claims files (QĐ 130/QĐ-BYT XML).
+    Claims {
+        #[command(subcommand)]
+        what: claims::Claims,
+        #[command(flatten)]
+        params: ParamArgs,
+    },
     /// Create a demo database (if none) with a generated population and serve it.
     Demo {
         #[arg(long, default_value = "ansinh-demo.db")]
@@ -204,6 +212,17 @@ fn main() -> ExitCode {
             format,
         } => {
             return report(block_on(system::notice(&db, &employer, &month, &format)));
+        }
+        Command::Claims { what, params } => {
+            let params = match load_params(&params) {
+                Ok(p) => p,
+                Err(r) => return refuse(r),
+            };
+            return match claims::run(what, &params) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(2),
+                Err(e) => report(Err(e)),
+            };
         }
         Command::Demo {
             file,

@@ -360,3 +360,30 @@ fn an_assessment_killed_at_any_point_completes_with_the_same_totals() {
         assert_eq!(again["unchanged"], reference["new_lines"]);
     }
 }
+
+#[test]
+fn claims_assess_prints_one_result_per_visit_without_a_database() {
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/claims/two-visits.xml"
+    );
+    let out = ansinh(&["claims", "assess", example], "");
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("79001.250310.000123          Accepted"),
+        "{text}"
+    );
+    assert!(text.contains("R01.VALIDITY"), "{text}");
+    let out = ansinh(&["claims", "assess", example, "--json"], "");
+    let doc = json(&out);
+    assert_eq!(doc[0]["decision"], "accepted");
+    assert_eq!(doc[0]["assessed"]["insurer"], "293680.00");
+    assert_eq!(doc[1]["decision"], "rejected");
+    assert_eq!(doc[1]["findings"][0]["rule"], "R01");
+    // A file that is not a claims envelope: exit 2 and a JSON error naming the file.
+    let bad = temp_file("not-claims.xml", "<TONG_HOP/>");
+    let out = ansinh(&["claims", "assess", bad.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(json(&out)["error"]["field"], "file");
+}
