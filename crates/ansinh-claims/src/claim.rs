@@ -6,6 +6,7 @@ use ansinh_core::Date;
 use jiff::civil::DateTime;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::str::FromStr;
 
 /// A table of the standard this release reads.
@@ -64,39 +65,40 @@ impl Defect {
     }
 }
 
-/// The fields of one record, in the order sent.
+/// The fields of one record, in the order sent, borrowed from the decoded table where no
+/// entity had to be replaced.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Fields(Vec<(String, String)>);
+pub struct Fields<'a>(Vec<(&'a str, Cow<'a, str>)>);
 
-impl Fields {
-    pub fn push(&mut self, name: String, value: String) {
+impl<'a> Fields<'a> {
+    pub fn push(&mut self, name: &'a str, value: Cow<'a, str>) {
         self.0.push((name, value));
     }
 
     /// Adds text to a field (text may come in several pieces).
-    pub fn append(&mut self, name: &str, text: &str) {
-        match self.0.iter_mut().rev().find(|(n, _)| n == name) {
-            Some((_, v)) => v.push_str(text),
-            None => self.0.push((name.to_string(), text.to_string())),
+    pub fn append(&mut self, name: &'a str, text: Cow<'a, str>) {
+        match self.0.last_mut() {
+            Some((n, v)) if *n == name => v.to_mut().push_str(&text),
+            _ => self.0.push((name, text)),
         }
     }
 
     pub fn has(&self, name: &str) -> bool {
-        self.0.iter().any(|(n, _)| n == name)
+        self.0.iter().any(|(n, _)| *n == name)
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_ref())
             .filter(|v| !v.is_empty())
     }
 }
 
 /// Reads typed fields of one record, collecting a defect per bad field.
 struct Reading<'a> {
-    fields: &'a Fields,
+    fields: &'a Fields<'a>,
     key: Option<&'a str>,
     table: &'a str,
     defects: Vec<Defect>,
@@ -279,9 +281,9 @@ fn table_name<S: serde::Serializer>(t: &Table, s: S) -> Result<S::Ok, S::Error> 
 impl Claim {
     /// Types the records of one visit; every bad field is a defect.
     pub fn from_fields(
-        summary: &Fields,
-        drugs: &[Fields],
-        services: &[Fields],
+        summary: &Fields<'_>,
+        drugs: &[Fields<'_>],
+        services: &[Fields<'_>],
         other_tables: Vec<(String, Vec<u8>)>,
     ) -> Result<Claim, Vec<Defect>> {
         let key_text = summary.get("MA_LK").map(str::to_string);

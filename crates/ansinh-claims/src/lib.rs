@@ -26,15 +26,14 @@ pub enum Outcome {
 /// Reads and assesses every visit of a claims file (what `ansinh claims assess` prints): a
 /// facility can pre-check its own file without a database.
 pub fn assess_file(params: &Params, bytes: &[u8]) -> Result<Vec<Outcome>, xml::FileError> {
-    let file = xml::parse_file(bytes)?;
-    Ok(file
-        .visits
-        .into_iter()
-        .map(|v| match v {
+    let envelope = xml::parse_envelope(bytes)?;
+    Ok(xml::parallel_map(
+        &envelope.visits,
+        |files| match xml::visit(files) {
             xml::Visit::Read(claim) => {
                 Outcome::Assessed(Box::new(assess::assess_visit(params, &claim)))
             }
             xml::Visit::Broken { key, defects } => Outcome::Malformed { key, defects },
-        })
-        .collect())
+        },
+    ))
 }

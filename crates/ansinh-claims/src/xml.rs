@@ -11,6 +11,7 @@ use crate::claim::{Claim, Defect, Fields, Table};
 use base64::Engine;
 use quick_xml::Reader;
 use quick_xml::events::Event;
+use std::borrow::Cow;
 
 /// Why a whole file is refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -50,6 +51,44 @@ fn xml_error(reader: &Reader<&[u8]>, e: impl ToString) -> FileError {
 
 /// Reads a claims file.
 pub fn parse_file(bytes: &[u8]) -> Result<File, FileError> {
+    let envelope = parse_envelope(bytes)?;
+    Ok(File {
+        facility: envelope.facility,
+        visits: parallel_map(&envelope.visits, |files| visit(files)),
+    })
+}
+
+/// The envelope of a file: the facility and, per visit, its files (LOAIHOSO, NOIDUNGFILE)
+/// still encoded.
+pub struct Envelope {
+    pub facility: Option<String>,
+    pub visits: Vec<Vec<(String, String)>>,
+}
+
+/// Maps `f` over `items` on every core (a visit does not depend on another), keeping the order.
+pub fn parallel_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if workers <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let per = items.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let parts: Vec<_> = items
+            .chunks(per)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<U>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// Reads the envelope of a claims file, leaving each visit's tables encoded.
+pub fn parse_envelope(bytes: &[u8]) -> Result<Envelope, FileError> {
     let mut reader = Reader::from_reader(bytes);
     reader.config_mut().trim_text(true);
     let mut path: Vec<String> = Vec::new();
@@ -85,12 +124,15 @@ pub fn parse_file(bytes: &[u8]) -> Result<File, FileError> {
                 match name.as_str() {
                     "FILEHOSO" => {
                         if let Some(files) = hoso.as_mut() {
-                            files.push((file_kind.clone(), file_body.clone()));
+                            files.push((
+                                std::mem::take(&mut file_kind),
+                                std::mem::take(&mut file_body),
+                            ));
                         }
                     }
                     "HOSO" => {
                         if let Some(files) = hoso.take() {
-                            visits.push(visit(&files));
+                            visits.push(files);
                         }
                     }
                     _ => {}
@@ -121,18 +163,15 @@ pub fn parse_file(bytes: &[u8]) -> Result<File, FileError> {
     if !seen_root {
         return Err(FileError::Empty);
     }
-    Ok(File { facility, visits })
+    Ok(Envelope { facility, visits })
 }
 
 /// Builds one visit from its files.
-fn visit(files: &[(String, String)]) -> Visit {
+pub fn visit(files: &[(String, String)]) -> Visit {
     let mut defects = Vec::new();
-    let mut summary: Option<Fields> = None;
-    let mut drugs = Vec::new();
-    let mut services = Vec::new();
+    let mut decoded: Vec<(Table, &str, Vec<u8>)> = Vec::new();
     let mut others = Vec::new();
     for (kind, body) in files {
-        let table = Table::from_kind(kind);
         let inner = match base64::engine::general_purpose::STANDARD.decode(body.as_bytes()) {
             Ok(inner) => inner,
             Err(e) => {
@@ -145,12 +184,21 @@ fn visit(files: &[(String, String)]) -> Visit {
                 continue;
             }
         };
-        let Some(table) = table else {
+        match Table::from_kind(kind) {
+            Some(table) => decoded.push((table, kind, inner)),
             // Tables this release does not assess are kept as sent.
-            others.push((kind.clone(), inner));
-            continue;
+            None => others.push((kind.clone(), inner)),
+        }
+    }
+    let mut summary: Option<Fields> = None;
+    let mut drugs = Vec::new();
+    let mut services = Vec::new();
+    for (table, kind, inner) in &decoded {
+        let rows = match std::str::from_utf8(inner) {
+            Ok(text) => records(text, table.record_tag()),
+            Err(e) => Err(format!("not UTF-8: {e}")),
         };
-        match records(&inner, table.record_tag()) {
+        match rows {
             Ok(mut rows) => match table {
                 Table::Xml1 => {
                     if rows.len() != 1 {
@@ -194,14 +242,13 @@ fn visit(files: &[(String, String)]) -> Visit {
     }
 }
 
-/// The records named `tag` of an inner table, each as its fields in order.
-fn records(xml: &[u8], tag: &str) -> Result<Vec<Fields>, String> {
-    let text = std::str::from_utf8(xml).map_err(|e| format!("not UTF-8: {e}"))?;
+/// The records named `tag` of an inner table, each as its fields in order, borrowed from `text`.
+fn records<'a>(text: &'a str, tag: &str) -> Result<Vec<Fields<'a>>, String> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().trim_text(true);
     let mut out = Vec::new();
-    let mut current: Option<Fields> = None;
-    let mut field: Option<String> = None;
+    let mut current: Option<Fields<'a>> = None;
+    let mut field: Option<&'a str> = None;
     let mut depth_in_record = 0usize;
     loop {
         let event = reader
@@ -209,13 +256,12 @@ fn records(xml: &[u8], tag: &str) -> Result<Vec<Fields>, String> {
             .map_err(|e| format!("not well-formed at byte {}: {e}", reader.buffer_position()))?;
         match event {
             Event::Start(e) => {
-                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
                 if current.is_some() {
                     depth_in_record += 1;
                     if depth_in_record == 1 {
-                        field = Some(name);
+                        field = Some(element_name(text, &e)?);
                     }
-                } else if name == tag {
+                } else if e.name().as_ref() == tag.as_bytes() {
                     current = Some(Fields::default());
                     depth_in_record = 0;
                 }
@@ -224,26 +270,46 @@ fn records(xml: &[u8], tag: &str) -> Result<Vec<Fields>, String> {
                 if let Some(rec) = current.as_mut()
                     && depth_in_record == 0
                 {
-                    rec.push(
-                        String::from_utf8_lossy(e.name().as_ref()).into_owned(),
-                        String::new(),
-                    );
+                    rec.push(element_name(text, &e)?, Cow::Borrowed(""));
                 }
             }
             Event::Text(t) => {
-                if let (Some(rec), Some(name)) = (current.as_mut(), field.as_ref())
+                if let (Some(rec), Some(name)) = (current.as_mut(), field)
                     && depth_in_record == 1
                 {
-                    let raw = t.decode().map_err(|e| e.to_string())?;
-                    let value = quick_xml::escape::unescape(&raw).map_err(|e| e.to_string())?;
-                    rec.append(name, value.trim());
+                    let raw = match t.into_inner() {
+                        Cow::Borrowed(b) => {
+                            Cow::Borrowed(std::str::from_utf8(b).map_err(|e| e.to_string())?)
+                        }
+                        Cow::Owned(b) => {
+                            Cow::Owned(String::from_utf8(b).map_err(|e| e.to_string())?)
+                        }
+                    };
+                    let value = match raw {
+                        Cow::Borrowed(r) => {
+                            quick_xml::escape::unescape(r).map_err(|e| e.to_string())?
+                        }
+                        Cow::Owned(r) => Cow::Owned(
+                            quick_xml::escape::unescape(&r)
+                                .map_err(|e| e.to_string())?
+                                .into_owned(),
+                        ),
+                    };
+                    let value = match value {
+                        Cow::Borrowed(v) => Cow::Borrowed(v.trim()),
+                        Cow::Owned(v) => Cow::Owned(v.trim().to_string()),
+                    };
+                    rec.append(name, value);
                 }
             }
             Event::CData(t) => {
-                if let (Some(rec), Some(name)) = (current.as_mut(), field.as_ref())
+                if let (Some(rec), Some(name)) = (current.as_mut(), field)
                     && depth_in_record == 1
                 {
-                    rec.append(name, String::from_utf8_lossy(&t).trim());
+                    rec.append(
+                        name,
+                        Cow::Owned(String::from_utf8_lossy(&t).trim().to_string()),
+                    );
                 }
             }
             Event::End(e) if current.is_some() => {
@@ -254,9 +320,9 @@ fn records(xml: &[u8], tag: &str) -> Result<Vec<Fields>, String> {
                 } else {
                     if depth_in_record == 1
                         && let (Some(rec), Some(name)) = (current.as_mut(), field.take())
-                        && !rec.has(&name)
+                        && !rec.has(name)
                     {
-                        rec.push(name, String::new());
+                        rec.push(name, Cow::Borrowed(""));
                     }
                     depth_in_record -= 1;
                 }
@@ -269,6 +335,23 @@ fn records(xml: &[u8], tag: &str) -> Result<Vec<Fields>, String> {
         return Err(format!("record {tag} not closed"));
     }
     Ok(out)
+}
+
+/// The element name of a start tag as a slice of `text`, so that it outlives the event: a reader
+/// over a `&str` hands out names that point into its input (checked, never assumed).
+fn element_name<'a>(
+    text: &'a str,
+    e: &quick_xml::events::BytesStart<'_>,
+) -> Result<&'a str, String> {
+    let name = e.name();
+    let name = name.as_ref();
+    let (base, at) = (text.as_ptr() as usize, name.as_ptr() as usize);
+    if at < base || at + name.len() > base + text.len() {
+        return Err("element name outside the input".into());
+    }
+    let start = at - base;
+    text.get(start..start + name.len())
+        .ok_or_else(|| "element name is not UTF-8".to_string())
 }
 
 /// Writes a claims file: the envelope around each visit's tables, Base64-encoded. Used by the

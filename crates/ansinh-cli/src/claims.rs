@@ -16,6 +16,146 @@ pub enum Claims {
         #[arg(long)]
         json: bool,
     },
+    /// Write a synthetic claims file (reproducible with --seed): realistic outpatient and
+    /// inpatient visits, and a controlled share of visits with one defect each, cycling through
+    /// R01 (expired card), R02 (prefix and digit disagree), R03 (claimed at 100 % instead of the
+    /// card rate), R12 (cost after discharge), R13 (total that does not add up).
+    Generate {
+        #[arg(long, default_value_t = 1_000)]
+        visits: usize,
+        /// Share of visits with a defect, 0 to 1.
+        #[arg(long, default_value_t = 0.1)]
+        defects: f64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Where to write the file.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// Drugs and services the generator draws from: (code, name, unit price in đồng).
+const DRUGS: &[(&str, &str, i64)] = &[
+    ("40.679", "Metformin 850mg", 1_200),
+    ("40.695", "Gliclazid 30mg", 2_500),
+    ("40.470", "Amlodipin 5mg", 1_500),
+    ("40.146", "Amoxicilin 500mg", 1_800),
+    ("40.35", "Paracetamol 500mg", 400),
+];
+const SERVICES: &[(&str, &str, i64)] = &[
+    ("02.03", "Khám Nội tổng hợp", 39_800),
+    ("23.0083.1523", "Định lượng HbA1c [Máu]", 105_300),
+    ("23.0075.1494", "Định lượng Glucose [Máu]", 22_400),
+    ("18.0001.0001", "Siêu âm ổ bụng", 49_300),
+    ("K03.1905", "Ngày giường bệnh Nội khoa", 250_000),
+];
+
+/// One synthetic visit's tables, its amounts consistent at the benefit level the rules give
+/// (unless a defect is wanted).
+fn synthetic_visit(
+    params: &Params,
+    rng: &mut fastrand::Rng,
+    n: usize,
+    defect: Option<usize>,
+) -> Vec<(&'static str, String)> {
+    let key = format!("79001.2503.{n:08}");
+    let day = rng.u32(1..=28);
+    let inpatient = rng.u8(0..10) == 0;
+    let (admit, discharge) = if inpatient {
+        (
+            format!("202503{day:02}0800"),
+            format!("202503{:02}1000", (day + 3).min(31)),
+        )
+    } else {
+        (format!("202503{day:02}0815"), format!("202503{day:02}1030"))
+    };
+    let (card, to) = match defect {
+        Some(0) => ("DN4".to_string(), "20250101"),
+        Some(1) => ("DN2".to_string(), "20251231"),
+        _ => {
+            let g = ["DN4", "HT3", "TE1", "HC4", "GD4", "CC1"][rng.usize(0..6)];
+            (g.to_string(), "20251231")
+        }
+    };
+    let card = format!("{card}79{:010}", rng.u64(0..10_000_000_000));
+    let mut lines = Vec::new();
+    for _ in 0..rng.usize(1..=3) {
+        let (code, name, price) = DRUGS[rng.usize(0..DRUGS.len())];
+        lines.push(("XML2", code, name, i64::from(rng.u32(5..=60)), price));
+    }
+    for _ in 0..rng.usize(1..=3) {
+        let (code, name, price) = SERVICES[rng.usize(0..SERVICES.len())];
+        let qty = if code.starts_with('K') {
+            if inpatient { 3 } else { 1 }
+        } else {
+            1
+        };
+        lines.push(("XML3", code, name, qty, price));
+    }
+    let covered: i64 = lines.iter().map(|l| l.3 * l.4).sum();
+    let parsed = ansinh_rules::health::parse_card(&card).ok();
+    let rate = parsed
+        .as_ref()
+        .and_then(|c| {
+            ansinh_rules::health::benefit(
+                params,
+                &ansinh_rules::health::VisitFacts {
+                    card: c,
+                    category: "1.1",
+                    inpatient,
+                    date: jiff::civil::date(2025, 3, day as i8),
+                    covered_total: covered,
+                    exempt_since: None,
+                },
+            )
+            .ok()
+        })
+        .map_or(80, |b| b.rate.ppm() / 10_000);
+    let rate = if defect == Some(2) { 100 } else { rate };
+    let (mut xml2, mut xml3) = (String::new(), String::new());
+    let (mut t_bv, mut t_thuoc, mut t_bhtt, mut t_cct) = (0i64, 0i64, 0i64, 0i64);
+    for (i, (table, code, name, qty, price)) in lines.iter().enumerate() {
+        let amount = qty * price;
+        // Whole-đồng amounts here: the fund's share rounds to the đồng by construction.
+        let insurer = amount * rate / 100;
+        let co = amount - insurer;
+        t_bv += amount;
+        t_bhtt += insurer;
+        t_cct += co;
+        let ordered = if defect == Some(3) && i == 0 {
+            format!("202503{:02}2300", (day + 5).min(31))
+        } else {
+            admit.clone()
+        };
+        if *table == "XML2" {
+            t_thuoc += amount;
+            xml2.push_str(&format!("<CHI_TIET_THUOC><MA_LK>{key}</MA_LK><STT>{}</STT><MA_THUOC>{code}</MA_THUOC><MA_NHOM>4</MA_NHOM><TEN_THUOC>{name}</TEN_THUOC><PHAM_VI>1</PHAM_VI><TYLE_TT_BH>100</TYLE_TT_BH><SO_LUONG>{qty}</SO_LUONG><DON_GIA>{price}</DON_GIA><THANH_TIEN_BV>{amount}</THANH_TIEN_BV><THANH_TIEN_BH>{amount}</THANH_TIEN_BH><T_NGUONKHAC>0</T_NGUONKHAC><MUC_HUONG>{rate}</MUC_HUONG><T_BNTT>0</T_BNTT><T_BNCCT>{co}</T_BNCCT><T_BHTT>{insurer}</T_BHTT><MA_KHOA>K01</MA_KHOA><NGAY_YL>{ordered}</NGAY_YL><MA_PTTT>1</MA_PTTT></CHI_TIET_THUOC>", i + 1));
+        } else {
+            xml3.push_str(&format!("<CHI_TIET_DVKT><MA_LK>{key}</MA_LK><STT>{}</STT><MA_DICH_VU>{code}</MA_DICH_VU><MA_NHOM>13</MA_NHOM><TEN_DICH_VU>{name}</TEN_DICH_VU><PHAM_VI>1</PHAM_VI><SO_LUONG>{qty}</SO_LUONG><DON_GIA_BV>{price}</DON_GIA_BV><DON_GIA_BH>{price}</DON_GIA_BH><TYLE_TT_DV>100</TYLE_TT_DV><TYLE_TT_BH>100</TYLE_TT_BH><THANH_TIEN_BV>{amount}</THANH_TIEN_BV><THANH_TIEN_BH>{amount}</THANH_TIEN_BH><MUC_HUONG>{rate}</MUC_HUONG><T_NGUONKHAC>0</T_NGUONKHAC><T_BNTT>0</T_BNTT><T_BNCCT>{co}</T_BNCCT><T_BHTT>{insurer}</T_BHTT><MA_KHOA>K01</MA_KHOA><NGAY_YL>{ordered}</NGAY_YL><MA_PTTT>1</MA_PTTT></CHI_TIET_DVKT>", i + 1));
+        }
+    }
+    if defect == Some(4) {
+        t_bhtt += 1_000;
+    }
+    let visit_type = if inpatient { "03" } else { "01" };
+    let xml1 = format!(
+        "<TONG_HOP><MA_LK>{key}</MA_LK><STT>{n}</STT><MA_BN>BN{n}</MA_BN><HO_TEN>NGUYỄN VĂN {n}</HO_TEN><MA_THE_BHYT>{card}</MA_THE_BHYT><MA_DKBD>79001</MA_DKBD><GT_THE_TU>20250101</GT_THE_TU><GT_THE_DEN>{to}</GT_THE_DEN><MA_BENH_CHINH>E11.9</MA_BENH_CHINH><MA_DOITUONG_KCB>1.1</MA_DOITUONG_KCB><NGAY_VAO>{admit}</NGAY_VAO><NGAY_RA>{discharge}</NGAY_RA><T_THUOC>{t_thuoc}</T_THUOC><T_VTYT>0</T_VTYT><T_TONGCHI_BV>{t_bv}</T_TONGCHI_BV><T_TONGCHI_BH>{t_bv}</T_TONGCHI_BH><T_BNTT>0</T_BNTT><T_BNCCT>{t_cct}</T_BNCCT><T_BHTT>{t_bhtt}</T_BHTT><T_NGUONKHAC>0</T_NGUONKHAC><NAM_QT>2025</NAM_QT><THANG_QT>3</THANG_QT><MA_LOAI_KCB>{visit_type}</MA_LOAI_KCB><MA_KHOA>K01</MA_KHOA><MA_CSKCB>79001</MA_CSKCB></TONG_HOP>"
+    );
+    vec![
+        ("XML1", xml1),
+        (
+            "XML2",
+            format!(
+                "<CHITIEU_CHITIET_THUOC><DSACH_CHI_TIET_THUOC>{xml2}</DSACH_CHI_TIET_THUOC></CHITIEU_CHITIET_THUOC>"
+            ),
+        ),
+        (
+            "XML3",
+            format!(
+                "<CHITIEU_CHITIET_DVKT_VTYT><DSACH_CHI_TIET_DVKT>{xml3}</DSACH_CHI_TIET_DVKT></CHITIEU_CHITIET_DVKT_VTYT>"
+            ),
+        ),
+    ]
 }
 
 /// Runs a claims command; `Ok(false)` when the file itself is refused.
@@ -33,10 +173,60 @@ pub fn run(what: Claims, params: &Params) -> Result<bool> {
                 }
             };
             if json {
-                println!("{}", serde_json::to_string_pretty(&outcomes)?);
+                crate::table::emit(&(serde_json::to_string_pretty(&outcomes)? + "\n"));
             } else {
-                print!("{}", summary(&outcomes));
+                crate::table::emit(&summary(&outcomes));
             }
+            Ok(true)
+        }
+        Claims::Generate {
+            visits,
+            defects,
+            seed,
+            out,
+        } => {
+            anyhow::ensure!(
+                (0.0..=1.0).contains(&defects),
+                "--defects must be between 0 and 1"
+            );
+            let mut rng = fastrand::Rng::with_seed(seed);
+            let mut file = std::io::BufWriter::new(
+                std::fs::File::create(&out)
+                    .with_context(|| format!("creating {}", out.display()))?,
+            );
+            use std::io::Write;
+            // Written visit by visit: a file of a million visits never sits in memory.
+            let head = ansinh_claims::xml::write_file("79001", "20250331", &[]);
+            let (open, close) = head
+                .split_once("</DANHSACHHOSO>")
+                .context("envelope template")?;
+            let open = open.replace(
+                "<SOLUONGHOSO>0</SOLUONGHOSO>",
+                &format!("<SOLUONGHOSO>{visits}</SOLUONGHOSO>"),
+            );
+            file.write_all(open.as_bytes())?;
+            let mut with_defect = 0usize;
+            for n in 0..visits {
+                let defect = (rng.f64() < defects).then(|| {
+                    with_defect += 1;
+                    with_defect % 5
+                });
+                let tables = synthetic_visit(params, &mut rng, n + 1, defect);
+                let one = ansinh_claims::xml::write_file("79001", "20250331", &[tables]);
+                let body = one
+                    .split_once("<DANHSACHHOSO>")
+                    .and_then(|(_, rest)| rest.split_once("</DANHSACHHOSO>"))
+                    .map(|(body, _)| body)
+                    .context("visit template")?;
+                file.write_all(body.as_bytes())?;
+            }
+            file.write_all(b"</DANHSACHHOSO>")?;
+            file.write_all(close.as_bytes())?;
+            file.flush()?;
+            eprintln!(
+                "wrote {visits} visits ({with_defect} with a defect) to {}",
+                out.display()
+            );
             Ok(true)
         }
     }
