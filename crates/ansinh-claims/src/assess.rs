@@ -76,6 +76,19 @@ pub struct Assessment {
     pub explanation: Vec<Line>,
 }
 
+/// THANH_TIEN_BH of a line: quantity × insured price × service ratio × payment ratio, rounded;
+/// nothing for an item outside the scope (PHAM_VI 2). QĐ 130/QĐ-BYT Bảng 2–3, §5.5.
+fn covered_amount(l: &CostLine) -> Decimal {
+    if l.scope == 2 {
+        return Decimal::ZERO;
+    }
+    round2(
+        l.quantity * l.unit_price_insured * l.service_ratio / Decimal::ONE_HUNDRED
+            * l.payment_ratio
+            / Decimal::ONE_HUNDRED,
+    )
+}
+
 fn line_ref(l: &CostLine) -> String {
     format!("{}#{}", l.table.name(), l.number)
 }
@@ -114,15 +127,7 @@ pub fn assess_visit(params: &Params, claim: &Claim) -> Assessment {
     // R13: arithmetic of each line and of the totals.
     for l in &claim.lines {
         let hospital = round2(l.quantity * l.unit_price_hospital);
-        let covered = if l.scope == 2 {
-            Decimal::ZERO
-        } else {
-            round2(
-                l.quantity * l.unit_price_insured * l.service_ratio / Decimal::ONE_HUNDRED
-                    * l.payment_ratio
-                    / Decimal::ONE_HUNDRED,
-            )
-        };
+        let covered = covered_amount(l);
         let parts = l.self_pay + l.co_pay + l.insurer + l.other_payers;
         let mut wrong = Vec::new();
         if differs(hospital, l.amount_hospital) {
@@ -243,18 +248,7 @@ pub fn assess_visit(params: &Params, claim: &Claim) -> Assessment {
         .filter(|(i, _)| !rejected_lines.contains(i))
         .map(|(_, l)| l)
         .collect();
-    let covered_line = |l: &CostLine| {
-        if l.scope == 2 {
-            Decimal::ZERO
-        } else {
-            round2(
-                l.quantity * l.unit_price_insured * l.service_ratio / Decimal::ONE_HUNDRED
-                    * l.payment_ratio
-                    / Decimal::ONE_HUNDRED,
-            )
-        }
-    };
-    let covered_total: Decimal = accepted.iter().map(|l| covered_line(l)).sum();
+    let covered_total: Decimal = accepted.iter().map(|l| covered_amount(l)).sum();
     let mut explanation = Vec::new();
     let rate = card.as_ref().and_then(|card| {
         let facts = VisitFacts {
@@ -322,7 +316,7 @@ pub fn assess_visit(params: &Params, claim: &Claim) -> Assessment {
             continue;
         }
         let rate = rate.unwrap_or(Decimal::ONE_HUNDRED);
-        let covered = covered_line(l);
+        let covered = covered_amount(l);
         let insurer = round2(covered * rate / Decimal::ONE_HUNDRED);
         assessed.covered += covered;
         assessed.insurer += insurer;
