@@ -79,14 +79,45 @@ pub struct Assessment {
 /// THANH_TIEN_BH of a line: quantity × insured price × service ratio × payment ratio, rounded;
 /// nothing for an item outside the scope (PHAM_VI 2). QĐ 130/QĐ-BYT Bảng 2–3, §5.5.
 fn covered_amount(l: &CostLine) -> Decimal {
+    covered_at(l, l.service_ratio)
+}
+
+/// THANH_TIEN_BH of a line at a given service ratio (TYLE_TT_DV).
+fn covered_at(l: &CostLine, service_ratio: Decimal) -> Decimal {
     if l.scope == 2 {
         return Decimal::ZERO;
     }
     round2(
-        l.quantity * l.unit_price_insured * l.service_ratio / Decimal::ONE_HUNDRED
-            * l.payment_ratio
+        l.quantity * l.unit_price_insured * service_ratio / Decimal::ONE_HUNDRED * l.payment_ratio
             / Decimal::ONE_HUNDRED,
     )
+}
+
+/// Cost group of consultations (MA_NHOM 13, QĐ 5937 PL3 as implementations use it).
+const CONSULTATION_GROUP: u32 = 13;
+
+/// The service ratio each consultation of one visit may claim, in the order given: 100 % for the
+/// first, 30 % for the second to fourth, 10 % for the fifth, nothing after (QĐ 130/QĐ-BYT Bảng 3
+/// TYLE_TT_DV; TT 39/2024/TT-BYT). Other lines keep their own ratio.
+fn allowed_ratios(claim: &Claim) -> Vec<Decimal> {
+    let mut order: Vec<usize> = (0..claim.lines.len())
+        .filter(|i| {
+            let l = &claim.lines[*i];
+            l.table == crate::claim::Table::Xml3 && l.group == CONSULTATION_GROUP
+        })
+        .collect();
+    order.sort_by_key(|i| (claim.lines[*i].ordered, claim.lines[*i].number));
+    let mut allowed: Vec<Decimal> = claim.lines.iter().map(|l| l.service_ratio).collect();
+    for (k, i) in order.into_iter().enumerate() {
+        let cap = match k {
+            0 => 100,
+            1..=3 => 30,
+            4 => 10,
+            _ => 0,
+        };
+        allowed[i] = allowed[i].min(Decimal::from(cap));
+    }
+    allowed
 }
 
 fn line_ref(l: &CostLine) -> String {
@@ -240,15 +271,16 @@ pub fn assess_visit(params: &Params, claim: &Claim) -> Assessment {
         }
     }
 
-    // R03: the benefit level, recomputed on the lines that remain.
-    let accepted: Vec<&CostLine> = claim
+    // R09 and R03: consultations capped, then the benefit level recomputed on the lines that
+    // remain.
+    let ratios = allowed_ratios(claim);
+    let covered_total: Decimal = claim
         .lines
         .iter()
         .enumerate()
         .filter(|(i, _)| !rejected_lines.contains(i))
-        .map(|(_, l)| l)
-        .collect();
-    let covered_total: Decimal = accepted.iter().map(|l| covered_amount(l)).sum();
+        .map(|(i, l)| covered_at(l, ratios[i]))
+        .sum();
     let mut explanation = Vec::new();
     let rate = card.as_ref().and_then(|card| {
         let facts = VisitFacts {
@@ -295,6 +327,8 @@ pub fn assess_visit(params: &Params, claim: &Claim) -> Assessment {
     let mut assessed = Split::default();
     let mut reduced_by_rate = Decimal::ZERO;
     let mut wrong_rate_lines = Vec::new();
+    let mut capped_lines = Vec::new();
+    let mut reduced_by_cap = Decimal::ZERO;
     let mut rejected_amounts = (Decimal::ZERO, Decimal::ZERO);
     for (i, l) in claim.lines.iter().enumerate() {
         assessed.hospital += l.amount_hospital;
@@ -316,13 +350,22 @@ pub fn assess_visit(params: &Params, claim: &Claim) -> Assessment {
             continue;
         }
         let rate = rate.unwrap_or(Decimal::ONE_HUNDRED);
-        let covered = covered_amount(l);
+        let covered = covered_at(l, ratios[i]);
         let insurer = round2(covered * rate / Decimal::ONE_HUNDRED);
         assessed.covered += covered;
         assessed.insurer += insurer;
         assessed.co_pay += covered - insurer;
         assessed.self_pay += l.amount_hospital - covered;
-        if l.benefit_rate != rate || differs(l.insurer, insurer) {
+        if ratios[i] < l.service_ratio {
+            // What the capped ratio takes off, at the claimed benefit level; the rest is R03's.
+            let at_claimed_rate = round2(covered * l.benefit_rate / Decimal::ONE_HUNDRED);
+            capped_lines.push(line_ref(l));
+            reduced_by_cap += l.insurer - at_claimed_rate;
+            if l.benefit_rate != rate {
+                wrong_rate_lines.push(line_ref(l));
+                reduced_by_rate += at_claimed_rate - insurer;
+            }
+        } else if l.benefit_rate != rate || differs(l.insurer, insurer) {
             wrong_rate_lines.push(line_ref(l));
             reduced_by_rate += l.insurer - insurer;
         }
@@ -347,6 +390,18 @@ pub fn assess_visit(params: &Params, claim: &Claim) -> Assessment {
             lines: out_of_card.iter().map(|i| line_ref(&claim.lines[*i])).collect(),
             amount: rejected_amounts.1,
             basis: "Law on Health Insurance Art. 16.4.a; NĐ 146/2018 Art. 27.9; TT 12/2026/TT-BTC Art. 10.1.a",
+        });
+    }
+    if !capped_lines.is_empty() {
+        findings.push(Finding {
+            rule: "R09",
+            code: "R09.CONSULTATION",
+            text_vi: "Vượt tỷ lệ thanh toán lần khám: lần 1 100%, lần 2–4 30%, lần 5 10%".into(),
+            text_en: "Consultation ratio exceeded: 1st 100 %, 2nd–4th 30 %, 5th 10 %, none after"
+                .into(),
+            lines: capped_lines,
+            amount: reduced_by_cap,
+            basis: "QĐ 130/QĐ-BYT Bảng 3 (TYLE_TT_DV); TT 39/2024/TT-BYT",
         });
     }
     if !wrong_rate_lines.is_empty() {

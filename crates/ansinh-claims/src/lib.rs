@@ -3,11 +3,13 @@
 //!
 //! Pure: functions of bytes and parameters, no I/O, no clock. Where to find a rule: card validity
 //! (thẻ hết hạn) R01, card format (mã thẻ) R02, benefit level (mức hưởng) R03, time logic (thời
-//! gian) R12, arithmetic (số học) R13 — all in [`assess`]; the benefit level itself is law and
+//! gian) R12, arithmetic (số học) R13, consultations (lần khám) R09 — in [`assess`]; overlapping
+//! stays of one card (trùng hồ sơ) R10 in [`overlap`]; the benefit level itself is law and
 //! lives in `ansinh_rules::health`.
 
 pub mod assess;
 pub mod claim;
+pub mod overlap;
 pub mod xml;
 
 use ansinh_rules::Params;
@@ -27,13 +29,23 @@ pub enum Outcome {
 /// facility can pre-check its own file without a database.
 pub fn assess_file(params: &Params, bytes: &[u8]) -> Result<Vec<Outcome>, xml::FileError> {
     let envelope = xml::parse_envelope(bytes)?;
-    Ok(xml::parallel_map(
-        &envelope.visits,
-        |files| match xml::visit(files) {
-            xml::Visit::Read(claim) => {
-                Outcome::Assessed(Box::new(assess::assess_visit(params, &claim)))
-            }
-            xml::Visit::Broken { key, defects } => Outcome::Malformed { key, defects },
-        },
-    ))
+    let (mut outcomes, stays): (Vec<Outcome>, Vec<Option<overlap::Stay>>) =
+        xml::parallel_map(&envelope.visits, |files| match xml::visit(files) {
+            xml::Visit::Read(claim) => (
+                Outcome::Assessed(Box::new(assess::assess_visit(params, &claim))),
+                overlap::Stay::of(&claim),
+            ),
+            xml::Visit::Broken { key, defects } => (Outcome::Malformed { key, defects }, None),
+        })
+        .into_iter()
+        .unzip();
+    let mut results: Vec<Option<&mut assess::Assessment>> = outcomes
+        .iter_mut()
+        .map(|o| match o {
+            Outcome::Assessed(a) => Some(a.as_mut()),
+            Outcome::Malformed { .. } => None,
+        })
+        .collect();
+    overlap::flag_overlaps(&stays, &mut results);
+    Ok(outcomes)
 }

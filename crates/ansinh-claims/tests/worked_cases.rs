@@ -41,7 +41,7 @@ fn d(v: i64) -> Decimal {
 }
 
 /// A visit whose claimed amounts are internally consistent at the benefit level `rate`: one
-/// service line per (code, price) in XML3.
+/// service line per (code, price) in XML3, consultations claimed at a service ratio of 100.
 struct Spec<'a> {
     card: &'a str,
     from: &'a str,
@@ -56,7 +56,7 @@ struct Spec<'a> {
 
 impl Spec<'_> {
     fn tables(&self) -> Vec<(&'static str, String)> {
-        let key = "79001.X.1";
+        let key = format!("79001.{}", self.admitted);
         let mut xml3 = String::from("<CHITIEU_CHITIET_DVKT_VTYT><DSACH_CHI_TIET_DVKT>");
         let (mut bv, mut bhtt, mut cct) = (0i64, Decimal::ZERO, Decimal::ZERO);
         for (i, (code, price)) in self.lines.iter().enumerate() {
@@ -66,8 +66,10 @@ impl Spec<'_> {
             bhtt += insurer;
             cct += co;
             xml3.push_str(&format!(
-                "<CHI_TIET_DVKT><MA_LK>{key}</MA_LK><STT>{}</STT><MA_DICH_VU>{code}</MA_DICH_VU><MA_NHOM>13</MA_NHOM><PHAM_VI>1</PHAM_VI><SO_LUONG>1</SO_LUONG><DON_GIA_BV>{price}</DON_GIA_BV><DON_GIA_BH>{price}</DON_GIA_BH><TYLE_TT_DV>100</TYLE_TT_DV><TYLE_TT_BH>100</TYLE_TT_BH><THANH_TIEN_BV>{price}</THANH_TIEN_BV><THANH_TIEN_BH>{price}</THANH_TIEN_BH><MUC_HUONG>{}</MUC_HUONG><T_NGUONKHAC>0</T_NGUONKHAC><T_BNTT>0</T_BNTT><T_BNCCT>{co}</T_BNCCT><T_BHTT>{insurer}</T_BHTT><NGAY_YL>{}</NGAY_YL></CHI_TIET_DVKT>",
+                "<CHI_TIET_DVKT><MA_LK>{key}</MA_LK><STT>{}</STT><MA_DICH_VU>{code}</MA_DICH_VU><MA_NHOM>{}</MA_NHOM><PHAM_VI>1</PHAM_VI><SO_LUONG>1</SO_LUONG><DON_GIA_BV>{price}</DON_GIA_BV><DON_GIA_BH>{price}</DON_GIA_BH><TYLE_TT_DV>100</TYLE_TT_DV><TYLE_TT_BH>100</TYLE_TT_BH><THANH_TIEN_BV>{price}</THANH_TIEN_BV><THANH_TIEN_BH>{price}</THANH_TIEN_BH><MUC_HUONG>{}</MUC_HUONG><T_NGUONKHAC>0</T_NGUONKHAC><T_BNTT>0</T_BNTT><T_BNCCT>{co}</T_BNCCT><T_BHTT>{insurer}</T_BHTT><NGAY_YL>{}</NGAY_YL></CHI_TIET_DVKT>",
                 i + 1,
+                // Consultations (codes `NN.03` here) are cost group 13.
+                if code.ends_with(".03") { 13 } else { 1 },
                 self.rate,
                 self.admitted
             ));
@@ -210,6 +212,63 @@ fn tc5_roadmap_for_former_provincial_outpatient_care() {
         (after.assessed.insurer, after.assessed.co_pay),
         (d(237_500), d(262_500))
     );
+}
+
+#[test]
+fn tc8a_several_consultations_are_paid_100_30_30() {
+    let three = vec![("02.03", 39_800), ("03.03", 39_800), ("10.03", 39_800)];
+    let a = only(run(&[outpatient("202503100815", three, 100).tables()]));
+    assert_eq!(a.decision, Decision::Adjusted, "{a:?}");
+    assert_eq!(
+        (
+            a.assessed.covered,
+            a.assessed.insurer,
+            a.assessed.co_pay,
+            a.rejected
+        ),
+        (d(63_680), d(63_680), d(0), d(55_720))
+    );
+    let r09 = a.findings.iter().find(|f| f.rule == "R09").unwrap();
+    assert_eq!(r09.lines, vec!["XML3#2".to_string(), "XML3#3".to_string()]);
+    assert_eq!(r09.amount, d(55_720));
+    // One consultation alone passes.
+    let one = only(run(&[outpatient(
+        "202503100815",
+        vec![("02.03", 39_800)],
+        100,
+    )
+    .tables()]));
+    assert_eq!(one.decision, Decision::Accepted);
+}
+
+#[test]
+fn tc8b_an_outpatient_visit_inside_an_inpatient_stay_goes_to_review() {
+    let stay = Spec {
+        visit_type: "03",
+        discharged: "202503121000",
+        ..outpatient("202503050800", vec![("K03.1905", 1_750_000)], 80)
+    };
+    let visit = outpatient("202503081400", vec![("02.03", 39_800), ("X", 60_000)], 100);
+    let outcomes = run(&[stay.tables(), visit.tables()]);
+    let results: Vec<Assessment> = outcomes
+        .into_iter()
+        .map(|o| match o {
+            Outcome::Assessed(a) => *a,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let b = &results[1];
+    assert_eq!(b.decision, Decision::NeedsReview, "{b:?}");
+    assert!(b.findings.iter().any(|f| f.code == "R10.OVERLAP"));
+    // The stay itself overlaps no other inpatient stay.
+    assert_eq!(results[0].decision, Decision::Accepted, "{:?}", results[0]);
+    // Another card's visit on the same day is not affected.
+    let other = Spec {
+        card: "HC4790000000001",
+        ..outpatient("202503081400", vec![("02.03", 39_800)], 100)
+    };
+    let outcomes = run(&[stay.tables(), other.tables()]);
+    assert!(matches!(&outcomes[1], Outcome::Assessed(a) if a.decision == Decision::Accepted));
 }
 
 #[test]

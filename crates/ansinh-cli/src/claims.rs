@@ -83,8 +83,13 @@ fn synthetic_visit(
         let (code, name, price) = DRUGS[rng.usize(0..DRUGS.len())];
         lines.push(("XML2", code, name, i64::from(rng.u32(5..=60)), price));
     }
+    let mut consulted = false;
     for _ in 0..rng.usize(1..=3) {
         let (code, name, price) = SERVICES[rng.usize(0..SERVICES.len())];
+        // One consultation per visit: a second one would be paid at 30 % (rule R09).
+        if code == "02.03" && std::mem::replace(&mut consulted, true) {
+            continue;
+        }
         let qty = if code.starts_with('K') {
             if inpatient { 3 } else { 1 }
         } else {
@@ -131,7 +136,7 @@ fn synthetic_visit(
             t_thuoc += amount;
             xml2.push_str(&format!("<CHI_TIET_THUOC><MA_LK>{key}</MA_LK><STT>{}</STT><MA_THUOC>{code}</MA_THUOC><MA_NHOM>4</MA_NHOM><TEN_THUOC>{name}</TEN_THUOC><PHAM_VI>1</PHAM_VI><TYLE_TT_BH>100</TYLE_TT_BH><SO_LUONG>{qty}</SO_LUONG><DON_GIA>{price}</DON_GIA><THANH_TIEN_BV>{amount}</THANH_TIEN_BV><THANH_TIEN_BH>{amount}</THANH_TIEN_BH><T_NGUONKHAC>0</T_NGUONKHAC><MUC_HUONG>{rate}</MUC_HUONG><T_BNTT>0</T_BNTT><T_BNCCT>{co}</T_BNCCT><T_BHTT>{insurer}</T_BHTT><MA_KHOA>K01</MA_KHOA><NGAY_YL>{ordered}</NGAY_YL><MA_PTTT>1</MA_PTTT></CHI_TIET_THUOC>", i + 1));
         } else {
-            xml3.push_str(&format!("<CHI_TIET_DVKT><MA_LK>{key}</MA_LK><STT>{}</STT><MA_DICH_VU>{code}</MA_DICH_VU><MA_NHOM>13</MA_NHOM><TEN_DICH_VU>{name}</TEN_DICH_VU><PHAM_VI>1</PHAM_VI><SO_LUONG>{qty}</SO_LUONG><DON_GIA_BV>{price}</DON_GIA_BV><DON_GIA_BH>{price}</DON_GIA_BH><TYLE_TT_DV>100</TYLE_TT_DV><TYLE_TT_BH>100</TYLE_TT_BH><THANH_TIEN_BV>{amount}</THANH_TIEN_BV><THANH_TIEN_BH>{amount}</THANH_TIEN_BH><MUC_HUONG>{rate}</MUC_HUONG><T_NGUONKHAC>0</T_NGUONKHAC><T_BNTT>0</T_BNTT><T_BNCCT>{co}</T_BNCCT><T_BHTT>{insurer}</T_BHTT><MA_KHOA>K01</MA_KHOA><NGAY_YL>{ordered}</NGAY_YL><MA_PTTT>1</MA_PTTT></CHI_TIET_DVKT>", i + 1));
+            xml3.push_str(&format!("<CHI_TIET_DVKT><MA_LK>{key}</MA_LK><STT>{}</STT><MA_DICH_VU>{code}</MA_DICH_VU><MA_NHOM>{}</MA_NHOM><TEN_DICH_VU>{name}</TEN_DICH_VU><PHAM_VI>1</PHAM_VI><SO_LUONG>{qty}</SO_LUONG><DON_GIA_BV>{price}</DON_GIA_BV><DON_GIA_BH>{price}</DON_GIA_BH><TYLE_TT_DV>100</TYLE_TT_DV><TYLE_TT_BH>100</TYLE_TT_BH><THANH_TIEN_BV>{amount}</THANH_TIEN_BV><THANH_TIEN_BH>{amount}</THANH_TIEN_BH><MUC_HUONG>{rate}</MUC_HUONG><T_NGUONKHAC>0</T_NGUONKHAC><T_BNTT>0</T_BNTT><T_BNCCT>{co}</T_BNCCT><T_BHTT>{insurer}</T_BHTT><MA_KHOA>K01</MA_KHOA><NGAY_YL>{ordered}</NGAY_YL><MA_PTTT>1</MA_PTTT></CHI_TIET_DVKT>", i + 1, if *code == "02.03" { 13 } else { 1 }));
         }
     }
     if defect == Some(4) {
