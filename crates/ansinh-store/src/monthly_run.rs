@@ -21,7 +21,7 @@ use crate::assessment::{
     salary_for,
 };
 use crate::bulk::{BulkInsert, BulkRow, Cell};
-use crate::course::Course;
+use crate::course::{Course, is_sick_leave};
 use crate::{Backend, Store, StoreError, now, on_pool};
 use ansinh_core::{Date, Dong, Month};
 use ansinh_rules::Params;
@@ -43,7 +43,7 @@ struct EmploymentRow {
     /// employment.
     assessed: Vec<(Month, Assessed)>,
     /// Events as read (seq, event, date), applied to `course` in seq order once all are read.
-    events: Vec<(i64, String, Date)>,
+    events: Vec<(i64, String, Date, bool)>,
     /// Queued for a re-check of its earlier months.
     queued: bool,
 }
@@ -277,7 +277,7 @@ impl ChunkSql {
             bound: q("SELECT person_sin FROM employments WHERE person_sin > $1 ORDER BY person_sin LIMIT 1 OFFSET $2".into(), &[Lo, Offset]),
             last: q("SELECT MAX(person_sin) FROM employments WHERE person_sin > $1".into(), &[Lo]),
             employments: q("SELECT person_sin, employment_id, employer_code, start_date, participant FROM employments WHERE person_sin > $1 AND person_sin <= $2 AND start_date <= $3".into(), &[Lo, Hi, End]),
-            events: q("SELECT person_sin, employment_id, seq, event, event_date FROM employment_events WHERE person_sin > $1 AND person_sin <= $2".into(), &[Lo, Hi]),
+            events: q("SELECT person_sin, employment_id, seq, event, event_date, reason FROM employment_events WHERE person_sin > $1 AND person_sin <= $2".into(), &[Lo, Hi]),
             salaries: q("SELECT person_sin, employment_id, seq, effective_month, salary + allowances FROM salaries WHERE person_sin > $1 AND person_sin <= $2".into(), &[Lo, Hi]),
             month_lines: q(format!("SELECT person_sin, employment_id, version, salary_seq, run_month, employer_code, {amounts} FROM contribution_lines WHERE month = $1 AND person_sin > $2 AND person_sin <= $3"), &[Month, Lo, Hi]),
             run_lines: q(format!("SELECT employer_code, month, {amounts} FROM contribution_lines WHERE run_month = $1 AND month <> $1 AND person_sin > $2 AND person_sin <= $3"), &[Month, Lo, Hi]),
@@ -374,10 +374,12 @@ impl ChunkBuilder {
         seq: i64,
         event: &str,
         date: &str,
+        reason: Option<&str>,
     ) -> Result<(), StoreError> {
         if let Some(e) = self.find(sin, id) {
+            let date = parse_date("event_date", date)?;
             e.events
-                .push((seq, event.to_string(), parse_date("event_date", date)?));
+                .push((seq, event.to_string(), date, is_sick_leave(reason)));
         }
         Ok(())
     }
@@ -455,9 +457,10 @@ impl ChunkBuilder {
 
     fn finish(mut self) -> Chunk {
         for e in &mut self.chunk.employments {
-            e.events.sort_by_key(|(seq, _, _)| *seq);
-            for (_, event, date) in &e.events {
-                e.course.apply(event, *date);
+            e.events.sort_by_key(|(seq, _, _, _)| *seq);
+            for (_, event, date, sick) in &e.events {
+                let reason = sick.then_some("sickness");
+                e.course.apply_with_reason(event, *date, reason);
             }
         }
         self.chunk
@@ -612,7 +615,8 @@ fn read_sqlite(
                 text(r, 1)?,
                 r.get(2)?,
                 text(r, 3)?,
-                text(r, 4)?
+                text(r, 4)?,
+                r.get_ref(5)?.as_str_or_null()?
             )?);
             each!(&sql.salaries, |r| b.salary(
                 text(r, 0)?,
@@ -714,6 +718,7 @@ impl Store {
                         r.try_get(2)?,
                         r.try_get(3)?,
                         r.try_get(4)?,
+                        r.try_get(5)?,
                     )?;
                 }
                 for r in v.postgres(&sql.salaries).fetch_all(&mut *tx).await? {
@@ -1034,7 +1039,7 @@ impl Plan<'_> {
                                 m,
                                 row.start,
                                 row.course.end,
-                                &row.course.suspensions,
+                                &row.course.unpaid_suspensions(m, row.start),
                             ) =>
                     {
                         self.assess(row, m, s)

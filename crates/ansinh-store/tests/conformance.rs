@@ -77,6 +77,7 @@ on_both!(
     chunked_run_equals_one_chunk,
     monthly_assessment_is_idempotent_and_adjusts,
     late_hire_is_collected_back_as_evasion,
+    sick_leave_in_the_first_month_is_still_charged,
     payments_settle_the_oldest_month_first,
     urged_and_unpaid_after_60_days_is_evasion_and_listed,
 );
@@ -748,6 +749,47 @@ async fn late_hire_is_collected_back_as_evasion(store: Store) {
         .await
         .unwrap();
     assert_eq!((again.new_lines, again.adjustments), (0, 0), "{again:?}");
+}
+
+/// L41 Art. 33.6: a worker on sick leave for 14 working days or more of their first month is
+/// still contributed for; maternity leave in the same days is not.
+async fn sick_leave_in_the_first_month_is_still_charged(store: Store) {
+    let store = store.receiving_on("2026-03-02".parse().unwrap());
+    let p = params();
+    store
+        .create_employer(&employer("TC0001C", 1))
+        .await
+        .unwrap();
+    let hires = vec![
+        hire("079180000123", "Nguyễn Thị Lan", "2026-03-02", 10_000_000),
+        hire("001085000001", "Trần Văn Nam", "2026-03-02", 10_000_000),
+    ];
+    assert!(
+        submit(&store, "TC0001C", &hires, None)
+            .await
+            .unwrap()
+            .applied()
+    );
+    let away = |personal_id: &str, reason: &str| {
+        let mut line = change("suspend", personal_id, "2026-03-04", None);
+        line.reason = Some(reason.into());
+        line
+    };
+    let leave = vec![
+        away("079180000123", "maternity"),
+        away("001085000001", "sickness"),
+        change("resume", "079180000123", "2026-04-01", None),
+        change("resume", "001085000001", "2026-04-01", None),
+    ];
+    let report = submit(&store, "TC0001C", &leave, None).await.unwrap();
+    assert!(report.applied(), "{report:?}");
+    let march = store
+        .assess_month(&p, "2026-03".parse().unwrap(), &|_| {})
+        .await
+        .unwrap();
+    // Nam (sick) is charged, Lan (maternity) is not.
+    assert_eq!((march.new_lines, march.not_charged), (1, 1), "{march:?}");
+    assert_eq!(march.month_total, 3_200_000);
 }
 
 async fn monthly_assessment_is_idempotent_and_adjusts(store: Store) {
