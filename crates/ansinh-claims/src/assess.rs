@@ -5,6 +5,7 @@
 //! What cannot be decided by the machine goes to a human (needs review).
 
 use crate::claim::{Claim, CostLine};
+use crate::reference::Reference;
 use ansinh_core::Date;
 use ansinh_rules::Params;
 use ansinh_rules::explanation::Line;
@@ -58,6 +59,9 @@ pub struct Split {
     pub insurer: Decimal,
     pub co_pay: Decimal,
     pub self_pay: Decimal,
+    /// Price charged above the approved price (rule R05): not paid by the fund; whether the
+    /// facility may bill it to the patient is not settled (UNCONFIRMED), so it is not self-pay.
+    pub price_excess: Decimal,
 }
 
 /// The result for one visit.
@@ -79,16 +83,16 @@ pub struct Assessment {
 /// THANH_TIEN_BH of a line: quantity × insured price × service ratio × payment ratio, rounded;
 /// nothing for an item outside the scope (PHAM_VI 2). QĐ 130/QĐ-BYT Bảng 2–3, §5.5.
 fn covered_amount(l: &CostLine) -> Decimal {
-    covered_at(l, l.service_ratio)
+    covered_at(l, l.service_ratio, l.unit_price_insured)
 }
 
-/// THANH_TIEN_BH of a line at a given service ratio (TYLE_TT_DV).
-fn covered_at(l: &CostLine, service_ratio: Decimal) -> Decimal {
+/// THANH_TIEN_BH of a line at a given service ratio (TYLE_TT_DV) and insured unit price.
+fn covered_at(l: &CostLine, service_ratio: Decimal, price: Decimal) -> Decimal {
     if l.scope == 2 {
         return Decimal::ZERO;
     }
     round2(
-        l.quantity * l.unit_price_insured * service_ratio / Decimal::ONE_HUNDRED * l.payment_ratio
+        l.quantity * price * service_ratio / Decimal::ONE_HUNDRED * l.payment_ratio
             / Decimal::ONE_HUNDRED,
     )
 }
@@ -142,7 +146,7 @@ fn card_on(claim: &Claim, date: Date, grace_days: i64) -> Option<&crate::claim::
 
 /// Assesses one visit (rules R01, R02, R03, R12, R13 of the catalogue; TT 12/2026/TT-BTC
 /// Art. 10.1.a, b, k; Law on Health Insurance Art. 16, 22; QĐ 130/QĐ-BYT tables 1–3).
-pub fn assess_visit(params: &Params, claim: &Claim) -> Assessment {
+pub fn assess_visit(params: &Params, reference: Option<&Reference>, claim: &Claim) -> Assessment {
     let mut findings = Vec::new();
     let claimed = Split {
         hospital: claim.totals.hospital,
@@ -150,6 +154,7 @@ pub fn assess_visit(params: &Params, claim: &Claim) -> Assessment {
         insurer: claim.totals.insurer,
         co_pay: claim.totals.co_pay,
         self_pay: claim.totals.self_pay,
+        price_excess: Decimal::ZERO,
     };
     let visit_date = claim.admitted.date();
     let mut needs_review = false;
@@ -253,6 +258,7 @@ pub fn assess_visit(params: &Params, claim: &Claim) -> Assessment {
     let mut rejected_lines: Vec<usize> = Vec::new();
     let mut after_discharge = Vec::new();
     let mut out_of_card = Vec::new();
+    let mut out_of_list = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
         let at = l.ordered.unwrap_or(claim.admitted);
         let mut time_wrong = at < claim.admitted || claim.discharged.is_some_and(|d| at > d);
@@ -268,8 +274,32 @@ pub fn assess_visit(params: &Params, claim: &Claim) -> Assessment {
         if !covered {
             out_of_card.push(i);
             rejected_lines.push(i);
+            continue;
+        }
+        // R06: a drug claimed in scope but absent from the covered list.
+        if let Some(r) = reference
+            && l.table == crate::claim::Table::Xml2
+            && l.scope == 1
+            && !r.drug_covered(&l.code, at.date())
+        {
+            out_of_list.push(i);
+            rejected_lines.push(i);
         }
     }
+    // R05: services paid at most at their approved price.
+    let prices: Vec<Decimal> = claim
+        .lines
+        .iter()
+        .map(|l| {
+            let date = l.ordered.unwrap_or(claim.admitted).date();
+            match reference.and_then(|r| r.price(&l.code, date)) {
+                Some(approved) if l.table == crate::claim::Table::Xml3 => {
+                    l.unit_price_insured.min(approved)
+                }
+                _ => l.unit_price_insured,
+            }
+        })
+        .collect();
 
     // R09 and R03: consultations capped, then the benefit level recomputed on the lines that
     // remain.
@@ -279,7 +309,7 @@ pub fn assess_visit(params: &Params, claim: &Claim) -> Assessment {
         .iter()
         .enumerate()
         .filter(|(i, _)| !rejected_lines.contains(i))
-        .map(|(i, l)| covered_at(l, ratios[i]))
+        .map(|(i, l)| covered_at(l, ratios[i], prices[i]))
         .sum();
     let mut explanation = Vec::new();
     let rate = card.as_ref().and_then(|card| {
@@ -329,7 +359,9 @@ pub fn assess_visit(params: &Params, claim: &Claim) -> Assessment {
     let mut wrong_rate_lines = Vec::new();
     let mut capped_lines = Vec::new();
     let mut reduced_by_cap = Decimal::ZERO;
-    let mut rejected_amounts = (Decimal::ZERO, Decimal::ZERO);
+    let mut rejected_amounts = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    let mut priced_lines = Vec::new();
+    let mut reduced_by_price = Decimal::ZERO;
     for (i, l) in claim.lines.iter().enumerate() {
         assessed.hospital += l.amount_hospital;
         if rejected_lines.contains(&i) || rate.is_none() {
@@ -344,30 +376,39 @@ pub fn assess_visit(params: &Params, claim: &Claim) -> Assessment {
             assessed.self_pay += l.amount_hospital;
             if after_discharge.contains(&i) {
                 rejected_amounts.0 += l.insurer;
+            } else if out_of_list.contains(&i) {
+                rejected_amounts.2 += l.insurer;
             } else {
                 rejected_amounts.1 += l.insurer;
             }
             continue;
         }
         let rate = rate.unwrap_or(Decimal::ONE_HUNDRED);
-        let covered = covered_at(l, ratios[i]);
+        let covered = covered_at(l, ratios[i], prices[i]);
         let insurer = round2(covered * rate / Decimal::ONE_HUNDRED);
+        let excess = round2(l.quantity * (l.unit_price_insured - prices[i]));
         assessed.covered += covered;
         assessed.insurer += insurer;
         assessed.co_pay += covered - insurer;
-        assessed.self_pay += l.amount_hospital - covered;
+        assessed.price_excess += excess;
+        assessed.self_pay += l.amount_hospital - covered - excess;
+        // What each rule takes off, step by step at the claimed benefit level, then R03's part.
+        let at_claimed = |c: Decimal| round2(c * l.benefit_rate / Decimal::ONE_HUNDRED);
+        let after_ratio = at_claimed(covered_at(l, ratios[i], l.unit_price_insured));
+        let after_price = at_claimed(covered);
         if ratios[i] < l.service_ratio {
-            // What the capped ratio takes off, at the claimed benefit level; the rest is R03's.
-            let at_claimed_rate = round2(covered * l.benefit_rate / Decimal::ONE_HUNDRED);
             capped_lines.push(line_ref(l));
-            reduced_by_cap += l.insurer - at_claimed_rate;
-            if l.benefit_rate != rate {
-                wrong_rate_lines.push(line_ref(l));
-                reduced_by_rate += at_claimed_rate - insurer;
-            }
-        } else if l.benefit_rate != rate || differs(l.insurer, insurer) {
+            reduced_by_cap += l.insurer - after_ratio;
+        }
+        if prices[i] < l.unit_price_insured {
+            priced_lines.push(line_ref(l));
+            reduced_by_price += after_ratio - after_price;
+        }
+        let capped = ratios[i] < l.service_ratio || prices[i] < l.unit_price_insured;
+        let claimed_here = if capped { after_price } else { l.insurer };
+        if l.benefit_rate != rate || differs(claimed_here, insurer) {
             wrong_rate_lines.push(line_ref(l));
-            reduced_by_rate += l.insurer - insurer;
+            reduced_by_rate += claimed_here - insurer;
         }
     }
     if !after_discharge.is_empty() {
@@ -390,6 +431,31 @@ pub fn assess_visit(params: &Params, claim: &Claim) -> Assessment {
             lines: out_of_card.iter().map(|i| line_ref(&claim.lines[*i])).collect(),
             amount: rejected_amounts.1,
             basis: "Law on Health Insurance Art. 16.4.a; NĐ 146/2018 Art. 27.9; TT 12/2026/TT-BTC Art. 10.1.a",
+        });
+    }
+    if !out_of_list.is_empty() {
+        findings.push(Finding {
+            rule: "R06",
+            code: "R06.LIST",
+            text_vi: "Thuốc không thuộc danh mục thuốc được quỹ BHYT thanh toán (S.004.351)".into(),
+            text_en: "Drug outside the covered list (S.004.351)".into(),
+            lines: out_of_list
+                .iter()
+                .map(|i| line_ref(&claim.lines[*i]))
+                .collect(),
+            amount: rejected_amounts.2,
+            basis: "TT 20/2022/TT-BYT; TT 12/2026/TT-BTC Art. 10.1.c",
+        });
+    }
+    if !priced_lines.is_empty() {
+        findings.push(Finding {
+            rule: "R05",
+            code: "R05.PRICE",
+            text_vi: "Giá cao hơn giá được duyệt: thanh toán theo giá được duyệt".into(),
+            text_en: "Price above the approved price: paid at the approved price".into(),
+            lines: priced_lines,
+            amount: reduced_by_price,
+            basis: "TT 12/2026/TT-BTC Art. 10.1.d",
         });
     }
     if !capped_lines.is_empty() {

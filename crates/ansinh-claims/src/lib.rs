@@ -10,6 +10,7 @@
 pub mod assess;
 pub mod claim;
 pub mod overlap;
+pub mod reference;
 pub mod xml;
 
 use ansinh_rules::Params;
@@ -26,13 +27,18 @@ pub enum Outcome {
 }
 
 /// Reads and assesses every visit of a claims file (what `ansinh claims assess` prints): a
-/// facility can pre-check its own file without a database.
-pub fn assess_file(params: &Params, bytes: &[u8]) -> Result<Vec<Outcome>, xml::FileError> {
+/// facility can pre-check its own file without a database. Without `reference` data, prices
+/// (R05) and the covered list (R06) are not checked.
+pub fn assess_file(
+    params: &Params,
+    reference: Option<&reference::Reference>,
+    bytes: &[u8],
+) -> Result<Vec<Outcome>, xml::FileError> {
     let envelope = xml::parse_envelope(bytes)?;
     let (mut outcomes, stays): (Vec<Outcome>, Vec<Option<overlap::Stay>>) =
         xml::parallel_map(&envelope.visits, |files| match xml::visit(files) {
             xml::Visit::Read(claim) => (
-                Outcome::Assessed(Box::new(assess::assess_visit(params, &claim))),
+                Outcome::Assessed(Box::new(assess::assess_visit(params, reference, &claim))),
                 overlap::Stay::of(&claim),
             ),
             xml::Visit::Broken { key, defects } => (Outcome::Malformed { key, defects }, None),

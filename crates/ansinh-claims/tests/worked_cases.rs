@@ -2,6 +2,7 @@
 //! per rule, through the public entry point `assess_file` (XML envelope in, outcomes out).
 
 use ansinh_claims::assess::{Assessment, Decision};
+use ansinh_claims::reference::Reference;
 use ansinh_claims::xml::write_file;
 use ansinh_claims::{Outcome, assess_file};
 use ansinh_rules::Params;
@@ -33,7 +34,18 @@ fn only(outcomes: Vec<Outcome>) -> Assessment {
 
 fn run(visits: &[Vec<(&str, String)>]) -> Vec<Outcome> {
     let file = write_file("79001", "20250310", visits);
-    assess_file(&params(), file.as_bytes()).unwrap()
+    assess_file(&params(), None, file.as_bytes()).unwrap()
+}
+
+fn sample_reference() -> Reference {
+    let read = |name: &str| {
+        std::fs::read_to_string(format!(
+            "{}/../../examples/claims/reference/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    Reference::from_csv(&read("prices.csv"), &read("covered.csv")).unwrap()
 }
 
 fn d(v: i64) -> Decimal {
@@ -215,6 +227,73 @@ fn tc5_roadmap_for_former_provincial_outpatient_care() {
 }
 
 #[test]
+fn tc7_drug_outside_the_list_and_price_above_the_approved_one() {
+    let mut tables = tc1_tables();
+    // HbA1c billed at 120,000 (approved 105,300), plus tenofovir alafenamide (not in the list)
+    // claimed in scope: 30 × 20,000.
+    tables[2].1 = tables[2]
+        .1
+        .replace(
+            "<DON_GIA_BV>105300</DON_GIA_BV><DON_GIA_BH>105300</DON_GIA_BH>",
+            "<DON_GIA_BV>120000</DON_GIA_BV><DON_GIA_BH>120000</DON_GIA_BH>",
+        )
+        .replace(
+            "<THANH_TIEN_BV>105300</THANH_TIEN_BV><THANH_TIEN_BH>105300</THANH_TIEN_BH>",
+            "<THANH_TIEN_BV>120000</THANH_TIEN_BV><THANH_TIEN_BH>120000</THANH_TIEN_BH>",
+        )
+        .replace(
+            "<T_BNCCT>21060</T_BNCCT><T_BHTT>84240</T_BHTT>",
+            "<T_BNCCT>24000</T_BNCCT><T_BHTT>96000</T_BHTT>",
+        );
+    tables[1].1 = tables[1].1.replace(
+        "</DSACH_CHI_TIET_THUOC>",
+        "<CHI_TIET_THUOC><MA_LK>79001.250310.000123</MA_LK><STT>3</STT><MA_THUOC>40.TAF</MA_THUOC><MA_NHOM>4</MA_NHOM><TEN_THUOC>Tenofovir alafenamid 25mg</TEN_THUOC><PHAM_VI>1</PHAM_VI><TYLE_TT_BH>100</TYLE_TT_BH><SO_LUONG>30</SO_LUONG><DON_GIA>20000</DON_GIA><THANH_TIEN_BV>600000</THANH_TIEN_BV><THANH_TIEN_BH>600000</THANH_TIEN_BH><T_NGUONKHAC>0</T_NGUONKHAC><MUC_HUONG>80</MUC_HUONG><T_BNTT>0</T_BNTT><T_BNCCT>120000</T_BNCCT><T_BHTT>480000</T_BHTT><NGAY_YL>202503100955</NGAY_YL></CHI_TIET_THUOC></DSACH_CHI_TIET_THUOC>",
+    );
+    tables[0].1 = tables[0]
+        .1
+        .replace("<T_THUOC>222000</T_THUOC>", "<T_THUOC>822000</T_THUOC>")
+        .replace(
+            "<T_TONGCHI_BV>367100</T_TONGCHI_BV><T_TONGCHI_BH>367100</T_TONGCHI_BH>",
+            "<T_TONGCHI_BV>981800</T_TONGCHI_BV><T_TONGCHI_BH>981800</T_TONGCHI_BH>",
+        )
+        .replace(
+            "<T_BNCCT>73420</T_BNCCT><T_BHTT>293680</T_BHTT>",
+            "<T_BNCCT>196360</T_BNCCT><T_BHTT>785440</T_BHTT>",
+        );
+    let file = write_file("79001", "20250310", &[tables]);
+    let reference = sample_reference();
+    let a = only(assess_file(&params(), Some(&reference), file.as_bytes()).unwrap());
+    assert_eq!(a.claimed.insurer, d(785_440));
+    assert_eq!(a.decision, Decision::Adjusted, "{a:?}");
+    assert_eq!(
+        (a.assessed.covered, a.assessed.insurer, a.assessed.co_pay),
+        (d(367_100), d(293_680), d(73_420))
+    );
+    assert_eq!(
+        (a.assessed.self_pay, a.assessed.price_excess),
+        (d(600_000), d(14_700))
+    );
+    assert_eq!(a.rejected, d(491_760));
+    let r06 = a.findings.iter().find(|f| f.rule == "R06").unwrap();
+    assert_eq!(
+        (r06.lines.clone(), r06.amount),
+        (vec!["XML2#3".to_string()], d(480_000))
+    );
+    let r05 = a.findings.iter().find(|f| f.rule == "R05").unwrap();
+    assert_eq!(
+        (r05.lines.clone(), r05.amount),
+        (vec!["XML3#2".to_string()], d(11_760))
+    );
+    // With the reference data, TC1 itself still passes both rules.
+    let tc1 = write_file("79001", "20250310", &[tc1_tables()]);
+    let a = only(assess_file(&params(), Some(&reference), tc1.as_bytes()).unwrap());
+    assert_eq!(
+        (a.decision, a.assessed.insurer),
+        (Decision::Accepted, d(293_680))
+    );
+}
+
+#[test]
 fn tc8a_several_consultations_are_paid_100_30_30() {
     let three = vec![("02.03", 39_800), ("03.03", 39_800), ("10.03", 39_800)];
     let a = only(run(&[outpatient("202503100815", three, 100).tables()]));
@@ -361,9 +440,9 @@ fn a_broken_visit_names_its_key_table_and_field_and_does_not_stop_the_others() {
 #[test]
 fn a_file_that_is_not_the_envelope_is_refused_whole() {
     let p = params();
-    assert!(assess_file(&p, b"<TONG_HOP></TONG_HOP>").is_err());
-    assert!(assess_file(&p, b"not xml <<<").is_err());
-    assert!(assess_file(&p, b"").is_err());
+    assert!(assess_file(&p, None, b"<TONG_HOP></TONG_HOP>").is_err());
+    assert!(assess_file(&p, None, b"not xml <<<").is_err());
+    assert!(assess_file(&p, None, b"").is_err());
 }
 
 mod fuzz {
@@ -381,7 +460,7 @@ mod fuzz {
                 let at = at % bytes.len();
                 bytes[at] = b;
             }
-            let _ = assess_file(&params(), &bytes);
+            let _ = assess_file(&params(), None, &bytes);
         }
     }
 }

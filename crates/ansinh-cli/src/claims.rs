@@ -15,6 +15,10 @@ pub enum Claims {
         /// Print every result in full as JSON instead of one line per visit.
         #[arg(long)]
         json: bool,
+        /// Folder with `prices.csv` and `covered.csv` (approved prices, covered drugs): checks
+        /// R05 and R06; without it they are not checked. A sample: `examples/claims/reference`.
+        #[arg(long, value_name = "DIR")]
+        reference: Option<PathBuf>,
     },
     /// Write a synthetic claims file (reproducible with --seed): realistic outpatient and
     /// inpatient visits, and a controlled share of visits with one defect each, cycling through
@@ -166,10 +170,36 @@ fn synthetic_visit(
 /// Runs a claims command; `Ok(false)` when the file itself is refused.
 pub fn run(what: Claims, params: &Params) -> Result<bool> {
     match what {
-        Claims::Assess { file, json } => {
+        Claims::Assess {
+            file,
+            json,
+            reference,
+        } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let outcomes = match ansinh_claims::assess_file(params, &bytes) {
+            let reference = match reference {
+                None => None,
+                Some(dir) => {
+                    let read = |name: &str| {
+                        let path = dir.join(name);
+                        std::fs::read_to_string(&path)
+                            .with_context(|| format!("reading {}", path.display()))
+                    };
+                    let loaded = ansinh_claims::reference::Reference::from_csv(
+                        &read("prices.csv")?,
+                        &read("covered.csv")?,
+                    );
+                    match loaded {
+                        Ok(r) => Some(r),
+                        Err(e) => {
+                            let doc = serde_json::json!({"error": {"field": "reference", "file": e.file, "line": e.line, "column": e.field, "reason": e.reason}});
+                            crate::table::emit(&(serde_json::to_string_pretty(&doc)? + "\n"));
+                            return Ok(false);
+                        }
+                    }
+                }
+            };
+            let outcomes = match ansinh_claims::assess_file(params, reference.as_ref(), &bytes) {
                 Ok(o) => o,
                 Err(e) => {
                     let doc = serde_json::json!({"error": {"field": "file", "reason": e.to_string(), "file": file.display().to_string()}});

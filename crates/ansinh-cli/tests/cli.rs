@@ -381,6 +381,23 @@ fn claims_assess_prints_one_result_per_visit_without_a_database() {
     assert_eq!(doc[0]["assessed"]["insurer"], "293680.00");
     assert_eq!(doc[1]["decision"], "rejected");
     assert_eq!(doc[1]["findings"][0]["rule"], "R01");
+    // With the sample reference data, prices and the covered list are checked too.
+    let reference = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/claims/reference"
+    );
+    let out = ansinh(
+        &[
+            "claims",
+            "assess",
+            example,
+            "--json",
+            "--reference",
+            reference,
+        ],
+        "",
+    );
+    assert_eq!(json(&out)[0]["decision"], "accepted");
     // A file that is not a claims envelope: exit 2 and a JSON error naming the file.
     let bad = temp_file("not-claims.xml", "<TONG_HOP/>");
     let out = ansinh(&["claims", "assess", bad.to_str().unwrap()], "");

@@ -1,0 +1,152 @@
+//! Reference data of the assessment, loaded from CSV: approved prices of services (rule R05,
+//! giá được duyệt) and the covered list of drugs (rule R06, danh mục thuốc TT 20/2022/TT-BYT).
+//! Each row carries its dates and source; a file with a bad row is refused whole, naming the line,
+//! field and reason.
+
+use ansinh_core::Date;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::str::FromStr;
+
+/// Why a reference file is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{file} line {line}, {field}: {reason}")]
+pub struct ReferenceError {
+    pub file: String,
+    pub line: u64,
+    pub field: String,
+    pub reason: String,
+}
+
+type Dated<T> = Vec<(Date, Option<Date>, T)>;
+
+/// Approved prices and covered drugs, by code.
+#[derive(Clone, Debug, Default)]
+pub struct Reference {
+    prices: HashMap<String, Dated<Decimal>>,
+    drugs: HashMap<String, Dated<Decimal>>,
+}
+
+fn at<T: Copy>(rows: Option<&Dated<T>>, date: Date) -> Option<T> {
+    rows?
+        .iter()
+        .find(|(from, to, _)| *from <= date && to.is_none_or(|t| date <= t))
+        .map(|(_, _, v)| *v)
+}
+
+fn rows(
+    file: &str,
+    text: &str,
+    value_field: &str,
+    mut keep: impl FnMut(&csv::StringRecord) -> bool,
+) -> Result<HashMap<String, Dated<Decimal>>, ReferenceError> {
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let fail = |line: u64, field: &str, reason: String| ReferenceError {
+        file: file.to_string(),
+        line,
+        field: field.to_string(),
+        reason,
+    };
+    let headers = reader
+        .headers()
+        .map_err(|e| fail(1, "header", e.to_string()))?
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| fail(1, name, "column missing".into()))
+    };
+    let (code, value, from, to, source) = (
+        col("code")?,
+        col(value_field)?,
+        col("from")?,
+        col("to")?,
+        col("source")?,
+    );
+    let mut out: HashMap<String, Dated<Decimal>> = HashMap::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i as u64 + 2;
+        let record = record.map_err(|e| fail(line, "row", e.to_string()))?;
+        if !keep(&record) {
+            continue;
+        }
+        let get = |c: usize| record.get(c).unwrap_or("").trim();
+        if get(code).is_empty() {
+            return Err(fail(line, "code", "empty".into()));
+        }
+        if get(source).is_empty() {
+            return Err(fail(line, "source", "every value needs its source".into()));
+        }
+        let v = Decimal::from_str(get(value))
+            .ok()
+            .filter(|v| !v.is_sign_negative())
+            .ok_or_else(|| {
+                fail(
+                    line,
+                    value_field,
+                    format!("`{}` is not an amount", get(value)),
+                )
+            })?;
+        let from = get(from)
+            .parse::<Date>()
+            .map_err(|_| fail(line, "from", format!("`{}` is not YYYY-MM-DD", get(from))))?;
+        let to = match get(to) {
+            "" => None,
+            t => Some(
+                t.parse::<Date>()
+                    .map_err(|_| fail(line, "to", format!("`{t}` is not YYYY-MM-DD")))?,
+            ),
+        };
+        out.entry(get(code).to_string())
+            .or_default()
+            .push((from, to, v));
+    }
+    Ok(out)
+}
+
+impl Reference {
+    /// Reads `prices.csv` (`code,price,from,to,source`) and `covered.csv`
+    /// (`code,kind,name,ratio,from,to,source`; rows of kind `drug`).
+    pub fn from_csv(prices: &str, covered: &str) -> Result<Reference, ReferenceError> {
+        let kind_is_drug = |r: &csv::StringRecord| r.get(1).is_some_and(|k| k.trim() == "drug");
+        Ok(Reference {
+            prices: rows("prices.csv", prices, "price", |_| true)?,
+            drugs: rows("covered.csv", covered, "ratio", kind_is_drug)?,
+        })
+    }
+
+    /// The approved price of a service on a date (rule R05).
+    pub fn price(&self, code: &str, date: Date) -> Option<Decimal> {
+        at(self.prices.get(code), date)
+    }
+
+    /// Whether a drug's active-ingredient code is in the covered list on a date (rule R06).
+    pub fn drug_covered(&self, code: &str, date: Date) -> bool {
+        at(self.drugs.get(code), date).is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_rows_name_line_and_field() {
+        let ok = "code,price,from,to,source\n02.03,39800,2024-11-15,,x\n";
+        let r = Reference::from_csv(ok, "code,kind,name,ratio,from,to,source\n").unwrap();
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(
+            r.price("02.03", d("2025-03-10")),
+            Some(Decimal::from(39_800))
+        );
+        assert_eq!(r.price("02.03", d("2024-01-01")), None);
+        let bad = "code,price,from,to,source\n02.03,abc,2024-11-15,,x\n";
+        let e = Reference::from_csv(bad, "code,kind,name,ratio,from,to,source\n").unwrap_err();
+        assert_eq!((e.line, e.field.as_str()), (2, "price"));
+        let unsourced = "code,price,from,to,source\n02.03,1,2024-11-15,,\n";
+        let e =
+            Reference::from_csv(unsourced, "code,kind,name,ratio,from,to,source\n").unwrap_err();
+        assert_eq!(e.field, "source");
+    }
+}
