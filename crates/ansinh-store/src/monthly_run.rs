@@ -69,32 +69,23 @@ struct NewLine {
     amounts: Amounts,
 }
 
-/// The columns of `contribution_lines` a run writes, in the order of [`NewLine::cells`] with the
-/// run month and the time of writing.
-const LINE_COLUMNS: [&str; 22] = [
-    "person_sin",
-    "employment_id",
-    "month",
-    "version",
-    "employer_code",
-    "run_month",
-    "salary_seq",
-    "salary",
-    "base_social",
-    "base_unemployment",
-    "employee_sickness_maternity",
-    "employee_pension_survivor",
-    "employee_occupational",
-    "employee_health",
-    "employee_unemployment",
-    "employer_sickness_maternity",
-    "employer_pension_survivor",
-    "employer_occupational",
-    "employer_health",
-    "employer_unemployment",
-    "total",
-    "created_at",
-];
+/// The columns of `contribution_lines` a run writes, in the order of [`LineToWrite::cells`]: the
+/// keys, the money columns of [`AMOUNT_COLUMNS`], the time of writing.
+fn line_columns() -> Vec<&'static str> {
+    let mut columns = vec![
+        "person_sin",
+        "employment_id",
+        "month",
+        "version",
+        "employer_code",
+        "run_month",
+        "salary_seq",
+        "salary",
+    ];
+    columns.extend(AMOUNT_COLUMNS);
+    columns.push("created_at");
+    columns
+}
 
 /// A new line with what every line of the run shares.
 struct LineToWrite<'a> {
@@ -147,25 +138,12 @@ impl BulkRow for DueRow<'_> {
     }
 }
 
-const DUE_COLUMNS: [&str; 17] = [
-    "employer_code",
-    "run_month",
-    "month",
-    "headcount",
-    "base_social",
-    "base_unemployment",
-    "employee_sickness_maternity",
-    "employee_pension_survivor",
-    "employee_occupational",
-    "employee_health",
-    "employee_unemployment",
-    "employer_sickness_maternity",
-    "employer_pension_survivor",
-    "employer_occupational",
-    "employer_health",
-    "employer_unemployment",
-    "total",
-];
+/// The columns of `employer_dues`, in the order of [`DueRow::cells`].
+fn due_columns() -> Vec<&'static str> {
+    let mut columns = vec!["employer_code", "run_month", "month", "headcount"];
+    columns.extend(AMOUNT_COLUMNS);
+    columns
+}
 
 /// What a run reads for one key range of persons.
 struct Chunk {
@@ -484,10 +462,11 @@ fn write_sqlite(
         "PRAGMA synchronous = NORMAL; PRAGMA cache_size = {}",
         crate::SQLITE_CACHE_SIZE
     ))?;
+    let columns = line_columns();
     let insert = format!(
         "INSERT INTO contribution_lines ({}) VALUES ({})",
-        LINE_COLUMNS.join(", "),
-        (1..=LINE_COLUMNS.len())
+        columns.join(", "),
+        (1..=columns.len())
             .map(|i| format!("?{i}"))
             .collect::<Vec<_>>()
             .join(", ")
@@ -505,7 +484,7 @@ fn write_sqlite(
                     run_month,
                     at,
                 };
-                let mut cells = Vec::with_capacity(LINE_COLUMNS.len());
+                let mut cells = Vec::with_capacity(columns.len());
                 row.cells(&mut cells);
                 for (i, cell) in cells.iter().enumerate() {
                     match *cell {
@@ -800,7 +779,7 @@ impl Store {
             .collect();
         on_pool!(self, pool => async {
             let mut tx = pool.begin().await?;
-            tx.insert_rows("contribution_lines", &LINE_COLUMNS, &rows).await?;
+            tx.insert_rows("contribution_lines", &line_columns(), &rows).await?;
             for part in queue.chunks(300) {
                 let mut q = QueryBuilder::new("DELETE FROM reassessment_queue WHERE (person_sin, employment_id, batch_id) IN (");
                 q.push_values(part, |mut b, (sin, id, batch)| {
@@ -953,7 +932,7 @@ impl Store {
         on_pool!(self, pool => async {
             let mut tx = pool.begin().await?;
             sqlx::query("DELETE FROM employer_dues WHERE run_month = $1").bind(&run_month).execute(&mut *tx).await?;
-            tx.insert_rows("employer_dues", &DUE_COLUMNS, &dues).await?;
+            tx.insert_rows("employer_dues", &due_columns(), &dues).await?;
             sqlx::query("UPDATE assessment_runs SET finished_at = $2, summary = $3 WHERE run_month = $1")
                 .bind(&run_month).bind(&finished).bind(&text).execute(&mut *tx).await?;
             tx.commit().await?;
