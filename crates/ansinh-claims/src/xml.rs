@@ -357,22 +357,35 @@ fn element_name<'a>(
 /// Writes a claims file: the envelope around each visit's tables, Base64-encoded. Used by the
 /// generator and the tests; what a facility's software sends.
 pub fn write_file(facility: &str, date: &str, visits: &[Vec<(&str, String)>]) -> String {
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<GIAMDINHHS>");
-    out.push_str(&format!(
-        "<THONGTINDONVI><MACSKCB>{facility}</MACSKCB></THONGTINDONVI><THONGTINHOSO><NGAYLAP>{date}</NGAYLAP><SOLUONGHOSO>{}</SOLUONGHOSO><DANHSACHHOSO>",
-        visits.len()
-    ));
+    let mut out = envelope_head(facility, date, visits.len());
     for tables in visits {
-        out.push_str("<HOSO>");
-        for (kind, xml) in tables {
-            out.push_str(&format!(
-                "<FILEHOSO><LOAIHOSO>{kind}</LOAIHOSO><NOIDUNGFILE>{}</NOIDUNGFILE></FILEHOSO>",
-                b64.encode(xml.as_bytes())
-            ));
-        }
-        out.push_str("</HOSO>");
+        out.push_str(&visit_xml(tables));
     }
-    out.push_str("</DANHSACHHOSO></THONGTINHOSO></GIAMDINHHS>\n");
+    out.push_str(ENVELOPE_TAIL);
+    out
+}
+
+/// The start of an envelope announcing `count` visits; the visits ([`visit_xml`]) and
+/// [`ENVELOPE_TAIL`] follow. Lets a writer stream a file visit by visit.
+pub fn envelope_head(facility: &str, date: &str, count: usize) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<GIAMDINHHS><THONGTINDONVI><MACSKCB>{facility}</MACSKCB></THONGTINDONVI><THONGTINHOSO><NGAYLAP>{date}</NGAYLAP><SOLUONGHOSO>{count}</SOLUONGHOSO><DANHSACHHOSO>"
+    )
+}
+
+/// The end of an envelope.
+pub const ENVELOPE_TAIL: &str = "</DANHSACHHOSO></THONGTINHOSO></GIAMDINHHS>\n";
+
+/// One visit (`HOSO`): its tables, each Base64-encoded in a `FILEHOSO`.
+pub fn visit_xml(tables: &[(&str, String)]) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut out = String::from("<HOSO>");
+    for (kind, xml) in tables {
+        out.push_str(&format!(
+            "<FILEHOSO><LOAIHOSO>{kind}</LOAIHOSO><NOIDUNGFILE>{}</NOIDUNGFILE></FILEHOSO>",
+            b64.encode(xml.as_bytes())
+        ));
+    }
+    out.push_str("</HOSO>");
     out
 }

@@ -231,15 +231,8 @@ pub fn run(what: Claims, params: &Params) -> Result<bool> {
             );
             use std::io::Write;
             // Written visit by visit: a file of a million visits never sits in memory.
-            let head = ansinh_claims::xml::write_file("79001", "20250331", &[]);
-            let (open, close) = head
-                .split_once("</DANHSACHHOSO>")
-                .context("envelope template")?;
-            let open = open.replace(
-                "<SOLUONGHOSO>0</SOLUONGHOSO>",
-                &format!("<SOLUONGHOSO>{visits}</SOLUONGHOSO>"),
-            );
-            file.write_all(open.as_bytes())?;
+            let head = ansinh_claims::xml::envelope_head("79001", "20250331", visits);
+            file.write_all(head.as_bytes())?;
             let mut with_defect = 0usize;
             for n in 0..visits {
                 let defect = (rng.f64() < defects).then(|| {
@@ -247,16 +240,10 @@ pub fn run(what: Claims, params: &Params) -> Result<bool> {
                     with_defect % 5
                 });
                 let tables = synthetic_visit(params, &mut rng, n + 1, defect);
-                let one = ansinh_claims::xml::write_file("79001", "20250331", &[tables]);
-                let body = one
-                    .split_once("<DANHSACHHOSO>")
-                    .and_then(|(_, rest)| rest.split_once("</DANHSACHHOSO>"))
-                    .map(|(body, _)| body)
-                    .context("visit template")?;
-                file.write_all(body.as_bytes())?;
+                let visit = ansinh_claims::xml::visit_xml(&tables);
+                file.write_all(visit.as_bytes())?;
             }
-            file.write_all(b"</DANHSACHHOSO>")?;
-            file.write_all(close.as_bytes())?;
+            file.write_all(ansinh_claims::xml::ENVELOPE_TAIL.as_bytes())?;
             file.flush()?;
             eprintln!(
                 "wrote {visits} visits ({with_defect} with a defect) to {}",
