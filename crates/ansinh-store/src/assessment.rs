@@ -158,7 +158,6 @@ macro_rules! amounts_at {
         a
     }};
 }
-pub(crate) use amounts_at;
 
 /// One month of a person's contribution record, all lines summed.
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]

@@ -17,8 +17,7 @@
 //! a sqlx task. Both feed the same [`ChunkBuilder`] from the same SQL.
 
 use crate::assessment::{
-    AMOUNT_COLUMNS, Amounts, AssessSummary, SalaryRec, amounts_at, amounts_of, chargeable,
-    salary_for,
+    AMOUNT_COLUMNS, Amounts, AssessSummary, SalaryRec, amounts_of, chargeable, salary_for,
 };
 use crate::bulk::{BulkInsert, BulkRow, Cell};
 use crate::course::{Course, is_sick_leave};
@@ -265,6 +264,77 @@ impl ChunkSql {
     }
 }
 
+/// What rows a query of a chunk gives, in the order they are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rows {
+    Employments,
+    Events,
+    Salaries,
+    MonthLines,
+    RunLines,
+    Queue,
+    QueuedLines,
+}
+
+impl ChunkSql {
+    /// The queries of a chunk after its bound, in reading order.
+    fn steps(&self) -> [(&Query, Rows); 7] {
+        [
+            (&self.employments, Rows::Employments),
+            (&self.events, Rows::Events),
+            (&self.salaries, Rows::Salaries),
+            (&self.month_lines, Rows::MonthLines),
+            (&self.run_lines, Rows::RunLines),
+            (&self.queue, Rows::Queue),
+            (&self.queued_lines, Rows::QueuedLines),
+        ]
+    }
+}
+
+/// The columns of a row as the chunk's queries select them, whichever driver read it.
+trait Columns {
+    fn text(&self, i: usize) -> Result<&str, StoreError>;
+    fn opt_text(&self, i: usize) -> Result<Option<&str>, StoreError>;
+    fn int(&self, i: usize) -> Result<i64, StoreError>;
+
+    /// 13 money columns from column `first` on, in the order of [`AMOUNT_COLUMNS`].
+    fn amounts(&self, first: usize) -> Result<Amounts, StoreError> {
+        let mut a: Amounts = [0; 13];
+        for (i, x) in a.iter_mut().enumerate() {
+            *x = self.int(first + i)?;
+        }
+        Ok(a)
+    }
+}
+
+impl Columns for rusqlite::Row<'_> {
+    fn text(&self, i: usize) -> Result<&str, StoreError> {
+        Ok(self.get_ref(i)?.as_str()?)
+    }
+
+    fn opt_text(&self, i: usize) -> Result<Option<&str>, StoreError> {
+        Ok(self.get_ref(i)?.as_str_or_null()?)
+    }
+
+    fn int(&self, i: usize) -> Result<i64, StoreError> {
+        Ok(self.get(i)?)
+    }
+}
+
+impl Columns for sqlx::postgres::PgRow {
+    fn text(&self, i: usize) -> Result<&str, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+
+    fn opt_text(&self, i: usize) -> Result<Option<&str>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+
+    fn int(&self, i: usize) -> Result<i64, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+}
+
 /// Assembles a [`Chunk`] from decoded rows, whichever backend read them.
 struct ChunkBuilder {
     month: Month,
@@ -433,6 +503,69 @@ impl ChunkBuilder {
         Ok(())
     }
 
+    /// Whether the query of `rows` needs to run (queued lines only for queued employments).
+    fn wants(&self, rows: Rows) -> bool {
+        rows != Rows::QueuedLines || !self.chunk.queue.is_empty()
+    }
+
+    /// Adds one row of the query of `rows`, its columns as [`ChunkSql`] selects them.
+    fn row(&mut self, rows: Rows, r: &impl Columns) -> Result<(), StoreError> {
+        match rows {
+            Rows::Employments => self.employment(
+                r.text(0)?.to_string(),
+                r.text(1)?.to_string(),
+                r.text(2)?.to_string(),
+                r.text(3)?,
+                r.text(4)?,
+            ),
+            Rows::Events => self.event(
+                r.text(0)?,
+                r.text(1)?,
+                r.int(2)?,
+                r.text(3)?,
+                r.text(4)?,
+                r.opt_text(5)?,
+            ),
+            Rows::Salaries => self.salary(r.text(0)?, r.text(1)?, r.int(2)?, r.text(3)?, r.int(4)?),
+            Rows::MonthLines => {
+                self.month_line(
+                    r.text(0)?,
+                    r.text(1)?,
+                    r.int(2)?,
+                    r.int(3)?,
+                    r.text(4)?,
+                    r.text(5)?,
+                    r.amounts(6)?,
+                );
+                Ok(())
+            }
+            Rows::RunLines => self.run_line(r.text(0)?.to_string(), r.text(1)?, r.amounts(2)?),
+            Rows::Queue => {
+                self.queued(
+                    r.text(0)?.to_string(),
+                    r.text(1)?.to_string(),
+                    r.text(2)?.to_string(),
+                );
+                Ok(())
+            }
+            Rows::QueuedLines => self.queued_line(
+                r.text(0)?,
+                r.text(1)?,
+                r.text(2)?,
+                r.int(3)?,
+                r.int(4)?,
+                r.amounts(5)?,
+            ),
+        }
+    }
+
+    /// Called when every row of the query of `rows` is in.
+    fn done(&mut self, rows: Rows) {
+        if rows == Rows::Employments {
+            self.employments_done();
+        }
+    }
+
     fn finish(mut self) -> Chunk {
         for e in &mut self.chunk.employments {
             e.events.sort_by_key(|(seq, _, _, _)| *seq);
@@ -507,11 +640,6 @@ fn write_sqlite(
     Ok(())
 }
 
-/// A text column of a rusqlite row, borrowed.
-fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str, StoreError> {
-    Ok(r.get_ref(i)?.as_str()?)
-}
-
 /// Reads chunk after chunk from SQLite with rusqlite on the calling (blocking) thread, each
 /// chunk in one read transaction (one snapshot).
 fn read_sqlite(
@@ -544,16 +672,6 @@ fn read_sqlite(
                 }
                 Ok(stmt)
             };
-        let str_at = |r: &rusqlite::Row<'_>, i: usize| -> Result<String, StoreError> {
-            Ok(r.get::<_, String>(i)?)
-        };
-        let amounts = |r: &rusqlite::Row<'_>, first: usize| -> Result<Amounts, StoreError> {
-            let mut a: Amounts = [0; 13];
-            for (i, x) in a.iter_mut().enumerate() {
-                *x = r.get(first + i)?;
-            }
-            Ok(a)
-        };
         loop {
             conn.execute_batch("BEGIN")?;
             let mut hi: Option<String> = match prepare(&sql.bound, &v)?.raw_query().next()? {
@@ -572,66 +690,16 @@ fn read_sqlite(
             };
             v.hi = hi.clone();
             let mut b = ChunkBuilder::new(month, hi);
-            macro_rules! each {
-                ($q:expr, |$r:ident| $body:expr) => {{
-                    let mut stmt = prepare($q, &v)?;
-                    let mut rows = stmt.raw_query();
-                    while let Some($r) = rows.next()? {
-                        $body;
-                    }
-                }};
-            }
-            each!(&sql.employments, |r| b.employment(
-                str_at(r, 0)?,
-                str_at(r, 1)?,
-                str_at(r, 2)?,
-                text(r, 3)?,
-                text(r, 4)?
-            )?);
-            b.employments_done();
-            each!(&sql.events, |r| b.event(
-                text(r, 0)?,
-                text(r, 1)?,
-                r.get(2)?,
-                text(r, 3)?,
-                text(r, 4)?,
-                r.get_ref(5)?.as_str_or_null()?
-            )?);
-            each!(&sql.salaries, |r| b.salary(
-                text(r, 0)?,
-                text(r, 1)?,
-                r.get(2)?,
-                text(r, 3)?,
-                r.get(4)?
-            )?);
-            each!(&sql.month_lines, |r| b.month_line(
-                text(r, 0)?,
-                text(r, 1)?,
-                r.get(2)?,
-                r.get(3)?,
-                text(r, 4)?,
-                text(r, 5)?,
-                amounts(r, 6)?
-            ));
-            each!(&sql.run_lines, |r| b.run_line(
-                str_at(r, 0)?,
-                text(r, 1)?,
-                amounts(r, 2)?
-            )?);
-            each!(&sql.queue, |r| b.queued(
-                str_at(r, 0)?,
-                str_at(r, 1)?,
-                str_at(r, 2)?
-            ));
-            if !b.chunk.queue.is_empty() {
-                each!(&sql.queued_lines, |r| b.queued_line(
-                    text(r, 0)?,
-                    text(r, 1)?,
-                    text(r, 2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    amounts(r, 5)?
-                )?);
+            for (query, rows) in sql.steps() {
+                if !b.wants(rows) {
+                    continue;
+                }
+                let mut stmt = prepare(query, &v)?;
+                let mut read = stmt.raw_query();
+                while let Some(r) = read.next()? {
+                    b.row(rows, r)?;
+                }
+                b.done(rows);
             }
             conn.execute_batch("COMMIT")?;
             let chunk = b.finish();
@@ -680,63 +748,14 @@ impl Store {
                 };
                 v.hi = hi.clone();
                 let mut b = ChunkBuilder::new(month, hi);
-                for r in v.postgres(&sql.employments).fetch_all(&mut *tx).await? {
-                    b.employment(
-                        r.try_get(0)?,
-                        r.try_get(1)?,
-                        r.try_get(2)?,
-                        r.try_get(3)?,
-                        r.try_get(4)?,
-                    )?;
-                }
-                b.employments_done();
-                for r in v.postgres(&sql.events).fetch_all(&mut *tx).await? {
-                    b.event(
-                        r.try_get(0)?,
-                        r.try_get(1)?,
-                        r.try_get(2)?,
-                        r.try_get(3)?,
-                        r.try_get(4)?,
-                        r.try_get(5)?,
-                    )?;
-                }
-                for r in v.postgres(&sql.salaries).fetch_all(&mut *tx).await? {
-                    b.salary(
-                        r.try_get(0)?,
-                        r.try_get(1)?,
-                        r.try_get(2)?,
-                        r.try_get(3)?,
-                        r.try_get(4)?,
-                    )?;
-                }
-                for r in v.postgres(&sql.month_lines).fetch_all(&mut *tx).await? {
-                    b.month_line(
-                        r.try_get(0)?,
-                        r.try_get(1)?,
-                        r.try_get(2)?,
-                        r.try_get(3)?,
-                        r.try_get(4)?,
-                        r.try_get(5)?,
-                        amounts_at!(r, 6),
-                    );
-                }
-                for r in v.postgres(&sql.run_lines).fetch_all(&mut *tx).await? {
-                    b.run_line(r.try_get(0)?, r.try_get(1)?, amounts_at!(r, 2))?;
-                }
-                for r in v.postgres(&sql.queue).fetch_all(&mut *tx).await? {
-                    b.queued(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
-                }
-                if !b.chunk.queue.is_empty() {
-                    for r in v.postgres(&sql.queued_lines).fetch_all(&mut *tx).await? {
-                        b.queued_line(
-                            r.try_get(0)?,
-                            r.try_get(1)?,
-                            r.try_get(2)?,
-                            r.try_get(3)?,
-                            r.try_get(4)?,
-                            amounts_at!(r, 5),
-                        )?;
+                for (query, rows) in sql.steps() {
+                    if !b.wants(rows) {
+                        continue;
                     }
+                    for r in v.postgres(query).fetch_all(&mut *tx).await? {
+                        b.row(rows, &r)?;
+                    }
+                    b.done(rows);
                 }
                 tx.rollback().await?;
                 Ok(Some(b.finish()))
