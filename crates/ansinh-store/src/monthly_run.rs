@@ -578,6 +578,49 @@ impl ChunkBuilder {
     }
 }
 
+/// Writes a chunk's new lines to PostgreSQL (COPY) and removes the queue entries it handled,
+/// atomically. (SQLite's writer is [`write_sqlite`], on its own thread.)
+async fn write_postgres(
+    pool: &sqlx::PgPool,
+    lines: &[NewLine],
+    queue: &[(String, String, String)],
+    run_month: &str,
+    at: &str,
+) -> Result<(), StoreError> {
+    if lines.is_empty() && queue.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<LineToWrite> = lines
+        .iter()
+        .map(|line| LineToWrite {
+            line,
+            run_month,
+            at,
+        })
+        .collect();
+    let mut tx = pool.begin().await?;
+    tx.insert_rows("contribution_lines", &line_columns(), &rows)
+        .await?;
+    for part in queue.chunks(300) {
+        let mut q = QueryBuilder::new(
+            "DELETE FROM reassessment_queue WHERE (person_sin, employment_id, batch_id) IN (",
+        );
+        q.push_values(part, |mut b, (sin, id, batch)| {
+            b.push_bind(sin).push_bind(id).push_bind(batch);
+        });
+        q.push(")");
+        q.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Where a run writes its chunks: SQLite's writer thread, or PostgreSQL from the run's task.
+enum Sink<'p> {
+    Thread(Sender<Written>),
+    Postgres(&'p sqlx::PgPool),
+}
+
 /// What the run hands its writer: a chunk's new lines and the queue entries it handled.
 type Written = (Vec<NewLine>, Vec<(String, String, String)>);
 
@@ -777,41 +820,6 @@ impl Store {
         }
     }
 
-    /// Writes a chunk's new lines and removes the queue entries it handled, atomically.
-    async fn write_chunk(
-        &self,
-        lines: &[NewLine],
-        queue: &[(String, String, String)],
-        run_month: &str,
-        at: &str,
-    ) -> Result<(), StoreError> {
-        if lines.is_empty() && queue.is_empty() {
-            return Ok(());
-        }
-        let rows: Vec<LineToWrite> = lines
-            .iter()
-            .map(|line| LineToWrite {
-                line,
-                run_month,
-                at,
-            })
-            .collect();
-        on_pool!(self, pool => async {
-            let mut tx = pool.begin().await?;
-            tx.insert_rows("contribution_lines", &line_columns(), &rows).await?;
-            for part in queue.chunks(300) {
-                let mut q = QueryBuilder::new("DELETE FROM reassessment_queue WHERE (person_sin, employment_id, batch_id) IN (");
-                q.push_values(part, |mut b, (sin, id, batch)| {
-                    b.push_bind(sin).push_bind(id).push_bind(batch);
-                });
-                q.push(")");
-                q.build().execute(&mut *tx).await?;
-            }
-            tx.commit().await?;
-            Ok::<(), StoreError>(())
-        }.await)
-    }
-
     /// Assesses `month` for every employment, and re-checks the earlier months of employments
     /// whose facts changed since (the reassessment queue), writing only what is missing or
     /// different; then rebuilds the employers' dues of the run month.
@@ -889,9 +897,9 @@ impl Store {
                 let writer = tokio::task::spawn_blocking(move || {
                     write_sqlite(&path, &run_month, &at, from_main)
                 });
-                (Some(to_writer), Some(writer))
+                (Sink::Thread(to_writer), Some(writer))
             }
-            Backend::Postgres(_) => (None, None),
+            Backend::Postgres(pool) => (Sink::Postgres(pool), None),
         };
         let mut failed = None;
         while let Some(chunk) = chunks.recv().await {
@@ -904,15 +912,14 @@ impl Store {
             };
             let lines = plan.chunk(&chunk);
             match &to_writer {
-                Some(to_writer) => {
+                Sink::Thread(to_writer) => {
                     if to_writer.send((lines, chunk.queue)).await.is_err() {
                         break;
                     }
                 }
-                None => {
-                    if let Err(e) = self
-                        .write_chunk(&lines, &chunk.queue, &run_month, &at)
-                        .await
+                Sink::Postgres(pool) => {
+                    if let Err(e) =
+                        write_postgres(pool, &lines, &chunk.queue, &run_month, &at).await
                     {
                         failed = Some(e);
                         break;
