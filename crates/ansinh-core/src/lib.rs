@@ -8,11 +8,13 @@ pub mod ids;
 pub mod money;
 pub mod month;
 pub mod rate;
+pub mod role;
 pub mod rounding;
 
 pub use money::Dong;
 pub use month::{Month, MonthError};
 pub use rate::{Rate, RateError};
+pub use role::{Permission, Role};
 pub use rounding::{Rounding, RoundingMode};
 
 /// Calendar date (no time zone: the law speaks of days, not instants).

@@ -5,6 +5,7 @@
 //! Dues are what the monthly runs wrote (`employer_dues`, the sums of their contribution lines); payments are an append-only table; the
 //! balance is never stored, it is derived from both, so it always reconciles to the entries.
 
+use crate::audit::{Change, append};
 use crate::{Store, StoreError, now, on_pool};
 use ansinh_core::{Date, Dong, Month};
 use ansinh_rules::Params;
@@ -173,9 +174,22 @@ impl Store {
             urged_on: date.to_string(),
         };
         let at = now();
-        on_pool!(self, pool => sqlx::query("INSERT INTO urgings (employer_code, month, reference, urged_on, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
-            .bind(&code).bind(&record.month).bind(&record.reference).bind(&record.urged_on).bind(&at)
-            .execute(pool).await.map(|_| ()))?;
+        on_pool!(self, pool => async {
+            let mut tx = pool.begin().await?;
+            let inserted = sqlx::query("INSERT INTO urgings (employer_code, month, reference, urged_on, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+                .bind(&code).bind(&record.month).bind(&record.reference).bind(&record.urged_on).bind(&at)
+                .execute(&mut *tx).await?.rows_affected();
+            // A replay of the same letter changes nothing and leaves no second row.
+            if inserted > 0 {
+                append!(tx, self, Change {
+                    action: "urging.record",
+                    entity_kind: "employer",
+                    entity_id: code.clone(),
+                    change: serde_json::to_value(&record).unwrap_or_default(),
+                })?;
+            }
+            tx.commit().await
+        }.await)?;
         Ok(record)
     }
 
@@ -228,9 +242,19 @@ impl Store {
             });
         }
         let at = now();
-        let inserted = on_pool!(self, pool => sqlx::query("INSERT INTO payments (employer_code, reference, paid_on, amount, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&code).bind(&record.reference).bind(&record.paid_on).bind(record.amount).bind(&at)
-            .execute(pool).await.map(|_| ()));
+        let inserted = on_pool!(self, pool => async {
+            let mut tx = pool.begin().await?;
+            sqlx::query("INSERT INTO payments (employer_code, reference, paid_on, amount, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(&code).bind(&record.reference).bind(&record.paid_on).bind(record.amount).bind(&at)
+                .execute(&mut *tx).await?;
+            append!(tx, self, Change {
+                action: "payment.record",
+                entity_kind: "employer",
+                entity_id: code.clone(),
+                change: serde_json::to_value(&record).unwrap_or_default(),
+            })?;
+            tx.commit().await
+        }.await);
         match inserted.map_err(StoreError::from) {
             Err(e) if e.is_unique_violation() => Err(StoreError::Conflict {
                 field: "reference".into(),

@@ -5,6 +5,7 @@
 //! batch with a per-line report and nothing is written. Resubmitting a batch (same
 //! `Idempotency-Key`, or byte-identical content) returns the first result and changes nothing.
 
+use crate::audit::{Change, append};
 use crate::course::Course;
 use crate::model::Person;
 use crate::registry::{PERSON_COLUMNS, check_person, issue_sin, person_from_row};
@@ -832,6 +833,15 @@ impl Store {
                     .bind(sin).bind(id).bind(&batch_id).bind(&at)
                     .execute(&mut *tx).await?;
             }
+            append!(tx, self, Change {
+                action: "declaration.submit",
+                entity_kind: "employer",
+                entity_id: code.clone(),
+                change: serde_json::json!({
+                    "batch_id": report.batch_id, "status": report.status,
+                    "line_count": report.line_count, "content_hash": hash,
+                }),
+            })?;
             tx.commit().await?;
             Ok::<BatchReport, StoreError>(report)
         }.await);

@@ -6,8 +6,10 @@
 //! BIGINT money, `$n` parameters, `ON CONFLICT`). Append-only tables (`employment_events`,
 //! `salaries`, `declaration_batches`) are never updated or deleted.
 
+pub mod access;
 pub mod account;
 pub mod assessment;
+pub mod audit;
 pub(crate) mod bulk;
 pub mod course;
 pub mod declaration;
@@ -51,6 +53,8 @@ pub struct Store {
     /// The day declarations are received, when fixed (keying in a dated paper file, tests);
     /// otherwise today.
     pub(crate) received_on: Option<ansinh_core::Date>,
+    /// On whose behalf writes are made: every audit row names them.
+    pub(crate) actor: Arc<audit::Actor>,
 }
 
 /// Why a store operation failed.
@@ -62,6 +66,12 @@ pub enum StoreError {
     NotFound { what: String },
     #[error("{field}: {reason}")]
     Conflict { field: String, reason: String },
+    /// Wrong user name or password (which of the two is not said).
+    #[error("user name or password is wrong")]
+    BadCredentials,
+    /// Too many failed sign-ins of one user name.
+    #[error("too many failed sign-ins: try again in {minutes} minutes")]
+    Throttled { minutes: i64 },
     #[error("database URL `{0}` is not sqlite:… or postgres://…")]
     Url(String),
     #[error(transparent)]
@@ -152,6 +162,7 @@ impl Store {
             backend,
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
             received_on: None,
+            actor: Arc::new(audit::Actor::system()),
         }
     }
 

@@ -23,7 +23,7 @@ pub struct Employer {
 }
 
 /// Fields of a new employer.
-#[derive(Clone, Debug, PartialEq, Deserialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewEmployer {
     pub unit_code: String,

@@ -961,6 +961,16 @@ impl Store {
             tx.insert_rows("employer_dues", &due_columns(), &dues).await?;
             sqlx::query("UPDATE assessment_runs SET finished_at = $2, summary = $3 WHERE run_month = $1")
                 .bind(&run_month).bind(&finished).bind(&text).execute(&mut *tx).await?;
+            crate::audit::append!(tx, self, crate::audit::Change {
+                action: "assessment.run",
+                entity_kind: "month",
+                entity_id: run_month.clone(),
+                change: serde_json::json!({
+                    "employers": summary.employers, "employments": summary.employments,
+                    "new_lines": summary.new_lines, "adjustments": summary.adjustments,
+                    "unchanged": summary.unchanged, "refused": summary.refused,
+                }),
+            })?;
             tx.commit().await?;
             Ok::<(), StoreError>(())
         }.await)?;

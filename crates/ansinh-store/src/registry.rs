@@ -1,6 +1,7 @@
 //! Employers and insured persons: creation with checks, look-ups, filtered lists, and a
 //! person's employments with their full history.
 
+use crate::audit::{Change, append};
 use crate::model::*;
 use crate::{Store, StoreError, now, on_pool};
 use ansinh_core::Date;
@@ -204,10 +205,20 @@ impl Store {
         let sql = format!(
             "INSERT INTO employers ({EMPLOYER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         );
-        let result = on_pool!(self, pool => sqlx::query(&sql)
-            .bind(&e.unit_code).bind(&e.tax_code).bind(&e.name).bind(&e.address).bind(&e.province)
-            .bind(e.region).bind(&e.occupational_rate).bind(&e.status).bind(&created_at)
-            .execute(pool).await.map(|_| ()));
+        let result = on_pool!(self, pool => async {
+            let mut tx = pool.begin().await?;
+            sqlx::query(&sql)
+                .bind(&e.unit_code).bind(&e.tax_code).bind(&e.name).bind(&e.address).bind(&e.province)
+                .bind(e.region).bind(&e.occupational_rate).bind(&e.status).bind(&created_at)
+                .execute(&mut *tx).await?;
+            append!(tx, self, Change {
+                action: "employer.create",
+                entity_kind: "employer",
+                entity_id: e.unit_code.clone(),
+                change: serde_json::to_value(&e).unwrap_or_default(),
+            })?;
+            tx.commit().await
+        }.await);
         match result.map_err(StoreError::from) {
             Err(err) if err.is_unique_violation() => Err(StoreError::Conflict {
                 field: "unit_code".into(),
@@ -298,10 +309,23 @@ impl Store {
             format!("INSERT INTO persons ({PERSON_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)");
         for _ in 0..5 {
             let sin = p.sin.clone().unwrap_or_else(|| issue_sin(&mut rng));
-            let result = on_pool!(self, pool => sqlx::query(&sql)
-                .bind(&sin).bind(&p.personal_id).bind(&p.name).bind(&p.sex).bind(&p.birth_date)
-                .bind(&p.nationality).bind(&created_at)
-                .execute(pool).await.map(|_| ()));
+            let result = on_pool!(self, pool => async {
+                let mut tx = pool.begin().await?;
+                sqlx::query(&sql)
+                    .bind(&sin).bind(&p.personal_id).bind(&p.name).bind(&p.sex).bind(&p.birth_date)
+                    .bind(&p.nationality).bind(&created_at)
+                    .execute(&mut *tx).await?;
+                append!(tx, self, Change {
+                    action: "person.create",
+                    entity_kind: "person",
+                    entity_id: sin.clone(),
+                    change: serde_json::json!({
+                        "personal_id": p.personal_id, "name": p.name, "sex": p.sex,
+                        "birth_date": p.birth_date, "nationality": p.nationality,
+                    }),
+                })?;
+                tx.commit().await
+            }.await);
             match result.map_err(StoreError::from) {
                 Ok(_) => {
                     return Ok(Person {

@@ -1,7 +1,10 @@
 //! One suite, two backends: every scenario runs on SQLite (a fresh file) and on PostgreSQL (a
 //! fresh schema on the server at `ANSINH_TEST_POSTGRES`, default 127.0.0.1:5432/test).
 
+use ansinh_core::Role;
 use ansinh_rules::Params;
+use ansinh_store::access::NewUser;
+use ansinh_store::audit::{Actor, AuditFilter};
 use ansinh_store::declaration::{DeclarationLine, parse_csv};
 use ansinh_store::generate::GenerateOptions;
 use ansinh_store::{EmployerFilter, NewEmployer, NewPerson, Page, PersonFilter, Store, StoreError};
@@ -80,6 +83,8 @@ on_both!(
     sick_leave_in_the_first_month_is_still_charged,
     payments_settle_the_oldest_month_first,
     urged_and_unpaid_after_60_days_is_evasion_and_listed,
+    users_sign_in_with_sessions_tokens_and_throttling,
+    every_write_leaves_an_audit_row_that_cannot_be_changed,
 );
 
 fn employer(code: &str, region: i64) -> NewEmployer {
@@ -1074,4 +1079,208 @@ async fn urged_and_unpaid_after_60_days_is_evasion_and_listed(store: Store) {
         .await
         .unwrap();
     assert_eq!(day60.months[0].status, "late");
+}
+
+fn new_user(name: &str, role: Role) -> NewUser {
+    NewUser {
+        username: name.into(),
+        password: "mật khẩu đủ dài 2026".into(),
+        role,
+        employer_code: None,
+        person_sin: None,
+        locale: None,
+    }
+}
+
+async fn users_sign_in_with_sessions_tokens_and_throttling(store: Store) {
+    store.create_employer(&employer("TS0001", 1)).await.unwrap();
+    let admin = store
+        .create_user(&new_user(" Admin ", Role::Administrator))
+        .await
+        .unwrap();
+    assert_eq!(admin.username, "admin");
+    assert_eq!(admin.locale, "vi");
+    // The same name again, a short password, an employer user without its employer.
+    assert!(matches!(
+        store.create_user(&new_user("admin", Role::Inspector)).await,
+        Err(StoreError::Conflict { field, .. }) if field == "username"
+    ));
+    let mut short = new_user("thu", Role::CollectionOfficer);
+    short.password = "short".into();
+    assert!(matches!(
+        store.create_user(&short).await,
+        Err(StoreError::Invalid { field, .. }) if field == "password"
+    ));
+    assert!(matches!(
+        store.create_user(&new_user("hr.saigon", Role::Employer)).await,
+        Err(StoreError::Invalid { field, .. }) if field == "employer_code"
+    ));
+    let mut hr = new_user("hr.saigon", Role::Employer);
+    hr.employer_code = Some("TS9999".into());
+    assert!(matches!(
+        store.create_user(&hr).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    hr.employer_code = Some("ts0001".into());
+    let hr = store.create_user(&hr).await.unwrap();
+    assert_eq!(hr.employer_code.as_deref(), Some("TS0001"));
+
+    // Sign-in: a session per sign-in, its id never stored in clear.
+    let (id, session) = store
+        .sign_in("ADMIN", "mật khẩu đủ dài 2026")
+        .await
+        .unwrap();
+    assert_eq!(session.user, admin);
+    let again = store.session(&id).await.unwrap().unwrap();
+    assert_eq!(again.csrf_token, session.csrf_token);
+    let (id2, _) = store
+        .sign_in("admin", "mật khẩu đủ dài 2026")
+        .await
+        .unwrap();
+    assert_ne!(id, id2, "every sign-in opens a new session");
+    store.sign_out(&id).await.unwrap();
+    assert!(store.session(&id).await.unwrap().is_none());
+    assert!(store.session(&id2).await.unwrap().is_some());
+    assert!(store.session("forged").await.unwrap().is_none());
+
+    // Wrong password and unknown user answer alike; five failures lock the name for a while,
+    // even for the right password; other names are not affected.
+    assert!(matches!(
+        store.sign_in("nobody", "mật khẩu đủ dài 2026").await,
+        Err(StoreError::BadCredentials)
+    ));
+    for _ in 0..ansinh_store::access::MAX_FAILURES {
+        assert!(matches!(
+            store.sign_in("hr.saigon", "wrong password!").await,
+            Err(StoreError::BadCredentials)
+        ));
+    }
+    assert!(matches!(
+        store.sign_in("hr.saigon", "mật khẩu đủ dài 2026").await,
+        Err(StoreError::Throttled { .. })
+    ));
+    assert!(store.sign_in("admin", "mật khẩu đủ dài 2026").await.is_ok());
+
+    // API tokens: shown once, resolved to their user.
+    let token = store
+        .create_api_token("hr.saigon", "payroll software")
+        .await
+        .unwrap();
+    assert_eq!(store.token_user(&token).await.unwrap().unwrap(), hr);
+    assert!(store.token_user("forged").await.unwrap().is_none());
+    assert_eq!(store.users().await.unwrap().len(), 2);
+}
+
+async fn every_write_leaves_an_audit_row_that_cannot_be_changed(store: Store) {
+    let clerk = store.acting_as(Actor {
+        user: "user:thu".into(),
+        request_id: Some("req-1".into()),
+        reason: Some("new unit".into()),
+    });
+    clerk.create_employer(&employer("AU0001", 1)).await.unwrap();
+    // A refused write leaves no row.
+    assert!(clerk.create_employer(&employer("AU0001", 1)).await.is_err());
+    let report = submit(
+        &clerk,
+        "AU0001",
+        &[hire(
+            "001090000001",
+            "Nguyễn Văn An",
+            "2026-01-05",
+            10_000_000,
+        )],
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(report.applied());
+    clerk
+        .record_payment(
+            "AU0001",
+            &ansinh_store::account::PaymentRecord {
+                reference: "UNC-1".into(),
+                paid_on: "2026-02-10".into(),
+                amount: 1_000_000,
+            },
+        )
+        .await
+        .unwrap();
+    let rows = store
+        .audit_log(&AuditFilter {
+            entity_kind: Some("employer".into()),
+            entity_id: Some("AU0001".into()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["payment.record", "declaration.submit", "employer.create"],
+        "newest first, one row per write"
+    );
+    assert!(rows.iter().all(|r| r.actor == "user:thu"
+        && r.request_id.as_deref() == Some("req-1")
+        && r.reason.as_deref() == Some("new unit")));
+    assert_eq!(rows[0].change["amount"], 1_000_000);
+    assert_eq!(rows[1].change["status"], "applied");
+    // The hire created a person: its row is found by entity too, and all by actor.
+    let by_actor = store
+        .audit_log(&AuditFilter {
+            actor: Some("user:thu".into()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(by_actor.len(), 3);
+}
+
+/// Appends one audit row through the store, then tries to change it over `pool` as any other
+/// database client would: both backends' triggers refuse.
+async fn audit_rows_refuse_change<DB: sqlx::Database>(store: &Store, pool: &sqlx::Pool<DB>)
+where
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+{
+    store.create_employer(&employer("AU0002", 1)).await.unwrap();
+    for sql in [
+        "UPDATE audit_log SET actor = 'someone else'",
+        "DELETE FROM audit_log",
+    ] {
+        let Err(err) = sqlx::query(sql).execute(pool).await else {
+            panic!("{sql} was allowed")
+        };
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+    assert_eq!(
+        store
+            .audit_log(&AuditFilter::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn audit_log_is_append_only_on_sqlite() {
+    let path = std::env::temp_dir().join(format!("ansinh-audit-{}.db", unique()));
+    let url = format!("sqlite:{}", path.display());
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    audit_rows_refuse_change(&store, &pool).await;
+}
+
+#[tokio::test]
+async fn audit_log_is_append_only_on_postgres() {
+    let schema = format!("t_{}", unique());
+    let store = postgres(&schema).await;
+    let options: sqlx::postgres::PgConnectOptions = postgres_url().parse().unwrap();
+    let pool = sqlx::PgPool::connect_with(options.options([("search_path", schema.as_str())]))
+        .await
+        .unwrap();
+    audit_rows_refuse_change(&store, &pool).await;
+    pool.close().await;
+    drop_schema(&schema).await;
 }
