@@ -123,6 +123,13 @@ enum Command {
         #[command(flatten)]
         params: ParamArgs,
     },
+    /// Users of the web pages and the API, and their API tokens.
+    User {
+        #[command(subcommand)]
+        what: system::UserCommand,
+        #[command(flatten)]
+        db: system::DbArgs,
+    },
     /// Create a demo database (if none) with a generated population and serve it.
     Demo {
         #[arg(long, default_value = "ansinh-demo.db")]
@@ -223,6 +230,9 @@ fn main() -> ExitCode {
                 Ok(false) => ExitCode::from(2),
                 Err(e) => report(Err(e)),
             };
+        }
+        Command::User { what, db } => {
+            return report(block_on(system::user(&db, what)));
         }
         Command::Demo {
             file,

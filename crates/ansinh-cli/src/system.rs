@@ -1,8 +1,11 @@
 //! Commands over the system of record: migrate, serve, import, generate, demo.
 
+use ansinh_core::Role;
 use ansinh_rules::Params;
 use ansinh_server::AppState;
 use ansinh_store::Store;
+use ansinh_store::access::NewUser;
+use ansinh_store::audit::Actor;
 use ansinh_store::declaration::parse_csv;
 use ansinh_store::generate::GenerateOptions;
 use anyhow::{Context, Result, bail};
@@ -45,7 +48,147 @@ pub async fn open(db: &DbArgs) -> Result<Store> {
         .await
         .with_context(|| format!("cannot open {}", db.database_url))?;
     store.migrate().await.context("migrations failed")?;
-    Ok(store)
+    // What the command line writes is audited in the name of the operating-system user.
+    let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    Ok(store.acting_as(Actor {
+        user: format!("cli:{who}"),
+        request_id: None,
+        reason: std::env::var("ANSINH_REASON").ok(),
+    }))
+}
+
+#[derive(clap::Subcommand)]
+pub enum UserCommand {
+    /// Create a user; the password is read from ANSINH_PASSWORD or, if unset, from stdin (never
+    /// from the command line, where other users of the machine could see it).
+    Add {
+        #[arg(long)]
+        username: String,
+        /// administrator, collection_officer, benefits_officer, health_assessor, inspector,
+        /// employer, insured.
+        #[arg(long)]
+        role: String,
+        /// The employer an `employer` user acts for (unit code).
+        #[arg(long)]
+        employer: Option<String>,
+        /// The social insurance number of an `insured` user.
+        #[arg(long)]
+        person: Option<String>,
+        /// vi (default) or en.
+        #[arg(long)]
+        locale: Option<String>,
+    },
+    /// Issue an API token for a user's machine client (printed once).
+    Token {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        label: String,
+    },
+    /// List the users.
+    List,
+}
+
+fn read_password() -> Result<String> {
+    if let Ok(p) = std::env::var("ANSINH_PASSWORD") {
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("reading the password from stdin")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+pub async fn user(db: &DbArgs, command: UserCommand) -> Result<()> {
+    let store = open(db).await?;
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            employer,
+            person,
+            locale,
+        } => {
+            let role = role.parse().map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+            let user = store
+                .create_user(&NewUser {
+                    username,
+                    password: read_password()?,
+                    role,
+                    employer_code: employer,
+                    person_sin: person,
+                    locale,
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", serde_json::to_string_pretty(&user)?);
+        }
+        UserCommand::Token { username, label } => {
+            let token = store
+                .create_api_token(&username, &label)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{token}");
+        }
+        UserCommand::List => {
+            for u in store.users().await.map_err(|e| anyhow::anyhow!("{e}"))? {
+                println!(
+                    "{}\t{}\t{}",
+                    u.username,
+                    u.role,
+                    u.employer_code.or(u.person_sin).unwrap_or_default()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One user per role on a new demo database, with fresh passwords printed once.
+async fn demo_users(store: &Store) -> Result<()> {
+    let anyhow = |e: ansinh_store::StoreError| anyhow::anyhow!("{e}");
+    if !store.users().await.map_err(anyhow)?.is_empty() {
+        println!("Demo users exist already (their passwords were printed when they were created).");
+        return Ok(());
+    }
+    let employer = store
+        .list_employers(&Default::default(), &Default::default())
+        .await
+        .map_err(anyhow)?
+        .into_iter()
+        .next()
+        .context("the demo database has no employer")?;
+    let worker = store
+        .list_persons(
+            &ansinh_store::PersonFilter {
+                employer: Some(employer.unit_code.clone()),
+                ..Default::default()
+            },
+            &Default::default(),
+        )
+        .await
+        .map_err(anyhow)?
+        .into_iter()
+        .next()
+        .context("the demo employer has no worker")?;
+    println!("Demo users (user name / password):");
+    for role in Role::ALL {
+        let password = ansinh_store::access::new_secret()[..16].to_string();
+        let user = store
+            .create_user(&NewUser {
+                username: format!("demo-{}", role.as_str().replace('_', "-")),
+                password: password.clone(),
+                role,
+                employer_code: (role == Role::Employer).then(|| employer.unit_code.clone()),
+                person_sin: (role == Role::Insured).then(|| worker.sin.clone()),
+                locale: None,
+            })
+            .await
+            .map_err(anyhow)?;
+        println!("  {:<28} {password}   ({role})", user.username);
+    }
+    Ok(())
 }
 
 pub async fn migrate(db: &DbArgs) -> Result<()> {
@@ -65,14 +208,12 @@ async fn run_server(store: Store, addr: SocketAddr, params: Params) -> Result<()
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     println!("Ansinh is serving on http://{local}");
+    println!("  Web pages: http://{local}/login");
     println!("  API docs:  http://{local}/api/v1/docs");
     println!("  OpenAPI:   http://{local}/api/v1/openapi.json");
     println!("  Example:   http://{local}/api/v1/persons?limit=5");
     println!("Press Ctrl-C to stop.");
-    let state = AppState {
-        store,
-        params: Arc::new(params),
-    };
+    let state = AppState::new(store, Arc::new(params));
     ansinh_server::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })
@@ -209,6 +350,7 @@ pub async fn demo(file: &Path, addr: SocketAddr, persons: usize, params: Params)
             file.display()
         );
     }
+    demo_users(&store).await?;
     run_server(store, addr, params).await
 }
 

@@ -53,6 +53,8 @@ pub enum Permission {
     ReviewClaims,
     /// Read the audit trail.
     ReadAudit,
+    /// Create users and API tokens.
+    ManageUsers,
     /// Staff dashboard.
     ViewDashboard,
     /// Nothing but being signed in (own profile, sign-out).
@@ -77,7 +79,7 @@ impl Role {
         use Role::*;
         match self {
             Administrator => true,
-            CollectionOfficer => !matches!(p, ReviewClaims | ReadAudit),
+            CollectionOfficer => !matches!(p, ReviewClaims | ReadAudit | ManageUsers),
             BenefitsOfficer => matches!(
                 p,
                 SearchRegistry | ReadEmployer | ReadPerson | Calculate | ViewDashboard | SignedIn
@@ -168,6 +170,7 @@ mod tests {
                 Permission::RecordPayment,
                 Permission::ReadAudit,
                 Permission::ReviewClaims,
+                Permission::ManageUsers,
             ] {
                 assert!(!r.may(p), "{r} must not hold {p:?}");
             }

@@ -19,7 +19,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine code: `bad_json`, `validation_failed`, `not_found`, `conflict`,
-    /// `declaration_rejected`, `payload_too_large`, `unsupported_media_type`, `unavailable`, `internal`.
+    /// `declaration_rejected`, `unauthenticated`, `forbidden`, `throttled`, `payload_too_large`, `unsupported_media_type`, `unavailable`, `internal`.
     pub code: String,
     pub message: String,
     /// The input field at fault (a JSON path such as `lines[2].salary`), when there is one.
@@ -79,6 +79,12 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound { what } => ApiError::not_found(what),
             StoreError::Conflict { field, reason } => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", reason, Some(&field))
+            }
+            e @ StoreError::BadCredentials => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", e, None)
+            }
+            e @ StoreError::Throttled { .. } => {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "throttled", e, None)
             }
             other => {
                 tracing::error!(error = %other, "store failure");

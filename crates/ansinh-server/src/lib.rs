@@ -2,15 +2,19 @@
 //! its OpenAPI document generated from the handlers (`/api/v1/openapi.json`) and an
 //! interactive documentation page (`/api/v1/docs`, vendored Swagger UI: no CDN).
 
+pub mod access;
 pub mod error;
 pub mod extract;
+pub mod i18n;
 pub mod notice;
 mod routes;
+pub mod ui;
 
 use ansinh_rules::Params;
 use ansinh_store::Store;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -27,6 +31,21 @@ pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
 pub struct AppState {
     pub store: Store,
     pub params: Arc<Params>,
+    /// Monthly runs started from the web pages, with their progress.
+    pub runs: ui::RunBoard,
+    /// Session cookies carry `Secure` (browsers send them back over HTTPS, and to localhost).
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    pub fn new(store: Store, params: Arc<Params>) -> AppState {
+        AppState {
+            store,
+            params,
+            runs: ui::RunBoard::default(),
+            secure_cookies: true,
+        }
+    }
 }
 
 #[derive(OpenApi)]
@@ -41,6 +60,7 @@ pub struct AppState {
         (name = "declarations", description = "Employers' declarations (D02): hires, leavers, salary changes, suspensions"),
         (name = "rules", description = "Calculations of the rules core"),
         (name = "collection", description = "Monthly assessment, notices and contribution records"),
+        (name = "access", description = "Users, API tokens and the audit trail"),
         (name = "operations", description = "Health and readiness")
     )
 )]
@@ -50,10 +70,17 @@ struct ApiDoc;
 pub fn app(state: AppState) -> Router {
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::router())
-        .with_state(state)
         .split_for_parts();
+    // Every route, API and page alike, passes the one access check.
+    let router = router
+        .merge(ui::router())
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::authorize,
+        ))
+        .with_state(state);
     let api_json = api.clone();
-    router
+    let router = router
         .route(
             "/api/v1/openapi.json",
             axum::routing::get(move || async move { axum::Json(api_json) }),
@@ -68,10 +95,27 @@ pub fn app(state: AppState) -> Router {
                 "internal error",
                 None,
             ))
-        }))
+        }));
+    with_security_headers(router)
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Headers every response carries: no framing, no sniffing, no referrer, scripts only from this
+/// site, nothing cached (pages show personal data).
+fn with_security_headers(router: Router) -> Router {
+    use tower_http::set_header::SetResponseHeaderLayer as Set;
+    let h = HeaderValue::from_static;
+    router
+        .layer(Set::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            h("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+        ))
+        .layer(Set::overriding(header::X_CONTENT_TYPE_OPTIONS, h("nosniff")))
+        .layer(Set::overriding(header::X_FRAME_OPTIONS, h("DENY")))
+        .layer(Set::overriding(header::REFERRER_POLICY, h("no-referrer")))
+        .layer(Set::if_not_present(header::CACHE_CONTROL, h("no-store")))
 }
 
 /// Serves until `shutdown` completes.

@@ -1,130 +1,12 @@
 //! The HTTP API end to end, on SQLite (fresh file) and PostgreSQL (fresh schema): a real server
 //! on 127.0.0.1 (port 0) and a real HTTP client.
 
+mod common;
+
 use ansinh_rules::Params;
-use ansinh_server::AppState;
-use ansinh_store::Store;
+use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-fn unique() -> String {
-    format!(
-        "{}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst),
-        fastrand::u32(..)
-    )
-}
-
-fn postgres_url() -> String {
-    std::env::var("ANSINH_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
-
-struct App {
-    base: String,
-    http: reqwest::Client,
-}
-
-impl App {
-    async fn start(store: Store) -> App {
-        store.migrate().await.unwrap();
-        // Declarations are received on 5 January 2026, when the scenarios' workers start: they
-        // are registered in time, whatever today's date.
-        let store = store.receiving_on("2026-01-05".parse().unwrap());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState {
-            store,
-            params: Arc::new(Params::embedded().unwrap()),
-        };
-        tokio::spawn(ansinh_server::serve(
-            listener,
-            state,
-            std::future::pending(),
-        ));
-        App {
-            base,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn send(
-        &self,
-        method: &str,
-        path: &str,
-        content_type: &str,
-        body: Vec<u8>,
-        key: Option<&str>,
-    ) -> (StatusCode, Value) {
-        let mut req = self
-            .http
-            .request(method.parse().unwrap(), format!("{}{path}", self.base))
-            .header("content-type", content_type)
-            .body(body);
-        if let Some(k) = key {
-            req = req.header("idempotency-key", k);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status();
-        let text = res.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        self.send(
-            "POST",
-            path,
-            "application/json",
-            serde_json::to_vec(&body).unwrap(),
-            None,
-        )
-        .await
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
-        self.send("GET", path, "application/json", Vec::new(), None)
-            .await
-    }
-}
-
-async fn sqlite_app() -> App {
-    let path = std::env::temp_dir().join(format!("ansinh-api-{}.db", unique()));
-    App::start(
-        Store::connect(&format!("sqlite:{}", path.display()))
-            .await
-            .unwrap(),
-    )
-    .await
-}
-
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(super::sqlite_app().await).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let schema = format!("api_{}", super::unique());
-                let store = ansinh_store::Store::connect_postgres_schema(&super::postgres_url(), &schema)
-                    .await
-                    .expect("PostgreSQL on 127.0.0.1:5432 (database test) is needed; set ANSINH_TEST_POSTGRES otherwise");
-                super::$name(super::App::start(store).await).await;
-                let pool = sqlx::PgPool::connect(&super::postgres_url()).await.unwrap();
-                sqlx::query(&format!("DROP SCHEMA \"{schema}\" CASCADE")).execute(&pool).await.unwrap();
-            }
-        }
-    )*};
-}
 
 on_both!(
     registry_over_http,
@@ -440,12 +322,15 @@ async fn assessment_over_http(app: App) {
         ),
         (StatusCode::OK, Some(3_200_000), Some(1))
     );
-    let res = reqwest::get(format!(
-        "{}/api/v1/employers/TA0001A/notices/2026-03?format=html",
-        app.base
-    ))
-    .await
-    .unwrap();
+    let res = app
+        .http
+        .get(format!(
+            "{}/api/v1/employers/TA0001A/notices/2026-03?format=html",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap();
     assert!(
         res.headers()["content-type"]
             .to_str()
@@ -453,12 +338,15 @@ async fn assessment_over_http(app: App) {
             .starts_with("text/html")
     );
     assert!(res.text().await.unwrap().contains("3,200,000"));
-    let res = reqwest::get(format!(
-        "{}/api/v1/employers/TA0001A/notices/2026-03?format=csv",
-        app.base
-    ))
-    .await
-    .unwrap();
+    let res = app
+        .http
+        .get(format!(
+            "{}/api/v1/employers/TA0001A/notices/2026-03?format=csv",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap();
     assert!(
         res.text()
             .await

@@ -16,6 +16,7 @@ pub mod declaration;
 pub mod generate;
 pub mod model;
 mod monthly_run;
+pub mod overview;
 mod registry;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

@@ -1,4 +1,5 @@
 use crate::AppState;
+use crate::access::Acting;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
 use ansinh_core::Date;
@@ -14,13 +15,13 @@ use utoipa::IntoParams;
     params(("code" = String, Path, description = "unit code")), request_body = PaymentRecord,
     responses((status = 201, body = PaymentRecord), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn pay(
-    State(state): State<AppState>,
+    Acting(store): Acting,
     Path(code): Path<String>,
     ApiJson(p): ApiJson<PaymentRecord>,
 ) -> Result<(StatusCode, Json<PaymentRecord>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(state.store.record_payment(&code, &p).await?),
+        Json(store.record_payment(&code, &p).await?),
     ))
 }
 
@@ -60,13 +61,13 @@ fn as_of_date(text: &str) -> Result<Date, ApiError> {
     params(("code" = String, Path, description = "unit code")), request_body = Urging,
     responses((status = 201, body = Urging), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn urge(
-    State(state): State<AppState>,
+    Acting(store): Acting,
     Path(code): Path<String>,
     ApiJson(u): ApiJson<Urging>,
 ) -> Result<(StatusCode, Json<Urging>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(state.store.record_urging(&code, &u).await?),
+        Json(store.record_urging(&code, &u).await?),
     ))
 }
 

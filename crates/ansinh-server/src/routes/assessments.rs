@@ -1,4 +1,5 @@
 use crate::AppState;
+use crate::access::Acting;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
 use ansinh_store::assessment::{AssessSummary, ContributionHistory, Notice};
@@ -20,12 +21,11 @@ fn month(text: &str) -> Result<ansinh_core::Month, ApiError> {
     responses((status = 200, body = AssessSummary), (status = 400, body = ErrorBody)))]
 pub async fn run(
     State(state): State<AppState>,
+    Acting(store): Acting,
     Path(m): Path<String>,
 ) -> Result<Json<AssessSummary>, ApiError> {
     let m = month(&m)?;
-    Ok(Json(
-        state.store.assess_month(&state.params, m, &|_| {}).await?,
-    ))
+    Ok(Json(store.assess_month(&state.params, m, &|_| {}).await?))
 }
 
 #[derive(Deserialize, IntoParams)]

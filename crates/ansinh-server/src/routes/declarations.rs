@@ -1,4 +1,5 @@
 use crate::AppState;
+use crate::access::Acting;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{body_bytes, parse_json};
 use ansinh_store::declaration::{BatchReport, DeclarationBatch, parse_csv};
@@ -21,6 +22,7 @@ use axum::http::{StatusCode, header};
               (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)))]
 pub async fn submit(
     State(state): State<AppState>,
+    Acting(store): Acting,
     Path(code): Path<String>,
     req: Request,
 ) -> Result<(StatusCode, Json<BatchReport>), ApiError> {
@@ -51,8 +53,7 @@ pub async fn submit(
             None,
         ));
     };
-    let report = state
-        .store
+    let report = store
         .submit_declarations(&state.params, &code, &lines, key.as_deref(), &bytes)
         .await?;
     if !report.applied() {

@@ -1,5 +1,6 @@
 use super::Listing;
 use crate::AppState;
+use crate::access::Acting;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
 use ansinh_store::{Employer, EmployerFilter, NewEmployer, Page, Person, PersonFilter};
@@ -27,13 +28,10 @@ pub struct EmployerQuery {
 #[utoipa::path(post, path = "/api/v1/employers", tag = "registry", request_body = NewEmployer,
     responses((status = 201, body = Employer), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn create(
-    State(state): State<AppState>,
+    Acting(store): Acting,
     ApiJson(e): ApiJson<NewEmployer>,
 ) -> Result<(StatusCode, Json<Employer>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(state.store.create_employer(&e).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(store.create_employer(&e).await?)))
 }
 
 /// List employers, by unit code.

@@ -7,6 +7,7 @@ mod declarations;
 mod employers;
 mod health;
 mod persons;
+mod users;
 
 use crate::AppState;
 use serde::Serialize;
@@ -35,6 +36,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::account))
         .routes(routes!(accounts::urge))
         .routes(routes!(accounts::list))
+        .routes(routes!(users::me))
+        .routes(routes!(users::create, users::list))
+        .routes(routes!(users::token))
+        .routes(routes!(users::audit))
 }
 
 /// A page of a list; pass `next_after` as `after` for the next page.

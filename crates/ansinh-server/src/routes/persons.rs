@@ -1,5 +1,6 @@
 use super::Listing;
 use crate::AppState;
+use crate::access::Acting;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
 use ansinh_store::{Employment, NewPerson, Page, Person, PersonFilter};
@@ -27,13 +28,10 @@ pub struct PersonQuery {
 #[utoipa::path(post, path = "/api/v1/persons", tag = "registry", request_body = NewPerson,
     responses((status = 201, body = Person), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn create(
-    State(state): State<AppState>,
+    Acting(store): Acting,
     ApiJson(p): ApiJson<NewPerson>,
 ) -> Result<(StatusCode, Json<Person>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(state.store.create_person(&p).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(store.create_person(&p).await?)))
 }
 
 /// List persons, by social insurance number.

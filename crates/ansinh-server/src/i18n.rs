@@ -1,0 +1,192 @@
+//! The languages of the pages (ngôn ngữ): Vietnamese first, English too. Texts come from Fluent
+//! message files (`locales/vi.ftl`, `locales/en.ftl`, compiled in); money and dates are written
+//! the way each language writes them (1.234.567 ₫ and 23/11/2026 in Vietnamese).
+
+use axum::http::{HeaderMap, header};
+use fluent_bundle::FluentResource;
+use fluent_bundle::concurrent::FluentBundle;
+use std::sync::OnceLock;
+
+/// The cookie that keeps a visitor's choice of language.
+pub const LANG_COOKIE: &str = "lang";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+type Bundle = FluentBundle<FluentResource>;
+
+fn bundle(lang: Lang) -> &'static Bundle {
+    static BUNDLES: OnceLock<(Bundle, Bundle)> = OnceLock::new();
+    let (vi, en) = BUNDLES.get_or_init(|| {
+        let load = |tag: &str, text: &'static str| {
+            let id: unic_langid::LanguageIdentifier = tag.parse().expect("a language tag");
+            let mut b = FluentBundle::new_concurrent(vec![id]);
+            // Isolation marks (U+2068/2069) would show up in attributes and tests.
+            b.set_use_isolating(false);
+            let res = FluentResource::try_new(text.to_string())
+                .unwrap_or_else(|(_, errors)| panic!("{tag}.ftl: {errors:?}"));
+            b.add_resource(res).expect("no duplicate message ids");
+            b
+        };
+        (
+            load("vi", include_str!("../locales/vi.ftl")),
+            load("en", include_str!("../locales/en.ftl")),
+        )
+    });
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+impl Lang {
+    /// From a stored preference (`vi`, `en`); anything else is Vietnamese.
+    pub fn from_code(code: &str) -> Lang {
+        if code.trim().eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::Vi
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// The visitor's language: their cookie, else the signed-in user's preference, else the
+    /// first of the browser's languages that we have, else Vietnamese.
+    pub fn of(headers: &HeaderMap, user_locale: Option<&str>) -> Lang {
+        if let Some(code) = crate::access::cookie(headers, LANG_COOKIE) {
+            return Lang::from_code(code);
+        }
+        if let Some(code) = user_locale {
+            return Lang::from_code(code);
+        }
+        let accepted = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        accepted
+            .split(',')
+            .map(|part| {
+                part.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .find_map(|tag| {
+                if tag.starts_with("vi") {
+                    Some(Lang::Vi)
+                } else if tag.starts_with("en") {
+                    Some(Lang::En)
+                } else {
+                    None
+                }
+            })
+            .unwrap_or(Lang::Vi)
+    }
+
+    /// The message `key`; a missing key shows itself (and fails the message-file test).
+    pub fn t(self, key: &str) -> String {
+        let b = bundle(self);
+        let Some(pattern) = b.get_message(key).and_then(|m| m.value()) else {
+            return key.to_string();
+        };
+        let mut errors = Vec::new();
+        b.format_pattern(pattern, None, &mut errors).into_owned()
+    }
+
+    /// Integer đồng with the language's digit grouping: `1.234.567 ₫` / `1,234,567 ₫`.
+    pub fn money(self, dong: i64) -> String {
+        let sep = match self {
+            Lang::Vi => '.',
+            Lang::En => ',',
+        };
+        let digits = dong.unsigned_abs().to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        let sign = if dong < 0 { "-" } else { "" };
+        format!("{sign}{out} ₫")
+    }
+
+    /// `YYYY-MM-DD…` as `DD/MM/YYYY` in Vietnamese, unchanged in English; a month `YYYY-MM`
+    /// as `MM/YYYY` in Vietnamese.
+    pub fn date(self, iso: &str) -> String {
+        let day = iso.get(..10).unwrap_or(iso);
+        match (self, day.len()) {
+            (Lang::Vi, 10) => format!("{}/{}/{}", &day[8..10], &day[5..7], &day[..4]),
+            (Lang::Vi, 7) => format!("{}/{}", &day[5..7], &day[..4]),
+            _ => day.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_grouped_the_vietnamese_way() {
+        assert_eq!(Lang::Vi.money(1_234_567), "1.234.567 ₫");
+        assert_eq!(Lang::Vi.money(0), "0 ₫");
+        assert_eq!(Lang::Vi.money(-5_000), "-5.000 ₫");
+        assert_eq!(Lang::Vi.money(999), "999 ₫");
+        assert_eq!(Lang::En.money(1_234_567), "1,234,567 ₫");
+    }
+
+    #[test]
+    fn dates_are_day_first_in_vietnamese() {
+        assert_eq!(Lang::Vi.date("2026-11-23"), "23/11/2026");
+        assert_eq!(Lang::Vi.date("2026-11-23T10:00:00Z"), "23/11/2026");
+        assert_eq!(Lang::Vi.date("2026-11"), "11/2026");
+        assert_eq!(Lang::En.date("2026-11-23"), "2026-11-23");
+    }
+
+    #[test]
+    fn browser_language_is_followed_unless_chosen() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            "fr-FR, en-US;q=0.8".parse().unwrap(),
+        );
+        assert_eq!(Lang::of(&h, None), Lang::En);
+        assert_eq!(Lang::of(&h, Some("vi")), Lang::Vi);
+        h.insert(header::COOKIE, "lang=en".parse().unwrap());
+        assert_eq!(Lang::of(&h, Some("vi")), Lang::En);
+        assert_eq!(Lang::of(&HeaderMap::new(), None), Lang::Vi);
+    }
+
+    /// Both files have the same messages, and each message renders.
+    #[test]
+    fn message_files_have_the_same_keys() {
+        let keys = |text: &str| {
+            let mut k: Vec<String> = text
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" = "))
+                .map(|l| l.split(" = ").next().unwrap().trim().to_string())
+                .collect();
+            k.sort();
+            k
+        };
+        let vi = keys(include_str!("../locales/vi.ftl"));
+        let en = keys(include_str!("../locales/en.ftl"));
+        assert_eq!(vi, en);
+        assert!(vi.len() > 40);
+        for k in &vi {
+            assert_ne!(Lang::Vi.t(k), *k);
+            assert_ne!(Lang::En.t(k), *k);
+        }
+    }
+}

@@ -1,0 +1,1075 @@
+//! The web pages (giao diện): staff UI, employer portal and self-service, server-rendered with
+//! askama templates (`templates/`), no script needed, no CDN. Every page goes through the same
+//! access middleware as the API; writes go through the acting store, so they are audited.
+
+mod chart;
+
+use crate::AppState;
+use crate::access::{Acting, CSRF_FIELD, Caller, MaybeCaller, Principal, SESSION_COOKIE};
+use crate::i18n::{LANG_COOKIE, Lang};
+use ansinh_core::{Permission, Role};
+use ansinh_store::StoreError;
+use ansinh_store::access::User;
+use ansinh_store::audit::{AuditEntry, AuditFilter};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use std::sync::{Arc, Mutex};
+
+/// The monthly runs started from the web page, with their progress (employments done).
+#[derive(Clone, Default)]
+pub struct RunBoard(Arc<Mutex<Vec<RunStatus>>>);
+
+#[derive(Clone, Debug)]
+pub struct RunStatus {
+    pub month: String,
+    pub by: String,
+    pub done: u64,
+    /// `running`, `finished` or the error.
+    pub state: String,
+}
+
+impl RunBoard {
+    fn list(&self) -> Vec<RunStatus> {
+        self.0.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+
+    fn update(&self, month: &str, f: impl FnOnce(&mut RunStatus)) {
+        if let Ok(mut runs) = self.0.lock()
+            && let Some(r) = runs.iter_mut().rev().find(|r| r.month == month)
+        {
+            f(r)
+        }
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/locale", post(set_locale))
+        .route("/static/{file}", get(static_file))
+        .route("/", get(home))
+        .route("/ui/dashboard", get(dashboard))
+        .route("/ui/dashboard/charts/{chart}", get(dashboard_chart))
+        .route("/ui/search", get(search))
+        .route("/ui/persons/{sin}", get(person_page))
+        .route("/ui/employers/{code}", get(employer_page))
+        .route(
+            "/ui/employers/{code}/declarations",
+            get(declarations_page).post(declarations_submit),
+        )
+        .route("/ui/employers/{code}/payments", post(payment_submit))
+        .route("/ui/assessments", post(run_submit))
+        .route("/ui/audit", get(audit_page))
+}
+
+/// An amount in đồng as templates hold it (by value or through references).
+pub trait Amount {
+    fn dong(&self) -> i64;
+}
+
+impl Amount for i64 {
+    fn dong(&self) -> i64 {
+        *self
+    }
+}
+
+impl<T: Amount + ?Sized> Amount for &T {
+    fn dong(&self) -> i64 {
+        (**self).dong()
+    }
+}
+
+/// What every page shows around its content: language, user, menu, the CSRF token of forms.
+pub struct Chrome {
+    pub lang: Lang,
+    pub user: Option<User>,
+    pub csrf: String,
+    pub path: String,
+}
+
+impl Chrome {
+    fn new(headers: &HeaderMap, caller: Option<&Principal>, path: &str) -> Chrome {
+        Chrome {
+            lang: Lang::of(headers, caller.map(|c| c.user.locale.as_str())),
+            user: caller.map(|c| c.user.clone()),
+            csrf: caller
+                .and_then(|c| c.csrf_token.clone())
+                .unwrap_or_default(),
+            path: path.to_string(),
+        }
+    }
+
+    pub fn t(&self, key: impl AsRef<str>) -> String {
+        self.lang.t(key.as_ref())
+    }
+
+    pub fn money(&self, dong: impl Amount) -> String {
+        self.lang.money(dong.dong())
+    }
+
+    pub fn date(&self, iso: impl AsRef<str>) -> String {
+        self.lang.date(iso.as_ref())
+    }
+
+    pub fn may(&self, permission: &str) -> bool {
+        let p = match permission {
+            "dashboard" => Permission::ViewDashboard,
+            "search" => Permission::SearchRegistry,
+            "audit" => Permission::ReadAudit,
+            "run" => Permission::RunAssessment,
+            "pay" => Permission::RecordPayment,
+            "declare" => Permission::Declare,
+            _ => return false,
+        };
+        self.user.as_ref().is_some_and(|u| u.role.may(p))
+    }
+
+    /// The role's name in the page's language.
+    pub fn role(&self) -> String {
+        self.user
+            .as_ref()
+            .map(|u| self.t(&format!("role-{}", u.role.as_str().replace('_', "-"))))
+            .unwrap_or_default()
+    }
+
+    /// The signed-in user's own employer or person page, for the menu.
+    pub fn own_page(&self) -> Option<String> {
+        let u = self.user.as_ref()?;
+        match u.role {
+            Role::Employer => u
+                .employer_code
+                .as_ref()
+                .map(|c| format!("/ui/employers/{c}")),
+            Role::Insured => u.person_sin.as_ref().map(|s| format!("/ui/persons/{s}")),
+            _ => None,
+        }
+    }
+}
+
+/// Renders a template, or a plain 500 naming nothing internal.
+fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    c: Chrome,
+    title: String,
+    message: String,
+}
+
+/// The page shown when the role or ownership check refuses a page.
+pub fn forbidden_page(why: &str) -> Response {
+    let c = Chrome {
+        lang: Lang::Vi,
+        user: None,
+        csrf: String::new(),
+        path: String::new(),
+    };
+    let page = MessagePage {
+        title: format!("{} / {}", Lang::Vi.t("forbidden"), Lang::En.t("forbidden")),
+        message: why.to_string(),
+        c,
+    };
+    (StatusCode::FORBIDDEN, render(&page)).into_response()
+}
+
+/// A store error as a page in the visitor's language (the reason itself is the store's).
+fn error_page(c: Chrome, e: StoreError) -> Response {
+    let status = match &e {
+        StoreError::NotFound { .. } => StatusCode::NOT_FOUND,
+        StoreError::Invalid { .. } => StatusCode::BAD_REQUEST,
+        StoreError::Conflict { .. } => StatusCode::CONFLICT,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+        tracing::error!(error = %e, "page");
+        c.t("error-internal")
+    } else {
+        e.to_string()
+    };
+    let page = MessagePage {
+        title: c.t("error"),
+        message,
+        c,
+    };
+    (status, render(&page)).into_response()
+}
+
+/// A relative path of this site to go back to after signing in (never another site).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+// ---- sign-in ---------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    c: Chrome,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    next: Option<String>,
+}
+
+async fn login_page(
+    MaybeCaller(caller): MaybeCaller,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    let next = safe_next(q.next.as_deref());
+    if caller.is_some() {
+        return see_other(&next);
+    }
+    render(&LoginPage {
+        c: Chrome::new(&headers, None, "/login"),
+        next,
+        username: String::new(),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+fn session_cookie(id: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .expect("a cookie of URL-safe characters")
+}
+
+async fn login(
+    State(state): State<AppState>,
+    Acting(store): Acting,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<LoginForm>,
+) -> Response {
+    let c = Chrome::new(&headers, None, "/login");
+    match store.sign_in(&f.username, &f.password).await {
+        Ok((id, _)) => {
+            let mut res = see_other(&safe_next(f.next.as_deref()));
+            res.headers_mut().insert(
+                header::SET_COOKIE,
+                session_cookie(
+                    &id,
+                    ansinh_store::access::SESSION_HOURS * 3600,
+                    state.secure_cookies,
+                ),
+            );
+            res
+        }
+        Err(e) => {
+            let status = match e {
+                StoreError::BadCredentials => StatusCode::UNAUTHORIZED,
+                StoreError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+                _ => return error_page(c, e),
+            };
+            let error = Some(match e {
+                StoreError::Throttled { minutes } => {
+                    format!("{} ({minutes} min)", c.t("login-throttled"))
+                }
+                _ => c.t("login-failed"),
+            });
+            // The password is never echoed back.
+            let page = LoginPage {
+                next: safe_next(f.next.as_deref()),
+                username: f.username,
+                error,
+                c,
+            };
+            (status, render(&page)).into_response()
+        }
+    }
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    Acting(store): Acting,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(id) = crate::access::cookie(&headers, SESSION_COOKIE) {
+        let _ = store.sign_out(id).await;
+        let _ = store
+            .record_event(
+                "session.sign_out",
+                "user",
+                &caller.user.username,
+                serde_json::json!({}),
+            )
+            .await;
+    }
+    let mut res = see_other("/login");
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie("", 0, state.secure_cookies),
+    );
+    res
+}
+
+#[derive(Deserialize)]
+struct LocaleForm {
+    lang: String,
+    next: Option<String>,
+}
+
+async fn set_locale(axum::Form(f): axum::Form<LocaleForm>) -> Response {
+    let lang = Lang::from_code(&f.lang);
+    let mut res = see_other(&safe_next(f.next.as_deref()));
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&format!(
+            "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+            lang.code()
+        ))
+        .expect("ASCII"),
+    );
+    res
+}
+
+async fn static_file(Path(file): Path<String>) -> Response {
+    match file.as_str() {
+        "style.css" => (
+            [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+            include_str!("../static/style.css"),
+        )
+            .into_response(),
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// Each role starts on its own page.
+async fn home(Caller(caller): Caller) -> Response {
+    let u = &caller.user;
+    match (u.role, &u.employer_code, &u.person_sin) {
+        (Role::Employer, Some(code), _) => see_other(&format!("/ui/employers/{code}")),
+        (Role::Insured, _, Some(sin)) => see_other(&format!("/ui/persons/{sin}")),
+        _ if u.role.may(Permission::ViewDashboard) => see_other("/ui/dashboard"),
+        _ => see_other("/ui/search"),
+    }
+}
+
+// ---- dashboard -------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    o: ansinh_store::overview::Overview,
+    runs: Vec<RunStatus>,
+    collection_chart: String,
+    coverage_chart: String,
+    default_month: String,
+    running: bool,
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+) -> Response {
+    let c = Chrome::new(&headers, Some(&caller), "/ui/dashboard");
+    let o = match state.store.overview().await {
+        Ok(o) => o,
+        Err(e) => return error_page(c, e),
+    };
+    let runs = state.runs.list();
+    let running = runs.iter().any(|r| r.state == "running");
+    let today = jiff::ZonedDateTime::now().date();
+    let default_month = format!("{:04}-{:02}", today.year(), today.month());
+    let page = DashboardPage {
+        collection_chart: chart::collection(&c, &o.collection_by_month),
+        coverage_chart: chart::coverage(&c, &o.coverage_by_province),
+        runs,
+        running,
+        default_month,
+        o,
+        c,
+    };
+    let mut res = render(&page);
+    if running {
+        // The progress of a run: the page reloads itself while one is going.
+        res.headers_mut()
+            .insert(header::REFRESH, HeaderValue::from_static("2"));
+    }
+    res
+}
+
+/// A dashboard chart alone, as an SVG image (to embed elsewhere or download).
+async fn dashboard_chart(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Response {
+    let c = Chrome::new(&headers, Some(&caller), "");
+    let o = match state.store.overview().await {
+        Ok(o) => o,
+        Err(e) => return error_page(c, e),
+    };
+    let svg = match name.as_str() {
+        "collection.svg" => chart::collection(&c, &o.collection_by_month),
+        "coverage.svg" => chart::coverage(&c, &o.coverage_by_province),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response()
+}
+
+#[derive(Deserialize)]
+struct RunForm {
+    month: String,
+}
+
+async fn run_submit(
+    State(state): State<AppState>,
+    Acting(store): Acting,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<RunForm>,
+) -> Response {
+    let c = Chrome::new(&headers, Some(&caller), "/ui/dashboard");
+    let month: ansinh_core::Month = match f.month.trim().parse() {
+        Ok(m) => m,
+        Err(e) => {
+            return error_page(c, StoreError::invalid("month", e));
+        }
+    };
+    let key = month.to_string();
+    {
+        let Ok(mut runs) = state.runs.0.lock() else {
+            return error_page(c, StoreError::invalid("month", "run board unavailable"));
+        };
+        if runs.iter().any(|r| r.state == "running") {
+            return error_page(
+                c,
+                StoreError::Conflict {
+                    field: "month".into(),
+                    reason: "a monthly run is already going".into(),
+                },
+            );
+        }
+        runs.push(RunStatus {
+            month: key.clone(),
+            by: caller.user.username.clone(),
+            done: 0,
+            state: "running".into(),
+        });
+    }
+    let board = state.runs.clone();
+    let params = state.params.clone();
+    tokio::spawn(async move {
+        let progress_board = board.clone();
+        let progress_key = key.clone();
+        let result = store
+            .assess_month(&params, month, &move |done| {
+                progress_board.update(&progress_key, |r| r.done = done)
+            })
+            .await;
+        board.update(&key, |r| {
+            r.state = match result {
+                Ok(s) => {
+                    r.done = s.employments;
+                    "finished".into()
+                }
+                Err(e) => e.to_string(),
+            }
+        });
+    });
+    see_other("/ui/dashboard")
+}
+
+// ---- search ----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    c: Chrome,
+    q: String,
+    persons: Vec<ansinh_store::Person>,
+    employers: Vec<ansinh_store::Employer>,
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    q: Option<String>,
+}
+
+async fn search(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    Query(sq): Query<SearchQuery>,
+) -> Response {
+    let c = Chrome::new(&headers, Some(&caller), "/ui/search");
+    let q =
+        sq.q.unwrap_or_default()
+            .trim()
+            .chars()
+            .take(100)
+            .collect::<String>();
+    let (mut persons, mut employers) = (Vec::new(), Vec::new());
+    if !q.is_empty() {
+        let page = ansinh_store::Page {
+            after: None,
+            limit: Some(20),
+        };
+        let found = async {
+            // A number is looked up exactly (SIN, personal ID, unit code); text by name.
+            if let Some(p) = state.store.person(&q).await? {
+                persons.push(p);
+            }
+            if let Some(p) = state.store.person_by_personal_id(&q).await? {
+                persons.push(p);
+            }
+            if let Some(e) = state.store.employer(&q).await? {
+                employers.push(e);
+            }
+            persons.extend(
+                state
+                    .store
+                    .list_persons(
+                        &ansinh_store::PersonFilter {
+                            q: Some(q.clone()),
+                            ..Default::default()
+                        },
+                        &page,
+                    )
+                    .await?,
+            );
+            employers.extend(
+                state
+                    .store
+                    .list_employers(
+                        &ansinh_store::EmployerFilter {
+                            q: Some(q.clone()),
+                            ..Default::default()
+                        },
+                        &page,
+                    )
+                    .await?,
+            );
+            Ok::<(), StoreError>(())
+        }
+        .await;
+        if let Err(e) = found {
+            return error_page(c, e);
+        }
+        persons.dedup_by(|a, b| a.sin == b.sin);
+        employers.dedup_by(|a, b| a.unit_code == b.unit_code);
+    }
+    render(&SearchPage {
+        c,
+        q,
+        persons,
+        employers,
+    })
+}
+
+// ---- person ----------------------------------------------------------------------------
+
+/// A contribution month as the person page shows it: flagged when the employer has not paid it.
+struct MonthRow {
+    month: String,
+    employer_code: String,
+    salary: i64,
+    employee: i64,
+    employer: i64,
+    unpaid: bool,
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    c: Chrome,
+    p: ansinh_store::Person,
+    employments: Vec<ansinh_store::Employment>,
+    months: Vec<MonthRow>,
+    months_for_pension: i64,
+    months_for_unemployment: i64,
+    unpaid_months: usize,
+    estimate: Option<Estimate>,
+    audit: Vec<AuditEntry>,
+}
+
+/// A pension and lump-sum estimate from the record, with the rules core's explanation.
+struct Estimate {
+    monthly_pension: Option<i64>,
+    retirement_month: String,
+    lump_sum: Option<i64>,
+    /// Label, amount, formula, citation.
+    lines: Vec<(String, Option<i64>, String, String)>,
+}
+
+async fn person_page(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    Path(sin): Path<String>,
+) -> Response {
+    let c = Chrome::new(&headers, Some(&caller), &format!("/ui/persons/{sin}"));
+    let loaded = async {
+        let p = state
+            .store
+            .person(&sin)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: format!("person {sin}"),
+            })?;
+        let employments = state.store.employments(&p.sin).await?;
+        let history = state.store.contribution_history(&p.sin).await?;
+        let today = jiff::ZonedDateTime::now().date();
+        // Months the employer has not (fully) paid, from each employer's account.
+        let mut unpaid = std::collections::HashSet::new();
+        let mut codes: Vec<&str> = history
+            .months
+            .iter()
+            .map(|m| m.employer_code.as_str())
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        for code in codes {
+            let account = state.store.account(&state.params, code, today).await?;
+            for m in account.months.iter().filter(|m| m.unpaid > 0) {
+                unpaid.insert((code.to_string(), m.month.clone()));
+            }
+        }
+        let audit = if caller.user.role.may(Permission::ReadAudit) {
+            state
+                .store
+                .audit_log(&AuditFilter {
+                    entity_kind: Some("person".into()),
+                    entity_id: Some(p.sin.clone()),
+                    limit: Some(50),
+                    ..AuditFilter::default()
+                })
+                .await?
+        } else {
+            Vec::new()
+        };
+        Ok::<_, StoreError>((p, employments, history, unpaid, audit, today))
+    }
+    .await;
+    let (p, employments, history, unpaid, audit, today) = match loaded {
+        Ok(x) => x,
+        Err(e) => return error_page(c, e),
+    };
+    let months: Vec<MonthRow> = history
+        .months
+        .iter()
+        .map(|m| MonthRow {
+            unpaid: unpaid.contains(&(m.employer_code.clone(), m.month.clone())),
+            month: m.month.clone(),
+            employer_code: m.employer_code.clone(),
+            salary: m.salary,
+            employee: m.employee_total,
+            employer: m.employer_total,
+        })
+        .collect();
+    let estimate = estimate(&state, &c, &p, &history.months, today.year());
+    render(&PersonPage {
+        unpaid_months: months.iter().filter(|m| m.unpaid).count(),
+        months,
+        months_for_pension: history.months_for_pension,
+        months_for_unemployment: history.months_for_unemployment,
+        estimate,
+        employments,
+        audit,
+        p,
+        c,
+    })
+}
+
+/// Asks the rules core for the pension (and the lump sum, L41 Art. 70) of the recorded months,
+/// through the same JSON requests as `ansinh calc`.
+fn estimate(
+    state: &AppState,
+    c: &Chrome,
+    p: &ansinh_store::Person,
+    months: &[ansinh_store::assessment::MonthRecord],
+    year: i16,
+) -> Option<Estimate> {
+    // Consecutive months at one salary become one period of the history.
+    let mut history: Vec<serde_json::Value> = Vec::new();
+    let mut sorted: Vec<_> = months.iter().filter(|m| m.salary > 0).collect();
+    sorted.sort_by(|a, b| a.month.cmp(&b.month));
+    sorted.dedup_by(|a, b| a.month == b.month);
+    for m in sorted {
+        if let Some(last) = history.last_mut() {
+            let to: ansinh_core::Month = last["to"].as_str()?.parse().ok()?;
+            let this: ansinh_core::Month = m.month.parse().ok()?;
+            if last["salary"] == m.salary && to.plus(1) == this {
+                last["to"] = m.month.clone().into();
+                continue;
+            }
+        }
+        history.push(serde_json::json!({"from": m.month, "to": m.month, "salary": m.salary}));
+    }
+    if history.is_empty() {
+        return None;
+    }
+    let request = serde_json::json!({
+        "kind": "pension", "jurisdiction": "VN", "sex": p.sex, "birth_date": p.birth_date,
+        "settlement_year": year, "history": history,
+    });
+    let pension = ansinh_rules::calc::calc_text(&state.params, &request.to_string()).ok()?;
+    let body = &pension.body;
+    let lump = serde_json::json!({
+        "kind": "one_time", "jurisdiction": "VN", "settlement_year": year,
+        "ground": "emigrating", "history": history,
+    });
+    let lump_sum = ansinh_rules::calc::calc_text(&state.params, &lump.to_string())
+        .ok()
+        .and_then(|a| a.body["amount"].as_i64());
+    let lines = pension
+        .explanation
+        .iter()
+        .filter(|l| !l.key.starts_with("revaluation."))
+        .map(|l| {
+            let label = match c.lang {
+                Lang::Vi => l.label_vi.clone(),
+                Lang::En => l.label_en.clone(),
+            };
+            (
+                label,
+                l.amount.map(ansinh_core::Dong::get),
+                l.formula.clone(),
+                l.citation.clone(),
+            )
+        })
+        .collect();
+    Some(Estimate {
+        monthly_pension: body["monthly_pension"].as_i64(),
+        retirement_month: body["retirement_month"].as_str().unwrap_or("").to_string(),
+        lump_sum,
+        lines,
+    })
+}
+
+// ---- employer --------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "employer.html")]
+struct EmployerPage {
+    c: Chrome,
+    e: ansinh_store::Employer,
+    workers: Vec<ansinh_store::Person>,
+    account: ansinh_store::account::Account,
+    ageing_chart: String,
+    audit: Vec<AuditEntry>,
+    today: String,
+}
+
+async fn employer_page(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Response {
+    let c = Chrome::new(&headers, Some(&caller), &format!("/ui/employers/{code}"));
+    let today = jiff::ZonedDateTime::now().date();
+    let loaded = async {
+        let e = state.store.existing_employer(&code).await?;
+        let workers = state
+            .store
+            .list_persons(
+                &ansinh_store::PersonFilter {
+                    employer: Some(e.unit_code.clone()),
+                    ..Default::default()
+                },
+                &ansinh_store::Page {
+                    after: None,
+                    limit: Some(200),
+                },
+            )
+            .await?;
+        let account = state
+            .store
+            .account(&state.params, &e.unit_code, today)
+            .await?;
+        let audit = if caller.user.role.may(Permission::ReadAudit) {
+            state
+                .store
+                .audit_log(&AuditFilter {
+                    entity_kind: Some("employer".into()),
+                    entity_id: Some(e.unit_code.clone()),
+                    limit: Some(50),
+                    ..AuditFilter::default()
+                })
+                .await?
+        } else {
+            Vec::new()
+        };
+        Ok::<_, StoreError>((e, workers, account, audit))
+    }
+    .await;
+    match loaded {
+        Ok((e, workers, account, audit)) => render(&EmployerPage {
+            ageing_chart: chart::ageing(&c, &account.ageing),
+            today: today.to_string(),
+            e,
+            workers,
+            account,
+            audit,
+            c,
+        }),
+        Err(e) => error_page(c, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct PaymentForm {
+    reference: String,
+    paid_on: String,
+    amount: String,
+    reason: Option<String>,
+}
+
+async fn payment_submit(
+    Acting(store): Acting,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    axum::Form(f): axum::Form<PaymentForm>,
+) -> Response {
+    let c = Chrome::new(&headers, Some(&caller), &format!("/ui/employers/{code}"));
+    let amount = match f.amount.replace(['.', ',', ' '], "").parse::<i64>() {
+        Ok(a) => a,
+        Err(_) => {
+            return error_page(
+                c,
+                StoreError::invalid("amount", format!("`{}` is not an amount in đồng", f.amount)),
+            );
+        }
+    };
+    let store = with_reason(store, f.reason);
+    let record = ansinh_store::account::PaymentRecord {
+        reference: f.reference,
+        paid_on: f.paid_on,
+        amount,
+    };
+    match store.record_payment(&code, &record).await {
+        Ok(_) => see_other(&format!("/ui/employers/{code}")),
+        Err(e) => error_page(c, e),
+    }
+}
+
+/// The acting store with the reason typed in a form.
+fn with_reason(store: ansinh_store::Store, reason: Option<String>) -> ansinh_store::Store {
+    match reason.map(|r| r.trim().chars().take(500).collect::<String>()) {
+        Some(r) if !r.is_empty() => {
+            let mut actor = store.actor().clone();
+            actor.reason = Some(r);
+            store.acting_as(actor)
+        }
+        _ => store,
+    }
+}
+
+// ---- declarations ----------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "declarations.html")]
+struct DeclarationsPage {
+    c: Chrome,
+    code: String,
+    report: Option<ansinh_store::declaration::BatchReport>,
+    error: Option<String>,
+    csv: String,
+}
+
+async fn declarations_page(
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Response {
+    let c = Chrome::new(
+        &headers,
+        Some(&caller),
+        &format!("/ui/employers/{code}/declarations"),
+    );
+    render(&DeclarationsPage {
+        c,
+        code: code.to_ascii_uppercase(),
+        report: None,
+        error: None,
+        csv: String::new(),
+    })
+}
+
+/// The form sends a CSV file, or the CSV typed into the text box (corrections of a rejected
+/// file are made there).
+async fn declarations_submit(
+    State(state): State<AppState>,
+    Acting(store): Acting,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    mut form: Multipart,
+) -> Response {
+    let c = Chrome::new(
+        &headers,
+        Some(&caller),
+        &format!("/ui/employers/{code}/declarations"),
+    );
+    let mut file = Vec::new();
+    let mut text = String::new();
+    let mut reason = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                let Ok(bytes) = field.bytes().await else {
+                    break;
+                };
+                match name.as_str() {
+                    "file" => file = bytes.to_vec(),
+                    "csv" => text = String::from_utf8_lossy(&bytes).into_owned(),
+                    "reason" => reason = Some(String::from_utf8_lossy(&bytes).into_owned()),
+                    CSRF_FIELD => {}
+                    _ => {}
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                return error_page(c, StoreError::invalid("file", e));
+            }
+        }
+    }
+    let bytes = if file.is_empty() {
+        text.clone().into_bytes()
+    } else {
+        file
+    };
+    let shown = String::from_utf8_lossy(&bytes).into_owned();
+    let page = |c: Chrome, report, error| DeclarationsPage {
+        c,
+        code: code.to_ascii_uppercase(),
+        report,
+        error,
+        csv: shown.clone(),
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        let msg = c.t("declarations-empty");
+        return (StatusCode::BAD_REQUEST, render(&page(c, None, Some(msg)))).into_response();
+    }
+    let lines = match ansinh_store::declaration::parse_csv(&bytes) {
+        Ok(l) => l,
+        Err(e) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                render(&page(c, None, Some(e.to_string()))),
+            )
+                .into_response();
+        }
+    };
+    let store = with_reason(store, reason);
+    match store
+        .submit_declarations(&state.params, &code, &lines, None, &bytes)
+        .await
+    {
+        Ok(report) => {
+            let status = if report.applied() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            (status, render(&page(c, Some(report), None))).into_response()
+        }
+        Err(e) => error_page(c, e),
+    }
+}
+
+// ---- audit -----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    c: Chrome,
+    kind: String,
+    id: String,
+    actor: String,
+    rows: Vec<AuditEntry>,
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    entity_kind: Option<String>,
+    entity_id: Option<String>,
+    actor: Option<String>,
+}
+
+async fn audit_page(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    Query(q): Query<AuditQuery>,
+) -> Response {
+    let c = Chrome::new(&headers, Some(&caller), "/ui/audit");
+    let nonempty = |s: &Option<String>| {
+        s.as_ref()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let filter = AuditFilter {
+        entity_kind: nonempty(&q.entity_kind),
+        entity_id: nonempty(&q.entity_id),
+        actor: nonempty(&q.actor),
+        limit: Some(200),
+        ..AuditFilter::default()
+    };
+    match state.store.audit_log(&filter).await {
+        Ok(rows) => render(&AuditPage {
+            kind: filter.entity_kind.unwrap_or_default(),
+            id: filter.entity_id.unwrap_or_default(),
+            actor: filter.actor.unwrap_or_default(),
+            rows,
+            c,
+        }),
+        Err(e) => error_page(c, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/ui/search?q=a")), "/ui/search?q=a");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,187 @@
+//! The harness of the server's test suites: a real server on 127.0.0.1 (port 0) over a fresh
+//! SQLite file or a fresh PostgreSQL schema, and signed-in clients.
+#![allow(dead_code)]
+
+use ansinh_core::Role;
+use ansinh_rules::Params;
+use ansinh_server::AppState;
+use ansinh_store::Store;
+use ansinh_store::access::NewUser;
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The password of every test user.
+pub const PASSWORD: &str = "mật khẩu thử nghiệm 2026";
+
+pub fn client_with_token(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+pub fn unique() -> String {
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        fastrand::u32(..)
+    )
+}
+
+pub fn postgres_url() -> String {
+    std::env::var("ANSINH_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+pub struct App {
+    pub base: String,
+    /// A client signed in as an administrator (API token).
+    pub http: reqwest::Client,
+    pub store: Store,
+}
+
+impl App {
+    pub async fn start(store: Store) -> App {
+        store.migrate().await.unwrap();
+        // Declarations are received on 5 January 2026, when the scenarios' workers start: they
+        // are registered in time, whatever today's date.
+        let store = store.receiving_on("2026-01-05".parse().unwrap());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = AppState::new(store.clone(), Arc::new(Params::embedded().unwrap()));
+        tokio::spawn(ansinh_server::serve(
+            listener,
+            state,
+            std::future::pending(),
+        ));
+        store
+            .create_user(&NewUser {
+                username: "admin".into(),
+                password: PASSWORD.into(),
+                role: Role::Administrator,
+                employer_code: None,
+                person_sin: None,
+                locale: None,
+            })
+            .await
+            .unwrap();
+        let token = store.create_api_token("admin", "tests").await.unwrap();
+        App {
+            base,
+            http: client_with_token(&token),
+            store,
+        }
+    }
+
+    /// A client with the API token of a new user of `role` (bound to `employer` or `person`).
+    pub async fn client_as(
+        &self,
+        username: &str,
+        role: Role,
+        employer: Option<&str>,
+        person: Option<&str>,
+    ) -> reqwest::Client {
+        self.store
+            .create_user(&NewUser {
+                username: username.into(),
+                password: PASSWORD.into(),
+                role,
+                employer_code: employer.map(str::to_string),
+                person_sin: person.map(str::to_string),
+                locale: None,
+            })
+            .await
+            .unwrap();
+        let token = self
+            .store
+            .create_api_token(username, "tests")
+            .await
+            .unwrap();
+        client_with_token(&token)
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        key: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .http
+            .request(method.parse().unwrap(), format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(k) = key {
+            req = req.header("idempotency-key", k);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(
+            "POST",
+            path,
+            "application/json",
+            serde_json::to_vec(&body).unwrap(),
+            None,
+        )
+        .await
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send("GET", path, "application/json", Vec::new(), None)
+            .await
+    }
+}
+
+pub async fn sqlite_app() -> App {
+    let path = std::env::temp_dir().join(format!("ansinh-api-{}.db", unique()));
+    App::start(
+        Store::connect(&format!("sqlite:{}", path.display()))
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(super::sqlite_app().await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let schema = format!("api_{}", super::unique());
+                let store = ansinh_store::Store::connect_postgres_schema(&super::postgres_url(), &schema)
+                    .await
+                    .expect("PostgreSQL on 127.0.0.1:5432 (database test) is needed; set ANSINH_TEST_POSTGRES otherwise");
+                super::$name(super::App::start(store).await).await;
+                let pool = sqlx::PgPool::connect(&super::postgres_url()).await.unwrap();
+                sqlx::query(&format!("DROP SCHEMA \"{schema}\" CASCADE")).execute(&pool).await.unwrap();
+            }
+        }
+    )*};
+}
+#[allow(unused_imports)]
+pub(crate) use on_both;

@@ -1,0 +1,55 @@
+//! The figures of the staff dashboard (tổng quan): coverage, dues against payments by month,
+//! the monthly runs. Aggregates over derived tables (`employer_dues`) wherever one exists.
+
+use crate::{Store, StoreError, on_pool};
+use serde::Serialize;
+use sqlx::Row;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Overview {
+    pub employers: i64,
+    pub persons: i64,
+    pub employments: i64,
+    /// Persons with an employment, by the employer's province, most first.
+    pub coverage_by_province: Vec<(String, i64)>,
+    /// Per contribution month: dues assessed (all runs) and payments received in the month.
+    pub collection_by_month: Vec<(String, i64, i64)>,
+    /// Finished monthly runs, newest first: month and finish instant.
+    pub runs: Vec<(String, String)>,
+}
+
+impl Store {
+    pub async fn overview(&self) -> Result<Overview, StoreError> {
+        on_pool!(self, pool => {
+            let count = |table: &'static str| {
+                let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+                async move { sqlx::query(&sql).fetch_one(pool).await?.try_get::<i64, _>("n") }
+            };
+            let mut o = Overview {
+                employers: count("employers").await?,
+                persons: count("persons").await?,
+                employments: count("employments").await?,
+                ..Overview::default()
+            };
+            for r in sqlx::query("SELECT e.province AS province, COUNT(DISTINCT m.person_sin) AS n FROM employments m JOIN employers e ON e.unit_code = m.employer_code GROUP BY e.province ORDER BY n DESC, e.province LIMIT 20")
+                .fetch_all(pool).await? {
+                o.coverage_by_province.push((r.try_get("province")?, r.try_get("n")?));
+            }
+            let mut months = std::collections::BTreeMap::<String, (i64, i64)>::new();
+            for r in sqlx::query("SELECT month, CAST(SUM(total) AS BIGINT) AS due FROM employer_dues GROUP BY month")
+                .fetch_all(pool).await? {
+                months.entry(r.try_get("month")?).or_default().0 = r.try_get("due")?;
+            }
+            for r in sqlx::query("SELECT substr(paid_on, 1, 7) AS month, CAST(SUM(amount) AS BIGINT) AS paid FROM payments GROUP BY substr(paid_on, 1, 7)")
+                .fetch_all(pool).await? {
+                months.entry(r.try_get("month")?).or_default().1 = r.try_get("paid")?;
+            }
+            o.collection_by_month = months.into_iter().rev().take(12).rev().map(|(m, (d, p))| (m, d, p)).collect();
+            for r in sqlx::query("SELECT run_month, finished_at FROM assessment_runs WHERE finished_at IS NOT NULL ORDER BY run_month DESC LIMIT 12")
+                .fetch_all(pool).await? {
+                o.runs.push((r.try_get("run_month")?, r.try_get("finished_at")?));
+            }
+            Ok(o)
+        })
+    }
+}
