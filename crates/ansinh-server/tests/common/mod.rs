@@ -185,3 +185,71 @@ macro_rules! on_both {
 }
 #[allow(unused_imports)]
 pub(crate) use on_both;
+
+/// Two employers with one worker each, the first with a monthly run of March 2026.
+pub struct World {
+    pub own_employer: String,
+    pub other_employer: String,
+    pub own_person: String,
+    pub own_personal_id: String,
+    pub other_person: String,
+}
+
+impl App {
+    pub async fn world(&self) -> World {
+        for (code, pid, name, sex, born) in [
+            (
+                "TW0001A",
+                "079175000777",
+                "Lê Thị Hoa",
+                "female",
+                "1975-06-01",
+            ),
+            (
+                "TW0002B",
+                "001085000888",
+                "Phạm Văn Bình",
+                "male",
+                "1985-03-03",
+            ),
+        ] {
+            let (s, _) = self
+                .post(
+                    "/api/v1/employers",
+                    serde_json::json!({"unit_code": code, "tax_code": "0301234567", "name": format!("Công ty {code}"), "province": "Hà Nội", "region": 1}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED);
+            let csv = format!(
+                "action,personal_id,name,sex,birth_date,date,salary,contract_kind\nhire,{pid},{name},{sex},{born},2026-01-05,10000000,indefinite\n"
+            );
+            let (s, report) = self
+                .send(
+                    "POST",
+                    &format!("/api/v1/employers/{code}/declarations"),
+                    "text/csv",
+                    csv.into_bytes(),
+                    None,
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{report}");
+        }
+        let (s, _) = self
+            .post("/api/v1/assessments/2026-03", serde_json::json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let sin = |pid: &'static str| async move {
+            let (_, p) = self
+                .get(&format!("/api/v1/persons/by-personal-id/{pid}"))
+                .await;
+            p["sin"].as_str().unwrap().to_string()
+        };
+        World {
+            own_employer: "TW0001A".into(),
+            other_employer: "TW0002B".into(),
+            own_person: sin("079175000777").await,
+            own_personal_id: "079175000777".into(),
+            other_person: sin("001085000888").await,
+        }
+    }
+}
