@@ -110,3 +110,6 @@ role-health-assessor = Health assessor
 role-inspector = Inspector
 role-employer = Employer
 role-insured = Insured person
+run-running = Running
+run-finished = Finished
+pension-not-yet = The recorded time does not yet give a pension (retirement age and at least 15 years of contributions are needed).

@@ -110,3 +110,6 @@ role-health-assessor = Giám định viên BHYT
 role-inspector = Thanh tra
 role-employer = Đơn vị sử dụng lao động
 role-insured = Người tham gia
+run-running = Đang chạy
+run-finished = Hoàn thành
+pension-not-yet = Chưa đủ điều kiện hưởng lương hưu với quá trình đã ghi nhận (cần đủ tuổi nghỉ hưu và ít nhất 15 năm đóng).

@@ -134,7 +134,7 @@ impl Chrome {
     pub fn role(&self) -> String {
         self.user
             .as_ref()
-            .map(|u| self.t(&format!("role-{}", u.role.as_str().replace('_', "-"))))
+            .map(|u| self.t(format!("role-{}", u.role.as_str().replace('_', "-"))))
             .unwrap_or_default()
     }
 
@@ -624,6 +624,8 @@ struct PersonPage {
 
 /// A pension and lump-sum estimate from the record, with the rules core's explanation.
 struct Estimate {
+    /// Whether the recorded time already gives a pension (L41 Art. 64: 15 years and the age).
+    eligible: bool,
     monthly_pension: Option<i64>,
     retirement_month: String,
     lump_sum: Option<i64>,
@@ -769,6 +771,7 @@ fn estimate(
         })
         .collect();
     Some(Estimate {
+        eligible: body["eligible"].as_bool().unwrap_or(false),
         monthly_pension: body["monthly_pension"].as_i64(),
         retirement_month: body["retirement_month"].as_str().unwrap_or("").to_string(),
         lump_sum,

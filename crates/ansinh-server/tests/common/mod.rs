@@ -1,6 +1,6 @@
 //! The harness of the server's test suites: a real server on 127.0.0.1 (port 0) over a fresh
 //! SQLite file or a fresh PostgreSQL schema, and signed-in clients.
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros)]
 
 use ansinh_core::Role;
 use ansinh_rules::Params;

@@ -1,0 +1,337 @@
+//! End to end in a real browser: Debian's Chromium, headless, driven over WebDriver
+//! (chromedriver + fantoccini). Each role signs in and does its main task through the pages.
+//!
+//! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (packages chromium, chromium-driver;
+//! `.ci/run` installs them). Where they are missing the test says so and passes, except under
+//! CI (`CI=true`), where it fails. With `ANSINH_SCREENSHOTS=DIR` it saves its screenshots there
+//! (how `docs/screenshots/` is made).
+
+mod common;
+
+use ansinh_core::Role;
+use common::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// chromedriver on a free port, killed when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+    profile: PathBuf,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+async fn start_driver() -> Option<Driver> {
+    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI needs Debian's chromium and chromium-driver (.ci/run installs them)"
+        );
+        eprintln!(
+            "skipped: {CHROMIUM} or {CHROMEDRIVER} is missing (apt install chromium chromium-driver)"
+        );
+        return None;
+    }
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let profile = std::env::temp_dir().join(format!("ansinh-chromium-{}", unique()));
+    let driver = Driver {
+        child,
+        port,
+        profile,
+    };
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Some(driver);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not listen on {port}");
+}
+
+async fn browser(driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-dev-shm-usage", "--window-size=1280,1000",
+                "--lang=vi-VN",
+                format!("--user-data-dir={}", driver.profile.display()),
+            ],
+            // A Vietnamese browser, as most of the agency's users have.
+            "prefs": {"intl.accept_languages": "vi-VN,vi"}
+        }),
+    );
+    ClientBuilder::rustls()
+        .expect("a WebDriver client")
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a Chromium session")
+}
+
+/// Saves a screenshot when `ANSINH_SCREENSHOTS` names a folder.
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+    if let Ok(dir) = std::env::var("ANSINH_SCREENSHOTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn sign_in(c: &Client, base: &str, username: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Css("#username"))
+        .await
+        .unwrap()
+        .send_keys(username)
+        .await
+        .unwrap();
+    c.find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("#sign-in"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let who = text(c, "#who").await;
+    assert!(who.starts_with(username), "{who}");
+}
+
+async fn sign_out(c: &Client) {
+    c.find(Locator::Css("#logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    text(c, "#login-form").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_does_its_work_in_chromium() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = sqlite_app().await;
+    let w = app.world().await;
+    for (name, role, employer, person) in [
+        ("thu.collection", Role::CollectionOfficer, None, None),
+        (
+            "hr.tw0001a",
+            Role::Employer,
+            Some(w.own_employer.as_str()),
+            None,
+        ),
+        (
+            "hoa.insured",
+            Role::Insured,
+            None,
+            Some(w.own_person.as_str()),
+        ),
+        ("minh.inspector", Role::Inspector, None, None),
+    ] {
+        app.client_as(name, role, employer, person).await;
+    }
+    // `localhost`: a browser keeps Secure cookies from http://localhost, not from other hosts.
+    let base = app.base.replace("127.0.0.1", "localhost");
+    let c = browser(&driver).await;
+
+    // Sign-in refused with a wrong password, in Vietnamese.
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Css("#username"))
+        .await
+        .unwrap()
+        .send_keys("thu.collection")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys("not the password")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#sign-in"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(text(&c, "#login-error").await.contains("không đúng"));
+
+    // Collection officer: the dashboard, then the monthly run of April with its progress.
+    sign_in(&c, &base, "thu.collection").await;
+    assert_eq!(text(&c, "#count-employers").await, "2");
+    let month = c.find(Locator::Css("#run-month")).await.unwrap();
+    month.clear().await.unwrap();
+    month.send_keys("2026-04").await.unwrap();
+    c.find(Locator::Css("#run"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut state = String::new();
+    for _ in 0..50 {
+        text(&c, "#runs").await;
+        state = c
+            .find(Locator::Css("#runs tbody tr:first-child .state"))
+            .await
+            .unwrap()
+            .attr("data-state")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if state != "running" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        c.refresh().await.unwrap();
+    }
+    assert_eq!(state, "finished");
+    shot(&c, "dashboard").await;
+    // English on request.
+    c.find(Locator::Css("#lang-en"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    text(&c, "#lang-vi").await;
+    assert!(c.source().await.unwrap().contains("Monthly assessment run"));
+    c.find(Locator::Css("#lang-vi"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    text(&c, "#lang-en").await;
+    sign_out(&c).await;
+
+    // Employer: a declaration with an error, then corrected, through the upload form.
+    sign_in(&c, &base, "hr.tw0001a").await;
+    assert_eq!(text(&c, "#unit-code").await, w.own_employer);
+    c.find(Locator::Css("#declare"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let bad = "action,personal_id,name,sex,birth_date,date,salary,contract_kind\nhire,001090000555,Đỗ Minh Tuấn,male,1990-02-02,2026-04-01,1000,indefinite\n";
+    c.execute(
+        "document.getElementById('declaration-csv').value = arguments[0]",
+        vec![json!(bad)],
+    )
+    .await
+    .unwrap();
+    c.find(Locator::Css("#declaration-send"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    text(&c, "#declaration-rejected").await;
+    let report = text(&c, "#report").await;
+    assert!(report.contains("salary"), "{report}");
+    shot(&c, "declaration-rejected").await;
+    // The rejected text is back in the box: the clerk corrects the salary and sends again.
+    let fixed = bad.replace(",1000,", ",9000000,");
+    c.execute(
+        "document.getElementById('declaration-csv').value = arguments[0]",
+        vec![json!(fixed)],
+    )
+    .await
+    .unwrap();
+    c.find(Locator::Css("#declaration-send"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(text(&c, "#declaration-applied").await.contains('1'));
+    shot(&c, "declaration-applied").await;
+    // Another employer's page is refused.
+    c.goto(&format!("{base}/ui/employers/{}", w.other_employer))
+        .await
+        .unwrap();
+    assert!(!text(&c, "#message").await.is_empty());
+    c.goto(&format!("{base}/ui/employers/{}", w.own_employer))
+        .await
+        .unwrap();
+    shot(&c, "employer").await;
+    sign_out(&c).await;
+
+    // Insured person: my contribution history, the unpaid months highlighted, my estimate.
+    sign_in(&c, &base, "hoa.insured").await;
+    assert_eq!(text(&c, "#sin").await, w.own_person);
+    let history = text(&c, "#history").await;
+    assert!(history.contains("03/2026"), "{history}");
+    assert!(text(&c, "#unpaid-note").await.contains("chưa nộp"));
+    let unpaid = c
+        .find_all(Locator::Css("#history tr.unpaid"))
+        .await
+        .unwrap();
+    assert!(!unpaid.is_empty());
+    shot(&c, "self-service").await;
+    sign_out(&c).await;
+
+    // Inspector: the audit trail shows the employer's declaration, in its clerk's name.
+    sign_in(&c, &base, "minh.inspector").await;
+    c.goto(&format!(
+        "{base}/ui/audit?entity_kind=employer&entity_id={}",
+        w.own_employer
+    ))
+    .await
+    .unwrap();
+    let trail = text(&c, "table.audit").await;
+    assert!(trail.contains("declaration.submit"), "{trail}");
+    assert!(trail.contains("user:hr.tw0001a"), "{trail}");
+    shot(&c, "audit").await;
+    sign_out(&c).await;
+    c.close().await.unwrap();
+}
