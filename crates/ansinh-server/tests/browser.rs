@@ -108,15 +108,21 @@ async fn shot(c: &Client, name: &str) {
     }
 }
 
+/// The text of the first element matching `css`, waiting for it to appear; a page that is still
+/// being replaced (after a click or a reload) is read again.
 async fn text(c: &Client, css: &str) -> String {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
+    let mut last = String::new();
+    for _ in 0..50 {
+        match c.find(Locator::Css(css)).await {
+            Ok(e) => match e.text().await {
+                Ok(t) => return t,
+                Err(err) => last = err.to_string(),
+            },
+            Err(err) => last = err.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("{css}: {last}");
 }
 
 async fn sign_in(c: &Client, base: &str, username: &str) {
@@ -219,14 +225,18 @@ async fn each_role_does_its_work_in_chromium() {
     let mut state = String::new();
     for _ in 0..50 {
         text(&c, "#runs").await;
-        state = c
+        state = match c
             .find(Locator::Css("#runs tbody tr:first-child .state"))
             .await
-            .unwrap()
-            .attr("data-state")
-            .await
-            .unwrap()
-            .unwrap_or_default();
+        {
+            Ok(e) => e
+                .attr("data-state")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
+            Err(_) => "running".into(),
+        };
         if state != "running" {
             break;
         }
