@@ -390,6 +390,7 @@ struct DashboardPage {
     runs: Vec<RunStatus>,
     collection_chart: String,
     coverage_chart: String,
+    ageing_chart: String,
     default_month: String,
     running: bool,
 }
@@ -400,17 +401,25 @@ async fn dashboard(
     headers: HeaderMap,
 ) -> Response {
     let c = Chrome::new(&headers, Some(&caller), "/ui/dashboard");
-    let o = match state.store.overview().await {
-        Ok(o) => o,
+    let today = jiff::ZonedDateTime::now().date();
+    let (o, ageing) = match async {
+        Ok::<_, StoreError>((
+            state.store.overview().await?,
+            state.store.arrears_ageing(today).await?,
+        ))
+    }
+    .await
+    {
+        Ok(x) => x,
         Err(e) => return error_page(c, e),
     };
     let runs = state.runs.list();
     let running = runs.iter().any(|r| r.state == "running");
-    let today = jiff::ZonedDateTime::now().date();
     let default_month = format!("{:04}-{:02}", today.year(), today.month());
     let page = DashboardPage {
         collection_chart: chart::collection(&c, &o.collection_by_month),
         coverage_chart: chart::coverage(&c, &o.coverage_by_province),
+        ageing_chart: chart::ageing(&c, &ageing),
         runs,
         running,
         default_month,
@@ -441,6 +450,14 @@ async fn dashboard_chart(
     let svg = match name.as_str() {
         "collection.svg" => chart::collection(&c, &o.collection_by_month),
         "coverage.svg" => chart::coverage(&c, &o.coverage_by_province),
+        "ageing.svg" => match state
+            .store
+            .arrears_ageing(jiff::ZonedDateTime::now().date())
+            .await
+        {
+            Ok(a) => chart::ageing(&c, &a),
+            Err(e) => return error_page(c, e),
+        },
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response()

@@ -991,6 +991,20 @@ async fn payments_settle_the_oldest_month_first(store: Store) {
         (1_600_000, "0-30")
     );
     assert_eq!(earlier.balance, 1_600_000);
+    // The agency-wide ageing of the dashboard agrees with the employer's account.
+    let ageing = store
+        .arrears_ageing("2026-05-15".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(ageing, earlier.ageing);
+    assert_eq!(ageing.get("0-30"), Some(&1_600_000));
+    assert!(
+        store
+            .arrears_ageing("2026-06-15".parse().unwrap())
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn urged_and_unpaid_after_60_days_is_evasion_and_listed(store: Store) {
