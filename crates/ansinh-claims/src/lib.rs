@@ -26,6 +26,65 @@ pub enum Outcome {
     },
 }
 
+/// One visit of a file as read and assessed, with what storage needs of it.
+#[derive(Clone, Debug)]
+pub struct ReadVisit {
+    pub outcome: Outcome,
+    /// What rule R10 compares across claims (none for a broken visit or one without a card).
+    pub stay: Option<overlap::Stay>,
+    /// SHA-256 of the visit's tables as sent: a re-sent identical visit is recognised.
+    pub digest: String,
+}
+
+/// Reads and assesses every visit of a claims file on every core, without the cross-claim
+/// rule R10 (see [`flag_overlaps`]).
+pub fn read_visits(
+    params: &Params,
+    reference: Option<&reference::Reference>,
+    bytes: &[u8],
+) -> Result<(Option<String>, Vec<ReadVisit>), xml::FileError> {
+    use sha2::Digest;
+    let envelope = xml::parse_envelope(bytes)?;
+    let visits = xml::parallel_map(&envelope.visits, |files| {
+        let mut hash = sha2::Sha256::new();
+        for (kind, content) in files {
+            hash.update(kind.as_bytes());
+            hash.update([0]);
+            hash.update(content.as_bytes());
+            hash.update([0]);
+        }
+        let digest = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        match xml::visit(files) {
+            xml::Visit::Read(claim) => ReadVisit {
+                outcome: Outcome::Assessed(Box::new(assess::assess_visit(
+                    params, reference, &claim,
+                ))),
+                stay: overlap::Stay::of(&claim),
+                digest,
+            },
+            xml::Visit::Broken { key, defects } => ReadVisit {
+                outcome: Outcome::Malformed { key, defects },
+                stay: None,
+                digest,
+            },
+        }
+    });
+    Ok((envelope.facility, visits))
+}
+
+/// Rule R10 over the visits of a file and the `known` stays of earlier files.
+pub fn flag_overlaps(visits: &mut [ReadVisit], known: &[overlap::Stay]) {
+    let stays: Vec<Option<overlap::Stay>> = visits.iter().map(|v| v.stay.clone()).collect();
+    let mut results: Vec<Option<&mut assess::Assessment>> = visits
+        .iter_mut()
+        .map(|v| match &mut v.outcome {
+            Outcome::Assessed(a) => Some(a.as_mut()),
+            Outcome::Malformed { .. } => None,
+        })
+        .collect();
+    overlap::flag_overlaps_with(&stays, known, &mut results);
+}
+
 /// Reads and assesses every visit of a claims file (what `ansinh claims assess` prints): a
 /// facility can pre-check its own file without a database. Without `reference` data, prices
 /// (R05) and the covered list (R06) are not checked.
@@ -34,24 +93,7 @@ pub fn assess_file(
     reference: Option<&reference::Reference>,
     bytes: &[u8],
 ) -> Result<Vec<Outcome>, xml::FileError> {
-    let envelope = xml::parse_envelope(bytes)?;
-    let (mut outcomes, stays): (Vec<Outcome>, Vec<Option<overlap::Stay>>) =
-        xml::parallel_map(&envelope.visits, |files| match xml::visit(files) {
-            xml::Visit::Read(claim) => (
-                Outcome::Assessed(Box::new(assess::assess_visit(params, reference, &claim))),
-                overlap::Stay::of(&claim),
-            ),
-            xml::Visit::Broken { key, defects } => (Outcome::Malformed { key, defects }, None),
-        })
-        .into_iter()
-        .unzip();
-    let mut results: Vec<Option<&mut assess::Assessment>> = outcomes
-        .iter_mut()
-        .map(|o| match o {
-            Outcome::Assessed(a) => Some(a.as_mut()),
-            Outcome::Malformed { .. } => None,
-        })
-        .collect();
-    overlap::flag_overlaps(&stays, &mut results);
-    Ok(outcomes)
+    let (_, mut visits) = read_visits(params, reference, bytes)?;
+    flag_overlaps(&mut visits, &[]);
+    Ok(visits.into_iter().map(|v| v.outcome).collect())
 }

@@ -13,6 +13,8 @@ use std::collections::HashMap;
 #[derive(Clone, Debug)]
 pub struct Stay {
     pub card: String,
+    /// MA_CSKCB: MA_LK is unique only within one facility.
+    pub facility: String,
     pub key: String,
     pub from: DateTime,
     pub to: DateTime,
@@ -23,6 +25,7 @@ impl Stay {
     pub fn of(claim: &Claim) -> Option<Stay> {
         Some(Stay {
             card: claim.cards.first()?.code.clone(),
+            facility: claim.facility.clone(),
             key: claim.key.clone(),
             from: claim.admitted,
             to: claim.discharged.unwrap_or(claim.admitted),
@@ -34,41 +37,49 @@ impl Stay {
 /// Flags every visit that overlaps an inpatient stay of the same card; `stays[i]` belongs to
 /// `results[i]`.
 pub fn flag_overlaps(stays: &[Option<Stay>], results: &mut [Option<&mut Assessment>]) {
-    let mut by_card: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, s) in stays.iter().enumerate() {
-        if let Some(s) = s {
-            by_card.entry(s.card.as_str()).or_default().push(i);
-        }
+    flag_overlaps_with(stays, &[], results)
+}
+
+/// [`flag_overlaps`] against the visits of the file and `known` stays already stored (other
+/// files, other months). A stay is never compared with itself or an earlier version of itself
+/// (same facility and MA_LK).
+pub fn flag_overlaps_with(
+    stays: &[Option<Stay>],
+    known: &[Stay],
+    results: &mut [Option<&mut Assessment>],
+) {
+    let mut by_card: HashMap<&str, Vec<&Stay>> = HashMap::new();
+    for s in stays.iter().flatten().chain(known) {
+        by_card.entry(s.card.as_str()).or_default().push(s);
     }
-    for visits in by_card.values() {
-        for &i in visits {
-            let Some(me) = &stays[i] else { continue };
-            let others: Vec<&str> = visits
-                .iter()
-                .filter(|&&j| j != i)
-                .filter_map(|&j| stays[j].as_ref())
-                .filter(|o| o.inpatient && o.key != me.key && o.from < me.to && me.from < o.to)
-                .map(|o| o.key.as_str())
-                .collect();
-            if others.is_empty() {
-                continue;
-            }
-            if let Some(Some(a)) = results.get_mut(i) {
-                a.findings.push(Finding {
-                    rule: "R10",
-                    code: "R10.OVERLAP",
-                    text_vi: format!(
-                        "Trùng thời gian với đợt điều trị nội trú {}",
-                        others.join(", ")
-                    ),
-                    text_en: format!("Overlaps the inpatient stay {}", others.join(", ")),
-                    lines: Vec::new(),
-                    amount: Decimal::ZERO,
-                    basis: "TT 12/2026/TT-BTC Art. 10.1.h",
-                });
-                if a.decision != Decision::Rejected {
-                    a.decision = Decision::NeedsReview;
-                }
+    for (i, me) in stays.iter().enumerate() {
+        let Some(me) = me else { continue };
+        let mut others: Vec<&str> = by_card[me.card.as_str()]
+            .iter()
+            .filter(|o| o.inpatient && (o.facility != me.facility || o.key != me.key))
+            .filter(|o| o.from < me.to && me.from < o.to)
+            .map(|o| o.key.as_str())
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        if others.is_empty() {
+            continue;
+        }
+        if let Some(Some(a)) = results.get_mut(i) {
+            a.findings.push(Finding {
+                rule: "R10",
+                code: "R10.OVERLAP",
+                text_vi: format!(
+                    "Trùng thời gian với đợt điều trị nội trú {}",
+                    others.join(", ")
+                ),
+                text_en: format!("Overlaps the inpatient stay {}", others.join(", ")),
+                lines: Vec::new(),
+                amount: Decimal::ZERO,
+                basis: "TT 12/2026/TT-BTC Art. 10.1.h",
+            });
+            if a.decision != Decision::Rejected {
+                a.decision = Decision::NeedsReview;
             }
         }
     }

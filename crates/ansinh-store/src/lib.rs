@@ -11,6 +11,8 @@ pub mod account;
 pub mod assessment;
 pub mod audit;
 pub(crate) mod bulk;
+pub mod card;
+pub mod claim;
 pub mod course;
 pub mod declaration;
 pub mod generate;

@@ -5,6 +5,8 @@ use ansinh_core::Role;
 use ansinh_rules::Params;
 use ansinh_store::access::NewUser;
 use ansinh_store::audit::{Actor, AuditFilter};
+use ansinh_store::card::NewCard;
+use ansinh_store::claim::NewReview;
 use ansinh_store::declaration::{DeclarationLine, parse_csv};
 use ansinh_store::generate::GenerateOptions;
 use ansinh_store::{EmployerFilter, NewEmployer, NewPerson, Page, PersonFilter, Store, StoreError};
@@ -85,6 +87,8 @@ on_both!(
     urged_and_unpaid_after_60_days_is_evasion_and_listed,
     users_sign_in_with_sessions_tokens_and_throttling,
     every_write_leaves_an_audit_row_that_cannot_be_changed,
+    claims_are_versioned_checked_across_files_reviewed_and_settled,
+    cards_are_issued_renewed_and_linked_to_the_person,
 );
 
 fn employer(code: &str, region: i64) -> NewEmployer {
@@ -1297,4 +1301,231 @@ async fn audit_log_is_append_only_on_postgres() {
     audit_rows_refuse_change(&store, &pool).await;
     pool.close().await;
     drop_schema(&schema).await;
+}
+
+fn claims_file(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+async fn claims_are_versioned_checked_across_files_reviewed_and_settled(store: Store) {
+    let p = params();
+    let assessor = store.acting_as(Actor {
+        user: "user:giam.dinh".into(),
+        request_id: None,
+        reason: None,
+    });
+    // An inpatient stay (5–12 March 2025), in one file.
+    let stay = assessor
+        .import_claims(&p, None, &claims_file("claims-stay.xml"))
+        .await
+        .unwrap();
+    assert_eq!(stay.facility, "79001");
+    assert_eq!(stay.visits.len(), 1);
+    assert_eq!(
+        (
+            stay.visits[0].status.as_str(),
+            stay.visits[0].decision.as_str()
+        ),
+        ("new", "accepted")
+    );
+    // The same bytes again change nothing.
+    let again = assessor
+        .import_claims(&p, None, &claims_file("claims-stay.xml"))
+        .await
+        .unwrap();
+    assert!(again.replayed);
+    assert_eq!(again.visits[0].status, "unchanged");
+    // An outpatient visit of the same card on 8 March, in a later file: R10 across files.
+    let visit = assessor
+        .import_claims(&p, None, &claims_file("claims-visit.xml"))
+        .await
+        .unwrap();
+    let v = &visit.visits[0];
+    assert_eq!(
+        (v.status.as_str(), v.decision.as_str()),
+        ("new", "needs_review")
+    );
+    assert!(v.findings.contains(&"R10.OVERLAP".to_string()), "{v:?}");
+    // Re-sent with another amount: a new version, the first kept.
+    let resent = assessor
+        .import_claims(&p, None, &claims_file("claims-visit-resent.xml"))
+        .await
+        .unwrap();
+    let v2 = &resent.visits[0];
+    assert_eq!((v2.status.as_str(), v2.version), ("new_version", 2));
+    let record = store.visit_record("79001", &v2.visit_key).await.unwrap();
+    assert_eq!(record.versions.len(), 2);
+    assert_eq!(record.versions[0].claimed_insurer, "99800.00");
+    assert_eq!(record.versions[1].claimed_insurer, "89800.00");
+    // The queue holds the latest version only, once.
+    let queue = store.review_queue(None, 50).await.unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(
+        (queue[0].visit_key.as_str(), queue[0].version),
+        (v2.visit_key.as_str(), 2)
+    );
+    assert!(queue[0].reasons[0].starts_with("R10.OVERLAP"));
+    let pending = store.settlement("79001", "2025-03").await.unwrap();
+    assert_eq!(
+        (
+            pending.visits,
+            pending.pending_visits,
+            pending.claimed_insurer.as_str(),
+            pending.accepted_insurer.as_str()
+        ),
+        (2, 1, "1489800.00", "1400000.00")
+    );
+    // The assessor decides, with a reason; a decision without one is refused.
+    assert!(matches!(
+        assessor
+            .review_visit("79001", &v2.visit_key, &NewReview { decision: "accepted".into(), reason: " ".into() })
+            .await,
+        Err(StoreError::Invalid { field, .. }) if field == "reason"
+    ));
+    assert!(matches!(
+        assessor
+            .review_visit("79001", &v2.visit_key, &NewReview { decision: "maybe".into(), reason: "x".into() })
+            .await,
+        Err(StoreError::Invalid { field, .. }) if field == "decision"
+    ));
+    let review = assessor
+        .review_visit(
+            "79001",
+            &v2.visit_key,
+            &NewReview {
+                decision: "rejected".into(),
+                reason: "khám ngoại trú trong thời gian điều trị nội trú".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (review.insurer.as_str(), review.reviewer.as_str()),
+        ("0.00", "user:giam.dinh")
+    );
+    assert!(store.review_queue(None, 50).await.unwrap().is_empty());
+    let settled = store.settlement("79001", "2025-03").await.unwrap();
+    assert_eq!(
+        (
+            settled.pending_visits,
+            settled.accepted_insurer.as_str(),
+            settled.rejected_insurer.as_str()
+        ),
+        (0, "1400000.00", "89800.00")
+    );
+    assert_eq!(settled.top_reasons[0].0, "R10.OVERLAP");
+    // Overridden on appeal: the later decision stands, both are kept and audited.
+    assessor
+        .review_visit(
+            "79001",
+            &v2.visit_key,
+            &NewReview {
+                decision: "accepted".into(),
+                reason: "xét nghiệm gửi mẫu, có giấy chuyển".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let settled = store.settlement("79001", "2025-03").await.unwrap();
+    assert_eq!(settled.accepted_insurer, "1489800.00");
+    assert_eq!(
+        store
+            .visit_record("79001", &v2.visit_key)
+            .await
+            .unwrap()
+            .reviews
+            .len(),
+        2
+    );
+    let trail = store
+        .audit_log(&AuditFilter {
+            entity_kind: Some("claim".into()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(trail.len(), 2);
+    assert_eq!(trail[0].change["before"], "rejected");
+    assert_eq!(trail[0].change["after"], "accepted");
+    // A file that is not a claims file is refused whole, and nothing is stored of it.
+    assert!(matches!(
+        assessor.import_claims(&p, None, b"<not-an-envelope/>").await,
+        Err(StoreError::Invalid { field, .. }) if field == "file"
+    ));
+}
+
+async fn cards_are_issued_renewed_and_linked_to_the_person(store: Store) {
+    let store = store.receiving_on("2026-01-05".parse().unwrap());
+    store
+        .create_employer(&employer("TC0001A", 1))
+        .await
+        .unwrap();
+    let report = submit(
+        &store,
+        "TC0001A",
+        &[hire(
+            "079180000123",
+            "Nguyễn Thị Lan",
+            "2026-01-05",
+            10_000_000,
+        )],
+        None,
+    )
+    .await
+    .unwrap();
+    let sin = report.lines[0].sin.clone().unwrap();
+    let card = NewCard {
+        card_code: format!("dn479{sin}"),
+        valid_from: "2026-01-05".into(),
+        valid_to: Some("2026-12-31".into()),
+        initial_facility: "79001".into(),
+    };
+    let issued = store.issue_card(&card).await.unwrap();
+    assert_eq!(issued.card_code, format!("DN479{sin}"));
+    assert_eq!((issued.group.as_str(), issued.benefit_digit), ("DN", 4));
+    assert_eq!(issued.person_sin.as_deref(), Some(sin.as_str()));
+    // Overlapping validity of the same code is refused; a bad code names the field.
+    assert!(matches!(
+        store.issue_card(&card).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let bad = NewCard {
+        card_code: "DN47".into(),
+        ..card.clone()
+    };
+    assert!(matches!(
+        store.issue_card(&bad).await,
+        Err(StoreError::Invalid { field, .. }) if field == "card_code"
+    ));
+    let backwards = NewCard {
+        card_code: "HT3790000000009".into(),
+        valid_to: Some("2025-01-01".into()),
+        ..card.clone()
+    };
+    assert!(matches!(
+        store.issue_card(&backwards).await,
+        Err(StoreError::Invalid { field, .. }) if field == "valid_to"
+    ));
+    // Renewal: a new issue from the day after the last one ends.
+    let renewed = store
+        .renew_card(&issued.card_code, "2027-12-31")
+        .await
+        .unwrap();
+    assert_eq!(renewed.valid_from, "2027-01-01");
+    let cards = store.cards_of(&sin).await.unwrap();
+    assert_eq!(cards.len(), 2);
+    assert_eq!(cards[0].valid_to.as_deref(), Some("2027-12-31"));
+    // A card whose number is not in the registry is kept, unlinked.
+    let stranger = store
+        .issue_card(&NewCard {
+            card_code: "HT3790000000009".into(),
+            ..card.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(stranger.person_sin, None);
+    assert!(matches!(
+        store.renew_card("GD4790000000001", "2027-01-01").await,
+        Err(StoreError::NotFound { .. })
+    ));
 }
