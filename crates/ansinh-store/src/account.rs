@@ -455,6 +455,52 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Unpaid dues of all employers by age past the deadline (`0-30`, `31-60`, `61-90`, `90+`
+    /// days) as of a date: the same allocation as each employer's account (oldest month first),
+    /// over two sequential reads (dues by employer and month, payments), for the dashboard.
+    pub async fn arrears_ageing(&self, as_of: Date) -> Result<BTreeMap<String, i64>, StoreError> {
+        let (dues, payments) = on_pool!(self, pool => {
+            let mut dues: BTreeMap<String, Vec<(Month, i64)>> = BTreeMap::new();
+            for r in sqlx::query("SELECT employer_code, month, CAST(SUM(total) AS BIGINT) AS total FROM employer_dues GROUP BY employer_code, month")
+                .fetch_all(pool).await? {
+                let month: String = r.try_get("month")?;
+                if let Ok(m) = month.parse::<Month>() {
+                    dues.entry(r.try_get("employer_code")?).or_default()
+                        .push((m, r.try_get::<Option<i64>, _>("total")?.unwrap_or(0)));
+                }
+            }
+            let mut payments: BTreeMap<String, Vec<(Date, i64)>> = BTreeMap::new();
+            for r in sqlx::query("SELECT employer_code, paid_on, amount FROM payments WHERE paid_on <= $1")
+                .bind(as_of.to_string()).fetch_all(pool).await? {
+                let paid_on: String = r.try_get("paid_on")?;
+                if let Ok(d) = paid_on.parse::<Date>() {
+                    payments.entry(r.try_get("employer_code")?).or_default().push((d, r.try_get("amount")?));
+                }
+            }
+            (dues, payments)
+        });
+        let mut ageing = BTreeMap::new();
+        for (code, months) in dues {
+            let paid = payments.get(&code).map(Vec::as_slice).unwrap_or(&[]);
+            let allocations = allocate(&months, paid);
+            for (month, due) in months {
+                let covered: i64 = allocations
+                    .iter()
+                    .filter(|a| a.month == month)
+                    .map(|a| a.amount)
+                    .sum();
+                let unpaid = (due - covered).max(0);
+                let past = i64::from((as_of - compliance::payment_deadline(month)).get_days());
+                if unpaid > 0 && past > 0 {
+                    *ageing.entry(age(past, unpaid).to_string()).or_default() += unpaid;
+                }
+            }
+        }
+        Ok(ageing)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -516,51 +562,5 @@ mod tests {
             prop_assert_eq!(a.iter().map(|x| x.amount).sum::<i64>(), total_due.min(total_paid));
             prop_assert!(a.iter().all(|x| x.amount > 0));
         }
-    }
-}
-
-impl Store {
-    /// Unpaid dues of all employers by age past the deadline (`0-30`, `31-60`, `61-90`, `90+`
-    /// days) as of a date: the same allocation as each employer's account (oldest month first),
-    /// over two sequential reads (dues by employer and month, payments), for the dashboard.
-    pub async fn arrears_ageing(&self, as_of: Date) -> Result<BTreeMap<String, i64>, StoreError> {
-        let (dues, payments) = on_pool!(self, pool => {
-            let mut dues: BTreeMap<String, Vec<(Month, i64)>> = BTreeMap::new();
-            for r in sqlx::query("SELECT employer_code, month, CAST(SUM(total) AS BIGINT) AS total FROM employer_dues GROUP BY employer_code, month")
-                .fetch_all(pool).await? {
-                let month: String = r.try_get("month")?;
-                if let Ok(m) = month.parse::<Month>() {
-                    dues.entry(r.try_get("employer_code")?).or_default()
-                        .push((m, r.try_get::<Option<i64>, _>("total")?.unwrap_or(0)));
-                }
-            }
-            let mut payments: BTreeMap<String, Vec<(Date, i64)>> = BTreeMap::new();
-            for r in sqlx::query("SELECT employer_code, paid_on, amount FROM payments WHERE paid_on <= $1")
-                .bind(as_of.to_string()).fetch_all(pool).await? {
-                let paid_on: String = r.try_get("paid_on")?;
-                if let Ok(d) = paid_on.parse::<Date>() {
-                    payments.entry(r.try_get("employer_code")?).or_default().push((d, r.try_get("amount")?));
-                }
-            }
-            (dues, payments)
-        });
-        let mut ageing = BTreeMap::new();
-        for (code, months) in dues {
-            let paid = payments.get(&code).map(Vec::as_slice).unwrap_or(&[]);
-            let allocations = allocate(&months, paid);
-            for (month, due) in months {
-                let covered: i64 = allocations
-                    .iter()
-                    .filter(|a| a.month == month)
-                    .map(|a| a.amount)
-                    .sum();
-                let unpaid = (due - covered).max(0);
-                let past = i64::from((as_of - compliance::payment_deadline(month)).get_days());
-                if unpaid > 0 && past > 0 {
-                    *ageing.entry(age(past, unpaid).to_string()).or_default() += unpaid;
-                }
-            }
-        }
-        Ok(ageing)
     }
 }
