@@ -148,6 +148,26 @@ pub const RULES: &[Rule] = &[
         employer(RecordPayment),
     ),
     rule("GET", "/api/v1/compliance/list", needs(ReadCompliance)),
+    rule("POST", "/api/v1/claims/files", needs(ReviewClaims)),
+    rule("GET", "/api/v1/claims/review-queue", needs(ReviewClaims)),
+    rule("GET", "/api/v1/claims/settlement", needs(ReviewClaims)),
+    rule(
+        "GET",
+        "/api/v1/claims/{facility}/{key}",
+        needs(ReviewClaims),
+    ),
+    rule(
+        "POST",
+        "/api/v1/claims/{facility}/{key}/reviews",
+        needs(ReviewClaims),
+    ),
+    rule("POST", "/api/v1/cards", needs(WriteRegistry)),
+    rule(
+        "POST",
+        "/api/v1/cards/{code}/renewals",
+        needs(WriteRegistry),
+    ),
+    rule("GET", "/api/v1/persons/{sin}/cards", person(ReadPerson)),
     // Pages.
     rule("GET", "/login", Public),
     rule("POST", "/login", Public),
@@ -177,6 +197,12 @@ pub const RULES: &[Rule] = &[
     ),
     rule("POST", "/ui/assessments", needs(RunAssessment)),
     rule("GET", "/ui/audit", needs(ReadAudit)),
+    rule("GET", "/ui/claims", needs(ReviewClaims)),
+    rule(
+        "POST",
+        "/ui/claims/{facility}/{key}/review",
+        needs(ReviewClaims),
+    ),
 ];
 
 /// The rule of a matched route.

@@ -121,6 +121,26 @@ impl Lang {
         format!("{sign}{out} ₫")
     }
 
+    /// A claims amount with 2 decimals (`99800.00`) the language's way: `99.800,00 ₫` in
+    /// Vietnamese, `99,800.00 ₫` in English; text that is not a number is shown as it is.
+    pub fn decimal(self, text: &str) -> String {
+        let (int, frac) = text.split_once('.').unwrap_or((text, "00"));
+        let Ok(whole) = int.parse::<i64>() else {
+            return text.to_string();
+        };
+        let grouped = self.money(whole);
+        let grouped = grouped.trim_end_matches(" ₫");
+        let sign = if whole == 0 && int.starts_with('-') {
+            "-"
+        } else {
+            ""
+        };
+        match self {
+            Lang::Vi => format!("{sign}{grouped},{frac} ₫"),
+            Lang::En => format!("{sign}{grouped}.{frac} ₫"),
+        }
+    }
+
     /// `YYYY-MM-DD…` as `DD/MM/YYYY` in Vietnamese, unchanged in English; a month `YYYY-MM`
     /// as `MM/YYYY` in Vietnamese.
     pub fn date(self, iso: &str) -> String {
@@ -144,6 +164,14 @@ mod tests {
         assert_eq!(Lang::Vi.money(-5_000), "-5.000 ₫");
         assert_eq!(Lang::Vi.money(999), "999 ₫");
         assert_eq!(Lang::En.money(1_234_567), "1,234,567 ₫");
+    }
+
+    #[test]
+    fn claim_amounts_keep_their_cents() {
+        assert_eq!(Lang::Vi.decimal("1489800.00"), "1.489.800,00 ₫");
+        assert_eq!(Lang::En.decimal("1489800.50"), "1,489,800.50 ₫");
+        assert_eq!(Lang::Vi.decimal("-0.50"), "-0,50 ₫");
+        assert_eq!(Lang::Vi.decimal("n/a"), "n/a");
     }
 
     #[test]

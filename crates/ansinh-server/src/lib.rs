@@ -33,6 +33,8 @@ pub struct AppState {
     pub params: Arc<Params>,
     /// Monthly runs started from the web pages, with their progress.
     pub runs: ui::RunBoard,
+    /// Approved prices and covered lists for the claims assessment (R05, R06), when loaded.
+    pub claims_reference: Option<Arc<ansinh_claims::reference::Reference>>,
     /// Session cookies carry `Secure` (browsers send them back over HTTPS, and to localhost).
     pub secure_cookies: bool,
 }
@@ -43,6 +45,7 @@ impl AppState {
             store,
             params,
             runs: ui::RunBoard::default(),
+            claims_reference: None,
             secure_cookies: true,
         }
     }
@@ -60,6 +63,7 @@ impl AppState {
         (name = "declarations", description = "Employers' declarations (D02): hires, leavers, salary changes, suspensions"),
         (name = "rules", description = "Calculations of the rules core"),
         (name = "collection", description = "Monthly assessment, notices and contribution records"),
+        (name = "health", description = "Health insurance: cards, claims files, review queue, settlement"),
         (name = "access", description = "Users, API tokens and the audit trail"),
         (name = "operations", description = "Health and readiness")
     )

@@ -66,6 +66,8 @@ pub fn router() -> Router<AppState> {
         .route("/ui/employers/{code}/payments", post(payment_submit))
         .route("/ui/assessments", post(run_submit))
         .route("/ui/audit", get(audit_page))
+        .route("/ui/claims", get(claims_page))
+        .route("/ui/claims/{facility}/{key}/review", post(review_submit))
 }
 
 /// An amount in đồng as templates hold it (by value or through references).
@@ -113,6 +115,10 @@ impl Chrome {
         self.lang.money(dong.dong())
     }
 
+    pub fn decimal(&self, text: impl AsRef<str>) -> String {
+        self.lang.decimal(text.as_ref())
+    }
+
     pub fn date(&self, iso: impl AsRef<str>) -> String {
         self.lang.date(iso.as_ref())
     }
@@ -125,6 +131,7 @@ impl Chrome {
             "run" => Permission::RunAssessment,
             "pay" => Permission::RecordPayment,
             "declare" => Permission::Declare,
+            "claims" => Permission::ReviewClaims,
             _ => return false,
         };
         self.user.as_ref().is_some_and(|u| u.role.may(p))
@@ -636,6 +643,7 @@ struct PersonPage {
     months_for_unemployment: i64,
     unpaid_months: usize,
     estimate: Option<Estimate>,
+    cards: Vec<ansinh_store::card::HealthCard>,
     audit: Vec<AuditEntry>,
 }
 
@@ -666,6 +674,7 @@ async fn person_page(
                 what: format!("person {sin}"),
             })?;
         let employments = state.store.employments(&p.sin).await?;
+        let cards = state.store.cards_of(&p.sin).await?;
         let history = state.store.contribution_history(&p.sin).await?;
         let today = jiff::ZonedDateTime::now().date();
         // Months the employer has not (fully) paid, from each employer's account.
@@ -696,10 +705,10 @@ async fn person_page(
         } else {
             Vec::new()
         };
-        Ok::<_, StoreError>((p, employments, history, unpaid, audit, today))
+        Ok::<_, StoreError>((p, employments, cards, history, unpaid, audit, today))
     }
     .await;
-    let (p, employments, history, unpaid, audit, today) = match loaded {
+    let (p, employments, cards, history, unpaid, audit, today) = match loaded {
         Ok(x) => x,
         Err(e) => return error_page(c, e),
     };
@@ -723,6 +732,7 @@ async fn person_page(
         months_for_unemployment: history.months_for_unemployment,
         estimate,
         employments,
+        cards,
         audit,
         p,
         c,
@@ -1076,6 +1086,83 @@ async fn audit_page(
             rows,
             c,
         }),
+        Err(e) => error_page(c, e),
+    }
+}
+
+// ---- health claims ---------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "claims.html")]
+struct ClaimsPage {
+    c: Chrome,
+    queue: Vec<ansinh_store::claim::QueuedVisit>,
+    facility: String,
+    month: String,
+    settlement: Option<ansinh_store::claim::Settlement>,
+}
+
+#[derive(Deserialize)]
+struct ClaimsQuery {
+    facility: Option<String>,
+    month: Option<String>,
+}
+
+/// The assessors' page: the review queue, and a facility's settlement for a month.
+async fn claims_page(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    Query(q): Query<ClaimsQuery>,
+) -> Response {
+    let c = Chrome::new(&headers, Some(&caller), "/ui/claims");
+    let facility = q.facility.unwrap_or_default().trim().to_string();
+    let month = q.month.unwrap_or_default().trim().to_string();
+    let loaded = async {
+        let queue = state.store.review_queue(None, 100).await?;
+        let settlement = if facility.is_empty() || month.is_empty() {
+            None
+        } else {
+            Some(state.store.settlement(&facility, &month).await?)
+        };
+        Ok::<_, StoreError>((queue, settlement))
+    }
+    .await;
+    match loaded {
+        Ok((queue, settlement)) => render(&ClaimsPage {
+            c,
+            queue,
+            facility,
+            month,
+            settlement,
+        }),
+        Err(e) => error_page(c, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ReviewForm {
+    decision: String,
+    reason: String,
+}
+
+async fn review_submit(
+    Acting(store): Acting,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    Path((facility, key)): Path<(String, String)>,
+    axum::Form(f): axum::Form<ReviewForm>,
+) -> Response {
+    let c = Chrome::new(&headers, Some(&caller), "/ui/claims");
+    let review = ansinh_store::claim::NewReview {
+        decision: f.decision,
+        reason: f.reason.clone(),
+    };
+    match with_reason(store, Some(f.reason))
+        .review_visit(&facility, &key, &review)
+        .await
+    {
+        Ok(_) => see_other("/ui/claims"),
         Err(e) => error_page(c, e),
     }
 }

@@ -44,6 +44,14 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /api/v1/employers/{code}/account", "ACBIE"),
     ("POST /api/v1/employers/{code}/urgings", "AC"),
     ("GET /api/v1/compliance/list", "ACI"),
+    ("POST /api/v1/claims/files", "AH"),
+    ("GET /api/v1/claims/review-queue", "AH"),
+    ("GET /api/v1/claims/settlement", "AH"),
+    ("GET /api/v1/claims/{facility}/{key}", "AH"),
+    ("POST /api/v1/claims/{facility}/{key}/reviews", "AH"),
+    ("POST /api/v1/cards", "AC"),
+    ("POST /api/v1/cards/{code}/renewals", "AC"),
+    ("GET /api/v1/persons/{sin}/cards", "ACBHIEP"),
     ("GET /login", "public"),
     ("POST /login", "public"),
     ("POST /locale", "public"),
@@ -60,6 +68,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /ui/employers/{code}/payments", "AC"),
     ("POST /ui/assessments", "AC"),
     ("GET /ui/audit", "AI"),
+    ("GET /ui/claims", "AH"),
+    ("POST /ui/claims/{facility}/{key}/review", "AH"),
 ];
 
 fn letter(role: Role) -> char {
@@ -89,6 +99,8 @@ fn fill(path: &str, w: &World, others: bool) -> String {
         .replace("{username}", "admin")
         .replace("{file}", "style.css")
         .replace("{chart}", "coverage.svg")
+        .replace("{facility}", "79001")
+        .replace("{key}", "no-such-visit")
 }
 
 async fn call(client: &reqwest::Client, base: &str, method: &str, path: &str) -> StatusCode {

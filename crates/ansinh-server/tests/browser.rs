@@ -181,9 +181,35 @@ async fn each_role_does_its_work_in_chromium() {
             Some(w.own_person.as_str()),
         ),
         ("minh.inspector", Role::Inspector, None, None),
+        ("an.assessor", Role::HealthAssessor, None, None),
     ] {
         app.client_as(name, role, employer, person).await;
     }
+    // Two claims files of one card: an inpatient stay, then an outpatient visit inside it.
+    for name in ["stay.xml", "visit.xml"] {
+        let bytes = std::fs::read(format!(
+            "{}/../../examples/claims/overlap/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let (s, report) = app
+            .send(
+                "POST",
+                "/api/v1/claims/files",
+                "application/xml",
+                bytes,
+                None,
+            )
+            .await;
+        assert_eq!(s, reqwest::StatusCode::OK, "{report}");
+    }
+    let (s, card) = app
+        .post(
+            "/api/v1/cards",
+            json!({"card_code": format!("DN479{}", w.own_person), "valid_from": "2026-01-01", "valid_to": "2026-12-31", "initial_facility": "01001"}),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::CREATED, "{card}");
     // `localhost`: a browser keeps Secure cookies from http://localhost, not from other hosts.
     let base = app.base.replace("127.0.0.1", "localhost");
     let c = browser(&driver).await;
@@ -319,6 +345,11 @@ async fn each_role_does_its_work_in_chromium() {
     // Insured person: my contribution history, the unpaid months highlighted, my estimate.
     sign_in(&c, &base, "hoa.insured").await;
     assert_eq!(text(&c, "#sin").await, w.own_person);
+    assert!(
+        text(&c, "#cards")
+            .await
+            .contains(&format!("DN479{}", w.own_person))
+    );
     let history = text(&c, "#history").await;
     assert!(history.contains("03/2026"), "{history}");
     assert!(text(&c, "#unpaid-note").await.contains("chưa nộp"));
@@ -328,6 +359,37 @@ async fn each_role_does_its_work_in_chromium() {
         .unwrap();
     assert!(!unpaid.is_empty());
     shot(&c, "self-service").await;
+    sign_out(&c).await;
+
+    // Health assessor: the visit inside the stay waits in the queue; decided with a reason.
+    sign_in(&c, &base, "an.assessor").await;
+    c.goto(&format!("{base}/ui/claims")).await.unwrap();
+    let queue = text(&c, "#queue").await;
+    assert!(queue.contains("R10.OVERLAP"), "{queue}");
+    shot(&c, "claims-review").await;
+    c.find(Locator::Css("#queue form.review input[name=reason]"))
+        .await
+        .unwrap()
+        .send_keys("Khám ngoại trú trong thời gian nằm viện: không thanh toán")
+        .await
+        .unwrap();
+    c.execute(
+        "document.querySelector('#queue form.review select').value = 'rejected'",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.find(Locator::Css("#queue form.review button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    text(&c, "#queue-empty").await;
+    c.goto(&format!("{base}/ui/claims?facility=79001&month=2025-03"))
+        .await
+        .unwrap();
+    assert_eq!(text(&c, "#settle-accepted").await, "1.400.000,00 ₫");
     sign_out(&c).await;
 
     // Inspector: the audit trail shows the employer's declaration, in its clerk's name.

@@ -1304,7 +1304,11 @@ async fn audit_log_is_append_only_on_postgres() {
 }
 
 fn claims_file(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read(format!(
+        "{}/../../examples/claims/overlap/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 async fn claims_are_versioned_checked_across_files_reviewed_and_settled(store: Store) {
@@ -1316,7 +1320,7 @@ async fn claims_are_versioned_checked_across_files_reviewed_and_settled(store: S
     });
     // An inpatient stay (5–12 March 2025), in one file.
     let stay = assessor
-        .import_claims(&p, None, &claims_file("claims-stay.xml"))
+        .import_claims(&p, None, &claims_file("stay.xml"))
         .await
         .unwrap();
     assert_eq!(stay.facility, "79001");
@@ -1330,14 +1334,14 @@ async fn claims_are_versioned_checked_across_files_reviewed_and_settled(store: S
     );
     // The same bytes again change nothing.
     let again = assessor
-        .import_claims(&p, None, &claims_file("claims-stay.xml"))
+        .import_claims(&p, None, &claims_file("stay.xml"))
         .await
         .unwrap();
     assert!(again.replayed);
     assert_eq!(again.visits[0].status, "unchanged");
     // An outpatient visit of the same card on 8 March, in a later file: R10 across files.
     let visit = assessor
-        .import_claims(&p, None, &claims_file("claims-visit.xml"))
+        .import_claims(&p, None, &claims_file("visit.xml"))
         .await
         .unwrap();
     let v = &visit.visits[0];
@@ -1348,7 +1352,7 @@ async fn claims_are_versioned_checked_across_files_reviewed_and_settled(store: S
     assert!(v.findings.contains(&"R10.OVERLAP".to_string()), "{v:?}");
     // Re-sent with another amount: a new version, the first kept.
     let resent = assessor
-        .import_claims(&p, None, &claims_file("claims-visit-resent.xml"))
+        .import_claims(&p, None, &claims_file("visit-resent.xml"))
         .await
         .unwrap();
     let v2 = &resent.visits[0];

@@ -3,6 +3,7 @@
 mod accounts;
 mod assessments;
 mod calc;
+mod claims;
 mod declarations;
 mod employers;
 mod health;
@@ -40,6 +41,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(users::create, users::list))
         .routes(routes!(users::token))
         .routes(routes!(users::audit))
+        .routes(routes!(claims::import))
+        .routes(routes!(claims::queue))
+        .routes(routes!(claims::settlement))
+        .routes(routes!(claims::visit))
+        .routes(routes!(claims::review))
+        .routes(routes!(claims::issue_card))
+        .routes(routes!(claims::renew_card))
+        .routes(routes!(claims::cards))
 }
 
 /// A page of a list; pass `next_after` as `after` for the next page.
