@@ -20,6 +20,17 @@ pub enum Claims {
         #[arg(long, value_name = "DIR")]
         reference: Option<PathBuf>,
     },
+    /// Store and assess a claims file: each visit becomes a new version unless unchanged, rule
+    /// R10 compares it with the stored visits of the same card, flagged visits join the
+    /// assessors' review queue. The same file twice changes nothing.
+    Import {
+        file: PathBuf,
+        /// Folder with `prices.csv` and `covered.csv`, as for `assess`.
+        #[arg(long, value_name = "DIR")]
+        reference: Option<PathBuf>,
+        #[command(flatten)]
+        db: crate::system::DbArgs,
+    },
     /// Write a synthetic claims file (reproducible with --seed): realistic outpatient and
     /// inpatient visits, and a controlled share of visits with one defect each, cycling through
     /// R01 (expired card), R02 (prefix and digit disagree), R03 (claimed at 100 % instead of the
@@ -168,6 +179,30 @@ fn synthetic_visit(
 }
 
 /// Runs a claims command; `Ok(false)` when the file itself is refused.
+/// The reference lists of a folder (`prices.csv`, `covered.csv`); `Ok(None)` after printing
+/// the refusal of a file that does not read.
+#[allow(clippy::type_complexity)]
+fn reference_or_refusal(
+    dir: Option<&std::path::Path>,
+) -> Result<Option<Option<Box<ansinh_claims::reference::Reference>>>> {
+    let Some(dir) = dir else {
+        return Ok(Some(None));
+    };
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
+    };
+    match ansinh_claims::reference::Reference::from_csv(&read("prices.csv")?, &read("covered.csv")?)
+    {
+        Ok(r) => Ok(Some(Some(Box::new(r)))),
+        Err(e) => {
+            let doc = serde_json::json!({"error": {"field": "reference", "file": e.file, "line": e.line, "column": e.field, "reason": e.reason}});
+            crate::table::emit(&(serde_json::to_string_pretty(&doc)? + "\n"));
+            Ok(None)
+        }
+    }
+}
+
 pub fn run(what: Claims, params: &Params) -> Result<bool> {
     match what {
         Claims::Assess {
@@ -177,29 +212,10 @@ pub fn run(what: Claims, params: &Params) -> Result<bool> {
         } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let reference = match reference {
-                None => None,
-                Some(dir) => {
-                    let read = |name: &str| {
-                        let path = dir.join(name);
-                        std::fs::read_to_string(&path)
-                            .with_context(|| format!("reading {}", path.display()))
-                    };
-                    let loaded = ansinh_claims::reference::Reference::from_csv(
-                        &read("prices.csv")?,
-                        &read("covered.csv")?,
-                    );
-                    match loaded {
-                        Ok(r) => Some(r),
-                        Err(e) => {
-                            let doc = serde_json::json!({"error": {"field": "reference", "file": e.file, "line": e.line, "column": e.field, "reason": e.reason}});
-                            crate::table::emit(&(serde_json::to_string_pretty(&doc)? + "\n"));
-                            return Ok(false);
-                        }
-                    }
-                }
+            let Some(reference) = reference_or_refusal(reference.as_deref())? else {
+                return Ok(false);
             };
-            let outcomes = match ansinh_claims::assess_file(params, reference.as_ref(), &bytes) {
+            let outcomes = match ansinh_claims::assess_file(params, reference.as_deref(), &bytes) {
                 Ok(o) => o,
                 Err(e) => {
                     let doc = serde_json::json!({"error": {"field": "file", "reason": e.to_string(), "file": file.display().to_string()}});
@@ -212,6 +228,26 @@ pub fn run(what: Claims, params: &Params) -> Result<bool> {
             } else {
                 crate::table::emit(&summary(&outcomes));
             }
+            Ok(true)
+        }
+        Claims::Import {
+            file,
+            reference,
+            db,
+        } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let Some(reference) = reference_or_refusal(reference.as_deref())? else {
+                return Ok(false);
+            };
+            let report = crate::block_on(async {
+                let store = crate::system::open(&db).await?;
+                store
+                    .import_claims(params, reference.as_deref(), &bytes)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))
+            })?;
+            crate::table::emit(&(serde_json::to_string_pretty(&report)? + "\n"));
             Ok(true)
         }
         Claims::Generate {

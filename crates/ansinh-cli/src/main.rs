@@ -123,6 +123,13 @@ enum Command {
         #[command(flatten)]
         params: ParamArgs,
     },
+    /// Health-insurance cards: issue, renew, list.
+    Card {
+        #[command(subcommand)]
+        what: system::CardCommand,
+        #[command(flatten)]
+        db: system::DbArgs,
+    },
     /// Users of the web pages and the API, and their API tokens.
     User {
         #[command(subcommand)]
@@ -230,6 +237,9 @@ fn main() -> ExitCode {
                 Ok(false) => ExitCode::from(2),
                 Err(e) => report(Err(e)),
             };
+        }
+        Command::Card { what, db } => {
+            return report(block_on(system::card(&db, what)));
         }
         Command::User { what, db } => {
             return report(block_on(system::user(&db, what)));

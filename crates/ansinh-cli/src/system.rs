@@ -145,6 +145,68 @@ pub async fn user(db: &DbArgs, command: UserCommand) -> Result<()> {
     Ok(())
 }
 
+#[derive(clap::Subcommand)]
+pub enum CardCommand {
+    /// Issue a health-insurance card (linked to the person whose number it carries).
+    Issue {
+        #[arg(long)]
+        code: String,
+        /// First day of validity, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Last day of validity, YYYY-MM-DD (none for cards without an end).
+        #[arg(long)]
+        to: Option<String>,
+        /// Facility of first contact (MA_CSKCB).
+        #[arg(long)]
+        facility: String,
+    },
+    /// Renew a card: a new issue from the day after the latest one ends.
+    Renew {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        to: String,
+    },
+    /// A person's cards.
+    List {
+        /// Social insurance number.
+        #[arg(long)]
+        person: String,
+    },
+}
+
+pub async fn card(db: &DbArgs, command: CardCommand) -> Result<()> {
+    let store = open(db).await?;
+    let failed = |e: ansinh_store::StoreError| anyhow::anyhow!("{e}");
+    let out = match command {
+        CardCommand::Issue {
+            code,
+            from,
+            to,
+            facility,
+        } => serde_json::to_value(
+            store
+                .issue_card(&ansinh_store::card::NewCard {
+                    card_code: code,
+                    valid_from: from,
+                    valid_to: to,
+                    initial_facility: facility,
+                })
+                .await
+                .map_err(failed)?,
+        )?,
+        CardCommand::Renew { code, to } => {
+            serde_json::to_value(store.renew_card(&code, &to).await.map_err(failed)?)?
+        }
+        CardCommand::List { person } => {
+            serde_json::to_value(store.cards_of(&person).await.map_err(failed)?)?
+        }
+    };
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}
+
 /// One user per role on a new demo database, with fresh passwords printed once.
 async fn demo_users(store: &Store) -> Result<()> {
     let anyhow = |e: ansinh_store::StoreError| anyhow::anyhow!("{e}");

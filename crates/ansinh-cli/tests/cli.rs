@@ -283,14 +283,40 @@ fn demo_creates_a_database_and_serves_it() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    // One demo user per role, with its password, printed before the server starts.
+    let mut users = Vec::new();
     let url = lines
         .by_ref()
         .map_while(Result::ok)
         .find_map(|l| {
+            if let Some(rest) = l.strip_prefix("  demo-") {
+                let mut words = rest.split_whitespace();
+                users.push((
+                    format!("demo-{}", words.next().unwrap()),
+                    words.next().unwrap().to_string(),
+                ));
+            }
             l.strip_prefix("Ansinh is serving on http://")
                 .map(str::to_string)
         })
         .expect("demo prints its URL");
+    assert_eq!(users.len(), 7, "{users:?}");
+    let (name, password) = users
+        .iter()
+        .find(|(n, _)| n == "demo-collection-officer")
+        .unwrap();
+    let body = format!("username={name}&password={password}");
+    let mut stream = std::net::TcpStream::connect(&url).unwrap();
+    write!(
+        stream,
+        "POST /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut signed_in = String::new();
+    stream.read_to_string(&mut signed_in).unwrap();
+    assert!(signed_in.starts_with("HTTP/1.1 303"), "{signed_in}");
+    assert!(signed_in.contains("ansinh_session="));
     let mut stream = std::net::TcpStream::connect(&url).unwrap();
     stream
         .write_all(b"GET /api/v1/ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
@@ -403,4 +429,160 @@ fn claims_assess_prints_one_result_per_visit_without_a_database() {
     let out = ansinh(&["claims", "assess", bad.to_str().unwrap()], "");
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(json(&out)["error"]["field"], "file");
+}
+
+/// Runs `ansinh` with extra environment variables.
+fn ansinh_with(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ansinh"));
+    cmd.args(args).stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn users_cards_and_claims_from_the_command_line() {
+    let db = temp_db("users.db");
+    // The password comes from the environment (or stdin), never from the arguments.
+    let out = ansinh_with(
+        &[
+            "user",
+            "add",
+            "--username",
+            "thu.admin",
+            "--role",
+            "administrator",
+            "--database-url",
+            &db,
+        ],
+        &[("ANSINH_PASSWORD", "một mật khẩu đủ dài")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let user = json(&out);
+    assert_eq!(user["role"], "administrator");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("một mật khẩu"));
+    let out = ansinh(
+        &[
+            "user",
+            "add",
+            "--username",
+            "x.short",
+            "--role",
+            "inspector",
+            "--database-url",
+            &db,
+        ],
+        "short\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("password"));
+    let out = ansinh(
+        &[
+            "user",
+            "add",
+            "--username",
+            "x.role",
+            "--role",
+            "root",
+            "--database-url",
+            &db,
+        ],
+        "long enough password\n",
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--role"));
+    let out = ansinh(
+        &[
+            "user",
+            "token",
+            "--username",
+            "thu.admin",
+            "--label",
+            "payroll",
+            "--database-url",
+            &db,
+        ],
+        "",
+    );
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim().len(), 43);
+    let out = ansinh(&["user", "list", "--database-url", &db], "");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("thu.admin\tadministrator"));
+
+    // Cards: issued, renewed, listed (unlinked: no such person in this registry).
+    let out = ansinh(
+        &[
+            "card",
+            "issue",
+            "--code",
+            "HT3790000000009",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--facility",
+            "79001",
+            "--database-url",
+            &db,
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json(&out)["benefit_digit"], 3);
+    let out = ansinh(
+        &[
+            "card",
+            "renew",
+            "--code",
+            "HT3790000000009",
+            "--to",
+            "2027-12-31",
+            "--database-url",
+            &db,
+        ],
+        "",
+    );
+    assert_eq!(json(&out)["valid_from"], "2027-01-01");
+    let out = ansinh(
+        &[
+            "card",
+            "issue",
+            "--code",
+            "XX",
+            "--from",
+            "2026-01-01",
+            "--facility",
+            "79001",
+            "--database-url",
+            &db,
+        ],
+        "",
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("card_code"));
+
+    // Claims: imported once, the same file again changes nothing.
+    let file = format!(
+        "{}/../../examples/claims/overlap/stay.xml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let first = json(&ansinh(
+        &["claims", "import", &file, "--database-url", &db],
+        "",
+    ));
+    assert_eq!(first["replayed"], false);
+    assert_eq!(first["visits"][0]["status"], "new");
+    let again = json(&ansinh(
+        &["claims", "import", &file, "--database-url", &db],
+        "",
+    ));
+    assert_eq!(again["replayed"], true);
+    assert_eq!(again["visits"][0]["status"], "unchanged");
 }
