@@ -135,3 +135,4 @@ accepted = Accepted for payment
 rejected = Rejected
 pending = Waiting for review
 top-reasons = Most frequent reasons
+chart-claims = Health claims by assessment result

@@ -135,3 +135,4 @@ accepted = Chấp nhận thanh toán
 rejected = Từ chối
 pending = Chờ giám định
 top-reasons = Lý do xuất toán nhiều nhất
+chart-claims = Hồ sơ BHYT theo kết quả giám định

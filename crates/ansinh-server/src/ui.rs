@@ -398,6 +398,7 @@ struct DashboardPage {
     collection_chart: String,
     coverage_chart: String,
     ageing_chart: String,
+    claims_chart: String,
     default_month: String,
     running: bool,
 }
@@ -427,6 +428,7 @@ async fn dashboard(
         collection_chart: chart::collection(&c, &o.collection_by_month),
         coverage_chart: chart::coverage(&c, &o.coverage_by_province),
         ageing_chart: chart::ageing(&c, &ageing),
+        claims_chart: chart::claims(&c, &o.claims_by_month),
         runs,
         running,
         default_month,
@@ -457,6 +459,7 @@ async fn dashboard_chart(
     let svg = match name.as_str() {
         "collection.svg" => chart::collection(&c, &o.collection_by_month),
         "coverage.svg" => chart::coverage(&c, &o.coverage_by_province),
+        "claims.svg" => chart::claims(&c, &o.claims_by_month),
         "ageing.svg" => match state
             .store
             .arrears_ageing(jiff::ZonedDateTime::now().date())

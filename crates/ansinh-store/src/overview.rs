@@ -16,6 +16,9 @@ pub struct Overview {
     pub collection_by_month: Vec<(String, i64, i64)>,
     /// Finished monthly runs, newest first: month and finish instant.
     pub runs: Vec<(String, String)>,
+    /// Health-claim visits (latest versions) by month and decision: (month, accepted,
+    /// rejected, waiting for review). Reviewed visits count under the assessor's decision.
+    pub claims_by_month: Vec<(String, i64, i64, i64)>,
 }
 
 impl Store {
@@ -49,6 +52,23 @@ impl Store {
                 .fetch_all(pool).await? {
                 o.runs.push((r.try_get("run_month")?, r.try_get("finished_at")?));
             }
+            let mut claims = std::collections::BTreeMap::<String, (i64, i64, i64)>::new();
+            for r in sqlx::query("SELECT v.month AS month, v.decision AS decision, \
+                (SELECT r.decision FROM claim_reviews r WHERE r.facility = v.facility AND r.visit_key = v.visit_key AND r.version = v.version ORDER BY r.seq DESC LIMIT 1) AS reviewed \
+                FROM claim_visits v WHERE v.month IS NOT NULL \
+                AND v.version = (SELECT MAX(w.version) FROM claim_visits w WHERE w.facility = v.facility AND w.visit_key = v.visit_key)")
+                .fetch_all(pool).await? {
+                let month: String = r.try_get("month")?;
+                let decision: String = r.try_get("decision")?;
+                let reviewed: Option<String> = r.try_get("reviewed")?;
+                let e = claims.entry(month).or_default();
+                match reviewed.as_deref().unwrap_or(&decision) {
+                    "accepted" | "adjusted" => e.0 += 1,
+                    "needs_review" => e.2 += 1,
+                    _ => e.1 += 1,
+                }
+            }
+            o.claims_by_month = claims.into_iter().rev().take(12).rev().map(|(m, (a, r, p))| (m, a, r, p)).collect();
             Ok(o)
         })
     }

@@ -1432,6 +1432,12 @@ async fn claims_are_versioned_checked_across_files_reviewed_and_settled(store: S
         .unwrap();
     let settled = store.settlement("79001", "2025-03").await.unwrap();
     assert_eq!(settled.accepted_insurer, "1489800.00");
+    // The dashboard counts each visit once, under the assessor's decision.
+    let overview = store.overview().await.unwrap();
+    assert_eq!(
+        overview.claims_by_month,
+        vec![("2025-03".to_string(), 2, 0, 0)]
+    );
     assert_eq!(
         store
             .visit_record("79001", &v2.visit_key)

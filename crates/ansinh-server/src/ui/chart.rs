@@ -37,8 +37,28 @@ fn empty(c: &Chrome, title: &str) -> String {
     )
 }
 
-/// Vertical bars, one group per label, one bar per series.
+/// [`grouped`] bars of counts rather than money.
+fn grouped_counts(
+    c: &Chrome,
+    title: &str,
+    series: &[&str],
+    groups: &[(String, Vec<i64>)],
+) -> String {
+    bars(c, title, series, groups, &|v| v.to_string())
+}
+
+/// Vertical bars of money, one group per label, one bar per series.
 fn grouped(c: &Chrome, title: &str, series: &[&str], groups: &[(String, Vec<i64>)]) -> String {
+    bars(c, title, series, groups, &|v| c.money(v))
+}
+
+fn bars(
+    c: &Chrome,
+    title: &str,
+    series: &[&str],
+    groups: &[(String, Vec<i64>)],
+    figure: &dyn Fn(i64) -> String,
+) -> String {
     let max = groups
         .iter()
         .flat_map(|(_, v)| v.iter().copied())
@@ -64,7 +84,7 @@ fn grouped(c: &Chrome, title: &str, series: &[&str], groups: &[(String, Vec<i64>
                 h,
                 esc(label),
                 esc(series.get(k).copied().unwrap_or("")),
-                esc(&c.money(v))
+                esc(&figure(*v))
             );
         }
         let _ = write!(
@@ -97,6 +117,16 @@ pub fn collection(c: &Chrome, months: &[(String, i64, i64)]) -> String {
         .collect();
     let (dues, paid) = (c.t("chart-dues"), c.t("chart-paid"));
     grouped(c, &c.t("chart-collection"), &[&dues, &paid], &groups)
+}
+
+/// Health-claim visits accepted, rejected and waiting for review, by month (counts).
+pub fn claims(c: &Chrome, months: &[(String, i64, i64, i64)]) -> String {
+    let groups: Vec<(String, Vec<i64>)> = months
+        .iter()
+        .map(|(m, a, r, p)| (c.date(m), vec![*a, *r, *p]))
+        .collect();
+    let (a, r, p) = (c.t("accepted"), c.t("rejected"), c.t("pending"));
+    grouped_counts(c, &c.t("chart-claims"), &[&a, &r, &p], &groups)
 }
 
 /// Unpaid amounts by age past the deadline.
