@@ -978,6 +978,8 @@ async fn declarations_submit(
     let mut file = Vec::new();
     let mut text = String::new();
     let mut reason = None;
+    // The one-line form: its fields are named `line.FIELD`.
+    let mut one = std::collections::BTreeMap::<String, String>::new();
     loop {
         match form.next_field().await {
             Ok(Some(field)) => {
@@ -990,7 +992,14 @@ async fn declarations_submit(
                     "csv" => text = String::from_utf8_lossy(&bytes).into_owned(),
                     "reason" => reason = Some(String::from_utf8_lossy(&bytes).into_owned()),
                     CSRF_FIELD => {}
-                    _ => {}
+                    other => {
+                        if let Some(f) = other.strip_prefix("line.") {
+                            let v = String::from_utf8_lossy(&bytes).trim().to_string();
+                            if !v.is_empty() {
+                                one.insert(f.to_string(), v);
+                            }
+                        }
+                    }
                 }
             }
             Ok(None) => break,
@@ -998,6 +1007,57 @@ async fn declarations_submit(
                 return error_page(c, StoreError::invalid("file", e));
             }
         }
+    }
+    if file.is_empty() && text.trim().is_empty() && !one.is_empty() {
+        // One line typed in the form: the same checks as a file of one line.
+        let salary = match one
+            .get("salary")
+            .map(|s| s.replace(['.', ',', ' '], "").parse::<i64>())
+        {
+            None => None,
+            Some(Ok(v)) => Some(v),
+            Some(Err(_)) => {
+                return error_page(c, StoreError::invalid("salary", "is not an amount in đồng"));
+            }
+        };
+        let line = ansinh_store::declaration::DeclarationLine {
+            action: one.get("action").cloned().unwrap_or_default(),
+            personal_id: one.get("personal_id").cloned().unwrap_or_default(),
+            sin: None,
+            name: one.get("name").cloned(),
+            sex: one.get("sex").cloned(),
+            birth_date: one.get("birth_date").cloned(),
+            nationality: None,
+            date: one.get("date").cloned().unwrap_or_default(),
+            salary,
+            allowances: None,
+            contract_kind: one.get("contract_kind").cloned(),
+            contract_months: None,
+            reason: one.get("reason").cloned(),
+        };
+        let content = serde_json::to_vec(&[&line]).unwrap_or_default();
+        let store = with_reason(store, reason);
+        return match store
+            .submit_declarations(&state.params, &code, &[line], None, &content)
+            .await
+        {
+            Ok(report) => {
+                let status = if report.applied() {
+                    StatusCode::OK
+                } else {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                };
+                let page = DeclarationsPage {
+                    c,
+                    code: code.to_ascii_uppercase(),
+                    report: Some(report),
+                    error: None,
+                    csv: String::new(),
+                };
+                (status, render(&page)).into_response()
+            }
+            Err(e) => error_page(c, e),
+        };
     }
     let bytes = if file.is_empty() {
         text.clone().into_bytes()

@@ -125,6 +125,19 @@ async fn text(c: &Client, css: &str) -> String {
     panic!("{css}: {last}");
 }
 
+/// Waits until the element's text contains `needle` (the page after a submission).
+async fn wait_for_text(c: &Client, css: &str, needle: &str) {
+    let mut last = String::new();
+    for _ in 0..50 {
+        last = text(c, css).await;
+        if last.contains(needle) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("{css} never showed `{needle}`: {last}");
+}
+
 async fn sign_in(c: &Client, base: &str, username: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Css("#username"))
@@ -331,6 +344,21 @@ async fn each_role_does_its_work_in_chromium() {
         .unwrap();
     assert!(text(&c, "#declaration-applied").await.contains('1'));
     shot(&c, "declaration-applied").await;
+    // One line through the form: the new worker's salary from May.
+    c.execute(
+        "const f = document.getElementById('declaration-line');\
+         f.querySelector('[name=\"line.action\"]').value = 'salary';\
+         f.querySelector('[name=\"line.personal_id\"]').value = '001090000555';\
+         f.querySelector('[name=\"line.date\"]').value = '2026-05';\
+         f.querySelector('[name=\"line.salary\"]').value = '9.500.000';\
+         f.submit();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    // The page is replaced: wait for the new report, not the one already shown.
+    wait_for_text(&c, "#report", "salary").await;
+    assert!(text(&c, "#declaration-applied").await.contains('1'));
     // Another employer's page is refused.
     c.goto(&format!("{base}/ui/employers/{}", w.other_employer))
         .await
