@@ -148,3 +148,7 @@ contract = Contract
 contract-indefinite = Indefinite
 contract-definite = Fixed term
 contract-part-time = Part time
+declarations = Declarations received
+received = Received
+batch = Batch
+lines = Lines

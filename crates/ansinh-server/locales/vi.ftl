@@ -148,3 +148,7 @@ contract = Loại hợp đồng
 contract-indefinite = Không xác định thời hạn
 contract-definite = Xác định thời hạn
 contract-part-time = Bán thời gian
+declarations = Hồ sơ đã nộp
+received = Ngày nhận
+batch = Mã hồ sơ
+lines = Số dòng

@@ -818,6 +818,7 @@ struct EmployerPage {
     e: ansinh_store::Employer,
     workers: Vec<ansinh_store::Person>,
     account: ansinh_store::account::Account,
+    batches: Vec<(String, String, i64)>,
     ageing_chart: String,
     audit: Vec<AuditEntry>,
     today: String,
@@ -850,6 +851,7 @@ async fn employer_page(
             .store
             .account(&state.params, &e.unit_code, today)
             .await?;
+        let batches = state.store.batches(&e.unit_code, 20).await?;
         let audit = if caller.user.role.may(Permission::ReadAudit) {
             state
                 .store
@@ -863,11 +865,12 @@ async fn employer_page(
         } else {
             Vec::new()
         };
-        Ok::<_, StoreError>((e, workers, account, audit))
+        Ok::<_, StoreError>((e, workers, account, batches, audit))
     }
     .await;
     match loaded {
-        Ok((e, workers, account, audit)) => render(&EmployerPage {
+        Ok((e, workers, account, batches, audit)) => render(&EmployerPage {
+            batches,
             ageing_chart: chart::ageing(&c, &account.ageing),
             today: today.to_string(),
             e,

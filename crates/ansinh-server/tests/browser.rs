@@ -195,6 +195,8 @@ async fn each_role_does_its_work_in_chromium() {
         ),
         ("minh.inspector", Role::Inspector, None, None),
         ("an.assessor", Role::HealthAssessor, None, None),
+        ("lan.benefits", Role::BenefitsOfficer, None, None),
+        ("quan.admin", Role::Administrator, None, None),
     ] {
         app.client_as(name, role, employer, person).await;
     }
@@ -367,6 +369,13 @@ async fn each_role_does_its_work_in_chromium() {
     c.goto(&format!("{base}/ui/employers/{}", w.own_employer))
         .await
         .unwrap();
+    // Both batches are listed on the employer's page.
+    let batches = c.find_all(Locator::Css("#batches tbody tr")).await.unwrap();
+    assert_eq!(
+        batches.len(),
+        3,
+        "the world's hire, the corrected file, the one line"
+    );
     shot(&c, "employer").await;
     sign_out(&c).await;
 
@@ -387,6 +396,33 @@ async fn each_role_does_its_work_in_chromium() {
         .unwrap();
     assert!(!unpaid.is_empty());
     shot(&c, "self-service").await;
+    sign_out(&c).await;
+
+    // Benefits officer: finds the person by name and reads the estimate and its explanation.
+    sign_in(&c, &base, "lan.benefits").await;
+    c.goto(&format!("{base}/ui/search")).await.unwrap();
+    c.find(Locator::Css("#q"))
+        .await
+        .unwrap()
+        .send_keys("Lê Thị")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#search"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&c, "#persons", "Lê Thị Hoa").await;
+    c.find(Locator::LinkText("Lê Thị Hoa"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text(&c, "#sin").await, w.own_person);
+    // Two months recorded: no pension yet, and the page says why.
+    assert!(text(&c, "#pension-not-yet").await.contains("15"));
     sign_out(&c).await;
 
     // Health assessor: the visit inside the stay waits in the queue; decided with a reason.
@@ -432,6 +468,17 @@ async fn each_role_does_its_work_in_chromium() {
     assert!(trail.contains("declaration.submit"), "{trail}");
     assert!(trail.contains("user:hr.tw0001a"), "{trail}");
     shot(&c, "audit").await;
+    sign_out(&c).await;
+
+    // Administrator: the trail of one user's actions.
+    sign_in(&c, &base, "quan.admin").await;
+    text(&c, "#count-persons").await;
+    c.goto(&format!("{base}/ui/audit?actor=user%3Aan.assessor"))
+        .await
+        .unwrap();
+    let trail = text(&c, "table.audit").await;
+    assert!(trail.contains("claim.review"), "{trail}");
+    assert!(!trail.contains("declaration.submit"), "{trail}");
     sign_out(&c).await;
     c.close().await.unwrap();
 }

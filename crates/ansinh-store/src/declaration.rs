@@ -889,6 +889,23 @@ impl Store {
     }
 
     /// A stored batch result.
+    /// An employer's applied batches, newest first: (batch id, received at, lines).
+    pub async fn batches(
+        &self,
+        employer_code: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, String, i64)>, StoreError> {
+        let code = employer_code.trim().to_ascii_uppercase();
+        Ok(on_pool!(self, pool => {
+            let mut out = Vec::new();
+            for r in sqlx::query("SELECT batch_id, submitted_at, line_count FROM declaration_batches WHERE employer_code = $1 ORDER BY submitted_at DESC, batch_id DESC LIMIT $2")
+                .bind(&code).bind(limit.clamp(1, 500)).fetch_all(pool).await? {
+                out.push((r.try_get("batch_id")?, r.try_get("submitted_at")?, r.try_get("line_count")?));
+            }
+            out
+        }))
+    }
+
     pub async fn batch(
         &self,
         employer_code: &str,
