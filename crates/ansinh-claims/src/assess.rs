@@ -76,6 +76,14 @@ pub struct Assessment {
     pub rejected: Decimal,
     /// MUC_HUONG found, in percent.
     pub benefit_rate: Option<Decimal>,
+    /// The card of the visit and the day it began: what the yearly co-payment cap is kept by.
+    pub card: Option<String>,
+    pub visit_date: Date,
+    /// Whether the visit's co-payment counts towards the yearly cap (within the network).
+    pub copay_counts: bool,
+    /// The yearly co-payment cap, when the holder has 5 consecutive years (see
+    /// [`apply_copay_cap`]).
+    pub copay_cap: Option<Decimal>,
     pub findings: Vec<Finding>,
     pub explanation: Vec<Line>,
 }
@@ -499,6 +507,18 @@ pub fn assess_visit(params: &Params, reference: Option<&Reference>, claim: &Clai
             ..Split::default()
         };
     }
+    let copay_cap = match rate {
+        Some(_) if !returned => {
+            match health::copay_cap(params, &claim.category, visit_date, claim.five_years_since) {
+                Ok(Some((threshold, line))) => {
+                    explanation.push(line);
+                    Some(Decimal::from(threshold.get()))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
     Assessment {
         key: claim.key.clone(),
         facility: claim.facility.clone(),
@@ -507,7 +527,44 @@ pub fn assess_visit(params: &Params, reference: Option<&Reference>, claim: &Clai
         claimed,
         assessed,
         benefit_rate: rate,
+        card: claim.cards.first().map(|c| c.code.clone()),
+        visit_date,
+        copay_counts: health::copay_counts(params, &claim.category, visit_date),
+        copay_cap,
         findings,
         explanation,
+    }
+}
+
+/// Applies the yearly co-payment cap to a visit, given the co-payments the holder already paid
+/// in the year within the network (`prior`): the visit's co-payment stops at what is left under
+/// the cap and the fund pays the rest (Law on Health Insurance Art. 22.1.c; NĐ 146/2018
+/// Art. 14.1.đ). How a visit crossing the cap is split across its lines is UNCONFIRMED: the
+/// visit's totals are adjusted, not its lines.
+pub fn apply_copay_cap(a: &mut Assessment, prior: Decimal) {
+    let Some(cap) = a.copay_cap else { return };
+    let room = (cap - prior).max(Decimal::ZERO);
+    if a.assessed.co_pay <= room || a.decision == Decision::Rejected {
+        return;
+    }
+    let shifted = a.assessed.co_pay - room;
+    a.assessed.co_pay = room;
+    a.assessed.insurer += shifted;
+    a.rejected = a.claimed.insurer - a.assessed.insurer;
+    a.findings.push(Finding {
+        rule: "R03",
+        code: "R03.COPAY_CAP",
+        text_vi: format!(
+            "Miễn cùng chi trả: đã cùng chi trả {prior} trong năm, trần {cap}; quỹ trả thêm {shifted}"
+        ),
+        text_en: format!(
+            "Co-payment exemption: {prior} co-paid this year, cap {cap}; the fund pays {shifted} more"
+        ),
+        lines: Vec::new(),
+        amount: -shifted,
+        basis: "Law on Health Insurance Art. 22.1.c; NĐ 146/2018 Art. 14.1.đ",
+    });
+    if a.decision == Decision::Accepted {
+        a.decision = Decision::Adjusted;
     }
 }

@@ -221,6 +221,8 @@ pub struct Claim {
     pub admitted: DateTime,
     pub discharged: Option<DateTime>,
     pub exempt_since: Option<Date>,
+    /// NAM_NAM_LIEN_TUC: the day the holder has 5 consecutive years of insurance.
+    pub five_years_since: Option<Date>,
     pub totals: Totals,
     pub lines: Vec<CostLine>,
     /// Tables kept as sent (XML0, XML4…XML15).
@@ -334,6 +336,10 @@ impl Claim {
             Some(t) => r.date("NGAY_MIEN_CCT", t.get(..8).unwrap_or(&t)),
             None => None,
         };
+        let five_years_since = match r.opt_text("NAM_NAM_LIEN_TUC") {
+            Some(t) => r.date("NAM_NAM_LIEN_TUC", t.get(..8).unwrap_or(&t)),
+            None => None,
+        };
         let totals = Totals {
             drugs: r.decimal("T_THUOC", 2),
             supplies: r.decimal("T_VTYT", 2),
@@ -429,6 +435,7 @@ impl Claim {
                 admitted,
                 discharged,
                 exempt_since,
+                five_years_since,
                 totals,
                 lines,
                 other_tables,

@@ -85,6 +85,37 @@ pub fn flag_overlaps(visits: &mut [ReadVisit], known: &[overlap::Stay]) {
     overlap::flag_overlaps_with(&stays, known, &mut results);
 }
 
+/// The yearly co-payment cap over the visits of a file, in the order they began: `prior(card,
+/// year)` is what the holder co-paid within the network that year before this file (nothing,
+/// without a database); each visit's co-payment then counts for the next.
+pub fn cap_copayments(
+    visits: &mut [ReadVisit],
+    prior: &dyn Fn(&str, i16) -> rust_decimal::Decimal,
+) {
+    let mut order: Vec<usize> = (0..visits.len()).collect();
+    order.sort_by_key(|&i| match &visits[i].outcome {
+        Outcome::Assessed(a) => Some(a.visit_date),
+        Outcome::Malformed { .. } => None,
+    });
+    let mut paid: std::collections::HashMap<(String, i16), rust_decimal::Decimal> =
+        std::collections::HashMap::new();
+    for i in order {
+        let Outcome::Assessed(a) = &mut visits[i].outcome else {
+            continue;
+        };
+        let Some(card) = a.card.clone() else { continue };
+        if !a.copay_counts {
+            continue;
+        }
+        let year = a.visit_date.year();
+        let so_far = paid
+            .entry((card.clone(), year))
+            .or_insert_with(|| prior(&card, year));
+        assess::apply_copay_cap(a, *so_far);
+        *so_far += a.assessed.co_pay;
+    }
+}
+
 /// Reads and assesses every visit of a claims file (what `ansinh claims assess` prints): a
 /// facility can pre-check its own file without a database. Without `reference` data, prices
 /// (R05) and the covered list (R06) are not checked.
@@ -95,5 +126,6 @@ pub fn assess_file(
 ) -> Result<Vec<Outcome>, xml::FileError> {
     let (_, mut visits) = read_visits(params, reference, bytes)?;
     flag_overlaps(&mut visits, &[]);
+    cap_copayments(&mut visits, &|_, _| rust_decimal::Decimal::ZERO);
     Ok(visits.into_iter().map(|v| v.outcome).collect())
 }

@@ -4,7 +4,7 @@
 use ansinh_claims::assess::{Assessment, Decision};
 use ansinh_claims::reference::Reference;
 use ansinh_claims::xml::write_file;
-use ansinh_claims::{Outcome, assess_file};
+use ansinh_claims::{Outcome, assess_file, cap_copayments, read_visits};
 use ansinh_rules::Params;
 use rust_decimal::Decimal;
 
@@ -463,4 +463,100 @@ mod fuzz {
             let _ = assess_file(&params(), None, &bytes);
         }
     }
+}
+
+/// §9 TC6: an HT3 card with 5 consecutive years (NAM_NAM_LIEN_TUC 2019-01-01) has co-paid
+/// 13,900,000 in 2025; the cap is 6 × 2,340,000 = 14,040,000. An in-network stay covered
+/// 4,000,000 (co-pay 5 % = 200,000) co-pays only 140,000; the fund pays 3,860,000. A later
+/// visit that year co-pays nothing. Out of network, no cap and the co-pay does not count.
+#[test]
+fn tc6_co_payment_stops_at_the_yearly_cap_after_5_years() {
+    let five_years = |tables: Vec<(&'static str, String)>| -> Vec<(&'static str, String)> {
+        tables
+            .into_iter()
+            .map(|(k, t)| {
+                (
+                    k,
+                    t.replace(
+                        "<MA_CSKCB>",
+                        "<NAM_NAM_LIEN_TUC>20190101</NAM_NAM_LIEN_TUC><MA_CSKCB>",
+                    ),
+                )
+            })
+            .collect()
+    };
+    let stay = Spec {
+        card: "HT3790123456789",
+        visit_type: "03",
+        discharged: "202506151000",
+        ..outpatient("202506100800", vec![("K03.1905", 4_000_000)], 95)
+    };
+    let later = Spec {
+        card: "HT3790123456789",
+        visit_type: "03",
+        discharged: "202509051000",
+        ..outpatient("202509010800", vec![("K03.1905", 1_000_000)], 95)
+    };
+    let file = write_file(
+        "79001",
+        "20250905",
+        &[five_years(stay.tables()), five_years(later.tables())],
+    );
+    let (_, mut visits) = read_visits(&params(), None, file.as_bytes()).unwrap();
+    cap_copayments(&mut visits, &|card, year| {
+        assert_eq!((card, year), ("HT3790123456789", 2025));
+        d(13_900_000)
+    });
+    let results: Vec<Assessment> = visits
+        .into_iter()
+        .map(|v| match v.outcome {
+            Outcome::Assessed(a) => *a,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let first = &results[0];
+    assert_eq!(first.copay_cap, Some(d(14_040_000)));
+    assert_eq!(
+        (first.assessed.co_pay, first.assessed.insurer),
+        (d(140_000), d(3_860_000))
+    );
+    assert_eq!(first.decision, Decision::Adjusted);
+    assert!(
+        first
+            .findings
+            .iter()
+            .any(|f| f.code == "R03.COPAY_CAP" && f.amount == d(-60_000))
+    );
+    let second = &results[1];
+    assert_eq!(
+        (second.assessed.co_pay, second.assessed.insurer),
+        (d(0), d(1_000_000))
+    );
+    // Self-referred out of network: no cap, and its co-pay does not count.
+    let outside = Spec {
+        category: "3.1",
+        ..stay
+    };
+    let without_five_years = || {
+        Spec {
+            category: "1.1",
+            ..outpatient("202506100800", vec![("K03.1905", 4_000_000)], 95)
+        }
+        .tables()
+    };
+    let file = write_file("79001", "20250615", &[five_years(outside.tables())]);
+    let (_, mut visits) = read_visits(&params(), None, file.as_bytes()).unwrap();
+    cap_copayments(&mut visits, &|_, _| d(13_900_000));
+    match &visits[0].outcome {
+        Outcome::Assessed(a) => {
+            assert_eq!(a.copay_cap, None);
+            assert!(!a.copay_counts);
+            assert!(!a.findings.iter().any(|f| f.code == "R03.COPAY_CAP"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Without 5 years, no cap.
+    let file = write_file("79001", "20250615", &[without_five_years()]);
+    let (_, visits) = read_visits(&params(), None, file.as_bytes()).unwrap();
+    assert!(matches!(&visits[0].outcome, Outcome::Assessed(a) if a.copay_cap.is_none()));
 }

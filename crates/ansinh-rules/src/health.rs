@@ -23,6 +23,9 @@ pub struct HealthBenefit {
     pub small_claim_share: Rate,
     /// Days an inpatient stay is still paid after the card expires.
     pub inpatient_grace_days: i64,
+    /// Co-payments of a calendar year above this many months of the reference level are not
+    /// due once the holder has 5 consecutive years (the co-payment exemption).
+    pub copay_cap_months: i64,
     /// Visit categories paid at 100 % of the covered scope whatever the card (primary level).
     pub primary_full: Vec<String>,
     /// Visit category (MA_DOITUONG_KCB) → [inpatient, outpatient] ratio of the card rate.
@@ -247,6 +250,52 @@ pub fn inpatient_grace_days(
     date: Date,
 ) -> Result<i64, crate::params::MissingParam> {
     Ok(params.health_benefit.at(date)?.value.inpatient_grace_days)
+}
+
+/// The co-payment cap of a visit (miễn cùng chi trả sau 5 năm liên tục): when the holder has 5
+/// consecutive years of insurance by `date` and the visit is within the network, the year's
+/// co-payments stop at `copay_cap_months` × the reference level in force on `date`.
+/// Law on Health Insurance Art. 22.1.c; NĐ 146/2018 Art. 14.1.đ. `None`: no cap for this visit.
+pub fn copay_cap(
+    params: &Params,
+    category: &str,
+    date: Date,
+    five_years_since: Option<Date>,
+) -> Result<Option<(ansinh_core::Dong, Line)>, BenefitError> {
+    let p = params.health_benefit.at(date)?;
+    let hb = &p.value;
+    let in_network = !hb.out_of_network.iter().any(|c| c == category);
+    match five_years_since {
+        Some(since) if since <= date && in_network => {
+            let lcs_param = params.reference_level.at(date)?;
+            let lcs = lcs_param.value.amount;
+            let threshold = ansinh_core::Dong(lcs.get() * hb.copay_cap_months);
+            let line = Line::new(
+                "copay_cap",
+                "Trần cùng chi trả trong năm (đủ 5 năm liên tục)",
+                "Yearly co-payment cap (5 consecutive years)",
+            )
+            .amount(threshold)
+            .formula(format!(
+                "{} months × reference level {lcs}; 5 consecutive years since {since}",
+                hb.copay_cap_months
+            ))
+            .param("copay_cap_months", hb.copay_cap_months, p)
+            .param("reference_level", lcs, lcs_param)
+            .cite("Law on Health Insurance Art. 22.1.c; NĐ 146/2018 Art. 14.1.đ");
+            Ok(Some((threshold, line)))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Whether a visit's co-payment counts towards the yearly cap: only co-payments within the
+/// network do (NĐ 146/2018 Art. 14.1.đ; CV 4055/BHXH-CSYT).
+pub fn copay_counts(params: &Params, category: &str, date: Date) -> bool {
+    params
+        .health_benefit
+        .at(date)
+        .is_ok_and(|p| !p.value.out_of_network.iter().any(|c| c == category))
 }
 
 #[cfg(test)]

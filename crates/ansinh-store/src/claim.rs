@@ -224,6 +224,13 @@ impl Store {
         cards.dedup();
         let known = known_stays(self, &cards).await?;
         ansinh_claims::flag_overlaps(&mut visits, &known);
+        let prior = self.copaid_in_year(&facility, &visits).await?;
+        ansinh_claims::cap_copayments(&mut visits, &|card, year| {
+            prior
+                .get(&(card.to_string(), year))
+                .copied()
+                .unwrap_or(Decimal::ZERO)
+        });
         let previous = self.latest_versions(&facility, &visits).await?;
         let at = now();
         let mut report = ImportReport {
@@ -260,7 +267,7 @@ impl Store {
                 let Outcome::Assessed(a) = &v.outcome else { continue };
                 let stay = v.stay.as_ref();
                 let month = stay.map(|s| format!("{:04}-{:02}", s.to.year(), s.to.month()));
-                sqlx::query("INSERT INTO claim_visits (facility, visit_key, version, file_id, digest, card_code, admitted, discharged, inpatient, month, decision, claimed_insurer, assessed_insurer, rejected, result, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
+                sqlx::query("INSERT INTO claim_visits (facility, visit_key, version, file_id, digest, card_code, admitted, discharged, inpatient, month, decision, claimed_insurer, assessed_insurer, rejected, co_pay, copay_counts, result, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)")
                     .bind(&facility).bind(&a.key).bind(version).bind(&file_id).bind(&v.digest)
                     .bind(stay.map(|s| s.card.clone()))
                     .bind(stay.map(|s| s.from.to_string()))
@@ -270,6 +277,8 @@ impl Store {
                     .bind(decision_name(a.decision))
                     .bind(amount(a.claimed.insurer)).bind(amount(a.assessed.insurer))
                     .bind(amount(a.rejected))
+                    .bind(amount(a.assessed.co_pay))
+                    .bind(i64::from(a.copay_counts))
                     .bind(serde_json::to_string(a).unwrap_or_default())
                     .bind(&at)
                     .execute(&mut *tx).await?;
@@ -283,6 +292,48 @@ impl Store {
             tx.commit().await
         }.await)?;
         Ok(report)
+    }
+
+    /// What each card of the file co-paid within the network in the years of its visits, from
+    /// the latest versions of other stored visits (the yearly co-payment cap).
+    async fn copaid_in_year(
+        &self,
+        facility: &str,
+        visits: &[ReadVisit],
+    ) -> Result<HashMap<(String, i16), Decimal>, StoreError> {
+        let mut out = HashMap::new();
+        for v in visits {
+            let Outcome::Assessed(a) = &v.outcome else {
+                continue;
+            };
+            let (Some(card), Some(_)) = (&a.card, a.copay_cap) else {
+                continue;
+            };
+            let year = a.visit_date.year();
+            if out.contains_key(&(card.clone(), year)) {
+                continue;
+            }
+            let rows: Vec<(String, String, String)> = on_pool!(self, pool => {
+                let mut rows = Vec::new();
+                for r in sqlx::query("SELECT v.facility, v.visit_key, v.co_pay FROM claim_visits v WHERE v.card_code = $1 AND v.copay_counts = 1 AND v.admitted >= $2 AND v.admitted < $3 \
+                    AND v.version = (SELECT MAX(w.version) FROM claim_visits w WHERE w.facility = v.facility AND w.visit_key = v.visit_key)")
+                    .bind(card).bind(format!("{year:04}-01-01")).bind(format!("{:04}-01-01", year + 1))
+                    .fetch_all(pool).await? {
+                    rows.push((r.try_get("facility")?, r.try_get("visit_key")?, r.try_get("co_pay")?));
+                }
+                rows
+            });
+            let mut sum = Decimal::ZERO;
+            for (f, key, co_pay) in rows {
+                // An earlier version of a visit of this file is replaced, not added.
+                let resent = f == facility && visits.iter().any(|v| visit_key(v) == key);
+                if !resent {
+                    sum += decimal("co_pay", &co_pay)?;
+                }
+            }
+            out.insert((card.clone(), year), sum);
+        }
+        Ok(out)
     }
 
     /// The latest stored version and digest of each visit of the file.

@@ -89,6 +89,7 @@ on_both!(
     every_write_leaves_an_audit_row_that_cannot_be_changed,
     claims_are_versioned_checked_across_files_reviewed_and_settled,
     cards_are_issued_renewed_and_linked_to_the_person,
+    co_payments_stop_at_the_yearly_cap_across_files,
 );
 
 fn employer(code: &str, region: i64) -> NewEmployer {
@@ -1305,10 +1306,42 @@ async fn audit_log_is_append_only_on_postgres() {
 
 fn claims_file(name: &str) -> Vec<u8> {
     std::fs::read(format!(
-        "{}/../../examples/claims/overlap/{name}",
-        env!("CARGO_MANIFEST_DIR")
+        "{}/../../examples/claims/{}",
+        env!("CARGO_MANIFEST_DIR"),
+        if name.contains('/') {
+            name.to_string()
+        } else {
+            format!("overlap/{name}")
+        }
     ))
     .unwrap()
+}
+
+/// §9 TC6 across files: 13,900,000 co-paid in March 2025 (stored), then a stay in June whose
+/// 200,000 co-payment stops at the 14,040,000 cap: 140,000, the fund pays 3,860,000.
+async fn co_payments_stop_at_the_yearly_cap_across_files(store: Store) {
+    let p = params();
+    let earlier = store
+        .import_claims(&p, None, &claims_file("exemption/earlier.xml"))
+        .await
+        .unwrap();
+    assert_eq!(earlier.visits[0].decision, "accepted");
+    let stay = store
+        .import_claims(&p, None, &claims_file("exemption/stay.xml"))
+        .await
+        .unwrap();
+    let v = &stay.visits[0];
+    assert_eq!(
+        (
+            v.decision.as_str(),
+            v.claimed_insurer.as_str(),
+            v.assessed_insurer.as_str()
+        ),
+        ("adjusted", "3800000.00", "3860000.00")
+    );
+    assert!(v.findings.contains(&"R03.COPAY_CAP".to_string()), "{v:?}");
+    let record = store.visit_record("79001", &v.visit_key).await.unwrap();
+    assert_eq!(record.versions[0].result["assessed"]["co_pay"], "140000.00");
 }
 
 async fn claims_are_versioned_checked_across_files_reviewed_and_settled(store: Store) {

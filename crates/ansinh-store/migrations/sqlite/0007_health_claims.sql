@@ -42,6 +42,9 @@ CREATE TABLE claim_visits (
     claimed_insurer TEXT NOT NULL,
     assessed_insurer TEXT NOT NULL,
     rejected TEXT NOT NULL,
+    -- The holder's co-payment, and whether it counts towards the yearly cap (within the network).
+    co_pay TEXT NOT NULL,
+    copay_counts BIGINT NOT NULL,
     -- The whole assessment (findings, splits, explanation) as JSON.
     result TEXT NOT NULL,
     created_at TEXT NOT NULL,
