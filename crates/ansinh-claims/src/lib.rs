@@ -32,28 +32,34 @@ pub struct ReadVisit {
     pub outcome: Outcome,
     /// What rule R10 compares across claims (none for a broken visit or one without a card).
     pub stay: Option<overlap::Stay>,
-    /// SHA-256 of the visit's tables as sent: a re-sent identical visit is recognised.
+    /// SHA-256 of the visit's tables as sent, when asked for: a re-sent identical visit is
+    /// recognised by it.
     pub digest: String,
 }
 
 /// Reads and assesses every visit of a claims file on every core, without the cross-claim
-/// rule R10 (see [`flag_overlaps`]).
+/// rule R10 (see [`flag_overlaps`]); with `digests`, each visit's digest for storage.
 pub fn read_visits(
     params: &Params,
     reference: Option<&reference::Reference>,
     bytes: &[u8],
+    digests: bool,
 ) -> Result<(Option<String>, Vec<ReadVisit>), xml::FileError> {
     use sha2::Digest;
     let envelope = xml::parse_envelope(bytes)?;
     let visits = xml::parallel_map(&envelope.visits, |files| {
-        let mut hash = sha2::Sha256::new();
-        for (kind, content) in files {
-            hash.update(kind.as_bytes());
-            hash.update([0]);
-            hash.update(content.as_bytes());
-            hash.update([0]);
-        }
-        let digest = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let digest = if digests {
+            let mut hash = sha2::Sha256::new();
+            for (kind, content) in files {
+                hash.update(kind.as_bytes());
+                hash.update([0]);
+                hash.update(content);
+                hash.update([0]);
+            }
+            hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        } else {
+            String::new()
+        };
         match xml::visit(files) {
             xml::Visit::Read(claim) => ReadVisit {
                 outcome: Outcome::Assessed(Box::new(assess::assess_visit(
@@ -124,7 +130,7 @@ pub fn assess_file(
     reference: Option<&reference::Reference>,
     bytes: &[u8],
 ) -> Result<Vec<Outcome>, xml::FileError> {
-    let (_, mut visits) = read_visits(params, reference, bytes)?;
+    let (_, mut visits) = read_visits(params, reference, bytes, false)?;
     flag_overlaps(&mut visits, &[]);
     cap_copayments(&mut visits, &|_, _| rust_decimal::Decimal::ZERO);
     Ok(visits.into_iter().map(|v| v.outcome).collect())

@@ -48,23 +48,7 @@ pub fn flag_overlaps_with(
     known: &[Stay],
     results: &mut [Option<&mut Assessment>],
 ) {
-    let mut by_card: HashMap<&str, Vec<&Stay>> = HashMap::new();
-    for s in stays.iter().flatten().chain(known) {
-        by_card.entry(s.card.as_str()).or_default().push(s);
-    }
-    for (i, me) in stays.iter().enumerate() {
-        let Some(me) = me else { continue };
-        let mut others: Vec<&str> = by_card[me.card.as_str()]
-            .iter()
-            .filter(|o| o.inpatient && (o.facility != me.facility || o.key != me.key))
-            .filter(|o| o.from < me.to && me.from < o.to)
-            .map(|o| o.key.as_str())
-            .collect();
-        others.sort_unstable();
-        others.dedup();
-        if others.is_empty() {
-            continue;
-        }
+    for (i, others) in overlapping(stays, known) {
         if let Some(Some(a)) = results.get_mut(i) {
             a.findings.push(Finding {
                 rule: "R10",
@@ -83,4 +67,31 @@ pub fn flag_overlaps_with(
             }
         }
     }
+}
+
+/// Which of `stays` overlap an inpatient stay of the same card (among `stays` and `known`), with
+/// the MA_LK of those stays: `(index in stays, keys)`. Each visit is compared only with the
+/// inpatient stays of its own card.
+pub fn overlapping<'a>(stays: &'a [Option<Stay>], known: &'a [Stay]) -> Vec<(usize, Vec<&'a str>)> {
+    let mut inpatient: HashMap<&str, Vec<&Stay>> = HashMap::new();
+    for s in stays.iter().flatten().chain(known).filter(|s| s.inpatient) {
+        inpatient.entry(s.card.as_str()).or_default().push(s);
+    }
+    stays
+        .iter()
+        .enumerate()
+        .filter_map(|(i, me)| {
+            let me = me.as_ref()?;
+            let mut others: Vec<&str> = inpatient
+                .get(me.card.as_str())?
+                .iter()
+                .filter(|o| o.facility != me.facility || o.key != me.key)
+                .filter(|o| o.from < me.to && me.from < o.to)
+                .map(|o| o.key.as_str())
+                .collect();
+            others.sort_unstable();
+            others.dedup();
+            (!others.is_empty()).then_some((i, others))
+        })
+        .collect()
 }

@@ -59,10 +59,11 @@ pub fn parse_file(bytes: &[u8]) -> Result<File, FileError> {
 }
 
 /// The envelope of a file: the facility and, per visit, its files (LOAIHOSO, NOIDUNGFILE)
-/// still encoded.
-pub struct Envelope {
+/// still encoded — borrowed from the file's bytes (a body is copied only when it came in
+/// pieces), so that a file is not held twice.
+pub struct Envelope<'a> {
     pub facility: Option<String>,
-    pub visits: Vec<Vec<(String, String)>>,
+    pub visits: Vec<Vec<(String, Cow<'a, [u8]>)>>,
 }
 
 /// Maps `f` over `items` on every core (a visit does not depend on another), keeping the order.
@@ -88,16 +89,16 @@ pub fn parallel_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -
 }
 
 /// Reads the envelope of a claims file, leaving each visit's tables encoded.
-pub fn parse_envelope(bytes: &[u8]) -> Result<Envelope, FileError> {
+pub fn parse_envelope(bytes: &[u8]) -> Result<Envelope<'_>, FileError> {
     let mut reader = Reader::from_reader(bytes);
     reader.config_mut().trim_text(true);
     let mut path: Vec<String> = Vec::new();
     let mut facility = None;
     let mut visits = Vec::new();
     // The current HOSO: its files as (LOAIHOSO, NOIDUNGFILE).
-    let mut hoso: Option<Vec<(String, String)>> = None;
+    let mut hoso: Option<Vec<(String, Cow<[u8]>)>> = None;
     let mut file_kind = String::new();
-    let mut file_body = String::new();
+    let mut file_body: Cow<[u8]> = Cow::Borrowed(&[]);
     let mut seen_root = false;
     loop {
         match reader.read_event().map_err(|e| xml_error(&reader, e))? {
@@ -113,7 +114,7 @@ pub fn parse_envelope(bytes: &[u8]) -> Result<Envelope, FileError> {
                     "HOSO" => hoso = Some(Vec::new()),
                     "FILEHOSO" => {
                         file_kind.clear();
-                        file_body.clear();
+                        file_body = Cow::Borrowed(&[]);
                     }
                     _ => {}
                 }
@@ -138,18 +139,38 @@ pub fn parse_envelope(bytes: &[u8]) -> Result<Envelope, FileError> {
                     _ => {}
                 }
             }
+            Event::Text(t) if path.last().map(String::as_str) == Some("NOIDUNGFILE") => {
+                // Base64 has no markup characters: the text is taken as it stands, borrowed,
+                // unless the sender escaped some of it.
+                let text = if t.contains(&b'&') {
+                    let decoded = t.decode().map_err(|e| xml_error(&reader, e))?;
+                    let plain =
+                        quick_xml::escape::unescape(&decoded).map_err(|e| xml_error(&reader, e))?;
+                    Cow::Owned(plain.trim().as_bytes().to_vec())
+                } else {
+                    match t.into_inner() {
+                        Cow::Borrowed(b) => Cow::Borrowed(b.trim_ascii()),
+                        Cow::Owned(b) => Cow::Owned(b.trim_ascii().to_vec()),
+                    }
+                };
+                append(&mut file_body, text);
+            }
             Event::Text(t) => {
                 let text = t.decode().map_err(|e| xml_error(&reader, e))?;
                 let text = quick_xml::escape::unescape(&text).map_err(|e| xml_error(&reader, e))?;
                 match path.last().map(String::as_str) {
                     Some("LOAIHOSO") => file_kind.push_str(text.trim()),
-                    Some("NOIDUNGFILE") => file_body.push_str(text.trim()),
                     Some("MACSKCB") => facility = Some(text.trim().to_string()),
                     _ => {}
                 }
             }
             Event::CData(t) if path.last().map(String::as_str) == Some("NOIDUNGFILE") => {
-                file_body.push_str(String::from_utf8_lossy(&t).trim());
+                let text = t.into_inner();
+                let text = match text {
+                    Cow::Borrowed(b) => Cow::Borrowed(b.trim_ascii()),
+                    Cow::Owned(b) => Cow::Owned(b.trim_ascii().to_vec()),
+                };
+                append(&mut file_body, text);
             }
             Event::Empty(e) if path.is_empty() => {
                 return Err(FileError::Root(
@@ -166,13 +187,22 @@ pub fn parse_envelope(bytes: &[u8]) -> Result<Envelope, FileError> {
     Ok(Envelope { facility, visits })
 }
 
+/// Adds a piece of a body: the first piece stays borrowed, later ones are joined in a copy.
+fn append<'a>(body: &mut Cow<'a, [u8]>, piece: Cow<'a, [u8]>) {
+    if body.is_empty() {
+        *body = piece;
+    } else {
+        body.to_mut().extend_from_slice(&piece);
+    }
+}
+
 /// Builds one visit from its files.
-pub fn visit(files: &[(String, String)]) -> Visit {
+pub fn visit(files: &[(String, Cow<'_, [u8]>)]) -> Visit {
     let mut defects = Vec::new();
     let mut decoded: Vec<(Table, &str, Vec<u8>)> = Vec::new();
     let mut others = Vec::new();
     for (kind, body) in files {
-        let inner = match base64::engine::general_purpose::STANDARD.decode(body.as_bytes()) {
+        let inner = match base64::engine::general_purpose::STANDARD.decode(body) {
             Ok(inner) => inner,
             Err(e) => {
                 defects.push(Defect::new(

@@ -502,7 +502,7 @@ fn tc6_co_payment_stops_at_the_yearly_cap_after_5_years() {
         "20250905",
         &[five_years(stay.tables()), five_years(later.tables())],
     );
-    let (_, mut visits) = read_visits(&params(), None, file.as_bytes()).unwrap();
+    let (_, mut visits) = read_visits(&params(), None, file.as_bytes(), false).unwrap();
     cap_copayments(&mut visits, &|card, year| {
         assert_eq!((card, year), ("HT3790123456789", 2025));
         d(13_900_000)
@@ -545,7 +545,7 @@ fn tc6_co_payment_stops_at_the_yearly_cap_after_5_years() {
         .tables()
     };
     let file = write_file("79001", "20250615", &[five_years(outside.tables())]);
-    let (_, mut visits) = read_visits(&params(), None, file.as_bytes()).unwrap();
+    let (_, mut visits) = read_visits(&params(), None, file.as_bytes(), false).unwrap();
     cap_copayments(&mut visits, &|_, _| d(13_900_000));
     match &visits[0].outcome {
         Outcome::Assessed(a) => {
@@ -557,6 +557,6 @@ fn tc6_co_payment_stops_at_the_yearly_cap_after_5_years() {
     }
     // Without 5 years, no cap.
     let file = write_file("79001", "20250615", &[without_five_years()]);
-    let (_, visits) = read_visits(&params(), None, file.as_bytes()).unwrap();
+    let (_, visits) = read_visits(&params(), None, file.as_bytes(), false).unwrap();
     assert!(matches!(&visits[0].outcome, Outcome::Assessed(a) if a.copay_cap.is_none()));
 }

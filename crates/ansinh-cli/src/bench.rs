@@ -18,6 +18,17 @@ pub enum Bench {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Rule R10 (overlapping stays of one card) over a month of synthetic visits, in memory:
+    /// the cross-claim check of a national month (about 16 million visits).
+    Overlaps {
+        #[arg(long, default_value_t = 16_000_000)]
+        visits: usize,
+        /// Distinct cards the visits belong to.
+        #[arg(long, default_value_t = 8_000_000)]
+        cards: u64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Person look-ups over HTTP at a fixed rate against a local server (open loop: latency is
     /// measured from each request's scheduled time).
     Lookup {
@@ -42,6 +53,11 @@ pub fn run(bench: Bench) -> Result<()> {
             month,
             seed,
         } => contributions(persons, &month, seed),
+        Bench::Overlaps {
+            visits,
+            cards,
+            seed,
+        } => overlaps(visits, cards, seed),
         Bench::Lookup {
             url,
             rate,
@@ -54,6 +70,63 @@ pub fn run(bench: Bench) -> Result<()> {
             rt.block_on(lookup(&url, rate, seconds, sample))
         }
     }
+}
+
+/// Peak resident memory of this process so far, from the kernel (VmHWM), in MB.
+fn peak_rss_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
+}
+
+fn overlaps(visits: usize, cards: u64, seed: u64) -> Result<()> {
+    use ansinh_claims::overlap::{Stay, overlapping};
+    if visits == 0 || cards == 0 {
+        bail!("--visits and --cards must be at least 1");
+    }
+    // A month of visits: 10 % inpatient stays of 1 to 10 days, the rest outpatient visits of
+    // two hours, at 1,000 facilities, spread over 30 days.
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let month_start = jiff::civil::date(2026, 10, 1).at(0, 0, 0, 0);
+    let stays: Vec<Option<Stay>> = (0..visits)
+        .map(|i| {
+            let from = month_start
+                .checked_add(jiff::SignedDuration::from_mins(rng.i64(0..30 * 24 * 60)))
+                .expect("within the month");
+            let inpatient = rng.u8(0..10) == 0;
+            let length = if inpatient {
+                jiff::SignedDuration::from_hours(24 * rng.i64(1..=10))
+            } else {
+                jiff::SignedDuration::from_hours(2)
+            };
+            let facility = format!("{:05}", rng.u32(1000..2000));
+            Some(Stay {
+                card: format!("DN479{:010}", rng.u64(0..cards)),
+                key: format!("{facility}.{i}"),
+                facility,
+                from,
+                to: from.checked_add(length).expect("a near time"),
+                inpatient,
+            })
+        })
+        .collect();
+    let built = peak_rss_mb();
+    let start = Instant::now();
+    let flagged = overlapping(&stays, &[]);
+    let elapsed = start.elapsed();
+    println!("visits             {visits}");
+    println!("cards              {cards}");
+    println!("flagged (R10)      {}", flagged.len());
+    println!(
+        "elapsed            {:.2} s (one core; {:.1} million visits/s)",
+        elapsed.as_secs_f64(),
+        visits as f64 / elapsed.as_secs_f64() / 1e6
+    );
+    if let (Some(before), Some(after)) = (built, peak_rss_mb()) {
+        println!("peak memory        {after} MB ({before} MB holding the visits)");
+    }
+    Ok(())
 }
 
 fn contributions(persons: usize, month: &str, seed: u64) -> Result<()> {

@@ -196,7 +196,7 @@ impl Store {
         bytes: &[u8],
     ) -> Result<ImportReport, StoreError> {
         let file_id = crate::declaration::content_hash(bytes);
-        let (facility, mut visits) = ansinh_claims::read_visits(params, reference, bytes)
+        let (facility, mut visits) = ansinh_claims::read_visits(params, reference, bytes, true)
             .map_err(|e| StoreError::invalid("file", e))?;
         let facility = facility
             .or_else(|| {
