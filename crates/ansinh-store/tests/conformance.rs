@@ -10,48 +10,15 @@ use ansinh_store::claim::NewReview;
 use ansinh_store::declaration::{DeclarationLine, parse_csv};
 use ansinh_store::generate::GenerateOptions;
 use ansinh_store::{EmployerFilter, NewEmployer, NewPerson, Page, PersonFilter, Store, StoreError};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-fn unique() -> String {
-    format!(
-        "{}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst),
-        fastrand::u32(..)
-    )
-}
+use ansinh_testkit::{drop_schema, postgres_url, unique};
 
 async fn sqlite() -> Store {
-    let path = std::env::temp_dir().join(format!("ansinh-store-{}.db", unique()));
-    let store = Store::connect(&format!("sqlite:{}", path.display()))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    store
-}
-
-fn postgres_url() -> String {
-    std::env::var("ANSINH_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    ansinh_testkit::fresh_sqlite("ansinh-store").await
 }
 
 async fn postgres(schema: &str) -> Store {
-    let url = postgres_url();
-    let store = Store::connect_postgres_schema(&url, schema)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL at {url} is needed by this suite ({e}); start it or set ANSINH_TEST_POSTGRES"));
-    store.migrate().await.unwrap();
-    store
-}
-
-async fn drop_schema(schema: &str) {
-    let pool = sqlx::PgPool::connect(&postgres_url()).await.unwrap();
-    sqlx::query(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
-        .execute(&pool)
-        .await
-        .unwrap();
+    ansinh_testkit::fresh_postgres(schema).await
 }
 
 macro_rules! on_both {

@@ -10,7 +10,6 @@ use ansinh_store::access::NewUser;
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The password of every test user.
 pub const PASSWORD: &str = "mật khẩu thử nghiệm 2026";
@@ -28,21 +27,7 @@ pub fn client_with_token(token: &str) -> reqwest::Client {
         .unwrap()
 }
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-pub fn unique() -> String {
-    format!(
-        "{}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst),
-        fastrand::u32(..)
-    )
-}
-
-pub fn postgres_url() -> String {
-    std::env::var("ANSINH_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
+pub use ansinh_testkit::unique;
 
 pub struct App {
     pub base: String,
@@ -154,13 +139,7 @@ impl App {
 }
 
 pub async fn sqlite_app() -> App {
-    let path = std::env::temp_dir().join(format!("ansinh-api-{}.db", unique()));
-    App::start(
-        Store::connect(&format!("sqlite:{}", path.display()))
-            .await
-            .unwrap(),
-    )
-    .await
+    App::start(ansinh_testkit::fresh_sqlite("ansinh-api").await).await
 }
 
 macro_rules! on_both {
@@ -173,12 +152,9 @@ macro_rules! on_both {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 let schema = format!("api_{}", super::unique());
-                let store = ansinh_store::Store::connect_postgres_schema(&super::postgres_url(), &schema)
-                    .await
-                    .expect("PostgreSQL on 127.0.0.1:5432 (database test) is needed; set ANSINH_TEST_POSTGRES otherwise");
+                let store = ansinh_testkit::fresh_postgres(&schema).await;
                 super::$name(super::App::start(store).await).await;
-                let pool = sqlx::PgPool::connect(&super::postgres_url()).await.unwrap();
-                sqlx::query(&format!("DROP SCHEMA \"{schema}\" CASCADE")).execute(&pool).await.unwrap();
+                ansinh_testkit::drop_schema(&schema).await;
             }
         }
     )*};
