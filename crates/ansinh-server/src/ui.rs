@@ -512,6 +512,9 @@ async fn run_submit(
             done: 0,
             state: "running".into(),
         });
+        // The page shows the runs of this server's life; finished ones are also in the database.
+        let excess = runs.len().saturating_sub(20);
+        runs.drain(..excess);
     }
     let board = state.runs.clone();
     let params = state.params.clone();

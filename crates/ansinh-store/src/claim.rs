@@ -258,7 +258,7 @@ impl Store {
             "stored": rows.len(),
             "malformed": malformed,
         });
-        on_pool!(self, pool => async {
+        let stored = on_pool!(self, pool => async {
             let mut tx = pool.begin().await?;
             sqlx::query("INSERT INTO claim_files (file_id, facility, received_at, visits, malformed) VALUES ($1, $2, $3, $4, $5)")
                 .bind(&file_id).bind(&facility).bind(&at).bind(report.visits.len() as i64).bind(malformed)
@@ -290,8 +290,16 @@ impl Store {
                 change: summary,
             })?;
             tx.commit().await
-        }.await)?;
-        Ok(report)
+        }.await);
+        match stored.map_err(StoreError::from) {
+            // The same file, or a visit of it, stored by another import meanwhile: nothing of
+            // this one was written.
+            Err(e) if e.is_unique_violation() => Err(StoreError::Conflict {
+                field: "file".into(),
+                reason: "these visits were imported at the same moment by another request: send the file again to see its result".into(),
+            }),
+            other => other.map(|()| report),
+        }
     }
 
     /// What each card of the file co-paid within the network in the years of its visits, from
