@@ -1,11 +1,12 @@
-//! Cross-claim checks of one card (rule R10, trùng hồ sơ): overlapping inpatient stays, and an
-//! outpatient visit inside an inpatient stay, at any facility (TT 12/2026/TT-BTC Art. 10.1.h).
+//! Cross-claim checks of one card (rule R10, trùng hồ sơ): overlapping inpatient stays, an
+//! outpatient visit inside an inpatient stay, and the same service on the same day in two claims,
+//! at any facility (TT 12/2026/TT-BTC Art. 10.1.h).
 //! Whether such a visit is rejected outright or reviewed is not settled (domain reference TC8,
 //! UNCONFIRMED): it goes to a human.
 
 use crate::assess::{Assessment, Decision, Finding};
-use crate::claim::Claim;
-use jiff::civil::DateTime;
+use crate::claim::{Claim, Table};
+use jiff::civil::{Date, DateTime};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
@@ -19,6 +20,8 @@ pub struct Stay {
     pub from: DateTime,
     pub to: DateTime,
     pub inpatient: bool,
+    /// Services (XML3 MA_DICH_VU) and the day each was ordered.
+    pub services: Vec<(String, Date)>,
 }
 
 impl Stay {
@@ -30,6 +33,12 @@ impl Stay {
             from: claim.admitted,
             to: claim.discharged.unwrap_or(claim.admitted),
             inpatient: claim.inpatient(),
+            services: claim
+                .lines
+                .iter()
+                .filter(|l| l.table == Table::Xml3)
+                .map(|l| (l.code.clone(), l.ordered.unwrap_or(claim.admitted).date()))
+                .collect(),
         })
     }
 }
@@ -67,6 +76,75 @@ pub fn flag_overlaps_with(
             }
         }
     }
+    for (i, repeats) in same_services(stays, known) {
+        if let Some(Some(a)) = results.get_mut(i) {
+            let list: Vec<String> = repeats
+                .iter()
+                .map(|(code, day, key)| format!("{code} {day} ({key})"))
+                .collect();
+            a.findings.push(Finding {
+                rule: "R10",
+                code: "R10.SAME_SERVICE",
+                text_vi: format!(
+                    "Trùng dịch vụ cùng ngày với hồ sơ khác: {}",
+                    list.join(", ")
+                ),
+                text_en: format!(
+                    "Same service on the same day in another claim: {}",
+                    list.join(", ")
+                ),
+                lines: Vec::new(),
+                amount: Decimal::ZERO,
+                basis: "TT 12/2026/TT-BTC Art. 10.1.h",
+            });
+            if a.decision != Decision::Rejected {
+                a.decision = Decision::NeedsReview;
+            }
+        }
+    }
+}
+
+/// Which of `stays` have a service that another visit of the same card (among `stays` and
+/// `known`) also has on the same day: `(index in stays, [(service, day, other MA_LK)])`.
+pub fn same_services<'a>(
+    stays: &'a [Option<Stay>],
+    known: &'a [Stay],
+) -> Vec<(usize, Vec<(&'a str, Date, &'a str)>)> {
+    let mut by_service: HashMap<(&str, &str, Date), Vec<&Stay>> = HashMap::new();
+    for s in stays.iter().flatten().chain(known) {
+        let mut seen: Vec<(&str, Date)> = Vec::new();
+        for (code, day) in &s.services {
+            // A visit's own repeated lines are its quantity, not a second claim.
+            if !seen.contains(&(code.as_str(), *day)) {
+                seen.push((code.as_str(), *day));
+                by_service
+                    .entry((s.card.as_str(), code.as_str(), *day))
+                    .or_default()
+                    .push(s);
+            }
+        }
+    }
+    stays
+        .iter()
+        .enumerate()
+        .filter_map(|(i, me)| {
+            let me = me.as_ref()?;
+            let mut repeats: Vec<(&str, Date, &str)> = Vec::new();
+            for (code, day) in &me.services {
+                let Some(visits) = by_service.get(&(me.card.as_str(), code.as_str(), *day)) else {
+                    continue;
+                };
+                for o in visits {
+                    let other = o.facility != me.facility || o.key != me.key;
+                    let entry = (code.as_str(), *day, o.key.as_str());
+                    if other && !repeats.contains(&entry) {
+                        repeats.push(entry);
+                    }
+                }
+            }
+            (!repeats.is_empty()).then_some((i, repeats))
+        })
+        .collect()
 }
 
 /// Which of `stays` overlap an inpatient stay of the same card (among `stays` and `known`), with

@@ -560,3 +560,49 @@ fn tc6_co_payment_stops_at_the_yearly_cap_after_5_years() {
     let (_, visits) = read_visits(&params(), None, file.as_bytes(), false).unwrap();
     assert!(matches!(&visits[0].outcome, Outcome::Assessed(a) if a.copay_cap.is_none()));
 }
+
+/// R10, same service the same day: a consultation claimed twice for one card on one day, in two
+/// claims, sends both to a human; a line repeated within one claim is its quantity, not a
+/// duplicate; another card is not affected.
+#[test]
+fn r10_the_same_service_on_the_same_day_in_two_claims_goes_to_review() {
+    let morning = outpatient(
+        "202503100800",
+        vec![("02.03", 39_800), ("22.0120.1370", 64_600)],
+        100,
+    );
+    let afternoon = outpatient("202503101500", vec![("02.03", 39_800)], 100);
+    let other_card = Spec {
+        card: "HC4790000000001",
+        ..outpatient("202503101600", vec![("02.03", 39_800)], 100)
+    };
+    let outcomes = run(&[morning.tables(), afternoon.tables(), other_card.tables()]);
+    let codes = |o: &Outcome| match o {
+        Outcome::Assessed(a) => (
+            a.decision,
+            a.findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+        ),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        codes(&outcomes[0]),
+        (Decision::NeedsReview, vec!["R10.SAME_SERVICE"])
+    );
+    assert_eq!(
+        codes(&outcomes[1]),
+        (Decision::NeedsReview, vec!["R10.SAME_SERVICE"])
+    );
+    assert_eq!(codes(&outcomes[2]), (Decision::Accepted, vec![]));
+    match &outcomes[1] {
+        Outcome::Assessed(a) => assert!(
+            a.findings[0]
+                .text_en
+                .contains("02.03 2025-03-10 (79001.202503100800)")
+        ),
+        _ => unreachable!(),
+    }
+    // Another day, or one claim alone, passes.
+    let next_day = outpatient("202503111500", vec![("02.03", 39_800)], 100);
+    let outcomes = run(&[morning.tables(), next_day.tables()]);
+    assert!(outcomes.iter().all(|o| codes(o).0 == Decision::Accepted));
+}

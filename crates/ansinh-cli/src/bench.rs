@@ -108,6 +108,7 @@ fn overlaps(visits: usize, cards: u64, seed: u64) -> Result<()> {
                 from,
                 to: from.checked_add(length).expect("a near time"),
                 inpatient,
+                services: Vec::new(),
             })
         })
         .collect();

@@ -142,10 +142,11 @@ async fn known_stays(store: &Store, cards: &[String]) -> Result<Vec<Stay>, Store
     for part in cards.chunks(500) {
         let marks: Vec<String> = (1..=part.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
-            "SELECT facility, visit_key, version, card_code, admitted, discharged, inpatient FROM claim_visits WHERE card_code IN ({})",
+            "SELECT facility, visit_key, version, card_code, admitted, discharged, inpatient, services FROM claim_visits WHERE card_code IN ({})",
             marks.join(", ")
         );
-        let rows: Vec<(String, String, i64, String, String, String, i64)> = on_pool!(store, pool => {
+        #[allow(clippy::type_complexity)]
+        let rows: Vec<(String, String, i64, String, String, String, i64, String)> = on_pool!(store, pool => {
             let mut q = sqlx::query(&sql);
             for c in part {
                 q = q.bind(c);
@@ -158,11 +159,12 @@ async fn known_stays(store: &Store, cards: &[String]) -> Result<Vec<Stay>, Store
                     r.try_get("facility")?, r.try_get("visit_key")?, r.try_get("version")?,
                     r.try_get("card_code")?, admitted.unwrap_or_default(),
                     discharged.unwrap_or_default(), r.try_get("inpatient")?,
+                    r.try_get("services")?,
                 ));
             }
             out
         });
-        for (facility, key, version, card, admitted, discharged, inpatient) in rows {
+        for (facility, key, version, card, admitted, discharged, inpatient, services) in rows {
             let (Ok(from), Ok(to)) = (admitted.parse(), discharged.parse()) else {
                 continue;
             };
@@ -173,6 +175,13 @@ async fn known_stays(store: &Store, cards: &[String]) -> Result<Vec<Stay>, Store
                 from,
                 to,
                 inpatient: inpatient != 0,
+                services: services
+                    .split(';')
+                    .filter_map(|s| {
+                        let (code, day) = s.rsplit_once('@')?;
+                        Some((code.to_string(), day.parse().ok()?))
+                    })
+                    .collect(),
             };
             let slot = latest
                 .entry((facility, key))
@@ -267,12 +276,13 @@ impl Store {
                 let Outcome::Assessed(a) = &v.outcome else { continue };
                 let stay = v.stay.as_ref();
                 let month = stay.map(|s| format!("{:04}-{:02}", s.to.year(), s.to.month()));
-                sqlx::query("INSERT INTO claim_visits (facility, visit_key, version, file_id, digest, card_code, admitted, discharged, inpatient, month, decision, claimed_insurer, assessed_insurer, rejected, co_pay, copay_counts, result, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)")
+                sqlx::query("INSERT INTO claim_visits (facility, visit_key, version, file_id, digest, card_code, admitted, discharged, inpatient, services, month, decision, claimed_insurer, assessed_insurer, rejected, co_pay, copay_counts, result, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)")
                     .bind(&facility).bind(&a.key).bind(version).bind(&file_id).bind(&v.digest)
                     .bind(stay.map(|s| s.card.clone()))
                     .bind(stay.map(|s| s.from.to_string()))
                     .bind(stay.map(|s| s.to.to_string()))
                     .bind(i64::from(stay.is_some_and(|s| s.inpatient)))
+                    .bind(stay.map(|s| s.services.iter().map(|(c, d)| format!("{c}@{d}")).collect::<Vec<_>>().join(";")).unwrap_or_default())
                     .bind(month)
                     .bind(decision_name(a.decision))
                     .bind(amount(a.claimed.insurer)).bind(amount(a.assessed.insurer))

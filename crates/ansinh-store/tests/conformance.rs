@@ -1457,6 +1457,14 @@ async fn claims_are_versioned_checked_across_files_reviewed_and_settled(store: S
     assert_eq!(trail.len(), 2);
     assert_eq!(trail[0].change["before"], "rejected");
     assert_eq!(trail[0].change["after"], "accepted");
+    // The same consultation on the same day in a later file: R10 across files, by service.
+    let same_day = assessor
+        .import_claims(&p, None, &claims_file("same-day.xml"))
+        .await
+        .unwrap();
+    let v3 = &same_day.visits[0];
+    assert_eq!(v3.decision, "needs_review");
+    assert!(v3.findings.contains(&"R10.SAME_SERVICE".to_string()), "{v3:?}");
     // A file that is not a claims file is refused whole, and nothing is stored of it.
     assert!(matches!(
         assessor.import_claims(&p, None, b"<not-an-envelope/>").await,

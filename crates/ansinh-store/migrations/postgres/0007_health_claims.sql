@@ -35,6 +35,8 @@ CREATE TABLE claim_visits (
     admitted TEXT,
     discharged TEXT,
     inpatient BIGINT NOT NULL,
+    -- Services (XML3) and the day each was ordered, `code@YYYY-MM-DD` joined by `;` (rule R10).
+    services TEXT NOT NULL,
     -- Month of the end of the visit (settlement month).
     month TEXT,
     -- accepted, adjusted, rejected, needs_review, malformed.
