@@ -104,12 +104,15 @@ pub fn flag_overlaps_with(
     }
 }
 
+/// A service repeated on a day in another claim: (service, day, that claim's MA_LK).
+pub type Repeat<'a> = (&'a str, Date, &'a str);
+
 /// Which of `stays` have a service that another visit of the same card (among `stays` and
-/// `known`) also has on the same day: `(index in stays, [(service, day, other MA_LK)])`.
+/// `known`) also has on the same day, with the repeats.
 pub fn same_services<'a>(
     stays: &'a [Option<Stay>],
     known: &'a [Stay],
-) -> Vec<(usize, Vec<(&'a str, Date, &'a str)>)> {
+) -> Vec<(usize, Vec<Repeat<'a>>)> {
     let mut by_service: HashMap<(&str, &str, Date), Vec<&Stay>> = HashMap::new();
     for s in stays.iter().flatten().chain(known) {
         let mut seen: Vec<(&str, Date)> = Vec::new();
@@ -129,7 +132,7 @@ pub fn same_services<'a>(
         .enumerate()
         .filter_map(|(i, me)| {
             let me = me.as_ref()?;
-            let mut repeats: Vec<(&str, Date, &str)> = Vec::new();
+            let mut repeats: Vec<Repeat> = Vec::new();
             for (code, day) in &me.services {
                 let Some(visits) = by_service.get(&(me.card.as_str(), code.as_str(), *day)) else {
                     continue;

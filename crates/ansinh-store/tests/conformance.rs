@@ -1464,7 +1464,10 @@ async fn claims_are_versioned_checked_across_files_reviewed_and_settled(store: S
         .unwrap();
     let v3 = &same_day.visits[0];
     assert_eq!(v3.decision, "needs_review");
-    assert!(v3.findings.contains(&"R10.SAME_SERVICE".to_string()), "{v3:?}");
+    assert!(
+        v3.findings.contains(&"R10.SAME_SERVICE".to_string()),
+        "{v3:?}"
+    );
     // A file that is not a claims file is refused whole, and nothing is stored of it.
     assert!(matches!(
         assessor.import_claims(&p, None, b"<not-an-envelope/>").await,
