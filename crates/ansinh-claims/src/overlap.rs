@@ -113,8 +113,18 @@ pub fn same_services<'a>(
     stays: &'a [Option<Stay>],
     known: &'a [Stay],
 ) -> Vec<(usize, Vec<Repeat<'a>>)> {
-    let mut by_service: HashMap<(&str, &str, Date), Vec<&Stay>> = HashMap::new();
+    // Only cards with more than one visit can repeat a service: most cards have one.
+    let mut visits: HashMap<&str, u32> = HashMap::new();
     for s in stays.iter().flatten().chain(known) {
+        *visits.entry(s.card.as_str()).or_default() += 1;
+    }
+    let mut by_service: HashMap<(&str, &str, Date), Vec<&Stay>> = HashMap::new();
+    for s in stays
+        .iter()
+        .flatten()
+        .chain(known)
+        .filter(|s| visits[s.card.as_str()] > 1)
+    {
         let mut seen: Vec<(&str, Date)> = Vec::new();
         for (code, day) in &s.services {
             // A visit's own repeated lines are its quantity, not a second claim.
@@ -131,7 +141,7 @@ pub fn same_services<'a>(
         .iter()
         .enumerate()
         .filter_map(|(i, me)| {
-            let me = me.as_ref()?;
+            let me = me.as_ref().filter(|me| visits[me.card.as_str()] > 1)?;
             let mut repeats: Vec<Repeat> = Vec::new();
             for (code, day) in &me.services {
                 let Some(visits) = by_service.get(&(me.card.as_str(), code.as_str(), *day)) else {
