@@ -256,6 +256,29 @@ pub fn assess_visit(params: &Params, reference: Option<&Reference>, claim: &Clai
         None => None,
     };
 
+    // R04: a facility that is not under contract on the day of the visit is not paid without
+    // a human (the list is checked only when one is loaded).
+    if let Some(r) = reference.filter(|r| r.has_facilities())
+        && r.facility_level(&claim.facility, visit_date).is_none()
+    {
+        needs_review = true;
+        findings.push(Finding {
+            rule: "R04",
+            code: "R04.FACILITY",
+            text_vi: format!(
+                "Cơ sở {} không có trong danh sách cơ sở ký hợp đồng KCB BHYT ngày {visit_date}",
+                claim.facility
+            ),
+            text_en: format!(
+                "Facility {} is not under contract with the fund on {visit_date}",
+                claim.facility
+            ),
+            lines: Vec::new(),
+            amount: Decimal::ZERO,
+            basis: "Law on Health Insurance Art. 24, 25; TT 12/2026/TT-BTC Art. 10.1",
+        });
+    }
+
     // R12 and R01: lines outside the stay or outside the card's validity are rejected.
     let grace = if claim.inpatient() {
         health::inpatient_grace_days(params, visit_date).unwrap_or(0)

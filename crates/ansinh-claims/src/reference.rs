@@ -1,5 +1,6 @@
 //! Reference data of the assessment, loaded from CSV: approved prices of services (rule R05,
-//! giá được duyệt) and the covered list of drugs (rule R06, danh mục thuốc TT 20/2022/TT-BYT).
+//! giá được duyệt), the covered list of drugs (rule R06, danh mục thuốc TT 20/2022/TT-BYT) and,
+//! when given, the facilities under contract with their level (rule R04, cơ sở KCB).
 //! Each row carries its dates and source; a file with a bad row is refused whole, naming the line,
 //! field and reason.
 
@@ -25,6 +26,8 @@ type Dated<T> = Vec<(Date, Option<Date>, T)>;
 pub struct Reference {
     prices: HashMap<String, Dated<Decimal>>,
     drugs: HashMap<String, Dated<Decimal>>,
+    /// Facility code → level (hạng: 0 special, 1–4), while under contract. Empty: not checked.
+    facilities: HashMap<String, Dated<Decimal>>,
 }
 
 fn at<T: Copy>(rows: Option<&Dated<T>>, date: Date) -> Option<T> {
@@ -113,7 +116,25 @@ impl Reference {
         Ok(Reference {
             prices: rows("prices.csv", prices, "price", |_| true)?,
             drugs: rows("covered.csv", covered, "ratio", kind_is_drug)?,
+            facilities: HashMap::new(),
         })
+    }
+
+    /// Adds `facilities.csv` (`code,name,level,province,from,to,source`): the facilities under
+    /// contract with the fund, each for its dates.
+    pub fn with_facilities(mut self, facilities: &str) -> Result<Reference, ReferenceError> {
+        self.facilities = rows("facilities.csv", facilities, "level", |_| true)?;
+        Ok(self)
+    }
+
+    /// Whether facilities are checked at all (a list was loaded).
+    pub fn has_facilities(&self) -> bool {
+        !self.facilities.is_empty()
+    }
+
+    /// The facility's level on a date, if it is under contract then (rule R04).
+    pub fn facility_level(&self, code: &str, date: Date) -> Option<Decimal> {
+        at(self.facilities.get(code), date)
     }
 
     /// The approved price of a service on a date (rule R05).

@@ -606,3 +606,51 @@ fn r10_the_same_service_on_the_same_day_in_two_claims_goes_to_review() {
     let outcomes = run(&[morning.tables(), next_day.tables()]);
     assert!(outcomes.iter().all(|o| codes(o).0 == Decision::Accepted));
 }
+
+/// R04: with a facility list loaded, a visit at a facility not under contract on its day goes to
+/// a human; without a list, facilities are not checked.
+#[test]
+fn r04_a_facility_without_a_contract_on_the_day_goes_to_review() {
+    let read = |name: &str| {
+        std::fs::read_to_string(format!(
+            "{}/../../examples/claims/reference/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    let reference = sample_reference()
+        .with_facilities(&read("facilities.csv"))
+        .unwrap();
+    let at = |facility: &str, date: &'static str| {
+        let tables: Vec<(&'static str, String)> = outpatient(date, vec![("02.03", 39_800)], 100)
+            .tables()
+            .into_iter()
+            .map(|(k, t)| {
+                (
+                    k,
+                    t.replace(
+                        "<MA_CSKCB>79001</MA_CSKCB>",
+                        &format!("<MA_CSKCB>{facility}</MA_CSKCB>"),
+                    ),
+                )
+            })
+            .collect();
+        let file = write_file(facility, "20250701", &[tables]);
+        only(assess_file(&params(), Some(&reference), file.as_bytes()).unwrap())
+    };
+    let listed = at("79001", "202503101000");
+    assert_eq!(listed.decision, Decision::Accepted, "{listed:?}");
+    let unknown = at("48099", "202503101000");
+    assert_eq!(unknown.decision, Decision::NeedsReview);
+    assert_eq!(unknown.findings[0].code, "R04.FACILITY");
+    // A commune station whose contract ended on 30 June 2025: before, paid; after, reviewed.
+    assert_eq!(at("79230", "202506101000").decision, Decision::Accepted);
+    assert_eq!(at("79230", "202507011000").findings[0].code, "R04.FACILITY");
+    // A bad row of the list is refused with its line and field.
+    let bad = sample_reference()
+        .with_facilities("code,name,level,province,from,to,source\n79001,x,1,79,2024-13-01,,s\n");
+    assert_eq!(
+        bad.unwrap_err().to_string(),
+        "facilities.csv line 2, from: `2024-13-01` is not YYYY-MM-DD"
+    );
+}

@@ -188,12 +188,7 @@ fn reference_or_refusal(
     let Some(dir) = dir else {
         return Ok(Some(None));
     };
-    let read = |name: &str| {
-        let path = dir.join(name);
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
-    };
-    match ansinh_claims::reference::Reference::from_csv(&read("prices.csv")?, &read("covered.csv")?)
-    {
+    match load_reference(dir)? {
         Ok(r) => Ok(Some(Some(Box::new(r)))),
         Err(e) => {
             let doc = serde_json::json!({"error": {"field": "reference", "file": e.file, "line": e.line, "column": e.field, "reason": e.reason}});
@@ -201,6 +196,29 @@ fn reference_or_refusal(
             Ok(None)
         }
     }
+}
+
+/// The reference lists of a folder: `prices.csv`, `covered.csv` and, if present,
+/// `facilities.csv`. The outer error is a file that cannot be read, the inner one a bad row.
+pub fn load_reference(
+    dir: &std::path::Path,
+) -> Result<Result<ansinh_claims::reference::Reference, ansinh_claims::reference::ReferenceError>> {
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
+    };
+    // The facility list is optional: without it, rule R04 is not checked.
+    let facilities = match dir.join("facilities.csv").exists() {
+        true => Some(read("facilities.csv")?),
+        false => None,
+    };
+    Ok(
+        ansinh_claims::reference::Reference::from_csv(&read("prices.csv")?, &read("covered.csv")?)
+            .and_then(|r| match &facilities {
+                Some(text) => r.with_facilities(text),
+                None => Ok(r),
+            }),
+    )
 }
 
 pub fn run(what: Claims, params: &Params) -> Result<bool> {

@@ -74,6 +74,10 @@ enum Command {
         addr: std::net::SocketAddr,
         #[command(flatten)]
         params: ParamArgs,
+        /// Folder with the claims reference lists (`prices.csv`, `covered.csv`, optional
+        /// `facilities.csv`) for claims imported over HTTP.
+        #[arg(long, value_name = "DIR")]
+        claims_reference: Option<PathBuf>,
     },
     /// Import a file into the database.
     Import {
@@ -180,12 +184,22 @@ fn main() -> ExitCode {
         Command::Migrate { db } => {
             return report(block_on(system::migrate(&db)));
         }
-        Command::Serve { db, addr, params } => {
+        Command::Serve {
+            db,
+            addr,
+            params,
+            claims_reference,
+        } => {
             let params = match load_params(&params) {
                 Ok(p) => p,
                 Err(r) => return refuse(r),
             };
-            return report(block_on(system::serve(&db, addr, params)));
+            return report(block_on(system::serve(
+                &db,
+                addr,
+                params,
+                claims_reference.as_deref(),
+            )));
         }
         Command::Import { what, db } => {
             let params = match load_params(&ParamArgs {

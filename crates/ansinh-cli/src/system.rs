@@ -259,12 +259,28 @@ pub async fn migrate(db: &DbArgs) -> Result<()> {
     Ok(())
 }
 
-pub async fn serve(db: &DbArgs, addr: SocketAddr, params: Params) -> Result<()> {
+pub async fn serve(
+    db: &DbArgs,
+    addr: SocketAddr,
+    params: Params,
+    claims_reference: Option<&Path>,
+) -> Result<()> {
+    let reference = match claims_reference {
+        Some(dir) => Some(Arc::new(
+            crate::claims::load_reference(dir)?.map_err(|e| anyhow::anyhow!("{e}"))?,
+        )),
+        None => None,
+    };
     let store = open(db).await?;
-    run_server(store, addr, params).await
+    run_server(store, addr, params, reference).await
 }
 
-async fn run_server(store: Store, addr: SocketAddr, params: Params) -> Result<()> {
+async fn run_server(
+    store: Store,
+    addr: SocketAddr,
+    params: Params,
+    claims_reference: Option<Arc<ansinh_claims::reference::Reference>>,
+) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -275,7 +291,8 @@ async fn run_server(store: Store, addr: SocketAddr, params: Params) -> Result<()
     println!("  OpenAPI:   http://{local}/api/v1/openapi.json");
     println!("  Example:   http://{local}/api/v1/persons?limit=5");
     println!("Press Ctrl-C to stop.");
-    let state = AppState::new(store, Arc::new(params));
+    let mut state = AppState::new(store, Arc::new(params));
+    state.claims_reference = claims_reference;
     ansinh_server::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })
@@ -413,7 +430,7 @@ pub async fn demo(file: &Path, addr: SocketAddr, persons: usize, params: Params)
         );
     }
     demo_users(&store).await?;
-    run_server(store, addr, params).await
+    run_server(store, addr, params, None).await
 }
 
 pub async fn assess(db: &DbArgs, month: &str, params: &Params) -> Result<()> {
