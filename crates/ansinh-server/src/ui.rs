@@ -1014,7 +1014,8 @@ async fn declarations_submit(
             }
         }
     }
-    if file.is_empty() && text.trim().is_empty() && !one.is_empty() {
+    // The lines, the bytes kept as the batch's content, and the text shown back in the box.
+    let (lines, content, shown) = if file.is_empty() && text.trim().is_empty() && !one.is_empty() {
         // One line typed in the form: the same checks as a file of one line.
         let salary = match one
             .get("salary")
@@ -1042,59 +1043,35 @@ async fn declarations_submit(
             reason: one.get("reason").cloned(),
         };
         let content = serde_json::to_vec(&[&line]).unwrap_or_default();
-        let store = with_reason(store, reason);
-        return match store
-            .submit_declarations(&state.params, &code, &[line], None, &content)
-            .await
-        {
-            Ok(report) => {
-                let status = if report.applied() {
-                    StatusCode::OK
-                } else {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                };
-                let page = DeclarationsPage {
-                    c,
-                    code: code.to_ascii_uppercase(),
-                    report: Some(report),
-                    error: None,
-                    csv: String::new(),
-                };
-                (status, render(&page)).into_response()
-            }
-            Err(e) => error_page(c, e),
-        };
-    }
-    let bytes = if file.is_empty() {
-        text.clone().into_bytes()
+        (vec![line], content, String::new())
     } else {
-        file
-    };
-    let shown = String::from_utf8_lossy(&bytes).into_owned();
-    let page = |c: Chrome, report, error| DeclarationsPage {
-        c,
-        code: code.to_ascii_uppercase(),
-        report,
-        error,
-        csv: shown.clone(),
-    };
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        let msg = c.t("declarations-empty");
-        return (StatusCode::BAD_REQUEST, render(&page(c, None, Some(msg)))).into_response();
-    }
-    let lines = match ansinh_store::declaration::parse_csv(&bytes) {
-        Ok(l) => l,
-        Err(e) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                render(&page(c, None, Some(e.to_string()))),
-            )
-                .into_response();
+        let bytes = if file.is_empty() {
+            text.into_bytes()
+        } else {
+            file
+        };
+        let shown = String::from_utf8_lossy(&bytes).into_owned();
+        let refused = |c: Chrome, error: String| {
+            let page = DeclarationsPage {
+                c,
+                code: code.to_ascii_uppercase(),
+                report: None,
+                error: Some(error),
+                csv: shown.clone(),
+            };
+            (StatusCode::BAD_REQUEST, render(&page)).into_response()
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            let msg = c.t("declarations-empty");
+            return refused(c, msg);
+        }
+        match ansinh_store::declaration::parse_csv(&bytes) {
+            Ok(lines) => (lines, bytes, shown),
+            Err(e) => return refused(c, e.to_string()),
         }
     };
-    let store = with_reason(store, reason);
-    match store
-        .submit_declarations(&state.params, &code, &lines, None, &bytes)
+    match with_reason(store, reason)
+        .submit_declarations(&state.params, &code, &lines, None, &content)
         .await
     {
         Ok(report) => {
@@ -1103,7 +1080,14 @@ async fn declarations_submit(
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            (status, render(&page(c, Some(report), None))).into_response()
+            let page = DeclarationsPage {
+                c,
+                code: code.to_ascii_uppercase(),
+                report: Some(report),
+                error: None,
+                csv: shown,
+            };
+            (status, render(&page)).into_response()
         }
         Err(e) => error_page(c, e),
     }
