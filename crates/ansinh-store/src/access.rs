@@ -118,6 +118,15 @@ fn check_username(name: &str) -> Result<String, StoreError> {
 
 const USER_COLUMNS: &str = "username, role, employer_code, person_sin, locale, created_at";
 
+/// The user columns of a query that names the users table `alias`.
+fn user_columns_of(alias: &str) -> String {
+    USER_COLUMNS
+        .split(", ")
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn user_from<R: Row>(r: &R) -> Result<User, StoreError>
 where
     for<'a> &'a str: sqlx::ColumnIndex<R>,
@@ -316,11 +325,7 @@ impl Store {
     pub async fn session(&self, id: &str) -> Result<Option<Session>, StoreError> {
         let sql = format!(
             "SELECT s.csrf_token, s.expires_at, {} FROM sessions s JOIN users u ON u.username = s.username WHERE s.id_digest = $1 AND s.expires_at > $2",
-            USER_COLUMNS
-                .split(", ")
-                .map(|c| format!("u.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            user_columns_of("u")
         );
         Ok(
             on_pool!(self, pool => match sqlx::query(&sql).bind(digest(id)).bind(now()).fetch_optional(pool).await? {
@@ -378,11 +383,7 @@ impl Store {
     pub async fn token_user(&self, token: &str) -> Result<Option<User>, StoreError> {
         let sql = format!(
             "SELECT {} FROM api_tokens t JOIN users u ON u.username = t.username WHERE t.token_digest = $1",
-            USER_COLUMNS
-                .split(", ")
-                .map(|c| format!("u.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            user_columns_of("u")
         );
         Ok(
             on_pool!(self, pool => match sqlx::query(&sql).bind(digest(token)).fetch_optional(pool).await? {

@@ -146,12 +146,7 @@ impl Store {
             .trim()
             .parse()
             .map_err(|e: ansinh_core::MonthError| StoreError::invalid("month", e))?;
-        let date: Date = u.urged_on.trim().parse().map_err(|_| {
-            StoreError::invalid(
-                "urged_on",
-                format!("`{}` is not a date YYYY-MM-DD", u.urged_on),
-            )
-        })?;
+        let date = crate::parse_date("urged_on", &u.urged_on)?;
         if date <= compliance::payment_deadline(month) {
             return Err(StoreError::invalid(
                 "urged_on",
@@ -208,12 +203,7 @@ impl Store {
                 "must be 1 to 100 characters (the bank reference)",
             ));
         }
-        let date: Date = p.paid_on.trim().parse().map_err(|_| {
-            StoreError::invalid(
-                "paid_on",
-                format!("`{}` is not a date YYYY-MM-DD", p.paid_on),
-            )
-        })?;
+        let date = crate::parse_date("paid_on", &p.paid_on)?;
         if p.amount == 0 {
             return Err(StoreError::invalid("amount", "must not be zero"));
         }

@@ -2,7 +2,7 @@
 //! its validity; linked to the registry's person by the card's social insurance number.
 
 use crate::audit::{Change, append};
-use crate::{Store, StoreError, now, on_pool};
+use crate::{Store, StoreError, now, on_pool, parse_date};
 use ansinh_core::Date;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -35,12 +35,6 @@ pub struct HealthCard {
     pub issued_at: String,
 }
 
-fn date(field: &str, text: &str) -> Result<Date, StoreError> {
-    text.trim()
-        .parse()
-        .map_err(|_| StoreError::invalid(field, format!("`{text}` is not a date YYYY-MM-DD")))
-}
-
 fn card_from<R: Row>(r: &R) -> Result<HealthCard, StoreError>
 where
     for<'a> &'a str: sqlx::ColumnIndex<R>,
@@ -71,10 +65,10 @@ impl Store {
         let code = c.card_code.trim().to_ascii_uppercase();
         let parsed = ansinh_rules::health::parse_card(&code)
             .map_err(|e| StoreError::invalid("card_code", e))?;
-        let from = date("valid_from", &c.valid_from)?;
+        let from = parse_date("valid_from", &c.valid_from)?;
         let to = match c.valid_to.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(t) => Some(date("valid_to", t)?),
+            Some(t) => Some(parse_date("valid_to", t)?),
         };
         if to.is_some_and(|t| t < from) {
             return Err(StoreError::invalid("valid_to", "is before valid_from"));
@@ -87,11 +81,11 @@ impl Store {
             ));
         }
         for existing in self.cards_by_code(&code).await? {
-            let e_from: Date = date("valid_from", &existing.valid_from)?;
+            let e_from: Date = parse_date("valid_from", &existing.valid_from)?;
             let e_to = existing
                 .valid_to
                 .as_deref()
-                .map(|t| date("valid_to", t))
+                .map(|t| parse_date("valid_to", t))
                 .transpose()?;
             let overlaps = e_to.is_none_or(|t| from <= t) && to.is_none_or(|t| e_from <= t);
             if overlaps {
@@ -159,7 +153,7 @@ impl Store {
                 format!("card {code} has no end date: nothing to renew"),
             ));
         };
-        let next = date("valid_to", end)?
+        let next = parse_date("valid_to", end)?
             .checked_add(jiff::Span::new().days(1))
             .map_err(|e| StoreError::invalid("valid_to", e))?;
         self.issue_card(&NewCard {

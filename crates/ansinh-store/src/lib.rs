@@ -221,6 +221,13 @@ impl Store {
 /// SQLite page cache of every connection, in KiB when negative: 64 MB (the default is 2 MB).
 pub(crate) const SQLITE_CACHE_SIZE: &str = "-65536";
 
+/// A date given as `YYYY-MM-DD` in `field`, or the error naming the field and the text.
+pub(crate) fn parse_date(field: &str, text: &str) -> Result<ansinh_core::Date, StoreError> {
+    text.trim()
+        .parse()
+        .map_err(|_| StoreError::invalid(field, format!("`{text}` is not a date YYYY-MM-DD")))
+}
+
 /// The current instant as stored in `*_at` columns.
 pub(crate) fn now() -> String {
     jiff::Timestamp::now().to_string()

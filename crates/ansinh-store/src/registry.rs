@@ -137,12 +137,7 @@ pub fn check_person(p: &NewPerson, today: Date) -> Result<NewPerson, StoreError>
             ));
         }
     };
-    let birth: Date = p.birth_date.trim().parse().map_err(|_| {
-        StoreError::invalid(
-            "birth_date",
-            format!("`{}` is not a date YYYY-MM-DD", p.birth_date),
-        )
-    })?;
+    let birth = crate::parse_date("birth_date", &p.birth_date)?;
     if birth > today || birth.year() < 1900 {
         return Err(StoreError::invalid(
             "birth_date",
