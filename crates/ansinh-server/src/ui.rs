@@ -626,6 +626,27 @@ async fn search(
     })
 }
 
+/// The audit rows of one record, for the roles that may read the trail (none for the others).
+async fn trail(
+    state: &AppState,
+    caller: &Principal,
+    kind: &str,
+    id: String,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    if !caller.user.role.may(Permission::ReadAudit) {
+        return Ok(Vec::new());
+    }
+    state
+        .store
+        .audit_log(&AuditFilter {
+            entity_kind: Some(kind.into()),
+            entity_id: Some(id),
+            limit: Some(50),
+            ..AuditFilter::default()
+        })
+        .await
+}
+
 // ---- person ----------------------------------------------------------------------------
 
 /// A contribution month as the person page shows it: flagged when the employer has not paid it.
@@ -698,19 +719,7 @@ async fn person_page(
                 unpaid.insert((code.to_string(), m.month.clone()));
             }
         }
-        let audit = if caller.user.role.may(Permission::ReadAudit) {
-            state
-                .store
-                .audit_log(&AuditFilter {
-                    entity_kind: Some("person".into()),
-                    entity_id: Some(p.sin.clone()),
-                    limit: Some(50),
-                    ..AuditFilter::default()
-                })
-                .await?
-        } else {
-            Vec::new()
-        };
+        let audit = trail(&state, &caller, "person", p.sin.clone()).await?;
         Ok::<_, StoreError>((p, employments, cards, history, unpaid, audit, today))
     }
     .await;
@@ -855,19 +864,7 @@ async fn employer_page(
             .account(&state.params, &e.unit_code, today)
             .await?;
         let batches = state.store.batches(&e.unit_code, 20).await?;
-        let audit = if caller.user.role.may(Permission::ReadAudit) {
-            state
-                .store
-                .audit_log(&AuditFilter {
-                    entity_kind: Some("employer".into()),
-                    entity_id: Some(e.unit_code.clone()),
-                    limit: Some(50),
-                    ..AuditFilter::default()
-                })
-                .await?
-        } else {
-            Vec::new()
-        };
+        let audit = trail(&state, &caller, "employer", e.unit_code.clone()).await?;
         Ok::<_, StoreError>((e, workers, account, batches, audit))
     }
     .await;

@@ -138,37 +138,40 @@ async fn wait_for_text(c: &Client, css: &str, needle: &str) {
     panic!("{css} never showed `{needle}`: {last}");
 }
 
-async fn sign_in(c: &Client, base: &str, username: &str) {
-    c.goto(&format!("{base}/login")).await.unwrap();
-    c.find(Locator::Css("#username"))
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
         .await
-        .unwrap()
-        .send_keys(username)
-        .await
-        .unwrap();
-    c.find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Css("#sign-in"))
-        .await
-        .unwrap()
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
         .click()
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+}
+
+async fn type_into(c: &Client, css: &str, text: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+}
+
+/// Fills and sends the sign-in form.
+async fn submit_sign_in(c: &Client, base: &str, username: &str, password: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    type_into(c, "#username", username).await;
+    type_into(c, "#password", password).await;
+    click(c, "#sign-in").await;
+}
+
+async fn sign_in(c: &Client, base: &str, username: &str) {
+    submit_sign_in(c, base, username, PASSWORD).await;
     let who = text(c, "#who").await;
     assert!(who.starts_with(username), "{who}");
 }
 
 async fn sign_out(c: &Client) {
-    c.find(Locator::Css("#logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#logout").await;
     text(c, "#login-form").await;
 }
 
@@ -230,25 +233,7 @@ async fn each_role_does_its_work_in_chromium() {
     let c = browser(&driver).await;
 
     // Sign-in refused with a wrong password, in Vietnamese.
-    c.goto(&format!("{base}/login")).await.unwrap();
-    c.find(Locator::Css("#username"))
-        .await
-        .unwrap()
-        .send_keys("thu.collection")
-        .await
-        .unwrap();
-    c.find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys("not the password")
-        .await
-        .unwrap();
-    c.find(Locator::Css("#sign-in"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit_sign_in(&c, &base, "thu.collection", "not the password").await;
     assert!(text(&c, "#login-error").await.contains("không đúng"));
 
     // Collection officer: the dashboard, then the monthly run of April with its progress.
@@ -257,12 +242,7 @@ async fn each_role_does_its_work_in_chromium() {
     let month = c.find(Locator::Css("#run-month")).await.unwrap();
     month.clear().await.unwrap();
     month.send_keys("2026-04").await.unwrap();
-    c.find(Locator::Css("#run"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#run").await;
     let mut state = String::new();
     for _ in 0..50 {
         text(&c, "#runs").await;
@@ -287,32 +267,17 @@ async fn each_role_does_its_work_in_chromium() {
     assert_eq!(state, "finished");
     shot(&c, "dashboard").await;
     // English on request.
-    c.find(Locator::Css("#lang-en"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#lang-en").await;
     text(&c, "#lang-vi").await;
     assert!(c.source().await.unwrap().contains("Monthly assessment run"));
-    c.find(Locator::Css("#lang-vi"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#lang-vi").await;
     text(&c, "#lang-en").await;
     sign_out(&c).await;
 
     // Employer: a declaration with an error, then corrected, through the upload form.
     sign_in(&c, &base, "hr.tw0001a").await;
     assert_eq!(text(&c, "#unit-code").await, w.own_employer);
-    c.find(Locator::Css("#declare"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#declare").await;
     let bad = "action,personal_id,name,sex,birth_date,date,salary,contract_kind\nhire,001090000555,Đỗ Minh Tuấn,male,1990-02-02,2026-04-01,1000,indefinite\n";
     c.execute(
         "document.getElementById('declaration-csv').value = arguments[0]",
@@ -320,12 +285,7 @@ async fn each_role_does_its_work_in_chromium() {
     )
     .await
     .unwrap();
-    c.find(Locator::Css("#declaration-send"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#declaration-send").await;
     text(&c, "#declaration-rejected").await;
     let report = text(&c, "#report").await;
     assert!(report.contains("salary"), "{report}");
@@ -338,12 +298,7 @@ async fn each_role_does_its_work_in_chromium() {
     )
     .await
     .unwrap();
-    c.find(Locator::Css("#declaration-send"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#declaration-send").await;
     assert!(text(&c, "#declaration-applied").await.contains('1'));
     shot(&c, "declaration-applied").await;
     // One line through the form: the new worker's salary from May.
@@ -401,18 +356,8 @@ async fn each_role_does_its_work_in_chromium() {
     // Benefits officer: finds the person by name and reads the estimate and its explanation.
     sign_in(&c, &base, "lan.benefits").await;
     c.goto(&format!("{base}/ui/search")).await.unwrap();
-    c.find(Locator::Css("#q"))
-        .await
-        .unwrap()
-        .send_keys("Lê Thị")
-        .await
-        .unwrap();
-    c.find(Locator::Css("#search"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(&c, "#q", "Lê Thị").await;
+    click(&c, "#search").await;
     wait_for_text(&c, "#persons", "Lê Thị Hoa").await;
     c.find(Locator::LinkText("Lê Thị Hoa"))
         .await
@@ -431,24 +376,19 @@ async fn each_role_does_its_work_in_chromium() {
     let queue = text(&c, "#queue").await;
     assert!(queue.contains("R10.OVERLAP"), "{queue}");
     shot(&c, "claims-review").await;
-    c.find(Locator::Css("#queue form.review input[name=reason]"))
-        .await
-        .unwrap()
-        .send_keys("Khám ngoại trú trong thời gian nằm viện: không thanh toán")
-        .await
-        .unwrap();
+    type_into(
+        &c,
+        "#queue form.review input[name=reason]",
+        "Khám ngoại trú trong thời gian nằm viện: không thanh toán",
+    )
+    .await;
     c.execute(
         "document.querySelector('#queue form.review select').value = 'rejected'",
         vec![],
     )
     .await
     .unwrap();
-    c.find(Locator::Css("#queue form.review button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#queue form.review button").await;
     text(&c, "#queue-empty").await;
     c.goto(&format!("{base}/ui/claims?facility=79001&month=2025-03"))
         .await
