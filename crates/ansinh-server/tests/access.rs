@@ -214,6 +214,24 @@ fn browser() -> reqwest::Client {
         .unwrap()
 }
 
+/// The CSRF token of the session `cookie`, as its pages' forms carry it.
+async fn csrf_token(app: &App, cookie: &str) -> String {
+    let page = browser()
+        .get(format!("{}/ui/search", app.base))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    page.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a form with the CSRF token")
+        .to_string()
+}
+
 /// Signs in through the form; returns the session cookie (`name=value`) and the page's
 /// CSRF token.
 async fn sign_in(app: &App, username: &str) -> (String, String) {
@@ -234,21 +252,7 @@ async fn sign_in(app: &App, username: &str) -> (String, String) {
         assert!(cookie.contains(flag), "{cookie} lacks {flag}");
     }
     let pair = cookie.split(';').next().unwrap().to_string();
-    let page = http
-        .get(format!("{}/ui/search", app.base))
-        .header("cookie", &pair)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("a form with the CSRF token")
-        .to_string();
+    let csrf = csrf_token(app, &pair).await;
     (pair, csrf)
 }
 
@@ -380,26 +384,10 @@ async fn sessions_are_fresh_at_sign_in_and_end_at_sign_out() {
     assert_eq!(body["username"], "lan.officer");
     assert_eq!(body["role"], "benefits_officer");
     // Signing out ends the session on the server, not only in the browser.
-    let (_, csrf) = sign_in(&app, "lan.officer").await;
-    let (pair2, _) = (pair.clone(), csrf);
-    let page = http
-        .get(format!("{}/ui/search", app.base))
-        .header("cookie", &pair2)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap()
-        .to_string();
+    let token = csrf_token(&app, &pair).await;
     let res = http
         .post(format!("{}/logout", app.base))
-        .header("cookie", &pair2)
+        .header("cookie", &pair)
         .form(&[("csrf", token)])
         .send()
         .await
@@ -411,7 +399,7 @@ async fn sessions_are_fresh_at_sign_in_and_end_at_sign_out() {
             .unwrap()
             .contains("Max-Age=0")
     );
-    assert_eq!(me(pair2).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(me(pair).await.unwrap().status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
