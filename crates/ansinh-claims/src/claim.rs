@@ -71,6 +71,10 @@ impl Defect {
 pub struct Fields<'a>(Vec<(&'a str, Cow<'a, str>)>);
 
 impl<'a> Fields<'a> {
+    pub fn with_capacity(n: usize) -> Fields<'a> {
+        Fields(Vec::with_capacity(n))
+    }
+
     pub fn push(&mut self, name: &'a str, value: Cow<'a, str>) {
         self.0.push((name, value));
     }

@@ -292,7 +292,7 @@ fn records<'a>(text: &'a str, tag: &str) -> Result<Vec<Fields<'a>>, String> {
                         field = Some(element_name(text, &e)?);
                     }
                 } else if e.name().as_ref() == tag.as_bytes() {
-                    current = Some(Fields::default());
+                    current = Some(Fields::with_capacity(40));
                     depth_in_record = 0;
                 }
             }
@@ -307,10 +307,10 @@ fn records<'a>(text: &'a str, tag: &str) -> Result<Vec<Fields<'a>>, String> {
                 if let (Some(rec), Some(name)) = (current.as_mut(), field)
                     && depth_in_record == 1
                 {
+                    // Text borrowed from the (already UTF-8) table is sliced from it, not
+                    // validated again.
                     let raw = match t.into_inner() {
-                        Cow::Borrowed(b) => {
-                            Cow::Borrowed(std::str::from_utf8(b).map_err(|e| e.to_string())?)
-                        }
+                        Cow::Borrowed(b) => Cow::Borrowed(slice_of(text, b)?),
                         Cow::Owned(b) => {
                             Cow::Owned(String::from_utf8(b).map_err(|e| e.to_string())?)
                         }
@@ -367,21 +367,24 @@ fn records<'a>(text: &'a str, tag: &str) -> Result<Vec<Fields<'a>>, String> {
     Ok(out)
 }
 
-/// The element name of a start tag as a slice of `text`, so that it outlives the event: a reader
-/// over a `&str` hands out names that point into its input (checked, never assumed).
+/// The element name of a start tag as a slice of `text`, so that it outlives the event.
 fn element_name<'a>(
     text: &'a str,
     e: &quick_xml::events::BytesStart<'_>,
 ) -> Result<&'a str, String> {
-    let name = e.name();
-    let name = name.as_ref();
-    let (base, at) = (text.as_ptr() as usize, name.as_ptr() as usize);
-    if at < base || at + name.len() > base + text.len() {
-        return Err("element name outside the input".into());
+    slice_of(text, e.name().as_ref())
+}
+
+/// `bytes` as the slice of `text` it is: a reader over a `&str` hands out names and texts that
+/// point into its input (checked, never assumed; a slice not on character boundaries is refused).
+fn slice_of<'a>(text: &'a str, bytes: &[u8]) -> Result<&'a str, String> {
+    let (base, at) = (text.as_ptr() as usize, bytes.as_ptr() as usize);
+    if at < base || at + bytes.len() > base + text.len() {
+        return Err("text outside the input".into());
     }
     let start = at - base;
-    text.get(start..start + name.len())
-        .ok_or_else(|| "element name is not UTF-8".to_string())
+    text.get(start..start + bytes.len())
+        .ok_or_else(|| "text is not UTF-8".to_string())
 }
 
 /// Writes a claims file: the envelope around each visit's tables, Base64-encoded. Used by the
