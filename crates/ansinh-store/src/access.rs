@@ -239,13 +239,11 @@ impl Store {
             })?;
             tx.commit().await
         }.await);
-        match result.map_err(StoreError::from) {
-            Err(e) if e.is_unique_violation() => Err(StoreError::Conflict {
-                field: "username".into(),
-                reason: format!("{} is taken", user.username),
-            }),
-            other => other.map(|()| user),
-        }
+        result
+            .map_err(|e| {
+                StoreError::from(e).unique_as("username", format!("{} is taken", user.username))
+            })
+            .map(|()| user)
     }
 
     pub async fn user(&self, username: &str) -> Result<Option<User>, StoreError> {

@@ -245,13 +245,9 @@ impl Store {
             })?;
             tx.commit().await
         }.await);
-        match inserted.map_err(StoreError::from) {
-            Err(e) if e.is_unique_violation() => Err(StoreError::Conflict {
-                field: "reference".into(),
-                reason: "recorded concurrently".into(),
-            }),
-            other => other.map(|()| record),
-        }
+        inserted
+            .map_err(|e| StoreError::from(e).unique_as("reference", "recorded concurrently"))
+            .map(|()| record)
     }
 
     /// The employer's account as of a date: dues by contribution month from the monthly

@@ -124,16 +124,17 @@ impl Store {
             })?;
             tx.commit().await
         }.await);
-        match result.map_err(StoreError::from) {
-            Err(e) if e.is_unique_violation() => Err(StoreError::Conflict {
-                field: "valid_from".into(),
-                reason: format!(
-                    "card {} is already issued from {}",
-                    card.card_code, card.valid_from
-                ),
-            }),
-            other => other.map(|()| card),
-        }
+        result
+            .map_err(|e| {
+                StoreError::from(e).unique_as(
+                    "valid_from",
+                    format!(
+                        "card {} is already issued from {}",
+                        card.card_code, card.valid_from
+                    ),
+                )
+            })
+            .map(|()| card)
     }
 
     /// Renews a card (gia hạn): a new issue from the day after the latest one ends, to `valid_to`.

@@ -301,15 +301,11 @@ impl Store {
             })?;
             tx.commit().await
         }.await);
-        match stored.map_err(StoreError::from) {
-            // The same file, or a visit of it, stored by another import meanwhile: nothing of
-            // this one was written.
-            Err(e) if e.is_unique_violation() => Err(StoreError::Conflict {
-                field: "file".into(),
-                reason: "these visits were imported at the same moment by another request: send the file again to see its result".into(),
-            }),
-            other => other.map(|()| report),
-        }
+        // The same file, or a visit of it, stored by another import meanwhile: nothing of this
+        // one was written.
+        stored
+            .map_err(|e| StoreError::from(e).unique_as("file", "these visits were imported at the same moment by another request: send the file again to see its result"))
+            .map(|()| report)
     }
 
     /// What each card of the file co-paid within the network in the years of its visits, from
@@ -550,13 +546,14 @@ impl Store {
             })?;
             tx.commit().await
         }.await);
-        match reviewed.map_err(StoreError::from) {
-            Err(e) if e.is_unique_violation() => Err(StoreError::Conflict {
-                field: "decision".into(),
-                reason: "another assessor decided this visit at the same moment: reload".into(),
-            }),
-            other => other.map(|()| done),
-        }
+        reviewed
+            .map_err(|e| {
+                StoreError::from(e).unique_as(
+                    "decision",
+                    "another assessor decided this visit at the same moment: reload",
+                )
+            })
+            .map(|()| done)
     }
 
     /// A facility's settlement for the month visits ended in (latest version of each visit;

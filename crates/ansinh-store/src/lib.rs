@@ -96,6 +96,19 @@ impl StoreError {
         }
     }
 
+    /// The error, or a `Conflict` on `field` when it is a unique-constraint violation (a row
+    /// with the same key was written first, perhaps by a concurrent request).
+    pub(crate) fn unique_as(self, field: &str, reason: impl ToString) -> StoreError {
+        if self.is_unique_violation() {
+            StoreError::Conflict {
+                field: field.to_string(),
+                reason: reason.to_string(),
+            }
+        } else {
+            self
+        }
+    }
+
     /// A unique-constraint violation, as both backends report it.
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Db(sqlx::Error::Database(e)) if e.is_unique_violation())

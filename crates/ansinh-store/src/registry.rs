@@ -214,13 +214,14 @@ impl Store {
             })?;
             tx.commit().await
         }.await);
-        match result.map_err(StoreError::from) {
-            Err(err) if err.is_unique_violation() => Err(StoreError::Conflict {
-                field: "unit_code".into(),
-                reason: format!("employer {} is already registered", e.unit_code),
-            }),
-            Err(err) => Err(err),
-            Ok(_) => Ok(Employer {
+        result
+            .map_err(|err| {
+                StoreError::from(err).unique_as(
+                    "unit_code",
+                    format!("employer {} is already registered", e.unit_code),
+                )
+            })
+            .map(|()| Employer {
                 unit_code: e.unit_code,
                 tax_code: e.tax_code,
                 name: e.name,
@@ -230,8 +231,7 @@ impl Store {
                 occupational_rate: e.occupational_rate,
                 status: e.status,
                 created_at,
-            }),
-        }
+            })
     }
 
     /// The employer, or `NotFound` naming it.
