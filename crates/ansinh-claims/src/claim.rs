@@ -2,11 +2,11 @@
 //! XML3 services and supplies), typed. Amounts are decimals with the scale the standard gives
 //! (money 2 places, quantities and unit prices 3), never floating point.
 
+use crate::records::{Field, Records};
 use ansinh_core::Date;
 use jiff::civil::DateTime;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::borrow::Cow;
 use std::str::FromStr;
 
 /// A table of the standard this release reads.
@@ -65,44 +65,41 @@ impl Defect {
     }
 }
 
-/// The fields of one record, in the order sent, borrowed from the decoded table where no
-/// entity had to be replaced.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Fields<'a>(Vec<(&'a str, Cow<'a, str>)>);
+/// The fields of one record, in the order sent (see [`crate::records`]).
+#[derive(Clone, Debug)]
+pub struct Fields<'r, 'a> {
+    cells: &'r [Field<'a>],
+    /// Where the next look-up starts: fields are looked up in about the order the standard
+    /// lists them, so most look-ups find their field at once.
+    next: std::cell::Cell<usize>,
+}
 
-impl<'a> Fields<'a> {
-    pub fn with_capacity(n: usize) -> Fields<'a> {
-        Fields(Vec::with_capacity(n))
-    }
-
-    pub fn push(&mut self, name: &'a str, value: Cow<'a, str>) {
-        self.0.push((name, value));
-    }
-
-    /// Adds text to a field (text may come in several pieces).
-    pub fn append(&mut self, name: &'a str, text: Cow<'a, str>) {
-        match self.0.last_mut() {
-            Some((n, v)) if *n == name => v.to_mut().push_str(&text),
-            _ => self.0.push((name, text)),
+impl<'r, 'a> Fields<'r, 'a> {
+    pub fn new(cells: &'r [Field<'a>]) -> Fields<'r, 'a> {
+        Fields {
+            cells,
+            next: std::cell::Cell::new(0),
         }
     }
 
-    pub fn has(&self, name: &str) -> bool {
-        self.0.iter().any(|(n, _)| *n == name)
-    }
-
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
+    /// The text of a field; none when it is missing or empty.
+    pub fn get(&self, name: &str) -> Option<&'r str> {
+        let from = self.next.get().min(self.cells.len());
+        let (after, before) = (&self.cells[from..], &self.cells[..from]);
+        let (at, cell) = after
             .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_ref())
-            .filter(|v| !v.is_empty())
+            .enumerate()
+            .map(|(i, c)| (from + i, c))
+            .chain(before.iter().enumerate())
+            .find(|(_, (n, _))| *n == name)?;
+        self.next.set(at + 1);
+        Some(cell.1.as_ref()).filter(|v| !v.is_empty())
     }
 }
 
 /// Reads typed fields of one record, collecting a defect per bad field.
 struct Reading<'a> {
-    fields: &'a Fields<'a>,
+    fields: &'a Fields<'a, 'a>,
     key: Option<&'a str>,
     table: &'a str,
     defects: Vec<Defect>,
@@ -115,13 +112,27 @@ impl<'a> Reading<'a> {
     }
 
     fn text(&mut self, field: &str) -> String {
+        self.required(field).to_string()
+    }
+
+    /// A required field's text, borrowed; empty (with a defect) when missing.
+    fn required(&mut self, field: &str) -> &'a str {
         match self.fields.get(field) {
-            Some(v) => v.to_string(),
+            Some(v) => v,
             None => {
                 self.defect(field, "required, missing or empty");
-                String::new()
+                ""
             }
         }
+    }
+
+    /// A required number; `reason` is the defect when it does not read.
+    fn number<T: FromStr + Default>(&mut self, field: &str, reason: &str) -> T {
+        let text = self.required(field);
+        text.parse().unwrap_or_else(|_| {
+            self.defect(field, reason);
+            T::default()
+        })
     }
 
     fn opt_text(&self, field: &str) -> Option<String> {
@@ -171,7 +182,7 @@ impl<'a> Reading<'a> {
     }
 
     fn time(&mut self, field: &str) -> Option<DateTime> {
-        let text = self.fields.get(field)?.to_string();
+        let text = self.fields.get(field)?;
         let parsed = (text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()))
             .then(|| {
                 DateTime::new(
@@ -287,9 +298,9 @@ fn table_name<S: serde::Serializer>(t: &Table, s: S) -> Result<S::Ok, S::Error> 
 impl Claim {
     /// Types the records of one visit; every bad field is a defect.
     pub fn from_fields(
-        summary: &Fields<'_>,
-        drugs: &[Fields<'_>],
-        services: &[Fields<'_>],
+        summary: &Fields<'_, '_>,
+        drugs: &Records<'_>,
+        services: &Records<'_>,
         other_tables: Vec<(String, Vec<u8>)>,
     ) -> Result<Claim, Vec<Defect>> {
         let key_text = summary.get("MA_LK").map(str::to_string);
@@ -357,7 +368,8 @@ impl Claim {
         let mut defects = r.defects;
         let mut lines = Vec::new();
         for (table, rows) in [(Table::Xml2, drugs), (Table::Xml3, services)] {
-            for fields in rows {
+            for cells in rows.iter() {
+                let fields = &Fields::new(cells);
                 let mut r = Reading {
                     fields,
                     key: key_text.as_deref(),
@@ -367,10 +379,7 @@ impl Claim {
                 if fields.get("MA_LK") != key_text.as_deref() {
                     r.defect("MA_LK", "differs from the visit's MA_LK in XML1");
                 }
-                let number = r.text("STT").parse().unwrap_or_else(|_| {
-                    r.defect("STT", "not a line number");
-                    0
-                });
+                let number = r.number("STT", "not a line number");
                 let code = match table {
                     Table::Xml2 => r.text("MA_THUOC"),
                     _ => r
@@ -378,11 +387,8 @@ impl Claim {
                         .or_else(|| r.opt_text("MA_VAT_TU"))
                         .unwrap_or_else(|| r.text("MA_DICH_VU")),
                 };
-                let group = r.text("MA_NHOM").parse().unwrap_or_else(|_| {
-                    r.defect("MA_NHOM", "not a cost group number");
-                    0
-                });
-                let scope = match r.text("PHAM_VI").as_str() {
+                let group = r.number("MA_NHOM", "not a cost group number");
+                let scope = match r.required("PHAM_VI") {
                     "1" => 1,
                     "2" => 2,
                     "3" => 3,

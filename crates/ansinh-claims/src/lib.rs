@@ -10,6 +10,7 @@
 pub mod assess;
 pub mod claim;
 pub mod overlap;
+pub mod records;
 pub mod reference;
 pub mod xml;
 

@@ -8,6 +8,7 @@
 //! `HOSO`. Only a file that is not the envelope at all is refused as a whole.
 
 use crate::claim::{Claim, Defect, Fields, Table};
+use crate::records::{Records, records};
 use base64::Engine;
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -92,7 +93,7 @@ pub fn parallel_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -
 pub fn parse_envelope(bytes: &[u8]) -> Result<Envelope<'_>, FileError> {
     let mut reader = Reader::from_reader(bytes);
     reader.config_mut().trim_text(true);
-    let mut path: Vec<String> = Vec::new();
+    let mut path: Vec<Tag> = Vec::new();
     let mut facility = None;
     let mut visits = Vec::new();
     // The current HOSO: its files as (LOAIHOSO, NOIDUNGFILE).
@@ -103,43 +104,42 @@ pub fn parse_envelope(bytes: &[u8]) -> Result<Envelope<'_>, FileError> {
     loop {
         match reader.read_event().map_err(|e| xml_error(&reader, e))? {
             Event::Start(e) => {
-                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                let tag = Tag::of(e.name().as_ref());
                 if path.is_empty() {
-                    if name != "GIAMDINHHS" {
-                        return Err(FileError::Root(name));
+                    if tag != Tag::Root {
+                        return Err(FileError::Root(
+                            String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+                        ));
                     }
                     seen_root = true;
                 }
-                match name.as_str() {
-                    "HOSO" => hoso = Some(Vec::new()),
-                    "FILEHOSO" => {
+                match tag {
+                    Tag::Visit => hoso = Some(Vec::with_capacity(3)),
+                    Tag::File => {
                         file_kind.clear();
                         file_body = Cow::Borrowed(&[]);
                     }
                     _ => {}
                 }
-                path.push(name);
+                path.push(tag);
             }
-            Event::End(_) => {
-                let name = path.pop().unwrap_or_default();
-                match name.as_str() {
-                    "FILEHOSO" => {
-                        if let Some(files) = hoso.as_mut() {
-                            files.push((
-                                std::mem::take(&mut file_kind),
-                                std::mem::take(&mut file_body),
-                            ));
-                        }
+            Event::End(_) => match path.pop() {
+                Some(Tag::File) => {
+                    if let Some(files) = hoso.as_mut() {
+                        files.push((
+                            std::mem::take(&mut file_kind),
+                            std::mem::take(&mut file_body),
+                        ));
                     }
-                    "HOSO" => {
-                        if let Some(files) = hoso.take() {
-                            visits.push(files);
-                        }
-                    }
-                    _ => {}
                 }
-            }
-            Event::Text(t) if path.last().map(String::as_str) == Some("NOIDUNGFILE") => {
+                Some(Tag::Visit) => {
+                    if let Some(files) = hoso.take() {
+                        visits.push(files);
+                    }
+                }
+                _ => {}
+            },
+            Event::Text(t) if path.last() == Some(&Tag::Content) => {
                 // Base64 has no markup characters: the text is taken as it stands, borrowed,
                 // unless the sender escaped some of it.
                 let text = if t.contains(&b'&') {
@@ -158,13 +158,13 @@ pub fn parse_envelope(bytes: &[u8]) -> Result<Envelope<'_>, FileError> {
             Event::Text(t) => {
                 let text = t.decode().map_err(|e| xml_error(&reader, e))?;
                 let text = quick_xml::escape::unescape(&text).map_err(|e| xml_error(&reader, e))?;
-                match path.last().map(String::as_str) {
-                    Some("LOAIHOSO") => file_kind.push_str(text.trim()),
-                    Some("MACSKCB") => facility = Some(text.trim().to_string()),
+                match path.last() {
+                    Some(Tag::Kind) => file_kind.push_str(text.trim()),
+                    Some(Tag::Facility) => facility = Some(text.trim().to_string()),
                     _ => {}
                 }
             }
-            Event::CData(t) if path.last().map(String::as_str) == Some("NOIDUNGFILE") => {
+            Event::CData(t) if path.last() == Some(&Tag::Content) => {
                 let text = t.into_inner();
                 let text = match text {
                     Cow::Borrowed(b) => Cow::Borrowed(b.trim_ascii()),
@@ -185,6 +185,32 @@ pub fn parse_envelope(bytes: &[u8]) -> Result<Envelope<'_>, FileError> {
         return Err(FileError::Empty);
     }
     Ok(Envelope { facility, visits })
+}
+
+/// The elements of the envelope that matter (the others are only nested).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tag {
+    Root,
+    Facility,
+    Visit,
+    File,
+    Kind,
+    Content,
+    Other,
+}
+
+impl Tag {
+    fn of(name: &[u8]) -> Tag {
+        match name {
+            b"GIAMDINHHS" => Tag::Root,
+            b"MACSKCB" => Tag::Facility,
+            b"HOSO" => Tag::Visit,
+            b"FILEHOSO" => Tag::File,
+            b"LOAIHOSO" => Tag::Kind,
+            b"NOIDUNGFILE" => Tag::Content,
+            _ => Tag::Other,
+        }
+    }
 }
 
 /// Adds a piece of a body: the first piece stays borrowed, later ones are joined in a copy.
@@ -220,16 +246,16 @@ pub fn visit(files: &[(String, Cow<'_, [u8]>)]) -> Visit {
             None => others.push((kind.clone(), inner)),
         }
     }
-    let mut summary: Option<Fields> = None;
-    let mut drugs = Vec::new();
-    let mut services = Vec::new();
+    let mut summary: Option<Records> = None;
+    let mut drugs = Records::default();
+    let mut services = Records::default();
     for (table, kind, inner) in &decoded {
         let rows = match std::str::from_utf8(inner) {
             Ok(text) => records(text, table.record_tag()),
             Err(e) => Err(format!("not UTF-8: {e}")),
         };
         match rows {
-            Ok(mut rows) => match table {
+            Ok(rows) => match table {
                 Table::Xml1 => {
                     if rows.len() != 1 {
                         defects.push(Defect::new(
@@ -239,7 +265,7 @@ pub fn visit(files: &[(String, Cow<'_, [u8]>)]) -> Visit {
                             format!("{} summary records; exactly one expected", rows.len()),
                         ));
                     }
-                    summary = rows.pop();
+                    summary = Some(rows);
                 }
                 Table::Xml2 => drugs = rows,
                 Table::Xml3 => services = rows,
@@ -247,7 +273,12 @@ pub fn visit(files: &[(String, Cow<'_, [u8]>)]) -> Visit {
             Err(reason) => defects.push(Defect::new(None, kind, table.record_tag(), reason)),
         }
     }
-    let Some(summary) = summary else {
+    // The last summary record when there are several (a defect already says so).
+    let Some(summary) = summary
+        .as_ref()
+        .and_then(|rows| rows.get(rows.len().checked_sub(1)?))
+        .map(Fields::new)
+    else {
         if !defects.iter().any(|d| d.table == "XML1") {
             defects.push(Defect::new(
                 None,
@@ -270,121 +301,6 @@ pub fn visit(files: &[(String, Cow<'_, [u8]>)]) -> Visit {
             Visit::Broken { key, defects }
         }
     }
-}
-
-/// The records named `tag` of an inner table, each as its fields in order, borrowed from `text`.
-fn records<'a>(text: &'a str, tag: &str) -> Result<Vec<Fields<'a>>, String> {
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().trim_text(true);
-    let mut out = Vec::new();
-    let mut current: Option<Fields<'a>> = None;
-    let mut field: Option<&'a str> = None;
-    let mut depth_in_record = 0usize;
-    loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("not well-formed at byte {}: {e}", reader.buffer_position()))?;
-        match event {
-            Event::Start(e) => {
-                if current.is_some() {
-                    depth_in_record += 1;
-                    if depth_in_record == 1 {
-                        field = Some(element_name(text, &e)?);
-                    }
-                } else if e.name().as_ref() == tag.as_bytes() {
-                    current = Some(Fields::with_capacity(40));
-                    depth_in_record = 0;
-                }
-            }
-            Event::Empty(e) => {
-                if let Some(rec) = current.as_mut()
-                    && depth_in_record == 0
-                {
-                    rec.push(element_name(text, &e)?, Cow::Borrowed(""));
-                }
-            }
-            Event::Text(t) => {
-                if let (Some(rec), Some(name)) = (current.as_mut(), field)
-                    && depth_in_record == 1
-                {
-                    // Text borrowed from the (already UTF-8) table is sliced from it, not
-                    // validated again.
-                    let raw = match t.into_inner() {
-                        Cow::Borrowed(b) => Cow::Borrowed(slice_of(text, b)?),
-                        Cow::Owned(b) => {
-                            Cow::Owned(String::from_utf8(b).map_err(|e| e.to_string())?)
-                        }
-                    };
-                    let value = match raw {
-                        Cow::Borrowed(r) => {
-                            quick_xml::escape::unescape(r).map_err(|e| e.to_string())?
-                        }
-                        Cow::Owned(r) => Cow::Owned(
-                            quick_xml::escape::unescape(&r)
-                                .map_err(|e| e.to_string())?
-                                .into_owned(),
-                        ),
-                    };
-                    let value = match value {
-                        Cow::Borrowed(v) => Cow::Borrowed(v.trim()),
-                        Cow::Owned(v) => Cow::Owned(v.trim().to_string()),
-                    };
-                    rec.append(name, value);
-                }
-            }
-            Event::CData(t) => {
-                if let (Some(rec), Some(name)) = (current.as_mut(), field)
-                    && depth_in_record == 1
-                {
-                    rec.append(
-                        name,
-                        Cow::Owned(String::from_utf8_lossy(&t).trim().to_string()),
-                    );
-                }
-            }
-            Event::End(e) if current.is_some() => {
-                if depth_in_record == 0 {
-                    if e.name().as_ref() == tag.as_bytes() {
-                        out.extend(current.take());
-                    }
-                } else {
-                    if depth_in_record == 1
-                        && let (Some(rec), Some(name)) = (current.as_mut(), field.take())
-                        && !rec.has(name)
-                    {
-                        rec.push(name, Cow::Borrowed(""));
-                    }
-                    depth_in_record -= 1;
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    if current.is_some() {
-        return Err(format!("record {tag} not closed"));
-    }
-    Ok(out)
-}
-
-/// The element name of a start tag as a slice of `text`, so that it outlives the event.
-fn element_name<'a>(
-    text: &'a str,
-    e: &quick_xml::events::BytesStart<'_>,
-) -> Result<&'a str, String> {
-    slice_of(text, e.name().as_ref())
-}
-
-/// `bytes` as the slice of `text` it is: a reader over a `&str` hands out names and texts that
-/// point into its input (checked, never assumed; a slice not on character boundaries is refused).
-fn slice_of<'a>(text: &'a str, bytes: &[u8]) -> Result<&'a str, String> {
-    let (base, at) = (text.as_ptr() as usize, bytes.as_ptr() as usize);
-    if at < base || at + bytes.len() > base + text.len() {
-        return Err("text outside the input".into());
-    }
-    let start = at - base;
-    text.get(start..start + bytes.len())
-        .ok_or_else(|| "text is not UTF-8".to_string())
 }
 
 /// Writes a claims file: the envelope around each visit's tables, Base64-encoded. Used by the

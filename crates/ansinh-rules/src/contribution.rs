@@ -576,7 +576,7 @@ pub fn explain(
             ))
             .param("ui_cap.multiple", ui.value.multiple, ui)
             .param(
-                &format!("regional_minimum_wage[{}]", r.region),
+                format!("regional_minimum_wage[{}]", r.region),
                 r.regional_minimum,
                 minimum,
             )
@@ -610,9 +610,9 @@ pub fn explain(
                 a.base_social
             };
             let line = Line::new(
-                &format!("{payer}.{fund}"),
-                &format!("{fund_vi} – {payer_vi}"),
-                &format!("{fund_en} – {payer}"),
+                format!("{payer}.{fund}"),
+                format!("{fund_vi} – {payer_vi}"),
+                format!("{fund_en} – {payer}"),
             )
             .amount(amounts[i])
             .formula(format!("{base} × {}", rate.as_percent()))
@@ -621,7 +621,7 @@ pub fn explain(
             let mut line = if i == 2 {
                 line.param("occupational_rate", rate.as_percent(), occupational)
             } else {
-                line.param(&format!("{payer}.{fund}"), rate.as_percent(), rates)
+                line.param(format!("{payer}.{fund}"), rate.as_percent(), rates)
             };
             if payer == "employee" && i == 1 && a.state.pension_survivor.get() > 0 {
                 line.formula = format!(
@@ -640,9 +640,9 @@ pub fn explain(
         };
         lines.push(
             Line::new(
-                &format!("{payer}.total"),
-                &format!("Tổng – {payer_vi}"),
-                &format!("Total – {payer}"),
+                format!("{payer}.total"),
+                format!("Tổng – {payer_vi}"),
+                format!("Total – {payer}"),
             )
             .amount(total)
             .formula("sum of the lines above")

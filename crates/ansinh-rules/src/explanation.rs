@@ -3,21 +3,23 @@
 use crate::params::Dated;
 use ansinh_core::Dong;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// One parameter value used by a line, with where it comes from.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ParamUse {
-    pub name: String,
+    pub name: Cow<'static, str>,
     pub value: String,
     pub source: String,
 }
 
-/// One step of a calculation.
+/// One step of a calculation. Keys, labels and citations are mostly literals: borrowed, so
+/// that explaining a visit among millions does not allocate them again.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Line {
-    pub key: String,
-    pub label_vi: String,
-    pub label_en: String,
+    pub key: Cow<'static, str>,
+    pub label_vi: Cow<'static, str>,
+    pub label_en: Cow<'static, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Dong>,
     /// A non-money result (a rate, a count of months, a date, a status).
@@ -26,20 +28,24 @@ pub struct Line {
     pub formula: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<ParamUse>,
-    pub citation: String,
+    pub citation: Cow<'static, str>,
 }
 
 impl Line {
-    pub fn new(key: &str, label_vi: &str, label_en: &str) -> Line {
+    pub fn new(
+        key: impl Into<Cow<'static, str>>,
+        label_vi: impl Into<Cow<'static, str>>,
+        label_en: impl Into<Cow<'static, str>>,
+    ) -> Line {
         Line {
-            key: key.to_string(),
-            label_vi: label_vi.to_string(),
-            label_en: label_en.to_string(),
+            key: key.into(),
+            label_vi: label_vi.into(),
+            label_en: label_en.into(),
             amount: None,
             value: None,
             formula: String::new(),
             params: Vec::new(),
-            citation: String::new(),
+            citation: Cow::Borrowed(""),
         }
     }
 
@@ -59,16 +65,21 @@ impl Line {
     }
 
     /// Records a parameter and its dated source.
-    pub fn param<T>(mut self, name: &str, value: impl ToString, dated: &Dated<T>) -> Line {
+    pub fn param<T>(
+        mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: impl ToString,
+        dated: &Dated<T>,
+    ) -> Line {
         self.params.push(ParamUse {
-            name: name.to_string(),
+            name: name.into(),
             value: value.to_string(),
             source: format!("{} (in force from {})", dated.citation(), dated.from),
         });
         self
     }
 
-    pub fn cite(mut self, citation: impl Into<String>) -> Line {
+    pub fn cite(mut self, citation: impl Into<Cow<'static, str>>) -> Line {
         self.citation = citation.into();
         self
     }

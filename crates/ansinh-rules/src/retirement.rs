@@ -119,7 +119,7 @@ pub fn retirement_month(
                 .formula(format!(
                     "born {born}; age for {year}: {age} → reached {reached}; pension from the next month"
                 ))
-                .param(&format!("retirement_age.{sex:?}"), age, dated)
+                .param(format!("retirement_age.{sex:?}"), age, dated)
                 .cite("Labour Code Art. 169.2; Decree 135/2020 Art. 4; L41 Art. 69");
             return Ok((result, vec![line]));
         }

@@ -205,7 +205,7 @@ pub fn average_salary(
                 .ok_or(HistoryError::Overflow)?;
             lines.push(
                 Line::new(
-                    &format!("revaluation.{start}"),
+                    format!("revaluation.{start}"),
                     "Tiền lương đã đóng sau điều chỉnh",
                     "Contributed salary, revalued",
                 )
@@ -216,7 +216,7 @@ pub fn average_salary(
                     coef.as_factor()
                 ))
                 .param(
-                    &format!("revaluation[{settlement_year}][{year}]"),
+                    format!("revaluation[{settlement_year}][{year}]"),
                     coef.as_factor(),
                     table,
                 )

@@ -163,7 +163,7 @@ pub fn evaluate(
         ))
         .param("unemployment.rate", p.rate.as_percent(), dated)
         .param(
-            &format!("regional_minimum_wage[{}]", f.region),
+            format!("regional_minimum_wage[{}]", f.region),
             regional,
             minimum,
         )

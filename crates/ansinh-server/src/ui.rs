@@ -801,14 +801,14 @@ fn estimate(
         .filter(|l| !l.key.starts_with("revaluation."))
         .map(|l| {
             let label = match c.lang {
-                Lang::Vi => l.label_vi.clone(),
-                Lang::En => l.label_en.clone(),
+                Lang::Vi => l.label_vi.to_string(),
+                Lang::En => l.label_en.to_string(),
             };
             (
                 label,
                 l.amount.map(ansinh_core::Dong::get),
                 l.formula.clone(),
-                l.citation.clone(),
+                l.citation.to_string(),
             )
         })
         .collect();
