@@ -228,7 +228,7 @@ pub fn visit(files: &[(String, Cow<'_, [u8]>)]) -> Visit {
     let mut decoded: Vec<(Table, &str, Vec<u8>)> = Vec::new();
     let mut others = Vec::new();
     for (kind, body) in files {
-        let inner = match base64::engine::general_purpose::STANDARD.decode(body) {
+        let inner = match base64_simd::STANDARD.decode_to_vec(body) {
             Ok(inner) => inner,
             Err(e) => {
                 defects.push(Defect::new(

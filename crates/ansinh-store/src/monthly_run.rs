@@ -238,10 +238,12 @@ struct ChunkSql {
     employments: Query,
     events: Query,
     salaries: Query,
+    history: Query,
     month_lines: Query,
     run_lines: Query,
     queue: Query,
     queued_lines: Query,
+    queued_salaries: Query,
 }
 
 impl ChunkSql {
@@ -255,11 +257,16 @@ impl ChunkSql {
             last: q("SELECT MAX(person_sin) FROM employments WHERE person_sin > $1".into(), &[Lo]),
             employments: q("SELECT person_sin, employment_id, employer_code, start_date, participant FROM employments WHERE person_sin > $1 AND person_sin <= $2 AND start_date <= $3".into(), &[Lo, Hi, End]),
             events: q("SELECT person_sin, employment_id, seq, event, event_date, reason FROM employment_events WHERE person_sin > $1 AND person_sin <= $2".into(), &[Lo, Hi]),
-            salaries: q("SELECT person_sin, employment_id, seq, effective_month, salary + allowances FROM salaries WHERE person_sin > $1 AND person_sin <= $2".into(), &[Lo, Hi]),
+            // The salary in effect is the latest record unless that one takes effect after
+            // the month (then the whole history, `history`) or the employment is queued for a
+            // reassessment of earlier months (`queued_salaries`).
+            salaries: q("SELECT person_sin, employment_id, seq, effective_month, amount FROM latest_salaries WHERE person_sin > $1 AND person_sin <= $2".into(), &[Lo, Hi]),
+            history: q("SELECT s.person_sin, s.employment_id, s.seq, s.effective_month, s.salary + s.allowances FROM latest_salaries l JOIN salaries s ON s.person_sin = l.person_sin AND s.employment_id = l.employment_id WHERE l.person_sin > $2 AND l.person_sin <= $3 AND l.effective_month > $1".into(), &[Month, Lo, Hi]),
             month_lines: q(format!("SELECT person_sin, employment_id, version, salary_seq, run_month, employer_code, {amounts} FROM contribution_lines WHERE month = $1 AND person_sin > $2 AND person_sin <= $3"), &[Month, Lo, Hi]),
             run_lines: q(format!("SELECT employer_code, month, {amounts} FROM contribution_lines WHERE run_month = $1 AND month <> $1 AND person_sin > $2 AND person_sin <= $3"), &[Month, Lo, Hi]),
             queue: q("SELECT person_sin, employment_id, batch_id FROM reassessment_queue WHERE person_sin > $1 AND person_sin <= $2".into(), &[Lo, Hi]),
             queued_lines: q(format!("SELECT l.person_sin, l.employment_id, l.month, l.version, l.salary_seq, {prefixed} FROM (SELECT DISTINCT person_sin, employment_id FROM reassessment_queue WHERE person_sin > $2 AND person_sin <= $3) q JOIN contribution_lines l ON l.person_sin = q.person_sin AND l.employment_id = q.employment_id WHERE l.month <> $1"), &[Month, Lo, Hi]),
+            queued_salaries: q("SELECT s.person_sin, s.employment_id, s.seq, s.effective_month, s.salary + s.allowances FROM (SELECT DISTINCT person_sin, employment_id FROM reassessment_queue WHERE person_sin > $1 AND person_sin <= $2) q JOIN salaries s ON s.person_sin = q.person_sin AND s.employment_id = q.employment_id".into(), &[Lo, Hi]),
         }
     }
 }
@@ -270,23 +277,29 @@ enum Rows {
     Employments,
     Events,
     Salaries,
+    /// Every salary record of the employments whose latest takes effect after the month.
+    History,
     MonthLines,
     RunLines,
     Queue,
     QueuedLines,
+    /// Every salary record of the queued employments.
+    QueuedSalaries,
 }
 
 impl ChunkSql {
     /// The queries of a chunk after its bound, in reading order.
-    fn steps(&self) -> [(&Query, Rows); 7] {
+    fn steps(&self) -> [(&Query, Rows); 9] {
         [
             (&self.employments, Rows::Employments),
             (&self.events, Rows::Events),
             (&self.salaries, Rows::Salaries),
+            (&self.history, Rows::History),
             (&self.month_lines, Rows::MonthLines),
             (&self.run_lines, Rows::RunLines),
             (&self.queue, Rows::Queue),
             (&self.queued_lines, Rows::QueuedLines),
+            (&self.queued_salaries, Rows::QueuedSalaries),
         ]
     }
 }
@@ -343,6 +356,8 @@ struct ChunkBuilder {
     /// The employment found last: rows come grouped by employment, so most look-ups hit it or
     /// the next one.
     finger: usize,
+    /// Whether a latest salary read takes effect after the month.
+    later_salaries: bool,
 }
 
 impl ChunkBuilder {
@@ -357,6 +372,7 @@ impl ChunkBuilder {
                 hi,
             },
             finger: 0,
+            later_salaries: false,
         }
     }
 
@@ -440,10 +456,17 @@ impl ChunkBuilder {
         month: &str,
         amount: i64,
     ) -> Result<(), StoreError> {
+        let run_month = self.month;
+        let mut later = false;
         if let Some(e) = self.find(sin, id) {
             let month = parse_month("effective_month", month)?;
-            e.salaries.push(SalaryRec { seq, month, amount });
+            later = month > run_month;
+            // The latest record comes again with the history.
+            if !e.salaries.iter().any(|s| s.seq == seq) {
+                e.salaries.push(SalaryRec { seq, month, amount });
+            }
         }
+        self.later_salaries |= later;
         Ok(())
     }
 
@@ -503,9 +526,14 @@ impl ChunkBuilder {
         Ok(())
     }
 
-    /// Whether the query of `rows` needs to run (queued lines only for queued employments).
+    /// Whether the query of `rows` needs to run (queued lines and salaries only for queued
+    /// employments, salary histories only when a latest salary is later than the month).
     fn wants(&self, rows: Rows) -> bool {
-        rows != Rows::QueuedLines || !self.chunk.queue.is_empty()
+        match rows {
+            Rows::QueuedLines | Rows::QueuedSalaries => !self.chunk.queue.is_empty(),
+            Rows::History => self.later_salaries,
+            _ => true,
+        }
     }
 
     /// Adds one row of the query of `rows`, its columns as [`ChunkSql`] selects them.
@@ -526,7 +554,9 @@ impl ChunkBuilder {
                 r.text(4)?,
                 r.opt_text(5)?,
             ),
-            Rows::Salaries => self.salary(r.text(0)?, r.text(1)?, r.int(2)?, r.text(3)?, r.int(4)?),
+            Rows::Salaries | Rows::History | Rows::QueuedSalaries => {
+                self.salary(r.text(0)?, r.text(1)?, r.int(2)?, r.text(3)?, r.int(4)?)
+            }
             Rows::MonthLines => {
                 self.month_line(
                     r.text(0)?,

@@ -48,6 +48,7 @@ on_both!(
     generated_population_is_consistent,
     chunked_run_equals_one_chunk,
     monthly_assessment_is_idempotent_and_adjusts,
+    a_raise_declared_ahead_applies_from_its_month,
     late_hire_is_collected_back_as_evasion,
     sick_leave_in_the_first_month_is_still_charged,
     payments_settle_the_oldest_month_first,
@@ -862,6 +863,45 @@ async fn monthly_assessment_is_idempotent_and_adjusts(store: Store) {
     assert_eq!(
         store.contribution_history(&lan).await.unwrap().months.len(),
         2
+    );
+}
+
+async fn a_raise_declared_ahead_applies_from_its_month(store: Store) {
+    // The run reads each employment's latest salary record; a record that takes effect after
+    // the month sends it back to the whole history.
+    let store = store.receiving_on("2026-01-05".parse().unwrap());
+    let p = params();
+    store
+        .create_employer(&employer("TA0002A", 1))
+        .await
+        .unwrap();
+    let hired = vec![hire("079180000124", "Lê Thị Hoa", "2026-01-05", 10_000_000)];
+    submit(&store, "TA0002A", &hired, None).await.unwrap();
+    let raise = vec![change("salary", "079180000124", "2026-06", Some(12_000_000))];
+    assert!(submit(&store, "TA0002A", &raise, None).await.unwrap().applied());
+    let may = store
+        .assess_month(&p, "2026-05".parse().unwrap(), &|_| {})
+        .await
+        .unwrap();
+    // 32 % of 10,000,000 (employee 10.5 %, employer 21.5 %).
+    assert_eq!((may.new_lines, may.written_total), (1, 3_200_000), "{may:?}");
+    let june = store
+        .assess_month(&p, "2026-06".parse().unwrap(), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!((june.new_lines, june.written_total), (1, 3_840_000), "{june:?}");
+    // A correction for an earlier month recorded after the raise leaves the raise the latest.
+    let earlier = vec![change("salary", "079180000124", "2026-05", Some(11_000_000))];
+    assert!(submit(&store, "TA0002A", &earlier, None).await.unwrap().applied());
+    let july = store
+        .assess_month(&p, "2026-07".parse().unwrap(), &|_| {})
+        .await
+        .unwrap();
+    // July at 12,000,000, and May collected back on the difference of 1,000,000.
+    assert_eq!(
+        (july.new_lines, july.adjustments, july.written_total),
+        (1, 1, 3_840_000 + 320_000),
+        "{july:?}"
     );
 }
 
