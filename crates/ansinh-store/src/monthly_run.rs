@@ -25,8 +25,8 @@ use crate::{Backend, Store, StoreError, now, on_pool};
 use ansinh_core::{Date, Dong, Month};
 use ansinh_rules::Params;
 use ansinh_rules::contribution::{self, OccupationalOption, Options, Participant, Resolved};
+use rustc_hash::FxHashMap;
 use sqlx::{QueryBuilder, Row};
-use std::collections::HashMap;
 use tokio::sync::mpsc::Sender;
 
 #[derive(Clone, Debug)]
@@ -58,11 +58,10 @@ struct Assessed {
 /// A line to insert.
 #[derive(Clone, Debug)]
 struct NewLine {
-    sin: String,
-    id: String,
-    month: String,
+    /// The employment, by its place in the chunk's employments (not its keys copied).
+    row: usize,
+    month: Month,
     version: i64,
-    employer: String,
     salary_seq: i64,
     salary: i64,
     amounts: Amounts,
@@ -89,19 +88,21 @@ fn line_columns() -> Vec<&'static str> {
 /// A new line with what every line of the run shares.
 struct LineToWrite<'a> {
     line: &'a NewLine,
+    row: &'a EmploymentRow,
+    month: &'a str,
     run_month: &'a str,
     at: &'a str,
 }
 
 impl BulkRow for LineToWrite<'_> {
     fn cells<'a>(&'a self, out: &mut Vec<Cell<'a>>) {
-        let l = self.line;
+        let (l, r) = (self.line, self.row);
         out.extend([
-            Cell::Text(&l.sin),
-            Cell::Text(&l.id),
-            Cell::Text(&l.month),
+            Cell::Text(&r.sin),
+            Cell::Text(&r.id),
+            Cell::Text(self.month),
             Cell::Int(l.version),
-            Cell::Text(&l.employer),
+            Cell::Text(&r.employer),
             Cell::Text(self.run_month),
             Cell::Int(l.salary_seq),
             Cell::Int(l.salary),
@@ -109,6 +110,42 @@ impl BulkRow for LineToWrite<'_> {
         out.extend(l.amounts.iter().map(|v| Cell::Int(*v)));
         out.push(Cell::Text(self.at));
     }
+}
+
+/// The lines of a chunk as rows to write. The run month's text is shared; `texts` holds the
+/// months of adjustment lines (the only ones of other months).
+fn lines_to_write<'a>(
+    chunk: &'a Chunk,
+    lines: &'a [NewLine],
+    run: (Month, &'a str),
+    at: &'a str,
+    texts: &'a mut Vec<String>,
+) -> Vec<LineToWrite<'a>> {
+    texts.clear();
+    texts.extend(
+        lines
+            .iter()
+            .filter(|l| l.month != run.0)
+            .map(|l| l.month.to_string()),
+    );
+    let mut others = texts.iter();
+    lines
+        .iter()
+        .map(|line| {
+            let month = if line.month == run.0 {
+                run.1
+            } else {
+                others.next().map_or("", String::as_str)
+            };
+            LineToWrite {
+                line,
+                row: &chunk.employments[line.row],
+                month,
+                run_month: run.1,
+                at,
+            }
+        })
+        .collect()
 }
 
 /// Dues of one employer for one contribution month, as written by runs of the run month.
@@ -263,7 +300,7 @@ impl ChunkSql {
             salaries: q("SELECT person_sin, employment_id, seq, effective_month, amount FROM latest_salaries WHERE person_sin > $1 AND person_sin <= $2".into(), &[Lo, Hi]),
             history: q("SELECT s.person_sin, s.employment_id, s.seq, s.effective_month, s.salary + s.allowances FROM latest_salaries l JOIN salaries s ON s.person_sin = l.person_sin AND s.employment_id = l.employment_id WHERE l.person_sin > $2 AND l.person_sin <= $3 AND l.effective_month > $1".into(), &[Month, Lo, Hi]),
             month_lines: q(format!("SELECT person_sin, employment_id, version, salary_seq, run_month, employer_code, {amounts} FROM contribution_lines WHERE month = $1 AND person_sin > $2 AND person_sin <= $3"), &[Month, Lo, Hi]),
-            run_lines: q(format!("SELECT employer_code, month, {amounts} FROM contribution_lines WHERE run_month = $1 AND month <> $1 AND person_sin > $2 AND person_sin <= $3"), &[Month, Lo, Hi]),
+            run_lines: q(format!("SELECT employer_code, month, {amounts} FROM contribution_lines WHERE run_month = $1 AND month <> run_month AND person_sin > $2 AND person_sin <= $3"), &[Month, Lo, Hi]),
             queue: q("SELECT person_sin, employment_id, batch_id FROM reassessment_queue WHERE person_sin > $1 AND person_sin <= $2".into(), &[Lo, Hi]),
             queued_lines: q(format!("SELECT l.person_sin, l.employment_id, l.month, l.version, l.salary_seq, {prefixed} FROM (SELECT DISTINCT person_sin, employment_id FROM reassessment_queue WHERE person_sin > $2 AND person_sin <= $3) q JOIN contribution_lines l ON l.person_sin = q.person_sin AND l.employment_id = q.employment_id WHERE l.month <> $1"), &[Month, Lo, Hi]),
             queued_salaries: q("SELECT s.person_sin, s.employment_id, s.seq, s.effective_month, s.salary + s.allowances FROM (SELECT DISTINCT person_sin, employment_id FROM reassessment_queue WHERE person_sin > $1 AND person_sin <= $2) q JOIN salaries s ON s.person_sin = q.person_sin AND s.employment_id = q.employment_id".into(), &[Lo, Hi]),
@@ -612,22 +649,18 @@ impl ChunkBuilder {
 /// atomically. (SQLite's writer is [`write_sqlite`], on its own thread.)
 async fn write_postgres(
     pool: &sqlx::PgPool,
+    chunk: &Chunk,
     lines: &[NewLine],
-    queue: &[(String, String, String)],
-    run_month: &str,
+    run: Month,
     at: &str,
 ) -> Result<(), StoreError> {
+    let queue = &chunk.queue;
     if lines.is_empty() && queue.is_empty() {
         return Ok(());
     }
-    let rows: Vec<LineToWrite> = lines
-        .iter()
-        .map(|line| LineToWrite {
-            line,
-            run_month,
-            at,
-        })
-        .collect();
+    let run_month = run.to_string();
+    let mut texts = Vec::new();
+    let rows = lines_to_write(chunk, lines, (run, &run_month), at, &mut texts);
     let mut tx = pool.begin().await?;
     tx.insert_rows("contribution_lines", &line_columns(), &rows)
         .await?;
@@ -651,14 +684,15 @@ enum Sink<'p> {
     Postgres(&'p sqlx::PgPool),
 }
 
-/// What the run hands its writer: a chunk's new lines and the queue entries it handled.
-type Written = (Vec<NewLine>, Vec<(String, String, String)>);
+/// What the run hands its writer: a chunk (its employments and the queue entries it handled)
+/// and its new lines.
+type Written = (Chunk, Vec<NewLine>);
 
 /// Writes chunk after chunk to SQLite with rusqlite, each chunk in one transaction (its lines and
 /// the removal of the queue entries it handled).
 fn write_sqlite(
     path: &std::path::Path,
-    run_month: &str,
+    run: Month,
     at: &str,
     mut chunks: tokio::sync::mpsc::Receiver<Written>,
 ) -> Result<(), StoreError> {
@@ -677,20 +711,19 @@ fn write_sqlite(
             .collect::<Vec<_>>()
             .join(", ")
     );
-    while let Some((lines, queue)) = chunks.blocking_recv() {
-        if lines.is_empty() && queue.is_empty() {
+    let run_month = run.to_string();
+    let mut texts = Vec::new();
+    while let Some((chunk, lines)) = chunks.blocking_recv() {
+        if lines.is_empty() && chunk.queue.is_empty() {
             continue;
         }
+        let rows = lines_to_write(&chunk, &lines, (run, &run_month), at, &mut texts);
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut stmt = tx.prepare_cached(&insert)?;
-            for line in &lines {
-                let row = LineToWrite {
-                    line,
-                    run_month,
-                    at,
-                };
-                let mut cells = Vec::with_capacity(columns.len());
+            let mut cells = Vec::with_capacity(columns.len());
+            for row in &rows {
+                cells.clear();
                 row.cells(&mut cells);
                 for (i, cell) in cells.iter().enumerate() {
                     match *cell {
@@ -704,7 +737,7 @@ fn write_sqlite(
                 stmt.raw_execute()?;
             }
             let mut delete = tx.prepare_cached("DELETE FROM reassessment_queue WHERE person_sin = ?1 AND employment_id = ?2 AND batch_id = ?3")?;
-            for (sin, id, batch) in &queue {
+            for (sin, id, batch) in &chunk.queue {
                 delete.execute([sin, id, batch])?;
             }
         }
@@ -891,7 +924,7 @@ impl Store {
             }
         };
         let employers = on_pool!(self, pool => {
-            let mut employers = HashMap::new();
+            let mut employers = FxHashMap::default();
             for r in sqlx::query("SELECT unit_code, region, occupational_rate FROM employers").fetch_all(pool).await? {
                 let option = if r.try_get::<&str, _>(2)? == "0.3%" { OccupationalOption::Reduced } else { OccupationalOption::Standard };
                 employers.insert(r.try_get::<String, _>(0)?, (r.try_get::<i64, _>(1)?, option));
@@ -910,8 +943,8 @@ impl Store {
             month,
             employers,
             runs,
-            resolved: HashMap::new(),
-            dues: HashMap::new(),
+            resolved: FxHashMap::default(),
+            dues: FxHashMap::default(),
             summary: AssessSummary {
                 month: run_month.clone(),
                 ..Default::default()
@@ -923,10 +956,9 @@ impl Store {
             Backend::Sqlite(pool) => {
                 let path = pool.connect_options().get_filename().to_path_buf();
                 let (to_writer, from_main) = tokio::sync::mpsc::channel::<Written>(2);
-                let (run_month, at) = (run_month.clone(), at.clone());
-                let writer = tokio::task::spawn_blocking(move || {
-                    write_sqlite(&path, &run_month, &at, from_main)
-                });
+                let at = at.clone();
+                let writer =
+                    tokio::task::spawn_blocking(move || write_sqlite(&path, month, &at, from_main));
                 (Sink::Thread(to_writer), Some(writer))
             }
             Backend::Postgres(pool) => (Sink::Postgres(pool), None),
@@ -943,14 +975,12 @@ impl Store {
             let lines = plan.chunk(&chunk);
             match &to_writer {
                 Sink::Thread(to_writer) => {
-                    if to_writer.send((lines, chunk.queue)).await.is_err() {
+                    if to_writer.send((chunk, lines)).await.is_err() {
                         break;
                     }
                 }
                 Sink::Postgres(pool) => {
-                    if let Err(e) =
-                        write_postgres(pool, &lines, &chunk.queue, &run_month, &at).await
-                    {
+                    if let Err(e) = write_postgres(pool, &chunk, &lines, month, &at).await {
                         failed = Some(e);
                         break;
                     }
@@ -974,11 +1004,13 @@ impl Store {
         let mut dues: Vec<DueRow> = plan
             .dues
             .iter()
-            .map(|((employer, m), due)| DueRow {
-                employer,
-                run_month: &run_month,
-                month: m.to_string(),
-                due,
+            .flat_map(|(m, of_month)| {
+                of_month.iter().map(|(employer, due)| DueRow {
+                    employer,
+                    run_month: &run_month,
+                    month: m.to_string(),
+                    due,
+                })
             })
             .collect();
         dues.sort_by(|a, b| (a.employer, &a.month).cmp(&(b.employer, &b.month)));
@@ -1032,27 +1064,34 @@ struct Plan<'p> {
     params: &'p Params,
     month: Month,
     /// Region and occupational-accident option of every employer, read once per run.
-    employers: HashMap<String, (i64, OccupationalOption)>,
+    employers: FxHashMap<String, (i64, OccupationalOption)>,
     /// Months of earlier finished runs.
     runs: Vec<Month>,
     /// Parameters resolved once per (month, participant kind, region, occupational option).
-    resolved: HashMap<(Month, Participant, i64, OccupationalOption), Option<Resolved>>,
-    /// Per (employer, contribution month): what runs of this run month wrote.
-    dues: HashMap<(String, Month), Due>,
+    resolved: FxHashMap<(Month, Participant, i64, OccupationalOption), Option<Resolved>>,
+    /// Per contribution month and employer: what runs of this run month wrote (by month
+    /// first, so that a look-up borrows the employer's code instead of copying it).
+    dues: FxHashMap<Month, FxHashMap<String, Due>>,
     summary: AssessSummary,
 }
 
 impl Plan<'_> {
+    /// The dues of `employer` for month `m`.
+    fn due(&mut self, employer: &str, m: Month) -> &mut Due {
+        let of_month = self.dues.entry(m).or_default();
+        if !of_month.contains_key(employer) {
+            of_month.insert(employer.to_string(), Due::default());
+        }
+        of_month.get_mut(employer).expect("inserted above")
+    }
+
     fn chunk(&mut self, chunk: &Chunk) -> Vec<NewLine> {
         let month = self.month;
         for (employer, m, sum) in &chunk.run_lines {
-            add(
-                &mut self.dues.entry((employer.clone(), *m)).or_default().sum,
-                sum,
-            );
+            add(&mut self.due(employer, *m).sum, sum);
         }
         let mut lines = Vec::new();
-        for row in &chunk.employments {
+        for (at, row) in chunk.employments.iter().enumerate() {
             let mut months: Vec<Month> = Vec::new();
             if row.queued {
                 // Its months already assessed, and the months of earlier runs since it began:
@@ -1107,10 +1146,7 @@ impl Plan<'_> {
                 if m == month {
                     self.summary.month_total += target[12];
                     if target[12] != 0 {
-                        self.dues
-                            .entry((row.employer.clone(), m))
-                            .or_default()
-                            .headcount += 1;
+                        self.due(&row.employer, m).headcount += 1;
                     }
                 }
                 let previous = before.map_or([0; 13], |b| b.sum);
@@ -1131,16 +1167,11 @@ impl Plan<'_> {
                     self.summary.adjustments += 1
                 }
                 self.summary.written_total += diff[12];
-                add(
-                    &mut self.dues.entry((row.employer.clone(), m)).or_default().sum,
-                    &diff,
-                );
+                add(&mut self.due(&row.employer, m).sum, &diff);
                 lines.push(NewLine {
-                    sin: row.sin.clone(),
-                    id: row.id.clone(),
-                    month: m.to_string(),
+                    row: at,
+                    month: m,
                     version,
-                    employer: row.employer.clone(),
                     salary_seq: seq,
                     salary: salary_amount,
                     amounts: diff,

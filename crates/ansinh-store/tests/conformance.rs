@@ -877,22 +877,50 @@ async fn a_raise_declared_ahead_applies_from_its_month(store: Store) {
         .unwrap();
     let hired = vec![hire("079180000124", "Lê Thị Hoa", "2026-01-05", 10_000_000)];
     submit(&store, "TA0002A", &hired, None).await.unwrap();
-    let raise = vec![change("salary", "079180000124", "2026-06", Some(12_000_000))];
-    assert!(submit(&store, "TA0002A", &raise, None).await.unwrap().applied());
+    let raise = vec![change(
+        "salary",
+        "079180000124",
+        "2026-06",
+        Some(12_000_000),
+    )];
+    assert!(
+        submit(&store, "TA0002A", &raise, None)
+            .await
+            .unwrap()
+            .applied()
+    );
     let may = store
         .assess_month(&p, "2026-05".parse().unwrap(), &|_| {})
         .await
         .unwrap();
     // 32 % of 10,000,000 (employee 10.5 %, employer 21.5 %).
-    assert_eq!((may.new_lines, may.written_total), (1, 3_200_000), "{may:?}");
+    assert_eq!(
+        (may.new_lines, may.written_total),
+        (1, 3_200_000),
+        "{may:?}"
+    );
     let june = store
         .assess_month(&p, "2026-06".parse().unwrap(), &|_| {})
         .await
         .unwrap();
-    assert_eq!((june.new_lines, june.written_total), (1, 3_840_000), "{june:?}");
+    assert_eq!(
+        (june.new_lines, june.written_total),
+        (1, 3_840_000),
+        "{june:?}"
+    );
     // A correction for an earlier month recorded after the raise leaves the raise the latest.
-    let earlier = vec![change("salary", "079180000124", "2026-05", Some(11_000_000))];
-    assert!(submit(&store, "TA0002A", &earlier, None).await.unwrap().applied());
+    let earlier = vec![change(
+        "salary",
+        "079180000124",
+        "2026-05",
+        Some(11_000_000),
+    )];
+    assert!(
+        submit(&store, "TA0002A", &earlier, None)
+            .await
+            .unwrap()
+            .applied()
+    );
     let july = store
         .assess_month(&p, "2026-07".parse().unwrap(), &|_| {})
         .await
