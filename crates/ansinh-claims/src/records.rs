@@ -172,73 +172,85 @@ fn trim(text: &mut Cow<'_, str>) {
 struct NotSimple;
 
 /// Scans a table of the simple shape (see the module's note), giving its tokens; any other
-/// shape is [`NotSimple`], after which the tokens given must be thrown away.
+/// shape is [`NotSimple`], after which the tokens given must be thrown away. One pass over the
+/// bytes: texts and names are short, so a plain loop beats a vectorised search here.
 fn scan<'a>(text: &'a str, out: &mut impl FnMut(Token<'a>)) -> Result<(), NotSimple> {
-    let bytes = text.as_bytes();
-    let mut at = 0;
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut i = 0;
     let mut open: Vec<&'a str> = Vec::with_capacity(8);
     let mut seen_root = false;
     // The XML declaration, only at the very start.
-    if bytes.starts_with(b"<?xml") {
-        let end = memchr::memmem::find(bytes, b"?>").ok_or(NotSimple)?;
-        at = end + 2;
+    if b.starts_with(b"<?xml") {
+        i = memchr::memmem::find(b, b"?>").ok_or(NotSimple)? + 2;
     }
-    while at < bytes.len() {
-        let lt = memchr::memchr(b'<', &bytes[at..]).map_or(bytes.len(), |i| at + i);
-        if lt > at {
-            // `<` and `>` are ASCII: slicing at them keeps to character boundaries.
-            let piece = &text[at..lt];
+    while i < n {
+        let start = i;
+        let mut entity = false;
+        while i < n && b[i] != b'<' {
+            entity |= b[i] == b'&';
+            i += 1;
+        }
+        if i > start {
             if open.is_empty() {
-                if !piece.bytes().all(|b| b.is_ascii_whitespace()) {
+                if !b[start..i].iter().all(u8::is_ascii_whitespace) {
                     return Err(NotSimple);
                 }
-            } else if piece.contains('&') {
+            } else if entity {
                 return Err(NotSimple);
             } else {
-                out(Token::Text(Cow::Borrowed(piece)));
+                // `<` is ASCII: slicing at it keeps to character boundaries.
+                out(Token::Text(Cow::Borrowed(&text[start..i])));
             }
         }
-        if lt == bytes.len() {
+        if i == n {
             break;
         }
-        let gt = memchr::memchr(b'>', &bytes[lt..])
-            .map(|i| lt + i)
-            .ok_or(NotSimple)?;
-        let inner = &text[lt + 1..gt];
-        at = gt + 1;
-        if let Some(name) = inner.strip_prefix('/') {
-            if open.pop() != Some(name) {
+        i += 1;
+        let closing = i < n && b[i] == b'/';
+        if closing {
+            i += 1;
+        }
+        // A name of the standard: ASCII letters, digits and `_`, not starting with a digit
+        // (anything else — attributes, `!`, `?`, a prefix — is left to quick-xml).
+        let name_start = i;
+        if i < n && (b[i].is_ascii_alphabetic() || b[i] == b'_') {
+            i += 1;
+        } else {
+            return Err(NotSimple);
+        }
+        while i < n && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+            i += 1;
+        }
+        let name = &text[name_start..i];
+        if i < n && b[i] == b'>' {
+            i += 1;
+            if closing {
+                if open.pop() != Some(name) {
+                    return Err(NotSimple);
+                }
+                out(Token::End(name));
+            } else {
+                if open.is_empty() && std::mem::replace(&mut seen_root, true) {
+                    return Err(NotSimple);
+                }
+                open.push(name);
+                out(Token::Start(name));
+            }
+        } else if !closing && b.get(i..i + 2) == Some(b"/>") {
+            i += 2;
+            if open.is_empty() && std::mem::replace(&mut seen_root, true) {
                 return Err(NotSimple);
             }
-            out(Token::End(name));
-        } else if let Some(name) = inner.strip_suffix('/') {
-            if !is_simple_name(name) || (open.is_empty() && seen_root) {
-                return Err(NotSimple);
-            }
-            seen_root = true;
             out(Token::Empty(name));
         } else {
-            if !is_simple_name(inner) || (open.is_empty() && seen_root) {
-                return Err(NotSimple);
-            }
-            seen_root = true;
-            open.push(inner);
-            out(Token::Start(inner));
+            return Err(NotSimple);
         }
     }
     if !open.is_empty() || !seen_root {
         return Err(NotSimple);
     }
     Ok(())
-}
-
-/// An element name of the standard: ASCII letters, digits and `_`, not starting with a digit
-/// (anything else — attributes, `!`, `?`, a prefix — is left to quick-xml).
-fn is_simple_name(name: &str) -> bool {
-    let b = name.as_bytes();
-    !b.is_empty()
-        && !b[0].is_ascii_digit()
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
 }
 
 /// Reads a table with quick-xml, giving tokens that build what [`scan`]'s build (entities

@@ -17,6 +17,12 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// mimalloc rather than glibc's allocator: reading a claims file makes millions of buffers of
+/// one to two kilobytes, which glibc spent a quarter of the time merging and splitting (perf,
+/// 200,000 visits); measured in docs/ARCHITECTURE.md.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "ansinh",
