@@ -47,8 +47,7 @@ pub fn read_visits(
     digests: bool,
 ) -> Result<(Option<String>, Vec<ReadVisit>), xml::FileError> {
     use sha2::Digest;
-    let envelope = xml::parse_envelope(bytes)?;
-    let visits = xml::parallel_map(&envelope.visits, |files| {
+    let (facility, visits) = xml::map_visits(bytes, |files| {
         let digest = if digests {
             let mut hash = sha2::Sha256::new();
             for (kind, content) in files {
@@ -75,8 +74,8 @@ pub fn read_visits(
                 digest,
             },
         }
-    });
-    Ok((envelope.facility, visits))
+    })?;
+    Ok((facility, visits))
 }
 
 /// Rule R10 over the visits of a file and the `known` stays of earlier files.

@@ -52,52 +52,95 @@ fn xml_error(reader: &Reader<&[u8]>, e: impl ToString) -> FileError {
 
 /// Reads a claims file.
 pub fn parse_file(bytes: &[u8]) -> Result<File, FileError> {
-    let envelope = parse_envelope(bytes)?;
-    Ok(File {
-        facility: envelope.facility,
-        visits: parallel_map(&envelope.visits, |files| visit(files)),
-    })
+    let (facility, visits) = map_visits(bytes, |files| visit(files))?;
+    Ok(File { facility, visits })
 }
 
-/// The envelope of a file: the facility and, per visit, its files (LOAIHOSO, NOIDUNGFILE)
-/// still encoded — borrowed from the file's bytes (a body is copied only when it came in
-/// pieces), so that a file is not held twice.
+/// One visit's files as (LOAIHOSO, NOIDUNGFILE still encoded), borrowed from the file's bytes
+/// (a body is copied only when it came in pieces), so that a file is not held twice.
+pub type Files<'a> = Vec<(String, Cow<'a, [u8]>)>;
+
+/// The envelope of a file: the facility and, per visit, its files.
 pub struct Envelope<'a> {
     pub facility: Option<String>,
-    pub visits: Vec<Vec<(String, Cow<'a, [u8]>)>>,
-}
-
-/// Maps `f` over `items` on every core (a visit does not depend on another), keeping the order.
-pub fn parallel_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
-    if workers <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let per = items.len().div_ceil(workers);
-    std::thread::scope(|scope| {
-        let f = &f;
-        let parts: Vec<_> = items
-            .chunks(per)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<U>>()))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+    pub visits: Vec<Files<'a>>,
 }
 
 /// Reads the envelope of a claims file, leaving each visit's tables encoded.
 pub fn parse_envelope(bytes: &[u8]) -> Result<Envelope<'_>, FileError> {
+    let mut visits = Vec::new();
+    let facility = read_envelope(bytes, |files| visits.push(files))?;
+    Ok(Envelope { facility, visits })
+}
+
+/// Maps `f` over the visits of a file on every core while the envelope is still being read
+/// (a visit does not depend on another), keeping their order; gives the facility too.
+pub fn map_visits<'a, U: Send>(
+    bytes: &'a [u8],
+    f: impl Fn(&[(String, Cow<'a, [u8]>)]) -> U + Sync,
+) -> Result<(Option<String>, Vec<U>), FileError> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if workers <= 1 {
+        let mut out = Vec::new();
+        let facility = read_envelope(bytes, |files| out.push(f(&files)))?;
+        return Ok((facility, out));
+    }
+    // Visits go to the workers in batches, numbered so that their results can be put back in
+    // order; a batch is small enough that the cores stay evenly busy.
+    const BATCH: usize = 256;
+    let (send, receive) = std::sync::mpsc::sync_channel::<(usize, Vec<Files<'a>>)>(workers * 2);
+    let receive = std::sync::Mutex::new(receive);
+    std::thread::scope(|scope| {
+        let (f, receive) = (&f, &receive);
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let next = receive.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                        let Ok((n, batch)) = next else { break };
+                        done.push((n, batch.iter().map(|files| f(files)).collect::<Vec<U>>()));
+                    }
+                    done
+                })
+            })
+            .collect();
+        let (mut batch, mut n) = (Vec::with_capacity(BATCH), 0);
+        let read = read_envelope(bytes, |files| {
+            batch.push(files);
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                // A worker gone means it panicked: its join below says so.
+                let _ = send.send((n, full));
+                n += 1;
+            }
+        });
+        if !batch.is_empty() {
+            let _ = send.send((n, batch));
+        }
+        drop(send);
+        let mut parts: Vec<(usize, Vec<U>)> = handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect();
+        let facility = read?;
+        parts.sort_unstable_by_key(|(n, _)| *n);
+        Ok((facility, parts.into_iter().flat_map(|(_, v)| v).collect()))
+    })
+}
+
+/// Reads the envelope of a claims file, giving each visit's files to `visit` as soon as its
+/// `HOSO` closes; returns the facility.
+pub fn read_envelope<'a>(
+    bytes: &'a [u8],
+    mut visit: impl FnMut(Files<'a>),
+) -> Result<Option<String>, FileError> {
     let mut reader = Reader::from_reader(bytes);
     reader.config_mut().trim_text(true);
     let mut path: Vec<Tag> = Vec::new();
     let mut facility = None;
-    let mut visits = Vec::new();
     // The current HOSO: its files as (LOAIHOSO, NOIDUNGFILE).
-    let mut hoso: Option<Vec<(String, Cow<[u8]>)>> = None;
+    let mut hoso: Option<Files<'a>> = None;
     let mut file_kind = String::new();
     let mut file_body: Cow<[u8]> = Cow::Borrowed(&[]);
     let mut seen_root = false;
@@ -134,7 +177,7 @@ pub fn parse_envelope(bytes: &[u8]) -> Result<Envelope<'_>, FileError> {
                 }
                 Some(Tag::Visit) => {
                     if let Some(files) = hoso.take() {
-                        visits.push(files);
+                        visit(files);
                     }
                 }
                 _ => {}
@@ -184,7 +227,7 @@ pub fn parse_envelope(bytes: &[u8]) -> Result<Envelope<'_>, FileError> {
     if !seen_root {
         return Err(FileError::Empty);
     }
-    Ok(Envelope { facility, visits })
+    Ok(facility)
 }
 
 /// The elements of the envelope that matter (the others are only nested).
@@ -337,4 +380,42 @@ pub fn visit_xml(tables: &[(&str, String)]) -> String {
     }
     out.push_str("</HOSO>");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visits_come_back_in_file_order_across_batches() {
+        let visits: Vec<Vec<(&str, String)>> = (0..700)
+            .map(|i| vec![("XML1", format!("<TONG_HOP><MA_LK>{i}</MA_LK></TONG_HOP>"))])
+            .collect();
+        let text = write_file("79001", "20250331", &visits);
+        let file = parse_file(text.as_bytes()).unwrap();
+        let keys: Vec<String> = file
+            .visits
+            .iter()
+            .map(|v| match v {
+                Visit::Broken { key, .. } => key.clone().unwrap_or_default(),
+                Visit::Read(c) => c.key.clone(),
+            })
+            .collect();
+        let expected: Vec<String> = (0..700).map(|i| i.to_string()).collect();
+        assert_eq!(keys, expected);
+        assert_eq!(file.facility.as_deref(), Some("79001"));
+    }
+
+    #[test]
+    fn a_file_broken_after_some_visits_is_refused_whole() {
+        let visits: Vec<Vec<(&str, String)>> = (0..300)
+            .map(|i| vec![("XML1", format!("<TONG_HOP><MA_LK>{i}</MA_LK></TONG_HOP>"))])
+            .collect();
+        let text = write_file("79001", "20250331", &visits);
+        let cut = text.replace("</DANHSACHHOSO>", "</DANHSACH>");
+        assert!(matches!(
+            parse_file(cut.as_bytes()),
+            Err(FileError::Xml { .. })
+        ));
+    }
 }
