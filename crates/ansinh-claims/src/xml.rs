@@ -386,12 +386,17 @@ pub fn visit_xml(tables: &[(&str, String)]) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn visits_come_back_in_file_order_across_batches() {
-        let visits: Vec<Vec<(&str, String)>> = (0..700)
+    /// A file of `n` visits whose MA_LK are 0, 1, 2…
+    fn numbered(n: usize) -> String {
+        let visits: Vec<Vec<(&str, String)>> = (0..n)
             .map(|i| vec![("XML1", format!("<TONG_HOP><MA_LK>{i}</MA_LK></TONG_HOP>"))])
             .collect();
-        let text = write_file("79001", "20250331", &visits);
+        write_file("79001", "20250331", &visits)
+    }
+
+    #[test]
+    fn visits_come_back_in_file_order_across_batches() {
+        let text = numbered(700);
         let file = parse_file(text.as_bytes()).unwrap();
         let keys: Vec<String> = file
             .visits
@@ -408,11 +413,7 @@ mod tests {
 
     #[test]
     fn a_file_broken_after_some_visits_is_refused_whole() {
-        let visits: Vec<Vec<(&str, String)>> = (0..300)
-            .map(|i| vec![("XML1", format!("<TONG_HOP><MA_LK>{i}</MA_LK></TONG_HOP>"))])
-            .collect();
-        let text = write_file("79001", "20250331", &visits);
-        let cut = text.replace("</DANHSACHHOSO>", "</DANHSACH>");
+        let cut = numbered(300).replace("</DANHSACHHOSO>", "</DANHSACH>");
         assert!(matches!(
             parse_file(cut.as_bytes()),
             Err(FileError::Xml { .. })

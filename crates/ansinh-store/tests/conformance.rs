@@ -877,60 +877,24 @@ async fn a_raise_declared_ahead_applies_from_its_month(store: Store) {
         .unwrap();
     let hired = vec![hire("079180000124", "Lê Thị Hoa", "2026-01-05", 10_000_000)];
     submit(&store, "TA0002A", &hired, None).await.unwrap();
-    let raise = vec![change(
-        "salary",
-        "079180000124",
-        "2026-06",
-        Some(12_000_000),
-    )];
-    assert!(
-        submit(&store, "TA0002A", &raise, None)
-            .await
-            .unwrap()
-            .applied()
-    );
-    let may = store
-        .assess_month(&p, "2026-05".parse().unwrap(), &|_| {})
-        .await
-        .unwrap();
-    // 32 % of 10,000,000 (employee 10.5 %, employer 21.5 %).
-    assert_eq!(
-        (may.new_lines, may.written_total),
-        (1, 3_200_000),
-        "{may:?}"
-    );
-    let june = store
-        .assess_month(&p, "2026-06".parse().unwrap(), &|_| {})
-        .await
-        .unwrap();
-    assert_eq!(
-        (june.new_lines, june.written_total),
-        (1, 3_840_000),
-        "{june:?}"
-    );
+    let declare_salary = async |month: &str, salary: i64| {
+        let line = vec![change("salary", "079180000124", month, Some(salary))];
+        let report = submit(&store, "TA0002A", &line, None).await.unwrap();
+        assert!(report.applied(), "{report:?}");
+    };
+    let run = async |month: &str| {
+        let summary = store.assess_month(&p, month.parse().unwrap(), &|_| {});
+        let s = summary.await.unwrap();
+        (s.new_lines, s.adjustments, s.written_total)
+    };
+    declare_salary("2026-06", 12_000_000).await;
+    // 32 % of 10,000,000 (employee 10.5 %, employer 21.5 %), then of 12,000,000.
+    assert_eq!(run("2026-05").await, (1, 0, 3_200_000));
+    assert_eq!(run("2026-06").await, (1, 0, 3_840_000));
     // A correction for an earlier month recorded after the raise leaves the raise the latest.
-    let earlier = vec![change(
-        "salary",
-        "079180000124",
-        "2026-05",
-        Some(11_000_000),
-    )];
-    assert!(
-        submit(&store, "TA0002A", &earlier, None)
-            .await
-            .unwrap()
-            .applied()
-    );
-    let july = store
-        .assess_month(&p, "2026-07".parse().unwrap(), &|_| {})
-        .await
-        .unwrap();
+    declare_salary("2026-05", 11_000_000).await;
     // July at 12,000,000, and May collected back on the difference of 1,000,000.
-    assert_eq!(
-        (july.new_lines, july.adjustments, july.written_total),
-        (1, 1, 3_840_000 + 320_000),
-        "{july:?}"
-    );
+    assert_eq!(run("2026-07").await, (1, 1, 3_840_000 + 320_000));
 }
 
 async fn payments_settle_the_oldest_month_first(store: Store) {
