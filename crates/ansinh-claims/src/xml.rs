@@ -60,19 +60,6 @@ pub fn parse_file(bytes: &[u8]) -> Result<File, FileError> {
 /// (a body is copied only when it came in pieces), so that a file is not held twice.
 pub type Files<'a> = Vec<(String, Cow<'a, [u8]>)>;
 
-/// The envelope of a file: the facility and, per visit, its files.
-pub struct Envelope<'a> {
-    pub facility: Option<String>,
-    pub visits: Vec<Files<'a>>,
-}
-
-/// Reads the envelope of a claims file, leaving each visit's tables encoded.
-pub fn parse_envelope(bytes: &[u8]) -> Result<Envelope<'_>, FileError> {
-    let mut visits = Vec::new();
-    let facility = read_envelope(bytes, |files| visits.push(files))?;
-    Ok(Envelope { facility, visits })
-}
-
 /// Maps `f` over the visits of a file on every core while the envelope is still being read
 /// (a visit does not depend on another), keeping their order; gives the facility too.
 pub fn map_visits<'a, U: Send>(
