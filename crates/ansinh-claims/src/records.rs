@@ -1,7 +1,7 @@
 //! The records of a visit's inner table (XML1 `TONG_HOP`, XML2 `CHI_TIET_THUOC`, XML3
 //! `CHI_TIET_DVKT`): each record's fields, in order, borrowed from the decoded table.
 //!
-//! Two readers give the same tokens. A table as facilities' software writes it — elements
+//! Two readers feed one record builder. A table as facilities' software writes it — elements
 //! without attributes, text without entities, no comments, CDATA or doctype — is scanned by
 //! [`scan`], which looks only for `<` and `>`. Anything else (or anything [`scan`] is not sure
 //! of, a defect included) is read again by quick-xml, which decides what is wrong and says so.
@@ -71,8 +71,8 @@ pub fn records<'a>(text: &'a str, tag: &str) -> Result<Records<'a>, String> {
 struct Builder<'a, 't> {
     tag: &'t str,
     out: Records<'a>,
-    /// Where the open record's fields start.
-    open: Option<usize>,
+    /// Whether a record is open.
+    open: bool,
     depth: usize,
     /// The open field, and whether it has had text yet.
     field: Option<(&'a str, bool)>,
@@ -86,7 +86,7 @@ impl<'a, 't> Builder<'a, 't> {
         Builder {
             tag,
             out,
-            open: None,
+            open: false,
             depth: 0,
             field: None,
         }
@@ -95,23 +95,23 @@ impl<'a, 't> Builder<'a, 't> {
     fn token(&mut self, token: Token<'a>) {
         match token {
             Token::Start(name) => {
-                if self.open.is_some() {
+                if self.open {
                     self.depth += 1;
                     if self.depth == 1 {
                         self.field = Some((name, false));
                     }
                 } else if name == self.tag {
-                    self.open = Some(self.out.cells.len());
+                    self.open = true;
                     self.depth = 0;
                 }
             }
             Token::Empty(name) => {
-                if self.open.is_some() && self.depth == 0 {
+                if self.open && self.depth == 0 {
                     self.out.cells.push((name, Cow::Borrowed("")));
                 }
             }
             Token::Text(text) => {
-                if self.open.is_some()
+                if self.open
                     && self.depth == 1
                     && let Some((name, had_text)) = self.field.as_mut()
                 {
@@ -125,12 +125,13 @@ impl<'a, 't> Builder<'a, 't> {
                 }
             }
             Token::End(name) => {
-                let Some(start) = self.open else { return };
+                if !self.open {
+                    return;
+                }
                 if self.depth == 0 {
                     if name == self.tag {
-                        self.open = None;
+                        self.open = false;
                         self.out.ends.push(self.out.cells.len());
-                        debug_assert!(start <= self.out.cells.len());
                     }
                 } else {
                     if self.depth == 1
@@ -148,7 +149,7 @@ impl<'a, 't> Builder<'a, 't> {
     }
 
     fn finish(self) -> Result<Records<'a>, String> {
-        if self.open.is_some() {
+        if self.open {
             return Err(format!("record {} not closed", self.tag));
         }
         Ok(self.out)
@@ -336,7 +337,7 @@ mod tests {
     const LINE: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<CHITIEU_CHITIET_THUOC><DSACH_CHI_TIET_THUOC>\n  <CHI_TIET_THUOC><MA_LK>79001.1</MA_LK><STT>1</STT><TEN_THUOC>Thuốc ho </TEN_THUOC><GHI_CHU/><DON_GIA></DON_GIA></CHI_TIET_THUOC>\n</DSACH_CHI_TIET_THUOC></CHITIEU_CHITIET_THUOC>";
 
     #[test]
-    fn a_simple_table_is_scanned_to_the_tokens_quick_xml_gives() {
+    fn a_simple_table_is_scanned_to_the_records_quick_xml_reads() {
         let (fast, slow) = both(LINE, "CHI_TIET_THUOC");
         assert_eq!(fast.expect("simple"), slow.expect("well-formed"));
         let r = records(LINE, "CHI_TIET_THUOC").unwrap();
