@@ -429,6 +429,14 @@ fn claims_assess_prints_one_result_per_visit_without_a_database() {
     let out = ansinh(&["claims", "assess", bad.to_str().unwrap()], "");
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(json(&out)["error"]["field"], "file");
+    // An empty file (the file is mapped, not read: nothing to map is still an answer).
+    let empty = temp_file("empty-claims.xml", "");
+    let out = ansinh(&["claims", "assess", empty.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        json(&out)["error"]["reason"],
+        "the file has no root element"
+    );
 }
 
 /// Runs `ansinh` with extra environment variables.
