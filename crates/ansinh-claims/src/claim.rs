@@ -2,11 +2,12 @@
 //! XML3 services and supplies), typed. Amounts are decimals with the scale the standard gives
 //! (money 2 places, quantities and unit prices 3), never floating point.
 
-use crate::records::{Field, Records};
+use crate::records::{Records, Schema, Text};
 use ansinh_core::Date;
 use jiff::civil::DateTime;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::marker::PhantomData;
 use std::str::FromStr;
 
 /// A table of the standard this release reads.
@@ -65,58 +66,68 @@ impl Defect {
     }
 }
 
-/// The fields of one record, in the order sent (see [`crate::records`]).
-#[derive(Clone, Debug)]
-pub struct Fields<'r, 'a> {
-    cells: &'r [Field<'a>],
-    /// Where the next look-up starts: fields are looked up in about the order the standard
-    /// lists them, so most look-ups find their field at once.
-    next: std::cell::Cell<usize>,
+crate::schema!(
+    /// The fields of XML1 `TONG_HOP` this release reads (QĐ 130/QĐ-BYT Bảng 1), in the order
+    /// the standard lists them.
+    pub SummaryField {
+        MA_LK, MA_THE_BHYT, GT_THE_TU, GT_THE_DEN, NGAY_MIEN_CCT, MA_DOITUONG_KCB, NGAY_VAO,
+        NGAY_RA, T_THUOC, T_VTYT, T_TONGCHI_BV, T_TONGCHI_BH, T_BNTT, T_BNCCT, T_BHTT,
+        T_NGUONKHAC, MA_LOAI_KCB, MA_CSKCB, NAM_NAM_LIEN_TUC,
+    }
+);
+
+crate::schema!(
+    /// The fields of a cost line this release reads: XML2 `CHI_TIET_THUOC` (Bảng 2) and XML3
+    /// `CHI_TIET_DVKT` (Bảng 3), in about the order the standard lists them.
+    pub LineField {
+        MA_LK, STT, MA_THUOC, MA_DICH_VU, MA_VAT_TU, MA_NHOM, PHAM_VI, SO_LUONG, DON_GIA,
+        DON_GIA_BV, DON_GIA_BH, TYLE_TT_DV, TYLE_TT_BH, THANH_TIEN_BV, THANH_TIEN_BH,
+        T_NGUONKHAC, MUC_HUONG, T_BNTT, T_BNCCT, T_BHTT, NGAY_YL, NGAY_TH_YL, NGAY_KQ,
+    }
+);
+
+/// The fields of one record, by slot of the schema `S` (see [`crate::records`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Fields<'r, 'a, S> {
+    cells: &'r [Text<'a>],
+    schema: PhantomData<S>,
 }
 
-impl<'r, 'a> Fields<'r, 'a> {
-    pub fn new(cells: &'r [Field<'a>]) -> Fields<'r, 'a> {
+impl<'r, 'a, S: Schema> Fields<'r, 'a, S> {
+    pub fn new(cells: &'r [Text<'a>]) -> Fields<'r, 'a, S> {
+        debug_assert_eq!(cells.len(), S::NAMES.len());
         Fields {
             cells,
-            next: std::cell::Cell::new(0),
+            schema: PhantomData,
         }
     }
 
     /// The text of a field; none when it is missing or empty.
-    pub fn get(&self, name: &str) -> Option<&'r str> {
-        let from = self.next.get().min(self.cells.len());
-        let (after, before) = (&self.cells[from..], &self.cells[..from]);
-        let (at, cell) = after
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (from + i, c))
-            .chain(before.iter().enumerate())
-            .find(|(_, (n, _))| *n == name)?;
-        self.next.set(at + 1);
-        Some(cell.1.as_ref()).filter(|v| !v.is_empty())
+    pub fn get(&self, field: S) -> Option<&'r str> {
+        Some(self.cells[field.index()].as_ref()).filter(|v| !v.is_empty())
     }
 }
 
 /// Reads typed fields of one record, collecting a defect per bad field.
-struct Reading<'a> {
-    fields: &'a Fields<'a, 'a>,
+struct Reading<'a, S> {
+    fields: Fields<'a, 'a, S>,
     key: Option<&'a str>,
     table: &'a str,
     defects: Vec<Defect>,
 }
 
-impl<'a> Reading<'a> {
-    fn defect(&mut self, field: &str, reason: impl Into<String>) {
+impl<'a, S: Schema> Reading<'a, S> {
+    fn defect(&mut self, field: S, reason: impl Into<String>) {
         self.defects
-            .push(Defect::new(self.key, self.table, field, reason));
+            .push(Defect::new(self.key, self.table, field.name(), reason));
     }
 
-    fn text(&mut self, field: &str) -> String {
+    fn text(&mut self, field: S) -> String {
         self.required(field).to_string()
     }
 
     /// A required field's text, borrowed; empty (with a defect) when missing.
-    fn required(&mut self, field: &str) -> &'a str {
+    fn required(&mut self, field: S) -> &'a str {
         match self.fields.get(field) {
             Some(v) => v,
             None => {
@@ -127,7 +138,7 @@ impl<'a> Reading<'a> {
     }
 
     /// A required number; `reason` is the defect when it does not read.
-    fn number<T: FromStr + Default>(&mut self, field: &str, reason: &str) -> T {
+    fn number<T: FromStr + Default>(&mut self, field: S, reason: &str) -> T {
         let text = self.required(field);
         text.parse().unwrap_or_else(|_| {
             self.defect(field, reason);
@@ -135,11 +146,11 @@ impl<'a> Reading<'a> {
         })
     }
 
-    fn opt_text(&self, field: &str) -> Option<String> {
+    fn opt_text(&self, field: S) -> Option<String> {
         self.fields.get(field).map(str::to_string)
     }
 
-    fn decimal(&mut self, field: &str, places: u32) -> Decimal {
+    fn decimal(&mut self, field: S, places: u32) -> Decimal {
         match self.fields.get(field) {
             None => {
                 self.defect(field, "required, missing or empty");
@@ -159,12 +170,12 @@ impl<'a> Reading<'a> {
         }
     }
 
-    fn opt_decimal(&mut self, field: &str, places: u32) -> Option<Decimal> {
+    fn opt_decimal(&mut self, field: S, places: u32) -> Option<Decimal> {
         self.fields.get(field)?;
         Some(self.decimal(field, places))
     }
 
-    fn date(&mut self, field: &str, text: &str) -> Option<Date> {
+    fn date(&mut self, field: S, text: &str) -> Option<Date> {
         let parsed = (text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit()))
             .then(|| {
                 Date::new(
@@ -181,7 +192,7 @@ impl<'a> Reading<'a> {
         parsed
     }
 
-    fn time(&mut self, field: &str) -> Option<DateTime> {
+    fn time(&mut self, field: S) -> Option<DateTime> {
         let text = self.fields.get(field)?;
         let parsed = (text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()))
             .then(|| {
@@ -203,7 +214,7 @@ impl<'a> Reading<'a> {
         parsed
     }
 
-    fn required_time(&mut self, field: &str) -> Option<DateTime> {
+    fn required_time(&mut self, field: S) -> Option<DateTime> {
         if self.fields.get(field).is_none() {
             self.defect(field, "required, missing or empty");
             return None;
@@ -298,29 +309,30 @@ fn table_name<S: serde::Serializer>(t: &Table, s: S) -> Result<S::Ok, S::Error> 
 impl Claim {
     /// Types the records of one visit; every bad field is a defect.
     pub fn from_fields(
-        summary: &Fields<'_, '_>,
+        summary: Fields<'_, '_, SummaryField>,
         drugs: &Records<'_>,
         services: &Records<'_>,
         other_tables: Vec<(String, Vec<u8>)>,
     ) -> Result<Claim, Vec<Defect>> {
-        let key_text = summary.get("MA_LK").map(str::to_string);
+        use SummaryField as S;
+        let key_text = summary.get(SummaryField::MA_LK).map(str::to_string);
         let mut r = Reading {
             fields: summary,
             key: key_text.as_deref(),
             table: "XML1",
             defects: Vec::new(),
         };
-        let key = r.text("MA_LK");
-        let facility = r.text("MA_CSKCB");
-        let codes = r.text("MA_THE_BHYT");
-        let froms = r.text("GT_THE_TU");
-        let tos = r.opt_text("GT_THE_DEN").unwrap_or_default();
+        let key = r.text(S::MA_LK);
+        let facility = r.text(S::MA_CSKCB);
+        let codes = r.text(S::MA_THE_BHYT);
+        let froms = r.text(S::GT_THE_TU);
+        let tos = r.opt_text(S::GT_THE_DEN).unwrap_or_default();
         let codes: Vec<&str> = codes.split(';').map(str::trim).collect();
         let froms: Vec<&str> = froms.split(';').map(str::trim).collect();
         let tos: Vec<&str> = tos.split(';').map(str::trim).collect();
         if froms.len() != codes.len() {
             r.defect(
-                "GT_THE_TU",
+                S::GT_THE_TU,
                 format!(
                     "{} dates for {} cards (listed in the same order, `;`-separated)",
                     froms.len(),
@@ -330,9 +342,9 @@ impl Claim {
         }
         let mut cards = Vec::new();
         for (i, code) in codes.iter().enumerate() {
-            let from = froms.get(i).and_then(|f| r.date("GT_THE_TU", f));
+            let from = froms.get(i).and_then(|f| r.date(S::GT_THE_TU, f));
             let to = match tos.get(i).filter(|t| !t.is_empty()) {
-                Some(t) => r.date("GT_THE_DEN", t).map(Some),
+                Some(t) => r.date(S::GT_THE_DEN, t).map(Some),
                 None => Some(None),
             };
             if let (Some(valid_from), Some(valid_to)) = (from, to) {
@@ -343,70 +355,71 @@ impl Claim {
                 });
             }
         }
-        let category = r.text("MA_DOITUONG_KCB");
-        let visit_type = r.text("MA_LOAI_KCB");
-        let admitted = r.required_time("NGAY_VAO");
-        let discharged = r.time("NGAY_RA");
-        let exempt_since = match r.opt_text("NGAY_MIEN_CCT") {
-            Some(t) => r.date("NGAY_MIEN_CCT", t.get(..8).unwrap_or(&t)),
+        let category = r.text(S::MA_DOITUONG_KCB);
+        let visit_type = r.text(S::MA_LOAI_KCB);
+        let admitted = r.required_time(S::NGAY_VAO);
+        let discharged = r.time(S::NGAY_RA);
+        let exempt_since = match r.opt_text(S::NGAY_MIEN_CCT) {
+            Some(t) => r.date(S::NGAY_MIEN_CCT, t.get(..8).unwrap_or(&t)),
             None => None,
         };
-        let five_years_since = match r.opt_text("NAM_NAM_LIEN_TUC") {
-            Some(t) => r.date("NAM_NAM_LIEN_TUC", t.get(..8).unwrap_or(&t)),
+        let five_years_since = match r.opt_text(S::NAM_NAM_LIEN_TUC) {
+            Some(t) => r.date(S::NAM_NAM_LIEN_TUC, t.get(..8).unwrap_or(&t)),
             None => None,
         };
         let totals = Totals {
-            drugs: r.decimal("T_THUOC", 2),
-            supplies: r.decimal("T_VTYT", 2),
-            hospital: r.decimal("T_TONGCHI_BV", 2),
-            covered: r.decimal("T_TONGCHI_BH", 2),
-            self_pay: r.decimal("T_BNTT", 2),
-            co_pay: r.decimal("T_BNCCT", 2),
-            insurer: r.decimal("T_BHTT", 2),
-            other_payers: r.opt_decimal("T_NGUONKHAC", 2).unwrap_or_default(),
+            drugs: r.decimal(S::T_THUOC, 2),
+            supplies: r.decimal(S::T_VTYT, 2),
+            hospital: r.decimal(S::T_TONGCHI_BV, 2),
+            covered: r.decimal(S::T_TONGCHI_BH, 2),
+            self_pay: r.decimal(S::T_BNTT, 2),
+            co_pay: r.decimal(S::T_BNCCT, 2),
+            insurer: r.decimal(S::T_BHTT, 2),
+            other_payers: r.opt_decimal(S::T_NGUONKHAC, 2).unwrap_or_default(),
         };
+        use LineField as L;
         let mut defects = r.defects;
         let mut lines = Vec::new();
         for (table, rows) in [(Table::Xml2, drugs), (Table::Xml3, services)] {
             for cells in rows.iter() {
-                let fields = &Fields::new(cells);
+                let fields = Fields::<LineField>::new(cells);
                 let mut r = Reading {
                     fields,
                     key: key_text.as_deref(),
                     table: table.name(),
                     defects: Vec::new(),
                 };
-                if fields.get("MA_LK") != key_text.as_deref() {
-                    r.defect("MA_LK", "differs from the visit's MA_LK in XML1");
+                if fields.get(L::MA_LK) != key_text.as_deref() {
+                    r.defect(L::MA_LK, "differs from the visit's MA_LK in XML1");
                 }
-                let number = r.number("STT", "not a line number");
+                let number = r.number(L::STT, "not a line number");
                 let code = match table {
-                    Table::Xml2 => r.text("MA_THUOC"),
+                    Table::Xml2 => r.text(L::MA_THUOC),
                     _ => r
-                        .opt_text("MA_DICH_VU")
-                        .or_else(|| r.opt_text("MA_VAT_TU"))
-                        .unwrap_or_else(|| r.text("MA_DICH_VU")),
+                        .opt_text(L::MA_DICH_VU)
+                        .or_else(|| r.opt_text(L::MA_VAT_TU))
+                        .unwrap_or_else(|| r.text(L::MA_DICH_VU)),
                 };
-                let group = r.number("MA_NHOM", "not a cost group number");
-                let scope = match r.required("PHAM_VI") {
+                let group = r.number(L::MA_NHOM, "not a cost group number");
+                let scope = match r.required(L::PHAM_VI) {
                     "1" => 1,
                     "2" => 2,
                     "3" => 3,
                     other => {
-                        r.defect("PHAM_VI", format!("`{other}` is not 1, 2 or 3"));
+                        r.defect(L::PHAM_VI, format!("`{other}` is not 1, 2 or 3"));
                         0
                     }
                 };
-                let quantity = r.decimal("SO_LUONG", 3);
+                let quantity = r.decimal(L::SO_LUONG, 3);
                 let (unit_price_hospital, unit_price_insured, service_ratio) = match table {
                     Table::Xml2 => {
-                        let p = r.decimal("DON_GIA", 3);
+                        let p = r.decimal(L::DON_GIA, 3);
                         (p, p, Decimal::ONE_HUNDRED)
                     }
                     _ => (
-                        r.decimal("DON_GIA_BV", 3),
-                        r.decimal("DON_GIA_BH", 3),
-                        r.decimal("TYLE_TT_DV", 2),
+                        r.decimal(L::DON_GIA_BV, 3),
+                        r.decimal(L::DON_GIA_BH, 3),
+                        r.decimal(L::TYLE_TT_DV, 2),
                     ),
                 };
                 let line = CostLine {
@@ -419,17 +432,17 @@ impl Claim {
                     unit_price_hospital,
                     unit_price_insured,
                     service_ratio,
-                    payment_ratio: r.decimal("TYLE_TT_BH", 2),
-                    amount_hospital: r.decimal("THANH_TIEN_BV", 2),
-                    amount_covered: r.decimal("THANH_TIEN_BH", 2),
-                    benefit_rate: r.decimal("MUC_HUONG", 2),
-                    other_payers: r.opt_decimal("T_NGUONKHAC", 2).unwrap_or_default(),
-                    self_pay: r.decimal("T_BNTT", 2),
-                    co_pay: r.decimal("T_BNCCT", 2),
-                    insurer: r.decimal("T_BHTT", 2),
-                    ordered: r.required_time("NGAY_YL"),
-                    performed: r.time("NGAY_TH_YL"),
-                    result: r.time("NGAY_KQ"),
+                    payment_ratio: r.decimal(L::TYLE_TT_BH, 2),
+                    amount_hospital: r.decimal(L::THANH_TIEN_BV, 2),
+                    amount_covered: r.decimal(L::THANH_TIEN_BH, 2),
+                    benefit_rate: r.decimal(L::MUC_HUONG, 2),
+                    other_payers: r.opt_decimal(L::T_NGUONKHAC, 2).unwrap_or_default(),
+                    self_pay: r.decimal(L::T_BNTT, 2),
+                    co_pay: r.decimal(L::T_BNCCT, 2),
+                    insurer: r.decimal(L::T_BHTT, 2),
+                    ordered: r.required_time(L::NGAY_YL),
+                    performed: r.time(L::NGAY_TH_YL),
+                    result: r.time(L::NGAY_KQ),
                 };
                 defects.extend(r.defects);
                 lines.push(line);

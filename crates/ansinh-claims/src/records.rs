@@ -1,19 +1,326 @@
 //! The records of a visit's inner table (XML1 `TONG_HOP`, XML2 `CHI_TIET_THUOC`, XML3
-//! `CHI_TIET_DVKT`): each record's fields, in order, borrowed from the decoded table.
+//! `CHI_TIET_DVKT`): for each record, the text of each field this release reads, in the order
+//! of its [`Schema`], borrowed from the decoded table. Fields the schema does not name are
+//! skipped; a field named twice in one record is a defect of the table.
 //!
-//! Two readers feed one record builder. A table as facilities' software writes it — elements
-//! without attributes, text without entities, no comments, CDATA or doctype — is scanned by
-//! [`scan`], which looks only for `<` and `>`. Anything else (or anything [`scan`] is not sure
-//! of, a defect included) is read again by quick-xml, which decides what is wrong and says so.
-//! The fast path is not a second XML parser: it accepts only a subset and never reports an
-//! error of its own. Measured: quick-xml's per-event cost was the largest part of reading a
-//! claims file (a cost line is some 70 events); see docs/ARCHITECTURE.md, Performance.
+//! Two readers fill the same records. A table as facilities' software writes it — elements
+//! without attributes, text without entities, no comments, CDATA or doctype, fields that hold
+//! only text — is read by [`scan`], which finds each field's name, text and end tag in one pass
+//! and puts the text straight in its slot. Anything else (or anything [`scan`] is not sure of, a
+//! defect included) is read again by quick-xml through [`Builder`], which decides what is wrong
+//! and says so. The fast path is not a second XML parser: it accepts only a subset and never
+//! reports an error of its own; a property test checks that whatever it accepts, quick-xml reads
+//! to the same records. Measured: quick-xml's per-event cost, then a token-by-token builder, were
+//! the largest part of reading a claims file (a cost line is some 70 events); see
+//! docs/ARCHITECTURE.md, Performance.
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::borrow::Cow;
 
-/// One token of an inner table, as both readers give it.
+/// The fields of a table this release reads: an enum whose variants are the tags of the
+/// standard (see [`schema!`](crate::schema)), so that a field is a slot, not a name looked up.
+pub trait Schema: Copy {
+    /// The tags, in the order of the variants.
+    const NAMES: &'static [&'static str];
+    fn index(self) -> usize;
+    fn name(self) -> &'static str {
+        Self::NAMES[self.index()]
+    }
+}
+
+/// Declares a [`Schema`]: `schema!(pub LineField { MA_LK, STT, … })`.
+#[macro_export]
+macro_rules! schema {
+    ($(#[$meta:meta])* $vis:vis $ty:ident { $($field:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        $vis enum $ty { $($field),+ }
+
+        impl $crate::records::Schema for $ty {
+            const NAMES: &'static [&'static str] = &[$(stringify!($field)),+];
+            fn index(self) -> usize {
+                self as usize
+            }
+        }
+    };
+}
+
+/// A field's text, trimmed: borrowed from the table unless entities or pieces made it a copy.
+pub type Text<'a> = Cow<'a, str>;
+
+/// The records of one table: `width` slots per record (one per field of the schema), all in one
+/// vector so that a cost line does not allocate its own. A field absent from a record is empty,
+/// like a field sent empty (the standard does not tell them apart).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Records<'a> {
+    width: usize,
+    cells: Vec<Text<'a>>,
+}
+
+impl<'a> Records<'a> {
+    fn new(width: usize, bytes: usize) -> Records<'a> {
+        assert!(
+            (1..=64).contains(&width),
+            "a schema has 1 to 64 fields (a record's fields seen are kept in a u64)"
+        );
+        // A field is some 40 bytes of XML; about half of a table's fields are read.
+        Records {
+            width,
+            cells: Vec::with_capacity(bytes / 80 / width * width + width),
+        }
+    }
+
+    /// No records, for a table a visit did not send.
+    pub fn empty<S: Schema>() -> Records<'a> {
+        Records {
+            width: S::NAMES.len(),
+            cells: Vec::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.cells.len() / self.width
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// The fields of record `i`, by slot.
+    pub fn get(&self, i: usize) -> Option<&[Text<'a>]> {
+        self.cells.get(i * self.width..(i + 1) * self.width)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &[Text<'a>]> {
+        self.cells.chunks_exact(self.width)
+    }
+
+    /// Opens a new record: every slot empty.
+    fn open(&mut self) {
+        self.cells
+            .extend(std::iter::repeat_n(Cow::Borrowed(""), self.width));
+    }
+
+    fn slot(&mut self, at: usize) -> &mut Text<'a> {
+        let start = self.cells.len() - self.width;
+        &mut self.cells[start + at]
+    }
+}
+
+/// The slot of the field `name` in `names`, looking first from `from` on: fields come in about
+/// the order the standard lists them, so the look-up mostly stops at once.
+fn slot_of(names: &[&str], name: &str, from: usize) -> Option<usize> {
+    let from = from.min(names.len());
+    names[from..]
+        .iter()
+        .position(|n| *n == name)
+        .map(|i| from + i)
+        .or_else(|| names[..from].iter().position(|n| *n == name))
+}
+
+fn twice(record: &str, name: &str) -> String {
+    format!("field {name} appears twice in a {record} record")
+}
+
+/// The records named `record` of an inner table, read for the fields `S` names. Text of
+/// elements nested inside a field is not its text.
+pub fn records<'a, S: Schema>(text: &'a str, record: &str) -> Result<Records<'a>, String> {
+    let names = S::NAMES;
+    let mut out = Records::new(names.len(), text.len());
+    if scan(text, record, names, &mut out).is_ok() {
+        return Ok(out);
+    }
+    let mut out = Builder::new(record, names, text.len());
+    read_with_quick_xml(text, &mut |t| out.token(t))?;
+    out.finish()
+}
+
+/// Why [`scan`] handed a table to quick-xml.
+#[derive(Debug, PartialEq)]
+struct NotSimple;
+
+/// Whether a byte may follow the first of a name of the standard: ASCII letters, digits, `_`.
+static NAME_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
+
+/// The end of the name starting at `i`: a name of the standard starts with an ASCII letter or
+/// `_` (anything else — a prefix, `!`, `?` — is left to quick-xml).
+fn name_end(b: &[u8], mut i: usize) -> Result<usize, NotSimple> {
+    match b.get(i) {
+        Some(c) if c.is_ascii_alphabetic() || *c == b'_' => i += 1,
+        _ => return Err(NotSimple),
+    }
+    while i < b.len() && NAME_BYTE[b[i] as usize] {
+        i += 1;
+    }
+    Ok(i)
+}
+
+/// How deep the elements around the records may be for [`scan`] (tables nest two).
+const WRAPPERS: usize = 8;
+
+/// Scans a table of the simple shape (see the module's note) into `out`; any other shape is
+/// [`NotSimple`], after which `out` must be thrown away.
+fn scan<'a>(
+    text: &'a str,
+    record: &str,
+    names: &[&str],
+    out: &mut Records<'a>,
+) -> Result<(), NotSimple> {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    // The elements open around the records (`CHITIEU_…`, `DSACH_…`).
+    let mut open: [&str; WRAPPERS] = [""; WRAPPERS];
+    let mut depth = 0;
+    let mut seen_root = false;
+    // The XML declaration, only at the very start.
+    if b.starts_with(b"<?xml") {
+        i = memchr::memmem::find(b, b"?>").ok_or(NotSimple)? + 2;
+    }
+    loop {
+        // Text around the records is not read: blanks only at the top, no entities anywhere.
+        let start = i;
+        let mut entity = false;
+        while i < n && b[i] != b'<' {
+            entity |= b[i] == b'&';
+            i += 1;
+        }
+        if entity || (depth == 0 && !b[start..i].iter().all(u8::is_ascii_whitespace)) {
+            return Err(NotSimple);
+        }
+        if i == n {
+            break;
+        }
+        i += 1;
+        let closing = b.get(i) == Some(&b'/');
+        if closing {
+            i += 1;
+        }
+        let name_start = i;
+        i = name_end(b, i)?;
+        // `<` and names are ASCII: slicing at them keeps to character boundaries.
+        let name = &text[name_start..i];
+        if b.get(i) == Some(&b'>') {
+            i += 1;
+            if closing {
+                if depth == 0 || open[depth - 1] != name {
+                    return Err(NotSimple);
+                }
+                depth -= 1;
+                continue;
+            }
+            if depth == 0 && std::mem::replace(&mut seen_root, true) {
+                return Err(NotSimple);
+            }
+            if name == record {
+                i = scan_record(text, i, record, names, out)?;
+            } else if depth < WRAPPERS {
+                open[depth] = name;
+                depth += 1;
+            } else {
+                return Err(NotSimple);
+            }
+        } else if !closing && b.get(i..i + 2) == Some(b"/>") {
+            // An empty element outside a record, or an empty record: no fields.
+            i += 2;
+            if depth == 0 && std::mem::replace(&mut seen_root, true) {
+                return Err(NotSimple);
+            }
+        } else {
+            return Err(NotSimple);
+        }
+    }
+    if depth != 0 || !seen_root {
+        return Err(NotSimple);
+    }
+    Ok(())
+}
+
+/// Scans one record from just after its start tag to just after its end tag (returned): each
+/// field `<NAME>text</NAME>` or `<NAME/>`, blanks between them.
+fn scan_record<'a>(
+    text: &'a str,
+    mut i: usize,
+    record: &str,
+    names: &[&str],
+    out: &mut Records<'a>,
+) -> Result<usize, NotSimple> {
+    let b = text.as_bytes();
+    let n = b.len();
+    out.open();
+    let (mut seen, mut next) = (0u64, 0);
+    loop {
+        while i < n && b[i] != b'<' {
+            if !b[i].is_ascii_whitespace() {
+                return Err(NotSimple);
+            }
+            i += 1;
+        }
+        i += 1;
+        if b.get(i) == Some(&b'/') {
+            // Only the record's own end tag can come here.
+            i += 1;
+            let end = i + record.len();
+            return match (b.get(i..end), b.get(end)) {
+                (Some(name), Some(b'>')) if name == record.as_bytes() => Ok(end + 1),
+                _ => Err(NotSimple),
+            };
+        }
+        let name_start = i;
+        i = name_end(b, i)?;
+        let name = &text[name_start..i];
+        let value = match b.get(i) {
+            Some(b'>') => {
+                i += 1;
+                let start = i;
+                while i < n && b[i] != b'<' {
+                    if b[i] == b'&' {
+                        return Err(NotSimple);
+                    }
+                    i += 1;
+                }
+                let value = &text[start..i];
+                // The field's own end tag, right after its text (nothing nested).
+                let end = i + 2 + name.len();
+                match (b.get(i..i + 2), b.get(i + 2..end), b.get(end)) {
+                    (Some(b"</"), Some(closing), Some(b'>')) if closing == name.as_bytes() => {}
+                    _ => return Err(NotSimple),
+                }
+                i = end + 1;
+                value.trim()
+            }
+            Some(b'/') if b.get(i + 1) == Some(&b'>') => {
+                i += 2;
+                ""
+            }
+            _ => return Err(NotSimple),
+        };
+        if let Some(s) = slot_of(names, name, next) {
+            if seen & (1 << s) != 0 {
+                // Twice in one record: quick-xml's reading says so.
+                return Err(NotSimple);
+            }
+            seen |= 1 << s;
+            next = s + 1;
+            if !value.is_empty() {
+                *out.slot(s) = Cow::Borrowed(value);
+            }
+        }
+    }
+}
+
+/// One token of an inner table as quick-xml gives it.
 #[derive(Clone, Debug, PartialEq)]
 enum Token<'a> {
     Start(&'a str),
@@ -23,73 +330,48 @@ enum Token<'a> {
     Text(Cow<'a, str>),
 }
 
-/// A field: its name and its trimmed text.
-pub type Field<'a> = (&'a str, Cow<'a, str>);
-
-/// The records of one table: every field of every record in one vector (a cost line does not
-/// allocate its own), record `i` being `cells[ends[i-1]..ends[i]]`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Records<'a> {
-    cells: Vec<Field<'a>>,
-    ends: Vec<usize>,
-}
-
-impl<'a> Records<'a> {
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    /// The fields of record `i`.
-    pub fn get(&self, i: usize) -> Option<&[Field<'a>]> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.cells[start..end])
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &[Field<'a>]> {
-        (0..self.len()).filter_map(|i| self.get(i))
-    }
-}
-
-/// The records named `tag` of an inner table, each as its fields in order. A field without
-/// text is there with an empty text; text of elements nested inside a field is not its text.
-pub fn records<'a>(text: &'a str, tag: &str) -> Result<Records<'a>, String> {
-    let mut out = Builder::new(tag, text.len());
-    if scan(text, &mut |t| out.token(t)).is_ok() {
-        return out.finish();
-    }
-    let mut out = Builder::new(tag, text.len());
-    read_with_quick_xml(text, &mut |t| out.token(t))?;
-    out.finish()
-}
-
-/// Builds records from tokens: the same code behind both readers.
+/// Builds records from quick-xml's tokens: what [`scan`] does for the simple shape, for any
+/// well-formed table.
 struct Builder<'a, 't> {
-    tag: &'t str,
+    record: &'t str,
+    names: &'t [&'t str],
     out: Records<'a>,
-    /// Whether a record is open.
+    /// Whether a record is open, and how deep inside it the reader is.
     open: bool,
     depth: usize,
-    /// The open field, and whether it has had text yet.
-    field: Option<(&'a str, bool)>,
+    /// The open field's slot (none for a field the schema does not name), and whether it has
+    /// had text yet.
+    field: Option<(Option<usize>, bool)>,
+    /// The slots of the open record already seen, and where the next look-up starts.
+    seen: u64,
+    next: usize,
+    twice: Option<String>,
 }
 
 impl<'a, 't> Builder<'a, 't> {
-    fn new(tag: &'t str, bytes: usize) -> Builder<'a, 't> {
-        // A field is some 40 bytes of XML: reserve once for the whole table.
-        let mut out = Records::default();
-        out.cells.reserve(bytes / 40 + 1);
+    fn new(record: &'t str, names: &'t [&'t str], bytes: usize) -> Builder<'a, 't> {
         Builder {
-            tag,
-            out,
+            record,
+            names,
+            out: Records::new(names.len(), bytes),
             open: false,
             depth: 0,
             field: None,
+            seen: 0,
+            next: 0,
+            twice: None,
         }
+    }
+
+    /// The slot of a field of the open record, noting a field seen twice.
+    fn seen_field(&mut self, name: &str) -> Option<usize> {
+        let s = slot_of(self.names, name, self.next)?;
+        if self.seen & (1 << s) != 0 && self.twice.is_none() {
+            self.twice = Some(twice(self.record, name));
+        }
+        self.seen |= 1 << s;
+        self.next = s + 1;
+        Some(s)
     }
 
     fn token(&mut self, token: Token<'a>) {
@@ -98,30 +380,35 @@ impl<'a, 't> Builder<'a, 't> {
                 if self.open {
                     self.depth += 1;
                     if self.depth == 1 {
-                        self.field = Some((name, false));
+                        self.field = Some((self.seen_field(name), false));
                     }
-                } else if name == self.tag {
+                } else if name == self.record {
                     self.open = true;
                     self.depth = 0;
+                    self.seen = 0;
+                    self.next = 0;
+                    self.out.open();
                 }
             }
             Token::Empty(name) => {
                 if self.open && self.depth == 0 {
-                    self.out.cells.push((name, Cow::Borrowed("")));
+                    self.seen_field(name);
                 }
             }
             Token::Text(text) => {
                 if self.open
                     && self.depth == 1
-                    && let Some((name, had_text)) = self.field.as_mut()
+                    && let Some((Some(s), had_text)) = self.field
                 {
                     // Text in several pieces (around an entity or a comment) is one field,
                     // trimmed once it is whole.
-                    match self.out.cells.last_mut() {
-                        Some(last) if *had_text => last.1.to_mut().push_str(&text),
-                        _ => self.out.cells.push((name, text)),
+                    let slot = self.out.slot(s);
+                    if had_text {
+                        slot.to_mut().push_str(&text);
+                    } else {
+                        *slot = text;
                     }
-                    *had_text = true;
+                    self.field = Some((Some(s), true));
                 }
             }
             Token::End(name) => {
@@ -129,18 +416,12 @@ impl<'a, 't> Builder<'a, 't> {
                     return;
                 }
                 if self.depth == 0 {
-                    if name == self.tag {
-                        self.open = false;
-                        self.out.ends.push(self.out.cells.len());
-                    }
+                    self.open = name != self.record;
                 } else {
                     if self.depth == 1
-                        && let Some((name, had_text)) = self.field.take()
+                        && let Some((Some(s), true)) = self.field.take()
                     {
-                        match self.out.cells.last_mut() {
-                            Some((_, text)) if had_text => trim(text),
-                            _ => self.out.cells.push((name, Cow::Borrowed(""))),
-                        }
+                        trim(self.out.slot(s));
                     }
                     self.depth -= 1;
                 }
@@ -150,9 +431,12 @@ impl<'a, 't> Builder<'a, 't> {
 
     fn finish(self) -> Result<Records<'a>, String> {
         if self.open {
-            return Err(format!("record {} not closed", self.tag));
+            return Err(format!("record {} not closed", self.record));
         }
-        Ok(self.out)
+        match self.twice {
+            Some(reason) => Err(reason),
+            None => Ok(self.out),
+        }
     }
 }
 
@@ -168,94 +452,8 @@ fn trim(text: &mut Cow<'_, str>) {
     }
 }
 
-/// Why [`scan`] handed a table to quick-xml.
-#[derive(Debug, PartialEq)]
-struct NotSimple;
-
-/// Scans a table of the simple shape (see the module's note), giving its tokens; any other
-/// shape is [`NotSimple`], after which the tokens given must be thrown away. One pass over the
-/// bytes: texts and names are short, so a plain loop beats a vectorised search here.
-fn scan<'a>(text: &'a str, out: &mut impl FnMut(Token<'a>)) -> Result<(), NotSimple> {
-    let b = text.as_bytes();
-    let n = b.len();
-    let mut i = 0;
-    let mut open: Vec<&'a str> = Vec::with_capacity(8);
-    let mut seen_root = false;
-    // The XML declaration, only at the very start.
-    if b.starts_with(b"<?xml") {
-        i = memchr::memmem::find(b, b"?>").ok_or(NotSimple)? + 2;
-    }
-    while i < n {
-        let start = i;
-        let mut entity = false;
-        while i < n && b[i] != b'<' {
-            entity |= b[i] == b'&';
-            i += 1;
-        }
-        if i > start {
-            if open.is_empty() {
-                if !b[start..i].iter().all(u8::is_ascii_whitespace) {
-                    return Err(NotSimple);
-                }
-            } else if entity {
-                return Err(NotSimple);
-            } else {
-                // `<` is ASCII: slicing at it keeps to character boundaries.
-                out(Token::Text(Cow::Borrowed(&text[start..i])));
-            }
-        }
-        if i == n {
-            break;
-        }
-        i += 1;
-        let closing = i < n && b[i] == b'/';
-        if closing {
-            i += 1;
-        }
-        // A name of the standard: ASCII letters, digits and `_`, not starting with a digit
-        // (anything else — attributes, `!`, `?`, a prefix — is left to quick-xml).
-        let name_start = i;
-        if i < n && (b[i].is_ascii_alphabetic() || b[i] == b'_') {
-            i += 1;
-        } else {
-            return Err(NotSimple);
-        }
-        while i < n && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-            i += 1;
-        }
-        let name = &text[name_start..i];
-        if i < n && b[i] == b'>' {
-            i += 1;
-            if closing {
-                if open.pop() != Some(name) {
-                    return Err(NotSimple);
-                }
-                out(Token::End(name));
-            } else {
-                if open.is_empty() && std::mem::replace(&mut seen_root, true) {
-                    return Err(NotSimple);
-                }
-                open.push(name);
-                out(Token::Start(name));
-            }
-        } else if !closing && b.get(i..i + 2) == Some(b"/>") {
-            i += 2;
-            if open.is_empty() && std::mem::replace(&mut seen_root, true) {
-                return Err(NotSimple);
-            }
-            out(Token::Empty(name));
-        } else {
-            return Err(NotSimple);
-        }
-    }
-    if !open.is_empty() || !seen_root {
-        return Err(NotSimple);
-    }
-    Ok(())
-}
-
-/// Reads a table with quick-xml, giving tokens that build what [`scan`]'s build (entities
-/// replaced, CDATA as text), or the reason it is not well-formed.
+/// Reads a table with quick-xml, giving its tokens (entities replaced, CDATA as text), or the
+/// reason it is not well-formed.
 fn read_with_quick_xml<'a>(text: &'a str, out: &mut impl FnMut(Token<'a>)) -> Result<(), String> {
     let mut reader = Reader::from_str(text);
     loop {
@@ -319,39 +517,44 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    crate::schema!(
+        #[allow(dead_code)] // only its names are used
+        Line {
+            MA_LK,
+            STT,
+            TEN_THUOC,
+            GHI_CHU,
+            DON_GIA
+        }
+    );
+
     /// The records of `text` by each reader.
     fn both<'a>(
         text: &'a str,
         tag: &str,
     ) -> (Result<Records<'a>, NotSimple>, Result<Records<'a>, String>) {
-        let mut fast = Builder::new(tag, text.len());
-        let fast = match scan(text, &mut |t| fast.token(t)) {
-            Ok(()) => fast.finish().map_err(|_| NotSimple),
-            Err(e) => Err(e),
-        };
-        let mut slow = Builder::new(tag, text.len());
+        let mut fast = Records::new(Line::NAMES.len(), text.len());
+        let fast = scan(text, tag, Line::NAMES, &mut fast).map(|()| fast);
+        let mut slow = Builder::new(tag, Line::NAMES, text.len());
         let slow = read_with_quick_xml(text, &mut |t| slow.token(t)).and_then(|()| slow.finish());
         (fast, slow)
     }
 
-    const LINE: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<CHITIEU_CHITIET_THUOC><DSACH_CHI_TIET_THUOC>\n  <CHI_TIET_THUOC><MA_LK>79001.1</MA_LK><STT>1</STT><TEN_THUOC>Thuốc ho </TEN_THUOC><GHI_CHU/><DON_GIA></DON_GIA></CHI_TIET_THUOC>\n</DSACH_CHI_TIET_THUOC></CHITIEU_CHITIET_THUOC>";
+    const LINE: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<CHITIEU_CHITIET_THUOC><DSACH_CHI_TIET_THUOC>\n  <CHI_TIET_THUOC><MA_LK>79001.1</MA_LK><STT>1</STT><MA_THUOC>40.1</MA_THUOC><TEN_THUOC>Thuốc ho </TEN_THUOC><GHI_CHU/><DON_GIA></DON_GIA></CHI_TIET_THUOC>\n  <CHI_TIET_THUOC>\n <STT>2</STT> <MA_LK> 79001.1</MA_LK></CHI_TIET_THUOC></DSACH_CHI_TIET_THUOC></CHITIEU_CHITIET_THUOC>";
+
+    fn texts<'r>(r: &'r Records<'_>, i: usize) -> Vec<&'r str> {
+        r.get(i).unwrap().iter().map(|c| c.as_ref()).collect()
+    }
 
     #[test]
     fn a_simple_table_is_scanned_to_the_records_quick_xml_reads() {
         let (fast, slow) = both(LINE, "CHI_TIET_THUOC");
         assert_eq!(fast.expect("simple"), slow.expect("well-formed"));
-        let r = records(LINE, "CHI_TIET_THUOC").unwrap();
-        assert_eq!(r.len(), 1);
-        assert_eq!(
-            r.get(0).unwrap(),
-            &[
-                ("MA_LK", Cow::Borrowed("79001.1")),
-                ("STT", Cow::Borrowed("1")),
-                ("TEN_THUOC", Cow::Borrowed("Thuốc ho")),
-                ("GHI_CHU", Cow::Borrowed("")),
-                ("DON_GIA", Cow::Borrowed("")),
-            ][..]
-        );
+        let r = records::<Line>(LINE, "CHI_TIET_THUOC").unwrap();
+        assert_eq!(r.len(), 2);
+        // By slot (MA_LK, STT, TEN_THUOC, GHI_CHU, DON_GIA): MA_THUOC is not read.
+        assert_eq!(texts(&r, 0), ["79001.1", "1", "Thuốc ho", "", ""]);
+        assert_eq!(texts(&r, 1), ["79001.1", "2", "", "", ""]);
     }
 
     #[test]
@@ -365,24 +568,38 @@ mod tests {
             "<A><B>x</B>",
             "<A/><B/>",
             "text<A/>",
+            "<A><B><STT>1<X/></STT></B></A>",
+            "<A><B><STT>1</STT>x</B></A>",
+            "<A><B><STT>1</STT><STT>2</STT></B></A>",
         ] {
             assert_eq!(both(text, "B").0, Err(NotSimple), "{text}");
         }
-        let r = records("<A><R><B> x &amp; y </B><C>1<!-- c -->2</C></R></A>", "R").unwrap();
+        let r = records::<Line>(
+            "<A><R><MA_LK> x &amp; y </MA_LK><STT>1<!-- c -->2</STT></R></A>",
+            "R",
+        )
+        .unwrap();
+        assert_eq!(texts(&r, 0), ["x & y", "12", "", "", ""]);
+        assert!(matches!(r.get(0).unwrap()[0], Cow::Owned(_)));
+        assert!(records::<Line>("<A><R><STT>x</MA_LK></R></A>", "R").is_err());
+    }
+
+    #[test]
+    fn a_field_sent_twice_in_a_record_is_refused() {
+        let twice = "<A><R><STT>1</STT><STT>2</STT></R></A>";
         assert_eq!(
-            r.get(0).unwrap(),
-            &[
-                ("B", Cow::Owned::<str>("x & y".into())),
-                ("C", Cow::Owned("12".into()))
-            ][..]
+            records::<Line>(twice, "R"),
+            Err("field STT appears twice in a R record".to_string())
         );
-        assert!(records("<A><R><B>x</C></R></A>", "R").is_err());
+        // A field the schema does not read may come twice: it is not looked at.
+        let other = "<A><R><STT>1</STT><X>2</X><X>3</X></R></A>";
+        assert_eq!(texts(&records::<Line>(other, "R").unwrap(), 0)[1], "1");
     }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
-        /// Whatever the scan accepts, quick-xml reads to the same tokens: the fast path never
+        /// Whatever the scan accepts, quick-xml reads to the same records: the fast path never
         /// accepts what the strict reader refuses, nor reads it differently.
         #[test]
         fn the_scan_agrees_with_quick_xml(

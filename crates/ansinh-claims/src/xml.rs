@@ -7,7 +7,7 @@
 //! field and the reason. A broken visit does not stop the others: the file gives one outcome per
 //! `HOSO`. Only a file that is not the envelope at all is refused as a whole.
 
-use crate::claim::{Claim, Defect, Fields, Table};
+use crate::claim::{Claim, Defect, Fields, LineField, SummaryField, Table};
 use crate::records::{Records, records};
 use base64::Engine;
 use quick_xml::Reader;
@@ -277,11 +277,14 @@ pub fn visit(files: &[(String, Cow<'_, [u8]>)]) -> Visit {
         }
     }
     let mut summary: Option<Records> = None;
-    let mut drugs = Records::default();
-    let mut services = Records::default();
+    let mut drugs = Records::empty::<LineField>();
+    let mut services = Records::empty::<LineField>();
     for (table, kind, inner) in &decoded {
         let rows = match std::str::from_utf8(inner) {
-            Ok(text) => records(text, table.record_tag()),
+            Ok(text) => match table {
+                Table::Xml1 => records::<SummaryField>(text, table.record_tag()),
+                _ => records::<LineField>(text, table.record_tag()),
+            },
             Err(e) => Err(format!("not UTF-8: {e}")),
         };
         match rows {
@@ -307,7 +310,7 @@ pub fn visit(files: &[(String, Cow<'_, [u8]>)]) -> Visit {
     let Some(summary) = summary
         .as_ref()
         .and_then(|rows| rows.get(rows.len().checked_sub(1)?))
-        .map(Fields::new)
+        .map(Fields::<SummaryField>::new)
     else {
         if !defects.iter().any(|d| d.table == "XML1") {
             defects.push(Defect::new(
@@ -319,11 +322,11 @@ pub fn visit(files: &[(String, Cow<'_, [u8]>)]) -> Visit {
         }
         return Visit::Broken { key: None, defects };
     };
-    let key = summary.get("MA_LK").map(str::to_string);
+    let key = summary.get(SummaryField::MA_LK).map(str::to_string);
     for d in &mut defects {
         d.key.clone_from(&key);
     }
-    match Claim::from_fields(&summary, &drugs, &services, others) {
+    match Claim::from_fields(summary, &drugs, &services, others) {
         Ok(claim) if defects.is_empty() => Visit::Read(Box::new(claim)),
         Ok(_) => Visit::Broken { key, defects },
         Err(more) => {
