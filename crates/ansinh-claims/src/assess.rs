@@ -154,7 +154,13 @@ fn card_on(claim: &Claim, date: Date, grace_days: i64) -> Option<&crate::claim::
 
 /// Assesses one visit (rules R01, R02, R03, R12, R13 of the catalogue; TT 12/2026/TT-BTC
 /// Art. 10.1.a, b, k; Law on Health Insurance Art. 16, 22; QĐ 130/QĐ-BYT tables 1–3).
-pub fn assess_visit(params: &Params, reference: Option<&Reference>, claim: &Claim) -> Assessment {
+/// Without `explain`, the explanation stays empty (decisions, amounts and findings are the same).
+pub fn assess_visit(
+    params: &Params,
+    reference: Option<&Reference>,
+    claim: &Claim,
+    explain: bool,
+) -> Assessment {
     let mut findings = Vec::new();
     let claimed = Split {
         hospital: claim.totals.hospital,
@@ -352,7 +358,12 @@ pub fn assess_visit(params: &Params, reference: Option<&Reference>, claim: &Clai
             covered_total: covered_total.trunc().try_into().unwrap_or(i64::MAX),
             exempt_since: claim.exempt_since,
         };
-        match health::benefit(params, &facts) {
+        let found = if explain {
+            health::benefit(params, &facts)
+        } else {
+            health::benefit_level(params, &facts)
+        };
+        match found {
             Ok(b) => {
                 if let Some(doubt) = &b.card_doubt {
                     needs_review = true;
@@ -532,12 +543,20 @@ pub fn assess_visit(params: &Params, reference: Option<&Reference>, claim: &Clai
     }
     let copay_cap = match rate {
         Some(_) if !returned => {
-            match health::copay_cap(params, &claim.category, visit_date, claim.five_years_since) {
-                Ok(Some((threshold, line))) => {
-                    explanation.push(line);
-                    Some(Decimal::from(threshold.get()))
+            let (category, five_years) = (&claim.category, claim.five_years_since);
+            if explain {
+                match health::copay_cap(params, category, visit_date, five_years) {
+                    Ok(Some((threshold, line))) => {
+                        explanation.push(line);
+                        Some(Decimal::from(threshold.get()))
+                    }
+                    _ => None,
                 }
-                _ => None,
+            } else {
+                health::copay_cap_level(params, category, visit_date, five_years)
+                    .ok()
+                    .flatten()
+                    .map(|threshold| Decimal::from(threshold.get()))
             }
         }
         _ => None,

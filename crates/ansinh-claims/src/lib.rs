@@ -14,7 +14,9 @@ pub mod records;
 pub mod reference;
 pub mod xml;
 
+use ansinh_core::Date;
 use ansinh_rules::Params;
+use rustc_hash::FxHashMap;
 
 /// One visit's outcome in a file: assessed, or broken with its defects.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -38,17 +40,44 @@ pub struct ReadVisit {
     pub digest: String,
 }
 
+/// What reading a file keeps of each visit besides its decision, amounts and findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Detail {
+    /// The digest of each visit's tables (storage recognises a re-sent visit by it).
+    pub digests: bool,
+    /// How each benefit level was found ([`assess::Assessment::explanation`]).
+    pub explanations: bool,
+}
+
+impl Detail {
+    /// What storage keeps: digests and explanations.
+    pub const STORED: Detail = Detail {
+        digests: true,
+        explanations: true,
+    };
+    /// What `ansinh claims assess --json` prints: explanations, no digests.
+    pub const EXPLAINED: Detail = Detail {
+        digests: false,
+        explanations: true,
+    };
+    /// What the summary of `ansinh claims assess` prints: decisions and amounts only.
+    pub const BRIEF: Detail = Detail {
+        digests: false,
+        explanations: false,
+    };
+}
+
 /// Reads and assesses every visit of a claims file on every core, without the cross-claim
-/// rule R10 (see [`flag_overlaps`]); with `digests`, each visit's digest for storage.
+/// rule R10 (see [`flag_overlaps`]), keeping the `detail` asked for.
 pub fn read_visits(
     params: &Params,
     reference: Option<&reference::Reference>,
     bytes: &[u8],
-    digests: bool,
+    detail: Detail,
 ) -> Result<(Option<String>, Vec<ReadVisit>), xml::FileError> {
     use sha2::Digest;
     let (facility, visits) = xml::map_visits(bytes, |files| {
-        let digest = if digests {
+        let digest = if detail.digests {
             let mut hash = sha2::Sha256::new();
             for (kind, content) in files {
                 hash.update(kind.as_bytes());
@@ -63,7 +92,10 @@ pub fn read_visits(
         match xml::visit(files) {
             xml::Visit::Read(claim) => ReadVisit {
                 outcome: Outcome::Assessed(Box::new(assess::assess_visit(
-                    params, reference, &claim,
+                    params,
+                    reference,
+                    &claim,
+                    detail.explanations,
                 ))),
                 stay: overlap::Stay::of(&claim),
                 digest,
@@ -98,25 +130,32 @@ pub fn cap_copayments(
     visits: &mut [ReadVisit],
     prior: &dyn Fn(&str, i16) -> rust_decimal::Decimal,
 ) {
-    let mut order: Vec<usize> = (0..visits.len()).collect();
-    order.sort_by_key(|&i| match &visits[i].outcome {
-        Outcome::Assessed(a) => Some(a.visit_date),
-        Outcome::Malformed { .. } => None,
-    });
-    let mut paid: std::collections::HashMap<(String, i16), rust_decimal::Decimal> =
-        std::collections::HashMap::new();
-    for i in order {
-        let Outcome::Assessed(a) = &mut visits[i].outcome else {
+    // Visits that count, by the day they began, each with its holder's card numbered (cards
+    // are borrowed once, not copied per visit) and the year.
+    let mut order: Vec<(Date, usize, u32, i16)> = Vec::new();
+    let mut paid: FxHashMap<(u32, i16), rust_decimal::Decimal> = FxHashMap::default();
+    {
+        let mut cards: FxHashMap<&str, u32> = FxHashMap::default();
+        for (i, v) in visits.iter().enumerate() {
+            if let Outcome::Assessed(a) = &v.outcome
+                && a.copay_counts
+                && let Some(card) = a.card.as_deref()
+            {
+                let next = u32::try_from(cards.len()).unwrap_or(u32::MAX);
+                let id = *cards.entry(card).or_insert(next);
+                let year = a.visit_date.year();
+                paid.entry((id, year)).or_insert_with(|| prior(card, year));
+                order.push((a.visit_date, i, id, year));
+            }
+        }
+    }
+    order.sort_unstable();
+    for (_, i, id, year) in order {
+        let (Outcome::Assessed(a), Some(so_far)) =
+            (&mut visits[i].outcome, paid.get_mut(&(id, year)))
+        else {
             continue;
         };
-        let Some(card) = a.card.clone() else { continue };
-        if !a.copay_counts {
-            continue;
-        }
-        let year = a.visit_date.year();
-        let so_far = paid
-            .entry((card.clone(), year))
-            .or_insert_with(|| prior(&card, year));
         assess::apply_copay_cap(a, *so_far);
         *so_far += a.assessed.co_pay;
     }
@@ -129,8 +168,9 @@ pub fn assess_file(
     params: &Params,
     reference: Option<&reference::Reference>,
     bytes: &[u8],
+    detail: Detail,
 ) -> Result<Vec<Outcome>, xml::FileError> {
-    let (_, mut visits) = read_visits(params, reference, bytes, false)?;
+    let (_, mut visits) = read_visits(params, reference, bytes, detail)?;
     flag_overlaps(&mut visits, &[]);
     cap_copayments(&mut visits, &|_, _| rust_decimal::Decimal::ZERO);
     Ok(visits.into_iter().map(|v| v.outcome).collect())

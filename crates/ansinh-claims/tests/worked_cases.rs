@@ -4,7 +4,7 @@
 use ansinh_claims::assess::{Assessment, Decision};
 use ansinh_claims::reference::Reference;
 use ansinh_claims::xml::write_file;
-use ansinh_claims::{Outcome, assess_file, cap_copayments, read_visits};
+use ansinh_claims::{Detail, Outcome, assess_file, cap_copayments, read_visits};
 use ansinh_rules::Params;
 use rust_decimal::Decimal;
 
@@ -34,7 +34,7 @@ fn only(outcomes: Vec<Outcome>) -> Assessment {
 
 fn run(visits: &[Vec<(&str, String)>]) -> Vec<Outcome> {
     let file = write_file("79001", "20250310", visits);
-    assess_file(&params(), None, file.as_bytes()).unwrap()
+    assess_file(&params(), None, file.as_bytes(), Detail::EXPLAINED).unwrap()
 }
 
 fn sample_reference() -> Reference {
@@ -262,7 +262,15 @@ fn tc7_drug_outside_the_list_and_price_above_the_approved_one() {
         );
     let file = write_file("79001", "20250310", &[tables]);
     let reference = sample_reference();
-    let a = only(assess_file(&params(), Some(&reference), file.as_bytes()).unwrap());
+    let a = only(
+        assess_file(
+            &params(),
+            Some(&reference),
+            file.as_bytes(),
+            Detail::EXPLAINED,
+        )
+        .unwrap(),
+    );
     assert_eq!(a.claimed.insurer, d(785_440));
     assert_eq!(a.decision, Decision::Adjusted, "{a:?}");
     assert_eq!(
@@ -286,7 +294,15 @@ fn tc7_drug_outside_the_list_and_price_above_the_approved_one() {
     );
     // With the reference data, TC1 itself still passes both rules.
     let tc1 = write_file("79001", "20250310", &[tc1_tables()]);
-    let a = only(assess_file(&params(), Some(&reference), tc1.as_bytes()).unwrap());
+    let a = only(
+        assess_file(
+            &params(),
+            Some(&reference),
+            tc1.as_bytes(),
+            Detail::EXPLAINED,
+        )
+        .unwrap(),
+    );
     assert_eq!(
         (a.decision, a.assessed.insurer),
         (Decision::Accepted, d(293_680))
@@ -440,9 +456,9 @@ fn a_broken_visit_names_its_key_table_and_field_and_does_not_stop_the_others() {
 #[test]
 fn a_file_that_is_not_the_envelope_is_refused_whole() {
     let p = params();
-    assert!(assess_file(&p, None, b"<TONG_HOP></TONG_HOP>").is_err());
-    assert!(assess_file(&p, None, b"not xml <<<").is_err());
-    assert!(assess_file(&p, None, b"").is_err());
+    assert!(assess_file(&p, None, b"<TONG_HOP></TONG_HOP>", Detail::EXPLAINED).is_err());
+    assert!(assess_file(&p, None, b"not xml <<<", Detail::EXPLAINED).is_err());
+    assert!(assess_file(&p, None, b"", Detail::EXPLAINED).is_err());
 }
 
 mod fuzz {
@@ -460,7 +476,7 @@ mod fuzz {
                 let at = at % bytes.len();
                 bytes[at] = b;
             }
-            let _ = assess_file(&params(), None, &bytes);
+            let _ = assess_file(&params(), None, &bytes, Detail::BRIEF);
         }
     }
 }
@@ -502,7 +518,7 @@ fn tc6_co_payment_stops_at_the_yearly_cap_after_5_years() {
         "20250905",
         &[five_years(stay.tables()), five_years(later.tables())],
     );
-    let (_, mut visits) = read_visits(&params(), None, file.as_bytes(), false).unwrap();
+    let (_, mut visits) = read_visits(&params(), None, file.as_bytes(), Detail::EXPLAINED).unwrap();
     cap_copayments(&mut visits, &|card, year| {
         assert_eq!((card, year), ("HT3790123456789", 2025));
         d(13_900_000)
@@ -545,7 +561,7 @@ fn tc6_co_payment_stops_at_the_yearly_cap_after_5_years() {
         .tables()
     };
     let file = write_file("79001", "20250615", &[five_years(outside.tables())]);
-    let (_, mut visits) = read_visits(&params(), None, file.as_bytes(), false).unwrap();
+    let (_, mut visits) = read_visits(&params(), None, file.as_bytes(), Detail::EXPLAINED).unwrap();
     cap_copayments(&mut visits, &|_, _| d(13_900_000));
     match &visits[0].outcome {
         Outcome::Assessed(a) => {
@@ -557,7 +573,7 @@ fn tc6_co_payment_stops_at_the_yearly_cap_after_5_years() {
     }
     // Without 5 years, no cap.
     let file = write_file("79001", "20250615", &[without_five_years()]);
-    let (_, visits) = read_visits(&params(), None, file.as_bytes(), false).unwrap();
+    let (_, visits) = read_visits(&params(), None, file.as_bytes(), Detail::EXPLAINED).unwrap();
     assert!(matches!(&visits[0].outcome, Outcome::Assessed(a) if a.copay_cap.is_none()));
 }
 
@@ -636,7 +652,15 @@ fn r04_a_facility_without_a_contract_on_the_day_goes_to_review() {
             })
             .collect();
         let file = write_file(facility, "20250701", &[tables]);
-        only(assess_file(&params(), Some(&reference), file.as_bytes()).unwrap())
+        only(
+            assess_file(
+                &params(),
+                Some(&reference),
+                file.as_bytes(),
+                Detail::EXPLAINED,
+            )
+            .unwrap(),
+        )
     };
     let listed = at("79001", "202503101000");
     assert_eq!(listed.decision, Decision::Accepted, "{listed:?}");
@@ -652,5 +676,65 @@ fn r04_a_facility_without_a_contract_on_the_day_goes_to_review() {
     assert_eq!(
         bad.unwrap_err().to_string(),
         "facilities.csv line 2, from: `2024-13-01` is not YYYY-MM-DD"
+    );
+}
+
+#[test]
+fn a_brief_reading_decides_the_same_without_explanations() {
+    let five_years = Spec {
+        card: "HT3790123456789",
+        visit_type: "03",
+        discharged: "202506151000",
+        ..outpatient("202506100800", vec![("K03.1905", 4_000_000)], 95)
+    }
+    .tables()
+    .into_iter()
+    .map(|(k, t)| {
+        let t = t.replace(
+            "<MA_CSKCB>",
+            "<NAM_NAM_LIEN_TUC>20190101</NAM_NAM_LIEN_TUC><MA_CSKCB>",
+        );
+        (k, t)
+    })
+    .collect();
+    let visits = [
+        tc1_tables(),
+        outpatient("202503100800", vec![("01.03", 50_000)], 100).tables(),
+        outpatient("202503110800", vec![("K03.1905", 900_000)], 90).tables(),
+        Spec {
+            category: "3.1",
+            ..outpatient("202503120800", vec![("K03.1905", 900_000)], 40)
+        }
+        .tables(),
+        Spec {
+            card: "XX4790123456789",
+            ..outpatient("202503130800", vec![("K03.1905", 900_000)], 80)
+        }
+        .tables(),
+        five_years,
+    ];
+    let file = write_file("79001", "20250310", &visits);
+    let reference = sample_reference();
+    let assess = |detail| assess_file(&params(), Some(&reference), file.as_bytes(), detail);
+    let explained = assess(Detail::EXPLAINED).unwrap();
+    let brief = assess(Detail::BRIEF).unwrap();
+    let mut explained_lines = 0;
+    let without: Vec<Outcome> = explained
+        .into_iter()
+        .map(|o| match o {
+            Outcome::Assessed(mut a) => {
+                explained_lines += a.explanation.len();
+                a.explanation.clear();
+                Outcome::Assessed(a)
+            }
+            other => other,
+        })
+        .collect();
+    assert!(explained_lines >= 2 * visits.len() - 2, "{explained_lines}");
+    assert_eq!(brief, without);
+    assert!(
+        brief
+            .iter()
+            .any(|o| matches!(o, Outcome::Assessed(a) if a.copay_cap.is_some()))
     );
 }

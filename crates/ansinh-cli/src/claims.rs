@@ -246,7 +246,18 @@ pub fn run(what: Claims, params: &Params) -> Result<bool> {
             let Some(reference) = reference_or_refusal(reference.as_deref())? else {
                 return Ok(false);
             };
-            let outcomes = match ansinh_claims::assess_file(params, reference.as_deref(), &bytes) {
+            // The summary shows no explanations: they are not built for it.
+            let detail = if json {
+                ansinh_claims::Detail::EXPLAINED
+            } else {
+                ansinh_claims::Detail::BRIEF
+            };
+            let outcomes = match ansinh_claims::assess_file(
+                params,
+                reference.as_deref(),
+                &bytes,
+                detail,
+            ) {
                 Ok(o) => o,
                 Err(e) => {
                     let doc = serde_json::json!({"error": {"field": "file", "reason": e.to_string(), "file": file.display().to_string()}});

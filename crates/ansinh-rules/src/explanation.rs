@@ -71,6 +71,11 @@ impl Line {
         value: impl ToString,
         dated: &Dated<T>,
     ) -> Line {
+        // Most lines use one parameter: no room kept for more (explanations of millions of
+        // visits are held at once).
+        if self.params.is_empty() {
+            self.params.reserve_exact(1);
+        }
         self.params.push(ParamUse {
             name: name.into(),
             value: value.to_string(),

@@ -140,11 +140,27 @@ pub enum BenefitError {
 /// reference level or under a co-payment exemption (NĐ 146/2018 Art. 14.1.d–đ), each times the
 /// network ratio of a self-referred visit (Art. 22.4–5; NĐ 188/2025 Art. 19).
 pub fn benefit(params: &Params, v: &VisitFacts) -> Result<Benefit, BenefitError> {
+    benefit_with(params, v, true)
+}
+
+/// The benefit level as [`benefit`] finds it, without the explanation: for a reader that shows
+/// only decisions and amounts (millions of visits, each explanation a dozen allocations).
+pub fn benefit_level(params: &Params, v: &VisitFacts) -> Result<Benefit, BenefitError> {
+    benefit_with(params, v, false)
+}
+
+fn benefit_with(params: &Params, v: &VisitFacts, explain: bool) -> Result<Benefit, BenefitError> {
     let p = params.health_benefit.at(v.date)?;
     let hb = &p.value;
     let lcs_param = params.reference_level.at(v.date)?;
     let lcs = lcs_param.value.amount;
-    let mut explanation = Vec::new();
+    // At most four lines (card, level reached, network ratio, result); the assessment may add one.
+    let mut explanation = Vec::with_capacity(if explain { 5 } else { 0 });
+    let mut say = |line: &dyn Fn() -> Line| {
+        if explain {
+            explanation.push(line());
+        }
+    };
     let (digit, card_doubt) = match hb.group_digits.get(&v.card.group) {
         Some(d) if *d == v.card.digit => (*d, None),
         // CN and LH cards printed before 2026 keep their old digit: read with the new one.
@@ -161,14 +177,18 @@ pub fn benefit(params: &Params, v: &VisitFacts) -> Result<Benefit, BenefitError>
             Some(format!("group {} is not in the prefix table", v.card.group)),
         ),
     };
-    let card_rate = hb.digit_rates[&digit.to_string()];
-    explanation.push(
+    let mut digit_key = [0; 4];
+    let digit_key = char::from_digit(u32::from(digit), 10)
+        .unwrap_or('?')
+        .encode_utf8(&mut digit_key);
+    let card_rate = hb.digit_rates[&*digit_key];
+    say(&|| {
         Line::new("card_rate", "Mức hưởng theo thẻ", "Card benefit rate")
             .value(card_rate.as_percent())
             .formula(format!("benefit digit {digit} of group {}", v.card.group))
             .param("digit_rates", card_rate.as_percent(), p)
-            .cite("Law on Health Insurance Art. 22.1"),
-    );
+            .cite("Law on Health Insurance Art. 22.1")
+    });
     let ratios = hb
         .network
         .get(v.category)
@@ -179,15 +199,15 @@ pub fn benefit(params: &Params, v: &VisitFacts) -> Result<Benefit, BenefitError>
     let small = i128::from(v.covered_total) * i128::from(ansinh_core::rate::PPM) < threshold;
     let exempt = v.exempt_since.is_some_and(|d| d <= v.date) && !out_of_network;
     let base = if hb.primary_full.iter().any(|c| c == v.category) {
-        explanation.push(
+        say(&|| {
             Line::new("primary", "Cơ sở cấp ban đầu", "Primary-level facility")
                 .value("100%")
                 .formula(format!("visit category {}", v.category))
-                .cite("Law on Health Insurance Art. 22.1.c"),
-        );
+                .cite("Law on Health Insurance Art. 22.1.c")
+        });
         Rate::ONE
     } else if small {
-        explanation.push(
+        say(&|| {
             Line::new("small_claim", "Chi phí dưới 15% lương cơ sở", "Small claim")
                 .value("100%")
                 .formula(format!(
@@ -197,25 +217,25 @@ pub fn benefit(params: &Params, v: &VisitFacts) -> Result<Benefit, BenefitError>
                     lcs
                 ))
                 .param("reference_level", lcs, lcs_param)
-                .cite("NĐ 146/2018 Art. 14.1.d"),
-        );
+                .cite("NĐ 146/2018 Art. 14.1.d")
+        });
         Rate::ONE
     } else if exempt {
-        explanation.push(
+        say(&|| {
             Line::new("exempt", "Miễn cùng chi trả", "Co-payment exemption")
                 .value("100%")
                 .formula(
                     "5 consecutive years and co-payments above 6 months of the reference level",
                 )
-                .cite("Law on Health Insurance Art. 22.1.c; NĐ 146/2018 Art. 14.1.đ"),
-        );
+                .cite("Law on Health Insurance Art. 22.1.c; NĐ 146/2018 Art. 14.1.đ")
+        });
         Rate::ONE
     } else {
         card_rate
     };
     let rate = base.of(ratio);
     if ratio != Rate::ONE {
-        explanation.push(
+        say(&|| {
             Line::new("network_ratio", "Tỷ lệ trái tuyến", "Out-of-network ratio")
                 .value(ratio.as_percent())
                 .formula(format!(
@@ -228,14 +248,15 @@ pub fn benefit(params: &Params, v: &VisitFacts) -> Result<Benefit, BenefitError>
                     }
                 ))
                 .param("network", ratio.as_percent(), p)
-                .cite("Law on Health Insurance Art. 22.4–5; NĐ 188/2025 Art. 19"),
-        );
+                .cite("Law on Health Insurance Art. 22.4–5; NĐ 188/2025 Art. 19")
+        });
     }
-    explanation.push(
+    say(&|| {
         Line::new("benefit", "Mức hưởng", "Benefit level (MUC_HUONG)")
             .value(rate.as_percent())
-            .formula(format!("{} × {}", base.as_percent(), ratio.as_percent())),
-    );
+            .formula(format!("{} × {}", base.as_percent(), ratio.as_percent()))
+    });
+    drop(say);
     Ok(Benefit {
         rate,
         digit,
@@ -262,6 +283,29 @@ pub fn copay_cap(
     date: Date,
     five_years_since: Option<Date>,
 ) -> Result<Option<(ansinh_core::Dong, Line)>, BenefitError> {
+    Ok(
+        copay_cap_with(params, category, date, five_years_since, true)?
+            .and_then(|(cap, line)| Some((cap, line?))),
+    )
+}
+
+/// The co-payment cap as [`copay_cap`] finds it, without its explanation line.
+pub fn copay_cap_level(
+    params: &Params,
+    category: &str,
+    date: Date,
+    five_years_since: Option<Date>,
+) -> Result<Option<ansinh_core::Dong>, BenefitError> {
+    Ok(copay_cap_with(params, category, date, five_years_since, false)?.map(|(cap, _)| cap))
+}
+
+fn copay_cap_with(
+    params: &Params,
+    category: &str,
+    date: Date,
+    five_years_since: Option<Date>,
+    explain: bool,
+) -> Result<Option<(ansinh_core::Dong, Option<Line>)>, BenefitError> {
     let p = params.health_benefit.at(date)?;
     let hb = &p.value;
     let in_network = !hb.out_of_network.iter().any(|c| c == category);
@@ -270,19 +314,21 @@ pub fn copay_cap(
             let lcs_param = params.reference_level.at(date)?;
             let lcs = lcs_param.value.amount;
             let threshold = ansinh_core::Dong(lcs.get() * hb.copay_cap_months);
-            let line = Line::new(
-                "copay_cap",
-                "Trần cùng chi trả trong năm (đủ 5 năm liên tục)",
-                "Yearly co-payment cap (5 consecutive years)",
-            )
-            .amount(threshold)
-            .formula(format!(
-                "{} months × reference level {lcs}; 5 consecutive years since {since}",
-                hb.copay_cap_months
-            ))
-            .param("copay_cap_months", hb.copay_cap_months, p)
-            .param("reference_level", lcs, lcs_param)
-            .cite("Law on Health Insurance Art. 22.1.c; NĐ 146/2018 Art. 14.1.đ");
+            let line = explain.then(|| {
+                Line::new(
+                    "copay_cap",
+                    "Trần cùng chi trả trong năm (đủ 5 năm liên tục)",
+                    "Yearly co-payment cap (5 consecutive years)",
+                )
+                .amount(threshold)
+                .formula(format!(
+                    "{} months × reference level {lcs}; 5 consecutive years since {since}",
+                    hb.copay_cap_months
+                ))
+                .param("copay_cap_months", hb.copay_cap_months, p)
+                .param("reference_level", lcs, lcs_param)
+                .cite("Law on Health Insurance Art. 22.1.c; NĐ 146/2018 Art. 14.1.đ")
+            });
             Ok(Some((threshold, line)))
         }
         _ => Ok(None),

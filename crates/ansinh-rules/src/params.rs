@@ -78,12 +78,19 @@ pub struct Dated<T> {
 
 impl<T> Dated<T> {
     /// The citation as shown in explanations, flagged when the value is unconfirmed.
-    pub fn citation(&self) -> String {
-        if self.unconfirmed {
-            format!("{} [UNCONFIRMED]", self.source)
-        } else {
-            self.source.clone()
+    /// Written where it is used, not built apart: explanations cite parameters millions of times.
+    pub fn citation(&self) -> impl std::fmt::Display + '_ {
+        struct Citation<'a>(&'a str, bool);
+        impl std::fmt::Display for Citation<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.0)?;
+                if self.1 {
+                    f.write_str(" [UNCONFIRMED]")?;
+                }
+                Ok(())
+            }
         }
+        Citation(&self.source, self.unconfirmed)
     }
 
     pub fn covers(&self, date: Date) -> bool {

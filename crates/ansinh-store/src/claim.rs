@@ -205,8 +205,9 @@ impl Store {
         bytes: &[u8],
     ) -> Result<ImportReport, StoreError> {
         let file_id = crate::declaration::content_hash(bytes);
-        let (facility, mut visits) = ansinh_claims::read_visits(params, reference, bytes, true)
-            .map_err(|e| StoreError::invalid("file", e))?;
+        let (facility, mut visits) =
+            ansinh_claims::read_visits(params, reference, bytes, ansinh_claims::Detail::STORED)
+                .map_err(|e| StoreError::invalid("file", e))?;
         let facility = facility
             .or_else(|| {
                 visits.iter().find_map(|v| match &v.outcome {
