@@ -256,7 +256,6 @@ fn benefit_with(params: &Params, v: &VisitFacts, explain: bool) -> Result<Benefi
             .value(rate.as_percent())
             .formula(format!("{} × {}", base.as_percent(), ratio.as_percent()))
     });
-    drop(say);
     Ok(Benefit {
         rate,
         digit,
