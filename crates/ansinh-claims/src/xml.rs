@@ -112,7 +112,12 @@ pub fn map_visits<'a, U: Send>(
             .collect();
         let facility = read?;
         parts.sort_unstable_by_key(|(n, _)| *n);
-        Ok((facility, parts.into_iter().flat_map(|(_, v)| v).collect()))
+        // Sized once: growing a vector of a million results copies them again and again.
+        let mut all = Vec::with_capacity(parts.iter().map(|(_, v)| v.len()).sum());
+        for (_, part) in parts {
+            all.extend(part);
+        }
+        Ok((facility, all))
     })
 }
 
