@@ -174,10 +174,13 @@ pub fn assess_visit(
     let mut needs_review = false;
     let mut returned = false;
 
-    // R13: arithmetic of each line and of the totals.
+    // R13: arithmetic of each line and of the totals. Each line's covered amount at its claimed
+    // ratio and price is kept: the later steps mostly need the same one.
+    let mut claimed_covered = Vec::with_capacity(claim.lines.len());
     for l in &claim.lines {
         let hospital = round2(l.quantity * l.unit_price_hospital);
         let covered = covered_amount(l);
+        claimed_covered.push(covered);
         let parts = l.self_pay + l.co_pay + l.insurer + l.other_payers;
         let mut wrong = Vec::new();
         if differs(hospital, l.amount_hospital) {
@@ -341,12 +344,21 @@ pub fn assess_visit(
     // R09 and R03: consultations capped, then the benefit level recomputed on the lines that
     // remain.
     let ratios = allowed_ratios(claim);
+    // THANH_TIEN_BH of line `i` at a ratio and price: the claimed one when they are the claimed.
+    let covered_of = |i: usize, ratio: Decimal, price: Decimal| {
+        let l = &claim.lines[i];
+        if ratio == l.service_ratio && price == l.unit_price_insured {
+            claimed_covered[i]
+        } else {
+            covered_at(l, ratio, price)
+        }
+    };
     let covered_total: Decimal = claim
         .lines
         .iter()
         .enumerate()
         .filter(|(i, _)| !rejected_lines.contains(i))
-        .map(|(i, l)| covered_at(l, ratios[i], prices[i]))
+        .map(|(i, _)| covered_of(i, ratios[i], prices[i]))
         .sum();
     let mut explanation = Vec::new();
     let rate = card.as_ref().and_then(|card| {
@@ -426,7 +438,7 @@ pub fn assess_visit(
             continue;
         }
         let rate = rate.unwrap_or(Decimal::ONE_HUNDRED);
-        let covered = covered_at(l, ratios[i], prices[i]);
+        let covered = covered_of(i, ratios[i], prices[i]);
         let insurer = round2(covered * rate / Decimal::ONE_HUNDRED);
         let excess = round2(l.quantity * (l.unit_price_insured - prices[i]));
         assessed.covered += covered;
@@ -435,18 +447,29 @@ pub fn assess_visit(
         assessed.price_excess += excess;
         assessed.self_pay += l.amount_hospital - covered - excess;
         // What each rule takes off, step by step at the claimed benefit level, then R03's part.
+        // (Only for a line that R09 or R05 reduced, most having neither.)
+        let (ratio_cut, price_cut) = (
+            ratios[i] < l.service_ratio,
+            prices[i] < l.unit_price_insured,
+        );
+        let capped = ratio_cut || price_cut;
         let at_claimed = |c: Decimal| round2(c * l.benefit_rate / Decimal::ONE_HUNDRED);
-        let after_ratio = at_claimed(covered_at(l, ratios[i], l.unit_price_insured));
-        let after_price = at_claimed(covered);
-        if ratios[i] < l.service_ratio {
+        let (after_ratio, after_price) = if capped {
+            (
+                at_claimed(covered_of(i, ratios[i], l.unit_price_insured)),
+                at_claimed(covered),
+            )
+        } else {
+            (l.insurer, l.insurer)
+        };
+        if ratio_cut {
             capped_lines.push(line_ref(l));
             reduced_by_cap += l.insurer - after_ratio;
         }
-        if prices[i] < l.unit_price_insured {
+        if price_cut {
             priced_lines.push(line_ref(l));
             reduced_by_price += after_ratio - after_price;
         }
-        let capped = ratios[i] < l.service_ratio || prices[i] < l.unit_price_insured;
         let claimed_here = if capped { after_price } else { l.insurer };
         if l.benefit_rate != rate || differs(claimed_here, insurer) {
             wrong_rate_lines.push(line_ref(l));
