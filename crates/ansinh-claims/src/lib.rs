@@ -112,15 +112,13 @@ pub fn read_visits(
 
 /// Rule R10 over the visits of a file and the `known` stays of earlier files.
 pub fn flag_overlaps(visits: &mut [ReadVisit], known: &[overlap::Stay]) {
-    let stays: Vec<Option<overlap::Stay>> = visits.iter().map(|v| v.stay.clone()).collect();
-    let mut results: Vec<Option<&mut assess::Assessment>> = visits
-        .iter_mut()
-        .map(|v| match &mut v.outcome {
-            Outcome::Assessed(a) => Some(a.as_mut()),
-            Outcome::Malformed { .. } => None,
-        })
-        .collect();
-    overlap::flag_overlaps_with(&stays, known, &mut results);
+    let stays: Vec<Option<&overlap::Stay>> = visits.iter().map(|v| v.stay.as_ref()).collect();
+    let found = overlap::findings(&stays, known);
+    for (i, finding) in found {
+        if let Outcome::Assessed(a) = &mut visits[i].outcome {
+            overlap::flag(a, finding);
+        }
+    }
 }
 
 /// The yearly co-payment cap over the visits of a file, in the order they began: `prior(card,

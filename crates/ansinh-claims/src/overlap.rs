@@ -8,7 +8,8 @@ use crate::assess::{Assessment, Decision, Finding};
 use crate::claim::{Claim, Table};
 use jiff::civil::{Date, DateTime};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Borrow;
 
 /// What R10 needs of a visit.
 #[derive(Clone, Debug)]
@@ -43,23 +44,16 @@ impl Stay {
     }
 }
 
-/// Flags every visit that overlaps an inpatient stay of the same card; `stays[i]` belongs to
-/// `results[i]`.
-pub fn flag_overlaps(stays: &[Option<Stay>], results: &mut [Option<&mut Assessment>]) {
-    flag_overlaps_with(stays, &[], results)
-}
-
-/// [`flag_overlaps`] against the visits of the file and `known` stays already stored (other
-/// files, other months). A stay is never compared with itself or an earlier version of itself
-/// (same facility and MA_LK).
-pub fn flag_overlaps_with(
-    stays: &[Option<Stay>],
-    known: &[Stay],
-    results: &mut [Option<&mut Assessment>],
-) {
+/// The findings of rule R10 for `stays` (each visit of a file, or none), against each other
+/// and the `known` stays already stored (other files, other months): `(index in stays,
+/// finding)`. A stay is never compared with itself or an earlier version of itself (same
+/// facility and MA_LK). A flagged visit goes to review ([`flag`]).
+pub fn findings<S: Borrow<Stay>>(stays: &[Option<S>], known: &[Stay]) -> Vec<(usize, Finding)> {
+    let mut out = Vec::new();
     for (i, others) in overlapping(stays, known) {
-        if let Some(Some(a)) = results.get_mut(i) {
-            a.findings.push(Finding {
+        out.push((
+            i,
+            Finding {
                 rule: "R10",
                 code: "R10.OVERLAP",
                 text_vi: format!(
@@ -70,19 +64,17 @@ pub fn flag_overlaps_with(
                 lines: Vec::new(),
                 amount: Decimal::ZERO,
                 basis: "TT 12/2026/TT-BTC Art. 10.1.h",
-            });
-            if a.decision != Decision::Rejected {
-                a.decision = Decision::NeedsReview;
-            }
-        }
+            },
+        ));
     }
     for (i, repeats) in same_services(stays, known) {
-        if let Some(Some(a)) = results.get_mut(i) {
-            let list: Vec<String> = repeats
-                .iter()
-                .map(|(code, day, key)| format!("{code} {day} ({key})"))
-                .collect();
-            a.findings.push(Finding {
+        let list: Vec<String> = repeats
+            .iter()
+            .map(|(code, day, key)| format!("{code} {day} ({key})"))
+            .collect();
+        out.push((
+            i,
+            Finding {
                 rule: "R10",
                 code: "R10.SAME_SERVICE",
                 text_vi: format!(
@@ -96,11 +88,17 @@ pub fn flag_overlaps_with(
                 lines: Vec::new(),
                 amount: Decimal::ZERO,
                 basis: "TT 12/2026/TT-BTC Art. 10.1.h",
-            });
-            if a.decision != Decision::Rejected {
-                a.decision = Decision::NeedsReview;
-            }
-        }
+            },
+        ));
+    }
+    out
+}
+
+/// Adds an R10 finding to a visit's assessment: it goes to review unless already rejected.
+pub fn flag(a: &mut Assessment, finding: Finding) {
+    a.findings.push(finding);
+    if a.decision != Decision::Rejected {
+        a.decision = Decision::NeedsReview;
     }
 }
 
@@ -109,19 +107,20 @@ pub type Repeat<'a> = (&'a str, Date, &'a str);
 
 /// Which of `stays` have a service that another visit of the same card (among `stays` and
 /// `known`) also has on the same day, with the repeats.
-pub fn same_services<'a>(
-    stays: &'a [Option<Stay>],
+pub fn same_services<'a, S: Borrow<Stay>>(
+    stays: &'a [Option<S>],
     known: &'a [Stay],
 ) -> Vec<(usize, Vec<Repeat<'a>>)> {
     // Only cards with more than one visit can repeat a service: most cards have one.
-    let mut visits: HashMap<&str, u32> = HashMap::new();
-    for s in stays.iter().flatten().chain(known) {
+    let mut visits: HashMap<&str, u32> = HashMap::default();
+    for s in stays.iter().flatten().map(Borrow::borrow).chain(known) {
         *visits.entry(s.card.as_str()).or_default() += 1;
     }
-    let mut by_service: HashMap<(&str, &str, Date), Vec<&Stay>> = HashMap::new();
+    let mut by_service: HashMap<(&str, &str, Date), Vec<&Stay>> = HashMap::default();
     for s in stays
         .iter()
         .flatten()
+        .map(Borrow::borrow)
         .chain(known)
         .filter(|s| visits[s.card.as_str()] > 1)
     {
@@ -141,7 +140,10 @@ pub fn same_services<'a>(
         .iter()
         .enumerate()
         .filter_map(|(i, me)| {
-            let me = me.as_ref().filter(|me| visits[me.card.as_str()] > 1)?;
+            let me: &Stay = me.as_ref()?.borrow();
+            if visits[me.card.as_str()] <= 1 {
+                return None;
+            }
             let mut repeats: Vec<Repeat> = Vec::new();
             for (code, day) in &me.services {
                 let Some(visits) = by_service.get(&(me.card.as_str(), code.as_str(), *day)) else {
@@ -163,16 +165,25 @@ pub fn same_services<'a>(
 /// Which of `stays` overlap an inpatient stay of the same card (among `stays` and `known`), with
 /// the MA_LK of those stays: `(index in stays, keys)`. Each visit is compared only with the
 /// inpatient stays of its own card.
-pub fn overlapping<'a>(stays: &'a [Option<Stay>], known: &'a [Stay]) -> Vec<(usize, Vec<&'a str>)> {
-    let mut inpatient: HashMap<&str, Vec<&Stay>> = HashMap::new();
-    for s in stays.iter().flatten().chain(known).filter(|s| s.inpatient) {
+pub fn overlapping<'a, S: Borrow<Stay>>(
+    stays: &'a [Option<S>],
+    known: &'a [Stay],
+) -> Vec<(usize, Vec<&'a str>)> {
+    let mut inpatient: HashMap<&str, Vec<&Stay>> = HashMap::default();
+    for s in stays
+        .iter()
+        .flatten()
+        .map(Borrow::borrow)
+        .chain(known)
+        .filter(|s| s.inpatient)
+    {
         inpatient.entry(s.card.as_str()).or_default().push(s);
     }
     stays
         .iter()
         .enumerate()
         .filter_map(|(i, me)| {
-            let me = me.as_ref()?;
+            let me: &Stay = me.as_ref()?.borrow();
             let mut others: Vec<&str> = inpatient
                 .get(me.card.as_str())?
                 .iter()

@@ -1,6 +1,7 @@
 //! `ansinh claims …`: health-insurance claims files (QĐ 130/QĐ-BYT XML).
 
 use ansinh_claims::Outcome;
+use ansinh_claims::assess::Decision;
 use ansinh_rules::Params;
 use anyhow::{Context, Result};
 use clap::Subcommand;
@@ -336,8 +337,12 @@ pub fn run(what: Claims, params: &Params) -> Result<bool> {
 
 /// One line per visit, then the totals.
 fn summary(outcomes: &[Outcome]) -> String {
-    let mut out = format!(
-        "{:<28} {:<13} {:>14} {:>14} {:>14}  findings\n",
+    use std::fmt::Write;
+    // Written in place, row after row: a file holds up to a million visits.
+    let mut out = String::with_capacity(100 * (outcomes.len() + 2));
+    let _ = writeln!(
+        out,
+        "{:<28} {:<13} {:>14} {:>14} {:>14}  findings",
         "MA_LK", "decision", "claimed", "assessed", "rejected"
     );
     let (mut claimed, mut assessed) = (rust_decimal::Decimal::ZERO, rust_decimal::Decimal::ZERO);
@@ -346,36 +351,46 @@ fn summary(outcomes: &[Outcome]) -> String {
             Outcome::Assessed(a) => {
                 claimed += a.claimed.insurer;
                 assessed += a.assessed.insurer;
-                let codes: Vec<&str> = a.findings.iter().map(|f| f.code).collect();
-                out.push_str(&format!(
-                    "{:<28} {:<13} {:>14.2} {:>14.2} {:>14.2}  {}\n",
-                    a.key,
-                    format!("{:?}", a.decision),
-                    a.claimed.insurer,
-                    a.assessed.insurer,
-                    a.rejected,
-                    codes.join(" ")
-                ));
+                let decision = match a.decision {
+                    Decision::Accepted => "Accepted",
+                    Decision::Adjusted => "Adjusted",
+                    Decision::Rejected => "Rejected",
+                    Decision::NeedsReview => "NeedsReview",
+                };
+                let _ = write!(
+                    out,
+                    "{:<28} {decision:<13} {:>14.2} {:>14.2} {:>14.2}  ",
+                    a.key, a.claimed.insurer, a.assessed.insurer, a.rejected,
+                );
+                for (k, f) in a.findings.iter().enumerate() {
+                    if k > 0 {
+                        out.push(' ');
+                    }
+                    out.push_str(f.code);
+                }
+                out.push('\n');
             }
             Outcome::Malformed { key, defects } => {
-                let first = defects
-                    .first()
-                    .map(|d| format!("{} {}: {}", d.table, d.field, d.reason))
-                    .unwrap_or_default();
-                out.push_str(&format!(
-                    "{:<28} {:<13} {:>14} {:>14} {:>14}  {first}\n",
+                let _ = write!(
+                    out,
+                    "{:<28} {:<13} {:>14} {:>14} {:>14}  ",
                     key.as_deref().unwrap_or("?"),
                     "Malformed",
                     "",
                     "",
                     ""
-                ));
+                );
+                if let Some(d) = defects.first() {
+                    let _ = write!(out, "{} {}: {}", d.table, d.field, d.reason);
+                }
+                out.push('\n');
             }
         }
     }
-    out.push_str(&format!(
-        "{} visits; fund share claimed {claimed:.2}, assessed {assessed:.2}\n",
+    let _ = writeln!(
+        out,
+        "{} visits; fund share claimed {claimed:.2}, assessed {assessed:.2}",
         outcomes.len()
-    ));
+    );
     out
 }
