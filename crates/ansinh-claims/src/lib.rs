@@ -16,7 +16,7 @@ pub mod xml;
 
 use ansinh_core::Date;
 use ansinh_rules::Params;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// One visit's outcome in a file: assessed, or broken with its defects.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -128,23 +128,42 @@ pub fn cap_copayments(
     visits: &mut [ReadVisit],
     prior: &dyn Fn(&str, i16) -> rust_decimal::Decimal,
 ) {
-    // Visits that count, by the day they began, each with its holder's card numbered (cards
-    // are borrowed once, not copied per visit) and the year.
+    // Only the cards with a capped visit can change: a visit without a cap keeps its split,
+    // and counts only towards the cap of a later visit of its card.
+    fn counted(v: &ReadVisit) -> Option<(&str, &assess::Assessment)> {
+        match &v.outcome {
+            Outcome::Assessed(a) if a.copay_counts => Some((a.card.as_deref()?, a)),
+            _ => None,
+        }
+    }
+    let capped: FxHashSet<&str> = visits
+        .iter()
+        .filter_map(counted)
+        .filter(|(_, a)| a.copay_cap.is_some())
+        .map(|(card, _)| card)
+        .collect();
+    if capped.is_empty() {
+        return;
+    }
+    // Their visits by the day they began, each with its card numbered (cards are borrowed
+    // once, not copied per visit) and the year; what each holder co-paid before the file.
     let mut order: Vec<(Date, usize, u32, i16)> = Vec::new();
     let mut paid: FxHashMap<(u32, i16), rust_decimal::Decimal> = FxHashMap::default();
     {
         let mut cards: FxHashMap<&str, u32> = FxHashMap::default();
-        for (i, v) in visits.iter().enumerate() {
-            if let Outcome::Assessed(a) = &v.outcome
-                && a.copay_counts
-                && let Some(card) = a.card.as_deref()
-            {
-                let next = u32::try_from(cards.len()).unwrap_or(u32::MAX);
-                let id = *cards.entry(card).or_insert(next);
-                let year = a.visit_date.year();
-                paid.entry((id, year)).or_insert_with(|| prior(card, year));
-                order.push((a.visit_date, i, id, year));
+        for (i, (card, a)) in visits
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| Some((i, counted(v)?)))
+        {
+            if !capped.contains(card) {
+                continue;
             }
+            let next = u32::try_from(cards.len()).unwrap_or(u32::MAX);
+            let id = *cards.entry(card).or_insert(next);
+            let year = a.visit_date.year();
+            paid.entry((id, year)).or_insert_with(|| prior(card, year));
+            order.push((a.visit_date, i, id, year));
         }
     }
     order.sort_unstable();

@@ -738,3 +738,41 @@ fn a_brief_reading_decides_the_same_without_explanations() {
             .any(|o| matches!(o, Outcome::Assessed(a) if a.copay_cap.is_some()))
     );
 }
+
+#[test]
+fn a_visit_before_the_five_years_counts_towards_the_cap_of_a_later_one() {
+    // March: not yet 5 consecutive years, co-pays 5 % of 4,000,000 = 200,000 (no cap of its
+    // own). September: 5 years reached; the year's cap is 6 × 2,340,000 = 14,040,000, of
+    // which 13,900,000 (before the file) + 200,000 (March) is already more: the fund pays all.
+    let march = Spec {
+        card: "HT3790123456789",
+        visit_type: "03",
+        discharged: "202503151000",
+        ..outpatient("202503100800", vec![("K03.1905", 4_000_000)], 95)
+    };
+    let september = Spec {
+        card: "HT3790123456789",
+        visit_type: "03",
+        discharged: "202509051000",
+        ..outpatient("202509010800", vec![("K03.1905", 1_000_000)], 95)
+    }
+    .tables()
+    .into_iter()
+    .map(|(k, t)| {
+        let t = t.replace(
+            "<MA_CSKCB>",
+            "<NAM_NAM_LIEN_TUC>20250601</NAM_NAM_LIEN_TUC><MA_CSKCB>",
+        );
+        (k, t)
+    })
+    .collect();
+    let file = write_file("79001", "20250905", &[september, march.tables()]);
+    let (_, mut visits) = read_visits(&params(), None, file.as_bytes(), Detail::BRIEF).unwrap();
+    cap_copayments(&mut visits, &|_, _| d(13_900_000));
+    let split = |i: usize| match &visits[i].outcome {
+        Outcome::Assessed(a) => (a.copay_cap, a.assessed.co_pay, a.assessed.insurer),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(split(1), (None, d(200_000), d(3_800_000)));
+    assert_eq!(split(0), (Some(d(14_040_000)), d(0), d(1_000_000)));
+}
