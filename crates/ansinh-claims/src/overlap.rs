@@ -8,7 +8,6 @@ use crate::assess::{Assessment, Decision, Finding};
 use crate::claim::{Claim, Table};
 use jiff::civil::{Date, DateTime};
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Borrow;
 
 /// What R10 needs of a visit.
@@ -50,7 +49,8 @@ impl Stay {
 /// facility and MA_LK). A flagged visit goes to review ([`flag`]).
 pub fn findings<S: Borrow<Stay>>(stays: &[Option<S>], known: &[Stay]) -> Vec<(usize, Finding)> {
     let mut out = Vec::new();
-    for (i, others) in overlapping(stays, known) {
+    let groups = shared_cards(stays, known);
+    for (i, others) in overlapping_in(&groups) {
         out.push((
             i,
             Finding {
@@ -67,7 +67,7 @@ pub fn findings<S: Borrow<Stay>>(stays: &[Option<S>], known: &[Stay]) -> Vec<(us
             },
         ));
     }
-    for (i, repeats) in same_services(stays, known) {
+    for (i, repeats) in same_services_in(&groups) {
         let list: Vec<String> = repeats
             .iter()
             .map(|(code, day, key)| format!("{code} {day} ({key})"))
@@ -105,61 +105,82 @@ pub fn flag(a: &mut Assessment, finding: Finding) {
 /// A service repeated on a day in another claim: (service, day, that claim's MA_LK).
 pub type Repeat<'a> = (&'a str, Date, &'a str);
 
+/// A visit of a card, by its index in the file's stays (none for a stay already stored).
+type Member<'a> = (Option<usize>, &'a Stay);
+
+/// The stays of `stays` then `known` grouped by card, for the cards seen twice or more (only
+/// those can clash; most cards have one visit), each group in that order. Grouped by sorting
+/// the cards' hashes: a hash map of a million cards was most of the time of this rule.
+fn shared_cards<'a, S: Borrow<Stay>>(
+    stays: &'a [Option<S>],
+    known: &'a [Stay],
+) -> Vec<Vec<Member<'a>>> {
+    use std::hash::BuildHasher;
+    let all: Vec<Member<'a>> = stays
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((Some(i), s.as_ref()?.borrow())))
+        .chain(known.iter().map(|s| (None, s)))
+        .collect();
+    let hasher = rustc_hash::FxBuildHasher;
+    let mut keyed: Vec<(u64, usize)> = all
+        .iter()
+        .enumerate()
+        .map(|(n, (_, s))| (hasher.hash_one(s.card.as_str()), n))
+        .collect();
+    keyed.sort_unstable();
+    let mut groups = Vec::new();
+    for run in keyed
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+    {
+        // One hash, most often one card: split by the card itself all the same.
+        let mut rest: Vec<usize> = run.iter().map(|(_, n)| *n).collect();
+        while let Some(&first) = rest.first() {
+            let card = all[first].1.card.as_str();
+            let (same, other): (Vec<usize>, Vec<usize>) =
+                rest.into_iter().partition(|n| all[*n].1.card == card);
+            if same.len() > 1 {
+                groups.push(same.into_iter().map(|n| all[n]).collect());
+            }
+            rest = other;
+        }
+    }
+    groups
+}
+
 /// Which of `stays` have a service that another visit of the same card (among `stays` and
 /// `known`) also has on the same day, with the repeats.
 pub fn same_services<'a, S: Borrow<Stay>>(
     stays: &'a [Option<S>],
     known: &'a [Stay],
 ) -> Vec<(usize, Vec<Repeat<'a>>)> {
-    // Only cards with more than one visit can repeat a service: most cards have one.
-    let mut visits: HashMap<&str, u32> = HashMap::default();
-    for s in stays.iter().flatten().map(Borrow::borrow).chain(known) {
-        *visits.entry(s.card.as_str()).or_default() += 1;
-    }
-    let mut by_service: HashMap<(&str, &str, Date), Vec<&Stay>> = HashMap::default();
-    for s in stays
-        .iter()
-        .flatten()
-        .map(Borrow::borrow)
-        .chain(known)
-        .filter(|s| visits[s.card.as_str()] > 1)
-    {
-        let mut seen: Vec<(&str, Date)> = Vec::new();
-        for (code, day) in &s.services {
-            // A visit's own repeated lines are its quantity, not a second claim.
-            if !seen.contains(&(code.as_str(), *day)) {
-                seen.push((code.as_str(), *day));
-                by_service
-                    .entry((s.card.as_str(), code.as_str(), *day))
-                    .or_default()
-                    .push(s);
-            }
-        }
-    }
-    stays
-        .iter()
-        .enumerate()
-        .filter_map(|(i, me)| {
-            let me: &Stay = me.as_ref()?.borrow();
-            if visits[me.card.as_str()] <= 1 {
-                return None;
-            }
+    same_services_in(&shared_cards(stays, known))
+}
+
+fn same_services_in<'a>(groups: &[Vec<Member<'a>>]) -> Vec<(usize, Vec<Repeat<'a>>)> {
+    let mut out = Vec::new();
+    for group in groups {
+        for &(i, me) in group {
+            let Some(i) = i else { continue };
             let mut repeats: Vec<Repeat> = Vec::new();
             for (code, day) in &me.services {
-                let Some(visits) = by_service.get(&(me.card.as_str(), code.as_str(), *day)) else {
-                    continue;
-                };
-                for o in visits {
+                for &(_, o) in group {
+                    let has = o.services.iter().any(|(c, d)| c == code && d == day);
                     let other = o.facility != me.facility || o.key != me.key;
                     let entry = (code.as_str(), *day, o.key.as_str());
-                    if other && !repeats.contains(&entry) {
+                    if has && other && !repeats.contains(&entry) {
                         repeats.push(entry);
                     }
                 }
             }
-            (!repeats.is_empty()).then_some((i, repeats))
-        })
-        .collect()
+            if !repeats.is_empty() {
+                out.push((i, repeats));
+            }
+        }
+    }
+    out.sort_unstable_by_key(|(i, _)| *i);
+    out
 }
 
 /// Which of `stays` overlap an inpatient stay of the same card (among `stays` and `known`), with
@@ -169,31 +190,148 @@ pub fn overlapping<'a, S: Borrow<Stay>>(
     stays: &'a [Option<S>],
     known: &'a [Stay],
 ) -> Vec<(usize, Vec<&'a str>)> {
-    let mut inpatient: HashMap<&str, Vec<&Stay>> = HashMap::default();
-    for s in stays
-        .iter()
-        .flatten()
-        .map(Borrow::borrow)
-        .chain(known)
-        .filter(|s| s.inpatient)
-    {
-        inpatient.entry(s.card.as_str()).or_default().push(s);
-    }
-    stays
-        .iter()
-        .enumerate()
-        .filter_map(|(i, me)| {
-            let me: &Stay = me.as_ref()?.borrow();
-            let mut others: Vec<&str> = inpatient
-                .get(me.card.as_str())?
+    overlapping_in(&shared_cards(stays, known))
+}
+
+fn overlapping_in<'a>(groups: &[Vec<Member<'a>>]) -> Vec<(usize, Vec<&'a str>)> {
+    let mut out = Vec::new();
+    for group in groups {
+        for &(i, me) in group {
+            let Some(i) = i else { continue };
+            let mut others: Vec<&str> = group
                 .iter()
+                .map(|(_, o)| *o)
+                .filter(|o| o.inpatient)
                 .filter(|o| o.facility != me.facility || o.key != me.key)
                 .filter(|o| o.from < me.to && me.from < o.to)
                 .map(|o| o.key.as_str())
                 .collect();
             others.sort_unstable();
             others.dedup();
-            (!others.is_empty()).then_some((i, others))
-        })
-        .collect()
+            if !others.is_empty() {
+                out.push((i, others));
+            }
+        }
+    }
+    out.sort_unstable_by_key(|(i, _)| *i);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A stay of card `card` (of three), at facility `facility` (of two), from hour `from` for
+    /// `hours`, with services `(code, day)`.
+    fn stay(
+        n: usize,
+        card: u8,
+        facility: u8,
+        from: i8,
+        hours: i8,
+        inpatient: bool,
+        services: &[(u8, i8)],
+    ) -> Stay {
+        let at = |h: i8| {
+            jiff::civil::date(2025, 3, 10)
+                .at(0, 0, 0, 0)
+                .checked_add(jiff::Span::new().hours(i64::from(h)))
+                .unwrap()
+        };
+        Stay {
+            card: format!("DN47900000000{card:02}"),
+            facility: format!("7900{facility}"),
+            // Some keys repeat: a re-sent visit of the same facility is not a clash.
+            key: format!("K{}", n % 7),
+            from: at(from),
+            to: at(from + hours),
+            inpatient,
+            services: services
+                .iter()
+                .map(|(c, d)| (format!("S{c}"), jiff::civil::date(2025, 3, 10 + *d)))
+                .collect(),
+        }
+    }
+
+    /// Every pair compared, as the rule reads.
+    fn naive(
+        stays: &[Option<Stay>],
+        known: &[Stay],
+    ) -> (
+        Vec<(usize, Vec<String>)>,
+        Vec<(usize, Vec<(String, Date, String)>)>,
+    ) {
+        let all: Vec<&Stay> = stays.iter().flatten().chain(known).collect();
+        let mut over = Vec::new();
+        let mut same = Vec::new();
+        for (i, me) in stays.iter().enumerate() {
+            let Some(me) = me else { continue };
+            let others =
+                |o: &&&Stay| o.card == me.card && (o.facility != me.facility || o.key != me.key);
+            let mut keys: Vec<String> = all
+                .iter()
+                .filter(others)
+                .filter(|o| o.inpatient && o.from < me.to && me.from < o.to)
+                .map(|o| o.key.clone())
+                .collect();
+            keys.sort();
+            keys.dedup();
+            if !keys.is_empty() {
+                over.push((i, keys));
+            }
+            let mut repeats: Vec<(String, Date, String)> = Vec::new();
+            for (code, day) in &me.services {
+                for o in all.iter().filter(|o| o.card == me.card) {
+                    let entry = (code.clone(), *day, o.key.clone());
+                    let other = o.facility != me.facility || o.key != me.key;
+                    if other
+                        && o.services.contains(&(code.clone(), *day))
+                        && !repeats.contains(&entry)
+                    {
+                        repeats.push(entry);
+                    }
+                }
+            }
+            if !repeats.is_empty() {
+                same.push((i, repeats));
+            }
+        }
+        (over, same)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// Grouping by card finds exactly the clashes that comparing every pair finds.
+        #[test]
+        fn grouped_by_card_as_every_pair_compared(
+            specs in proptest::collection::vec(
+                (0u8..3, 0u8..2, 0i8..48, 1i8..30, any::<bool>(),
+                 proptest::collection::vec((0u8..3, 0i8..3), 0..3), any::<bool>()),
+                0..14,
+            ),
+        ) {
+            let (mut stays, mut known) = (Vec::new(), Vec::new());
+            for (n, (card, facility, from, hours, inpatient, services, stored)) in specs.into_iter().enumerate() {
+                let s = stay(n, card, facility, from, hours, inpatient, &services);
+                match (stored, n % 5) {
+                    (true, _) => known.push(s),
+                    (false, 0) => stays.push(None),
+                    (false, _) => stays.push(Some(s)),
+                }
+            }
+            let (over, same) = naive(&stays, &known);
+            let got_over: Vec<(usize, Vec<String>)> = overlapping(&stays, &known)
+                .into_iter()
+                .map(|(i, keys)| (i, keys.into_iter().map(str::to_string).collect()))
+                .collect();
+            let got_same: Vec<(usize, Vec<(String, Date, String)>)> = same_services(&stays, &known)
+                .into_iter()
+                .map(|(i, r)| (i, r.into_iter().map(|(c, d, k)| (c.to_string(), d, k.to_string())).collect()))
+                .collect();
+            prop_assert_eq!(got_over, over);
+            prop_assert_eq!(got_same, same);
+        }
+    }
 }

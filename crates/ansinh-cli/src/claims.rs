@@ -338,19 +338,51 @@ pub fn run(what: Claims, params: &Params) -> Result<bool> {
 /// One line per visit, then the totals.
 fn summary(outcomes: &[Outcome]) -> String {
     use std::fmt::Write;
-    // Written in place, row after row: a file holds up to a million visits.
-    let mut out = String::with_capacity(100 * (outcomes.len() + 2));
+    let mut out = String::new();
     let _ = writeln!(
         out,
         "{:<28} {:<13} {:>14} {:>14} {:>14}  findings",
         "MA_LK", "decision", "claimed", "assessed", "rejected"
     );
+    // A file holds up to a million visits: their rows are written on every core, in order.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let part = outcomes.len().div_ceil(cores).max(1);
+    let rows: Vec<String> = std::thread::scope(|scope| {
+        let parts: Vec<_> = outcomes
+            .chunks(part)
+            .map(|chunk| scope.spawn(move || summary_rows(chunk)))
+            .collect();
+        parts
+            .into_iter()
+            .map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    out.reserve(rows.iter().map(String::len).sum::<usize>() + 100);
+    for r in &rows {
+        out.push_str(r);
+    }
     let (mut claimed, mut assessed) = (rust_decimal::Decimal::ZERO, rust_decimal::Decimal::ZERO);
+    for o in outcomes {
+        if let Outcome::Assessed(a) = o {
+            claimed += a.claimed.insurer;
+            assessed += a.assessed.insurer;
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{} visits; fund share claimed {claimed:.2}, assessed {assessed:.2}",
+        outcomes.len()
+    );
+    out
+}
+
+/// One row per visit, written in place.
+fn summary_rows(outcomes: &[Outcome]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(100 * outcomes.len());
     for o in outcomes {
         match o {
             Outcome::Assessed(a) => {
-                claimed += a.claimed.insurer;
-                assessed += a.assessed.insurer;
                 let decision = match a.decision {
                     Decision::Accepted => "Accepted",
                     Decision::Adjusted => "Adjusted",
@@ -387,10 +419,5 @@ fn summary(outcomes: &[Outcome]) -> String {
             }
         }
     }
-    let _ = writeln!(
-        out,
-        "{} visits; fund share claimed {claimed:.2}, assessed {assessed:.2}",
-        outcomes.len()
-    );
     out
 }
