@@ -254,14 +254,11 @@ mod tests {
         }
     }
 
+    type Overlaps = Vec<(usize, Vec<String>)>;
+    type Repeats = Vec<(usize, Vec<(String, Date, String)>)>;
+
     /// Every pair compared, as the rule reads.
-    fn naive(
-        stays: &[Option<Stay>],
-        known: &[Stay],
-    ) -> (
-        Vec<(usize, Vec<String>)>,
-        Vec<(usize, Vec<(String, Date, String)>)>,
-    ) {
+    fn naive(stays: &[Option<Stay>], known: &[Stay]) -> (Overlaps, Repeats) {
         let all: Vec<&Stay> = stays.iter().flatten().chain(known).collect();
         let mut over = Vec::new();
         let mut same = Vec::new();
@@ -322,11 +319,11 @@ mod tests {
                 }
             }
             let (over, same) = naive(&stays, &known);
-            let got_over: Vec<(usize, Vec<String>)> = overlapping(&stays, &known)
+            let got_over: Overlaps = overlapping(&stays, &known)
                 .into_iter()
                 .map(|(i, keys)| (i, keys.into_iter().map(str::to_string).collect()))
                 .collect();
-            let got_same: Vec<(usize, Vec<(String, Date, String)>)> = same_services(&stays, &known)
+            let got_same: Repeats = same_services(&stays, &known)
                 .into_iter()
                 .map(|(i, r)| (i, r.into_iter().map(|(c, d, k)| (c.to_string(), d, k.to_string())).collect()))
                 .collect();
