@@ -8,6 +8,7 @@ use crate::assess::{Assessment, Decision, Finding};
 use crate::claim::{Claim, Table};
 use jiff::civil::{Date, DateTime};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Borrow;
 
 /// What R10 needs of a visit.
@@ -49,8 +50,7 @@ impl Stay {
 /// facility and MA_LK). A flagged visit goes to review ([`flag`]).
 pub fn findings<S: Borrow<Stay>>(stays: &[Option<S>], known: &[Stay]) -> Vec<(usize, Finding)> {
     let mut out = Vec::new();
-    let groups = shared_cards(stays, known);
-    for (i, others) in overlapping_in(&groups) {
+    for (i, others) in overlapping(stays, known) {
         out.push((
             i,
             Finding {
@@ -67,7 +67,7 @@ pub fn findings<S: Borrow<Stay>>(stays: &[Option<S>], known: &[Stay]) -> Vec<(us
             },
         ));
     }
-    for (i, repeats) in same_services_in(&groups) {
+    for (i, repeats) in same_services(stays, known) {
         let list: Vec<String> = repeats
             .iter()
             .map(|(code, day, key)| format!("{code} {day} ({key})"))
@@ -105,82 +105,61 @@ pub fn flag(a: &mut Assessment, finding: Finding) {
 /// A service repeated on a day in another claim: (service, day, that claim's MA_LK).
 pub type Repeat<'a> = (&'a str, Date, &'a str);
 
-/// A visit of a card, by its index in the file's stays (none for a stay already stored).
-type Member<'a> = (Option<usize>, &'a Stay);
-
-/// The stays of `stays` then `known` grouped by card, for the cards seen twice or more (only
-/// those can clash; most cards have one visit), each group in that order. Grouped by sorting
-/// the cards' hashes: a hash map of a million cards was most of the time of this rule.
-fn shared_cards<'a, S: Borrow<Stay>>(
-    stays: &'a [Option<S>],
-    known: &'a [Stay],
-) -> Vec<Vec<Member<'a>>> {
-    use std::hash::BuildHasher;
-    let all: Vec<Member<'a>> = stays
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| Some((Some(i), s.as_ref()?.borrow())))
-        .chain(known.iter().map(|s| (None, s)))
-        .collect();
-    let hasher = rustc_hash::FxBuildHasher;
-    let mut keyed: Vec<(u64, usize)> = all
-        .iter()
-        .enumerate()
-        .map(|(n, (_, s))| (hasher.hash_one(s.card.as_str()), n))
-        .collect();
-    keyed.sort_unstable();
-    let mut groups = Vec::new();
-    for run in keyed
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter(|run| run.len() > 1)
-    {
-        // One hash, most often one card: split by the card itself all the same.
-        let mut rest: Vec<usize> = run.iter().map(|(_, n)| *n).collect();
-        while let Some(&first) = rest.first() {
-            let card = all[first].1.card.as_str();
-            let (same, other): (Vec<usize>, Vec<usize>) =
-                rest.into_iter().partition(|n| all[*n].1.card == card);
-            if same.len() > 1 {
-                groups.push(same.into_iter().map(|n| all[n]).collect());
-            }
-            rest = other;
-        }
-    }
-    groups
-}
-
 /// Which of `stays` have a service that another visit of the same card (among `stays` and
 /// `known`) also has on the same day, with the repeats.
 pub fn same_services<'a, S: Borrow<Stay>>(
     stays: &'a [Option<S>],
     known: &'a [Stay],
 ) -> Vec<(usize, Vec<Repeat<'a>>)> {
-    same_services_in(&shared_cards(stays, known))
-}
-
-fn same_services_in<'a>(groups: &[Vec<Member<'a>>]) -> Vec<(usize, Vec<Repeat<'a>>)> {
-    let mut out = Vec::new();
-    for group in groups {
-        for &(i, me) in group {
-            let Some(i) = i else { continue };
+    // Only cards with more than one visit can repeat a service: most cards have one.
+    let mut visits: HashMap<&str, u32> = HashMap::default();
+    for s in stays.iter().flatten().map(Borrow::borrow).chain(known) {
+        *visits.entry(s.card.as_str()).or_default() += 1;
+    }
+    let mut by_service: HashMap<(&str, &str, Date), Vec<&Stay>> = HashMap::default();
+    for s in stays
+        .iter()
+        .flatten()
+        .map(Borrow::borrow)
+        .chain(known)
+        .filter(|s| visits[s.card.as_str()] > 1)
+    {
+        let mut seen: Vec<(&str, Date)> = Vec::new();
+        for (code, day) in &s.services {
+            // A visit's own repeated lines are its quantity, not a second claim.
+            if !seen.contains(&(code.as_str(), *day)) {
+                seen.push((code.as_str(), *day));
+                by_service
+                    .entry((s.card.as_str(), code.as_str(), *day))
+                    .or_default()
+                    .push(s);
+            }
+        }
+    }
+    stays
+        .iter()
+        .enumerate()
+        .filter_map(|(i, me)| {
+            let me: &Stay = me.as_ref()?.borrow();
+            if visits[me.card.as_str()] <= 1 {
+                return None;
+            }
             let mut repeats: Vec<Repeat> = Vec::new();
             for (code, day) in &me.services {
-                for &(_, o) in group {
-                    let has = o.services.iter().any(|(c, d)| c == code && d == day);
+                let Some(visits) = by_service.get(&(me.card.as_str(), code.as_str(), *day)) else {
+                    continue;
+                };
+                for o in visits {
                     let other = o.facility != me.facility || o.key != me.key;
                     let entry = (code.as_str(), *day, o.key.as_str());
-                    if has && other && !repeats.contains(&entry) {
+                    if other && !repeats.contains(&entry) {
                         repeats.push(entry);
                     }
                 }
             }
-            if !repeats.is_empty() {
-                out.push((i, repeats));
-            }
-        }
-    }
-    out.sort_unstable_by_key(|(i, _)| *i);
-    out
+            (!repeats.is_empty()).then_some((i, repeats))
+        })
+        .collect()
 }
 
 /// Which of `stays` overlap an inpatient stay of the same card (among `stays` and `known`), with
@@ -190,31 +169,33 @@ pub fn overlapping<'a, S: Borrow<Stay>>(
     stays: &'a [Option<S>],
     known: &'a [Stay],
 ) -> Vec<(usize, Vec<&'a str>)> {
-    overlapping_in(&shared_cards(stays, known))
-}
-
-fn overlapping_in<'a>(groups: &[Vec<Member<'a>>]) -> Vec<(usize, Vec<&'a str>)> {
-    let mut out = Vec::new();
-    for group in groups {
-        for &(i, me) in group {
-            let Some(i) = i else { continue };
-            let mut others: Vec<&str> = group
+    let mut inpatient: HashMap<&str, Vec<&Stay>> = HashMap::default();
+    for s in stays
+        .iter()
+        .flatten()
+        .map(Borrow::borrow)
+        .chain(known)
+        .filter(|s| s.inpatient)
+    {
+        inpatient.entry(s.card.as_str()).or_default().push(s);
+    }
+    stays
+        .iter()
+        .enumerate()
+        .filter_map(|(i, me)| {
+            let me: &Stay = me.as_ref()?.borrow();
+            let mut others: Vec<&str> = inpatient
+                .get(me.card.as_str())?
                 .iter()
-                .map(|(_, o)| *o)
-                .filter(|o| o.inpatient)
                 .filter(|o| o.facility != me.facility || o.key != me.key)
                 .filter(|o| o.from < me.to && me.from < o.to)
                 .map(|o| o.key.as_str())
                 .collect();
             others.sort_unstable();
             others.dedup();
-            if !others.is_empty() {
-                out.push((i, others));
-            }
-        }
-    }
-    out.sort_unstable_by_key(|(i, _)| *i);
-    out
+            (!others.is_empty()).then_some((i, others))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -300,9 +281,9 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(500))]
 
-        /// Grouping by card finds exactly the clashes that comparing every pair finds.
+        /// The clashes found card by card are exactly those that comparing every pair finds.
         #[test]
-        fn grouped_by_card_as_every_pair_compared(
+        fn the_clashes_are_those_of_every_pair_compared(
             specs in proptest::collection::vec(
                 (0u8..3, 0u8..2, 0i8..48, 1i8..30, any::<bool>(),
                  proptest::collection::vec((0u8..3, 0i8..3), 0..3), any::<bool>()),
