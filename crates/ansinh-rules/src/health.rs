@@ -143,8 +143,9 @@ pub fn benefit(params: &Params, v: &VisitFacts) -> Result<Benefit, BenefitError>
     benefit_with(params, v, true)
 }
 
-/// The benefit level as [`benefit`] finds it, without the explanation: for a reader that shows
-/// only decisions and amounts (millions of visits, each explanation a dozen allocations).
+/// The benefit level as [`benefit`] finds it (Law on Health Insurance Art. 22; NĐ 146/2018
+/// Art. 14), without the explanation: for a reader that shows only decisions and amounts
+/// (millions of visits, each explanation a dozen allocations).
 pub fn benefit_level(params: &Params, v: &VisitFacts) -> Result<Benefit, BenefitError> {
     benefit_with(params, v, false)
 }
@@ -288,7 +289,8 @@ pub fn copay_cap(
     )
 }
 
-/// The co-payment cap as [`copay_cap`] finds it, without its explanation line.
+/// The co-payment cap as [`copay_cap`] finds it (Law on Health Insurance Art. 22.1.c; NĐ 146/2018
+/// Art. 14.1.đ), without its explanation line.
 pub fn copay_cap_level(
     params: &Params,
     category: &str,
