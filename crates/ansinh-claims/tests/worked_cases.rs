@@ -115,6 +115,28 @@ fn outpatient<'a>(date: &'a str, lines: Vec<(&'a str, i64)>, rate: i64) -> Spec<
     }
 }
 
+/// An inpatient stay of the card `HT3…` (benefit level 95 %) with one bed-day line.
+fn stay_of_ht3<'a>(admitted: &'a str, discharged: &'a str, price: i64) -> Spec<'a> {
+    Spec {
+        card: "HT3790123456789",
+        visit_type: "03",
+        discharged,
+        ..outpatient(admitted, vec![("K03.1905", price)], 95)
+    }
+}
+
+/// The tables of a visit whose holder has 5 consecutive years since `since` (NAM_NAM_LIEN_TUC).
+fn with_five_years(
+    tables: Vec<(&'static str, String)>,
+    since: &str,
+) -> Vec<(&'static str, String)> {
+    let field = format!("<NAM_NAM_LIEN_TUC>{since}</NAM_NAM_LIEN_TUC><MA_CSKCB>");
+    tables
+        .into_iter()
+        .map(|(k, t)| (k, t.replace("<MA_CSKCB>", &field)))
+        .collect()
+}
+
 #[test]
 fn tc1_in_network_outpatient_80_percent() {
     let a = only(run(&[tc1_tables()]));
@@ -487,32 +509,9 @@ mod fuzz {
 /// visit that year co-pays nothing. Out of network, no cap and the co-pay does not count.
 #[test]
 fn tc6_co_payment_stops_at_the_yearly_cap_after_5_years() {
-    let five_years = |tables: Vec<(&'static str, String)>| -> Vec<(&'static str, String)> {
-        tables
-            .into_iter()
-            .map(|(k, t)| {
-                (
-                    k,
-                    t.replace(
-                        "<MA_CSKCB>",
-                        "<NAM_NAM_LIEN_TUC>20190101</NAM_NAM_LIEN_TUC><MA_CSKCB>",
-                    ),
-                )
-            })
-            .collect()
-    };
-    let stay = Spec {
-        card: "HT3790123456789",
-        visit_type: "03",
-        discharged: "202506151000",
-        ..outpatient("202506100800", vec![("K03.1905", 4_000_000)], 95)
-    };
-    let later = Spec {
-        card: "HT3790123456789",
-        visit_type: "03",
-        discharged: "202509051000",
-        ..outpatient("202509010800", vec![("K03.1905", 1_000_000)], 95)
-    };
+    let five_years = |tables| with_five_years(tables, "20190101");
+    let stay = stay_of_ht3("202506100800", "202506151000", 4_000_000);
+    let later = stay_of_ht3("202509010800", "202509051000", 1_000_000);
     let file = write_file(
         "79001",
         "20250905",
@@ -681,22 +680,10 @@ fn r04_a_facility_without_a_contract_on_the_day_goes_to_review() {
 
 #[test]
 fn a_brief_reading_decides_the_same_without_explanations() {
-    let five_years = Spec {
-        card: "HT3790123456789",
-        visit_type: "03",
-        discharged: "202506151000",
-        ..outpatient("202506100800", vec![("K03.1905", 4_000_000)], 95)
-    }
-    .tables()
-    .into_iter()
-    .map(|(k, t)| {
-        let t = t.replace(
-            "<MA_CSKCB>",
-            "<NAM_NAM_LIEN_TUC>20190101</NAM_NAM_LIEN_TUC><MA_CSKCB>",
-        );
-        (k, t)
-    })
-    .collect();
+    let five_years = with_five_years(
+        stay_of_ht3("202506100800", "202506151000", 4_000_000).tables(),
+        "20190101",
+    );
     let visits = [
         tc1_tables(),
         outpatient("202503100800", vec![("01.03", 50_000)], 100).tables(),
@@ -744,28 +731,11 @@ fn a_visit_before_the_five_years_counts_towards_the_cap_of_a_later_one() {
     // March: not yet 5 consecutive years, co-pays 5 % of 4,000,000 = 200,000 (no cap of its
     // own). September: 5 years reached; the year's cap is 6 × 2,340,000 = 14,040,000, of
     // which 13,900,000 (before the file) + 200,000 (March) is already more: the fund pays all.
-    let march = Spec {
-        card: "HT3790123456789",
-        visit_type: "03",
-        discharged: "202503151000",
-        ..outpatient("202503100800", vec![("K03.1905", 4_000_000)], 95)
-    };
-    let september = Spec {
-        card: "HT3790123456789",
-        visit_type: "03",
-        discharged: "202509051000",
-        ..outpatient("202509010800", vec![("K03.1905", 1_000_000)], 95)
-    }
-    .tables()
-    .into_iter()
-    .map(|(k, t)| {
-        let t = t.replace(
-            "<MA_CSKCB>",
-            "<NAM_NAM_LIEN_TUC>20250601</NAM_NAM_LIEN_TUC><MA_CSKCB>",
-        );
-        (k, t)
-    })
-    .collect();
+    let march = stay_of_ht3("202503100800", "202503151000", 4_000_000);
+    let september = with_five_years(
+        stay_of_ht3("202509010800", "202509051000", 1_000_000).tables(),
+        "20250601",
+    );
     let file = write_file("79001", "20250905", &[september, march.tables()]);
     let (_, mut visits) = read_visits(&params(), None, file.as_bytes(), Detail::BRIEF).unwrap();
     cap_copayments(&mut visits, &|_, _| d(13_900_000));
