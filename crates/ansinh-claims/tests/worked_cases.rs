@@ -37,6 +37,19 @@ fn run(visits: &[Vec<(&str, String)>]) -> Vec<Outcome> {
     assess_file(&params(), None, file.as_bytes(), Detail::EXPLAINED).unwrap()
 }
 
+/// The one visit of `file`, assessed with the `reference` lists.
+fn assess_one(file: &str, reference: &Reference) -> Assessment {
+    only(
+        assess_file(
+            &params(),
+            Some(reference),
+            file.as_bytes(),
+            Detail::EXPLAINED,
+        )
+        .unwrap(),
+    )
+}
+
 fn sample_reference() -> Reference {
     let read = |name: &str| {
         std::fs::read_to_string(format!(
@@ -284,15 +297,7 @@ fn tc7_drug_outside_the_list_and_price_above_the_approved_one() {
         );
     let file = write_file("79001", "20250310", &[tables]);
     let reference = sample_reference();
-    let a = only(
-        assess_file(
-            &params(),
-            Some(&reference),
-            file.as_bytes(),
-            Detail::EXPLAINED,
-        )
-        .unwrap(),
-    );
+    let a = assess_one(&file, &reference);
     assert_eq!(a.claimed.insurer, d(785_440));
     assert_eq!(a.decision, Decision::Adjusted, "{a:?}");
     assert_eq!(
@@ -316,15 +321,7 @@ fn tc7_drug_outside_the_list_and_price_above_the_approved_one() {
     );
     // With the reference data, TC1 itself still passes both rules.
     let tc1 = write_file("79001", "20250310", &[tc1_tables()]);
-    let a = only(
-        assess_file(
-            &params(),
-            Some(&reference),
-            tc1.as_bytes(),
-            Detail::EXPLAINED,
-        )
-        .unwrap(),
-    );
+    let a = assess_one(&tc1, &reference);
     assert_eq!(
         (a.decision, a.assessed.insurer),
         (Decision::Accepted, d(293_680))
@@ -651,15 +648,7 @@ fn r04_a_facility_without_a_contract_on_the_day_goes_to_review() {
             })
             .collect();
         let file = write_file(facility, "20250701", &[tables]);
-        only(
-            assess_file(
-                &params(),
-                Some(&reference),
-                file.as_bytes(),
-                Detail::EXPLAINED,
-            )
-            .unwrap(),
-        )
+        assess_one(&file, &reference)
     };
     let listed = at("79001", "202503101000");
     assert_eq!(listed.decision, Decision::Accepted, "{listed:?}");
