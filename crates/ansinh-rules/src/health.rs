@@ -123,6 +123,7 @@ pub struct Benefit {
     pub digit: u8,
     /// The prefix disagrees with the printed digit, or is unknown: a human checks the card.
     pub card_doubt: Option<String>,
+    /// How the level was found; empty from [`benefit_level`].
     pub explanation: Vec<Line>,
 }
 
