@@ -341,6 +341,10 @@ fn scan_record<'a>(
             }
             i += 1;
         }
+        if i == n {
+            // Cut inside a record: quick-xml says where.
+            return Err(NotSimple);
+        }
         i += 1;
         if b.get(i) == Some(&b'/') {
             // Only the record's own end tag can come here.
@@ -530,14 +534,29 @@ fn trim(text: &mut Cow<'_, str>) {
 /// reason it is not well-formed.
 fn read_with_quick_xml<'a>(text: &'a str, out: &mut impl FnMut(Token<'a>)) -> Result<(), String> {
     let mut reader = Reader::from_str(text);
+    // quick-xml stops at the end of the text without asking whether every element was closed:
+    // a table cut short (a transfer that stopped) would read as its whole records.
+    let mut open: Vec<&'a str> = Vec::new();
+    let mut seen_root = false;
     loop {
         let event = reader
             .read_event()
             .map_err(|e| format!("not well-formed at byte {}: {e}", reader.buffer_position()))?;
         match event {
-            Event::Start(e) => out(Token::Start(slice_of(text, e.name().as_ref())?)),
-            Event::Empty(e) => out(Token::Empty(slice_of(text, e.name().as_ref())?)),
-            Event::End(e) => out(Token::End(slice_of(text, e.name().as_ref())?)),
+            Event::Start(e) => {
+                let name = slice_of(text, e.name().as_ref())?;
+                seen_root = true;
+                open.push(name);
+                out(Token::Start(name))
+            }
+            Event::Empty(e) => {
+                seen_root = true;
+                out(Token::Empty(slice_of(text, e.name().as_ref())?))
+            }
+            Event::End(e) => {
+                open.pop();
+                out(Token::End(slice_of(text, e.name().as_ref())?))
+            }
             Event::Text(t) => {
                 let raw = match t.into_inner() {
                     Cow::Borrowed(b) => Cow::Borrowed(slice_of(text, b)?),
@@ -568,7 +587,16 @@ fn read_with_quick_xml<'a>(text: &'a str, out: &mut impl FnMut(Token<'a>)) -> Re
                     String::from_utf8_lossy(&t).into_owned(),
                 )));
             }
-            Event::Eof => return Ok(()),
+            Event::Eof => {
+                return match (open.last(), seen_root) {
+                    (Some(name), _) => Err(format!(
+                        "not well-formed at byte {}: element {name} not closed at the end",
+                        text.len()
+                    )),
+                    (None, false) => Err("no root element".to_string()),
+                    (None, true) => Ok(()),
+                };
+            }
             _ => {}
         }
     }
@@ -659,6 +687,15 @@ mod tests {
     }
 
     #[test]
+    fn a_table_cut_anywhere_is_refused_not_a_panic() {
+        for end in 0..LINE.len() {
+            if let Some(cut) = LINE.get(..end) {
+                assert!(records::<Line>(cut, "CHI_TIET_THUOC").is_err(), "{cut}");
+            }
+        }
+    }
+
+    #[test]
     fn a_field_sent_twice_in_a_record_is_refused() {
         let twice = "<A><R><STT>1</STT><STT>2</STT></R></A>";
         assert_eq!(
@@ -711,6 +748,7 @@ mod tests {
                 vec![b'<', b'>', b'/', b'&', b' ', b'\n', b'x', b'"', b'=', b'!', b'?', b'-', 0xC3u8]
             )), 0..4),
             removes in proptest::collection::vec(0usize..400, 0..3),
+            keep in 0usize..500,
         ) {
             let mut bytes = LINE.as_bytes().to_vec();
             for (at, b) in cuts {
@@ -721,6 +759,8 @@ mod tests {
                 let at = at % bytes.len();
                 bytes.remove(at);
             }
+            // A table cut short, as a transfer that stopped.
+            bytes.truncate(keep);
             if let Ok(text) = std::str::from_utf8(&bytes) {
                 let (fast, slow) = both(text, "CHI_TIET_THUOC");
                 if let Ok(fast) = fast {
