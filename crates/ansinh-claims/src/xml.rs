@@ -219,6 +219,14 @@ pub fn read_envelope<'a>(
     if !seen_root {
         return Err(FileError::Empty);
     }
+    // quick-xml ends at the end of the bytes whether or not the root was closed: a file cut
+    // short (a transfer that stopped) would read as the visits before the cut.
+    if !path.is_empty() {
+        return Err(FileError::Xml {
+            position: reader.buffer_position(),
+            reason: "the file ends before its elements are closed (cut short?)".to_string(),
+        });
+    }
     Ok(facility)
 }
 
@@ -404,6 +412,25 @@ mod tests {
         let expected: Vec<String> = (0..700).map(|i| i.to_string()).collect();
         assert_eq!(keys, expected);
         assert_eq!(file.facility.as_deref(), Some("79001"));
+    }
+
+    #[test]
+    fn a_file_cut_short_is_refused_whole() {
+        let whole = numbered(300);
+        for cut in [
+            whole.len() / 2,
+            whole.len() - 2,
+            whole.rfind("</HOSO>").unwrap(),
+        ] {
+            assert!(
+                matches!(
+                    parse_file(&whole.as_bytes()[..cut]),
+                    Err(FileError::Xml { .. })
+                ),
+                "cut at {cut}"
+            );
+        }
+        assert!(parse_file(whole.as_bytes()).is_ok());
     }
 
     #[test]
