@@ -5,25 +5,19 @@
 //! What cannot be decided by the machine goes to a human (needs review).
 
 use crate::claim::{Claim, CostLine};
+use crate::decimal::{Amount, Percent, Price, Rate};
 use crate::reference::Reference;
 use ansinh_core::Date;
 use ansinh_rules::Params;
 use ansinh_rules::explanation::Line;
 use ansinh_rules::health::{self, VisitFacts};
-use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 /// Amounts compared with a tolerance of one đồng: checkers of the standard accept ±1 on totals
 /// (the rounding mode of QĐ 130 is not stated).
-const TOLERANCE: Decimal = Decimal::ONE;
+const TOLERANCE: Amount = Amount::whole(1);
 
-/// Rounds money to 2 places, half away from zero (QĐ 130 "làm tròn 2 chữ số"; the mode is not
-/// stated: UNCONFIRMED, kept in this one place).
-pub fn round2(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-}
-
-fn differs(a: Decimal, b: Decimal) -> bool {
+fn differs(a: Amount, b: Amount) -> bool {
     (a - b).abs() > TOLERANCE
 }
 
@@ -47,21 +41,21 @@ pub struct Finding {
     /// Lines affected, as `XML2#1`, `XML3#2`.
     pub lines: Vec<String>,
     /// Amount of the fund's share rejected or adjusted by this finding (positive = less paid).
-    pub amount: Decimal,
+    pub amount: Amount,
     pub basis: &'static str,
 }
 
 /// The split of a visit's cost.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Split {
-    pub hospital: Decimal,
-    pub covered: Decimal,
-    pub insurer: Decimal,
-    pub co_pay: Decimal,
-    pub self_pay: Decimal,
+    pub hospital: Amount,
+    pub covered: Amount,
+    pub insurer: Amount,
+    pub co_pay: Amount,
+    pub self_pay: Amount,
     /// Price charged above the approved price (rule R05): not paid by the fund; whether the
     /// facility may bill it to the patient is not settled (UNCONFIRMED), so it is not self-pay.
-    pub price_excess: Decimal,
+    pub price_excess: Amount,
 }
 
 /// The result for one visit.
@@ -73,9 +67,9 @@ pub struct Assessment {
     pub claimed: Split,
     pub assessed: Split,
     /// Claimed minus assessed fund share.
-    pub rejected: Decimal,
+    pub rejected: Amount,
     /// MUC_HUONG found, in percent.
-    pub benefit_rate: Option<Decimal>,
+    pub benefit_rate: Option<Rate>,
     /// The card of the visit and the day it began: what the yearly co-payment cap is kept by.
     pub card: Option<String>,
     pub visit_date: Date,
@@ -83,25 +77,31 @@ pub struct Assessment {
     pub copay_counts: bool,
     /// The yearly co-payment cap, when the holder has 5 consecutive years (see
     /// [`apply_copay_cap`]).
-    pub copay_cap: Option<Decimal>,
+    pub copay_cap: Option<Amount>,
     pub findings: Vec<Finding>,
     pub explanation: Vec<Line>,
 }
 
 /// THANH_TIEN_BH of a line: quantity × insured price × service ratio × payment ratio, rounded;
 /// nothing for an item outside the scope (PHAM_VI 2). QĐ 130/QĐ-BYT Bảng 2–3, §5.5.
-fn covered_amount(l: &CostLine) -> Decimal {
+fn covered_amount(l: &CostLine) -> Amount {
     covered_at(l, l.service_ratio, l.unit_price_insured)
 }
 
 /// THANH_TIEN_BH of a line at a given service ratio (TYLE_TT_DV) and insured unit price.
-fn covered_at(l: &CostLine, service_ratio: Decimal, price: Decimal) -> Decimal {
+fn covered_at(l: &CostLine, service_ratio: Percent, price: Price) -> Amount {
     if l.scope == 2 {
-        return Decimal::ZERO;
+        return Amount::ZERO;
     }
-    round2(
-        l.quantity * price * service_ratio / Decimal::ONE_HUNDRED * l.payment_ratio
-            / Decimal::ONE_HUNDRED,
+    // Places: quantity 3, price 3, each ratio 2 and a percent 2 more.
+    Amount::of_product(
+        &[
+            l.quantity.units(),
+            price.units(),
+            service_ratio.units(),
+            l.payment_ratio.units(),
+        ],
+        3 + 3 + 4 + 4,
     )
 }
 
@@ -111,7 +111,7 @@ const CONSULTATION_GROUP: u32 = 13;
 /// The service ratio each consultation of one visit may claim, in the order given: 100 % for the
 /// first, 30 % for the second to fourth, 10 % for the fifth, nothing after (QĐ 130/QĐ-BYT Bảng 3
 /// TYLE_TT_DV; TT 39/2024/TT-BYT). Other lines keep their own ratio.
-fn allowed_ratios(claim: &Claim) -> Vec<Decimal> {
+fn allowed_ratios(claim: &Claim) -> Vec<Percent> {
     let mut order: Vec<usize> = (0..claim.lines.len())
         .filter(|i| {
             let l = &claim.lines[*i];
@@ -119,7 +119,7 @@ fn allowed_ratios(claim: &Claim) -> Vec<Decimal> {
         })
         .collect();
     order.sort_by_key(|i| (claim.lines[*i].ordered, claim.lines[*i].number));
-    let mut allowed: Vec<Decimal> = claim.lines.iter().map(|l| l.service_ratio).collect();
+    let mut allowed: Vec<Percent> = claim.lines.iter().map(|l| l.service_ratio).collect();
     for (k, i) in order.into_iter().enumerate() {
         let cap = match k {
             0 => 100,
@@ -127,7 +127,7 @@ fn allowed_ratios(claim: &Claim) -> Vec<Decimal> {
             4 => 10,
             _ => 0,
         };
-        allowed[i] = allowed[i].min(Decimal::from(cap));
+        allowed[i] = allowed[i].min(Percent::whole(cap));
     }
     allowed
 }
@@ -168,7 +168,7 @@ pub fn assess_visit(
         insurer: claim.totals.insurer,
         co_pay: claim.totals.co_pay,
         self_pay: claim.totals.self_pay,
-        price_excess: Decimal::ZERO,
+        price_excess: Amount::ZERO,
     };
     let visit_date = claim.admitted.date();
     let mut needs_review = false;
@@ -178,7 +178,7 @@ pub fn assess_visit(
     // ratio and price is kept: the later steps mostly need the same one.
     let mut claimed_covered = Vec::with_capacity(claim.lines.len());
     for l in &claim.lines {
-        let hospital = round2(l.quantity * l.unit_price_hospital);
+        let hospital = Amount::of_product(&[l.quantity.units(), l.unit_price_hospital.units()], 6);
         let covered = covered_amount(l);
         claimed_covered.push(covered);
         let parts = l.self_pay + l.co_pay + l.insurer + l.other_payers;
@@ -203,13 +203,13 @@ pub fn assess_visit(
                 text_vi: format!("Sai số học dòng chi phí: {}", wrong.join("; ")),
                 text_en: format!("Line arithmetic: {}", wrong.join("; ")),
                 lines: vec![line_ref(l)],
-                amount: Decimal::ZERO,
+                amount: Amount::ZERO,
                 basis: "QĐ 130/QĐ-BYT Bảng 2, Bảng 3",
             });
         }
     }
-    let sum = |f: &dyn Fn(&CostLine) -> Decimal| claim.lines.iter().map(f).sum::<Decimal>();
-    let drugs: Decimal = claim
+    let sum = |f: &dyn Fn(&CostLine) -> Amount| claim.lines.iter().map(f).sum::<Amount>();
+    let drugs: Amount = claim
         .lines
         .iter()
         .filter(|l| l.table == crate::claim::Table::Xml2)
@@ -240,7 +240,7 @@ pub fn assess_visit(
                 text_vi: format!("{field} = {total} khác tổng các dòng {lines}"),
                 text_en: format!("{field} = {total} differs from the sum of the lines {lines}"),
                 lines: Vec::new(),
-                amount: Decimal::ZERO,
+                amount: Amount::ZERO,
                 basis: "QĐ 130/QĐ-BYT Bảng 1",
             });
         }
@@ -257,7 +257,7 @@ pub fn assess_visit(
                 text_vi: format!("Mã thẻ BHYT không đúng định dạng: {e}"),
                 text_en: format!("Card code malformed: {e}"),
                 lines: Vec::new(),
-                amount: Decimal::ZERO,
+                amount: Amount::ZERO,
                 basis: "QĐ 1351/QĐ-BHXH; Law on Health Insurance Art. 16",
             });
             None
@@ -283,7 +283,7 @@ pub fn assess_visit(
                 claim.facility
             ),
             lines: Vec::new(),
-            amount: Decimal::ZERO,
+            amount: Amount::ZERO,
             basis: "Law on Health Insurance Art. 24, 25; TT 12/2026/TT-BTC Art. 10.1",
         });
     }
@@ -327,7 +327,7 @@ pub fn assess_visit(
         }
     }
     // R05: services paid at most at their approved price.
-    let prices: Vec<Decimal> = claim
+    let prices: Vec<Price> = claim
         .lines
         .iter()
         .map(|l| {
@@ -345,7 +345,7 @@ pub fn assess_visit(
     // remain.
     let ratios = allowed_ratios(claim);
     // THANH_TIEN_BH of line `i` at a ratio and price: the claimed one when they are the claimed.
-    let covered_of = |i: usize, ratio: Decimal, price: Decimal| {
+    let covered_of = |i: usize, ratio: Percent, price: Price| {
         let l = &claim.lines[i];
         if ratio == l.service_ratio && price == l.unit_price_insured {
             claimed_covered[i]
@@ -353,7 +353,7 @@ pub fn assess_visit(
             covered_at(l, ratio, price)
         }
     };
-    let covered_total: Decimal = claim
+    let covered_total: Amount = claim
         .lines
         .iter()
         .enumerate()
@@ -367,7 +367,7 @@ pub fn assess_visit(
             category: &claim.category,
             inpatient: claim.inpatient(),
             date: visit_date,
-            covered_total: covered_total.trunc().try_into().unwrap_or(i64::MAX),
+            covered_total: covered_total.trunc(),
             exempt_since: claim.exempt_since,
         };
         let found = if explain {
@@ -385,12 +385,12 @@ pub fn assess_visit(
                         text_vi: format!("Mã đối tượng và mức hưởng không khớp: {doubt}"),
                         text_en: format!("Group prefix and benefit digit disagree: {doubt}"),
                         lines: Vec::new(),
-                        amount: Decimal::ZERO,
+                        amount: Amount::ZERO,
                         basis: "QĐ 1351/QĐ-BHXH",
                     });
                 }
                 explanation = b.explanation;
-                Some(Decimal::new(b.rate.ppm(), 4))
+                Some(Rate::from_units(b.rate.ppm()))
             }
             Err(e) => {
                 needs_review = true;
@@ -400,7 +400,7 @@ pub fn assess_visit(
                     text_vi: format!("Không xác định được mức hưởng: {e}"),
                     text_en: format!("No benefit level: {e}"),
                     lines: Vec::new(),
-                    amount: Decimal::ZERO,
+                    amount: Amount::ZERO,
                     basis: "Law on Health Insurance Art. 22",
                 });
                 None
@@ -409,13 +409,13 @@ pub fn assess_visit(
     });
 
     let mut assessed = Split::default();
-    let mut reduced_by_rate = Decimal::ZERO;
+    let mut reduced_by_rate = Amount::ZERO;
     let mut wrong_rate_lines = Vec::new();
     let mut capped_lines = Vec::new();
-    let mut reduced_by_cap = Decimal::ZERO;
-    let mut rejected_amounts = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    let mut reduced_by_cap = Amount::ZERO;
+    let mut rejected_amounts = (Amount::ZERO, Amount::ZERO, Amount::ZERO);
     let mut priced_lines = Vec::new();
-    let mut reduced_by_price = Decimal::ZERO;
+    let mut reduced_by_price = Amount::ZERO;
     for (i, l) in claim.lines.iter().enumerate() {
         assessed.hospital += l.amount_hospital;
         if rejected_lines.contains(&i) || rate.is_none() {
@@ -437,10 +437,17 @@ pub fn assess_visit(
             }
             continue;
         }
-        let rate = rate.unwrap_or(Decimal::ONE_HUNDRED);
+        let rate = rate.unwrap_or(Rate::HUNDRED);
         let covered = covered_of(i, ratios[i], prices[i]);
-        let insurer = round2(covered * rate / Decimal::ONE_HUNDRED);
-        let excess = round2(l.quantity * (l.unit_price_insured - prices[i]));
+        // Places: amount 2, rate 4 and a percent 2 more.
+        let insurer = Amount::of_product(&[covered.units(), rate.units()], 2 + 6);
+        let excess = Amount::of_product(
+            &[
+                l.quantity.units(),
+                (l.unit_price_insured - prices[i]).units(),
+            ],
+            6,
+        );
         assessed.covered += covered;
         assessed.insurer += insurer;
         assessed.co_pay += covered - insurer;
@@ -453,7 +460,8 @@ pub fn assess_visit(
             prices[i] < l.unit_price_insured,
         );
         let capped = ratio_cut || price_cut;
-        let at_claimed = |c: Decimal| round2(c * l.benefit_rate / Decimal::ONE_HUNDRED);
+        let at_claimed =
+            |c: Amount| Amount::of_product(&[c.units(), l.benefit_rate.units()], 2 + 4);
         let (after_ratio, after_price) = if capped {
             (
                 at_claimed(covered_of(i, ratios[i], l.unit_price_insured)),
@@ -471,7 +479,7 @@ pub fn assess_visit(
             reduced_by_price += after_ratio - after_price;
         }
         let claimed_here = if capped { after_price } else { l.insurer };
-        if l.benefit_rate != rate || differs(claimed_here, insurer) {
+        if l.benefit_rate.widen::<4>() != rate || differs(claimed_here, insurer) {
             wrong_rate_lines.push(line_ref(l));
             reduced_by_rate += claimed_here - insurer;
         }
@@ -539,8 +547,11 @@ pub fn assess_visit(
         findings.push(Finding {
             rule: "R03",
             code: "R03.RATE",
-            text_vi: format!("Sai mức hưởng: mức đúng {}%", rate.unwrap_or_default()),
-            text_en: format!("Wrong benefit level: the right one is {}%", rate.unwrap_or_default()),
+            text_vi: format!("Sai mức hưởng: mức đúng {}%", rate.unwrap_or_default().trimmed()),
+            text_en: format!(
+                "Wrong benefit level: the right one is {}%",
+                rate.unwrap_or_default().trimmed()
+            ),
             lines: wrong_rate_lines,
             amount: reduced_by_rate,
             basis: "Law on Health Insurance Art. 22; NĐ 146/2018 Art. 14; TT 12/2026/TT-BTC Art. 10.1.b",
@@ -571,7 +582,7 @@ pub fn assess_visit(
                 match health::copay_cap(params, category, visit_date, five_years) {
                     Ok(Some((threshold, line))) => {
                         explanation.push(line);
-                        Some(Decimal::from(threshold.get()))
+                        Some(Amount::whole(threshold.get()))
                     }
                     _ => None,
                 }
@@ -579,7 +590,7 @@ pub fn assess_visit(
                 health::copay_cap_level(params, category, visit_date, five_years)
                     .ok()
                     .flatten()
-                    .map(|threshold| Decimal::from(threshold.get()))
+                    .map(|threshold| Amount::whole(threshold.get()))
             }
         }
         _ => None,
@@ -606,9 +617,9 @@ pub fn assess_visit(
 /// the cap and the fund pays the rest (Law on Health Insurance Art. 22.1.c; NĐ 146/2018
 /// Art. 14.1.đ). How a visit crossing the cap is split across its lines is UNCONFIRMED: the
 /// visit's totals are adjusted, not its lines.
-pub fn apply_copay_cap(a: &mut Assessment, prior: Decimal) {
+pub fn apply_copay_cap(a: &mut Assessment, prior: Amount) {
     let Some(cap) = a.copay_cap else { return };
-    let room = (cap - prior).max(Decimal::ZERO);
+    let room = (cap - prior).max(Amount::ZERO);
     if a.assessed.co_pay <= room || a.decision == Decision::Rejected {
         return;
     }

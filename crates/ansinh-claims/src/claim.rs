@@ -2,10 +2,10 @@
 //! XML3 services and supplies), typed. Amounts are decimals with the scale the standard gives
 //! (money 2 places, quantities and unit prices 3), never floating point.
 
+use crate::decimal::{Amount, DecimalError, Fixed, Percent, Price, Quantity};
 use crate::records::{Records, Schema, Text};
 use ansinh_core::Date;
 use jiff::civil::DateTime;
-use rust_decimal::Decimal;
 use serde::Serialize;
 use std::marker::PhantomData;
 use std::str::FromStr;
@@ -150,29 +150,23 @@ impl<'a, S: Schema> Reading<'a, S> {
         self.fields.get(field).map(str::to_string)
     }
 
-    fn decimal(&mut self, field: S, places: u32) -> Decimal {
+    /// A required decimal of the standard, with at most its places.
+    fn decimal<const P: u32>(&mut self, field: S) -> Fixed<P> {
         match self.fields.get(field) {
             None => {
                 self.defect(field, "required, missing or empty");
-                Decimal::ZERO
+                Fixed::ZERO
             }
-            Some(v) => match Decimal::from_str(v) {
-                Ok(d) if d.scale() <= places => d,
-                Ok(_) => {
-                    self.defect(field, format!("`{v}` has more than {places} decimals"));
-                    Decimal::ZERO
-                }
-                Err(_) => {
-                    self.defect(field, format!("`{v}` is not a number"));
-                    Decimal::ZERO
-                }
-            },
+            Some(v) => v.parse().unwrap_or_else(|e: DecimalError| {
+                self.defect(field, format!("`{v}` {e}"));
+                Fixed::ZERO
+            }),
         }
     }
 
-    fn opt_decimal(&mut self, field: S, places: u32) -> Option<Decimal> {
+    fn opt_decimal<const P: u32>(&mut self, field: S) -> Option<Fixed<P>> {
         self.fields.get(field)?;
-        Some(self.decimal(field, places))
+        Some(self.decimal(field))
     }
 
     fn date(&mut self, field: S, text: &str) -> Option<Date> {
@@ -259,14 +253,14 @@ pub struct Claim {
 /// XML1 totals as claimed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Totals {
-    pub drugs: Decimal,
-    pub supplies: Decimal,
-    pub hospital: Decimal,
-    pub covered: Decimal,
-    pub self_pay: Decimal,
-    pub co_pay: Decimal,
-    pub insurer: Decimal,
-    pub other_payers: Decimal,
+    pub drugs: Amount,
+    pub supplies: Amount,
+    pub hospital: Amount,
+    pub covered: Amount,
+    pub self_pay: Amount,
+    pub co_pay: Amount,
+    pub insurer: Amount,
+    pub other_payers: Amount,
 }
 
 /// One cost line of XML2 or XML3.
@@ -281,21 +275,21 @@ pub struct CostLine {
     pub group: u32,
     /// PHAM_VI: 1 in scope, 2 outside, 3 armed forces.
     pub scope: u8,
-    pub quantity: Decimal,
+    pub quantity: Quantity,
     /// DON_GIA (XML2) or DON_GIA_BV (XML3).
-    pub unit_price_hospital: Decimal,
+    pub unit_price_hospital: Price,
     /// DON_GIA_BH (XML3); for drugs the same as the hospital price.
-    pub unit_price_insured: Decimal,
+    pub unit_price_insured: Price,
     /// TYLE_TT_DV (XML3 only; 100 for drugs).
-    pub service_ratio: Decimal,
-    pub payment_ratio: Decimal,
-    pub amount_hospital: Decimal,
-    pub amount_covered: Decimal,
-    pub benefit_rate: Decimal,
-    pub other_payers: Decimal,
-    pub self_pay: Decimal,
-    pub co_pay: Decimal,
-    pub insurer: Decimal,
+    pub service_ratio: Percent,
+    pub payment_ratio: Percent,
+    pub amount_hospital: Amount,
+    pub amount_covered: Amount,
+    pub benefit_rate: Percent,
+    pub other_payers: Amount,
+    pub self_pay: Amount,
+    pub co_pay: Amount,
+    pub insurer: Amount,
     /// NGAY_YL.
     pub ordered: Option<DateTime>,
     pub performed: Option<DateTime>,
@@ -368,14 +362,14 @@ impl Claim {
             None => None,
         };
         let totals = Totals {
-            drugs: r.decimal(S::T_THUOC, 2),
-            supplies: r.decimal(S::T_VTYT, 2),
-            hospital: r.decimal(S::T_TONGCHI_BV, 2),
-            covered: r.decimal(S::T_TONGCHI_BH, 2),
-            self_pay: r.decimal(S::T_BNTT, 2),
-            co_pay: r.decimal(S::T_BNCCT, 2),
-            insurer: r.decimal(S::T_BHTT, 2),
-            other_payers: r.opt_decimal(S::T_NGUONKHAC, 2).unwrap_or_default(),
+            drugs: r.decimal(S::T_THUOC),
+            supplies: r.decimal(S::T_VTYT),
+            hospital: r.decimal(S::T_TONGCHI_BV),
+            covered: r.decimal(S::T_TONGCHI_BH),
+            self_pay: r.decimal(S::T_BNTT),
+            co_pay: r.decimal(S::T_BNCCT),
+            insurer: r.decimal(S::T_BHTT),
+            other_payers: r.opt_decimal(S::T_NGUONKHAC).unwrap_or_default(),
         };
         use LineField as L;
         let mut defects = r.defects;
@@ -410,16 +404,16 @@ impl Claim {
                         0
                     }
                 };
-                let quantity = r.decimal(L::SO_LUONG, 3);
+                let quantity = r.decimal(L::SO_LUONG);
                 let (unit_price_hospital, unit_price_insured, service_ratio) = match table {
                     Table::Xml2 => {
-                        let p = r.decimal(L::DON_GIA, 3);
-                        (p, p, Decimal::ONE_HUNDRED)
+                        let p = r.decimal(L::DON_GIA);
+                        (p, p, Percent::HUNDRED)
                     }
                     _ => (
-                        r.decimal(L::DON_GIA_BV, 3),
-                        r.decimal(L::DON_GIA_BH, 3),
-                        r.decimal(L::TYLE_TT_DV, 2),
+                        r.decimal(L::DON_GIA_BV),
+                        r.decimal(L::DON_GIA_BH),
+                        r.decimal(L::TYLE_TT_DV),
                     ),
                 };
                 let line = CostLine {
@@ -432,14 +426,14 @@ impl Claim {
                     unit_price_hospital,
                     unit_price_insured,
                     service_ratio,
-                    payment_ratio: r.decimal(L::TYLE_TT_BH, 2),
-                    amount_hospital: r.decimal(L::THANH_TIEN_BV, 2),
-                    amount_covered: r.decimal(L::THANH_TIEN_BH, 2),
-                    benefit_rate: r.decimal(L::MUC_HUONG, 2),
-                    other_payers: r.opt_decimal(L::T_NGUONKHAC, 2).unwrap_or_default(),
-                    self_pay: r.decimal(L::T_BNTT, 2),
-                    co_pay: r.decimal(L::T_BNCCT, 2),
-                    insurer: r.decimal(L::T_BHTT, 2),
+                    payment_ratio: r.decimal(L::TYLE_TT_BH),
+                    amount_hospital: r.decimal(L::THANH_TIEN_BV),
+                    amount_covered: r.decimal(L::THANH_TIEN_BH),
+                    benefit_rate: r.decimal(L::MUC_HUONG),
+                    other_payers: r.opt_decimal(L::T_NGUONKHAC).unwrap_or_default(),
+                    self_pay: r.decimal(L::T_BNTT),
+                    co_pay: r.decimal(L::T_BNCCT),
+                    insurer: r.decimal(L::T_BHTT),
                     ordered: r.required_time(L::NGAY_YL),
                     performed: r.time(L::NGAY_TH_YL),
                     result: r.time(L::NGAY_KQ),

@@ -9,6 +9,7 @@
 
 pub mod assess;
 pub mod claim;
+pub mod decimal;
 pub mod overlap;
 pub mod records;
 pub mod reference;
@@ -124,10 +125,7 @@ pub fn flag_overlaps(visits: &mut [ReadVisit], known: &[overlap::Stay]) {
 /// The yearly co-payment cap over the visits of a file, in the order they began: `prior(card,
 /// year)` is what the holder co-paid within the network that year before this file (nothing,
 /// without a database); each visit's co-payment then counts for the next.
-pub fn cap_copayments(
-    visits: &mut [ReadVisit],
-    prior: &dyn Fn(&str, i16) -> rust_decimal::Decimal,
-) {
+pub fn cap_copayments(visits: &mut [ReadVisit], prior: &dyn Fn(&str, i16) -> decimal::Amount) {
     // Only the cards with a capped visit can change: a visit without a cap keeps its split,
     // and counts only towards the cap of a later visit of its card.
     fn counted(v: &ReadVisit) -> Option<(&str, &assess::Assessment)> {
@@ -148,7 +146,7 @@ pub fn cap_copayments(
     // Their visits by the day they began, each with its card numbered (cards are borrowed
     // once, not copied per visit) and the year; what each holder co-paid before the file.
     let mut order: Vec<(Date, usize, u32, i16)> = Vec::new();
-    let mut paid: FxHashMap<(u32, i16), rust_decimal::Decimal> = FxHashMap::default();
+    let mut paid: FxHashMap<(u32, i16), decimal::Amount> = FxHashMap::default();
     {
         let mut cards: FxHashMap<&str, u32> = FxHashMap::default();
         for (i, (card, a)) in visits
@@ -189,6 +187,6 @@ pub fn assess_file(
 ) -> Result<Vec<Outcome>, xml::FileError> {
     let (_, mut visits) = read_visits(params, reference, bytes, detail)?;
     flag_overlaps(&mut visits, &[]);
-    cap_copayments(&mut visits, &|_, _| rust_decimal::Decimal::ZERO);
+    cap_copayments(&mut visits, &|_, _| decimal::Amount::ZERO);
     Ok(visits.into_iter().map(|v| v.outcome).collect())
 }

@@ -6,8 +6,8 @@
 
 use crate::assess::{Assessment, Decision, Finding};
 use crate::claim::{Claim, Table};
+use crate::decimal::Amount;
 use jiff::civil::{Date, DateTime};
-use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Borrow;
 
@@ -62,7 +62,7 @@ pub fn findings<S: Borrow<Stay>>(stays: &[Option<S>], known: &[Stay]) -> Vec<(us
                 ),
                 text_en: format!("Overlaps the inpatient stay {}", others.join(", ")),
                 lines: Vec::new(),
-                amount: Decimal::ZERO,
+                amount: Amount::ZERO,
                 basis: "TT 12/2026/TT-BTC Art. 10.1.h",
             },
         ));
@@ -86,7 +86,7 @@ pub fn findings<S: Borrow<Stay>>(stays: &[Option<S>], known: &[Stay]) -> Vec<(us
                     list.join(", ")
                 ),
                 lines: Vec::new(),
-                amount: Decimal::ZERO,
+                amount: Amount::ZERO,
                 basis: "TT 12/2026/TT-BTC Art. 10.1.h",
             },
         ));

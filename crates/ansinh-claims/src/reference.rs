@@ -4,10 +4,9 @@
 //! Each row carries its dates and source; a file with a bad row is refused whole, naming the line,
 //! field and reason.
 
+use crate::decimal::{Fixed, Price};
 use ansinh_core::Date;
-use rust_decimal::Decimal;
 use std::collections::HashMap;
-use std::str::FromStr;
 
 /// Why a reference file is refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -21,13 +20,16 @@ pub struct ReferenceError {
 
 type Dated<T> = Vec<(Date, Option<Date>, T)>;
 
+/// The value of a reference row: a price, a ratio or a level, with at most 3 places.
+type Value = Fixed<3>;
+
 /// Approved prices and covered drugs, by code.
 #[derive(Clone, Debug, Default)]
 pub struct Reference {
-    prices: HashMap<String, Dated<Decimal>>,
-    drugs: HashMap<String, Dated<Decimal>>,
+    prices: HashMap<String, Dated<Value>>,
+    drugs: HashMap<String, Dated<Value>>,
     /// Facility code → level (hạng: 0 special, 1–4), while under contract. Empty: not checked.
-    facilities: HashMap<String, Dated<Decimal>>,
+    facilities: HashMap<String, Dated<Value>>,
 }
 
 fn at<T: Copy>(rows: Option<&Dated<T>>, date: Date) -> Option<T> {
@@ -42,7 +44,7 @@ fn rows(
     text: &str,
     value_field: &str,
     mut keep: impl FnMut(&csv::StringRecord) -> bool,
-) -> Result<HashMap<String, Dated<Decimal>>, ReferenceError> {
+) -> Result<HashMap<String, Dated<Value>>, ReferenceError> {
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let fail = |line: u64, field: &str, reason: String| ReferenceError {
         file: file.to_string(),
@@ -67,7 +69,7 @@ fn rows(
         col("to")?,
         col("source")?,
     );
-    let mut out: HashMap<String, Dated<Decimal>> = HashMap::new();
+    let mut out: HashMap<String, Dated<Value>> = HashMap::new();
     for (i, record) in reader.records().enumerate() {
         let line = i as u64 + 2;
         let record = record.map_err(|e| fail(line, "row", e.to_string()))?;
@@ -81,9 +83,10 @@ fn rows(
         if get(source).is_empty() {
             return Err(fail(line, "source", "every value needs its source".into()));
         }
-        let v = Decimal::from_str(get(value))
+        let v = get(value)
+            .parse::<Value>()
             .ok()
-            .filter(|v| !v.is_sign_negative())
+            .filter(|v| *v >= Value::ZERO)
             .ok_or_else(|| {
                 fail(
                     line,
@@ -133,12 +136,12 @@ impl Reference {
     }
 
     /// The facility's level on a date, if it is under contract then (rule R04).
-    pub fn facility_level(&self, code: &str, date: Date) -> Option<Decimal> {
+    pub fn facility_level(&self, code: &str, date: Date) -> Option<Value> {
         at(self.facilities.get(code), date)
     }
 
     /// The approved price of a service on a date (rule R05).
-    pub fn price(&self, code: &str, date: Date) -> Option<Decimal> {
+    pub fn price(&self, code: &str, date: Date) -> Option<Price> {
         at(self.prices.get(code), date)
     }
 
@@ -159,7 +162,7 @@ mod tests {
         let d = |s: &str| s.parse::<Date>().unwrap();
         assert_eq!(
             r.price("02.03", d("2025-03-10")),
-            Some(Decimal::from(39_800))
+            Some(Price::whole(39_800))
         );
         assert_eq!(r.price("02.03", d("2024-01-01")), None);
         let bad = "code,price,from,to,source\n02.03,abc,2024-11-15,,x\n";

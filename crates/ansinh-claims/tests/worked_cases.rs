@@ -2,11 +2,11 @@
 //! per rule, through the public entry point `assess_file` (XML envelope in, outcomes out).
 
 use ansinh_claims::assess::{Assessment, Decision};
+use ansinh_claims::decimal::{Amount, Rate};
 use ansinh_claims::reference::Reference;
 use ansinh_claims::xml::write_file;
 use ansinh_claims::{Detail, Outcome, assess_file, cap_copayments, read_visits};
 use ansinh_rules::Params;
-use rust_decimal::Decimal;
 
 fn params() -> Params {
     Params::embedded().unwrap()
@@ -61,8 +61,14 @@ fn sample_reference() -> Reference {
     Reference::from_csv(&read("prices.csv"), &read("covered.csv")).unwrap()
 }
 
-fn d(v: i64) -> Decimal {
-    Decimal::from(v)
+/// An amount in whole đồng.
+fn d(v: i64) -> Amount {
+    Amount::whole(v)
+}
+
+/// A benefit level in whole percent.
+fn rate(v: i64) -> Rate {
+    Rate::whole(v)
 }
 
 /// A visit whose claimed amounts are internally consistent at the benefit level `rate`: one
@@ -83,10 +89,11 @@ impl Spec<'_> {
     fn tables(&self) -> Vec<(&'static str, String)> {
         let key = format!("79001.{}", self.admitted);
         let mut xml3 = String::from("<CHITIEU_CHITIET_DVKT_VTYT><DSACH_CHI_TIET_DVKT>");
-        let (mut bv, mut bhtt, mut cct) = (0i64, Decimal::ZERO, Decimal::ZERO);
+        let (mut bv, mut bhtt, mut cct) = (0i64, Amount::ZERO, Amount::ZERO);
         for (i, (code, price)) in self.lines.iter().enumerate() {
-            let insurer = Decimal::from(*price) * Decimal::from(self.rate) / Decimal::ONE_HUNDRED;
-            let co = Decimal::from(*price) - insurer;
+            // price × rate % in hundredths of a đồng: exact.
+            let insurer = Amount::from_units(*price * self.rate);
+            let co = Amount::whole(*price) - insurer;
             bv += price;
             bhtt += insurer;
             cct += co;
@@ -159,7 +166,7 @@ fn tc1_in_network_outpatient_80_percent() {
         (a.assessed.insurer, a.assessed.co_pay, a.assessed.self_pay),
         (d(293_680), d(73_420), d(0))
     );
-    assert_eq!(a.benefit_rate, Some(d(80)));
+    assert_eq!(a.benefit_rate, Some(rate(80)));
     assert!(a.findings.is_empty());
 }
 
@@ -228,7 +235,12 @@ fn tc4_self_referred_inpatient_at_a_former_central_facility() {
             a.assessed.insurer,
             a.assessed.co_pay
         ),
-        (Decision::Accepted, Some(d(32)), d(3_200_000), d(6_800_000))
+        (
+            Decision::Accepted,
+            Some(rate(32)),
+            d(3_200_000),
+            d(6_800_000)
+        )
     );
     let emergency = only(run(&[stay("2", "03", 80).tables()]));
     assert_eq!(emergency.assessed.insurer, d(8_000_000));
@@ -251,10 +263,10 @@ fn tc5_roadmap_for_former_provincial_outpatient_care() {
     let before = only(run(&[visit("202603100900", 0).tables()]));
     assert_eq!(
         (before.benefit_rate, before.assessed.insurer),
-        (Some(d(0)), d(0))
+        (Some(rate(0)), d(0))
     );
     let after = only(run(&[visit("202607100900", 0).tables()]));
-    assert_eq!(after.benefit_rate, Some(Decimal::new(475, 1)));
+    assert_eq!(after.benefit_rate, Some(Rate::from_units(475_000)));
     assert_eq!(
         (after.assessed.insurer, after.assessed.co_pay),
         (d(237_500), d(262_500))

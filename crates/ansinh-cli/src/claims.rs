@@ -2,6 +2,7 @@
 
 use ansinh_claims::Outcome;
 use ansinh_claims::assess::Decision;
+use ansinh_claims::decimal::Amount;
 use ansinh_rules::Params;
 use anyhow::{Context, Result};
 use clap::Subcommand;
@@ -361,7 +362,7 @@ fn summary(outcomes: &[Outcome]) -> String {
     for r in &rows {
         out.push_str(r);
     }
-    let (mut claimed, mut assessed) = (rust_decimal::Decimal::ZERO, rust_decimal::Decimal::ZERO);
+    let (mut claimed, mut assessed) = (Amount::ZERO, Amount::ZERO);
     for o in outcomes {
         if let Outcome::Assessed(a) = o {
             claimed += a.claimed.insurer;

@@ -8,11 +8,11 @@
 use crate::audit::{Change, append};
 use crate::{Store, StoreError, now, on_pool};
 use ansinh_claims::assess::Decision;
+use ansinh_claims::decimal::Amount;
 use ansinh_claims::overlap::Stay;
 use ansinh_claims::reference::Reference;
 use ansinh_claims::{Outcome, ReadVisit};
 use ansinh_rules::Params;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
@@ -118,13 +118,13 @@ pub struct Settlement {
 }
 
 /// An amount of the claims as stored and shown: always 2 decimal places (QĐ 130 amounts).
-fn amount(d: Decimal) -> String {
-    format!("{d:.2}")
+fn amount(d: Amount) -> String {
+    d.to_string()
 }
 
-fn decimal(field: &str, text: &str) -> Result<Decimal, StoreError> {
+fn decimal(field: &str, text: &str) -> Result<Amount, StoreError> {
     text.parse()
-        .map_err(|_| StoreError::invalid(field, format!("`{text}` is not a decimal")))
+        .map_err(|e| StoreError::invalid(field, format!("`{text}` {e}")))
 }
 
 fn decision_name(d: Decision) -> &'static str {
@@ -239,7 +239,7 @@ impl Store {
             prior
                 .get(&(card.to_string(), year))
                 .copied()
-                .unwrap_or(Decimal::ZERO)
+                .unwrap_or(Amount::ZERO)
         });
         let previous = self.latest_versions(&facility, &visits).await?;
         let at = now();
@@ -315,7 +315,7 @@ impl Store {
         &self,
         facility: &str,
         visits: &[ReadVisit],
-    ) -> Result<HashMap<(String, i16), Decimal>, StoreError> {
+    ) -> Result<HashMap<(String, i16), Amount>, StoreError> {
         let mut out = HashMap::new();
         for v in visits {
             let Outcome::Assessed(a) = &v.outcome else {
@@ -338,7 +338,7 @@ impl Store {
                 }
                 rows
             });
-            let mut sum = Decimal::ZERO;
+            let mut sum = Amount::ZERO;
             for (f, key, co_pay) in rows {
                 // An earlier version of a visit of this file is replaced, not added.
                 let resent = f == facility && visits.iter().any(|v| visit_key(v) == key);
@@ -501,7 +501,7 @@ impl Store {
             .expect("a stored visit has a version");
         let insurer = match review.decision.trim() {
             "accepted" => latest.assessed_insurer.clone(),
-            "rejected" => amount(Decimal::ZERO),
+            "rejected" => amount(Amount::ZERO),
             other => {
                 return Err(StoreError::invalid(
                     "decision",
@@ -576,10 +576,9 @@ impl Store {
             }
             out
         });
-        let (mut claimed, mut accepted, mut pending) =
-            (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+        let (mut claimed, mut accepted, mut pending) = (Amount::ZERO, Amount::ZERO, Amount::ZERO);
         let mut pending_visits = 0;
-        let mut reasons: BTreeMap<String, (i64, Decimal)> = BTreeMap::new();
+        let mut reasons: BTreeMap<String, (i64, Amount)> = BTreeMap::new();
         for (decision, c, a, result, reviewed) in &rows {
             let c = decimal("claimed_insurer", c)?;
             claimed += c;
@@ -598,7 +597,7 @@ impl Store {
                     let amount = f["amount"]
                         .as_str()
                         .and_then(|s| s.parse().ok())
-                        .unwrap_or(Decimal::ZERO);
+                        .unwrap_or(Amount::ZERO);
                     let e = reasons
                         .entry(f["code"].as_str().unwrap_or("").to_string())
                         .or_default();
@@ -607,7 +606,7 @@ impl Store {
                 }
             }
         }
-        let mut top: Vec<(String, i64, Decimal)> =
+        let mut top: Vec<(String, i64, Amount)> =
             reasons.into_iter().map(|(k, (n, a))| (k, n, a)).collect();
         top.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
         Ok(Settlement {
@@ -643,8 +642,8 @@ fn imported_visit(v: &ReadVisit, previous: Option<(i64, String, String)>) -> Imp
             version: 0,
             status: "malformed".into(),
             decision: "malformed".into(),
-            claimed_insurer: amount(Decimal::ZERO),
-            assessed_insurer: amount(Decimal::ZERO),
+            claimed_insurer: amount(Amount::ZERO),
+            assessed_insurer: amount(Amount::ZERO),
             findings: defects
                 .iter()
                 .map(|d| format!("{}.{}: {}", d.table, d.field, d.reason))
