@@ -35,7 +35,8 @@ pub enum Outcome {
 pub struct ReadVisit {
     pub outcome: Outcome,
     /// What rule R10 compares across claims (none for a broken visit or one without a card).
-    pub stay: Option<overlap::Stay>,
+    /// Boxed: a file's results are gathered into one vector, moved once, and kept small.
+    pub stay: Option<Box<overlap::Stay>>,
     /// SHA-256 of the visit's tables as sent, when asked for: a re-sent identical visit is
     /// recognised by it.
     pub digest: String,
@@ -98,7 +99,7 @@ pub fn read_visits(
                     &claim,
                     detail.explanations,
                 ))),
-                stay: overlap::Stay::of(&claim),
+                stay: overlap::Stay::of(&claim).map(Box::new),
                 digest,
             },
             xml::Visit::Broken { key, defects } => ReadVisit {
@@ -113,7 +114,7 @@ pub fn read_visits(
 
 /// Rule R10 over the visits of a file and the `known` stays of earlier files.
 pub fn flag_overlaps(visits: &mut [ReadVisit], known: &[overlap::Stay]) {
-    let stays: Vec<Option<&overlap::Stay>> = visits.iter().map(|v| v.stay.as_ref()).collect();
+    let stays: Vec<Option<&overlap::Stay>> = visits.iter().map(|v| v.stay.as_deref()).collect();
     let found = overlap::findings(&stays, known);
     for (i, finding) in found {
         if let Outcome::Assessed(a) = &mut visits[i].outcome {

@@ -48,9 +48,22 @@ impl Stay {
 /// and the `known` stays already stored (other files, other months): `(index in stays,
 /// finding)`. A stay is never compared with itself or an earlier version of itself (same
 /// facility and MA_LK). A flagged visit goes to review ([`flag`]).
-pub fn findings<S: Borrow<Stay>>(stays: &[Option<S>], known: &[Stay]) -> Vec<(usize, Finding)> {
+pub fn findings<S: Borrow<Stay> + Sync>(
+    stays: &[Option<S>],
+    known: &[Stay],
+) -> Vec<(usize, Finding)> {
+    // The two checks read the same stays and nothing else: one on another core. (They run
+    // after the file's visits are assessed, when every core but one would be idle.)
+    let (overlaps, repeated) = std::thread::scope(|scope| {
+        let repeated = scope.spawn(|| same_services(stays, known));
+        let overlaps = overlapping(stays, known);
+        let repeated = repeated
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (overlaps, repeated)
+    });
     let mut out = Vec::new();
-    for (i, others) in overlapping(stays, known) {
+    for (i, others) in overlaps {
         out.push((
             i,
             Finding {
@@ -67,7 +80,7 @@ pub fn findings<S: Borrow<Stay>>(stays: &[Option<S>], known: &[Stay]) -> Vec<(us
             },
         ));
     }
-    for (i, repeats) in same_services(stays, known) {
+    for (i, repeats) in repeated {
         let list: Vec<String> = repeats
             .iter()
             .map(|(code, day, key)| format!("{code} {day} ({key})"))
@@ -112,7 +125,8 @@ pub fn same_services<'a, S: Borrow<Stay>>(
     known: &'a [Stay],
 ) -> Vec<(usize, Vec<Repeat<'a>>)> {
     // Only cards with more than one visit can repeat a service: most cards have one.
-    let mut visits: HashMap<&str, u32> = HashMap::default();
+    let mut visits: HashMap<&str, u32> =
+        HashMap::with_capacity_and_hasher(stays.len() + known.len(), Default::default());
     for s in stays.iter().flatten().map(Borrow::borrow).chain(known) {
         *visits.entry(s.card.as_str()).or_default() += 1;
     }

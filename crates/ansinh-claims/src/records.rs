@@ -23,6 +23,8 @@ use std::borrow::Cow;
 pub trait Schema: Copy {
     /// The tags, in the order of the variants.
     const NAMES: &'static [&'static str];
+    /// The look-up of a tag's slot, built when the program is compiled.
+    fn slots() -> &'static Slots<'static>;
     fn index(self) -> usize;
     fn name(self) -> &'static str {
         Self::NAMES[self.index()]
@@ -40,6 +42,11 @@ macro_rules! schema {
 
         impl $crate::records::Schema for $ty {
             const NAMES: &'static [&'static str] = &[$(stringify!($field)),+];
+            fn slots() -> &'static $crate::records::Slots<'static> {
+                static SLOTS: $crate::records::Slots<'static> =
+                    $crate::records::Slots::new(<$ty as $crate::records::Schema>::NAMES);
+                &SLOTS
+            }
             fn index(self) -> usize {
                 self as usize
             }
@@ -105,40 +112,143 @@ impl<'a> Records<'a> {
     }
 }
 
-/// Finds a field's slot by its name: the names of the schema bucketed by length, so that a
-/// look-up compares a name with one or two of them (a name the schema does not have, with none).
-struct Slots<'t> {
+/// A name as words: its length, its first eight bytes and its last eight (zero-padded when
+/// shorter). Two names of at most 16 bytes are the same exactly when their words are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Words {
+    len: usize,
+    first: u64,
+    last: u64,
+}
+
+impl Words {
+    /// The words of `b[start..end]`, read in place: names are a dozen bytes, too short for a
+    /// call to `memcmp` (a tenth of the scan's time) to pay.
+    #[inline]
+    fn of(b: &[u8], start: usize, end: usize) -> Words {
+        let len = end - start;
+        let first = match b.get(start..start + 8) {
+            Some(w) if len < 8 => {
+                u64::from_le_bytes(w.try_into().unwrap_or_default()) & ((1u64 << (8 * len)) - 1)
+            }
+            Some(w) => u64::from_le_bytes(w.try_into().unwrap_or_default()),
+            None => Words::padded(b, start, end).first,
+        };
+        let last = match b.get(end.wrapping_sub(8)..end) {
+            Some(w) if len >= 8 => u64::from_le_bytes(w.try_into().unwrap_or_default()),
+            _ => first,
+        };
+        Words { len, first, last }
+    }
+
+    /// [`Words::of`] byte by byte (also at compile time, and near the end of a text).
+    const fn padded(b: &[u8], start: usize, end: usize) -> Words {
+        let len = end - start;
+        let (mut first, mut last, mut k) = (0u64, 0u64, 0);
+        while k < 8 && k < len {
+            first |= (b[start + k] as u64) << (8 * k);
+            k += 1;
+        }
+        if len >= 8 {
+            k = 0;
+            while k < 8 {
+                last |= (b[end - 8 + k] as u64) << (8 * k);
+                k += 1;
+            }
+        } else {
+            last = first;
+        }
+        Words { len, first, last }
+    }
+
+    const fn same(self, other: Words) -> bool {
+        self.len == other.len && self.first == other.first && self.last == other.last
+    }
+
+    /// The position of these words in a table of 256 for a multiplier `seed`.
+    #[inline]
+    const fn hash(self, seed: u64) -> usize {
+        ((self.first ^ self.last.rotate_left(29) ^ self.len as u64).wrapping_mul(seed) >> 56)
+            as usize
+    }
+}
+
+/// Finds a field's slot by its name in one look-up: a table of 256 places in which each name of
+/// the schema has its own (a perfect hash, its multiplier found when the program is compiled),
+/// then one comparison of words (and of the whole name past 16 bytes). A name the schema does
+/// not have finds no slot. The names of a schema differ in their first or last eight bytes.
+pub struct Slots<'t> {
     names: &'t [&'t str],
-    /// For each length below 32, the slots whose name has it (one bit per slot).
-    by_length: [u64; 32],
+    words: [Words; 64],
+    /// Slot + 1 at the place of its name; 0 for none.
+    table: [u8; 256],
+    seed: u64,
 }
 
 impl<'t> Slots<'t> {
-    fn new(names: &'t [&'t str]) -> Slots<'t> {
+    /// Panics (at compile time, for a schema) when a schema has more than 64 fields or no
+    /// perfect multiplier is found.
+    pub const fn new(names: &'t [&'t str]) -> Slots<'t> {
         assert!(
-            (1..=64).contains(&names.len()),
+            !names.is_empty() && names.len() <= 64,
             "a schema has 1 to 64 fields (a record's fields seen are kept in a u64)"
         );
-        let mut by_length = [0u64; 32];
-        for (slot, name) in names.iter().enumerate() {
-            match by_length.get_mut(name.len()) {
-                Some(bits) => *bits |= 1 << slot,
-                None => panic!("field names of a schema are shorter than 32 bytes: {name}"),
-            }
+        let empty = Words {
+            len: 0,
+            first: 0,
+            last: 0,
+        };
+        let mut words = [empty; 64];
+        let mut i = 0;
+        while i < names.len() {
+            let name = names[i].as_bytes();
+            words[i] = Words::padded(name, 0, name.len());
+            i += 1;
         }
-        Slots { names, by_length }
+        let mut attempt: u64 = 1;
+        while attempt < 100_000 {
+            let seed = attempt.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+            let mut table = [0u8; 256];
+            let mut clash = false;
+            let mut i = 0;
+            while i < names.len() && !clash {
+                let at = words[i].hash(seed);
+                clash = table[at] != 0;
+                table[at] = i as u8 + 1;
+                i += 1;
+            }
+            if !clash {
+                return Slots {
+                    names,
+                    words,
+                    table,
+                    seed,
+                };
+            }
+            attempt += 1;
+        }
+        panic!("no perfect hash for the names of a schema");
+    }
+
+    /// The slot of the name `b[start..end]`.
+    #[inline]
+    fn at(&self, b: &[u8], start: usize, end: usize) -> Option<usize> {
+        let words = Words::of(b, start, end);
+        let slot = usize::from(self.table[words.hash(self.seed)]).checked_sub(1)?;
+        let found = words.same(self.words[slot])
+            && (words.len <= 16 || same(self.names[slot].as_bytes(), &b[start..end]));
+        found.then_some(slot)
     }
 
     fn of(&self, name: &[u8]) -> Option<usize> {
-        let mut bits = *self.by_length.get(name.len())?;
-        while bits != 0 {
-            let slot = bits.trailing_zeros() as usize;
-            if same(self.names[slot].as_bytes(), name) {
-                return Some(slot);
-            }
-            bits &= bits - 1;
-        }
-        None
+        self.at(name, 0, name.len())
+    }
+
+    /// Whether `b[start..end]` is the name of `slot` (an end tag after its start tag).
+    #[inline]
+    fn is(&self, slot: usize, b: &[u8], start: usize, end: usize) -> bool {
+        Words::of(b, start, end).same(self.words[slot])
+            && (end - start <= 16 || same(self.names[slot].as_bytes(), &b[start..end]))
     }
 }
 
@@ -201,9 +311,9 @@ fn twice(record: &str, name: &str) -> String {
 /// The records named `record` of an inner table, read for the fields `S` names. Text of
 /// elements nested inside a field is not its text.
 pub fn records<'a, S: Schema>(text: &'a str, record: &str) -> Result<Records<'a>, String> {
-    let slots = Slots::new(S::NAMES);
+    let slots = S::slots();
     let mut out = Records::new(S::NAMES.len(), text.len());
-    if scan(text, record, &slots, &mut out).is_ok() {
+    if scan(text, record, slots, &mut out).is_ok() {
         return Ok(out);
     }
     let mut out = Builder::new(record, slots, text.len());
@@ -360,7 +470,7 @@ fn scan_record<'a>(
         let name = &b[name_start..i];
         // A name of the schema is a name; any other must be one (attributes, white space… go
         // to quick-xml).
-        let slot = slots.of(name);
+        let slot = slots.at(b, name_start, i);
         if slot.is_none() && name_end(b, name_start)? != i {
             return Err(NotSimple);
         }
@@ -377,7 +487,11 @@ fn scan_record<'a>(
                 // The field's own end tag, right after its text (nothing nested).
                 let end = i + 2 + name.len();
                 match (b.get(i..i + 2), b.get(i + 2..end), b.get(end)) {
-                    (Some(b"</"), Some(closing), Some(b'>')) if same(closing, name) => {}
+                    (Some(b"</"), Some(closing), Some(b'>'))
+                        if slot.map_or_else(
+                            || same(closing, name),
+                            |s| slots.is(s, b, i + 2, end),
+                        ) => {}
                     _ => return Err(NotSimple),
                 }
                 i = end + 1;
@@ -416,7 +530,7 @@ enum Token<'a> {
 /// well-formed table.
 struct Builder<'a, 't> {
     record: &'t str,
-    slots: Slots<'t>,
+    slots: &'static Slots<'static>,
     out: Records<'a>,
     /// Whether a record is open, and how deep inside it the reader is.
     open: bool,
@@ -430,7 +544,7 @@ struct Builder<'a, 't> {
 }
 
 impl<'a, 't> Builder<'a, 't> {
-    fn new(record: &'t str, slots: Slots<'t>, bytes: usize) -> Builder<'a, 't> {
+    fn new(record: &'t str, slots: &'static Slots<'static>, bytes: usize) -> Builder<'a, 't> {
         Builder {
             record,
             out: Records::new(slots.names.len(), bytes),
@@ -636,8 +750,8 @@ mod tests {
         tag: &str,
     ) -> (Result<Records<'a>, NotSimple>, Result<Records<'a>, String>) {
         let mut fast = Records::new(Line::NAMES.len(), text.len());
-        let fast = scan(text, tag, &Slots::new(Line::NAMES), &mut fast).map(|()| fast);
-        let mut slow = Builder::new(tag, Slots::new(Line::NAMES), text.len());
+        let fast = scan(text, tag, Line::slots(), &mut fast).map(|()| fast);
+        let mut slow = Builder::new(tag, Line::slots(), text.len());
         let slow = read_with_quick_xml(text, &mut |t| slow.token(t)).and_then(|()| slow.finish());
         (fast, slow)
     }
@@ -722,6 +836,74 @@ mod tests {
         }
     }
 
+    crate::schema!(
+        #[allow(dead_code)] // only its names are used
+        Long {
+            MA_DOITUONG_KCB,
+            MA_DOITUONG_KCB_X,
+            MA_DOITUONG_X_KCB,
+            NAM_NAM_LIEN_TUC,
+            A,
+            AB
+        }
+    );
+
+    /// What a slot look-up should find: the position of the name among the schema's names.
+    fn slot_by_search(names: &[&str], name: &[u8]) -> Option<usize> {
+        names.iter().position(|n| n.as_bytes() == name)
+    }
+
+    #[test]
+    fn every_name_of_a_schema_finds_its_slot_and_no_other_name_does() {
+        use crate::claim::{LineField, SummaryField};
+        let schemas: [(&Slots, &[&str]); 4] = [
+            (LineField::slots(), LineField::NAMES),
+            (SummaryField::slots(), SummaryField::NAMES),
+            (Line::slots(), Line::NAMES),
+            (Long::slots(), Long::NAMES),
+        ];
+        for (slots, names) in schemas {
+            for (slot, name) in names.iter().enumerate() {
+                assert_eq!(slots.of(name.as_bytes()), Some(slot), "{name}");
+                // In place in a longer text, and right at its end (fewer than 8 bytes after).
+                let text = format!("<{name}>1</{name}>");
+                let at = 1 + name.len();
+                assert_eq!(slots.at(text.as_bytes(), 1, at), Some(slot), "{name}");
+                assert!(slots.is(slot, text.as_bytes(), at + 4, text.len() - 1));
+                let end = format!("<{name}");
+                assert_eq!(slots.at(end.as_bytes(), 1, end.len()), Some(slot));
+            }
+            for other in [
+                "",
+                "M",
+                "MA",
+                "MA_L",
+                "MA_LK_",
+                "_MA_LK",
+                "ma_lk",
+                "MA_THE",
+                "MA_DOITUONG_KC",
+                "MA_DOITUONG_KCC",
+                "MA_DOITUONG_KCB_Y",
+                "MA_DOITUONG__KCB_X",
+                "MA_DOITUONG_KCB_XX",
+                "NAM_NAM_LIEN_TUD",
+                "TEN_THUOC_",
+                "T_BNCCT_",
+                "A\0",
+                "B",
+                // Longer than 16 bytes, the same first and last eight as MA_DOITUONG_KCB_X.
+                "MA_DOITUZNG_KCB_X",
+            ] {
+                assert_eq!(
+                    slots.of(other.as_bytes()),
+                    slot_by_search(names, other.as_bytes()),
+                    "{other}"
+                );
+            }
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -738,6 +920,25 @@ mod tests {
                 .find(|&i| bytes[i] == b'<' || bytes[i] == b'&')
                 .unwrap_or(bytes.len());
             prop_assert_eq!(first_of(&bytes, from, b'<', b'&'), naive);
+        }
+
+        /// Any name finds the slot a search of the names finds (and a name of the schema with one
+        /// byte changed finds none).
+        #[test]
+        fn a_slot_look_up_finds_what_a_search_finds(
+            pick in 0usize..6,
+            change in proptest::option::of((0usize..24, any::<u8>())),
+            noise in proptest::collection::vec(any::<u8>(), 0..24),
+        ) {
+            let mut name = Long::NAMES[pick].as_bytes().to_vec();
+            if let Some((at, byte)) = change {
+                let at = at % name.len();
+                name[at] = byte;
+            }
+            prop_assert_eq!(Long::slots().of(&name), slot_by_search(Long::NAMES, &name));
+            prop_assert_eq!(Long::slots().of(&noise), slot_by_search(Long::NAMES, &noise));
+            use crate::claim::LineField;
+            prop_assert_eq!(LineField::slots().of(&noise), slot_by_search(LineField::NAMES, &noise));
         }
 
         /// Whatever the scan accepts, quick-xml reads to the same records: the fast path never

@@ -270,7 +270,7 @@ pub fn run(what: Claims, params: &Params) -> Result<bool> {
             if json {
                 crate::table::emit(&(serde_json::to_string_pretty(&outcomes)? + "\n"));
             } else {
-                crate::table::emit(&summary(&outcomes));
+                print_summary(&outcomes);
             }
             // The process ends next: freeing every visit's result one by one would be work for
             // nothing (a million results are gigabytes of small allocations).
@@ -337,30 +337,35 @@ pub fn run(what: Claims, params: &Params) -> Result<bool> {
 }
 
 /// One line per visit, then the totals.
-fn summary(outcomes: &[Outcome]) -> String {
+/// Prints the summary: a header, one row per visit, the totals.
+fn print_summary(outcomes: &[Outcome]) {
     use std::fmt::Write;
-    let mut out = String::new();
+    let mut head = String::new();
     let _ = writeln!(
-        out,
+        head,
         "{:<28} {:<13} {:>14} {:>14} {:>14}  findings",
         "MA_LK", "decision", "claimed", "assessed", "rejected"
     );
-    // A file holds up to a million visits: their rows are written on every core, in order.
+    crate::table::emit(&head);
+    // A file holds up to a million visits: their rows are written on every core, a round of
+    // rows at a time, and printed in order (the whole text is never held: fresh memory is dear).
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let part = outcomes.len().div_ceil(cores).max(1);
-    let rows: Vec<String> = std::thread::scope(|scope| {
-        let parts: Vec<_> = outcomes
-            .chunks(part)
-            .map(|chunk| scope.spawn(move || summary_rows(chunk)))
-            .collect();
-        parts
-            .into_iter()
-            .map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    out.reserve(rows.iter().map(String::len).sum::<usize>() + 100);
-    for r in &rows {
-        out.push_str(r);
+    const ROUND: usize = 1 << 15;
+    for round in outcomes.chunks(ROUND * cores) {
+        let part = round.len().div_ceil(cores).max(1);
+        let rows: Vec<String> = std::thread::scope(|scope| {
+            let parts: Vec<_> = round
+                .chunks(part)
+                .map(|chunk| scope.spawn(move || summary_rows(chunk)))
+                .collect();
+            parts
+                .into_iter()
+                .map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        for r in &rows {
+            crate::table::emit(r);
+        }
     }
     let (mut claimed, mut assessed) = (Amount::ZERO, Amount::ZERO);
     for o in outcomes {
@@ -369,12 +374,10 @@ fn summary(outcomes: &[Outcome]) -> String {
             assessed += a.assessed.insurer;
         }
     }
-    let _ = writeln!(
-        out,
-        "{} visits; fund share claimed {claimed:.2}, assessed {assessed:.2}",
+    crate::table::emit(&format!(
+        "{} visits; fund share claimed {claimed}, assessed {assessed}\n",
         outcomes.len()
-    );
-    out
+    ));
 }
 
 /// One row per visit, written in place.
@@ -392,7 +395,7 @@ fn summary_rows(outcomes: &[Outcome]) -> String {
                 };
                 let _ = write!(
                     out,
-                    "{:<28} {decision:<13} {:>14.2} {:>14.2} {:>14.2}  ",
+                    "{:<28} {decision:<13} {:>14} {:>14} {:>14}  ",
                     a.key, a.claimed.insurer, a.assessed.insurer, a.rejected,
                 );
                 for (k, f) in a.findings.iter().enumerate() {
