@@ -71,7 +71,8 @@ pub struct Assessment {
     /// MUC_HUONG found, in percent.
     pub benefit_rate: Option<Rate>,
     /// The card of the visit and the day it began: what the yearly co-payment cap is kept by.
-    pub card: Option<String>,
+    /// (A boxed text: a file's million results are kept in memory, each in 256 bytes.)
+    pub card: Option<Box<str>>,
     pub visit_date: Date,
     /// Whether the visit's co-payment counts towards the yearly cap (within the network).
     pub copay_counts: bool,
@@ -595,6 +596,9 @@ pub fn assess_visit(
         }
         _ => None,
     };
+    // Most visits have no finding, some one: the room a vector grows by would be kept with
+    // the result.
+    findings.shrink_to_fit();
     Assessment {
         key: claim.key.clone(),
         facility: claim.facility.clone(),
@@ -603,7 +607,7 @@ pub fn assess_visit(
         claimed,
         assessed,
         benefit_rate: rate,
-        card: claim.cards.first().map(|c| c.code.clone()),
+        card: claim.cards.first().map(|c| c.code.as_str().into()),
         visit_date,
         copay_counts: health::copay_counts(params, &claim.category, visit_date),
         copay_cap,

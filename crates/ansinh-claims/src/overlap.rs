@@ -34,12 +34,15 @@ impl Stay {
             from: claim.admitted,
             to: claim.discharged.unwrap_or(claim.admitted),
             inpatient: claim.inpatient(),
-            services: claim
-                .lines
-                .iter()
-                .filter(|l| l.table == Table::Xml3)
-                .map(|l| (l.code.clone(), l.ordered.unwrap_or(claim.admitted).date()))
-                .collect(),
+            // Sized exactly: a file's stays are all kept until R10 has run.
+            services: {
+                let services = claim.lines.iter().filter(|l| l.table == Table::Xml3);
+                let mut out = Vec::with_capacity(services.clone().count());
+                out.extend(
+                    services.map(|l| (l.code.clone(), l.ordered.unwrap_or(claim.admitted).date())),
+                );
+                out
+            },
         })
     }
 }

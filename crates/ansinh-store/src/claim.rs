@@ -325,7 +325,7 @@ impl Store {
                 continue;
             };
             let year = a.visit_date.year();
-            if out.contains_key(&(card.clone(), year)) {
+            if out.contains_key(&(card.to_string(), year)) {
                 continue;
             }
             let rows: Vec<(String, String, String)> = on_pool!(self, pool => {
@@ -346,7 +346,7 @@ impl Store {
                     sum += decimal("co_pay", &co_pay)?;
                 }
             }
-            out.insert((card.clone(), year), sum);
+            out.insert((card.to_string(), year), sum);
         }
         Ok(out)
     }
