@@ -186,8 +186,20 @@ pub fn assess_file(
     bytes: &[u8],
     detail: Detail,
 ) -> Result<Vec<Outcome>, xml::FileError> {
+    let visits = assess_visits(params, reference, bytes, detail)?;
+    Ok(visits.into_iter().map(|v| v.outcome).collect())
+}
+
+/// [`assess_file`], the visits kept whole (with their stays): a caller about to end can let
+/// them go without freeing a million of them one by one.
+pub fn assess_visits(
+    params: &Params,
+    reference: Option<&reference::Reference>,
+    bytes: &[u8],
+    detail: Detail,
+) -> Result<Vec<ReadVisit>, xml::FileError> {
     let (_, mut visits) = read_visits(params, reference, bytes, detail)?;
     flag_overlaps(&mut visits, &[]);
     cap_copayments(&mut visits, &|_, _| decimal::Amount::ZERO);
-    Ok(visits.into_iter().map(|v| v.outcome).collect())
+    Ok(visits)
 }

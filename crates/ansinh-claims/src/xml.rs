@@ -130,7 +130,7 @@ pub fn read_envelope<'a>(
     let mut reader = Reader::from_reader(bytes);
     reader.config_mut().trim_text(true);
     let mut path: Vec<Tag> = Vec::new();
-    let mut facility = None;
+    let mut facility: Option<String> = None;
     // The current HOSO: its files as (LOAIHOSO, NOIDUNGFILE).
     let mut hoso: Option<Files<'a>> = None;
     let mut file_kind = String::new();
@@ -175,18 +175,11 @@ pub fn read_envelope<'a>(
                 _ => {}
             },
             Event::Text(t) if path.last() == Some(&Tag::Content) => {
-                // Base64 has no markup characters: the text is taken as it stands, borrowed,
-                // unless the sender escaped some of it.
-                let text = if t.contains(&b'&') {
-                    let decoded = t.decode().map_err(|e| xml_error(&reader, e))?;
-                    let plain =
-                        quick_xml::escape::unescape(&decoded).map_err(|e| xml_error(&reader, e))?;
-                    Cow::Owned(plain.trim().as_bytes().to_vec())
-                } else {
-                    match t.into_inner() {
-                        Cow::Borrowed(b) => Cow::Borrowed(b.trim_ascii()),
-                        Cow::Owned(b) => Cow::Owned(b.trim_ascii().to_vec()),
-                    }
+                // Base64 has no markup characters: the text is taken as it stands, borrowed.
+                // (quick-xml gives an escaped character, `&#65;`, as a reference of its own.)
+                let text = match t.into_inner() {
+                    Cow::Borrowed(b) => Cow::Borrowed(b.trim_ascii()),
+                    Cow::Owned(b) => Cow::Owned(b.trim_ascii().to_vec()),
                 };
                 append(&mut file_body, text);
             }
@@ -195,7 +188,23 @@ pub fn read_envelope<'a>(
                 let text = quick_xml::escape::unescape(&text).map_err(|e| xml_error(&reader, e))?;
                 match path.last() {
                     Some(Tag::Kind) => file_kind.push_str(text.trim()),
-                    Some(Tag::Facility) => facility = Some(text.trim().to_string()),
+                    Some(Tag::Facility) => facility.get_or_insert_default().push_str(text.trim()),
+                    _ => {}
+                }
+            }
+            Event::GeneralRef(r) => {
+                // A character a sender escaped (`&#65;`, `&amp;`): a piece of the text around
+                // it. Before quick-xml 0.38 gave references apart, they were part of the text.
+                let name = r.decode().map_err(|e| xml_error(&reader, e))?;
+                let reference = format!("&{name};");
+                let plain =
+                    quick_xml::escape::unescape(&reference).map_err(|e| xml_error(&reader, e))?;
+                match path.last() {
+                    Some(Tag::Content) => {
+                        append(&mut file_body, Cow::Owned(plain.as_bytes().to_vec()))
+                    }
+                    Some(Tag::Kind) => file_kind.push_str(&plain),
+                    Some(Tag::Facility) => facility.get_or_insert_default().push_str(&plain),
                     _ => {}
                 }
             }
@@ -412,6 +421,30 @@ mod tests {
         let expected: Vec<String> = (0..700).map(|i| i.to_string()).collect();
         assert_eq!(keys, expected);
         assert_eq!(file.facility.as_deref(), Some("79001"));
+    }
+
+    #[test]
+    fn escaped_characters_read_as_plain_and_an_unknown_entity_refuses_the_file() {
+        let plain = numbered(3);
+        let body = base64::engine::general_purpose::STANDARD
+            .encode("<TONG_HOP><MA_LK>1</MA_LK></TONG_HOP>");
+        // Four characters escaped: dropped, the rest would still decode (to other bytes).
+        let mut escaped_body = body.clone();
+        for c in ['P', 'R', 'x', 'L'] {
+            escaped_body = escaped_body.replacen(c, &format!("&#{};", u32::from(c)), 1);
+        }
+        assert_eq!(escaped_body.matches("&#").count(), 4, "{escaped_body}");
+        let escaped = plain
+            .replacen(&body, &escaped_body, 1)
+            .replacen("<LOAIHOSO>XML1", "<LOAIHOSO>&#88;ML1", 1)
+            .replacen("<MACSKCB>79001", "<MACSKCB>&#55;9001", 1);
+        assert_ne!(escaped, plain);
+        assert_eq!(parse_file(escaped.as_bytes()), parse_file(plain.as_bytes()));
+        let unknown = plain.replacen(&body, &format!("{body}&bogus;"), 1);
+        assert!(matches!(
+            parse_file(unknown.as_bytes()),
+            Err(FileError::Xml { .. })
+        ));
     }
 
     #[test]

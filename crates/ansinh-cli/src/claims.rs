@@ -254,7 +254,7 @@ pub fn run(what: Claims, params: &Params) -> Result<bool> {
             } else {
                 ansinh_claims::Detail::BRIEF
             };
-            let outcomes = match ansinh_claims::assess_file(
+            let visits = match ansinh_claims::assess_visits(
                 params,
                 reference.as_deref(),
                 &bytes,
@@ -267,14 +267,17 @@ pub fn run(what: Claims, params: &Params) -> Result<bool> {
                     return Ok(false);
                 }
             };
+            let outcomes: Vec<&Outcome> = visits.iter().map(|v| &v.outcome).collect();
             if json {
                 crate::table::emit(&(serde_json::to_string_pretty(&outcomes)? + "\n"));
             } else {
                 print_summary(&outcomes);
             }
             // The process ends next: freeing every visit's result one by one would be work for
-            // nothing (a million results are gigabytes of small allocations).
-            std::mem::forget(outcomes);
+            // nothing (a million results are gigabytes of small allocations), and so would
+            // unmapping the file page by page.
+            std::mem::forget(visits);
+            std::mem::forget(bytes);
             Ok(true)
         }
         Claims::Import {
@@ -338,7 +341,7 @@ pub fn run(what: Claims, params: &Params) -> Result<bool> {
 
 /// One line per visit, then the totals.
 /// Prints the summary: a header, one row per visit, the totals.
-fn print_summary(outcomes: &[Outcome]) {
+fn print_summary(outcomes: &[&Outcome]) {
     use std::fmt::Write;
     let mut head = String::new();
     let _ = writeln!(
@@ -381,7 +384,7 @@ fn print_summary(outcomes: &[Outcome]) {
 }
 
 /// One row per visit, written in place.
-fn summary_rows(outcomes: &[Outcome]) -> String {
+fn summary_rows(outcomes: &[&Outcome]) -> String {
     use std::fmt::Write;
     let mut out = String::with_capacity(100 * outcomes.len());
     for o in outcomes {
