@@ -180,12 +180,10 @@ impl<'a, const P: u32> Sum<&'a Fixed<P>> for Fixed<P> {
     }
 }
 
-/// Writes `units` as a decimal with `places` places (`-`, digits, `.`, fraction), without
-/// trailing zeros of the fraction when `trim`. Written in place: a file's summary shows a few
-/// million amounts.
-fn write_units(f: &mut fmt::Formatter<'_>, units: i64, places: u32, trim: bool) -> fmt::Result {
-    // Up to 20 digits and a point, written from the end.
-    let mut buf = [0u8; 24];
+/// The text of `units` as a decimal with `places` places (`-`, digits, `.`, fraction), without
+/// trailing zeros of the fraction when `trim`, written from the end of `buf`: a file's summary
+/// shows a few million amounts.
+fn digits(units: i64, places: u32, trim: bool, buf: &mut [u8; 24]) -> &str {
     let mut start = buf.len();
     let mut rest = units.unsigned_abs();
     let mut fraction_digits = places;
@@ -207,9 +205,27 @@ fn write_units(f: &mut fmt::Formatter<'_>, units: i64, places: u32, trim: bool) 
             break;
         }
     }
-    // Width and alignment as for a number; the places are the type's own.
-    let text = std::str::from_utf8(&buf[start..]).map_err(|_| fmt::Error)?;
-    f.pad_integral(units >= 0, "", text)
+    if units < 0 {
+        start -= 1;
+        buf[start] = b'-';
+    }
+    // Only ASCII digits, `.` and `-` were written.
+    std::str::from_utf8(&buf[start..]).unwrap_or_default()
+}
+
+/// Writes `units` (see [`digits`]) with the width and alignment of a number.
+fn write_units(f: &mut fmt::Formatter<'_>, units: i64, places: u32, trim: bool) -> fmt::Result {
+    let mut buf = [0u8; 24];
+    let text = digits(units, places, trim, &mut buf);
+    f.pad_integral(units >= 0, "", text.trim_start_matches('-'))
+}
+
+impl<const P: u32> Fixed<P> {
+    /// The number's text with its `P` places, written in `buf` (what `Display` shows, without
+    /// the formatting machinery).
+    pub fn text(self, buf: &mut [u8; 24]) -> &str {
+        digits(self.0, P, false, buf)
+    }
 }
 
 impl<const P: u32> fmt::Display for Fixed<P> {
@@ -336,6 +352,13 @@ mod tests {
         assert_eq!(Rate::from_units(800_000).trimmed().to_string(), "80");
         assert_eq!(Rate::from_units(475_000).trimmed().to_string(), "47.5");
         assert_eq!(Amount::ZERO.trimmed().to_string(), "0");
+        let mut buf = [0u8; 24];
+        assert_eq!(Amount::from_units(-1_250).text(&mut buf), "-12.50");
+        assert_eq!(
+            Amount::from_units(i64::MIN).text(&mut buf),
+            "-92233720368547758.08"
+        );
+        assert_eq!(Amount::ZERO.text(&mut buf), "0.00");
         assert_eq!(
             Amount::from_units(i64::MIN).to_string(),
             "-92233720368547758.08"
