@@ -55,12 +55,11 @@ pub fn findings<S: Borrow<Stay> + Sync>(
     stays: &[Option<S>],
     known: &[Stay],
 ) -> Vec<(usize, Finding)> {
-    let shared = Shared::of(stays, known);
     // The two checks read the same stays and nothing else: one on another core. (They run
     // after the file's visits are assessed, when every core but one would be idle.)
     let (overlaps, repeated) = std::thread::scope(|scope| {
-        let repeated = scope.spawn(|| same_services_among(stays, known, &shared));
-        let overlaps = overlapping_among(stays, known, &shared);
+        let repeated = scope.spawn(|| same_services(stays, known));
+        let overlaps = overlapping(stays, known);
         let repeated = repeated
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
@@ -128,16 +127,20 @@ pub fn same_services<'a, S: Borrow<Stay>>(
     stays: &'a [Option<S>],
     known: &'a [Stay],
 ) -> Vec<(usize, Vec<Repeat<'a>>)> {
-    same_services_among(stays, known, &Shared::of(stays, known))
-}
-
-fn same_services_among<'a, S: Borrow<Stay>>(
-    stays: &'a [Option<S>],
-    known: &'a [Stay],
-    shared: &Shared,
-) -> Vec<(usize, Vec<Repeat<'a>>)> {
+    // Only cards with more than one visit can repeat a service: most cards have one.
+    let mut visits: HashMap<&str, u32> =
+        HashMap::with_capacity_and_hasher(stays.len() + known.len(), Default::default());
+    for s in stays.iter().flatten().map(Borrow::borrow).chain(known) {
+        *visits.entry(s.card.as_str()).or_default() += 1;
+    }
     let mut by_service: HashMap<(&str, &str, Date), Vec<&Stay>> = HashMap::default();
-    for s in shared.candidates(stays, known) {
+    for s in stays
+        .iter()
+        .flatten()
+        .map(Borrow::borrow)
+        .chain(known)
+        .filter(|s| visits[s.card.as_str()] > 1)
+    {
         let mut seen: Vec<(&str, Date)> = Vec::new();
         for (code, day) in &s.services {
             // A visit's own repeated lines are its quantity, not a second claim.
@@ -150,9 +153,14 @@ fn same_services_among<'a, S: Borrow<Stay>>(
             }
         }
     }
-    shared
-        .own(stays)
+    stays
+        .iter()
+        .enumerate()
         .filter_map(|(i, me)| {
+            let me: &Stay = me.as_ref()?.borrow();
+            if visits[me.card.as_str()] <= 1 {
+                return None;
+            }
             let mut repeats: Vec<Repeat> = Vec::new();
             for (code, day) in &me.services {
                 let Some(visits) = by_service.get(&(me.card.as_str(), code.as_str(), *day)) else {
@@ -178,21 +186,21 @@ pub fn overlapping<'a, S: Borrow<Stay>>(
     stays: &'a [Option<S>],
     known: &'a [Stay],
 ) -> Vec<(usize, Vec<&'a str>)> {
-    overlapping_among(stays, known, &Shared::of(stays, known))
-}
-
-fn overlapping_among<'a, S: Borrow<Stay>>(
-    stays: &'a [Option<S>],
-    known: &'a [Stay],
-    shared: &Shared,
-) -> Vec<(usize, Vec<&'a str>)> {
     let mut inpatient: HashMap<&str, Vec<&Stay>> = HashMap::default();
-    for s in shared.candidates(stays, known).filter(|s| s.inpatient) {
+    for s in stays
+        .iter()
+        .flatten()
+        .map(Borrow::borrow)
+        .chain(known)
+        .filter(|s| s.inpatient)
+    {
         inpatient.entry(s.card.as_str()).or_default().push(s);
     }
-    shared
-        .own(stays)
+    stays
+        .iter()
+        .enumerate()
         .filter_map(|(i, me)| {
+            let me: &Stay = me.as_ref()?.borrow();
             let mut others: Vec<&str> = inpatient
                 .get(me.card.as_str())?
                 .iter()
@@ -205,66 +213,6 @@ fn overlapping_among<'a, S: Borrow<Stay>>(
             (!others.is_empty()).then_some((i, others))
         })
         .collect()
-}
-
-/// The stays whose card has another visit (in the file or stored): the only ones R10 can
-/// flag, or be flagged against. Most cards have one visit in a file, so the checks' own maps
-/// hold a few stays instead of all of them. Cards are counted by a 64-bit hash: a collision
-/// only adds a stay to compare, never leaves one out.
-struct Shared {
-    stays: Vec<bool>,
-    known: Vec<bool>,
-}
-
-impl Shared {
-    fn of<S: Borrow<Stay>>(stays: &[Option<S>], known: &[Stay]) -> Shared {
-        use std::hash::BuildHasher;
-        let hash = |s: &Stay| rustc_hash::FxBuildHasher.hash_one(s.card.as_str());
-        let mine: Vec<Option<u64>> = stays
-            .iter()
-            .map(|s| s.as_ref().map(|s| hash(s.borrow())))
-            .collect();
-        let theirs: Vec<u64> = known.iter().map(hash).collect();
-        let mut visits: HashMap<u64, u32> =
-            HashMap::with_capacity_and_hasher(mine.len() + theirs.len(), Default::default());
-        for h in mine.iter().flatten().chain(&theirs) {
-            *visits.entry(*h).or_default() += 1;
-        }
-        let more = |h: &u64| visits.get(h).is_some_and(|n| *n > 1);
-        Shared {
-            stays: mine.iter().map(|h| h.as_ref().is_some_and(more)).collect(),
-            known: theirs.iter().map(more).collect(),
-        }
-    }
-
-    /// The stays (of the file, then stored) whose card has another visit.
-    fn candidates<'a, S: Borrow<Stay>>(
-        &self,
-        stays: &'a [Option<S>],
-        known: &'a [Stay],
-    ) -> impl Iterator<Item = &'a Stay> {
-        let mine = stays
-            .iter()
-            .zip(&self.stays)
-            .filter_map(|(s, shared)| Some(s.as_ref().filter(|_| *shared)?.borrow()));
-        let theirs = known
-            .iter()
-            .zip(&self.known)
-            .filter_map(|(s, shared)| shared.then_some(s));
-        mine.chain(theirs)
-    }
-
-    /// The file's stays whose card has another visit, with their index.
-    fn own<'a, S: Borrow<Stay>>(
-        &self,
-        stays: &'a [Option<S>],
-    ) -> impl Iterator<Item = (usize, &'a Stay)> {
-        stays
-            .iter()
-            .zip(&self.stays)
-            .enumerate()
-            .filter_map(|(i, (s, shared))| Some((i, s.as_ref().filter(|_| *shared)?.borrow())))
-    }
 }
 
 #[cfg(test)]
