@@ -99,7 +99,7 @@ pub fn read_visits(
                     &claim,
                     detail.explanations,
                 ))),
-                stay: overlap::Stay::of(&claim).map(Box::new),
+                stay: overlap::Stay::of(*claim).map(Box::new),
                 digest,
             },
             xml::Visit::Broken { key, defects } => ReadVisit {

@@ -26,23 +26,34 @@ pub struct Stay {
 }
 
 impl Stay {
-    pub fn of(claim: &Claim) -> Option<Stay> {
+    /// What R10 keeps of a visit once it is assessed: its texts are moved, not copied (a file
+    /// has a million visits).
+    pub fn of(claim: Claim) -> Option<Stay> {
+        let inpatient = claim.inpatient();
+        let (from, to) = (claim.admitted, claim.discharged.unwrap_or(claim.admitted));
+        let card = claim.cards.into_iter().next()?.code;
+        // Sized exactly: a file's stays are all kept until R10 has run.
+        let count = claim
+            .lines
+            .iter()
+            .filter(|l| l.table == Table::Xml3)
+            .count();
+        let mut services = Vec::with_capacity(count);
+        services.extend(
+            claim
+                .lines
+                .into_iter()
+                .filter(|l| l.table == Table::Xml3)
+                .map(|l| (l.code, l.ordered.unwrap_or(from).date())),
+        );
         Some(Stay {
-            card: claim.cards.first()?.code.clone(),
-            facility: claim.facility.clone(),
-            key: claim.key.clone(),
-            from: claim.admitted,
-            to: claim.discharged.unwrap_or(claim.admitted),
-            inpatient: claim.inpatient(),
-            // Sized exactly: a file's stays are all kept until R10 has run.
-            services: {
-                let services = claim.lines.iter().filter(|l| l.table == Table::Xml3);
-                let mut out = Vec::with_capacity(services.clone().count());
-                out.extend(
-                    services.map(|l| (l.code.clone(), l.ordered.unwrap_or(claim.admitted).date())),
-                );
-                out
-            },
+            card,
+            facility: claim.facility,
+            key: claim.key,
+            from,
+            to,
+            inpatient,
+            services,
         })
     }
 }

@@ -124,7 +124,7 @@ pub struct Words {
 impl Words {
     /// The words of `b[start..end]`, read in place: names are a dozen bytes, too short for a
     /// call to `memcmp` (a tenth of the scan's time) to pay.
-    #[inline]
+    #[inline(always)]
     fn of(b: &[u8], start: usize, end: usize) -> Words {
         let len = end - start;
         let first = match b.get(start..start + 8) {
@@ -231,7 +231,7 @@ impl<'t> Slots<'t> {
     }
 
     /// The slot of the name `b[start..end]`.
-    #[inline]
+    #[inline(always)]
     fn at(&self, b: &[u8], start: usize, end: usize) -> Option<usize> {
         let words = Words::of(b, start, end);
         let slot = usize::from(self.table[words.hash(self.seed)]).checked_sub(1)?;
