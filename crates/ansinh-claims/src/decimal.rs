@@ -273,6 +273,12 @@ impl<const P: u32> FromStr for Fixed<P> {
     /// `[+-]digits[.digits]` with at most `P` places (`5`, `5.`, `.5`, `-12.50`); no exponent,
     /// no separators.
     fn from_str(text: &str) -> Result<Fixed<P>, DecimalError> {
+        // Nearly every number of a claim is a few digits without sign or point: read at once
+        // (14 digits and 4 places stay below `i64::MAX`).
+        if (1..=14).contains(&text.len()) && text.bytes().all(|c| c.is_ascii_digit()) {
+            let whole = text.bytes().fold(0i64, |n, c| n * 10 + i64::from(c - b'0'));
+            return Ok(Fixed(whole * ten_to(P)));
+        }
         let b = text.as_bytes();
         let (negative, b) = match b.first() {
             Some(b'-') => (true, &b[1..]),
@@ -335,6 +341,15 @@ mod tests {
             assert_eq!(a(bad), Err(DecimalError::NotANumber), "{bad:?}");
         }
         assert_eq!(a("99999999999999999999"), Err(DecimalError::OutOfRange));
+        assert_eq!(
+            "99999999999999".parse::<Rate>(),
+            Ok(Rate::from_units(999_999_999_999_990_000))
+        );
+        assert_eq!(
+            "999999999999999".parse::<Rate>(),
+            Err(DecimalError::OutOfRange)
+        );
+        assert_eq!(a("007"), Ok(Amount::from_units(700)));
         assert_eq!(a("92233720368547758.07"), Ok(Amount::from_units(i64::MAX)));
         assert_eq!(a("92233720368547758.08"), Err(DecimalError::OutOfRange));
     }
@@ -419,6 +434,17 @@ mod tests {
             if let Ok(e) = i64::try_from(expected) {
                 prop_assert_eq!(found, e);
             }
+        }
+
+        /// Whole numbers read as their value, or out of range (the fast path and the general
+        /// one agree).
+        #[test]
+        fn whole_numbers_read_as_their_value(text in "[0-9]{1,20}") {
+            let value: i128 = text.parse().unwrap_or(i128::MAX);
+            let expected = i64::try_from(value * 100).map(Amount::from_units).map_err(|_| DecimalError::OutOfRange);
+            prop_assert_eq!(text.parse::<Amount>(), expected);
+            let with_point = format!("{text}.");
+            prop_assert_eq!(with_point.parse::<Amount>(), expected);
         }
 
         #[test]

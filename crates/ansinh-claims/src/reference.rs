@@ -6,7 +6,9 @@
 
 use crate::decimal::{Fixed, Price};
 use ansinh_core::Date;
-use std::collections::HashMap;
+// Fx hashing: every cost line looks a code up, and SipHash's resistance to chosen keys is not
+// needed for tables built from the agency's own lists.
+use rustc_hash::FxHashMap as HashMap;
 
 /// Why a reference file is refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -69,7 +71,7 @@ fn rows(
         col("to")?,
         col("source")?,
     );
-    let mut out: HashMap<String, Dated<Value>> = HashMap::new();
+    let mut out: HashMap<String, Dated<Value>> = HashMap::default();
     for (i, record) in reader.records().enumerate() {
         let line = i as u64 + 2;
         let record = record.map_err(|e| fail(line, "row", e.to_string()))?;
@@ -119,7 +121,7 @@ impl Reference {
         Ok(Reference {
             prices: rows("prices.csv", prices, "price", |_| true)?,
             drugs: rows("covered.csv", covered, "ratio", kind_is_drug)?,
-            facilities: HashMap::new(),
+            facilities: HashMap::default(),
         })
     }
 
