@@ -23,9 +23,39 @@ pub struct Stay {
     pub inpatient: bool,
     /// Services (XML3 MA_DICH_VU) and the day each was ordered.
     pub services: Vec<(String, Date)>,
+    /// A hash of `card`, made with the stay ([`Stay::new`]): R10 groups a file's stays by card
+    /// from it without reading every card's text again (a million of them, scattered in
+    /// memory). Equal hashes are always confirmed on the cards themselves.
+    card_hash: u64,
+}
+
+fn card_hash(card: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(card)
 }
 
 impl Stay {
+    pub fn new(
+        card: String,
+        facility: String,
+        key: String,
+        from: DateTime,
+        to: DateTime,
+        inpatient: bool,
+        services: Vec<(String, Date)>,
+    ) -> Stay {
+        Stay {
+            card_hash: card_hash(&card),
+            card,
+            facility,
+            key,
+            from,
+            to,
+            inpatient,
+            services,
+        }
+    }
+
     /// What R10 keeps of a visit once it is assessed: its texts are moved, not copied (a file
     /// has a million visits).
     pub fn of(claim: Claim) -> Option<Stay> {
@@ -46,15 +76,15 @@ impl Stay {
                 .filter(|l| l.table == Table::Xml3)
                 .map(|l| (l.code, l.ordered.unwrap_or(from).date())),
         );
-        Some(Stay {
+        Some(Stay::new(
             card,
-            facility: claim.facility,
-            key: claim.key,
+            claim.facility,
+            claim.key,
             from,
             to,
             inpatient,
             services,
-        })
+        ))
     }
 }
 
@@ -139,10 +169,11 @@ pub fn same_services<'a, S: Borrow<Stay>>(
     known: &'a [Stay],
 ) -> Vec<(usize, Vec<Repeat<'a>>)> {
     // Only cards with more than one visit can repeat a service: most cards have one.
-    let mut visits: HashMap<&str, u32> =
+    // Counted by the card's hash: a collision only adds a card to compare.
+    let mut visits: HashMap<u64, u32> =
         HashMap::with_capacity_and_hasher(stays.len() + known.len(), Default::default());
     for s in stays.iter().flatten().map(Borrow::borrow).chain(known) {
-        *visits.entry(s.card.as_str()).or_default() += 1;
+        *visits.entry(s.card_hash).or_default() += 1;
     }
     let mut by_service: HashMap<(&str, &str, Date), Vec<&Stay>> = HashMap::default();
     for s in stays
@@ -150,7 +181,7 @@ pub fn same_services<'a, S: Borrow<Stay>>(
         .flatten()
         .map(Borrow::borrow)
         .chain(known)
-        .filter(|s| visits[s.card.as_str()] > 1)
+        .filter(|s| visits[&s.card_hash] > 1)
     {
         let mut seen: Vec<(&str, Date)> = Vec::new();
         for (code, day) in &s.services {
@@ -169,7 +200,7 @@ pub fn same_services<'a, S: Borrow<Stay>>(
         .enumerate()
         .filter_map(|(i, me)| {
             let me: &Stay = me.as_ref()?.borrow();
-            if visits[me.card.as_str()] <= 1 {
+            if visits[&me.card_hash] <= 1 {
                 return None;
             }
             let mut repeats: Vec<Repeat> = Vec::new();
@@ -197,7 +228,8 @@ pub fn overlapping<'a, S: Borrow<Stay>>(
     stays: &'a [Option<S>],
     known: &'a [Stay],
 ) -> Vec<(usize, Vec<&'a str>)> {
-    let mut inpatient: HashMap<&str, Vec<&Stay>> = HashMap::default();
+    // By the card's hash; the card itself is compared below.
+    let mut inpatient: HashMap<u64, Vec<&Stay>> = HashMap::default();
     for s in stays
         .iter()
         .flatten()
@@ -205,7 +237,7 @@ pub fn overlapping<'a, S: Borrow<Stay>>(
         .chain(known)
         .filter(|s| s.inpatient)
     {
-        inpatient.entry(s.card.as_str()).or_default().push(s);
+        inpatient.entry(s.card_hash).or_default().push(s);
     }
     stays
         .iter()
@@ -213,8 +245,9 @@ pub fn overlapping<'a, S: Borrow<Stay>>(
         .filter_map(|(i, me)| {
             let me: &Stay = me.as_ref()?.borrow();
             let mut others: Vec<&str> = inpatient
-                .get(me.card.as_str())?
+                .get(&me.card_hash)?
                 .iter()
+                .filter(|o| o.card == me.card)
                 .filter(|o| o.facility != me.facility || o.key != me.key)
                 .filter(|o| o.from < me.to && me.from < o.to)
                 .map(|o| o.key.as_str())
@@ -248,19 +281,19 @@ mod tests {
                 .checked_add(jiff::Span::new().hours(i64::from(h)))
                 .unwrap()
         };
-        Stay {
-            card: format!("DN47900000000{card:02}"),
-            facility: format!("7900{facility}"),
+        Stay::new(
+            format!("DN47900000000{card:02}"),
+            format!("7900{facility}"),
             // Some keys repeat: a re-sent visit of the same facility is not a clash.
-            key: format!("K{}", n % 7),
-            from: at(from),
-            to: at(from + hours),
+            format!("K{}", n % 7),
+            at(from),
+            at(from + hours),
             inpatient,
-            services: services
+            services
                 .iter()
                 .map(|(c, d)| (format!("S{c}"), jiff::civil::date(2025, 3, 10 + *d)))
                 .collect(),
-        }
+        )
     }
 
     type Overlaps = Vec<(usize, Vec<String>)>;
@@ -304,6 +337,22 @@ mod tests {
             }
         }
         (over, same)
+    }
+
+    #[test]
+    fn cards_that_share_a_hash_are_still_told_apart() {
+        let mut a = stay(0, 1, 0, 0, 48, true, &[(1, 0)]);
+        let mut b = stay(1, 2, 1, 1, 2, false, &[(1, 0)]);
+        a.card_hash = 7;
+        b.card_hash = 7;
+        let stays = vec![Some(a.clone()), Some(b.clone())];
+        assert!(overlapping(&stays, &[]).is_empty());
+        assert!(same_services(&stays, &[]).is_empty());
+        // The same card (and hash) does clash.
+        b.card.clone_from(&a.card);
+        let stays = vec![Some(a), Some(b)];
+        assert_eq!(overlapping(&stays, &[]).len(), 1);
+        assert_eq!(same_services(&stays, &[]).len(), 2);
     }
 
     proptest! {

@@ -101,15 +101,16 @@ fn overlaps(visits: usize, cards: u64, seed: u64) -> Result<()> {
                 jiff::SignedDuration::from_hours(2)
             };
             let facility = format!("{:05}", rng.u32(1000..2000));
-            Some(Stay {
-                card: format!("DN479{:010}", rng.u64(0..cards)),
-                key: format!("{facility}.{i}"),
+            let key = format!("{facility}.{i}");
+            Some(Stay::new(
+                format!("DN479{:010}", rng.u64(0..cards)),
                 facility,
+                key,
                 from,
-                to: from.checked_add(length).expect("a near time"),
+                from.checked_add(length).expect("a near time"),
                 inpatient,
-                services: Vec::new(),
-            })
+                Vec::new(),
+            ))
         })
         .collect();
     let built = peak_rss_mb();

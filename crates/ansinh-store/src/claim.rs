@@ -168,21 +168,21 @@ async fn known_stays(store: &Store, cards: &[String]) -> Result<Vec<Stay>, Store
             let (Ok(from), Ok(to)) = (admitted.parse(), discharged.parse()) else {
                 continue;
             };
-            let stay = Stay {
+            let stay = Stay::new(
                 card,
-                facility: facility.clone(),
-                key: key.clone(),
+                facility.clone(),
+                key.clone(),
                 from,
                 to,
-                inpatient: inpatient != 0,
-                services: services
+                inpatient != 0,
+                services
                     .split(';')
                     .filter_map(|s| {
                         let (code, day) = s.rsplit_once('@')?;
                         Some((code.to_string(), day.parse().ok()?))
                     })
                     .collect(),
-            };
+            );
             let slot = latest
                 .entry((facility, key))
                 .or_insert((version, stay.clone()));
