@@ -354,9 +354,11 @@ fn print_summary(outcomes: &[&Outcome]) {
     // rows at a time, and printed in order (the whole text is never held: fresh memory is dear).
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     const ROUND: usize = 1 << 15;
+    // The totals are summed with the rows (reading a million results twice costs).
+    let (mut claimed, mut assessed) = (Amount::ZERO, Amount::ZERO);
     for round in outcomes.chunks(ROUND * cores) {
         let part = round.len().div_ceil(cores).max(1);
-        let rows: Vec<String> = std::thread::scope(|scope| {
+        let rows: Vec<(String, Amount, Amount)> = std::thread::scope(|scope| {
             let parts: Vec<_> = round
                 .chunks(part)
                 .map(|chunk| scope.spawn(move || summary_rows(chunk)))
@@ -366,15 +368,10 @@ fn print_summary(outcomes: &[&Outcome]) {
                 .map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         });
-        for r in &rows {
-            crate::table::emit(r);
-        }
-    }
-    let (mut claimed, mut assessed) = (Amount::ZERO, Amount::ZERO);
-    for o in outcomes {
-        if let Outcome::Assessed(a) = o {
-            claimed += a.claimed.insurer;
-            assessed += a.assessed.insurer;
+        for (text, part_claimed, part_assessed) in &rows {
+            crate::table::emit(text);
+            claimed += *part_claimed;
+            assessed += *part_assessed;
         }
     }
     crate::table::emit(&format!(
@@ -384,8 +381,8 @@ fn print_summary(outcomes: &[&Outcome]) {
 }
 
 /// One row per visit, written in place (padded by hand: the formatting machinery was most of
-/// the time of printing a million rows).
-fn summary_rows(outcomes: &[&Outcome]) -> String {
+/// the time of printing a million rows), with the fund share claimed and assessed of the rows.
+fn summary_rows(outcomes: &[&Outcome]) -> (String, Amount, Amount) {
     use std::fmt::Write;
     fn left(out: &mut String, text: &str, width: usize) {
         out.push_str(text);
@@ -398,9 +395,12 @@ fn summary_rows(outcomes: &[&Outcome]) -> String {
     }
     let mut out = String::with_capacity(100 * outcomes.len());
     let mut buf = [0u8; 24];
+    let (mut claimed, mut assessed) = (Amount::ZERO, Amount::ZERO);
     for o in outcomes {
         match o {
             Outcome::Assessed(a) => {
+                claimed += a.claimed.insurer;
+                assessed += a.assessed.insurer;
                 let decision = match a.decision {
                     Decision::Accepted => "Accepted",
                     Decision::Adjusted => "Adjusted",
@@ -440,5 +440,5 @@ fn summary_rows(outcomes: &[&Outcome]) -> String {
             }
         }
     }
-    out
+    (out, claimed, assessed)
 }
