@@ -276,32 +276,48 @@ fn append<'a>(body: &mut Cow<'a, [u8]>, piece: Cow<'a, [u8]>) {
 
 /// Builds one visit from its files.
 pub fn visit(files: &[(String, Cow<'_, [u8]>)]) -> Visit {
+    thread_local! {
+        /// Each worker's buffer for a visit's decoded tables, used again by the next visit
+        /// (the typed claim keeps nothing of it).
+        static DECODED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    DECODED.with(|cell| {
+        let mut buffer = cell.take();
+        buffer.clear();
+        let read = visit_in(files, &mut buffer);
+        cell.replace(buffer);
+        read
+    })
+}
+
+/// [`visit`], the tables it reads decoded into `buffer`.
+fn visit_in(files: &[(String, Cow<'_, [u8]>)], buffer: &mut Vec<u8>) -> Visit {
     let mut defects = Vec::new();
-    let mut decoded: Vec<(Table, &str, Vec<u8>)> = Vec::new();
+    let mut decoded: Vec<(Table, &str, std::ops::Range<usize>)> = Vec::with_capacity(3);
     let mut others = Vec::new();
     for (kind, body) in files {
-        let inner = match base64_simd::STANDARD.decode_to_vec(body) {
-            Ok(inner) => inner,
-            Err(e) => {
-                defects.push(Defect::new(
-                    None,
-                    kind,
-                    "NOIDUNGFILE",
-                    format!("not Base64: {e}"),
-                ));
-                continue;
-            }
-        };
-        match Table::from_kind(kind) {
-            Some(table) => decoded.push((table, kind, inner)),
+        let Some(table) = Table::from_kind(kind) else {
             // Tables this release does not assess are kept as sent.
-            None => others.push((kind.clone(), inner)),
+            match base64_simd::STANDARD.decode_to_vec(body) {
+                Ok(inner) => others.push((kind.clone(), inner)),
+                Err(e) => defects.push(not_base64(kind, e)),
+            }
+            continue;
+        };
+        let start = buffer.len();
+        match base64_simd::STANDARD.decode_append(body, buffer) {
+            Ok(()) => decoded.push((table, kind, start..buffer.len())),
+            Err(e) => {
+                buffer.truncate(start);
+                defects.push(not_base64(kind, e));
+            }
         }
     }
     let mut summary: Option<Records> = None;
     let mut drugs = Records::empty::<LineField>();
     let mut services = Records::empty::<LineField>();
-    for (table, kind, inner) in &decoded {
+    for (table, kind, range) in &decoded {
+        let inner = &buffer[range.clone()];
         // Checked 32 bytes at a time (simdutf8); std says where it breaks when it does.
         let text = simdutf8::basic::from_utf8(inner).map_err(|_| std::str::from_utf8(inner));
         let rows = match text {
@@ -359,6 +375,10 @@ pub fn visit(files: &[(String, Cow<'_, [u8]>)]) -> Visit {
             Visit::Broken { key, defects }
         }
     }
+}
+
+fn not_base64(kind: &str, e: base64_simd::Error) -> Defect {
+    Defect::new(None, kind, "NOIDUNGFILE", format!("not Base64: {e}"))
 }
 
 /// Writes a claims file: the envelope around each visit's tables, Base64-encoded. Used by the
