@@ -318,26 +318,25 @@ impl Claim {
         };
         let key = r.text(S::MA_LK);
         let facility = r.text(S::MA_CSKCB);
-        let codes = r.text(S::MA_THE_BHYT);
-        let froms = r.text(S::GT_THE_TU);
-        let tos = r.opt_text(S::GT_THE_DEN).unwrap_or_default();
-        let codes: Vec<&str> = codes.split(';').map(str::trim).collect();
-        let froms: Vec<&str> = froms.split(';').map(str::trim).collect();
-        let tos: Vec<&str> = tos.split(';').map(str::trim).collect();
-        if froms.len() != codes.len() {
+        // The cards' codes and dates, `;`-separated in the same order, read where they lie.
+        let codes = r.required(S::MA_THE_BHYT);
+        let froms = r.required(S::GT_THE_TU);
+        let tos = r.fields.get(S::GT_THE_DEN).unwrap_or_default();
+        let (card_count, from_count) = (codes.split(';').count(), froms.split(';').count());
+        if from_count != card_count {
             r.defect(
                 S::GT_THE_TU,
                 format!(
-                    "{} dates for {} cards (listed in the same order, `;`-separated)",
-                    froms.len(),
-                    codes.len()
+                    "{from_count} dates for {card_count} cards (listed in the same order, `;`-separated)"
                 ),
             );
         }
-        let mut cards = Vec::new();
-        for (i, code) in codes.iter().enumerate() {
-            let from = froms.get(i).and_then(|f| r.date(S::GT_THE_TU, f));
-            let to = match tos.get(i).filter(|t| !t.is_empty()) {
+        let mut cards = Vec::with_capacity(card_count);
+        let mut froms = froms.split(';').map(str::trim);
+        let mut tos = tos.split(';').map(str::trim);
+        for code in codes.split(';').map(str::trim) {
+            let from = froms.next().and_then(|f| r.date(S::GT_THE_TU, f));
+            let to = match tos.next().filter(|t| !t.is_empty()) {
                 Some(t) => r.date(S::GT_THE_DEN, t).map(Some),
                 None => Some(None),
             };
