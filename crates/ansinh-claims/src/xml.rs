@@ -58,13 +58,13 @@ pub fn parse_file(bytes: &[u8]) -> Result<File, FileError> {
 
 /// One visit's files as (LOAIHOSO, NOIDUNGFILE still encoded), borrowed from the file's bytes
 /// (a body is copied only when it came in pieces), so that a file is not held twice.
-pub type Files<'a> = Vec<(String, Cow<'a, [u8]>)>;
+pub type Files<'a> = Vec<(Cow<'a, str>, Cow<'a, [u8]>)>;
 
 /// Maps `f` over the visits of a file on every core while the envelope is still being read
 /// (a visit does not depend on another), keeping their order; gives the facility too.
 pub fn map_visits<'a, U: Send>(
     bytes: &'a [u8],
-    f: impl Fn(&[(String, Cow<'a, [u8]>)]) -> U + Sync,
+    f: impl Fn(&[(Cow<'a, str>, Cow<'a, [u8]>)]) -> U + Sync,
 ) -> Result<(Option<String>, Vec<U>), FileError> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     if workers <= 1 {
@@ -133,7 +133,7 @@ pub fn read_envelope<'a>(
     let mut facility: Option<String> = None;
     // The current HOSO: its files as (LOAIHOSO, NOIDUNGFILE).
     let mut hoso: Option<Files<'a>> = None;
-    let mut file_kind = String::new();
+    let mut file_kind: Cow<'a, str> = Cow::Borrowed("");
     let mut file_body: Cow<[u8]> = Cow::Borrowed(&[]);
     let mut seen_root = false;
     loop {
@@ -151,7 +151,7 @@ pub fn read_envelope<'a>(
                 match tag {
                     Tag::Visit => hoso = Some(Vec::with_capacity(3)),
                     Tag::File => {
-                        file_kind.clear();
+                        file_kind = Cow::Borrowed("");
                         file_body = Cow::Borrowed(&[]);
                     }
                     _ => {}
@@ -184,10 +184,16 @@ pub fn read_envelope<'a>(
                 append(&mut file_body, text);
             }
             Event::Text(t) => {
+                // No references in it: quick-xml gives them apart (below).
                 let text = t.decode().map_err(|e| xml_error(&reader, e))?;
-                let text = quick_xml::escape::unescape(&text).map_err(|e| xml_error(&reader, e))?;
                 match path.last() {
-                    Some(Tag::Kind) => file_kind.push_str(text.trim()),
+                    Some(Tag::Kind) => match text {
+                        // Borrowed from the file: a kind is read for every table of every visit.
+                        Cow::Borrowed(kind) if file_kind.is_empty() => {
+                            file_kind = Cow::Borrowed(kind.trim())
+                        }
+                        _ => file_kind.to_mut().push_str(text.trim()),
+                    },
                     Some(Tag::Facility) => facility.get_or_insert_default().push_str(text.trim()),
                     _ => {}
                 }
@@ -203,7 +209,7 @@ pub fn read_envelope<'a>(
                     Some(Tag::Content) => {
                         append(&mut file_body, Cow::Owned(plain.as_bytes().to_vec()))
                     }
-                    Some(Tag::Kind) => file_kind.push_str(&plain),
+                    Some(Tag::Kind) => file_kind.to_mut().push_str(&plain),
                     Some(Tag::Facility) => facility.get_or_insert_default().push_str(&plain),
                     _ => {}
                 }
@@ -275,7 +281,7 @@ fn append<'a>(body: &mut Cow<'a, [u8]>, piece: Cow<'a, [u8]>) {
 }
 
 /// Builds one visit from its files.
-pub fn visit(files: &[(String, Cow<'_, [u8]>)]) -> Visit {
+pub fn visit(files: &[(Cow<'_, str>, Cow<'_, [u8]>)]) -> Visit {
     thread_local! {
         /// Each worker's buffer for a visit's decoded tables, used again by the next visit
         /// (the typed claim keeps nothing of it).
@@ -291,7 +297,7 @@ pub fn visit(files: &[(String, Cow<'_, [u8]>)]) -> Visit {
 }
 
 /// [`visit`], the tables it reads decoded into `buffer`.
-fn visit_in(files: &[(String, Cow<'_, [u8]>)], buffer: &mut Vec<u8>) -> Visit {
+fn visit_in(files: &[(Cow<'_, str>, Cow<'_, [u8]>)], buffer: &mut Vec<u8>) -> Visit {
     let mut defects = Vec::new();
     let mut decoded: Vec<(Table, &str, std::ops::Range<usize>)> = Vec::with_capacity(3);
     let mut others = Vec::new();
@@ -299,7 +305,7 @@ fn visit_in(files: &[(String, Cow<'_, [u8]>)], buffer: &mut Vec<u8>) -> Visit {
         let Some(table) = Table::from_kind(kind) else {
             // Tables this release does not assess are kept as sent.
             match base64_simd::STANDARD.decode_to_vec(body) {
-                Ok(inner) => others.push((kind.clone(), inner)),
+                Ok(inner) => others.push((kind.to_string(), inner)),
                 Err(e) => defects.push(not_base64(kind, e)),
             }
             continue;
