@@ -150,6 +150,8 @@ pub fn read_envelope<'a>(
                 }
                 match tag {
                     Tag::Visit => hoso = Some(Vec::with_capacity(3)),
+                    // Its text may come in pieces (around a reference); a second one replaces it.
+                    Tag::Facility => facility = Some(String::new()),
                     Tag::File => {
                         file_kind = Cow::Borrowed("");
                         file_body = Cow::Borrowed(&[]);
@@ -242,7 +244,8 @@ pub fn read_envelope<'a>(
             reason: "the file ends before its elements are closed (cut short?)".to_string(),
         });
     }
-    Ok(facility)
+    // An empty MACSKCB is no facility.
+    Ok(facility.filter(|f| !f.is_empty()))
 }
 
 /// The elements of the envelope that matter (the others are only nested).
