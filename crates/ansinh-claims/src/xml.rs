@@ -72,53 +72,75 @@ pub fn map_visits<'a, U: Send>(
         let facility = read_envelope(bytes, |files| out.push(f(&files)))?;
         return Ok((facility, out));
     }
-    // Visits go to the workers in batches, numbered so that their results can be put back in
-    // order; a batch is small enough that the cores stay evenly busy.
-    const BATCH: usize = 256;
-    let (send, receive) = std::sync::mpsc::sync_channel::<(usize, Vec<Files<'a>>)>(workers * 2);
-    let receive = std::sync::Mutex::new(receive);
-    std::thread::scope(|scope| {
-        let (f, receive) = (&f, &receive);
+    // The workers take turns at the envelope, a batch of visits each, and assess their batch
+    // while another reads on: the Base64 of a batch is still in the core's cache when it is
+    // decoded (a reading thread of its own had it read twice from memory, and switched
+    // threads). Batches are numbered so that their results can be put back in order; a batch
+    // is small enough that the cores stay evenly busy.
+    const BATCH: usize = 128;
+    struct Turn<'a> {
+        envelope: Envelope<'a>,
+        next: usize,
+        /// Why the envelope was refused, if it was: the workers stop.
+        refused: Option<FileError>,
+    }
+    let turn = std::sync::Mutex::new(Turn {
+        envelope: Envelope::new(bytes),
+        next: 0,
+        refused: None,
+    });
+    let parts = std::thread::scope(|scope| {
+        let (f, turn) = (&f, &turn);
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(move || {
                     let mut done = Vec::new();
                     loop {
-                        let next = receive.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                        let Ok((n, batch)) = next else { break };
+                        let (n, batch) = {
+                            let mut t = turn.lock().unwrap_or_else(|e| e.into_inner());
+                            if t.refused.is_some() {
+                                break;
+                            }
+                            let mut batch: Vec<Files<'a>> = Vec::with_capacity(BATCH);
+                            while batch.len() < BATCH {
+                                match t.envelope.next_visit() {
+                                    Ok(Some(files)) => batch.push(files),
+                                    Ok(None) => break,
+                                    Err(e) => {
+                                        t.refused = Some(e);
+                                        break;
+                                    }
+                                }
+                            }
+                            if batch.is_empty() || t.refused.is_some() {
+                                break;
+                            }
+                            t.next += 1;
+                            (t.next - 1, batch)
+                        };
                         done.push((n, batch.iter().map(|files| f(files)).collect::<Vec<U>>()));
                     }
                     done
                 })
             })
             .collect();
-        let (mut batch, mut n) = (Vec::with_capacity(BATCH), 0);
-        let read = read_envelope(bytes, |files| {
-            batch.push(files);
-            if batch.len() == BATCH {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                // A worker gone means it panicked: its join below says so.
-                let _ = send.send((n, full));
-                n += 1;
-            }
-        });
-        if !batch.is_empty() {
-            let _ = send.send((n, batch));
-        }
-        drop(send);
-        let mut parts: Vec<(usize, Vec<U>)> = handles
+        handles
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect();
-        let facility = read?;
-        parts.sort_unstable_by_key(|(n, _)| *n);
-        // Sized once: growing a vector of a million results copies them again and again.
-        let mut all = Vec::with_capacity(parts.iter().map(|(_, v)| v.len()).sum());
-        for (_, part) in parts {
-            all.extend(part);
-        }
-        Ok((facility, all))
-    })
+            .collect::<Vec<(usize, Vec<U>)>>()
+    });
+    let turn = turn.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(e) = turn.refused {
+        return Err(e);
+    }
+    let mut parts = parts;
+    parts.sort_unstable_by_key(|(n, _)| *n);
+    // Sized once: growing a vector of a million results copies them again and again.
+    let mut all = Vec::with_capacity(parts.iter().map(|(_, v)| v.len()).sum());
+    for (_, part) in parts {
+        all.extend(part);
+    }
+    Ok((turn.envelope.facility(), all))
 }
 
 /// Reads the envelope of a claims file, giving each visit's files to `visit` as soon as its
@@ -127,125 +149,165 @@ pub fn read_envelope<'a>(
     bytes: &'a [u8],
     mut visit: impl FnMut(Files<'a>),
 ) -> Result<Option<String>, FileError> {
-    let mut reader = Reader::from_reader(bytes);
-    reader.config_mut().trim_text(true);
-    let mut path: Vec<Tag> = Vec::new();
-    let mut facility: Option<String> = None;
-    // The current HOSO: its files as (LOAIHOSO, NOIDUNGFILE).
-    let mut hoso: Option<Files<'a>> = None;
-    let mut file_kind: Cow<'a, str> = Cow::Borrowed("");
-    let mut file_body: Cow<[u8]> = Cow::Borrowed(&[]);
-    let mut seen_root = false;
-    loop {
-        match reader.read_event().map_err(|e| xml_error(&reader, e))? {
-            Event::Start(e) => {
-                let tag = Tag::of(e.name().as_ref());
-                if path.is_empty() {
-                    if tag != Tag::Root {
-                        return Err(FileError::Root(
-                            String::from_utf8_lossy(e.name().as_ref()).into_owned(),
-                        ));
-                    }
-                    seen_root = true;
-                }
-                match tag {
-                    Tag::Visit => hoso = Some(Vec::with_capacity(3)),
-                    // Its text may come in pieces (around a reference); a second one replaces it.
-                    Tag::Facility => facility = Some(String::new()),
-                    Tag::File => {
-                        file_kind = Cow::Borrowed("");
-                        file_body = Cow::Borrowed(&[]);
-                    }
-                    _ => {}
-                }
-                path.push(tag);
-            }
-            Event::End(_) => match path.pop() {
-                Some(Tag::File) => {
-                    if let Some(files) = hoso.as_mut() {
-                        files.push((
-                            std::mem::take(&mut file_kind),
-                            std::mem::take(&mut file_body),
-                        ));
-                    }
-                }
-                Some(Tag::Visit) => {
-                    if let Some(files) = hoso.take() {
-                        visit(files);
-                    }
-                }
-                _ => {}
-            },
-            Event::Text(t) if path.last() == Some(&Tag::Content) => {
-                // Base64 has no markup characters: the text is taken as it stands, borrowed.
-                // (quick-xml gives an escaped character, `&#65;`, as a reference of its own.)
-                let text = match t.into_inner() {
-                    Cow::Borrowed(b) => Cow::Borrowed(b.trim_ascii()),
-                    Cow::Owned(b) => Cow::Owned(b.trim_ascii().to_vec()),
-                };
-                append(&mut file_body, text);
-            }
-            Event::Text(t) => {
-                // No references in it: quick-xml gives them apart (below).
-                let text = t.decode().map_err(|e| xml_error(&reader, e))?;
-                match path.last() {
-                    Some(Tag::Kind) => match text {
-                        // Borrowed from the file: a kind is read for every table of every visit.
-                        Cow::Borrowed(kind) if file_kind.is_empty() => {
-                            file_kind = Cow::Borrowed(kind.trim())
-                        }
-                        _ => file_kind.to_mut().push_str(text.trim()),
-                    },
-                    Some(Tag::Facility) => facility.get_or_insert_default().push_str(text.trim()),
-                    _ => {}
-                }
-            }
-            Event::GeneralRef(r) => {
-                // A character a sender escaped (`&#65;`, `&amp;`): a piece of the text around
-                // it. Before quick-xml 0.38 gave references apart, they were part of the text.
-                let name = r.decode().map_err(|e| xml_error(&reader, e))?;
-                let reference = format!("&{name};");
-                let plain =
-                    quick_xml::escape::unescape(&reference).map_err(|e| xml_error(&reader, e))?;
-                match path.last() {
-                    Some(Tag::Content) => {
-                        append(&mut file_body, Cow::Owned(plain.as_bytes().to_vec()))
-                    }
-                    Some(Tag::Kind) => file_kind.to_mut().push_str(&plain),
-                    Some(Tag::Facility) => facility.get_or_insert_default().push_str(&plain),
-                    _ => {}
-                }
-            }
-            Event::CData(t) if path.last() == Some(&Tag::Content) => {
-                let text = t.into_inner();
-                let text = match text {
-                    Cow::Borrowed(b) => Cow::Borrowed(b.trim_ascii()),
-                    Cow::Owned(b) => Cow::Owned(b.trim_ascii().to_vec()),
-                };
-                append(&mut file_body, text);
-            }
-            Event::Empty(e) if path.is_empty() => {
-                return Err(FileError::Root(
-                    String::from_utf8_lossy(e.name().as_ref()).into_owned(),
-                ));
-            }
-            Event::Eof => break,
-            _ => {}
+    let mut envelope = Envelope::new(bytes);
+    while let Some(files) = envelope.next_visit()? {
+        visit(files);
+    }
+    Ok(envelope.facility())
+}
+
+/// The reading of an envelope, a visit at a time (so that the cores can take turns at it).
+pub struct Envelope<'a> {
+    reader: Reader<&'a [u8]>,
+    path: Vec<Tag>,
+    facility: Option<String>,
+    /// The current HOSO: its files as (LOAIHOSO, NOIDUNGFILE).
+    hoso: Option<Files<'a>>,
+    file_kind: Cow<'a, str>,
+    file_body: Cow<'a, [u8]>,
+    seen_root: bool,
+}
+
+impl<'a> Envelope<'a> {
+    pub fn new(bytes: &'a [u8]) -> Envelope<'a> {
+        let mut reader = Reader::from_reader(bytes);
+        reader.config_mut().trim_text(true);
+        Envelope {
+            reader,
+            path: Vec::new(),
+            facility: None,
+            hoso: None,
+            file_kind: Cow::Borrowed(""),
+            file_body: Cow::Borrowed(&[]),
+            seen_root: false,
         }
     }
-    if !seen_root {
-        return Err(FileError::Empty);
+
+    /// MACSKCB, once the envelope is read (an empty one is no facility).
+    pub fn facility(&self) -> Option<String> {
+        self.facility.clone().filter(|f| !f.is_empty())
     }
-    // quick-xml ends at the end of the bytes whether or not the root was closed: a file cut
-    // short (a transfer that stopped) would read as the visits before the cut.
-    if !path.is_empty() {
-        return Err(FileError::Xml {
-            position: reader.buffer_position(),
-            reason: "the file ends before its elements are closed (cut short?)".to_string(),
-        });
+
+    /// The files of the next visit; none at the end of a well-formed envelope.
+    pub fn next_visit(&mut self) -> Result<Option<Files<'a>>, FileError> {
+        let Envelope {
+            reader,
+            path,
+            facility,
+            hoso,
+            file_kind,
+            file_body,
+            seen_root,
+        } = self;
+        loop {
+            match reader.read_event().map_err(|e| xml_error(reader, e))? {
+                Event::Start(e) => {
+                    let tag = Tag::of(e.name().as_ref());
+                    if path.is_empty() {
+                        if tag != Tag::Root {
+                            return Err(FileError::Root(
+                                String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+                            ));
+                        }
+                        *seen_root = true;
+                    }
+                    match tag {
+                        Tag::Visit => *hoso = Some(Vec::with_capacity(3)),
+                        // Its text may come in pieces (around a reference); a second one replaces it.
+                        Tag::Facility => *facility = Some(String::new()),
+                        Tag::File => {
+                            *file_kind = Cow::Borrowed("");
+                            *file_body = Cow::Borrowed(&[]);
+                        }
+                        _ => {}
+                    }
+                    path.push(tag);
+                }
+                Event::End(_) => match path.pop() {
+                    Some(Tag::File) => {
+                        if let Some(files) = hoso.as_mut() {
+                            files.push((std::mem::take(file_kind), std::mem::take(file_body)));
+                        }
+                    }
+                    Some(Tag::Visit) => {
+                        if let Some(files) = hoso.take() {
+                            return Ok(Some(files));
+                        }
+                    }
+                    _ => {}
+                },
+                Event::Text(t) if path.last() == Some(&Tag::Content) => {
+                    // Base64 has no markup characters: the text is taken as it stands, borrowed.
+                    // (quick-xml gives an escaped character, `&#65;`, as a reference of its own.)
+                    let text = match t.into_inner() {
+                        Cow::Borrowed(b) => Cow::Borrowed(b.trim_ascii()),
+                        Cow::Owned(b) => Cow::Owned(b.trim_ascii().to_vec()),
+                    };
+                    append(file_body, text);
+                }
+                Event::Text(t) => {
+                    // No references in it: quick-xml gives them apart (below).
+                    let text = t.decode().map_err(|e| xml_error(reader, e))?;
+                    match path.last() {
+                        Some(Tag::Kind) => match text {
+                            // Borrowed from the file: a kind is read for every table of every visit.
+                            Cow::Borrowed(kind) if file_kind.is_empty() => {
+                                *file_kind = Cow::Borrowed(kind.trim())
+                            }
+                            _ => file_kind.to_mut().push_str(text.trim()),
+                        },
+                        Some(Tag::Facility) => {
+                            facility.get_or_insert_default().push_str(text.trim())
+                        }
+                        _ => {}
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    // A character a sender escaped (`&#65;`, `&amp;`): a piece of the text around
+                    // it. Before quick-xml 0.38 gave references apart, they were part of the text.
+                    let name = r.decode().map_err(|e| xml_error(reader, e))?;
+                    let reference = format!("&{name};");
+                    let plain = quick_xml::escape::unescape(&reference)
+                        .map_err(|e| xml_error(reader, e))?;
+                    match path.last() {
+                        Some(Tag::Content) => {
+                            append(file_body, Cow::Owned(plain.as_bytes().to_vec()))
+                        }
+                        Some(Tag::Kind) => file_kind.to_mut().push_str(&plain),
+                        Some(Tag::Facility) => facility.get_or_insert_default().push_str(&plain),
+                        _ => {}
+                    }
+                }
+                Event::CData(t) if path.last() == Some(&Tag::Content) => {
+                    let text = t.into_inner();
+                    let text = match text {
+                        Cow::Borrowed(b) => Cow::Borrowed(b.trim_ascii()),
+                        Cow::Owned(b) => Cow::Owned(b.trim_ascii().to_vec()),
+                    };
+                    append(file_body, text);
+                }
+                Event::Empty(e) if path.is_empty() => {
+                    return Err(FileError::Root(
+                        String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+                    ));
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        if !*seen_root {
+            return Err(FileError::Empty);
+        }
+        // quick-xml ends at the end of the bytes whether or not the root was closed: a file cut
+        // short (a transfer that stopped) would read as the visits before the cut.
+        if !path.is_empty() {
+            return Err(FileError::Xml {
+                position: reader.buffer_position(),
+                reason: "the file ends before its elements are closed (cut short?)".to_string(),
+            });
+        }
+        Ok(None)
     }
-    // An empty MACSKCB is no facility.
-    Ok(facility.filter(|f| !f.is_empty()))
 }
 
 /// The elements of the envelope that matter (the others are only nested).
