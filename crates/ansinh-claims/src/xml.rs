@@ -89,7 +89,7 @@ pub fn map_visits<'a, U: Send>(
         next: 0,
         refused: None,
     });
-    let parts = std::thread::scope(|scope| {
+    let mut parts = std::thread::scope(|scope| {
         let (f, turn) = (&f, &turn);
         let handles: Vec<_> = (0..workers)
             .map(|_| {
@@ -133,7 +133,6 @@ pub fn map_visits<'a, U: Send>(
     if let Some(e) = turn.refused {
         return Err(e);
     }
-    let mut parts = parts;
     parts.sort_unstable_by_key(|(n, _)| *n);
     // Sized once: growing a vector of a million results copies them again and again.
     let mut all = Vec::with_capacity(parts.iter().map(|(_, v)| v.len()).sum());
