@@ -10,7 +10,7 @@
 use serde::Serialize;
 use std::fmt;
 use std::iter::Sum;
-use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
+use std::ops::{Add, AddAssign, Neg, Sub};
 use std::str::FromStr;
 
 /// A decimal with `P` places, held as the integer count of `10^-P`.
@@ -107,6 +107,12 @@ impl<const P: u32> Fixed<P> {
         Fixed::of_scaled(n, scale)
     }
 
+    /// The number's text with its `P` places, written in `buf` (what `Display` shows, without
+    /// the formatting machinery).
+    pub fn text(self, buf: &mut [u8; 24]) -> &str {
+        digits(self.0, P, false, buf)
+    }
+
     /// Shows the number without trailing zeros of its fraction: `80` for 80.0000, `47.5`.
     pub fn trimmed(self) -> Trimmed<P> {
         Trimmed(self)
@@ -155,12 +161,6 @@ impl<const P: u32> Sub for Fixed<P> {
     }
 }
 
-impl<const P: u32> SubAssign for Fixed<P> {
-    fn sub_assign(&mut self, rhs: Fixed<P>) {
-        *self = *self - rhs;
-    }
-}
-
 impl<const P: u32> Neg for Fixed<P> {
     type Output = Fixed<P>;
     fn neg(self) -> Fixed<P> {
@@ -171,12 +171,6 @@ impl<const P: u32> Neg for Fixed<P> {
 impl<const P: u32> Sum for Fixed<P> {
     fn sum<I: Iterator<Item = Fixed<P>>>(iter: I) -> Fixed<P> {
         iter.fold(Fixed::ZERO, Add::add)
-    }
-}
-
-impl<'a, const P: u32> Sum<&'a Fixed<P>> for Fixed<P> {
-    fn sum<I: Iterator<Item = &'a Fixed<P>>>(iter: I) -> Fixed<P> {
-        iter.copied().sum()
     }
 }
 
@@ -218,14 +212,6 @@ fn write_units(f: &mut fmt::Formatter<'_>, units: i64, places: u32, trim: bool) 
     let mut buf = [0u8; 24];
     let text = digits(units, places, trim, &mut buf);
     f.pad_integral(units >= 0, "", text.trim_start_matches('-'))
-}
-
-impl<const P: u32> Fixed<P> {
-    /// The number's text with its `P` places, written in `buf` (what `Display` shows, without
-    /// the formatting machinery).
-    pub fn text(self, buf: &mut [u8; 24]) -> &str {
-        digits(self.0, P, false, buf)
-    }
 }
 
 impl<const P: u32> fmt::Display for Fixed<P> {
