@@ -27,6 +27,14 @@ impl Dong {
         self.0.checked_mul(n).map(Dong)
     }
 
+    pub fn checked_add(self, other: Dong) -> Option<Dong> {
+        self.0.checked_add(other.0).map(Dong)
+    }
+
+    pub fn checked_sub(self, other: Dong) -> Option<Dong> {
+        self.0.checked_sub(other.0).map(Dong)
+    }
+
     pub fn min(self, other: Dong) -> Dong {
         Dong(self.0.min(other.0))
     }
@@ -36,29 +44,34 @@ impl Dong {
     }
 }
 
+// The operators never wrap, in any build: inputs are bounded where they enter (the calculator,
+// declarations, payments) so that no sum of real amounts comes near `i64::MAX`; if one ever
+// did, stopping is better than a wrong amount. Code adding untrusted amounts uses
+// `checked_add` and reports the field.
 impl Add for Dong {
     type Output = Dong;
     fn add(self, rhs: Dong) -> Dong {
-        Dong(self.0 + rhs.0)
+        self.checked_add(rhs).expect("a sum of đồng beyond i64")
     }
 }
 
 impl AddAssign for Dong {
     fn add_assign(&mut self, rhs: Dong) {
-        self.0 += rhs.0;
+        *self = *self + rhs;
     }
 }
 
 impl Sub for Dong {
     type Output = Dong;
     fn sub(self, rhs: Dong) -> Dong {
-        Dong(self.0 - rhs.0)
+        self.checked_sub(rhs)
+            .expect("a difference of đồng beyond i64")
     }
 }
 
 impl Sum for Dong {
     fn sum<I: Iterator<Item = Dong>>(iter: I) -> Dong {
-        Dong(iter.map(|d| d.0).sum())
+        iter.fold(Dong::ZERO, |a, b| a + b)
     }
 }
 
@@ -98,5 +111,13 @@ mod tests {
     fn times_detects_overflow() {
         assert_eq!(Dong(2_340_000).times(20), Some(Dong(46_800_000)));
         assert_eq!(Dong(i64::MAX).times(2), None);
+        assert_eq!(Dong(i64::MAX).checked_add(Dong(1)), None);
+        assert_eq!(Dong(i64::MIN).checked_sub(Dong(1)), None);
+    }
+
+    #[test]
+    #[should_panic(expected = "beyond i64")]
+    fn sums_never_wrap() {
+        let _ = [Dong(i64::MAX), Dong(1)].into_iter().sum::<Dong>();
     }
 }

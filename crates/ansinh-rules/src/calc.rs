@@ -194,24 +194,130 @@ fn history_error(e: HistoryError) -> CalcError {
     }
 }
 
-fn non_negative(field: &str, v: i64) -> Result<i64, CalcError> {
-    if v < 0 {
+/// What a request may hold: the range of a real case, far inside `i64`, so that every product
+/// and sum of the formulas is exact. The law caps none of these; a value outside is a typing
+/// error and is refused naming the field, never computed (and never wrapped around).
+pub mod bounds {
+    /// Dates and years from 1900 to 2200 (the years a month may name, [`ansinh_core::Month`]).
+    pub const FIRST_YEAR: i16 = 1900;
+    pub const LAST_YEAR: i16 = 2200;
+    /// A monthly salary, allowance or average salary: at most one trillion đồng.
+    pub const MAX_SALARY: i64 = 1_000_000_000_000;
+    /// Any other amount (a balance due, a payment): at most 10^15 đồng.
+    pub const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
+    /// Months of a career or of a count (100 years).
+    pub const MAX_MONTHS: i64 = 1_200;
+    /// Years of a career.
+    pub const MAX_YEARS: i64 = 100;
+    /// Days of a delay or of leave (100 years).
+    pub const MAX_DAYS: i64 = 36_600;
+    /// Children of one birth, relatives of one person.
+    pub const MAX_PERSONS: i64 = 100;
+    /// Periods of a contribution history.
+    pub const MAX_PERIODS: usize = 2_400;
+}
+
+/// A count in `0..=max`.
+fn count(field: &str, v: i64, max: i64) -> Result<i64, CalcError> {
+    if (0..=max).contains(&v) {
+        Ok(v)
+    } else {
         Err(CalcError::new(
             field,
-            format!("must not be negative, found {v}"),
+            format!("{v} is out of range: 0 to {max}"),
         ))
-    } else {
-        Ok(v)
     }
 }
 
+/// An amount in `0..=max` đồng.
+fn money(field: &str, v: Dong, max: i64) -> Result<Dong, CalcError> {
+    if (0..=max).contains(&v.get()) {
+        Ok(v)
+    } else {
+        Err(CalcError::new(
+            field,
+            format!("{v} is out of range: 0 to {} đồng", Dong(max)),
+        ))
+    }
+}
+
+fn salary(field: &str, v: Dong) -> Result<Dong, CalcError> {
+    money(field, v, bounds::MAX_SALARY)
+}
+
+fn amount(field: &str, v: Dong) -> Result<Dong, CalcError> {
+    money(field, v, bounds::MAX_AMOUNT)
+}
+
+/// A date of the years the law is read for.
+fn date(field: &str, d: Date) -> Result<Date, CalcError> {
+    if (bounds::FIRST_YEAR..=bounds::LAST_YEAR).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(CalcError::new(
+            field,
+            format!(
+                "{d} is out of range: a date from {} to {}",
+                bounds::FIRST_YEAR,
+                bounds::LAST_YEAR
+            ),
+        ))
+    }
+}
+
+fn opt_date(field: &str, d: Option<Date>) -> Result<Option<Date>, CalcError> {
+    d.map(|d| date(field, d)).transpose()
+}
+
+fn year(field: &str, y: i32) -> Result<i32, CalcError> {
+    if (i32::from(bounds::FIRST_YEAR)..=i32::from(bounds::LAST_YEAR)).contains(&y) {
+        Ok(y)
+    } else {
+        Err(CalcError::new(
+            field,
+            format!(
+                "{y} is out of range: a year from {} to {}",
+                bounds::FIRST_YEAR,
+                bounds::LAST_YEAR
+            ),
+        ))
+    }
+}
+
+/// A rate from 0 to 100 %.
+fn share(field: &str, r: Rate) -> Result<Rate, CalcError> {
+    if (0..=Rate::ONE.ppm()).contains(&r.ppm()) {
+        Ok(r)
+    } else {
+        Err(CalcError::new(
+            field,
+            format!("{} is out of range: 0 to 100%", r.as_percent()),
+        ))
+    }
+}
+
+/// Each period's salary in range, and not more periods than a career can have.
+fn checked_history(h: &[Period]) -> Result<&[Period], CalcError> {
+    if h.len() > bounds::MAX_PERIODS {
+        return Err(CalcError::new(
+            "history",
+            format!("more than {} periods", bounds::MAX_PERIODS),
+        ));
+    }
+    for (i, p) in h.iter().enumerate() {
+        salary(&format!("history[{i}].salary"), p.salary)?;
+    }
+    Ok(h)
+}
+
 fn birth(text: &str) -> Result<Date, CalcError> {
-    parse_birth_date(text).ok_or_else(|| {
+    let d = parse_birth_date(text).ok_or_else(|| {
         CalcError::new(
             "birth_date",
             format!("`{text}` is not a date: write YYYY-MM-DD, YYYY-MM or YYYY"),
         )
-    })
+    })?;
+    date("birth_date", d)
 }
 
 #[derive(Deserialize)]
@@ -265,8 +371,13 @@ fn contribution_kind(params: &Params, r: ContributionReq) -> Outcome {
     let options = Options {
         occupational,
         support_group: r.support_group,
-        support_months_used: non_negative("support_months_used", r.support_months_used)?,
+        support_months_used: count(
+            "support_months_used",
+            r.support_months_used,
+            bounds::MAX_MONTHS,
+        )?,
     };
+    salary("salary", r.salary)?;
     let field_of = |e: &E| match e {
         E::Missing(_) => "month",
         E::Region(_) => "region",
@@ -326,7 +437,8 @@ fn career(
 ) -> Result<(Option<Average>, Dong, i64, Vec<Line>), CalcError> {
     match history {
         Some(h) => {
-            let (avg, lines) = average_salary(params, h, settlement_year).map_err(history_error)?;
+            let (avg, lines) = average_salary(params, checked_history(h)?, settlement_year)
+                .map_err(history_error)?;
             Ok((Some(avg.clone()), avg.average, avg.months, lines))
         }
         None => {
@@ -336,7 +448,7 @@ fn career(
                     "missing: give `history`, or `average_salary` with the contribution time",
                 )
             })?;
-            non_negative("average_salary", average.get())?;
+            salary("average_salary", average)?;
             let months = summary.1.ok_or_else(|| {
                 CalcError::new(
                     "contribution_months",
@@ -346,7 +458,7 @@ fn career(
             Ok((
                 None,
                 average,
-                non_negative("contribution_months", months)?,
+                count("contribution_months", months, bounds::MAX_MONTHS)?,
                 Vec::new(),
             ))
         }
@@ -357,11 +469,20 @@ fn pension_kind(params: &Params, r: PensionReq) -> Outcome {
     let birth = birth(&r.birth_date)?;
     let (normal, _) =
         retirement_month(params, r.sex, birth).map_err(|e| missing("birth_date", e))?;
-    let start = normal
-        .pension_from
-        .plus(-(non_negative("early_months", r.early_months)? as i32));
-    let settlement_year = r.settlement_year.unwrap_or(start.year());
-    let months = r.contribution_months.or(r.years.map(|y| y * 12));
+    let early = count("early_months", r.early_months, bounds::MAX_MONTHS)?;
+    let start = normal.pension_from.plus(-(early as i32));
+    let settlement_year = match r.settlement_year {
+        Some(y) => year("settlement_year", y)?,
+        None => start.year(),
+    };
+    let months = match (r.contribution_months, r.years) {
+        (Some(m), _) => Some(m),
+        (None, Some(y)) => Some(count("years", y, bounds::MAX_YEARS)? * 12),
+        (None, None) => None,
+    };
+    if let Some(loss) = r.capacity_loss {
+        share("capacity_loss", loss)?;
+    }
     let (avg, average, months, mut lines) = career(
         params,
         r.history.as_deref(),
@@ -408,8 +529,9 @@ struct AverageReq {
 }
 
 fn average_kind(params: &Params, r: AverageReq) -> Outcome {
-    let (avg, lines) =
-        average_salary(params, &r.history, r.settlement_year).map_err(history_error)?;
+    year("settlement_year", r.settlement_year)?;
+    let (avg, lines) = average_salary(params, checked_history(&r.history)?, r.settlement_year)
+        .map_err(history_error)?;
     let body = json!({
         "settlement_year": r.settlement_year,
         "average_salary": avg.average,
@@ -435,7 +557,19 @@ struct OneTimeReq {
 }
 
 fn one_time_kind(params: &Params, r: OneTimeReq) -> Outcome {
-    let date = match (r.decision_date, r.settlement_year) {
+    if let Some(y) = r.settlement_year {
+        year("settlement_year", y)?;
+    }
+    if let Some(a) = r.amount_contributed {
+        amount("amount_contributed", a)?;
+    }
+    if let Some(m) = r.months_out_of_insurance {
+        count("months_out_of_insurance", m, bounds::MAX_MONTHS)?;
+    }
+    let date = match (
+        opt_date("decision_date", r.decision_date)?,
+        r.settlement_year,
+    ) {
         (Some(d), _) => d,
         (None, Some(y)) => Month::new(y, 12)
             .map(Month::last_day)
@@ -445,7 +579,8 @@ fn one_time_kind(params: &Params, r: OneTimeReq) -> Outcome {
     let settlement_year = r.settlement_year.unwrap_or(i32::from(date.year()));
     let (before, from, first, average, mut lines) = match &r.history {
         Some(h) => {
-            let (avg, lines) = average_salary(params, h, settlement_year).map_err(history_error)?;
+            let (avg, lines) = average_salary(params, checked_history(h)?, settlement_year)
+                .map_err(history_error)?;
             (
                 avg.months_before_2014,
                 avg.months_from_2014,
@@ -456,8 +591,17 @@ fn one_time_kind(params: &Params, r: OneTimeReq) -> Outcome {
         }
         None => {
             let average = r.average_salary.ok_or_else(|| CalcError::new("average_salary", "missing: give `history`, or `average_salary` with `months_before_2014` and `months_from_2014`"))?;
-            let before = non_negative("months_before_2014", r.months_before_2014.unwrap_or(0))?;
-            let from = non_negative("months_from_2014", r.months_from_2014.unwrap_or(0))?;
+            salary("average_salary", average)?;
+            let before = count(
+                "months_before_2014",
+                r.months_before_2014.unwrap_or(0),
+                bounds::MAX_MONTHS,
+            )?;
+            let from = count(
+                "months_from_2014",
+                r.months_from_2014.unwrap_or(0),
+                bounds::MAX_MONTHS,
+            )?;
             if r.months_before_2014.is_none() && r.months_from_2014.is_none() {
                 return Err(CalcError::new(
                     "months_from_2014",
@@ -513,15 +657,15 @@ fn sickness_kind(params: &Params, r: SicknessReq) -> Outcome {
         ));
     }
     let facts = SicknessFacts {
-        salary: Dong(non_negative("salary", r.salary.get())?),
+        salary: salary("salary", r.salary)?,
         half_days: halves as i64,
         contribution_years: r
             .contribution_years
-            .map(|y| non_negative("contribution_years", y))
+            .map(|y| count("contribution_years", y, bounds::MAX_YEARS))
             .transpose()?,
         hazardous: r.hazardous,
-        days_used: non_negative("days_used", r.days_used)?,
-        date: r.date.unwrap_or(latest(&params.sickness)),
+        days_used: count("days_used", r.days_used, bounds::MAX_DAYS)?,
+        date: opt_date("date", r.date)?.unwrap_or(latest(&params.sickness)),
     };
     let (o, lines) = sickness::evaluate(params, &facts).map_err(|e| CalcError::new("date", e))?;
     Ok((to_value(&o), lines))
@@ -542,19 +686,31 @@ fn one() -> i64 {
 }
 
 fn maternity_kind(params: &Params, r: MaternityReq) -> Outcome {
+    if r.children < 1 {
+        return Err(CalcError::new(
+            "children",
+            format!(
+                "{} is out of range: 1 to {}",
+                r.children,
+                bounds::MAX_PERSONS
+            ),
+        ));
+    }
     let facts = MaternityFacts {
-        average_salary: Dong(non_negative("average_salary", r.average_salary.get())?),
-        birth_date: r.birth_date,
-        children: r.children,
+        average_salary: salary("average_salary", r.average_salary)?,
+        birth_date: date("birth_date", r.birth_date)?,
+        children: count("children", r.children, bounds::MAX_PERSONS)?,
         months_in_window: r
             .months_contributed_last_12
-            .map(|m| non_negative("months_contributed_last_12", m))
+            .map(|m| count("months_contributed_last_12", m, 12))
             .transpose()?,
     };
     let (o, lines) = maternity::evaluate(params, &facts).map_err(|e| match e {
         maternity::MaternityError::Children(_) => CalcError::new("children", e),
         maternity::MaternityError::Missing(_) => CalcError::new("birth_date", e),
-        maternity::MaternityError::Negative => CalcError::new("average_salary", e),
+        maternity::MaternityError::Negative | maternity::MaternityError::Overflow(_) => {
+            CalcError::new("average_salary", e)
+        }
     })?;
     Ok((to_value(&o), lines))
 }
@@ -577,16 +733,36 @@ struct SurvivorReq {
 }
 
 fn survivor_kind(params: &Params, r: SurvivorReq) -> Outcome {
+    date("death_date", r.death_date)?;
+    if let Some(p) = &r.pensioner {
+        salary("pensioner.monthly_pension", p.monthly_pension)?;
+        count(
+            "pensioner.months_received",
+            p.months_received,
+            bounds::MAX_MONTHS,
+        )?;
+    }
     let (months, before, average, mut lines) = match &r.history {
         Some(h) => {
             let (avg, lines) =
-                average_salary(params, h, i32::from(r.death_date.year())).map_err(history_error)?;
+                average_salary(params, checked_history(h)?, i32::from(r.death_date.year()))
+                    .map_err(history_error)?;
             (avg.months, avg.months_before_2014, Some(avg.average), lines)
         }
         None => (
-            non_negative("contribution_months", r.contribution_months.unwrap_or(0))?,
-            non_negative("months_before_2014", r.months_before_2014.unwrap_or(0))?,
-            r.average_salary,
+            count(
+                "contribution_months",
+                r.contribution_months.unwrap_or(0),
+                bounds::MAX_MONTHS,
+            )?,
+            count(
+                "months_before_2014",
+                r.months_before_2014.unwrap_or(0),
+                bounds::MAX_MONTHS,
+            )?,
+            r.average_salary
+                .map(|a| salary("average_salary", a))
+                .transpose()?,
             Vec::new(),
         ),
     };
@@ -597,10 +773,11 @@ fn survivor_kind(params: &Params, r: SurvivorReq) -> Outcome {
         average_salary: average,
         pensioner: r.pensioner,
         occupational: r.died_of_occupational,
-        relatives: non_negative("relatives", r.relatives)?,
-        relatives_without_carer: non_negative(
+        relatives: count("relatives", r.relatives, bounds::MAX_PERSONS)?,
+        relatives_without_carer: count(
             "relatives_without_carer",
             r.relatives_without_carer,
+            bounds::MAX_PERSONS,
         )?,
     };
     let (o, more) = survivor::evaluate(params, &facts).map_err(|e| match e {
@@ -639,19 +816,22 @@ fn yes() -> bool {
 
 fn unemployment_kind(params: &Params, r: UnemploymentReq) -> Outcome {
     let facts = UnemploymentFacts {
-        average_salary: Dong(non_negative("average_salary", r.average_salary.get())?),
-        months: non_negative("months", r.months)?,
+        average_salary: salary("average_salary", r.average_salary)?,
+        months: count("months", r.months, bounds::MAX_MONTHS)?,
         region: r.region,
-        termination_date: r.termination_date,
+        termination_date: date("termination_date", r.termination_date)?,
         last_paid_month: r.last_paid_month,
         months_in_window: r
             .months_in_window
-            .map(|m| non_negative("months_in_window", m))
+            .map(|m| count("months_in_window", m, bounds::MAX_MONTHS))
             .transpose()?,
-        contract_months: r.contract_months,
+        contract_months: r
+            .contract_months
+            .map(|m| count("contract_months", m, bounds::MAX_MONTHS))
+            .transpose()?,
         lawful_termination: r.lawful_termination,
         pension_eligible: r.pension_eligible,
-        filed_on: r.filed_on,
+        filed_on: opt_date("filed_on", r.filed_on)?,
     };
     let (o, lines) = unemployment::evaluate(params, &facts).map_err(|e| match e {
         unemployment::UnemploymentError::Region(_) => CalcError::new("region", e),
@@ -670,9 +850,9 @@ struct LateChargeReq {
 }
 
 fn late_charge_kind(params: &Params, r: LateChargeReq) -> Outcome {
-    non_negative("amount", r.amount.get())?;
-    non_negative("days", r.days)?;
-    let date = r.date.unwrap_or(latest(&params.late_payment));
+    amount("amount", r.amount)?;
+    count("days", r.days, bounds::MAX_DAYS)?;
+    let date = opt_date("date", r.date)?.unwrap_or(latest(&params.late_payment));
     let (charge, lines) = compliance::late_charge(params, r.amount, r.days, date)
         .map_err(|e| CalcError::new("date", e))?;
     Ok((
@@ -690,6 +870,9 @@ struct LateInterestReq {
 }
 
 fn late_interest_kind(params: &Params, r: LateInterestReq) -> Outcome {
+    amount("overdue_balance", r.overdue_balance)?;
+    amount("latest_month_amount", r.latest_month_amount)?;
+    date("date", r.date)?;
     let (interest, lines) =
         compliance::late_interest_qd595(params, r.overdue_balance, r.latest_month_amount, r.date)
             .map_err(|e| match e {
@@ -716,6 +899,29 @@ struct ComplianceReq {
 }
 
 fn compliance_kind(params: &Params, r: ComplianceReq) -> Outcome {
+    amount("amount_due", r.amount_due)?;
+    if r.payments.len() > bounds::MAX_PERIODS {
+        return Err(CalcError::new(
+            "payments",
+            format!("more than {} payments", bounds::MAX_PERIODS),
+        ));
+    }
+    for (i, p) in r.payments.iter().enumerate() {
+        date(&format!("payments[{i}].date"), p.date)?;
+        amount(&format!("payments[{i}].amount"), p.amount)?;
+    }
+    opt_date("urged_on", r.urged_on)?;
+    if let Some(s) = r.registered_salary {
+        salary("registered_salary", s)?;
+    }
+    if let Some(s) = r.legal_base_salary {
+        salary("legal_base_salary", s)?;
+    }
+    if let Some(reg) = &r.registration {
+        date("registration.subject_since", reg.subject_since)?;
+        opt_date("registration.registered_on", reg.registered_on)?;
+    }
+    date("as_of", r.as_of)?;
     let facts = MonthFacts {
         month: r.month,
         amount_due: r.amount_due,

@@ -48,6 +48,8 @@ pub enum MaternityError {
     Children(i64),
     #[error("must not be negative")]
     Negative,
+    #[error("the amount is too large to compute ({0})")]
+    Overflow(&'static str),
 }
 
 /// Mother's childbirth benefit: eligibility of 6 months of contributions in the 12 before the
@@ -76,19 +78,24 @@ pub fn evaluate(
         _ => None,
     };
     let eligible = reason.is_none();
-    let months = p.leave_months + p.extra_months_per_child * (f.children - 1);
+    let months = p
+        .extra_months_per_child
+        .checked_mul(f.children - 1)
+        .and_then(|extra| extra.checked_add(p.leave_months))
+        .ok_or(MaternityError::Overflow("leave months"))?;
     let monthly = rounding.apply(f.average_salary, p.rate);
     let allowance = if eligible {
-        monthly.times(months).unwrap_or(Dong(i64::MAX))
+        monthly
+            .times(months)
+            .ok_or(MaternityError::Overflow("allowance"))?
     } else {
         Dong::ZERO
     };
     let lump_sum = if eligible {
-        reference
-            .value
-            .amount
-            .times(p.lump_sum_multiple * f.children)
-            .unwrap_or(Dong(i64::MAX))
+        p.lump_sum_multiple
+            .checked_mul(f.children)
+            .and_then(|n| reference.value.amount.times(n))
+            .ok_or(MaternityError::Overflow("lump sum"))?
     } else {
         Dong::ZERO
     };

@@ -13,7 +13,7 @@ pub struct ApiJson<T>(pub T);
 /// Parses JSON bytes, naming the field at fault.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
@@ -27,7 +27,17 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let message = inner.to_string();
         let field = ansinh_rules::calc::error_field(&path, &message);
         ApiError::validation(&field, message)
-    })
+    })?;
+    // One document: text after it (`{…} garbage`, a second object) is refused, not ignored.
+    de.end().map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            format!("the body is not valid JSON: {e}"),
+            None,
+        )
+    })?;
+    Ok(value)
 }
 
 /// Reads the body, turning an oversize body into 413.

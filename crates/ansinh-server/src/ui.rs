@@ -217,9 +217,20 @@ fn error_page(c: Chrome, e: StoreError) -> Response {
 }
 
 /// A relative path of this site to go back to after signing in (never another site).
-fn safe_next(next: Option<&str>) -> String {
+///
+/// Only a path of printable ASCII starting with one `/` is followed: browsers drop tabs and
+/// line breaks from a `Location` (so `/\t/evil.example` would become `//evil.example`, another
+/// site), read `\` as `/`, and a control character cannot be sent in a header at all.
+/// Anything else goes to the home page.
+pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -1228,5 +1239,17 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        // Browsers drop tabs and line breaks: these would become `//evil.example`.
+        for bad in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "/\u{7f}/evil.example",
+            "/\u{a0}/evil.example",
+            "/ui/search?q=\r\nSet-Cookie:x=1",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
     }
 }
