@@ -315,6 +315,39 @@ fn forbidden(path: &str, why: &str) -> Response {
     }
 }
 
+/// 405 with the methods the route has (TRACE, PUT … on a route that has none of them).
+fn method_not_allowed(allowed: &[&str]) -> Response {
+    let mut res = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("this route answers {}", allowed.join(", ")),
+        None,
+    )
+    .into_response();
+    if let Ok(v) = allowed.join(", ").parse() {
+        res.headers_mut().insert(header::ALLOW, v);
+    }
+    res
+}
+
+/// Whether a browser says the request comes from a page of another site: `Sec-Fetch-Site:
+/// cross-site`, or an `Origin` whose host is not the `Host` asked.
+fn cross_site(headers: &HeaderMap) -> bool {
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    if text(header::HeaderName::from_static("sec-fetch-site")) == Some("cross-site") {
+        return true;
+    }
+    match text(header::ORIGIN) {
+        None => false,
+        Some(origin) => {
+            let host = origin
+                .split_once("://")
+                .map(|(_, rest)| rest.trim_end_matches('/'));
+            host.is_none() || host != text(header::HOST)
+        }
+    }
+}
+
 /// Whether `user` may touch the records named by the route's path parameters.
 async fn owns(
     store: &Store,
@@ -363,8 +396,28 @@ async fn check(state: &AppState, req: Request) -> Result<Request, Response> {
         .map(|m| m.as_str().to_string())
         .unwrap_or_default();
     let Some(rule) = rule_of(&parts.method, &path) else {
+        let allowed: Vec<&str> = RULES
+            .iter()
+            .filter(|r| r.path == path)
+            .map(|r| r.method)
+            .collect();
+        if !allowed.is_empty() {
+            return Err(method_not_allowed(&allowed));
+        }
         return Err(forbidden(&path, "this route has no access rule"));
     };
+    let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    // A browser's form or script from another site (login CSRF, a forged change of language):
+    // refused whatever the route. Machine clients with a token send no Origin.
+    if unsafe_method
+        && !parts.headers.contains_key(header::AUTHORIZATION)
+        && cross_site(&parts.headers)
+    {
+        return Err(forbidden(
+            &path,
+            "a request sent by a page of another site may not change anything here",
+        ));
+    }
     let caller = principal(&state.store, &parts.headers)
         .await
         .map_err(IntoResponse::into_response)?;
@@ -388,7 +441,6 @@ async fn check(state: &AppState, req: Request) -> Result<Request, Response> {
             return Err(forbidden(&path, "this record is not yours"));
         }
     }
-    let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let body = match caller.as_ref().and_then(|c| c.csrf_token.as_deref()) {
         Some(expected) if unsafe_method && rule.access != Access::Public => {
             let bytes = axum::body::to_bytes(body, crate::BODY_LIMIT)
@@ -523,6 +575,31 @@ mod tests {
         );
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc="));
         assert_eq!(cookie(&h, "missing"), None);
+    }
+
+    #[test]
+    fn pages_of_other_sites_are_told_apart() {
+        let with = |pairs: &[(&'static str, &'static str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.insert(*k, v.parse().unwrap());
+            }
+            cross_site(&h)
+        };
+        assert!(!with(&[("host", "127.0.0.1:8080")]));
+        assert!(!with(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "http://127.0.0.1:8080")
+        ]));
+        assert!(with(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "https://evil.example")
+        ]));
+        assert!(with(&[("host", "127.0.0.1:8080"), ("origin", "null")]));
+        assert!(with(&[
+            ("host", "127.0.0.1:8080"),
+            ("sec-fetch-site", "cross-site")
+        ]));
     }
 
     #[test]

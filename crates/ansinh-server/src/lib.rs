@@ -8,6 +8,7 @@ pub mod extract;
 pub mod i18n;
 pub mod notice;
 mod routes;
+mod scope;
 pub mod ui;
 
 use ansinh_rules::Params;
@@ -101,6 +102,7 @@ pub fn app(state: AppState) -> Router {
             ))
         }));
     with_security_headers(router)
+        .layer(axum::middleware::from_fn(strict_transport))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -120,6 +122,39 @@ fn with_security_headers(router: Router) -> Router {
         .layer(Set::overriding(header::X_FRAME_OPTIONS, h("DENY")))
         .layer(Set::overriding(header::REFERRER_POLICY, h("no-referrer")))
         .layer(Set::if_not_present(header::CACHE_CONTROL, h("no-store")))
+}
+
+/// Whether the request reached us over HTTPS: the proxy in front says so (`X-Forwarded-Proto`
+/// or `Forwarded: proto=https`); the server itself speaks plain HTTP.
+fn over_https(headers: &axum::http::HeaderMap) -> bool {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    text("x-forwarded-proto").split(',').next().map(str::trim) == Some("https")
+        || text("forwarded")
+            .split([';', ','])
+            .any(|part| part.trim() == "proto=https")
+}
+
+/// HSTS on answers sent over HTTPS: browsers then never reach the site over plain HTTP, where
+/// the session cookie could be read (RFC 6797; not sent over HTTP, where it means nothing).
+async fn strict_transport(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let https = over_https(req.headers());
+    let mut res = next.run(req).await;
+    if https {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    res
 }
 
 /// Serves until `shutdown` completes.

@@ -200,6 +200,9 @@ fn error_page(c: Chrome, e: StoreError) -> Response {
         StoreError::NotFound { .. } => StatusCode::NOT_FOUND,
         StoreError::Invalid { .. } => StatusCode::BAD_REQUEST,
         StoreError::Conflict { .. } => StatusCode::CONFLICT,
+        StoreError::Throttled { .. } | StoreError::Rejections { .. } => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
@@ -711,9 +714,15 @@ async fn person_page(
             .ok_or_else(|| StoreError::NotFound {
                 what: format!("person {sin}"),
             })?;
-        let employments = state.store.employments(&p.sin).await?;
-        let cards = state.store.cards_of(&p.sin).await?;
-        let history = state.store.contribution_history(&p.sin).await?;
+        let mut employments = state.store.employments(&p.sin).await?;
+        let mut cards = state.store.cards_of(&p.sin).await?;
+        let mut history = state.store.contribution_history(&p.sin).await?;
+        // An employer sees the periods it employed the person, nothing of other employers.
+        if let Some(code) = crate::scope::employer_of(&caller) {
+            employments = crate::scope::employments(employments, code);
+            cards = crate::scope::cards(cards, &employments);
+            history = crate::scope::history(history, code);
+        }
         let today = jiff::ZonedDateTime::now().date();
         // Months the employer has not (fully) paid, from each employer's account.
         let mut unpaid = std::collections::HashSet::new();
@@ -750,7 +759,11 @@ async fn person_page(
             employer: m.employer_total,
         })
         .collect();
-    let estimate = estimate(&state, &c, &p, &history.months, today.year());
+    // The estimate is of the whole career: the person's and the agency's, not an employer's.
+    let estimate = match crate::scope::employer_of(&caller) {
+        Some(_) => None,
+        None => estimate(&state, &c, &p, &history.months, today.year()),
+    };
     render(&PersonPage {
         unpaid_months: months.iter().filter(|m| m.unpaid).count(),
         months,

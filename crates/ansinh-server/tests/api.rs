@@ -267,7 +267,7 @@ async fn calc_and_documents(app: App) {
     let (s, e) = app.post("/api/v1/calc", json!({"kind": "contribution", "jurisdiction": "VN", "month": "2026-03", "participant": "employee", "salary": 1, "region": 5})).await;
     assert_eq!(
         (s, e["error"]["field"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("region"))
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("region"))
     );
     let (s, doc) = app.get("/api/v1/openapi.json").await;
     assert_eq!(s, StatusCode::OK);

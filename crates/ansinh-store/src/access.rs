@@ -271,9 +271,15 @@ impl Store {
     ) -> Result<(String, Session), StoreError> {
         let name = username.trim().to_ascii_lowercase();
         let since = timestamp_in(-THROTTLE_WINDOW_MINUTES);
-        let failures: i64 = on_pool!(self, pool => sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE username = $1 AND at > $2")
+        // The attempt is counted before the password is checked (and forgotten if it is
+        // right): of concurrent guesses, each sees those recorded before it, so no more than
+        // MAX_FAILURES passwords are ever checked within the window.
+        let attempt = new_secret();
+        on_pool!(self, pool => sqlx::query("INSERT INTO login_failures (username, at, attempt) VALUES ($1, $2, $3)")
+            .bind(&name).bind(now()).bind(&attempt).execute(pool).await.map(|_| ()))?;
+        let attempts: i64 = on_pool!(self, pool => sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE username = $1 AND at > $2")
             .bind(&name).bind(&since).fetch_one(pool).await?.try_get("n")?);
-        if failures >= MAX_FAILURES {
+        if attempts > MAX_FAILURES {
             return Err(StoreError::Throttled {
                 minutes: THROTTLE_WINDOW_MINUTES,
             });
@@ -286,12 +292,10 @@ impl Store {
         let ok = password_matches(password, stored.as_deref().unwrap_or(decoy_hash()));
         let user = match (ok && stored.is_some(), self.user(&name).await?) {
             (true, Some(user)) => user,
-            _ => {
-                on_pool!(self, pool => sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
-                    .bind(&name).bind(now()).execute(pool).await.map(|_| ()))?;
-                return Err(StoreError::BadCredentials);
-            }
+            _ => return Err(StoreError::BadCredentials),
         };
+        on_pool!(self, pool => sqlx::query("DELETE FROM login_failures WHERE attempt = $1")
+            .bind(&attempt).execute(pool).await.map(|_| ()))?;
         let id = new_secret();
         let session = Session {
             user,

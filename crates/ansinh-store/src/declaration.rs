@@ -21,6 +21,22 @@ use utoipa::ToSchema;
 /// Most lines accepted in one batch.
 pub const MAX_LINES: usize = 10_000;
 
+/// Largest monthly salary or allowance accepted on a line: one trillion đồng. No law caps a
+/// salary (the contribution base is capped, L41 Art. 31.2); the bound refuses a typing error
+/// and keeps the sums of a month far inside `i64`.
+pub const MAX_SALARY: i64 = 1_000_000_000_000;
+
+/// Rejected batches an employer may send within [`REJECTION_WINDOW_MINUTES`] before further
+/// batches are refused for a while: a hire line answers whether a personal ID is free to hire,
+/// so an unthrottled stream of rejected batches would be a look-up of the whole registry.
+pub const MAX_REJECTIONS: i64 = 30;
+pub const REJECTION_WINDOW_MINUTES: i64 = 10;
+
+/// Ages at the start of a hire outside which the birth date is taken for a typing error:
+/// under 15 a minor is employed only on the conditions of Labour Code 2019 Art. 143–145
+/// (declared at the agency's counter, not in a batch); 100 and over is not a plausible hire.
+pub const HIRE_AGE: std::ops::Range<i16> = 15..100;
+
 /// One line of a declaration. Every field is kept as given so that each defect is reported on
 /// its own line and field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -202,7 +218,29 @@ pub fn content_hash(bytes: &[u8]) -> String {
 struct PersonState {
     sin: String,
     nationality: String,
+    /// Identity as registered, to check against a hire line (`None` for a person the batch
+    /// registers itself).
+    identity: Option<Identity>,
     employments: Vec<EmploymentState>,
+}
+
+/// Who a personal ID belongs to, as the registry holds it.
+#[derive(Clone, Debug)]
+struct Identity {
+    name: String,
+    sex: String,
+    birth_date: String,
+}
+
+/// A name compared as a clerk would: case, spaces between words and at the ends do not count.
+fn same_name(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    norm(a) == norm(b)
 }
 
 #[derive(Clone, Debug)]
@@ -332,8 +370,25 @@ impl Plan<'_> {
             .salary
             .ok_or_else(|| err("salary", "missing: the monthly contribution salary in đồng"))?;
         let allowances = l.allowances.unwrap_or(0);
-        if allowances < 0 {
-            return Err(err("allowances", "must not be negative"));
+        if !(0..=MAX_SALARY).contains(&salary) {
+            return Err(err(
+                "salary",
+                format!(
+                    "{} is out of range: 0 to {} đồng a month",
+                    Dong(salary),
+                    Dong(MAX_SALARY)
+                ),
+            ));
+        }
+        if !(0..=MAX_SALARY).contains(&allowances) {
+            return Err(err(
+                "allowances",
+                format!(
+                    "{} is out of range: 0 to {} đồng a month",
+                    Dong(allowances),
+                    Dong(MAX_SALARY)
+                ),
+            ));
         }
         let day = month.first_day();
         let (floor, what) = if part_time {
@@ -365,7 +420,7 @@ impl Plan<'_> {
                 "salary",
                 format!(
                     "{} is below the legal floor for {month}: {floor}, {what}",
-                    Dong(salary + allowances.max(0))
+                    Dong(salary + allowances)
                 ),
             ));
         }
@@ -404,34 +459,67 @@ impl Plan<'_> {
                 ));
             }
         }
+        // Every hire names the worker as on their identity card, registered or not: the
+        // answer must not tell an employer whether a personal ID is in the registry, and a
+        // registered person is hired only by someone who knows who they are.
+        let given = |f: &str, v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+                .ok_or_else(|| {
+                    err(
+                        f,
+                        "missing: a hire gives the worker's name, sex and birth date as on their identity card",
+                    )
+                })
+        };
+        let name = given("name", &l.name)?;
+        let sex = given("sex", &l.sex)?;
+        let birth_date = given("birth_date", &l.birth_date)?;
+        if let Ok(born) = birth_date.parse::<Date>() {
+            let birthday_to_come = (start.month(), start.day()) < (born.month(), born.day());
+            let age = start.year() - born.year() - i16::from(birthday_to_come);
+            if !HIRE_AGE.contains(&age) {
+                return Err(err(
+                    "birth_date",
+                    format!(
+                        "born {born}, the worker would be {} on {start}: a hire in a batch is of a worker aged {} to {} (Labour Code 2019 Art. 143–145 for minors)",
+                        if start < born {
+                            "not yet born".to_string()
+                        } else {
+                            format!("{age} years old")
+                        },
+                        HIRE_AGE.start,
+                        HIRE_AGE.end - 1
+                    ),
+                ));
+            }
+        }
         let person = match self.persons.get(&personal_id) {
             Some(p) => {
-                if let Some(sin) = &l.sin
-                    && sin.trim() != p.sin
-                {
+                let same = p.identity.as_ref().is_none_or(|id| {
+                    same_name(&id.name, &name)
+                        && id.sex == sex
+                        && id.birth_date == birth_date
+                        && l.sin.as_deref().is_none_or(|s| s.trim() == p.sin)
+                });
+                if !same {
+                    // Which of them differs is not said: it would tell what the registry holds.
                     return Err(err(
-                        "sin",
-                        format!(
-                            "{personal_id} is registered with social insurance number {}",
-                            p.sin
-                        ),
+                        "personal_id",
+                        "the name, sex, birth date or social insurance number given do not match the registry's record of this personal ID: check the worker's identity card",
                     ));
                 }
                 p.clone()
             }
             None => {
-                let missing = |f: &str| {
-                    err(
-                        f,
-                        "missing: needed to register a person not yet in the registry",
-                    )
-                };
                 let new = crate::model::NewPerson {
                     sin: l.sin.clone(),
                     personal_id: personal_id.clone(),
-                    name: l.name.clone().ok_or_else(|| missing("name"))?,
-                    sex: l.sex.clone().ok_or_else(|| missing("sex"))?,
-                    birth_date: l.birth_date.clone().ok_or_else(|| missing("birth_date"))?,
+                    name,
+                    sex,
+                    birth_date,
                     nationality: l.nationality.clone().unwrap_or_else(|| "VN".into()),
                 };
                 let p = check_person(&new, self.today).map_err(|e| match e {
@@ -458,6 +546,7 @@ impl Plan<'_> {
                 PersonState {
                     sin,
                     nationality: p.nationality,
+                    identity: None,
                     employments: Vec::new(),
                 }
             }
@@ -480,13 +569,16 @@ impl Plan<'_> {
             .iter()
             .find(|e| e.course.end.is_none_or(|end| end >= start))
         {
-            return Err(err(
-                "date",
+            // Another employer's employment is not named: not its code, its number or its date.
+            let reason = if other.employer == self.employer {
                 format!(
-                    "overlaps employment {} at {} from {}: insurance follows the first contract (L41 Art. 2.5.a)",
-                    other.id, other.employer, other.start
-                ),
-            ));
+                    "overlaps employment {} at this employer from {}: declare its leave first",
+                    other.id, other.start
+                )
+            } else {
+                "overlaps an employment of this worker with another employer that is still open on this date: insurance follows the first contract (L41 Art. 2.5.a); the other employer declares its end first".to_string()
+            };
+            return Err(err("date", reason));
         }
         let month = Month::of(start);
         let (salary, allowances) = self.check_salary(l, month, kind == "part_time")?;
@@ -570,11 +662,13 @@ impl Plan<'_> {
         idx: usize,
     ) -> Result<(Effect, String), Vec<LineError>> {
         let text = l.date.trim();
-        let month: Month = text
-            .get(..7)
-            .filter(|_| text.len() == 7 || text.len() == 10)
-            .and_then(|m| m.parse().ok())
-            .ok_or_else(|| err("date", format!("`{text}` is not a month YYYY-MM")))?;
+        // A month, or a real date whose month it is (2026-02-30 is neither).
+        let month: Option<Month> = match text.len() {
+            7 => text.parse().ok(),
+            10 => text.parse::<Date>().ok().map(Month::of),
+            _ => None,
+        };
+        let month = month.ok_or_else(|| err("date", format!("`{text}` is not a month YYYY-MM")))?;
         let part_time = false;
         let (salary, allowances) = self.check_salary(l, month, part_time)?;
         let (e, sin) = self.employment(personal_id, idx);
@@ -650,6 +744,13 @@ impl Plan<'_> {
     }
 }
 
+fn key_reused() -> StoreError {
+    StoreError::Conflict {
+        field: "Idempotency-Key".into(),
+        reason: "this key was used for a batch with different content".into(),
+    }
+}
+
 impl Store {
     /// Validates and applies a batch of declaration lines for one employer, atomically.
     pub async fn submit_declarations(
@@ -689,6 +790,7 @@ impl Store {
         if let Some(done) = self.replay(&code, idempotency_key, &hash).await? {
             return Ok(done);
         }
+        self.check_rejections(&code).await?;
         let _guard = if self.kind() == Kind::Sqlite {
             Some(self.write_lock.lock().await)
         } else {
@@ -703,12 +805,16 @@ impl Store {
                 sqlx::query("SELECT unit_code FROM employers WHERE unit_code = $1 FOR UPDATE").bind(&code).execute(&mut *tx).await?;
             }
             // Someone may have applied the same batch while we waited.
-            let existing = sqlx::query("SELECT result FROM declaration_batches WHERE employer_code = $1 AND (content_hash = $2 OR idempotency_key = $3)")
+            let existing = sqlx::query("SELECT content_hash, result FROM declaration_batches WHERE employer_code = $1 AND (content_hash = $2 OR idempotency_key = $3) ORDER BY submitted_at LIMIT 1")
                 .bind(&code).bind(&hash).bind(idempotency_key)
                 .fetch_optional(&mut *tx).await?;
             if let Some(row) = existing {
+                let stored_hash: String = row.try_get("content_hash")?;
                 let text: String = row.try_get("result")?;
                 tx.rollback().await?;
+                if stored_hash != hash {
+                    return Err(key_reused());
+                }
                 let mut report: BatchReport = serde_json::from_str(&text).map_err(|e| StoreError::invalid("result", e))?;
                 report.replayed = true;
                 return Ok(report);
@@ -718,7 +824,10 @@ impl Store {
             let mut ids: Vec<String> = lines.iter().map(|l| l.personal_id.trim().to_ascii_uppercase()).collect();
             ids.sort();
             ids.dedup();
-            let person_sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE personal_id = $1");
+            // On PostgreSQL the persons named are locked: two employers hiring one person at once
+            // are applied one after the other, and the second sees the first's employment.
+            let lock = if self.kind() == Kind::Postgres { " FOR UPDATE" } else { "" };
+            let person_sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE personal_id = $1{lock}");
             for pid in &ids {
                 let Some(r) = sqlx::query(&person_sql).bind(pid).fetch_optional(&mut *tx).await? else { continue };
                 let p: Person = person_from_row!(r);
@@ -754,7 +863,8 @@ impl Store {
                     }
                     employments.push(state);
                 }
-                persons.insert(p.personal_id.clone(), PersonState { sin: p.sin, nationality: p.nationality, employments });
+                let identity = Some(Identity { name: p.name, sex: p.sex, birth_date: p.birth_date });
+                persons.insert(p.personal_id.clone(), PersonState { sin: p.sin, nationality: p.nationality, identity, employments });
             }
             // Numbers for the persons this batch may register, each checked free (the agency
             // issues them at random; a clash with an existing number is retried).
@@ -788,7 +898,20 @@ impl Store {
             }
             if reports.iter().any(|r| !r.ok) {
                 tx.rollback().await?;
-                return Ok(BatchReport { batch_id: None, employer_code: code.clone(), status: "rejected".into(), replayed: false, line_count: lines.len(), lines: reports });
+                let report = BatchReport { batch_id: None, employer_code: code.clone(), status: "rejected".into(), replayed: false, line_count: lines.len(), lines: reports };
+                // Nothing of the batch is written, but that it was sent is: who, when, what it held.
+                let mut tx = pool.begin().await?;
+                append!(tx, self, Change {
+                    action: "declaration.reject",
+                    entity_kind: "employer",
+                    entity_id: code.clone(),
+                    change: serde_json::json!({
+                        "status": report.status, "line_count": report.line_count, "content_hash": hash,
+                        "lines_with_errors": report.lines.iter().filter(|l| !l.ok).count(),
+                    }),
+                })?;
+                tx.commit().await?;
+                return Ok(report);
             }
             let batch_id = uuid::Uuid::new_v4().to_string();
             let report = BatchReport { batch_id: Some(batch_id.clone()), employer_code: code.clone(), status: "applied".into(), replayed: false, line_count: lines.len(), lines: reports };
@@ -850,11 +973,31 @@ impl Store {
             Err(e) if e.is_unique_violation() => {
                 match self.replay(&code, idempotency_key, &hash).await? {
                     Some(done) => Ok(done),
-                    None => Err(e),
+                    None => Err(StoreError::Conflict {
+                        field: "lines".into(),
+                        reason: "another declaration naming the same person was applied at the same moment; nothing of this batch was applied: send it again to have it checked against it".into(),
+                    }),
                 }
             }
             other => other,
         }
+    }
+
+    /// Refuses a batch from an employer that sent too many rejected ones lately.
+    async fn check_rejections(&self, code: &str) -> Result<(), StoreError> {
+        let since = jiff::Timestamp::now()
+            .checked_sub(jiff::SignedDuration::from_mins(REJECTION_WINDOW_MINUTES))
+            .expect("a near instant")
+            .to_string();
+        let n: i64 = on_pool!(self, pool => sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE entity_kind = 'employer' AND entity_id = $1 AND action = 'declaration.reject' AND at > $2")
+            .bind(code).bind(&since).fetch_one(pool).await?.try_get("n")?);
+        if n >= MAX_REJECTIONS {
+            return Err(StoreError::Rejections {
+                count: n,
+                minutes: REJECTION_WINDOW_MINUTES,
+            });
+        }
+        Ok(())
     }
 
     /// The stored result of an earlier submission with the same key or content.
@@ -877,10 +1020,7 @@ impl Store {
             return Ok(None);
         };
         if stored_hash != hash {
-            return Err(StoreError::Conflict {
-                field: "Idempotency-Key".into(),
-                reason: "this key was used for a batch with different content".into(),
-            });
+            return Err(key_reused());
         }
         let mut report: BatchReport =
             serde_json::from_str(&text).map_err(|e| StoreError::invalid("result", e))?;

@@ -20,6 +20,7 @@ pub mod model;
 mod monthly_run;
 pub mod overview;
 mod registry;
+mod run_lock;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -75,6 +76,11 @@ pub enum StoreError {
     /// Too many failed sign-ins of one user name.
     #[error("too many failed sign-ins: try again in {minutes} minutes")]
     Throttled { minutes: i64 },
+    /// Too many rejected declaration batches of one employer lately.
+    #[error(
+        "{count} rejected batches in the last {minutes} minutes: correct the lines and try again later"
+    )]
+    Rejections { count: i64, minutes: i64 },
     #[error("database URL `{0}` is not sqlite:… or postgres://…")]
     Url(String),
     #[error(transparent)]

@@ -907,6 +907,19 @@ impl Store {
         chunk: i64,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<AssessSummary, StoreError> {
+        let lock = self.lock_run().await?;
+        let result = self.run_locked(params, month, chunk, progress).await;
+        drop(lock);
+        result
+    }
+
+    async fn run_locked(
+        &self,
+        params: &Params,
+        month: Month,
+        chunk: i64,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<AssessSummary, StoreError> {
         let chunk = chunk.max(1);
         let run_month = month.to_string();
         let at = now();

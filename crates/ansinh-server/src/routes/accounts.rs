@@ -26,6 +26,7 @@ pub async fn pay(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AccountQuery {
     /// The day the account is looked at, YYYY-MM-DD (payments after it are ignored).
@@ -72,6 +73,7 @@ pub async fn urge(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// YYYY-MM-DD.

@@ -29,6 +29,7 @@ pub async fn run(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeQuery {
     /// `json` (default), `csv` or `html`.
@@ -72,10 +73,15 @@ pub async fn notice(
     responses((status = 200, body = ContributionHistory), (status = 404, body = ErrorBody)))]
 pub async fn contributions(
     State(state): State<AppState>,
+    crate::access::Caller(caller): crate::access::Caller,
     Path(sin): Path<String>,
 ) -> Result<Json<ContributionHistory>, ApiError> {
     if state.store.person(&sin).await?.is_none() {
         return Err(ApiError::not_found(format!("person {sin}")));
     }
-    Ok(Json(state.store.contribution_history(&sin).await?))
+    let all = state.store.contribution_history(&sin).await?;
+    Ok(Json(match crate::scope::employer_of(&caller) {
+        Some(code) => crate::scope::history(all, code),
+        None => all,
+    }))
 }

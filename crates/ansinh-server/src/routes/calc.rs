@@ -10,7 +10,10 @@ use serde_json::Value;
 /// `jurisdiction` and the facts; the answer with its explanation).
 #[utoipa::path(post, path = "/api/v1/calc", tag = "rules",
     request_body(content = Object, description = "e.g. {\"kind\":\"contribution\",\"jurisdiction\":\"VN\",\"month\":\"2026-03\",\"participant\":\"employee\",\"salary\":60000000,\"region\":1}"),
-    responses((status = 200, body = Object, description = "the answer with its explanation"), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = Object, description = "the answer with its explanation"),
+              (status = 400, body = ErrorBody, description = "not JSON, or not one JSON object"),
+              (status = 413, body = ErrorBody),
+              (status = 422, body = ErrorBody, description = "a field is missing, of the wrong type or out of range: `error.field` names it")))]
 pub async fn calc(State(state): State<AppState>, req: Request) -> Result<Json<Value>, ApiError> {
     let bytes = body_bytes(req).await?;
     let text = std::str::from_utf8(&bytes).map_err(|_| {
@@ -29,6 +32,12 @@ pub async fn calc(State(state): State<AppState>, req: Request) -> Result<Json<Va
             e.reason,
             None,
         )),
-        Err(e) => Err(ApiError::validation(&e.field, e.reason)),
+        // Well-formed JSON the rules cannot answer (a field out of range, unknown, missing).
+        Err(e) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            e.reason,
+            Some(&e.field),
+        )),
     }
 }

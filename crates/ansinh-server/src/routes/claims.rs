@@ -29,11 +29,13 @@ pub async fn import(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct QueueQuery {
     /// Only this facility (MA_CSKCB).
     facility: Option<String>,
     /// 1 to 500, default 100.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
 }
 
@@ -80,6 +82,7 @@ pub async fn review(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SettlementQuery {
     facility: String,
@@ -135,7 +138,15 @@ pub async fn renew_card(
     responses((status = 200, body = Vec<HealthCard>)))]
 pub async fn cards(
     State(state): State<AppState>,
+    crate::access::Caller(caller): crate::access::Caller,
     Path(sin): Path<String>,
 ) -> Result<Json<Vec<HealthCard>>, ApiError> {
-    Ok(Json(state.store.cards_of(&sin).await?))
+    let all = state.store.cards_of(&sin).await?;
+    Ok(Json(match crate::scope::employer_of(&caller) {
+        Some(code) => {
+            let own = crate::scope::employments(state.store.employments(&sin).await?, code);
+            crate::scope::cards(all, &own)
+        }
+        None => all,
+    }))
 }

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EmployerQuery {
     province: Option<String>,
@@ -21,6 +22,7 @@ pub struct EmployerQuery {
     /// Unit code after which the page starts.
     after: Option<String>,
     /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
 }
 
@@ -43,7 +45,7 @@ pub async fn list(
 ) -> Result<Json<Listing<Employer>>, ApiError> {
     let page = Page {
         after: q.after,
-        limit: q.limit,
+        limit: super::checked_limit(q.limit, Page::MAX)?,
     };
     let items = state
         .store
@@ -78,9 +80,12 @@ pub async fn get(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct WorkerQuery {
     after: Option<String>,
+    /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
 }
 
@@ -100,7 +105,7 @@ pub async fn workers(
         .ok_or_else(|| ApiError::not_found(format!("employer {code}")))?;
     let page = Page {
         after: q.after,
-        limit: q.limit,
+        limit: super::checked_limit(q.limit, Page::MAX)?,
     };
     let items = state
         .store

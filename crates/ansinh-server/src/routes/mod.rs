@@ -51,6 +51,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(claims::cards))
 }
 
+/// The `limit` of a list query: 1 to `max` (default: the store's), refused outside — never
+/// silently clamped, so a client asking for more learns that it gets less.
+pub fn checked_limit(limit: Option<i64>, max: i64) -> Result<Option<i64>, crate::error::ApiError> {
+    match limit {
+        Some(n) if !(1..=max).contains(&n) => Err(crate::error::ApiError::validation(
+            "limit",
+            format!("{n} is out of range: 1 to {max}"),
+        )),
+        other => Ok(other),
+    }
+}
+
 /// A page of a list; pass `next_after` as `after` for the next page.
 #[derive(Serialize, ToSchema)]
 pub struct Listing<T: ToSchema> {

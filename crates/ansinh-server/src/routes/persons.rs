@@ -1,6 +1,6 @@
 use super::Listing;
 use crate::AppState;
-use crate::access::Acting;
+use crate::access::{Acting, Caller};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
 use ansinh_store::{Employment, NewPerson, Page, Person, PersonFilter};
@@ -11,6 +11,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PersonQuery {
     /// Name starts with.
@@ -21,6 +22,7 @@ pub struct PersonQuery {
     /// Social insurance number after which the page starts.
     after: Option<String>,
     /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
 }
 
@@ -43,7 +45,7 @@ pub async fn list(
 ) -> Result<Json<Listing<Person>>, ApiError> {
     let page = Page {
         after: q.after,
-        limit: q.limit,
+        limit: super::checked_limit(q.limit, Page::MAX)?,
     };
     let items = state
         .store
@@ -95,10 +97,15 @@ pub async fn by_personal_id(
     responses((status = 200, body = Vec<Employment>), (status = 404, body = ErrorBody)))]
 pub async fn employments(
     State(state): State<AppState>,
+    Caller(caller): Caller,
     Path(sin): Path<String>,
 ) -> Result<Json<Vec<Employment>>, ApiError> {
     if state.store.person(&sin).await?.is_none() {
         return Err(ApiError::not_found(format!("person {sin}")));
     }
-    Ok(Json(state.store.employments(&sin).await?))
+    let all = state.store.employments(&sin).await?;
+    Ok(Json(match crate::scope::employer_of(&caller) {
+        Some(code) => crate::scope::employments(all, code),
+        None => all,
+    }))
 }

@@ -61,6 +61,7 @@ pub async fn token(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// `employer`, `person`, `user` or `month`.
@@ -71,6 +72,7 @@ pub struct AuditQuery {
     /// Rows older than this id (the next page).
     before: Option<i64>,
     /// 1 to 1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
 }
 
