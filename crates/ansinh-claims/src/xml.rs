@@ -14,9 +14,38 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::borrow::Cow;
 
+/// What one file may hold, enforced while it is read (a file beyond them is refused whole,
+/// before it can fill memory or the store): the standard's own sizes where it has them
+/// (MA_CSKCB is 5 characters, the tables are XML1 to XML15 of QĐ 130 as amended by QĐ 4750),
+/// otherwise far above any real file.
+pub mod limits {
+    /// Characters of `MACSKCB`, the facility code of the envelope (5 in QĐ 130).
+    pub const FACILITY_CHARS: usize = 20;
+    /// Characters of a `LOAIHOSO` (`XML1` … `XML15`).
+    pub const KIND_CHARS: usize = 16;
+    /// `FILEHOSO` tables of one `HOSO` (15 kinds in QĐ 4750).
+    pub const TABLES_PER_VISIT: usize = 32;
+    /// Bytes of one table's Base64 (`NOIDUNGFILE`): 64 MiB, some 200,000 cost lines.
+    pub const TABLE_BYTES: usize = 64 << 20;
+    /// Visits (`HOSO`) of one file: a national day is about 600,000.
+    pub const VISITS: usize = 5_000_000;
+}
+
 /// Why a whole file is refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FileError {
+    #[error("{element} has more than {limit} {unit} (visit {visit})")]
+    TooLarge {
+        element: &'static str,
+        limit: usize,
+        unit: &'static str,
+        /// Which visit of the file, from 1 (0: the envelope itself).
+        visit: usize,
+    },
+    #[error("visit {visit}: a HOSO without a FILEHOSO holding its LOAIHOSO and NOIDUNGFILE")]
+    EmptyVisit { visit: usize },
+    #[error("the root element is in namespace `{0}`: GIAMDINHHS of QĐ 130 has none")]
+    Namespace(String),
     #[error("not well-formed XML at byte {position}: {reason}")]
     Xml { position: u64, reason: String },
     #[error("the root element is `{0}`, not GIAMDINHHS")]
@@ -164,7 +193,11 @@ pub struct Envelope<'a> {
     hoso: Option<Files<'a>>,
     file_kind: Cow<'a, str>,
     file_body: Cow<'a, [u8]>,
+    /// Whether the current FILEHOSO has its LOAIHOSO and NOIDUNGFILE.
+    file_parts: (bool, bool),
     seen_root: bool,
+    /// Visits begun so far (for limits and messages).
+    visits: usize,
 }
 
 impl<'a> Envelope<'a> {
@@ -178,7 +211,9 @@ impl<'a> Envelope<'a> {
             hoso: None,
             file_kind: Cow::Borrowed(""),
             file_body: Cow::Borrowed(&[]),
+            file_parts: (false, false),
             seen_root: false,
+            visits: 0,
         }
     }
 
@@ -196,8 +231,16 @@ impl<'a> Envelope<'a> {
             hoso,
             file_kind,
             file_body,
+            file_parts,
             seen_root,
+            visits,
         } = self;
+        let too_large = |element, limit, unit, visit| FileError::TooLarge {
+            element,
+            limit,
+            unit,
+            visit,
+        };
         loop {
             match reader.read_event().map_err(|e| xml_error(reader, e))? {
                 Event::Start(e) => {
@@ -208,16 +251,39 @@ impl<'a> Envelope<'a> {
                                 String::from_utf8_lossy(e.name().as_ref()).into_owned(),
                             ));
                         }
+                        // The standard's envelope has no namespace: another one is another
+                        // document that happens to use the same name.
+                        for a in e.attributes().flatten() {
+                            let key = a.key.as_ref();
+                            if key == b"xmlns" || key.starts_with(b"xmlns:") {
+                                let value = String::from_utf8_lossy(&a.value).into_owned();
+                                let schema_instance = value
+                                    == "http://www.w3.org/2001/XMLSchema-instance"
+                                    || value == "http://www.w3.org/2001/XMLSchema";
+                                if key == b"xmlns" || !schema_instance {
+                                    return Err(FileError::Namespace(value));
+                                }
+                            }
+                        }
                         *seen_root = true;
                     }
                     match tag {
-                        Tag::Visit => *hoso = Some(Vec::with_capacity(3)),
+                        Tag::Visit => {
+                            *visits += 1;
+                            if *visits > limits::VISITS {
+                                return Err(too_large("the file", limits::VISITS, "HOSO", 0));
+                            }
+                            *hoso = Some(Vec::with_capacity(3))
+                        }
                         // Its text may come in pieces (around a reference); a second one replaces it.
                         Tag::Facility => *facility = Some(String::new()),
                         Tag::File => {
                             *file_kind = Cow::Borrowed("");
                             *file_body = Cow::Borrowed(&[]);
+                            *file_parts = (false, false);
                         }
+                        Tag::Kind => file_parts.0 = true,
+                        Tag::Content => file_parts.1 = true,
                         _ => {}
                     }
                     path.push(tag);
@@ -225,12 +291,59 @@ impl<'a> Envelope<'a> {
                 Event::End(_) => match path.pop() {
                     Some(Tag::File) => {
                         if let Some(files) = hoso.as_mut() {
+                            if *file_parts != (true, true) {
+                                return Err(FileError::EmptyVisit { visit: *visits });
+                            }
+                            if files.len() >= limits::TABLES_PER_VISIT {
+                                return Err(too_large(
+                                    "HOSO",
+                                    limits::TABLES_PER_VISIT,
+                                    "FILEHOSO",
+                                    *visits,
+                                ));
+                            }
                             files.push((std::mem::take(file_kind), std::mem::take(file_body)));
                         }
                     }
                     Some(Tag::Visit) => {
                         if let Some(files) = hoso.take() {
+                            if files.is_empty() {
+                                return Err(FileError::EmptyVisit { visit: *visits });
+                            }
                             return Ok(Some(files));
+                        }
+                    }
+                    Some(Tag::Facility) => {
+                        if facility
+                            .as_ref()
+                            .is_some_and(|f| f.chars().count() > limits::FACILITY_CHARS)
+                        {
+                            return Err(too_large(
+                                "MACSKCB",
+                                limits::FACILITY_CHARS,
+                                "characters",
+                                0,
+                            ));
+                        }
+                    }
+                    Some(Tag::Kind) => {
+                        if file_kind.chars().count() > limits::KIND_CHARS {
+                            return Err(too_large(
+                                "LOAIHOSO",
+                                limits::KIND_CHARS,
+                                "characters",
+                                *visits,
+                            ));
+                        }
+                    }
+                    Some(Tag::Content) => {
+                        if file_body.len() > limits::TABLE_BYTES {
+                            return Err(too_large(
+                                "NOIDUNGFILE",
+                                limits::TABLE_BYTES,
+                                "bytes",
+                                *visits,
+                            ));
                         }
                     }
                     _ => {}
@@ -566,5 +679,78 @@ mod tests {
             parse_file(cut.as_bytes()),
             Err(FileError::Xml { .. })
         ));
+    }
+
+    #[test]
+    fn limits_refuse_a_file_before_it_fills_memory() {
+        let one = numbered(1);
+        let long_facility = one.replacen(
+            "<MACSKCB>79001",
+            &format!("<MACSKCB>{}", "7".repeat(5_000)),
+            1,
+        );
+        assert!(matches!(
+            parse_file(long_facility.as_bytes()),
+            Err(FileError::TooLarge {
+                element: "MACSKCB",
+                ..
+            })
+        ));
+        let long_kind = one.replacen(
+            "<LOAIHOSO>XML1",
+            &format!("<LOAIHOSO>XML1{}", "9".repeat(100)),
+            1,
+        );
+        assert!(matches!(
+            parse_file(long_kind.as_bytes()),
+            Err(FileError::TooLarge {
+                element: "LOAIHOSO",
+                ..
+            })
+        ));
+        // Thousands of empty visits would each answer a broken visit: refused once instead.
+        let empty = one.replacen("<HOSO>", &"<HOSO></HOSO>".repeat(10_000), 1);
+        assert_eq!(
+            parse_file(empty.as_bytes()),
+            Err(FileError::EmptyVisit { visit: 1 })
+        );
+        let hollow = one.replacen("<HOSO>", "<HOSO><FILEHOSO></FILEHOSO>", 1);
+        assert_eq!(
+            parse_file(hollow.as_bytes()),
+            Err(FileError::EmptyVisit { visit: 1 })
+        );
+        let table = "<FILEHOSO><LOAIHOSO>XML2</LOAIHOSO><NOIDUNGFILE>AAAA</NOIDUNGFILE></FILEHOSO>";
+        let many = one.replacen(
+            "<HOSO>",
+            &format!("<HOSO>{}", table.repeat(limits::TABLES_PER_VISIT)),
+            1,
+        );
+        assert!(matches!(
+            parse_file(many.as_bytes()),
+            Err(FileError::TooLarge {
+                element: "HOSO",
+                visit: 1,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn another_namespace_is_another_document() {
+        let one = numbered(1);
+        let wrong = one.replacen("<GIAMDINHHS>", "<GIAMDINHHS xmlns=\"urn:wrong\">", 1);
+        assert_eq!(
+            parse_file(wrong.as_bytes()),
+            Err(FileError::Namespace("urn:wrong".into()))
+        );
+        let prefixed = one.replacen("<GIAMDINHHS>", "<GIAMDINHHS xmlns:x=\"urn:wrong\">", 1);
+        assert!(parse_file(prefixed.as_bytes()).is_err());
+        // The schema-instance namespace that exporters add is not another document.
+        let xsi = one.replacen(
+            "<GIAMDINHHS>",
+            "<GIAMDINHHS xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\">",
+            1,
+        );
+        assert_eq!(parse_file(xsi.as_bytes()).unwrap().visits.len(), 1);
     }
 }
