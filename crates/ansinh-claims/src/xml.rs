@@ -313,38 +313,33 @@ impl<'a> Envelope<'a> {
                             return Ok(Some(files));
                         }
                     }
-                    Some(Tag::Facility) => {
+                    Some(Tag::Facility)
                         if facility
                             .as_ref()
-                            .is_some_and(|f| f.chars().count() > limits::FACILITY_CHARS)
-                        {
-                            return Err(too_large(
-                                "MACSKCB",
-                                limits::FACILITY_CHARS,
-                                "characters",
-                                0,
-                            ));
-                        }
+                            .is_some_and(|f| f.chars().count() > limits::FACILITY_CHARS) =>
+                    {
+                        return Err(too_large(
+                            "MACSKCB",
+                            limits::FACILITY_CHARS,
+                            "characters",
+                            0,
+                        ));
                     }
-                    Some(Tag::Kind) => {
-                        if file_kind.chars().count() > limits::KIND_CHARS {
-                            return Err(too_large(
-                                "LOAIHOSO",
-                                limits::KIND_CHARS,
-                                "characters",
-                                *visits,
-                            ));
-                        }
+                    Some(Tag::Kind) if file_kind.chars().count() > limits::KIND_CHARS => {
+                        return Err(too_large(
+                            "LOAIHOSO",
+                            limits::KIND_CHARS,
+                            "characters",
+                            *visits,
+                        ));
                     }
-                    Some(Tag::Content) => {
-                        if file_body.len() > limits::TABLE_BYTES {
-                            return Err(too_large(
-                                "NOIDUNGFILE",
-                                limits::TABLE_BYTES,
-                                "bytes",
-                                *visits,
-                            ));
-                        }
+                    Some(Tag::Content) if file_body.len() > limits::TABLE_BYTES => {
+                        return Err(too_large(
+                            "NOIDUNGFILE",
+                            limits::TABLE_BYTES,
+                            "bytes",
+                            *visits,
+                        ));
                     }
                     _ => {}
                 },

@@ -10,7 +10,7 @@ use crate::{Backend, Store, StoreError};
 use sqlx::Row;
 
 /// Key of the PostgreSQL advisory lock of the monthly run ("ANSINH" + 1).
-const PG_KEY: i64 = 0x414E_5349_4E48_01;
+const PG_KEY: i64 = 0x0041_4E53_494E_4801;
 
 /// Held for the length of a run; dropping it releases the lock.
 pub(crate) struct RunLock {
