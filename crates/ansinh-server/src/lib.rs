@@ -73,9 +73,10 @@ struct ApiDoc;
 
 /// The application: API routes, OpenAPI document, docs page and middleware.
 pub fn app(state: AppState) -> Router {
-    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::router())
         .split_for_parts();
+    document_errors(&mut api);
     // Every route, API and page alike, passes the one access check.
     let router = router
         .merge(ui::router())
@@ -106,6 +107,69 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// The error answers every operation can give, added to each operation's own (so that a client
+/// generated from the document expects them): 401 and 403 from the access check, 400 when the
+/// operation reads parameters or a body, 413 and 415 for a body, 429 for a throttled one.
+fn document_errors(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let error = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build()
+    };
+    for (path, item) in api.paths.paths.iter_mut() {
+        let public = path == "/api/v1/health" || path == "/api/v1/ready";
+        let takes_parameters = path.contains('{');
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let mut add = |status: &str, description: &str| {
+                op.responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| error(description).into());
+            };
+            let has_body = op.request_body.is_some();
+            let has_query = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            if !public {
+                add("401", "not signed in: no session or API token");
+                add("403", "the caller's role or ownership does not allow this");
+            }
+            if has_body || has_query || takes_parameters {
+                add("400", "a parameter or the body is malformed: `error.field` names it");
+            }
+            if has_body {
+                add("413", "the body is larger than the limit");
+                add("415", "the body is not of a content type this operation reads");
+            }
+        }
+    }
+    if let Some(op) = api
+        .paths
+        .paths
+        .get_mut("/api/v1/employers/{code}/declarations")
+        .and_then(|i| i.post.as_mut())
+    {
+        op.responses
+            .responses
+            .entry("429".into())
+            .or_insert_with(|| error("too many rejected batches lately: try again later").into());
+    }
 }
 
 /// Headers every response carries: no framing, no sniffing, no referrer, scripts only from this
