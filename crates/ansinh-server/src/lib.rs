@@ -151,11 +151,17 @@ fn document_errors(api: &mut utoipa::openapi::OpenApi) {
                 add("403", "the caller's role or ownership does not allow this");
             }
             if has_body || has_query || takes_parameters {
-                add("400", "a parameter or the body is malformed: `error.field` names it");
+                add(
+                    "400",
+                    "a parameter or the body is malformed: `error.field` names it",
+                );
             }
             if has_body {
                 add("413", "the body is larger than the limit");
-                add("415", "the body is not of a content type this operation reads");
+                add(
+                    "415",
+                    "the body is not of a content type this operation reads",
+                );
             }
         }
     }

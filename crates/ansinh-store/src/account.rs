@@ -133,6 +133,9 @@ fn latest_registration(registrations: &[Registration], month: Month) -> Option<R
         .copied()
 }
 
+/// Largest payment recorded in one entry, in đồng.
+pub const MAX_PAYMENT: i64 = 1_000_000_000_000_000;
+
 impl Store {
     /// Records a written urging (idempotent on the letter's reference).
     pub async fn record_urging(
@@ -206,6 +209,18 @@ impl Store {
         let date = crate::parse_date("paid_on", &p.paid_on)?;
         if p.amount == 0 {
             return Err(StoreError::invalid("amount", "must not be zero"));
+        }
+        // No employer's dues come near 10^15 đồng; the bound keeps every sum of an account
+        // inside i64.
+        if p.amount.unsigned_abs() > MAX_PAYMENT.unsigned_abs() {
+            return Err(StoreError::invalid(
+                "amount",
+                format!(
+                    "{} is out of range: at most {} đồng",
+                    Dong(p.amount),
+                    Dong(MAX_PAYMENT)
+                ),
+            ));
         }
         let record = PaymentRecord {
             reference: reference.to_string(),
