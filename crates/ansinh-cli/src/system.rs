@@ -480,6 +480,9 @@ struct PaymentRow {
     reference: String,
     paid_on: String,
     amount: i64,
+    /// The reference of a payment this row reverses (an optional column).
+    #[serde(default)]
+    reverses: Option<String>,
 }
 
 async fn import_payments(db: &DbArgs, file: &Path) -> Result<bool> {
@@ -499,6 +502,7 @@ async fn import_payments(db: &DbArgs, file: &Path) -> Result<bool> {
             reference: row.reference.clone(),
             paid_on: row.paid_on.clone(),
             amount: row.amount,
+            reverses: row.reverses.clone().filter(|r| !r.trim().is_empty()),
         };
         match store.record_payment(&row.employer_code, &record).await {
             Ok(_) => {}

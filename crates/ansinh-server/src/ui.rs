@@ -937,6 +937,7 @@ async fn payment_submit(
         reference: f.reference,
         paid_on: f.paid_on,
         amount,
+        reverses: None,
     };
     match store.record_payment(&code, &record).await {
         Ok(_) => see_other(&format!("/ui/employers/{code}")),

@@ -15,12 +15,75 @@ use sqlx::Row;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-/// A payment as recorded.
+/// A payment as recorded: a positive amount credited on `paid_on`, or the reversal of an
+/// earlier payment (`reverses` names its reference, `amount` is its amount negated).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PaymentRecord {
+    /// The bank reference (unique per employer).
     pub reference: String,
+    /// Day the money reached the agency's account (not in the future).
     pub paid_on: String,
+    /// Đồng; positive, or for a reversal the negated amount of the payment reversed.
     pub amount: i64,
+    /// The reference of the payment this entry reverses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverses: Option<String>,
+}
+
+/// What each payment's amount and date must be (L41 Art. 34: contributions are paid into the
+/// fund's account; a correction is a reversal entry, the ledger is append-only).
+fn check_payment(
+    p: &PaymentRecord,
+    date: Date,
+    today: Date,
+    first_month: Option<Month>,
+    reversed: Option<&PaymentRecord>,
+) -> Result<(), StoreError> {
+    if date > today {
+        return Err(StoreError::invalid(
+            "paid_on",
+            format!("{date} is in the future: a payment is recorded once received"),
+        ));
+    }
+    let Some(first) = first_month else {
+        return Err(StoreError::invalid(
+            "employer_code",
+            "the employer has declared no worker yet: there are no dues to pay",
+        ));
+    };
+    if date < first.first_day() {
+        return Err(StoreError::invalid(
+            "paid_on",
+            format!("{date} is before the employer's first dues ({first})"),
+        ));
+    }
+    match (&p.reverses, reversed) {
+        (None, _) if p.amount <= 0 => Err(StoreError::invalid(
+            "amount",
+            "must be positive: to correct a payment, record its reversal (`reverses`: its reference)",
+        )),
+        (None, _) => Ok(()),
+        (Some(r), None) => Err(StoreError::invalid(
+            "reverses",
+            format!("no payment {r} of this employer to reverse"),
+        )),
+        (Some(_), Some(original)) if original.reverses.is_some() => Err(StoreError::invalid(
+            "reverses",
+            format!("{} is itself a reversal", original.reference),
+        )),
+        (Some(_), Some(original)) if p.amount != -original.amount => Err(StoreError::invalid(
+            "amount",
+            format!("a reversal is of the whole payment: {}", -original.amount),
+        )),
+        (Some(_), Some(original)) if date < original.paid_on.parse().unwrap_or(date) => {
+            Err(StoreError::invalid(
+                "paid_on",
+                format!("before the payment it reverses ({})", original.paid_on),
+            ))
+        }
+        (Some(_), Some(_)) => Ok(()),
+    }
 }
 
 /// A written urging to pay a contribution month (L41 Art. 35).
@@ -207,9 +270,6 @@ impl Store {
             ));
         }
         let date = crate::parse_date("paid_on", &p.paid_on)?;
-        if p.amount == 0 {
-            return Err(StoreError::invalid("amount", "must not be zero"));
-        }
         // No employer's dues come near 10^15 đồng; the bound keeps every sum of an account
         // inside i64.
         if p.amount.unsigned_abs() > MAX_PAYMENT.unsigned_abs() {
@@ -226,17 +286,12 @@ impl Store {
             reference: reference.to_string(),
             paid_on: date.to_string(),
             amount: p.amount,
+            reverses: p.reverses.as_deref().map(|r| r.trim().to_string()),
         };
-        let existing = on_pool!(self, pool => {
-            match sqlx::query("SELECT paid_on, amount FROM payments WHERE employer_code = $1 AND reference = $2")
-                .bind(&code).bind(&record.reference).fetch_optional(pool).await? {
-                Some(r) => Some((r.try_get::<String, _>("paid_on")?, r.try_get::<i64, _>("amount")?)),
-                None => None,
-            }
-        });
-        if let Some((paid_on, amount)) = existing {
-            if paid_on == record.paid_on && amount == record.amount {
-                return Ok(record);
+        let existing = self.payment(&code, &record.reference).await?;
+        if let Some(stored) = existing {
+            if stored == record {
+                return Ok(stored);
             }
             return Err(StoreError::Conflict {
                 field: "reference".into(),
@@ -246,11 +301,40 @@ impl Store {
                 ),
             });
         }
+        let first_month: Option<String> = on_pool!(self, pool => sqlx::query("SELECT MIN(start_date) AS first FROM employments WHERE employer_code = $1")
+            .bind(&code).fetch_one(pool).await?.try_get("first")?);
+        let first_month = first_month
+            .and_then(|d| d.parse::<Date>().ok())
+            .map(Month::of);
+        let reversed = match &record.reverses {
+            Some(r) => self.payment(&code, r).await?,
+            None => None,
+        };
+        check_payment(
+            &record,
+            date,
+            crate::registry::today(),
+            first_month,
+            reversed.as_ref(),
+        )?;
+        if let Some(r) = &record.reverses {
+            let already: Option<String> = on_pool!(self, pool => match sqlx::query("SELECT reference FROM payments WHERE employer_code = $1 AND reverses = $2")
+                .bind(&code).bind(r).fetch_optional(pool).await? {
+                Some(row) => Some(row.try_get("reference")?),
+                None => None,
+            });
+            if let Some(other) = already {
+                return Err(StoreError::Conflict {
+                    field: "reverses".into(),
+                    reason: format!("payment {r} is already reversed by {other}"),
+                });
+            }
+        }
         let at = now();
         let inserted = on_pool!(self, pool => async {
             let mut tx = pool.begin().await?;
-            sqlx::query("INSERT INTO payments (employer_code, reference, paid_on, amount, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(&code).bind(&record.reference).bind(&record.paid_on).bind(record.amount).bind(&at)
+            sqlx::query("INSERT INTO payments (employer_code, reference, paid_on, amount, created_at, reverses) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(&code).bind(&record.reference).bind(&record.paid_on).bind(record.amount).bind(&at).bind(&record.reverses)
                 .execute(&mut *tx).await?;
             append!(tx, self, Change {
                 action: "payment.record",
@@ -263,6 +347,21 @@ impl Store {
         inserted
             .map_err(|e| StoreError::from(e).unique_as("reference", "recorded concurrently"))
             .map(|()| record)
+    }
+
+    /// One payment of an employer, by reference.
+    async fn payment(
+        &self,
+        code: &str,
+        reference: &str,
+    ) -> Result<Option<PaymentRecord>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            match sqlx::query("SELECT reference, paid_on, amount, reverses FROM payments WHERE employer_code = $1 AND reference = $2")
+                .bind(code).bind(reference).fetch_optional(pool).await? {
+                Some(r) => Some(PaymentRecord { reference: r.try_get("reference")?, paid_on: r.try_get("paid_on")?, amount: r.try_get("amount")?, reverses: r.try_get("reverses")? }),
+                None => None,
+            }
+        }))
     }
 
     /// The employer's account as of a date: dues by contribution month from the monthly
@@ -304,9 +403,9 @@ impl Store {
                 dues.insert(r.try_get("month")?, r.try_get::<Option<i64>, _>("total")?.unwrap_or(0));
             }
             let mut payments = Vec::new();
-            for r in sqlx::query("SELECT reference, paid_on, amount FROM payments WHERE employer_code = $1 AND paid_on <= $2 ORDER BY paid_on, reference")
+            for r in sqlx::query("SELECT reference, paid_on, amount, reverses FROM payments WHERE employer_code = $1 AND paid_on <= $2 ORDER BY paid_on, reference")
                 .bind(&code).bind(as_of.to_string()).fetch_all(pool).await? {
-                payments.push(PaymentRecord { reference: r.try_get("reference")?, paid_on: r.try_get("paid_on")?, amount: r.try_get("amount")? });
+                payments.push(PaymentRecord { reference: r.try_get("reference")?, paid_on: r.try_get("paid_on")?, amount: r.try_get("amount")?, reverses: r.try_get("reverses")? });
             }
             let mut urgings: BTreeMap<String, Date> = BTreeMap::new();
             for r in sqlx::query("SELECT month, urged_on FROM urgings WHERE employer_code = $1 AND urged_on <= $2")
@@ -324,8 +423,15 @@ impl Store {
             .into_iter()
             .filter_map(|(m, d)| m.parse().ok().map(|m| (m, d)))
             .collect();
+        // A payment and its reversal cancel: neither is allocated to a month (the sum of the
+        // months' payments is the account's paid, as every entry is counted in both).
+        let reversed: std::collections::HashSet<&str> = payments
+            .iter()
+            .filter_map(|p| p.reverses.as_deref())
+            .collect();
         let dated: Vec<(Date, i64)> = payments
             .iter()
+            .filter(|p| p.reverses.is_none() && !reversed.contains(p.reference.as_str()))
             .filter_map(|p| p.paid_on.parse().ok().map(|d| (d, p.amount)))
             .collect();
         let allocations = allocate(&dues, &dated);

@@ -907,6 +907,7 @@ impl Store {
         chunk: i64,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<AssessSummary, StoreError> {
+        check_run_month(params, month, crate::registry::today())?;
         let lock = self.lock_run().await?;
         let result = self.run_locked(params, month, chunk, progress).await;
         drop(lock);
@@ -1051,6 +1052,24 @@ impl Store {
         }.await)?;
         Ok(summary)
     }
+}
+
+/// A month can be run once it has begun (dues arise from the month worked, L41 Art. 34.1:
+/// a run of a later month would bill every employer for work not yet done) and if the law of
+/// the month is encoded (the parameters of an earlier month are never guessed).
+fn check_run_month(params: &Params, month: Month, today: Date) -> Result<(), StoreError> {
+    let current = Month::of(today);
+    if month > current {
+        return Err(StoreError::invalid(
+            "month",
+            format!(
+                "{month} has not begun (this is {current}): a month is assessed once it has begun"
+            ),
+        ));
+    }
+    contribution::resolve(params, month, Participant::Employee, 1, Options::default())
+        .map_err(|e| StoreError::invalid("month", format!("{month} cannot be assessed: {e}")))?;
+    Ok(())
 }
 
 impl EmploymentRow {
@@ -1236,5 +1255,25 @@ impl Plan<'_> {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_is_of_a_month_begun_that_the_law_covers() {
+        let p = Params::embedded().unwrap();
+        let today: Date = "2026-12-02".parse().unwrap();
+        let m = |s: &str| s.parse::<Month>().unwrap();
+        assert!(check_run_month(&p, m("2026-12"), today).is_ok());
+        assert!(check_run_month(&p, m("2026-03"), today).is_ok());
+        let later = check_run_month(&p, m("2030-01"), today).unwrap_err();
+        assert!(later.to_string().contains("has not begun"), "{later}");
+        let before_the_law = check_run_month(&p, m("1990-01"), today).unwrap_err();
+        assert!(
+            matches!(before_the_law, StoreError::Invalid { ref field, .. } if field == "month")
+        );
     }
 }

@@ -52,6 +52,7 @@ on_both!(
     late_hire_is_collected_back_as_evasion,
     sick_leave_in_the_first_month_is_still_charged,
     payments_settle_the_oldest_month_first,
+    payments_are_positive_dated_and_corrected_by_reversal,
     urged_and_unpaid_after_60_days_is_evasion_and_listed,
     users_sign_in_with_sessions_tokens_and_throttling,
     every_write_leaves_an_audit_row_that_cannot_be_changed,
@@ -928,6 +929,7 @@ async fn payments_settle_the_oldest_month_first(store: Store) {
         reference: reference.into(),
         paid_on: paid_on.into(),
         amount,
+        reverses: None,
     };
     // February (3,200,000, due 31 March) paid on time; March (due 30 April) paid half on time,
     // the rest 30 days late.
@@ -1219,6 +1221,7 @@ async fn every_write_leaves_an_audit_row_that_cannot_be_changed(store: Store) {
                 reference: "UNC-1".into(),
                 paid_on: "2026-02-10".into(),
                 amount: 1_000_000,
+                reverses: None,
             },
         )
         .await
@@ -1581,4 +1584,114 @@ async fn cards_are_issued_renewed_and_linked_to_the_person(store: Store) {
         store.renew_card("GD4790000000001", "2027-01-01").await,
         Err(StoreError::NotFound { .. })
     ));
+}
+
+async fn payments_are_positive_dated_and_corrected_by_reversal(store: Store) {
+    use ansinh_store::account::PaymentRecord;
+    let store = store.receiving_on("2026-01-05".parse().unwrap());
+    let p = params();
+    store
+        .create_employer(&employer("TA0001A", 1))
+        .await
+        .unwrap();
+    let pay = |reference: &str, paid_on: &str, amount: i64, reverses: Option<&str>| PaymentRecord {
+        reference: reference.into(),
+        paid_on: paid_on.into(),
+        amount,
+        reverses: reverses.map(str::to_string),
+    };
+    let field = |r: Result<PaymentRecord, StoreError>| match r {
+        Err(StoreError::Invalid { field, .. } | StoreError::Conflict { field, .. }) => field,
+        other => panic!("{other:?}"),
+    };
+    // No worker declared: nothing to pay.
+    assert_eq!(
+        field(
+            store
+                .record_payment("TA0001A", &pay("X-0", "2026-02-10", 1_000, None))
+                .await
+        ),
+        "employer_code"
+    );
+    let lines = vec![hire(
+        "079180000123",
+        "Nguyễn Thị Lan",
+        "2026-01-05",
+        10_000_000,
+    )];
+    assert!(
+        submit(&store, "TA0001A", &lines, None)
+            .await
+            .unwrap()
+            .applied()
+    );
+    store
+        .assess_month(&p, "2026-02".parse().unwrap(), &|_| {})
+        .await
+        .unwrap();
+    for (bad, expected) in [
+        (pay("X-1", "2026-02-10", -1_000_000, None), "amount"),
+        (pay("X-2", "2026-02-10", 0, None), "amount"),
+        (pay("X-3", "2999-01-01", 1_000_000, None), "paid_on"),
+        (pay("X-4", "1999-01-01", 1_000_000, None), "paid_on"),
+        (pay("X-5", "2026-02-10", i64::MAX, None), "amount"),
+        (pay("X-6", "2026-02-10", -1, Some("NONE")), "reverses"),
+    ] {
+        assert_eq!(
+            field(store.record_payment("TA0001A", &bad).await),
+            expected,
+            "{bad:?}"
+        );
+    }
+    // A payment typed as 32,000,000 instead of 3,200,000 is reversed, then recorded right.
+    store
+        .record_payment("TA0001A", &pay("VCB-9", "2026-03-10", 32_000_000, None))
+        .await
+        .unwrap();
+    assert_eq!(
+        field(
+            store
+                .record_payment(
+                    "TA0001A",
+                    &pay("VCB-9-R", "2026-03-11", -3_200_000, Some("VCB-9"))
+                )
+                .await
+        ),
+        "amount",
+        "a reversal is of the whole payment"
+    );
+    store
+        .record_payment(
+            "TA0001A",
+            &pay("VCB-9-R", "2026-03-11", -32_000_000, Some("VCB-9")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        field(
+            store
+                .record_payment(
+                    "TA0001A",
+                    &pay("VCB-9-R2", "2026-03-11", -32_000_000, Some("VCB-9"))
+                )
+                .await
+        ),
+        "reverses",
+        "reversed once"
+    );
+    store
+        .record_payment("TA0001A", &pay("VCB-10", "2026-03-12", 3_200_000, None))
+        .await
+        .unwrap();
+    let account = store
+        .account(&p, "TA0001A", "2026-04-15".parse().unwrap())
+        .await
+        .unwrap();
+    let month_paid: i64 = account.months.iter().map(|m| m.paid).sum();
+    assert_eq!(
+        (account.dues, account.paid, account.balance),
+        (3_200_000, 3_200_000, 0)
+    );
+    assert_eq!(month_paid, account.paid, "the months add up to the account");
+    assert_eq!(account.payments.len(), 3, "every entry stays on the ledger");
 }

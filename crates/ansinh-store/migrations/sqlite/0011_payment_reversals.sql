@@ -1,0 +1,3 @@
+-- A payment recorded by mistake is corrected by a reversal entry, never by deleting or editing
+-- it: a new row of the opposite amount whose `reverses` names the payment's reference.
+ALTER TABLE payments ADD COLUMN reverses TEXT;
