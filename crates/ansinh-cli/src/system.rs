@@ -48,13 +48,39 @@ pub async fn open(db: &DbArgs) -> Result<Store> {
         .await
         .with_context(|| format!("cannot open {}", db.database_url))?;
     store.migrate().await.context("migrations failed")?;
-    // What the command line writes is audited in the name of the operating-system user.
-    let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    let who = operator();
     Ok(store.acting_as(Actor {
         user: format!("cli:{who}"),
         request_id: None,
         reason: std::env::var("ANSINH_REASON").ok(),
     }))
+}
+
+/// Who runs the command, for the audit trail: the officer named in `ANSINH_OPERATOR`, else
+/// the operating-system user (`USER`, `LOGNAME`, or the name of the process's uid in
+/// /etc/passwd when a service manager or cron sets neither), never "unknown".
+fn operator() -> String {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    if let Some(who) = env("ANSINH_OPERATOR")
+        .or_else(|| env("USER"))
+        .or_else(|| env("LOGNAME"))
+    {
+        return who;
+    }
+    use std::os::unix::fs::MetadataExt;
+    let Ok(uid) = std::fs::metadata("/proc/self").map(|m| m.uid()) else {
+        return "uid:?".into();
+    };
+    std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|passwd| {
+            passwd.lines().find_map(|line| {
+                let mut parts = line.split(':');
+                let name = parts.next()?;
+                (parts.nth(1)? == uid.to_string()).then(|| name.to_string())
+            })
+        })
+        .unwrap_or_else(|| format!("uid:{uid}"))
 }
 
 #[derive(clap::Subcommand)]

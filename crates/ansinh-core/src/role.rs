@@ -49,7 +49,9 @@ pub enum Permission {
     ReadCompliance,
     /// Use the calculators of the rules core.
     Calculate,
-    /// Review health claims.
+    /// Read health claims: the review queue, visits, settlements.
+    ReadClaims,
+    /// Review health claims (decide a visit, import a file).
     ReviewClaims,
     /// Read the audit trail.
     ReadAudit,
@@ -79,14 +81,14 @@ impl Role {
         use Role::*;
         match self {
             Administrator => true,
-            CollectionOfficer => !matches!(p, ReviewClaims | ReadAudit | ManageUsers),
+            CollectionOfficer => !matches!(p, ReadClaims | ReviewClaims | ReadAudit | ManageUsers),
             BenefitsOfficer => matches!(
                 p,
                 SearchRegistry | ReadEmployer | ReadPerson | Calculate | ViewDashboard | SignedIn
             ),
             HealthAssessor => matches!(
                 p,
-                SearchRegistry | ReadPerson | ReviewClaims | ViewDashboard | SignedIn
+                SearchRegistry | ReadPerson | ReadClaims | ReviewClaims | ViewDashboard | SignedIn
             ),
             Inspector => matches!(
                 p,
@@ -94,6 +96,7 @@ impl Role {
                     | ReadEmployer
                     | ReadPerson
                     | ReadCompliance
+                    | ReadClaims
                     | ReadAudit
                     | ViewDashboard
                     | SignedIn
@@ -169,6 +172,7 @@ mod tests {
                 Permission::RunAssessment,
                 Permission::RecordPayment,
                 Permission::ReadAudit,
+                Permission::ReadClaims,
                 Permission::ReviewClaims,
                 Permission::ManageUsers,
             ] {

@@ -149,13 +149,9 @@ pub const RULES: &[Rule] = &[
     ),
     rule("GET", "/api/v1/compliance/list", needs(ReadCompliance)),
     rule("POST", "/api/v1/claims/files", needs(ReviewClaims)),
-    rule("GET", "/api/v1/claims/review-queue", needs(ReviewClaims)),
-    rule("GET", "/api/v1/claims/settlement", needs(ReviewClaims)),
-    rule(
-        "GET",
-        "/api/v1/claims/{facility}/{key}",
-        needs(ReviewClaims),
-    ),
+    rule("GET", "/api/v1/claims/review-queue", needs(ReadClaims)),
+    rule("GET", "/api/v1/claims/settlement", needs(ReadClaims)),
+    rule("GET", "/api/v1/claims/{facility}/{key}", needs(ReadClaims)),
     rule(
         "POST",
         "/api/v1/claims/{facility}/{key}/reviews",
@@ -197,7 +193,7 @@ pub const RULES: &[Rule] = &[
     ),
     rule("POST", "/ui/assessments", needs(RunAssessment)),
     rule("GET", "/ui/audit", needs(ReadAudit)),
-    rule("GET", "/ui/claims", needs(ReviewClaims)),
+    rule("GET", "/ui/claims", needs(ReadClaims)),
     rule(
         "POST",
         "/ui/claims/{facility}/{key}/review",

@@ -92,7 +92,7 @@ pub fn app(state: AppState) -> Router {
             axum::routing::get(move || async move { axum::Json(api_json) }),
         )
         .merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/docs/openapi.json", api))
-        .fallback(|| async { error::ApiError::not_found("this route") })
+        .fallback(ui::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(error::ApiError::new(

@@ -131,7 +131,7 @@ impl Chrome {
             "run" => Permission::RunAssessment,
             "pay" => Permission::RecordPayment,
             "declare" => Permission::Declare,
-            "claims" => Permission::ReviewClaims,
+            "claims" => Permission::ReadClaims,
             _ => return false,
         };
         self.user.as_ref().is_some_and(|u| u.role.may(p))
@@ -192,6 +192,25 @@ pub fn forbidden_page(why: &str) -> Response {
         c,
     };
     (StatusCode::FORBIDDEN, render(&page)).into_response()
+}
+
+/// An address with no route: a page for a browser (in its language), the JSON error for the API
+/// and for clients that do not ask for HTML.
+pub async fn not_found(headers: HeaderMap, uri: axum::http::Uri) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if uri.path().starts_with("/api/") || !wants_html {
+        return crate::error::ApiError::not_found("this route").into_response();
+    }
+    let c = Chrome::new(&headers, None, uri.path());
+    let page = MessagePage {
+        title: c.t("not-found"),
+        message: c.t("not-found-text"),
+        c,
+    };
+    (StatusCode::NOT_FOUND, render(&page)).into_response()
 }
 
 /// A store error as a page in the visitor's language (the reason itself is the store's).
@@ -735,7 +754,15 @@ async fn person_page(
         codes.dedup();
         for code in codes {
             let account = state.store.account(&state.params, code, today).await?;
-            for m in account.months.iter().filter(|m| m.unpaid > 0) {
+            // A month is unpaid only once its deadline has passed (L41 Art. 34: the last day of
+            // the next month): before it, the employer is not late and the person not told so.
+            let overdue = |m: &&ansinh_store::account::MonthAccount| {
+                m.unpaid > 0
+                    && m.deadline
+                        .parse::<jiff::civil::Date>()
+                        .is_ok_and(|deadline| deadline < today)
+            };
+            for m in account.months.iter().filter(overdue) {
                 unpaid.insert((code.to_string(), m.month.clone()));
             }
         }
@@ -1171,6 +1198,8 @@ async fn audit_page(
 #[template(path = "claims.html")]
 struct ClaimsPage {
     c: Chrome,
+    /// The inspector reads the queue; only assessors decide.
+    can_review: bool,
     queue: Vec<ansinh_store::claim::QueuedVisit>,
     facility: String,
     month: String,
@@ -1205,6 +1234,7 @@ async fn claims_page(
     .await;
     match loaded {
         Ok((queue, settlement)) => render(&ClaimsPage {
+            can_review: caller.user.role.may(Permission::ReviewClaims),
             c,
             queue,
             facility,

@@ -45,9 +45,9 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /api/v1/employers/{code}/urgings", "AC"),
     ("GET /api/v1/compliance/list", "ACI"),
     ("POST /api/v1/claims/files", "AH"),
-    ("GET /api/v1/claims/review-queue", "AH"),
-    ("GET /api/v1/claims/settlement", "AH"),
-    ("GET /api/v1/claims/{facility}/{key}", "AH"),
+    ("GET /api/v1/claims/review-queue", "AHI"),
+    ("GET /api/v1/claims/settlement", "AHI"),
+    ("GET /api/v1/claims/{facility}/{key}", "AHI"),
     ("POST /api/v1/claims/{facility}/{key}/reviews", "AH"),
     ("POST /api/v1/cards", "AC"),
     ("POST /api/v1/cards/{code}/renewals", "AC"),
@@ -68,7 +68,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /ui/employers/{code}/payments", "AC"),
     ("POST /ui/assessments", "AC"),
     ("GET /ui/audit", "AI"),
-    ("GET /ui/claims", "AH"),
+    ("GET /ui/claims", "AHI"),
     ("POST /ui/claims/{facility}/{key}/review", "AH"),
 ];
 

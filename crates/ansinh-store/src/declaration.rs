@@ -898,6 +898,13 @@ impl Store {
             }
             if reports.iter().any(|r| !r.ok) {
                 tx.rollback().await?;
+                // Nothing was applied, so no number was issued and no employment opened: the
+                // numbers drawn for this try (new at every try) and a registered person's SIN
+                // are not shown.
+                for r in &mut reports {
+                    r.sin = None;
+                    r.employment_id = None;
+                }
                 let report = BatchReport { batch_id: None, employer_code: code.clone(), status: "rejected".into(), replayed: false, line_count: lines.len(), lines: reports };
                 // Nothing of the batch is written, but that it was sent is: who, when, what it held.
                 let mut tx = pool.begin().await?;
