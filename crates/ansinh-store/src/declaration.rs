@@ -306,6 +306,17 @@ struct Plan<'a> {
 
 type LineResult = Result<(String, Option<String>), Vec<LineError>>;
 
+/// The value of a check, its errors added to the line's.
+fn keep<T>(r: Result<T, Vec<LineError>>, errs: &mut Vec<LineError>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errs.extend(e);
+            None
+        }
+    }
+}
+
 fn err(field: &str, reason: impl ToString) -> Vec<LineError> {
     vec![LineError {
         field: field.to_string(),
@@ -370,25 +381,21 @@ impl Plan<'_> {
             .salary
             .ok_or_else(|| err("salary", "missing: the monthly contribution salary in đồng"))?;
         let allowances = l.allowances.unwrap_or(0);
-        if !(0..=MAX_SALARY).contains(&salary) {
-            return Err(err(
-                "salary",
-                format!(
-                    "{} is out of range: 0 to {} đồng a month",
-                    Dong(salary),
-                    Dong(MAX_SALARY)
-                ),
-            ));
+        let mut out_of_range = Vec::new();
+        for (field, v) in [("salary", salary), ("allowances", allowances)] {
+            if !(0..=MAX_SALARY).contains(&v) {
+                out_of_range.extend(err(
+                    field,
+                    format!(
+                        "{} is out of range: 0 to {} đồng a month",
+                        Dong(v),
+                        Dong(MAX_SALARY)
+                    ),
+                ));
+            }
         }
-        if !(0..=MAX_SALARY).contains(&allowances) {
-            return Err(err(
-                "allowances",
-                format!(
-                    "{} is out of range: 0 to {} đồng a month",
-                    Dong(allowances),
-                    Dong(MAX_SALARY)
-                ),
-            ));
+        if !out_of_range.is_empty() {
+            return Err(out_of_range);
         }
         let day = month.first_day();
         let (floor, what) = if part_time {
@@ -427,33 +434,36 @@ impl Plan<'_> {
         Ok((salary, allowances))
     }
 
+    /// A hire: every defect of the line is reported (the checks that need a field that is
+    /// itself wrong are skipped), and nothing of the line takes effect unless it has none.
     fn hire(&mut self, l: &DeclarationLine, personal_id: String) -> LineResult {
-        let start = Self::date("date", &l.date)?;
+        let mut errs: Vec<LineError> = Vec::new();
+        let start: Option<Date> = keep(Self::date("date", &l.date), &mut errs);
         let kind = l.contract_kind.as_deref().unwrap_or("indefinite");
         let months = l.contract_months;
         match (kind, months) {
             ("indefinite", None) | ("part_time", _) => {}
             ("indefinite", Some(_)) => {
-                return Err(err(
+                errs.extend(err(
                     "contract_months",
                     "an indefinite contract has no length",
                 ));
             }
             ("definite", Some(m)) if (1..=36).contains(&m) => {}
             ("definite", _) => {
-                return Err(err(
+                errs.extend(err(
                     "contract_months",
                     "a definite contract needs its length, 1 to 36 months (L41 Art. 2.1.a; Labour Code Art. 20)",
                 ));
             }
             ("probation", _) => {
-                return Err(err(
+                errs.extend(err(
                     "contract_kind",
                     "probation contracts are not compulsory (Decree 158/2025 Art. 3.5)",
                 ));
             }
             (other, _) => {
-                return Err(err(
+                errs.extend(err(
                     "contract_kind",
                     format!("`{other}` is not indefinite, definite or part_time"),
                 ));
@@ -474,14 +484,16 @@ impl Plan<'_> {
                     )
                 })
         };
-        let name = given("name", &l.name)?;
-        let sex = given("sex", &l.sex)?;
-        let birth_date = given("birth_date", &l.birth_date)?;
-        if let Ok(born) = birth_date.parse::<Date>() {
+        let name = keep(given("name", &l.name), &mut errs);
+        let sex = keep(given("sex", &l.sex), &mut errs);
+        let birth_date = keep(given("birth_date", &l.birth_date), &mut errs);
+        if let (Some(start), Some(Ok(born))) =
+            (start, birth_date.as_deref().map(str::parse::<Date>))
+        {
             let birthday_to_come = (start.month(), start.day()) < (born.month(), born.day());
             let age = start.year() - born.year() - i16::from(birthday_to_come);
             if !HIRE_AGE.contains(&age) {
-                return Err(err(
+                errs.extend(err(
                     "birth_date",
                     format!(
                         "born {born}, the worker would be {} on {start}: a hire in a batch is of a worker aged {} to {} (Labour Code 2019 Art. 143–145 for minors)",
@@ -496,7 +508,11 @@ impl Plan<'_> {
                 ));
             }
         }
-        let person = match self.persons.get(&personal_id) {
+        // The person: as registered (the identity must match), or to be registered by this line.
+        let (Some(name), Some(sex), Some(birth_date)) = (name, sex, birth_date) else {
+            return Err(errs);
+        };
+        let (person, new_person) = match self.persons.get(&personal_id) {
             Some(p) => {
                 let same = p.identity.as_ref().is_none_or(|id| {
                     same_name(&id.name, &name)
@@ -506,12 +522,13 @@ impl Plan<'_> {
                 });
                 if !same {
                     // Which of them differs is not said: it would tell what the registry holds.
-                    return Err(err(
+                    errs.extend(err(
                         "personal_id",
                         "the name, sex, birth date or social insurance number given do not match the registry's record of this personal ID: check the worker's identity card",
                     ));
+                    return Err(errs);
                 }
-                p.clone()
+                (p.clone(), None)
             }
             None => {
                 let new = crate::model::NewPerson {
@@ -522,33 +539,21 @@ impl Plan<'_> {
                     birth_date,
                     nationality: l.nationality.clone().unwrap_or_else(|| "VN".into()),
                 };
-                let p = check_person(&new, self.today).map_err(|e| match e {
+                let checked = check_person(&new, self.today).map_err(|e| match e {
                     StoreError::Invalid { field, reason } => err(&field, reason),
                     other => err("personal_id", other),
-                })?;
-                let sin = match p.sin.clone().or_else(|| self.free_sins.pop()) {
-                    Some(sin) => sin,
-                    None => {
-                        return Err(err(
-                            "sin",
-                            "no free social insurance number could be issued",
-                        ));
-                    }
-                };
-                self.effects.push(Effect::Person {
-                    sin: sin.clone(),
-                    personal_id: p.personal_id.clone(),
-                    name: p.name,
-                    sex: p.sex,
-                    birth_date: p.birth_date,
-                    nationality: p.nationality.clone(),
                 });
-                PersonState {
-                    sin,
-                    nationality: p.nationality,
+                let Some(p) = keep(checked, &mut errs) else {
+                    return Err(errs);
+                };
+                let state = PersonState {
+                    // Drawn only once the line has passed (below).
+                    sin: p.sin.clone().unwrap_or_default(),
+                    nationality: p.nationality.clone(),
                     identity: None,
                     employments: Vec::new(),
-                }
+                };
+                (state, Some(p))
             }
         };
         let participant = if person.nationality == "VN" {
@@ -559,11 +564,14 @@ impl Plan<'_> {
         if participant == "foreign_employee"
             && !(kind == "indefinite" || months.is_some_and(|m| m >= 12))
         {
-            return Err(err(
+            errs.extend(err(
                 "contract_months",
                 "a foreign employee is insured only on a contract of 12 months or more (L41 Art. 2.2)",
             ));
         }
+        let Some(start) = start else {
+            return Err(errs);
+        };
         if let Some(other) = person
             .employments
             .iter()
@@ -578,10 +586,31 @@ impl Plan<'_> {
             } else {
                 "overlaps an employment of this worker with another employer that is still open on this date: insurance follows the first contract (L41 Art. 2.5.a); the other employer declares its end first".to_string()
             };
-            return Err(err("date", reason));
+            errs.extend(err("date", reason));
         }
         let month = Month::of(start);
-        let (salary, allowances) = self.check_salary(l, month, kind == "part_time")?;
+        let salary = keep(self.check_salary(l, month, kind == "part_time"), &mut errs);
+        let Some((salary, allowances)) = salary.filter(|_| errs.is_empty()) else {
+            return Err(errs);
+        };
+        let mut person = person;
+        if let Some(p) = new_person {
+            let Some(sin) = p.sin.clone().or_else(|| self.free_sins.pop()) else {
+                return Err(err(
+                    "sin",
+                    "no free social insurance number could be issued",
+                ));
+            };
+            person.sin = sin.clone();
+            self.effects.push(Effect::Person {
+                sin,
+                personal_id: p.personal_id.clone(),
+                name: p.name,
+                sex: p.sex,
+                birth_date: p.birth_date,
+                nationality: p.nationality,
+            });
+        }
         let id = format!("{}-{:02}", person.sin, person.employments.len() + 1);
         self.effects.push(Effect::Employment {
             sin: person.sin.clone(),
@@ -600,7 +629,6 @@ impl Plan<'_> {
             allowances,
             supersedes: None,
         });
-        let mut person = person;
         person.employments.push(EmploymentState {
             id: id.clone(),
             employer: self.employer.clone(),

@@ -1,0 +1,166 @@
+//! Money flows a clerk can trust and what each role is told (issue 16), over real HTTP on
+//! both backends: monthly runs only of months begun, payments positive and corrected by
+//! reversal, every error of a declaration line, rejected batches without numbers, months
+//! unpaid only after their deadline, the inspector's claims page, pages for unknown addresses.
+
+mod common;
+
+use ansinh_core::Role;
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+on_both!(money_flows_refuse_what_a_clerk_would_refuse);
+
+async fn money_flows_refuse_what_a_clerk_would_refuse(app: App) {
+    let w = app.world().await;
+    // A run of a month not begun, or before the law encoded, is refused naming the month.
+    for month in ["2030-01", "1990-01"] {
+        let (s, e) = app
+            .post(&format!("/api/v1/assessments/{month}"), json!({}))
+            .await;
+        assert_eq!(
+            (s, e["error"]["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("month")),
+            "{month}: {e}"
+        );
+    }
+    // Payments: positive, not in the future, not before the first declared worker.
+    let pay_path = format!("/api/v1/employers/{}/payments", w.own_employer);
+    let pay = |body: Value| app.post(&pay_path, body);
+    for (body, field) in [
+        (
+            json!({"reference": "P-1", "paid_on": "2026-04-10", "amount": -1000000}),
+            "amount",
+        ),
+        (
+            json!({"reference": "P-2", "paid_on": "2999-04-10", "amount": 1000000}),
+            "paid_on",
+        ),
+        (
+            json!({"reference": "P-3", "paid_on": "1999-04-10", "amount": 1000000}),
+            "paid_on",
+        ),
+    ] {
+        let (s, e) = pay(body.clone()).await;
+        assert_eq!(
+            (s, e["error"]["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(field)),
+            "{body}: {e}"
+        );
+    }
+    let (s, e) =
+        pay(json!({"reference": "P-4", "paid_on": "2026-04-10", "amount": 33000000})).await;
+    assert_eq!(s, StatusCode::CREATED, "{e}");
+    let (s, e) = pay(json!({"reference": "P-4-R", "paid_on": "2026-04-11", "amount": -33000000, "reverses": "P-4"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{e}");
+    let (_, account) = app
+        .get(&format!(
+            "/api/v1/employers/{}/account?as_of=2026-06-30",
+            w.own_employer
+        ))
+        .await;
+    let months_paid: i64 = account["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["paid"].as_i64().unwrap())
+        .sum();
+    assert_eq!(account["paid"].as_i64(), Some(0), "{account}");
+    assert_eq!(months_paid, 0, "{account}");
+    // Every error of a line, and no number shown for a batch that was not applied.
+    let res = app
+        .http
+        .post(format!(
+            "{}/api/v1/employers/{}/declarations",
+            app.base, w.own_employer
+        ))
+        .header("content-type", "text/csv")
+        .body(
+            "action,personal_id,name,sex,birth_date,date,salary,contract_kind\n\
+             hire,079190000321,Vũ Thị Hạnh,female,1990-02-02,2026-02-01,12000000,indefinite\n\
+             hire,079190000322,,female,1990-02-02,2026-02-31,1000,forever\n",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let report: Value = res.json().await.unwrap();
+    let lines = report["report"]["lines"].as_array().unwrap();
+    assert!(lines.iter().all(|l| l.get("sin").is_none()), "{report}");
+    let fields: Vec<&str> = lines[1]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for f in ["date", "contract_kind", "name"] {
+        assert!(fields.contains(&f), "{f} not reported: {fields:?}");
+    }
+    // The current month is not unpaid to its person before its deadline.
+    let today = jiff::ZonedDateTime::now().date();
+    let current = format!("{:04}-{:02}", today.year(), today.month());
+    let (s, e) = app
+        .post(&format!("/api/v1/assessments/{current}"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    let person = app
+        .client_as("hoa.le", Role::Insured, None, Some(&w.own_person))
+        .await;
+    let page = person
+        .get(format!("{}/ui/persons/{}", app.base, w.own_person))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let label = format!("{:02}/{:04}", today.month(), today.year());
+    let row = page
+        .split("<tr")
+        .find(|r| r.contains(&label))
+        .unwrap_or_else(|| panic!("no row of {label}"));
+    assert!(!row.contains("unpaid"), "{row}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inspectors_read_claims_and_browsers_get_pages() {
+    let app = sqlite_app().await;
+    let inspector = app.client_as("minh.i", Role::Inspector, None, None).await;
+    let res = inspector
+        .get(format!("{}/ui/claims", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(
+        !page.contains("class=\"review\""),
+        "an inspector decides nothing"
+    );
+    let res = inspector
+        .get(format!("{}/api/v1/claims/review-queue", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    // An address with no page: a page for a browser, JSON for the API.
+    let res = reqwest::Client::new()
+        .get(format!("{}/ui/no-such-page", app.base))
+        .header("accept", "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let (s, e) = app.get("/api/v1/no-such-route").await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
+}
