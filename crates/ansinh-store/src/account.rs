@@ -150,6 +150,9 @@ pub struct MonthAccount {
     pub charge: i64,
     /// `current`, `0-30`, `31-60`, `61-90` or `90+` days past the deadline, for unpaid months.
     pub age: String,
+    /// Why the month is late or evaded: the rule and the facts that gave the status (e.g.
+    /// "registered 75 days after the registration deadline 2026-03-02: evasion (L41 Art. 39.1.a–b)").
+    pub reasons: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
@@ -194,6 +197,20 @@ fn latest_registration(registrations: &[Registration], month: Month) -> Option<R
                 .unwrap_or(i32::MAX)
         })
         .copied()
+}
+
+/// The payments to allocate to months, dated: a payment and its reversal cancel, so neither
+/// is allocated (the months' payments then sum to the account's paid, which counts both).
+fn allocatable(payments: &[PaymentRecord]) -> Vec<(Date, i64)> {
+    let reversed: std::collections::HashSet<&str> = payments
+        .iter()
+        .filter_map(|p| p.reverses.as_deref())
+        .collect();
+    payments
+        .iter()
+        .filter(|p| p.reverses.is_none() && !reversed.contains(p.reference.as_str()))
+        .filter_map(|p| p.paid_on.parse().ok().map(|d| (d, p.amount)))
+        .collect()
 }
 
 /// Largest payment recorded in one entry, in đồng.
@@ -423,17 +440,7 @@ impl Store {
             .into_iter()
             .filter_map(|(m, d)| m.parse().ok().map(|m| (m, d)))
             .collect();
-        // A payment and its reversal cancel: neither is allocated to a month (the sum of the
-        // months' payments is the account's paid, as every entry is counted in both).
-        let reversed: std::collections::HashSet<&str> = payments
-            .iter()
-            .filter_map(|p| p.reverses.as_deref())
-            .collect();
-        let dated: Vec<(Date, i64)> = payments
-            .iter()
-            .filter(|p| p.reverses.is_none() && !reversed.contains(p.reference.as_str()))
-            .filter_map(|p| p.paid_on.parse().ok().map(|d| (d, p.amount)))
-            .collect();
+        let dated = allocatable(&payments);
         let allocations = allocate(&dues, &dated);
         let mut account = Account {
             employer_code: code,
@@ -469,13 +476,13 @@ impl Store {
                 as_of: as_of.max(compliance::payment_deadline(month)),
             };
             let deadline = compliance::payment_deadline(month);
-            let (status, days_late, charge) = match compliance::classify(params, &facts) {
+            let (status, days_late, charge, reasons) = match compliance::classify(params, &facts) {
                 Ok((c, _)) if as_of > deadline || c.unpaid.get() == 0 => {
-                    (c.status, c.days_late, c.charge.get())
+                    (c.status, c.days_late, c.charge.get(), c.reasons)
                 }
-                Ok(_) => (Status::OnTime, 0, 0),
+                Ok(_) => (Status::OnTime, 0, 0, Vec::new()),
                 // Months before the 2024 law have no charge parameters encoded yet.
-                Err(_) => (Status::OnTime, 0, 0),
+                Err(_) => (Status::OnTime, 0, 0, Vec::new()),
             };
             let unpaid = (due - paid).max(0);
             let past = i64::from((as_of - deadline).get_days());
@@ -499,6 +506,7 @@ impl Store {
                 days_late,
                 charge,
                 age: age(past, unpaid).to_string(),
+                reasons,
             });
         }
         Ok(account)
@@ -516,6 +524,8 @@ pub struct ListedEmployer {
     pub months: Vec<String>,
     pub unpaid: i64,
     pub charge: i64,
+    /// Each month's rule and facts, `YYYY-MM: reason`.
+    pub reasons: Vec<String>,
 }
 
 impl Store {
@@ -554,10 +564,17 @@ impl Store {
                 months: bad.iter().map(|m| m.month.clone()).collect(),
                 unpaid: bad.iter().map(|m| m.unpaid).sum(),
                 charge: bad.iter().map(|m| m.charge).sum(),
+                reasons: bad
+                    .iter()
+                    .flat_map(|m| m.reasons.iter().map(move |r| format!("{}: {r}", m.month)))
+                    .collect(),
             });
         }
-        let rank = |e: &ListedEmployer| i32::from(e.status == "evasion");
-        list.sort_by(|a, b| rank(b).cmp(&rank(a)).then(b.unpaid.cmp(&a.unpaid)));
+        // Who owes first: an employer with money unpaid before one whose months are settled
+        // (a late registration since paid stays on the list as evasion, but below), then
+        // evasion before late payment, then the larger amount.
+        let rank = |e: &ListedEmployer| (e.unpaid > 0, e.status == "evasion", e.unpaid);
+        list.sort_by_key(|e| std::cmp::Reverse(rank(e)));
         Ok(list)
     }
 }
@@ -577,14 +594,16 @@ impl Store {
                         .push((m, r.try_get::<Option<i64>, _>("total")?.unwrap_or(0)));
                 }
             }
-            let mut payments: BTreeMap<String, Vec<(Date, i64)>> = BTreeMap::new();
-            for r in sqlx::query("SELECT employer_code, paid_on, amount FROM payments WHERE paid_on <= $1")
+            let mut entries: BTreeMap<String, Vec<PaymentRecord>> = BTreeMap::new();
+            for r in sqlx::query("SELECT employer_code, reference, paid_on, amount, reverses FROM payments WHERE paid_on <= $1 ORDER BY employer_code, paid_on, reference")
                 .bind(as_of.to_string()).fetch_all(pool).await? {
-                let paid_on: String = r.try_get("paid_on")?;
-                if let Ok(d) = paid_on.parse::<Date>() {
-                    payments.entry(r.try_get("employer_code")?).or_default().push((d, r.try_get("amount")?));
-                }
+                entries.entry(r.try_get("employer_code")?).or_default().push(PaymentRecord {
+                    reference: r.try_get("reference")?, paid_on: r.try_get("paid_on")?,
+                    amount: r.try_get("amount")?, reverses: r.try_get("reverses")?,
+                });
             }
+            let payments: BTreeMap<String, Vec<(Date, i64)>> =
+                entries.into_iter().map(|(code, p)| (code, allocatable(&p))).collect();
             (dues, payments)
         });
         let mut ageing = BTreeMap::new();

@@ -910,7 +910,7 @@ impl Store {
         check_run_month(params, month, crate::registry::today())?;
         let lock = self.lock_run().await?;
         let result = self.run_locked(params, month, chunk, progress).await;
-        drop(lock);
+        lock.release().await;
         result
     }
 

@@ -9,8 +9,10 @@
 use crate::{Backend, Store, StoreError};
 use sqlx::Row;
 
-/// Key of the PostgreSQL advisory lock of the monthly run ("ANSINH" + 1).
-const PG_KEY: i64 = 0x0041_4E53_494E_4801;
+/// First half of the PostgreSQL advisory lock of the monthly run ("ANSI"); the second is the
+/// schema's hash, since advisory locks are per database and a database may hold several
+/// registries in schemas of their own (the tests do).
+const PG_KEY: i32 = 0x414E_5349;
 
 /// Held for the length of a run; dropping it releases the lock.
 pub(crate) struct RunLock {
@@ -18,13 +20,27 @@ pub(crate) struct RunLock {
     /// process can open).
     _file: Option<std::fs::File>,
     /// The PostgreSQL connection that holds the advisory lock.
-    _connection: Option<sqlx::pool::PoolConnection<sqlx::Postgres>>,
+    connection: Option<sqlx::pool::PoolConnection<sqlx::Postgres>>,
 }
 
 fn busy() -> StoreError {
     StoreError::Conflict {
         field: "month".into(),
         reason: "a monthly run is in progress: wait for it to finish, then run again (a run only writes what is missing)".into(),
+    }
+}
+
+impl RunLock {
+    /// Releases the lock now (a dropped lock is released too, but on PostgreSQL only once its
+    /// connection has closed, a moment later: the next run, started at once, must find it free).
+    pub(crate) async fn release(mut self) {
+        if let Some(conn) = self.connection.as_mut() {
+            // If this fails the connection is closed on drop, which releases the lock as well.
+            let _ = sqlx::query("SELECT pg_advisory_unlock($1, hashtext(current_schema()))")
+                .bind(PG_KEY)
+                .execute(&mut **conn)
+                .await;
+        }
     }
 }
 
@@ -37,7 +53,7 @@ impl Store {
                 if db.as_os_str().is_empty() || db.to_string_lossy().contains(":memory:") {
                     return Ok(RunLock {
                         _file: None,
-                        _connection: None,
+                        connection: None,
                     });
                 }
                 let mut path = db.into_os_string();
@@ -53,7 +69,7 @@ impl Store {
                 match file.try_lock() {
                     Ok(()) => Ok(RunLock {
                         _file: Some(file),
-                        _connection: None,
+                        connection: None,
                     }),
                     Err(std::fs::TryLockError::WouldBlock) => Err(busy()),
                     Err(std::fs::TryLockError::Error(e)) => Err(StoreError::invalid(
@@ -64,11 +80,13 @@ impl Store {
             }
             Backend::Postgres(pool) => {
                 let mut conn = pool.acquire().await?;
-                let got: bool = sqlx::query("SELECT pg_try_advisory_lock($1) AS got")
-                    .bind(PG_KEY)
-                    .fetch_one(&mut *conn)
-                    .await?
-                    .try_get("got")?;
+                let got: bool = sqlx::query(
+                    "SELECT pg_try_advisory_lock($1, hashtext(current_schema())) AS got",
+                )
+                .bind(PG_KEY)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get("got")?;
                 if !got {
                     return Err(busy());
                 }
@@ -77,7 +95,7 @@ impl Store {
                 conn.close_on_drop();
                 Ok(RunLock {
                     _file: None,
-                    _connection: Some(conn),
+                    connection: Some(conn),
                 })
             }
         }
