@@ -235,28 +235,38 @@ pub fn evaluate(
         (Sex::Male, true) => (p.base_rate, p.per_year, p.men_base_years),
         (Sex::Male, false) => (p.men_short_rate, p.men_short_per_year, p.min_years),
     };
-    let rule = format!(
-        "{} + {} × ({years} − {from_years})",
-        start_rate.as_percent(),
-        step.as_percent()
-    );
+    // Below the years the rate starts from there is no rate to show (and no pension, Art. 64):
+    // a formula with a negative number of years would read as a rate.
+    let rule = if halves < 2 * from_years {
+        format!("fewer than {from_years} years: no pension rate (L41 Art. 64, 66)")
+    } else {
+        format!(
+            "{} + {} × ({years} − {from_years})",
+            start_rate.as_percent(),
+            step.as_percent()
+        )
+    };
     lines.push(
         Line::new("rate", "Tỷ lệ hưởng lương hưu", "Pension rate")
             .value(rate.as_percent())
-            .formula(format!(
-                "min({}, {rule}) = {}{}",
-                p.max_rate.as_percent(),
-                base_rate.as_percent(),
-                if reduction.is_zero() {
-                    String::new()
-                } else {
-                    format!(
-                        " − early reduction {} ({} months early)",
-                        reduction.as_percent(),
-                        f.early_months
-                    )
-                }
-            ))
+            .formula(if halves < 2 * from_years {
+                rule
+            } else {
+                format!(
+                    "min({}, {rule}) = {}{}",
+                    p.max_rate.as_percent(),
+                    base_rate.as_percent(),
+                    if reduction.is_zero() {
+                        String::new()
+                    } else {
+                        format!(
+                            " − early reduction {} ({} months early)",
+                            reduction.as_percent(),
+                            f.early_months
+                        )
+                    }
+                )
+            })
             .param("pension.base_rate", p.base_rate.as_percent(), dated)
             .param("pension.per_year", p.per_year.as_percent(), dated)
             .param("pension.max_rate", p.max_rate.as_percent(), dated)

@@ -703,6 +703,10 @@ struct PersonPage {
     months_for_unemployment: i64,
     unpaid_months: usize,
     estimate: Option<Estimate>,
+    /// Why the rules could not estimate from the recorded months, when they could not.
+    estimate_error: Option<String>,
+    /// An employer's user sees no estimate of the person's career.
+    show_estimate: bool,
     cards: Vec<ansinh_store::card::HealthCard>,
     audit: Vec<AuditEntry>,
 }
@@ -787,9 +791,14 @@ async fn person_page(
         })
         .collect();
     // The estimate is of the whole career: the person's and the agency's, not an employer's.
-    let estimate = match crate::scope::employer_of(&caller) {
-        Some(_) => None,
-        None => estimate(&state, &c, &p, &history.months, today.year()),
+    let show_estimate = crate::scope::employer_of(&caller).is_none();
+    let (estimate, estimate_error) = if show_estimate {
+        match estimate(&state, &c, &p, &history.months, today.year()) {
+            Ok(e) => (e, None),
+            Err(why) => (None, Some(why)),
+        }
+    } else {
+        (None, None)
     };
     render(&PersonPage {
         unpaid_months: months.iter().filter(|m| m.unpaid).count(),
@@ -797,6 +806,8 @@ async fn person_page(
         months_for_pension: history.months_for_pension,
         months_for_unemployment: history.months_for_unemployment,
         estimate,
+        estimate_error,
+        show_estimate,
         employments,
         cards,
         audit,
@@ -813,16 +824,20 @@ fn estimate(
     p: &ansinh_store::Person,
     months: &[ansinh_store::assessment::MonthRecord],
     year: i16,
-) -> Option<Estimate> {
+) -> Result<Option<Estimate>, String> {
     // Consecutive months at one salary become one period of the history.
     let mut history: Vec<serde_json::Value> = Vec::new();
     let mut sorted: Vec<_> = months.iter().filter(|m| m.salary > 0).collect();
     sorted.sort_by(|a, b| a.month.cmp(&b.month));
     sorted.dedup_by(|a, b| a.month == b.month);
+    let unreadable = |what: &str| format!("{what} is not a month");
     for m in sorted {
         if let Some(last) = history.last_mut() {
-            let to: ansinh_core::Month = last["to"].as_str()?.parse().ok()?;
-            let this: ansinh_core::Month = m.month.parse().ok()?;
+            let to: ansinh_core::Month = last["to"]
+                .as_str()
+                .and_then(|t| t.parse().ok())
+                .ok_or_else(|| unreadable("a period's end"))?;
+            let this: ansinh_core::Month = m.month.parse().map_err(|_| unreadable(&m.month))?;
             if last["salary"] == m.salary && to.plus(1) == this {
                 last["to"] = m.month.clone().into();
                 continue;
@@ -831,13 +846,14 @@ fn estimate(
         history.push(serde_json::json!({"from": m.month, "to": m.month, "salary": m.salary}));
     }
     if history.is_empty() {
-        return None;
+        return Ok(None);
     }
     let request = serde_json::json!({
         "kind": "pension", "jurisdiction": "VN", "sex": p.sex, "birth_date": p.birth_date,
         "settlement_year": year, "history": history,
     });
-    let pension = ansinh_rules::calc::calc_text(&state.params, &request.to_string()).ok()?;
+    let pension = ansinh_rules::calc::calc_text(&state.params, &request.to_string())
+        .map_err(|e| e.to_string())?;
     let body = &pension.body;
     let lump = serde_json::json!({
         "kind": "one_time", "jurisdiction": "VN", "settlement_year": year,
@@ -863,13 +879,13 @@ fn estimate(
             )
         })
         .collect();
-    Some(Estimate {
+    Ok(Some(Estimate {
         eligible: body["eligible"].as_bool().unwrap_or(false),
         monthly_pension: body["monthly_pension"].as_i64(),
         retirement_month: body["retirement_month"].as_str().unwrap_or("").to_string(),
         lump_sum,
         lines,
-    })
+    }))
 }
 
 // ---- employer --------------------------------------------------------------------------
