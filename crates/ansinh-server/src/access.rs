@@ -193,6 +193,12 @@ pub const RULES: &[Rule] = &[
     ),
     rule("POST", "/ui/assessments", needs(RunAssessment)),
     rule("GET", "/ui/audit", needs(ReadAudit)),
+    rule("GET", "/ui/compliance", needs(ReadCompliance)),
+    rule(
+        "POST",
+        "/ui/employers/{code}/urgings",
+        employer(RecordPayment),
+    ),
     rule("GET", "/ui/claims", needs(ReadClaims)),
     rule(
         "POST",

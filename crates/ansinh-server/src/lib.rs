@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod i18n;
 pub mod notice;

@@ -3,6 +3,7 @@
 //! access middleware as the API; writes go through the acting store, so they are audited.
 
 mod chart;
+mod compliance;
 
 use crate::AppState;
 use crate::access::{Acting, CSRF_FIELD, Caller, MaybeCaller, Principal, SESSION_COOKIE};
@@ -66,6 +67,8 @@ pub fn router() -> Router<AppState> {
         .route("/ui/employers/{code}/payments", post(payment_submit))
         .route("/ui/assessments", post(run_submit))
         .route("/ui/audit", get(audit_page))
+        .route("/ui/compliance", get(compliance::page))
+        .route("/ui/employers/{code}/urgings", post(compliance::urge))
         .route("/ui/claims", get(claims_page))
         .route("/ui/claims/{facility}/{key}/review", post(review_submit))
 }
@@ -132,6 +135,7 @@ impl Chrome {
             "pay" => Permission::RecordPayment,
             "declare" => Permission::Declare,
             "claims" => Permission::ReadClaims,
+            "compliance" => Permission::ReadCompliance,
             _ => return false,
         };
         self.user.as_ref().is_some_and(|u| u.role.may(p))

@@ -68,6 +68,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /ui/employers/{code}/payments", "AC"),
     ("POST /ui/assessments", "AC"),
     ("GET /ui/audit", "AI"),
+    ("GET /ui/compliance", "ACI"),
+    ("POST /ui/employers/{code}/urgings", "AC"),
     ("GET /ui/claims", "AHI"),
     ("POST /ui/claims/{facility}/{key}/review", "AH"),
 ];

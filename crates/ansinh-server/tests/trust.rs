@@ -164,3 +164,77 @@ async fn inspectors_read_claims_and_browsers_get_pages() {
         (StatusCode::NOT_FOUND, Some("not_found"))
     );
 }
+
+on_both!(the_compliance_list_has_reasons_urgings_and_exports);
+
+async fn the_compliance_list_has_reasons_urgings_and_exports(app: App) {
+    let w = app.world().await;
+    let inspector = app
+        .client_as("minh.insp", Role::Inspector, None, None)
+        .await;
+    let get = |path: String| {
+        let inspector = inspector.clone();
+        async move { inspector.get(path).send().await.unwrap() }
+    };
+    let res = get(format!("{}/ui/compliance?as_of=2026-06-30", app.base)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(page.contains(&w.own_employer), "{page}");
+    assert!(
+        page.contains("L41 Art. 38"),
+        "each status gives its rule: {page}"
+    );
+    assert!(
+        !page.contains("class=\"urging\""),
+        "an inspector records no urging"
+    );
+    let csv = get(format!(
+        "{}/ui/compliance?as_of=2026-06-30&format=csv",
+        app.base
+    ))
+    .await;
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = csv.text().await.unwrap();
+    assert!(
+        text.starts_with('\u{feff}'),
+        "a BOM for spreadsheet programs"
+    );
+    assert!(text.contains(&w.own_employer));
+    let xlsx = get(format!(
+        "{}/ui/compliance?as_of=2026-06-30&format=xlsx",
+        app.base
+    ))
+    .await;
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
+    let bad = get(format!("{}/ui/compliance?format=pdf", app.base)).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    // The collection officer records a written urging from the list.
+    let res = app
+        .http
+        .post(format!(
+            "{}/ui/employers/{}/urgings",
+            app.base, w.own_employer
+        ))
+        .form(&[
+            ("month", "2026-03"),
+            ("reference", "CV-123/BHXH"),
+            ("urged_on", "2026-05-15"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, trail) = app
+        .get(&format!(
+            "/api/v1/audit?entity_kind=employer&entity_id={}",
+            w.own_employer
+        ))
+        .await;
+    assert!(trail.to_string().contains("urging.record"), "{trail}");
+}
