@@ -207,11 +207,14 @@ pub const RULES: &[Rule] = &[
     ),
 ];
 
-/// The rule of a matched route.
+/// The rule of a matched route (HEAD is answered as GET, as axum does).
 pub fn rule_of(method: &Method, path: &str) -> Option<&'static Rule> {
-    RULES
-        .iter()
-        .find(|r| r.path == path && r.method == method.as_str())
+    let method = if method == Method::HEAD {
+        "GET"
+    } else {
+        method.as_str()
+    };
+    RULES.iter().find(|r| r.path == path && r.method == method)
 }
 
 /// The signed-in caller of a request.
@@ -332,22 +335,29 @@ fn method_not_allowed(allowed: &[&str]) -> Response {
     res
 }
 
-/// Whether a browser says the request comes from a page of another site: `Sec-Fetch-Site:
-/// cross-site`, or an `Origin` whose host is not the `Host` asked.
-fn cross_site(headers: &HeaderMap) -> bool {
-    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-    if text(header::HeaderName::from_static("sec-fetch-site")) == Some("cross-site") {
-        return true;
+/// Whether a browser says the request comes from a page of another site. Browsers that send
+/// `Sec-Fetch-Site` say it themselves; otherwise an `Origin` is compared with the host the
+/// request was sent to (`X-Forwarded-Host` from a proxy in front, else `Host`, else the
+/// authority of an HTTP/2 request).
+fn cross_site(headers: &HeaderMap, authority: Option<&axum::http::uri::Authority>) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    match text("sec-fetch-site") {
+        Some("cross-site") => return true,
+        Some("same-origin" | "same-site" | "none") => return false,
+        _ => {}
     }
-    match text(header::ORIGIN) {
-        None => false,
-        Some(origin) => {
-            let host = origin
-                .split_once("://")
-                .map(|(_, rest)| rest.trim_end_matches('/'));
-            host.is_none() || host != text(header::HOST)
-        }
-    }
+    let Some(origin) = text("origin") else {
+        return false;
+    };
+    let origin_host = origin
+        .split_once("://")
+        .map(|(_, rest)| rest.trim_end_matches('/'));
+    let asked = text("x-forwarded-host")
+        .and_then(|h| h.split(',').next())
+        .map(str::trim)
+        .or_else(|| text("host"))
+        .or_else(|| authority.map(|a| a.as_str()));
+    origin_host.is_none() || origin_host != asked
 }
 
 /// Whether `user` may touch the records named by the route's path parameters.
@@ -411,10 +421,12 @@ async fn check(state: &AppState, req: Request) -> Result<Request, Response> {
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     // A browser's form or script from another site (login CSRF, a forged change of language):
     // refused whatever the route. Machine clients with a token send no Origin.
-    if unsafe_method
-        && !parts.headers.contains_key(header::AUTHORIZATION)
-        && cross_site(&parts.headers)
-    {
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer "));
+    if unsafe_method && !bearer && cross_site(&parts.headers, parts.uri.authority()) {
         return Err(forbidden(
             &path,
             "a request sent by a page of another site may not change anything here",
@@ -586,7 +598,7 @@ mod tests {
             for (k, v) in pairs {
                 h.insert(*k, v.parse().unwrap());
             }
-            cross_site(&h)
+            cross_site(&h, None)
         };
         assert!(!with(&[("host", "127.0.0.1:8080")]));
         assert!(!with(&[
@@ -601,6 +613,17 @@ mod tests {
         assert!(with(&[
             ("host", "127.0.0.1:8080"),
             ("sec-fetch-site", "cross-site")
+        ]));
+        // Behind a proxy that rewrites Host, the browser's own word or the forwarded host.
+        assert!(!with(&[
+            ("host", "backend:8080"),
+            ("origin", "https://bhxh.example"),
+            ("sec-fetch-site", "same-origin")
+        ]));
+        assert!(!with(&[
+            ("host", "backend:8080"),
+            ("x-forwarded-host", "bhxh.example"),
+            ("origin", "https://bhxh.example")
         ]));
     }
 

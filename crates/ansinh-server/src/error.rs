@@ -83,7 +83,7 @@ impl From<StoreError> for ApiError {
             e @ StoreError::BadCredentials => {
                 ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", e, None)
             }
-            e @ (StoreError::Throttled { .. } | StoreError::Rejections { .. }) => {
+            e @ StoreError::Throttled { .. } => {
                 ApiError::new(StatusCode::TOO_MANY_REQUESTS, "throttled", e, None)
             }
             other => {

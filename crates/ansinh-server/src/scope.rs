@@ -31,11 +31,8 @@ pub fn employments(all: Vec<Employment>, code: &str) -> Vec<Employment> {
 pub fn history(mut h: ContributionHistory, code: &str) -> ContributionHistory {
     h.months
         .retain(|m| m.employer_code.eq_ignore_ascii_case(code));
-    let mut months: Vec<&str> = h.months.iter().map(|m| m.month.as_str()).collect();
-    months.dedup();
-    let n = months.len() as i64;
-    h.months_for_pension = n.min(h.months_for_pension);
-    h.months_for_unemployment = n.min(h.months_for_unemployment);
+    h.months_for_pension = h.months.iter().filter(|m| m.pension).count() as i64;
+    h.months_for_unemployment = h.months.iter().filter(|m| m.unemployment).count() as i64;
     h.employee_total = h.months.iter().map(|m| m.employee_total).sum();
     h.employer_total = h.months.iter().map(|m| m.employer_total).sum();
     h

@@ -223,9 +223,7 @@ fn error_page(c: Chrome, e: StoreError) -> Response {
         StoreError::NotFound { .. } => StatusCode::NOT_FOUND,
         StoreError::Invalid { .. } => StatusCode::BAD_REQUEST,
         StoreError::Conflict { .. } => StatusCode::CONFLICT,
-        StoreError::Throttled { .. } | StoreError::Rejections { .. } => {
-            StatusCode::TOO_MANY_REQUESTS
-        }
+        StoreError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     let message = if status == StatusCode::INTERNAL_SERVER_ERROR {

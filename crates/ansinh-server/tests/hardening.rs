@@ -175,25 +175,44 @@ async fn employers_learn_nothing_of_other_employers(app: App) {
         .get(&format!("/api/v1/persons/{other_sin}/employments"))
         .await;
     assert_eq!(all.as_array().unwrap().len(), 2);
-    // A stream of rejected batches is throttled.
-    let mut last = StatusCode::OK;
-    for i in 0..ansinh_store::declaration::MAX_REJECTIONS {
-        let (s, _) = declare(
-            &own,
-            &app,
-            &w.own_employer,
-            &format!(
-                "hire,0010850{:05},Ai Đó,male,1985-03-03,2026-02-01,1000,indefinite",
+    // A stream of rejected batches tells only so many hire verdicts: a batch of hires of
+    // registered IDs under made-up names, kept from being applied by one bad line, first
+    // answers "does not match" for each, then "not checked" for all of them alike.
+    let budget = ansinh_store::declaration::MAX_CHECKED_HIRES as usize;
+    let probe = |n: usize| {
+        let mut csv = String::new();
+        for i in 0..n {
+            csv.push_str(&format!(
+                "hire,0790850{:05},Ai Đó,female,1985-03-03,2026-02-01,10000000,indefinite\n",
                 i
-            ),
-        )
-        .await;
-        last = s;
-        if s == StatusCode::TOO_MANY_REQUESTS {
-            break;
+            ));
         }
-    }
-    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+        csv.push_str("hire,079185099999,Lỗi Cố Ý,female,1985-03-03,2026-02-01,1000,indefinite");
+        csv
+    };
+    let (s, first) = declare(&own, &app, &w.own_employer, &probe(budget - 10)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, second) = declare(&own, &app, &w.own_employer, &probe(30)).await;
+    let lines = second["report"]["lines"].as_array().unwrap();
+    let not_checked = |l: &Value| {
+        l["errors"][0]["reason"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("not checked")
+    };
+    let checked = lines.iter().filter(|l| !not_checked(l)).count();
+    let used_before = first["report"]["lines"].as_array().unwrap().len() + 4; // the four rejected hires above
+    assert!(
+        checked <= budget.saturating_sub(used_before.min(budget)) + 1,
+        "{checked} verdicts told beyond the budget"
+    );
+    assert!(lines.iter().any(not_checked), "{second}");
+    let reasons: std::collections::BTreeSet<&str> = lines
+        .iter()
+        .filter(|l| not_checked(l))
+        .map(|l| l["errors"][0]["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons.len(), 1, "one answer for every line not checked");
 }
 
 async fn races_end_in_a_clear_answer(app: App) {

@@ -280,6 +280,10 @@ impl Store {
         let attempts: i64 = on_pool!(self, pool => sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE username = $1 AND at > $2")
             .bind(&name).bind(&since).fetch_one(pool).await?.try_get("n")?);
         if attempts > MAX_FAILURES {
+            // No password was checked: the attempt is forgotten, so that the lock ends 15
+            // minutes after the last failure checked (attempts while locked do not extend it).
+            on_pool!(self, pool => sqlx::query("DELETE FROM login_failures WHERE attempt = $1")
+                .bind(&attempt).execute(pool).await.map(|_| ()))?;
             return Err(StoreError::Throttled {
                 minutes: THROTTLE_WINDOW_MINUTES,
             });

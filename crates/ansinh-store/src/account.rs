@@ -361,8 +361,15 @@ impl Store {
             })?;
             tx.commit().await
         }.await);
+        let field = if record.reverses.is_some() {
+            "reverses"
+        } else {
+            "reference"
+        };
         inserted
-            .map_err(|e| StoreError::from(e).unique_as("reference", "recorded concurrently"))
+            .map_err(|e| {
+                StoreError::from(e).unique_as(field, "recorded concurrently by someone else")
+            })
             .map(|()| record)
     }
 
@@ -446,7 +453,12 @@ impl Store {
             employer_code: code,
             as_of: as_of.to_string(),
             dues: dues.iter().map(|(_, d)| d).sum(),
-            paid: payments.iter().map(|p| p.amount).sum(),
+            paid: payments
+                .iter()
+                .try_fold(0i64, |sum, p| sum.checked_add(p.amount))
+                .ok_or_else(|| {
+                    StoreError::invalid("payments", "their sum is beyond 9.2 × 10^18 đồng")
+                })?,
             balance: 0,
             charge: 0,
             months: Vec::new(),

@@ -172,6 +172,10 @@ pub struct MonthRecord {
     pub employer_total: i64,
     /// Lines behind the month (more than 1 when adjusted later).
     pub lines: i64,
+    /// Whether the month carries a pension & survivorship contribution (counts for a pension).
+    pub pension: bool,
+    /// Whether it carries an unemployment insurance contribution.
+    pub unemployment: bool,
 }
 
 /// A person's contribution record across employers ("sổ BHXH").
@@ -226,7 +230,7 @@ impl Store {
                 let month: String = r.try_get("month")?;
                 let id: String = r.try_get("employment_id")?;
                 let entry = months.entry((month.clone(), id.clone())).or_insert_with(|| (MonthRecord {
-                    month, employer_code: String::new(), employment_id: id, salary: 0, base_social: 0, employee_total: 0, employer_total: 0, lines: 0,
+                    month, employer_code: String::new(), employment_id: id, salary: 0, base_social: 0, employee_total: 0, employer_total: 0, lines: 0, pension: false, unemployment: false,
                 }, 0, 0));
                 entry.0.employer_code = r.try_get("employer_code")?;
                 entry.0.salary = r.try_get("salary")?;
@@ -246,12 +250,14 @@ impl Store {
             employee_total: 0,
             employer_total: 0,
         };
-        for (_, (record, pension, unemployment)) in months {
+        for (_, (mut record, pension, unemployment)) in months {
             if record.lines == 0 || (record.employee_total == 0 && record.employer_total == 0) {
                 continue;
             }
-            history.months_for_pension += i64::from(pension > 0);
-            history.months_for_unemployment += i64::from(unemployment > 0);
+            record.pension = pension > 0;
+            record.unemployment = unemployment > 0;
+            history.months_for_pension += i64::from(record.pension);
+            history.months_for_unemployment += i64::from(record.unemployment);
             history.employee_total += record.employee_total;
             history.employer_total += record.employer_total;
             history.months.push(record);

@@ -26,10 +26,13 @@ pub const MAX_LINES: usize = 10_000;
 /// and keeps the sums of a month far inside `i64`.
 pub const MAX_SALARY: i64 = 1_000_000_000_000;
 
-/// Rejected batches an employer may send within [`REJECTION_WINDOW_MINUTES`] before further
-/// batches are refused for a while: a hire line answers whether a personal ID is free to hire,
-/// so an unthrottled stream of rejected batches would be a look-up of the whole registry.
-pub const MAX_REJECTIONS: i64 = 30;
+/// Hire lines of rejected batches whose verdict an employer is told within
+/// [`REJECTION_WINDOW_MINUTES`]. In a batch that is not applied a hire line's verdict is pure
+/// information (does this personal ID belong to someone with this name?), so an unbounded
+/// stream of rejected batches would be a look-up of the registry. Beyond the budget the hire
+/// lines of a rejected batch are answered "not checked", the same for every ID; an applied
+/// batch uses none of it, so an employer correcting its errors is never held up.
+pub const MAX_CHECKED_HIRES: i64 = 200;
 pub const REJECTION_WINDOW_MINUTES: i64 = 10;
 
 /// Ages at the start of a hire outside which the birth date is taken for a typing error:
@@ -330,23 +333,26 @@ impl Plan<'_> {
         match l.action.as_str() {
             "hire" => self.hire(l, personal_id),
             "leave" | "salary" | "suspend" | "resume" => {
-                let Some(person) = self.persons.get(&personal_id) else {
-                    return Err(err(
+                // One answer whether or not the ID is registered: the registry is not looked
+                // up for an employer through a leave or a salary line.
+                let no_open = || {
+                    err(
                         "personal_id",
-                        format!("{personal_id} is not a registered person: declare a hire first"),
-                    ));
+                        format!(
+                            "no open employment of {personal_id} at {}: declare a hire first",
+                            self.employer
+                        ),
+                    )
+                };
+                let Some(person) = self.persons.get(&personal_id) else {
+                    return Err(no_open());
                 };
                 let sin = person.sin.clone();
                 let idx = person
                     .employments
                     .iter()
                     .rposition(|e| e.employer == self.employer && e.course.end.is_none())
-                    .ok_or_else(|| {
-                        err(
-                            "personal_id",
-                            format!("{personal_id} has no open employment at {}", self.employer),
-                        )
-                    })?;
+                    .ok_or_else(no_open)?;
                 let (effect, id) = match l.action.as_str() {
                     "leave" => self.leave(l, &personal_id, idx)?,
                     "salary" => self.salary(l, &personal_id, idx)?,
@@ -516,7 +522,7 @@ impl Plan<'_> {
             Some(p) => {
                 let same = p.identity.as_ref().is_none_or(|id| {
                     same_name(&id.name, &name)
-                        && id.sex == sex
+                        && id.sex.eq_ignore_ascii_case(&sex)
                         && id.birth_date == birth_date
                         && l.sin.as_deref().is_none_or(|s| s.trim() == p.sin)
                 });
@@ -550,7 +556,12 @@ impl Plan<'_> {
                     // Drawn only once the line has passed (below).
                     sin: p.sin.clone().unwrap_or_default(),
                     nationality: p.nationality.clone(),
-                    identity: None,
+                    // A later line of the batch naming this ID must name the same person.
+                    identity: Some(Identity {
+                        name: p.name.clone(),
+                        sex: p.sex.clone(),
+                        birth_date: p.birth_date.clone(),
+                    }),
                     employments: Vec::new(),
                 };
                 (state, Some(p))
@@ -818,7 +829,6 @@ impl Store {
         if let Some(done) = self.replay(&code, idempotency_key, &hash).await? {
             return Ok(done);
         }
-        self.check_rejections(&code).await?;
         let _guard = if self.kind() == Kind::Sqlite {
             Some(self.write_lock.lock().await)
         } else {
@@ -833,7 +843,7 @@ impl Store {
                 sqlx::query("SELECT unit_code FROM employers WHERE unit_code = $1 FOR UPDATE").bind(&code).execute(&mut *tx).await?;
             }
             // Someone may have applied the same batch while we waited.
-            let existing = sqlx::query("SELECT content_hash, result FROM declaration_batches WHERE employer_code = $1 AND (content_hash = $2 OR idempotency_key = $3) ORDER BY submitted_at LIMIT 1")
+            let existing = sqlx::query("SELECT content_hash, result FROM declaration_batches WHERE employer_code = $1 AND (content_hash = $2 OR idempotency_key = $3) ORDER BY CASE WHEN idempotency_key = $3 THEN 0 ELSE 1 END, submitted_at LIMIT 1")
                 .bind(&code).bind(&hash).bind(idempotency_key)
                 .fetch_optional(&mut *tx).await?;
             if let Some(row) = existing {
@@ -925,7 +935,6 @@ impl Store {
                 });
             }
             if reports.iter().any(|r| !r.ok) {
-                tx.rollback().await?;
                 // Nothing was applied, so no number was issued and no employment opened: the
                 // numbers drawn for this try (new at every try) and a registered person's SIN
                 // are not shown.
@@ -933,9 +942,35 @@ impl Store {
                     r.sin = None;
                     r.employment_id = None;
                 }
+                // The hire verdicts told, within the employer's budget (counted under the same
+                // lock as the batch, so concurrent batches share it).
+                let since = jiff::Timestamp::now()
+                    .checked_sub(jiff::SignedDuration::from_mins(REJECTION_WINDOW_MINUTES))
+                    .expect("a near instant")
+                    .to_string();
+                let sql = match self.kind() {
+                    Kind::Sqlite => "SELECT CAST(COALESCE(SUM(CAST(json_extract(change, '$.checked_hires') AS INTEGER)), 0) AS BIGINT) AS n FROM audit_log WHERE entity_kind = 'employer' AND entity_id = $1 AND action = 'declaration.reject' AND at > $2",
+                    Kind::Postgres => "SELECT CAST(COALESCE(SUM(CAST(CAST(change AS jsonb)->>'checked_hires' AS BIGINT)), 0) AS BIGINT) AS n FROM audit_log WHERE entity_kind = 'employer' AND entity_id = $1 AND action = 'declaration.reject' AND at > $2",
+                };
+                let used: i64 = sqlx::query(sql).bind(&code).bind(&since).fetch_one(&mut *tx).await?.try_get("n")?;
+                let mut budget = (MAX_CHECKED_HIRES - used).max(0);
+                let mut checked_hires = 0;
+                for (r, l) in reports.iter_mut().zip(lines) {
+                    if l.action != "hire" {
+                        continue;
+                    }
+                    if budget > 0 {
+                        budget -= 1;
+                        checked_hires += 1;
+                    } else {
+                        r.ok = false;
+                        r.errors = err("line", format!(
+                            "not checked: this batch has errors elsewhere and more than {MAX_CHECKED_HIRES} hire lines of batches with errors were checked in {REJECTION_WINDOW_MINUTES} minutes; correct the errors shown and send the batch again"
+                        ));
+                    }
+                }
                 let report = BatchReport { batch_id: None, employer_code: code.clone(), status: "rejected".into(), replayed: false, line_count: lines.len(), lines: reports };
                 // Nothing of the batch is written, but that it was sent is: who, when, what it held.
-                let mut tx = pool.begin().await?;
                 append!(tx, self, Change {
                     action: "declaration.reject",
                     entity_kind: "employer",
@@ -943,6 +978,7 @@ impl Store {
                     change: serde_json::json!({
                         "status": report.status, "line_count": report.line_count, "content_hash": hash,
                         "lines_with_errors": report.lines.iter().filter(|l| !l.ok).count(),
+                        "checked_hires": checked_hires,
                     }),
                 })?;
                 tx.commit().await?;
@@ -1018,23 +1054,6 @@ impl Store {
         }
     }
 
-    /// Refuses a batch from an employer that sent too many rejected ones lately.
-    async fn check_rejections(&self, code: &str) -> Result<(), StoreError> {
-        let since = jiff::Timestamp::now()
-            .checked_sub(jiff::SignedDuration::from_mins(REJECTION_WINDOW_MINUTES))
-            .expect("a near instant")
-            .to_string();
-        let n: i64 = on_pool!(self, pool => sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE entity_kind = 'employer' AND entity_id = $1 AND action = 'declaration.reject' AND at > $2")
-            .bind(code).bind(&since).fetch_one(pool).await?.try_get("n")?);
-        if n >= MAX_REJECTIONS {
-            return Err(StoreError::Rejections {
-                count: n,
-                minutes: REJECTION_WINDOW_MINUTES,
-            });
-        }
-        Ok(())
-    }
-
     /// The stored result of an earlier submission with the same key or content.
     async fn replay(
         &self,
@@ -1043,7 +1062,7 @@ impl Store {
         hash: &str,
     ) -> Result<Option<BatchReport>, StoreError> {
         let row = on_pool!(self, pool => {
-            let row = sqlx::query("SELECT content_hash, result FROM declaration_batches WHERE employer_code = $1 AND (content_hash = $2 OR idempotency_key = $3) ORDER BY submitted_at LIMIT 1")
+            let row = sqlx::query("SELECT content_hash, result FROM declaration_batches WHERE employer_code = $1 AND (content_hash = $2 OR idempotency_key = $3) ORDER BY CASE WHEN idempotency_key = $3 THEN 0 ELSE 1 END, submitted_at LIMIT 1")
                 .bind(code).bind(hash).bind(key)
                 .fetch_optional(pool).await?;
             match row {

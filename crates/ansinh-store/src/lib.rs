@@ -76,11 +76,6 @@ pub enum StoreError {
     /// Too many failed sign-ins of one user name.
     #[error("too many failed sign-ins: try again in {minutes} minutes")]
     Throttled { minutes: i64 },
-    /// Too many rejected declaration batches of one employer lately.
-    #[error(
-        "{count} rejected batches in the last {minutes} minutes: correct the lines and try again later"
-    )]
-    Rejections { count: i64, minutes: i64 },
     #[error("database URL `{0}` is not sqlite:… or postgres://…")]
     Url(String),
     #[error(transparent)]

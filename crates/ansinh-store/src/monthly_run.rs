@@ -1009,6 +1009,10 @@ impl Store {
                 .map_err(|e| StoreError::invalid("assessment", format!("writer stopped: {e}")))??;
         }
         if let Some(e) = failed {
+            // The reader stops at its next chunk (nobody receives it); the lock is released
+            // only once it has.
+            drop(chunks);
+            let _ = reading.await;
             return Err(e);
         }
         reading

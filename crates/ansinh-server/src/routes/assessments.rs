@@ -5,7 +5,7 @@ use crate::extract::ApiQuery;
 use ansinh_store::assessment::{AssessSummary, ContributionHistory, Notice};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -25,7 +25,20 @@ pub async fn run(
     Path(m): Path<String>,
 ) -> Result<Json<AssessSummary>, ApiError> {
     let m = month(&m)?;
-    Ok(Json(store.assess_month(&state.params, m, &|_| {}).await?))
+    // A task of its own: a client that goes away does not stop a run half-way (its lock
+    // would be released while its writer still writes).
+    let params = state.params.clone();
+    let run = tokio::spawn(async move { store.assess_month(&params, m, &|_| {}).await });
+    let summary = run.await.map_err(|e| {
+        tracing::error!(error = %e, "monthly run task");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the run stopped; run it again (a run only writes what is missing)",
+            None,
+        )
+    })??;
+    Ok(Json(summary))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -3,3 +3,5 @@
 -- are ever checked (a count taken before the check let 40 concurrent guesses test 8).
 ALTER TABLE login_failures ADD COLUMN attempt TEXT;
 CREATE INDEX login_failures_by_attempt ON login_failures (attempt);
+-- Rejected declaration batches of an employer within a window (the budget of hire verdicts).
+CREATE INDEX audit_by_entity_action ON audit_log (entity_kind, entity_id, action, at);
