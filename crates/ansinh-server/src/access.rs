@@ -346,7 +346,10 @@ fn cross_site(headers: &HeaderMap, authority: Option<&axum::http::uri::Authority
         Some("same-origin" | "same-site" | "none") => return false,
         _ => {}
     }
-    let Some(origin) = text("origin") else {
+    // Under `Referrer-Policy: no-referrer` a browser sends `Origin: null` even for this site's
+    // own forms: without Sec-Fetch-Site it says nothing either way (the session's CSRF token
+    // and SameSite cookie still guard every signed-in form).
+    let Some(origin) = text("origin").filter(|o| *o != "null") else {
         return false;
     };
     let origin_host = origin
@@ -609,7 +612,12 @@ mod tests {
             ("host", "127.0.0.1:8080"),
             ("origin", "https://evil.example")
         ]));
-        assert!(with(&[("host", "127.0.0.1:8080"), ("origin", "null")]));
+        assert!(!with(&[("host", "127.0.0.1:8080"), ("origin", "null")]));
+        assert!(with(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "null"),
+            ("sec-fetch-site", "cross-site")
+        ]));
         assert!(with(&[
             ("host", "127.0.0.1:8080"),
             ("sec-fetch-site", "cross-site")
