@@ -122,6 +122,39 @@ impl Chrome {
         self.lang.decimal(text.as_ref())
     }
 
+    /// An instant of the audit trail in Vietnam's time (UTC+7, no daylight saving), day first in
+    /// Vietnamese: the trail is read by people in the agency, not in UTC.
+    pub fn instant(&self, iso: impl AsRef<str>) -> String {
+        let iso = iso.as_ref();
+        let Ok(t) = iso.parse::<jiff::Timestamp>() else {
+            return iso.to_string();
+        };
+        let offset = jiff::tz::Offset::constant(7);
+        let local = offset.to_datetime(t);
+        match self.lang {
+            Lang::Vi => local.strftime("%d/%m/%Y %H:%M:%S").to_string(),
+            Lang::En => format!("{} (UTC+7)", local.strftime("%Y-%m-%d %H:%M:%S")),
+        }
+    }
+
+    /// The fields of a recorded change, as rows of a small table (a nested value as JSON).
+    pub fn fields(&self, change: &serde_json::Value) -> Vec<(String, String)> {
+        match change {
+            serde_json::Value::Object(m) => m
+                .iter()
+                .map(|(k, v)| {
+                    let text = match v {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Null => "—".to_string(),
+                        other => other.to_string(),
+                    };
+                    (k.clone(), text)
+                })
+                .collect(),
+            other => vec![(String::new(), other.to_string())],
+        }
+    }
+
     pub fn date(&self, iso: impl AsRef<str>) -> String {
         self.lang.date(iso.as_ref())
     }
@@ -386,8 +419,19 @@ struct LocaleForm {
     next: Option<String>,
 }
 
-async fn set_locale(axum::Form(f): axum::Form<LocaleForm>) -> Response {
+async fn set_locale(
+    Acting(store): Acting,
+    MaybeCaller(caller): MaybeCaller,
+    axum::Form(f): axum::Form<LocaleForm>,
+) -> Response {
     let lang = Lang::from_code(&f.lang);
+    // Signed in, the choice is the user's preference too: it holds at the next sign-in, on
+    // another browser.
+    if let Some(caller) = caller
+        && let Err(e) = store.set_locale(&caller.user.username, lang.code()).await
+    {
+        tracing::warn!(error = %e, "keeping the language chosen");
+    }
     let mut res = see_other(&safe_next(f.next.as_deref()));
     res.headers_mut().insert(
         header::SET_COOKIE,
@@ -1166,6 +1210,7 @@ async fn declarations_submit(
 #[template(path = "audit.html")]
 struct AuditPage {
     c: Chrome,
+    kinds: &'static [&'static str],
     kind: String,
     id: String,
     actor: String,
@@ -1200,6 +1245,7 @@ async fn audit_page(
     };
     match state.store.audit_log(&filter).await {
         Ok(rows) => render(&AuditPage {
+            kinds: ansinh_store::audit::ENTITY_KINDS,
             kind: filter.entity_kind.unwrap_or_default(),
             id: filter.entity_id.unwrap_or_default(),
             actor: filter.actor.unwrap_or_default(),
@@ -1293,6 +1339,25 @@ async fn review_submit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn audit_instants_are_in_vietnam_time() {
+        let c = |lang| Chrome {
+            lang,
+            user: None,
+            csrf: String::new(),
+            path: String::new(),
+        };
+        assert_eq!(
+            c(Lang::Vi).instant("2026-12-02T19:29:04.5Z"),
+            "03/12/2026 02:29:04"
+        );
+        assert_eq!(
+            c(Lang::En).instant("2026-12-02T19:29:04Z"),
+            "2026-12-03 02:29:04 (UTC+7)"
+        );
+        assert_eq!(c(Lang::En).instant("not a time"), "not a time");
+    }
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {

@@ -238,3 +238,51 @@ async fn the_compliance_list_has_reasons_urgings_and_exports(app: App) {
         .await;
     assert!(trail.to_string().contains("urging.record"), "{trail}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_language_chosen_carries_to_the_next_sign_in() {
+    let app = sqlite_app().await;
+    app.client_as("lan.officer", Role::BenefitsOfficer, None, None)
+        .await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let sign_in = || async {
+        let res = http
+            .post(format!("{}/login", app.base))
+            .form(&[("username", "lan.officer"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let cookie = sign_in().await;
+    let res = http
+        .post(format!("{}/locale", app.base))
+        .header("cookie", &cookie)
+        .form(&[("lang", "en"), ("next", "/ui/search")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // Another browser (no language cookie): the page is in English.
+    let cookie = sign_in().await;
+    let page = http
+        .get(format!("{}/ui/search", app.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<html lang=\"en\">"), "{page}");
+}

@@ -327,6 +327,31 @@ impl Store {
         Ok((id, session))
     }
 
+    /// The language a user chose, kept for their next sign-in (audited).
+    pub async fn set_locale(&self, username: &str, locale: &str) -> Result<(), StoreError> {
+        if !matches!(locale, "vi" | "en") {
+            return Err(StoreError::invalid(
+                "locale",
+                format!("`{locale}` is not vi or en"),
+            ));
+        }
+        on_pool!(self, pool => async {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query("UPDATE users SET locale = $2 WHERE username = $1 AND locale <> $2")
+                .bind(username).bind(locale).execute(&mut *tx).await?.rows_affected();
+            if changed > 0 {
+                append!(tx, self, Change {
+                    action: "user.locale",
+                    entity_kind: "user",
+                    entity_id: username.to_string(),
+                    change: serde_json::json!({"locale": locale}),
+                })?;
+            }
+            tx.commit().await
+        }.await)?;
+        Ok(())
+    }
+
     /// The live session of an id, if any.
     pub async fn session(&self, id: &str) -> Result<Option<Session>, StoreError> {
         let sql = format!(

@@ -44,6 +44,11 @@ pub struct AuditEntry {
     pub request_id: Option<String>,
 }
 
+/// Every kind of record the store audits, for the trail's filter.
+pub const ENTITY_KINDS: &[&str] = &[
+    "employer", "person", "user", "month", "card", "claim", "facility",
+];
+
 /// Which rows to read: by entity, by actor, newest first.
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {
