@@ -126,10 +126,27 @@ impl<'a, S: Schema> Reading<'a, S> {
         self.required(field).to_string()
     }
 
-    /// A required field's text, borrowed; empty (with a defect) when missing.
+    /// A field's text, none when missing, empty or longer than a field may be (a defect).
+    fn value(&mut self, field: S) -> Option<&'a str> {
+        let v = self.fields.get(field)?;
+        if v.len() > crate::xml::limits::FIELD_BYTES {
+            self.defect(
+                field,
+                format!(
+                    "longer than {} bytes ({} bytes)",
+                    crate::xml::limits::FIELD_BYTES,
+                    v.len()
+                ),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    /// A required field's text, borrowed; empty (with a defect) when missing or too long.
     fn required(&mut self, field: S) -> &'a str {
         match self.fields.get(field) {
-            Some(v) => v,
+            Some(_) => self.value(field).unwrap_or(""),
             None => {
                 self.defect(field, "required, missing or empty");
                 ""
@@ -146,8 +163,8 @@ impl<'a, S: Schema> Reading<'a, S> {
         })
     }
 
-    fn opt_text(&self, field: S) -> Option<String> {
-        self.fields.get(field).map(str::to_string)
+    fn opt_text(&mut self, field: S) -> Option<String> {
+        self.value(field).map(str::to_string)
     }
 
     /// A required decimal of the standard, with at most its places.
@@ -157,6 +174,7 @@ impl<'a, S: Schema> Reading<'a, S> {
                 self.defect(field, "required, missing or empty");
                 Fixed::ZERO
             }
+            Some(_) if self.value(field).is_none() => Fixed::ZERO,
             Some(v) => v.parse().unwrap_or_else(|e: DecimalError| {
                 self.defect(field, format!("`{v}` {e}"));
                 Fixed::ZERO
@@ -187,7 +205,7 @@ impl<'a, S: Schema> Reading<'a, S> {
     }
 
     fn time(&mut self, field: S) -> Option<DateTime> {
-        let text = self.fields.get(field)?;
+        let text = self.value(field)?;
         let parsed = (text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()))
             .then(|| {
                 DateTime::new(
@@ -309,7 +327,11 @@ impl Claim {
         other_tables: Vec<(String, Vec<u8>)>,
     ) -> Result<Claim, Vec<Defect>> {
         use SummaryField as S;
-        let key_text = summary.get(SummaryField::MA_LK).map(str::to_string);
+        // The key names every defect of the visit: an over-long one is not repeated in each.
+        let key_text = summary
+            .get(SummaryField::MA_LK)
+            .filter(|k| k.len() <= crate::xml::limits::FIELD_BYTES)
+            .map(str::to_string);
         let mut r = Reading {
             fields: summary,
             key: key_text.as_deref(),
@@ -321,7 +343,7 @@ impl Claim {
         // The cards' codes and dates, `;`-separated in the same order, read where they lie.
         let codes = r.required(S::MA_THE_BHYT);
         let froms = r.required(S::GT_THE_TU);
-        let tos = r.fields.get(S::GT_THE_DEN).unwrap_or_default();
+        let tos = r.value(S::GT_THE_DEN).unwrap_or_default();
         let (card_count, from_count) = (codes.split(';').count(), froms.split(';').count());
         if from_count != card_count {
             r.defect(

@@ -29,6 +29,10 @@ pub mod limits {
     pub const TABLE_BYTES: usize = 64 << 20;
     /// Visits (`HOSO`) of one file: a national day is about 600,000.
     pub const VISITS: usize = 5_000_000;
+    /// Bytes of one field of an inner table (the standard's longest texts, diagnoses and
+    /// notes, are a few hundred characters): a longer one is a defect of its visit, and its
+    /// text is neither kept nor repeated in the answer.
+    pub const FIELD_BYTES: usize = 4_096;
 }
 
 /// Why a whole file is refused.

@@ -485,6 +485,28 @@ fn a_broken_visit_names_its_key_table_and_field_and_does_not_stop_the_others() {
 }
 
 #[test]
+fn an_over_long_field_is_a_defect_not_kept_nor_repeated() {
+    let long = "7".repeat(ansinh_claims::xml::limits::FIELD_BYTES + 1);
+    let mut broken = tc1_tables();
+    broken[0].1 = broken[0]
+        .1
+        .replacen("<MA_CSKCB>79001", &format!("<MA_CSKCB>{long}"), 1);
+    let outcomes = run(&[broken]);
+    match &outcomes[0] {
+        Outcome::Malformed { defects, .. } => {
+            assert!(
+                defects
+                    .iter()
+                    .any(|d| d.field == "MA_CSKCB" && d.reason.starts_with("longer than")),
+                "{defects:?}"
+            );
+            assert!(defects.iter().all(|d| !d.reason.contains(&long)));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn a_file_that_is_not_the_envelope_is_refused_whole() {
     let p = params();
     assert!(assess_file(&p, None, b"<TONG_HOP></TONG_HOP>", Detail::EXPLAINED).is_err());
