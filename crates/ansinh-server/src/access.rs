@@ -194,6 +194,9 @@ pub const RULES: &[Rule] = &[
     rule("POST", "/ui/assessments", needs(RunAssessment)),
     rule("GET", "/ui/audit", needs(ReadAudit)),
     rule("GET", "/ui/compliance", needs(ReadCompliance)),
+    rule("GET", "/ui/users", needs(ManageUsers)),
+    rule("POST", "/ui/users", needs(ManageUsers)),
+    rule("POST", "/ui/users/{username}/tokens", needs(ManageUsers)),
     rule(
         "POST",
         "/ui/employers/{code}/urgings",

@@ -4,6 +4,7 @@
 
 mod chart;
 mod compliance;
+mod users;
 
 use crate::AppState;
 use crate::access::{Acting, CSRF_FIELD, Caller, MaybeCaller, Principal, SESSION_COOKIE};
@@ -68,6 +69,8 @@ pub fn router() -> Router<AppState> {
         .route("/ui/assessments", post(run_submit))
         .route("/ui/audit", get(audit_page))
         .route("/ui/compliance", get(compliance::page))
+        .route("/ui/users", get(users::page).post(users::create))
+        .route("/ui/users/{username}/tokens", post(users::token))
         .route("/ui/employers/{code}/urgings", post(compliance::urge))
         .route("/ui/claims", get(claims_page))
         .route("/ui/claims/{facility}/{key}/review", post(review_submit))
@@ -169,6 +172,7 @@ impl Chrome {
             "declare" => Permission::Declare,
             "claims" => Permission::ReadClaims,
             "compliance" => Permission::ReadCompliance,
+            "users" => Permission::ManageUsers,
             _ => return false,
         };
         self.user.as_ref().is_some_and(|u| u.role.may(p))
@@ -178,8 +182,13 @@ impl Chrome {
     pub fn role(&self) -> String {
         self.user
             .as_ref()
-            .map(|u| self.t(format!("role-{}", u.role.as_str().replace('_', "-"))))
+            .map(|u| self.role_name(u.role.as_str()))
             .unwrap_or_default()
+    }
+
+    /// A role's name (`collection_officer`) in the page's language.
+    pub fn role_name(&self, role: &str) -> String {
+        self.t(format!("role-{}", role.replace('_', "-")))
     }
 
     /// The signed-in user's own employer or person page, for the menu.

@@ -286,3 +286,76 @@ async fn the_language_chosen_carries_to_the_next_sign_in() {
         .unwrap();
     assert!(page.contains("<html lang=\"en\">"), "{page}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_administrator_manages_users_and_tokens_from_a_page() {
+    let app = sqlite_app().await;
+    let page = |res: reqwest::Response| async move {
+        let status = res.status();
+        (status, res.text().await.unwrap())
+    };
+    let (s, list) = page(
+        app.http
+            .get(format!("{}/ui/users", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(list.contains(">admin<"), "{list}");
+    // A refused form names the field and keeps what was typed (never the password).
+    let (s, refused) = page(
+        app.http
+            .post(format!("{}/ui/users", app.base))
+            .form(&[
+                ("username", "thu.moi"),
+                ("password", "short"),
+                ("role", "collection_officer"),
+            ])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(refused.contains("<b>password</b>"), "{refused}");
+    assert!(refused.contains("value=\"thu.moi\""));
+    let res = app
+        .http
+        .post(format!("{}/ui/users", app.base))
+        .form(&[
+            ("username", "thu.moi"),
+            ("password", PASSWORD),
+            ("role", "collection_officer"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (s, issued) = page(
+        app.http
+            .post(format!("{}/ui/users/thu.moi/tokens", app.base))
+            .form(&[("label", "bảng lương")])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let token = issued
+        .split("<code>")
+        .nth(1)
+        .and_then(|t| t.split("</code>").next())
+        .expect("the token shown once")
+        .to_string();
+    let me: serde_json::Value = client_with_token(&token)
+        .get(format!("{}/api/v1/me", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["username"], "thu.moi");
+}
