@@ -170,3 +170,4 @@ language = Language
 token-new = New API token
 token-label = Label
 token-once = Copy this token now: it is shown only once. Token of
+next-page = Next page

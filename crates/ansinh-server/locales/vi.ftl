@@ -170,3 +170,4 @@ language = Ngôn ngữ
 token-new = Mã truy cập API mới
 token-label = Nhãn
 token-once = Hãy sao chép mã này ngay: mã chỉ hiện một lần. Mã của
+next-page = Trang sau

@@ -636,12 +636,25 @@ struct SearchPage {
     q: String,
     persons: Vec<ansinh_store::Person>,
     employers: Vec<ansinh_store::Employer>,
+    /// How many persons and employers the name matches, in all pages.
+    person_count: i64,
+    employer_count: i64,
+    /// The keys after which the next pages start, when there are more.
+    next_person: Option<String>,
+    next_employer: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct SearchQuery {
     q: Option<String>,
+    /// Persons after this social insurance number (the next page).
+    pa: Option<String>,
+    /// Employers after this unit code.
+    ea: Option<String>,
 }
+
+/// Rows of one page of the search's lists.
+const SEARCH_PAGE: i64 = 50;
 
 async fn search(
     State(state): State<AppState>,
@@ -656,61 +669,76 @@ async fn search(
             .chars()
             .take(100)
             .collect::<String>();
+    let key = |v: Option<String>| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let (pa, ea) = (key(sq.pa), key(sq.ea));
     let (mut persons, mut employers) = (Vec::new(), Vec::new());
+    let (mut person_count, mut employer_count) = (0, 0);
+    let (mut next_person, mut next_employer) = (None, None);
     if !q.is_empty() {
-        let page = ansinh_store::Page {
-            after: None,
-            limit: Some(20),
+        let persons_by_name = ansinh_store::PersonFilter {
+            q: Some(q.clone()),
+            ..Default::default()
+        };
+        let employers_by_name = ansinh_store::EmployerFilter {
+            q: Some(q.clone()),
+            ..Default::default()
         };
         let found = async {
-            // A number is looked up exactly (SIN, personal ID, unit code); text by name.
-            if let Some(p) = state.store.person(&q).await? {
-                persons.push(p);
+            // A number is looked up exactly (SIN, personal ID, unit code), on the first page.
+            if pa.is_none() && ea.is_none() {
+                if let Some(p) = state.store.person(&q).await? {
+                    persons.push(p);
+                }
+                if let Some(p) = state.store.person_by_personal_id(&q).await? {
+                    persons.push(p);
+                }
+                if let Some(e) = state.store.employer(&q).await? {
+                    employers.push(e);
+                }
             }
-            if let Some(p) = state.store.person_by_personal_id(&q).await? {
-                persons.push(p);
+            let exact = (persons.len() as i64, employers.len() as i64);
+            let page = |after| ansinh_store::Page {
+                after,
+                limit: Some(SEARCH_PAGE),
+            };
+            let by_name = state
+                .store
+                .list_persons(&persons_by_name, &page(pa.clone()))
+                .await?;
+            if by_name.len() as i64 == SEARCH_PAGE {
+                next_person = by_name.last().map(|p| p.sin.clone());
             }
-            if let Some(e) = state.store.employer(&q).await? {
-                employers.push(e);
+            persons.extend(by_name);
+            let by_name = state
+                .store
+                .list_employers(&employers_by_name, &page(ea.clone()))
+                .await?;
+            if by_name.len() as i64 == SEARCH_PAGE {
+                next_employer = by_name.last().map(|e| e.unit_code.clone());
             }
-            persons.extend(
-                state
-                    .store
-                    .list_persons(
-                        &ansinh_store::PersonFilter {
-                            q: Some(q.clone()),
-                            ..Default::default()
-                        },
-                        &page,
-                    )
-                    .await?,
-            );
-            employers.extend(
-                state
-                    .store
-                    .list_employers(
-                        &ansinh_store::EmployerFilter {
-                            q: Some(q.clone()),
-                            ..Default::default()
-                        },
-                        &page,
-                    )
-                    .await?,
-            );
+            employers.extend(by_name);
+            person_count = state.store.count_persons(&persons_by_name).await? + exact.0;
+            employer_count = state.store.count_employers(&employers_by_name).await? + exact.1;
             Ok::<(), StoreError>(())
         }
         .await;
         if let Err(e) = found {
             return error_page(c, e);
         }
-        persons.dedup_by(|a, b| a.sin == b.sin);
-        employers.dedup_by(|a, b| a.unit_code == b.unit_code);
+        let mut seen = std::collections::HashSet::new();
+        persons.retain(|p| seen.insert(p.sin.clone()));
+        let mut seen = std::collections::HashSet::new();
+        employers.retain(|e| seen.insert(e.unit_code.clone()));
     }
     render(&SearchPage {
         c,
         q,
         persons,
         employers,
+        person_count,
+        employer_count,
+        next_person,
+        next_employer,
     })
 }
 
@@ -956,42 +984,61 @@ struct EmployerPage {
     ageing_chart: String,
     audit: Vec<AuditEntry>,
     today: String,
+    /// Workers in all pages, and the SIN after which the next page starts.
+    worker_count: i64,
+    next_worker: Option<String>,
 }
+
+#[derive(Deserialize)]
+struct EmployerQuery {
+    /// Workers after this social insurance number (the next page).
+    after: Option<String>,
+}
+
+/// Workers shown on one page of an employer.
+const WORKERS_PAGE: i64 = 100;
 
 async fn employer_page(
     State(state): State<AppState>,
     Caller(caller): Caller,
     headers: HeaderMap,
     Path(code): Path<String>,
+    Query(eq): Query<EmployerQuery>,
 ) -> Response {
     let c = Chrome::new(&headers, Some(&caller), &format!("/ui/employers/{code}"));
     let today = jiff::ZonedDateTime::now().date();
     let loaded = async {
         let e = state.store.existing_employer(&code).await?;
+        let of_employer = ansinh_store::PersonFilter {
+            employer: Some(e.unit_code.clone()),
+            ..Default::default()
+        };
         let workers = state
             .store
             .list_persons(
-                &ansinh_store::PersonFilter {
-                    employer: Some(e.unit_code.clone()),
-                    ..Default::default()
-                },
+                &of_employer,
                 &ansinh_store::Page {
-                    after: None,
-                    limit: Some(200),
+                    after: eq.after.clone().filter(|a| !a.trim().is_empty()),
+                    limit: Some(WORKERS_PAGE),
                 },
             )
             .await?;
+        let worker_count = state.store.count_persons(&of_employer).await?;
         let account = state
             .store
             .account(&state.params, &e.unit_code, today)
             .await?;
         let batches = state.store.batches(&e.unit_code, 20).await?;
         let audit = trail(&state, &caller, "employer", e.unit_code.clone()).await?;
-        Ok::<_, StoreError>((e, workers, account, batches, audit))
+        Ok::<_, StoreError>((e, workers, worker_count, account, batches, audit))
     }
     .await;
     match loaded {
-        Ok((e, workers, account, batches, audit)) => render(&EmployerPage {
+        Ok((e, workers, worker_count, account, batches, audit)) => render(&EmployerPage {
+            next_worker: (workers.len() as i64 == WORKERS_PAGE)
+                .then(|| workers.last().map(|p| p.sin.clone()))
+                .flatten(),
+            worker_count,
             batches,
             ageing_chart: chart::ageing(&c, &account.ageing),
             today: today.to_string(),

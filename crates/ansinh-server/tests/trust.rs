@@ -359,3 +359,34 @@ async fn the_administrator_manages_users_and_tokens_from_a_page() {
         .unwrap();
     assert_eq!(me["username"], "thu.moi");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_lists_show_their_count_and_pages() {
+    let app = sqlite_app().await;
+    for i in 0..63 {
+        let (s, e) = app
+            .post(
+                "/api/v1/persons",
+                json!({"personal_id": format!("001090{i:06}"), "name": format!("Trần Văn Số {i:02}"), "sex": "male", "birth_date": "1990-01-01"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{e}");
+    }
+    let get = |path: String| {
+        let http = app.http.clone();
+        async move { http.get(path).send().await.unwrap().text().await.unwrap() }
+    };
+    let first = get(format!("{}/ui/search?q=Tr%E1%BA%A7n", app.base)).await;
+    assert!(first.contains("id=\"person-count\">(63)"), "{first}");
+    let rows = |page: &str| page.matches("href=\"/ui/persons/").count();
+    assert_eq!(rows(&first), 50);
+    let next = first
+        .split("id=\"next-persons\" href=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("a link to the next page")
+        .replace("&amp;", "&");
+    let second = get(format!("{}{next}", app.base)).await;
+    assert_eq!(rows(&second), 13);
+    assert!(!second.contains("id=\"next-persons\""));
+}

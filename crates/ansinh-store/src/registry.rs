@@ -260,9 +260,33 @@ impl Store {
         f: &EmployerFilter,
         page: &Page,
     ) -> Result<Vec<Employer>, StoreError> {
-        let mut q = Filtered::new(format!(
-            "SELECT {EMPLOYER_COLUMNS} FROM employers WHERE 1 = 1"
-        ));
+        let q = employer_filter(
+            format!("SELECT {EMPLOYER_COLUMNS} FROM employers WHERE 1 = 1"),
+            f,
+        );
+        let (sql, args) = q.page("unit_code", page);
+        on_pool!(self, pool => {
+            let rows = bind_args!(sqlx::query(&sql), &args).fetch_all(pool).await?;
+            rows.iter().map(|r| Ok(employer_from_row!(r))).collect()
+        })
+    }
+
+    /// How many employers the filter selects (the count shown above a list's pages).
+    pub async fn count_employers(&self, f: &EmployerFilter) -> Result<i64, StoreError> {
+        let q = employer_filter("SELECT COUNT(*) AS n FROM employers WHERE 1 = 1".into(), f);
+        on_pool!(self, pool => Ok(bind_args!(sqlx::query(&q.sql), &q.args).fetch_one(pool).await?.try_get("n")?))
+    }
+
+    /// How many persons the filter selects.
+    pub async fn count_persons(&self, f: &PersonFilter) -> Result<i64, StoreError> {
+        let q = person_filter("SELECT COUNT(*) AS n FROM persons p WHERE 1 = 1".into(), f);
+        on_pool!(self, pool => Ok(bind_args!(sqlx::query(&q.sql), &q.args).fetch_one(pool).await?.try_get("n")?))
+    }
+}
+
+fn employer_filter(select: String, f: &EmployerFilter) -> Filtered {
+    let mut q = Filtered::new(select);
+    {
         if let Some(v) = &f.province {
             q.and("province =", Arg::Text(v.clone()), "");
         }
@@ -279,13 +303,33 @@ impl Store {
                 LIKE_ESCAPE,
             );
         }
-        let (sql, args) = q.page("unit_code", page);
-        on_pool!(self, pool => {
-            let rows = bind_args!(sqlx::query(&sql), &args).fetch_all(pool).await?;
-            rows.iter().map(|r| Ok(employer_from_row!(r))).collect()
-        })
     }
+    q
+}
 
+fn person_filter(select: String, f: &PersonFilter) -> Filtered {
+    let mut q = Filtered::new(select);
+    if let Some(v) = &f.q {
+        q.and(
+            "name LIKE",
+            Arg::Text(format!("{}%", escape_like(v))),
+            LIKE_ESCAPE,
+        );
+    }
+    if let Some(v) = &f.nationality {
+        q.and("nationality =", Arg::Text(v.to_ascii_uppercase()), "");
+    }
+    if let Some(v) = &f.employer {
+        q.and(
+            "EXISTS (SELECT 1 FROM employments e WHERE e.person_sin = p.sin AND e.employer_code =",
+            Arg::Text(v.to_ascii_uppercase()),
+            ")",
+        );
+    }
+    q
+}
+
+impl Store {
     /// Registers a person; a personal ID already registered is a conflict naming the holder.
     pub async fn create_person(&self, p: &NewPerson) -> Result<Person, StoreError> {
         let p = check_person(p, today())?;
@@ -384,26 +428,10 @@ impl Store {
         f: &PersonFilter,
         page: &Page,
     ) -> Result<Vec<Person>, StoreError> {
-        let mut q = Filtered::new(format!(
-            "SELECT {PERSON_COLUMNS} FROM persons p WHERE 1 = 1"
-        ));
-        if let Some(v) = &f.q {
-            q.and(
-                "name LIKE",
-                Arg::Text(format!("{}%", escape_like(v))),
-                LIKE_ESCAPE,
-            );
-        }
-        if let Some(v) = &f.nationality {
-            q.and("nationality =", Arg::Text(v.to_ascii_uppercase()), "");
-        }
-        if let Some(v) = &f.employer {
-            q.and(
-                "EXISTS (SELECT 1 FROM employments e WHERE e.person_sin = p.sin AND e.employer_code =",
-                Arg::Text(v.to_ascii_uppercase()),
-                ")",
-            );
-        }
+        let q = person_filter(
+            format!("SELECT {PERSON_COLUMNS} FROM persons p WHERE 1 = 1"),
+            f,
+        );
         let (sql, args) = q.page("sin", page);
         on_pool!(self, pool => {
             let rows = bind_args!(sqlx::query(&sql), &args).fetch_all(pool).await?;
