@@ -171,3 +171,5 @@ token-new = New API token
 token-label = Label
 token-once = Copy this token now: it is shown only once. Token of
 next-page = Next page
+declarations-replayed = This batch was sent before and already applied: nothing was changed now. Its result:
+payment-replayed = This payment reference was recorded before with the same values: nothing was changed.

@@ -171,3 +171,5 @@ token-new = Mã truy cập API mới
 token-label = Nhãn
 token-once = Hãy sao chép mã này ngay: mã chỉ hiện một lần. Mã của
 next-page = Trang sau
+declarations-replayed = Bộ hồ sơ này đã được gửi và áp dụng trước đây: lần này không thay đổi gì. Kết quả đã ghi nhận:
+payment-replayed = Chứng từ thanh toán này đã được ghi nhận trước đây với cùng nội dung: không thay đổi gì.

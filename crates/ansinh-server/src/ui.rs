@@ -987,12 +987,15 @@ struct EmployerPage {
     /// Workers in all pages, and the SIN after which the next page starts.
     worker_count: i64,
     next_worker: Option<String>,
+    payment_replayed: bool,
 }
 
 #[derive(Deserialize)]
 struct EmployerQuery {
     /// Workers after this social insurance number (the next page).
     after: Option<String>,
+    /// `replayed`: the payment just sent was recorded before (nothing changed).
+    payment: Option<String>,
 }
 
 /// Workers shown on one page of an employer.
@@ -1039,6 +1042,7 @@ async fn employer_page(
                 .then(|| workers.last().map(|p| p.sin.clone()))
                 .flatten(),
             worker_count,
+            payment_replayed: eq.payment.as_deref() == Some("replayed"),
             batches,
             ageing_chart: chart::ageing(&c, &account.ageing),
             today: today.to_string(),
@@ -1084,8 +1088,9 @@ async fn payment_submit(
         amount,
         reverses: None,
     };
-    match store.record_payment(&code, &record).await {
-        Ok(_) => see_other(&format!("/ui/employers/{code}")),
+    match store.record_payment_once(&code, &record).await {
+        Ok((_, false)) => see_other(&format!("/ui/employers/{code}")),
+        Ok((_, true)) => see_other(&format!("/ui/employers/{code}?payment=replayed")),
         Err(e) => error_page(c, e),
     }
 }

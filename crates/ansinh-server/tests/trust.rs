@@ -52,6 +52,13 @@ async fn money_flows_refuse_what_a_clerk_would_refuse(app: App) {
     let (s, e) =
         pay(json!({"reference": "P-4", "paid_on": "2026-04-10", "amount": 33000000})).await;
     assert_eq!(s, StatusCode::CREATED, "{e}");
+    let (s, again) =
+        pay(json!({"reference": "P-4", "paid_on": "2026-04-10", "amount": 33000000})).await;
+    assert_eq!(
+        s,
+        StatusCode::OK,
+        "a resent payment says it was recorded before: {again}"
+    );
     let (s, e) = pay(json!({"reference": "P-4-R", "paid_on": "2026-04-11", "amount": -33000000, "reverses": "P-4"})).await;
     assert_eq!(s, StatusCode::CREATED, "{e}");
     let (_, account) = app

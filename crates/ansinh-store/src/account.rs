@@ -278,6 +278,18 @@ impl Store {
         employer_code: &str,
         p: &PaymentRecord,
     ) -> Result<PaymentRecord, StoreError> {
+        self.record_payment_once(employer_code, p)
+            .await
+            .map(|(record, _)| record)
+    }
+
+    /// [`Store::record_payment`], saying whether the payment was recorded before (a resent
+    /// reference with the same values: nothing changed).
+    pub async fn record_payment_once(
+        &self,
+        employer_code: &str,
+        p: &PaymentRecord,
+    ) -> Result<(PaymentRecord, bool), StoreError> {
         let code = self.existing_employer(employer_code).await?.unit_code;
         let reference = p.reference.trim();
         if reference.is_empty() || reference.len() > 100 {
@@ -308,7 +320,7 @@ impl Store {
         let existing = self.payment(&code, &record.reference).await?;
         if let Some(stored) = existing {
             if stored == record {
-                return Ok(stored);
+                return Ok((stored, true));
             }
             return Err(StoreError::Conflict {
                 field: "reference".into(),
@@ -370,7 +382,7 @@ impl Store {
             .map_err(|e| {
                 StoreError::from(e).unique_as(field, "recorded concurrently by someone else")
             })
-            .map(|()| record)
+            .map(|()| (record, false))
     }
 
     /// One payment of an employer, by reference.

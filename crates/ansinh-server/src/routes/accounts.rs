@@ -13,16 +13,19 @@ use utoipa::IntoParams;
 /// Record a payment received from the employer (idempotent on the bank reference).
 #[utoipa::path(post, path = "/api/v1/employers/{code}/payments", tag = "collection",
     params(("code" = String, Path, description = "unit code")), request_body = PaymentRecord,
-    responses((status = 201, body = PaymentRecord), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = PaymentRecord), (status = 200, body = PaymentRecord, description = "recorded before with the same values: nothing changed"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn pay(
     Acting(store): Acting,
     Path(code): Path<String>,
     ApiJson(p): ApiJson<PaymentRecord>,
 ) -> Result<(StatusCode, Json<PaymentRecord>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(store.record_payment(&code, &p).await?),
-    ))
+    let (record, replayed) = store.record_payment_once(&code, &p).await?;
+    let status = if replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(record)))
 }
 
 #[derive(Deserialize, IntoParams)]
