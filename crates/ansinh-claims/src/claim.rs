@@ -127,26 +127,38 @@ impl<'a, S: Schema> Reading<'a, S> {
     }
 
     /// A field's text, none when missing, empty or longer than a field may be (a defect).
+    #[inline]
     fn value(&mut self, field: S) -> Option<&'a str> {
-        let v = self.fields.get(field)?;
-        if v.len() > crate::xml::limits::FIELD_BYTES {
-            self.defect(
-                field,
-                format!(
-                    "longer than {} bytes ({} bytes)",
-                    crate::xml::limits::FIELD_BYTES,
-                    v.len()
-                ),
-            );
-            return None;
+        match self.fields.get(field) {
+            Some(v) if v.len() <= crate::xml::limits::FIELD_BYTES => Some(v),
+            Some(v) => {
+                self.too_long(field, v.len());
+                None
+            }
+            None => None,
         }
-        Some(v)
+    }
+
+    #[cold]
+    fn too_long(&mut self, field: S, bytes: usize) {
+        self.defect(
+            field,
+            format!(
+                "longer than {} bytes ({bytes} bytes)",
+                crate::xml::limits::FIELD_BYTES
+            ),
+        );
     }
 
     /// A required field's text, borrowed; empty (with a defect) when missing or too long.
+    #[inline]
     fn required(&mut self, field: S) -> &'a str {
         match self.fields.get(field) {
-            Some(_) => self.value(field).unwrap_or(""),
+            Some(v) if v.len() <= crate::xml::limits::FIELD_BYTES => v,
+            Some(v) => {
+                self.too_long(field, v.len());
+                ""
+            }
             None => {
                 self.defect(field, "required, missing or empty");
                 ""
@@ -174,7 +186,10 @@ impl<'a, S: Schema> Reading<'a, S> {
                 self.defect(field, "required, missing or empty");
                 Fixed::ZERO
             }
-            Some(_) if self.value(field).is_none() => Fixed::ZERO,
+            Some(v) if v.len() > crate::xml::limits::FIELD_BYTES => {
+                self.too_long(field, v.len());
+                Fixed::ZERO
+            }
             Some(v) => v.parse().unwrap_or_else(|e: DecimalError| {
                 self.defect(field, format!("`{v}` {e}"));
                 Fixed::ZERO
