@@ -211,17 +211,9 @@ async fn authorization_matrix(app: App) {
 
 on_both!(authorization_matrix);
 
-/// A browser-like client: keeps no cookies of its own, follows no redirects.
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 /// The CSRF token of the session `cookie`, as its pages' forms carry it.
 async fn csrf_token(app: &App, cookie: &str) -> String {
-    let page = browser()
+    let page = plain_browser()
         .get(format!("{}/ui/search", app.base))
         .header("cookie", cookie)
         .send()
@@ -240,7 +232,7 @@ async fn csrf_token(app: &App, cookie: &str) -> String {
 /// Signs in through the form; returns the session cookie (`name=value`) and the page's
 /// CSRF token.
 async fn sign_in(app: &App, username: &str) -> (String, String) {
-    let http = browser();
+    let http = plain_browser();
     let res = http
         .post(format!("{}/login", app.base))
         .form(&[
@@ -278,7 +270,7 @@ async fn forms_need_the_session_csrf_token() {
     let w = app.world().await;
     make_user(&app, "thu.clerk", "collection_officer").await;
     let (cookie, csrf) = sign_in(&app, "thu.clerk").await;
-    let http = browser();
+    let http = plain_browser();
     let pay = |token: Option<&str>, reference: &str| {
         let mut form = vec![
             ("reference", reference.to_string()),
@@ -360,7 +352,7 @@ async fn forms_need_the_session_csrf_token() {
 async fn sessions_are_fresh_at_sign_in_and_end_at_sign_out() {
     let app = sqlite_app().await;
     make_user(&app, "lan.officer", "benefits_officer").await;
-    let http = browser();
+    let http = plain_browser();
     // A session id planted before sign-in (session fixation) is not the one signed in.
     let planted = "ansinh_session=attacker-chosen-value";
     let res = http
@@ -420,7 +412,7 @@ async fn passwords_are_never_returned_and_guessing_is_throttled() {
     assert!(!trail.to_string().contains(PASSWORD));
     assert!(!trail.to_string().contains("argon2"));
     // A wrong password: the page neither says which field was wrong nor echoes the password.
-    let http = browser();
+    let http = plain_browser();
     let attempt = |password: &'static str| {
         http.post(format!("{}/login", app.base))
             .form(&[("username", "minh.inspector"), ("password", password)])
@@ -504,7 +496,7 @@ fn form_urlencoded(s: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_carries_the_security_headers() {
     let app = sqlite_app().await;
-    let http = browser();
+    let http = plain_browser();
     for (path, status) in [
         ("/login", StatusCode::OK),
         ("/api/v1/health", StatusCode::OK),
@@ -570,7 +562,7 @@ async fn pages_speak_vietnamese_first_and_english_on_request() {
     let sign_in_page = |accept: &'static str| {
         let url = format!("{base}/login");
         async move {
-            browser()
+            plain_browser()
                 .get(url)
                 .header("accept-language", accept)
                 .send()

@@ -16,13 +16,6 @@ on_both!(
     lenient_input_is_refused_naming_the_field,
 );
 
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 async fn declare(
     client: &reqwest::Client,
     app: &App,
@@ -378,7 +371,7 @@ async fn lenient_input_is_refused_naming_the_field(app: App) {
 async fn redirects_stay_on_this_site() {
     let app = sqlite_app().await;
     app.client_as("minh.i", Role::Inspector, None, None).await;
-    let http = browser();
+    let http = plain_browser();
     let location = |res: &reqwest::Response| {
         res.headers()
             .get("location")
@@ -412,19 +405,7 @@ async fn redirects_stay_on_this_site() {
         assert_eq!(location(&res).as_deref(), Some("/"), "{next:?}");
     }
     // Signed in, GET /login?next=… goes on, to this site only.
-    let res = http
-        .post(format!("{}/login", app.base))
-        .form(&[("username", "minh.i"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    let cookie = res.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = session_cookie(&app.base, "minh.i").await;
     let res = http
         .get(format!("{}/login?next=/%09/evil.example", app.base))
         .header("cookie", &cookie)
@@ -448,7 +429,7 @@ async fn concurrent_guesses_check_no_more_than_the_limit() {
     let app = sqlite_app().await;
     app.client_as("lan.b", Role::BenefitsOfficer, None, None)
         .await;
-    let http = browser();
+    let http = plain_browser();
     let guesses = (0..40).map(|i| {
         let http = http.clone();
         let url = format!("{}/login", app.base);

@@ -251,26 +251,8 @@ async fn the_language_chosen_carries_to_the_next_sign_in() {
     let app = sqlite_app().await;
     app.client_as("lan.officer", Role::BenefitsOfficer, None, None)
         .await;
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let sign_in = || async {
-        let res = http
-            .post(format!("{}/login", app.base))
-            .form(&[("username", "lan.officer"), ("password", PASSWORD)])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::SEE_OTHER);
-        res.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string()
-    };
+    let http = plain_browser();
+    let sign_in = || session_cookie(&app.base, "lan.officer");
     let cookie = sign_in().await;
     let res = http
         .post(format!("{}/locale", app.base))

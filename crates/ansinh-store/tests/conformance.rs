@@ -1644,43 +1644,25 @@ async fn payments_are_positive_dated_and_corrected_by_reversal(store: Store) {
         );
     }
     // A payment typed as 32,000,000 instead of 3,200,000 is reversed, then recorded right.
-    store
-        .record_payment("TA0001A", &pay("VCB-9", "2026-03-10", 32_000_000, None))
+    let record = |reference: &'static str, on: &'static str, amount: i64, reverses| {
+        let store = store.clone();
+        async move {
+            store
+                .record_payment("TA0001A", &pay(reference, on, amount, reverses))
+                .await
+        }
+    };
+    record("VCB-9", "2026-03-10", 32_000_000, None)
         .await
         .unwrap();
-    assert_eq!(
-        field(
-            store
-                .record_payment(
-                    "TA0001A",
-                    &pay("VCB-9-R", "2026-03-11", -3_200_000, Some("VCB-9"))
-                )
-                .await
-        ),
-        "amount",
-        "a reversal is of the whole payment"
-    );
-    store
-        .record_payment(
-            "TA0001A",
-            &pay("VCB-9-R", "2026-03-11", -32_000_000, Some("VCB-9")),
-        )
+    let short = record("VCB-9-R", "2026-03-11", -3_200_000, Some("VCB-9")).await;
+    assert_eq!(field(short), "amount", "a reversal is of the whole payment");
+    record("VCB-9-R", "2026-03-11", -32_000_000, Some("VCB-9"))
         .await
         .unwrap();
-    assert_eq!(
-        field(
-            store
-                .record_payment(
-                    "TA0001A",
-                    &pay("VCB-9-R2", "2026-03-11", -32_000_000, Some("VCB-9"))
-                )
-                .await
-        ),
-        "reverses",
-        "reversed once"
-    );
-    store
-        .record_payment("TA0001A", &pay("VCB-10", "2026-03-12", 3_200_000, None))
+    let twice = record("VCB-9-R2", "2026-03-11", -32_000_000, Some("VCB-9")).await;
+    assert_eq!(field(twice), "reverses", "reversed once");
+    record("VCB-10", "2026-03-12", 3_200_000, None)
         .await
         .unwrap();
     let account = store

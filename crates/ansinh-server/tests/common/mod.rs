@@ -29,6 +29,32 @@ pub fn client_with_token(token: &str) -> reqwest::Client {
 
 pub use ansinh_testkit::unique;
 
+/// A browser-like client: keeps no cookies of its own, follows no redirects.
+pub fn plain_browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Signs `username` in through the form; the session cookie as `name=value`.
+pub async fn session_cookie(base: &str, username: &str) -> String {
+    let res = plain_browser()
+        .post(format!("{base}/login"))
+        .form(&[("username", username), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "signing in {username}");
+    res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
 pub struct App {
     pub base: String,
     /// A client signed in as an administrator (API token).
