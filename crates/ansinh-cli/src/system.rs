@@ -336,7 +336,12 @@ pub async fn import(db: &DbArgs, what: Import, params: Params) -> Result<bool> {
         Import::Payments { file } => return import_payments(db, &file).await,
     };
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-    let lines = parse_csv(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let parsed = if ansinh_store::declaration::is_xlsx(&bytes) {
+        ansinh_store::declaration::parse_xlsx(&bytes)
+    } else {
+        parse_csv(&bytes)
+    };
+    let lines = parsed.map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let store = open(db).await?;
     let started = Instant::now();
     let report = store

@@ -1222,7 +1222,13 @@ async fn declarations_submit(
         } else {
             file
         };
-        let shown = String::from_utf8_lossy(&bytes).into_owned();
+        let xlsx = ansinh_store::declaration::is_xlsx(&bytes);
+        // A workbook is not shown back as text in the form.
+        let shown = if xlsx {
+            String::new()
+        } else {
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
         let refused = |c: Chrome, error: String| {
             let page = DeclarationsPage {
                 c,
@@ -1237,7 +1243,12 @@ async fn declarations_submit(
             let msg = c.t("declarations-empty");
             return refused(c, msg);
         }
-        match ansinh_store::declaration::parse_csv(&bytes) {
+        let parsed = if xlsx {
+            ansinh_store::declaration::parse_xlsx(&bytes)
+        } else {
+            ansinh_store::declaration::parse_csv(&bytes)
+        };
+        match parsed {
             Ok(lines) => (lines, bytes, shown),
             Err(e) => return refused(c, e.to_string()),
         }

@@ -379,3 +379,64 @@ async fn search_lists_show_their_count_and_pages() {
     assert_eq!(rows(&second), 13);
     assert!(!second.contains("id=\"next-persons\""));
 }
+
+on_both!(a_declaration_is_read_from_an_xlsx_workbook);
+
+async fn a_declaration_is_read_from_an_xlsx_workbook(app: App) {
+    let w = app.world().await;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    let header = [
+        "action",
+        "personal_id",
+        "name",
+        "sex",
+        "birth_date",
+        "date",
+        "salary",
+        "contract_kind",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    // As a clerk types it: the ID as text, the dates as Excel dates, the salary as a number.
+    let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    ws.write_string(1, 0, "hire").unwrap();
+    ws.write_string(1, 1, "079192000777").unwrap();
+    ws.write_string(1, 2, "Ngô Thị Thu").unwrap();
+    ws.write_string(1, 3, "female").unwrap();
+    let born = rust_xlsxwriter::ExcelDateTime::from_ymd(1992, 7, 9).unwrap();
+    ws.write_datetime_with_format(1, 4, &born, &date).unwrap();
+    let start = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 2, 2).unwrap();
+    ws.write_datetime_with_format(1, 5, &start, &date).unwrap();
+    ws.write_number(1, 6, 11_500_000.0).unwrap();
+    ws.write_string(1, 7, "indefinite").unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let (s, report) = app
+        .send(
+            "POST",
+            &format!("/api/v1/employers/{}/declarations", w.own_employer),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            bytes,
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{report}");
+    let (_, person) = app.get("/api/v1/persons/by-personal-id/079192000777").await;
+    assert_eq!(person["birth_date"], "1992-07-09", "{person}");
+    let sin = person["sin"].as_str().unwrap();
+    let (_, employments) = app.get(&format!("/api/v1/persons/{sin}/employments")).await;
+    assert_eq!(employments[0]["start_date"], "2026-02-02");
+    assert_eq!(employments[0]["salaries"][0]["salary"], 11_500_000);
+    // Not a workbook: a clear refusal, nothing applied.
+    let (s, e) = app
+        .send(
+            "POST",
+            &format!("/api/v1/employers/{}/declarations", w.own_employer),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            b"PK\x03\x04 not really a zip".to_vec(),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+}

@@ -125,6 +125,78 @@ impl BatchReport {
     }
 }
 
+/// The first bytes of an XLSX workbook (a zip archive).
+pub fn is_xlsx(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+}
+
+/// Reads a declaration kept in a spreadsheet (XLSX, as clerks fill the D02 form in Excel): the
+/// first sheet, a header row with the same column names as the CSV, one line per row below it
+/// (empty rows skipped). Dates may be Excel dates or text; numbers are whole đồng. Errors name
+/// the row as the CSV's do (the row after the header is line 1).
+pub fn parse_xlsx(bytes: &[u8]) -> Result<Vec<DeclarationLine>, StoreError> {
+    use calamine::{Data, Reader, Xlsx};
+    let bad = |why: String| StoreError::invalid("body", why);
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|e| bad(format!("not a readable XLSX workbook: {e}")))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| bad("the workbook has no sheet".into()))?
+        .map_err(|e| bad(format!("cannot read the first sheet: {e}")))?;
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    let mut width = 0;
+    for (r, row) in range.rows().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|cell| match cell {
+                Data::Empty => String::new(),
+                Data::String(s) => s.trim().to_string(),
+                // Whole numbers (salaries, IDs typed as numbers) without a decimal point.
+                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                Data::Float(f) => f.to_string(),
+                Data::Int(i) => i.to_string(),
+                Data::Bool(b) => b.to_string(),
+                Data::DateTime(d) => excel_date(d.as_f64()),
+                Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
+                Data::DurationIso(s) => s.clone(),
+                Data::Error(e) => format!("#{e:?}"),
+            })
+            .collect();
+        if r == 0 {
+            width = cells
+                .iter()
+                .rposition(|c| !c.is_empty())
+                .map_or(0, |i| i + 1);
+        }
+        if r > 0 && cells.iter().all(String::is_empty) {
+            continue;
+        }
+        let mut cells = cells;
+        cells.resize(width.max(1), String::new());
+        csv.write_record(&cells)
+            .map_err(|e| bad(format!("row {}: {e}", r + 1)))?;
+    }
+    let text = csv
+        .into_inner()
+        .map_err(|e| bad(format!("cannot read the sheet: {e}")))?;
+    parse_csv(&text)
+}
+
+/// The day of an Excel date serial of the 1900 date system (every Windows Excel; serials past
+/// February 1900 count its nonexistent 29 February, hence 30 Dec 1899 as day 0). A workbook
+/// of the old Mac 1904 system would read 4 years early: calamine does not say which it is.
+fn excel_date(serial: f64) -> String {
+    let epoch = jiff::civil::date(1899, 12, 30);
+    let days = serial.floor();
+    if !(0.0..=2_958_465.0).contains(&days) {
+        return serial.to_string();
+    }
+    epoch
+        .checked_add(jiff::Span::new().days(days as i64))
+        .map(|d| d.to_string())
+        .unwrap_or_else(|_| serial.to_string())
+}
+
 /// Reads a CSV declaration: UTF-8 (a BOM is accepted), comma-separated, a header row naming
 /// the fields of [`DeclarationLine`].
 pub fn parse_csv(bytes: &[u8]) -> Result<Vec<DeclarationLine>, StoreError> {

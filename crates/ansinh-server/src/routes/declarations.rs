@@ -2,7 +2,10 @@ use crate::AppState;
 use crate::access::Acting;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{body_bytes, parse_json};
-use ansinh_store::declaration::{BatchReport, DeclarationBatch, parse_csv};
+use ansinh_store::declaration::{BatchReport, DeclarationBatch, parse_csv, parse_xlsx};
+
+/// The media type of an XLSX workbook.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 use axum::Json;
 use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
@@ -14,7 +17,7 @@ use axum::http::{StatusCode, header};
 #[utoipa::path(post, path = "/api/v1/employers/{code}/declarations", tag = "declarations",
     params(("code" = String, Path, description = "unit code"),
            ("Idempotency-Key" = Option<String>, Header, description = "client key of the batch")),
-    request_body(content = DeclarationBatch, description = "JSON lines, or the same fields as CSV columns (text/csv)"),
+    request_body(content = DeclarationBatch, description = "JSON lines, or the same fields as CSV columns (text/csv) or as the columns of an XLSX workbook's first sheet"),
     responses((status = 201, body = BatchReport, description = "applied"),
               (status = 200, body = BatchReport, description = "replayed: the first result of this batch"),
               (status = 422, body = ErrorBody, description = "rejected, with the per-line report"),
@@ -45,11 +48,13 @@ pub async fn submit(
         parse_json::<DeclarationBatch>(&bytes)?.lines
     } else if content_type.starts_with("text/csv") {
         parse_csv(&bytes)?
+    } else if content_type.starts_with(XLSX) {
+        parse_xlsx(&bytes)?
     } else {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            "send application/json or text/csv",
+            "send application/json, text/csv or an XLSX workbook",
             None,
         ));
     };
