@@ -497,7 +497,12 @@ pub async fn notice(db: &DbArgs, employer: &str, month: &str, format: &str) -> R
     match format {
         "json" => println!("{}", serde_json::to_string_pretty(&notice)?),
         "csv" => print!("{}", ansinh_server::notice::to_csv(&notice)),
-        "html" => print!("{}", ansinh_server::notice::to_html(&notice)),
+        "html" => {
+            let fail = |e: ansinh_store::StoreError| anyhow::anyhow!("{e}");
+            let e = store.existing_employer(employer).await.map_err(fail)?;
+            let workers = store.notice_workers(employer, month).await.map_err(fail)?;
+            print!("{}", ansinh_server::notice::to_html(&notice, &e, &workers))
+        }
         other => bail!("--format `{other}` is not json, csv or html"),
     }
     Ok(())

@@ -1,7 +1,8 @@
 //! The employer's monthly notice as CSV and as a printable HTML page.
 
 use ansinh_core::Dong;
-use ansinh_store::assessment::Notice;
+use ansinh_store::Employer;
+use ansinh_store::assessment::{Notice, NoticeWorker};
 use std::fmt::Write as _;
 
 fn label(column: &str) -> String {
@@ -67,7 +68,11 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-pub fn to_html(n: &Notice) -> String {
+/// The notice as a document the employer files and pays from (the C12 of the agency): the
+/// agency's heading, the employer's name, code and address, the month's dues per fund and
+/// payer, earlier months' adjustments, the account, each worker's line, and how to pay. Prints
+/// on A4 (its own print rules; no navigation).
+pub fn to_html(n: &Notice, e: &Employer, workers: &[NoticeWorker]) -> String {
     let mut body = String::new();
     for (item, amount) in rows(n) {
         let _ = write!(
@@ -77,15 +82,51 @@ pub fn to_html(n: &Notice) -> String {
             Dong(amount)
         );
     }
+    let mut people = String::new();
+    for (i, w) in workers.iter().enumerate() {
+        let _ = write!(
+            people,
+            "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            i + 1,
+            escape(&w.name),
+            escape(&w.sin),
+            Dong(w.salary),
+            Dong(w.base_social),
+            Dong(w.employee_total),
+            Dong(w.employer_total)
+        );
+    }
+    let employee: i64 = workers.iter().map(|w| w.employee_total).sum();
+    let employer: i64 = workers.iter().map(|w| w.employer_total).sum();
     format!(
-        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Thông báo kết quả đóng BHXH {code} {month}</title>\
-         <style>body{{font-family:sans-serif;max-width:48rem;margin:2rem auto}}table{{border-collapse:collapse;width:100%}}\
-         td{{border-bottom:1px solid #ccc;padding:.3rem}}.n{{text-align:right;font-variant-numeric:tabular-nums}}</style></head>\
-         <body><h1>Thông báo kết quả đóng BHXH, BHYT, BHTN</h1><p>Monthly contribution notice — đơn vị / employer <b>{code}</b>, \
-         tháng / month <b>{month}</b>, số lao động / headcount <b>{headcount}</b></p><table>{body}</table>\
-         <p>Amounts in đồng, from the contribution record written by the monthly run.</p></body></html>",
+        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>C12 {code} {month}</title>\
+         <style>body{{font-family:sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}}table{{border-collapse:collapse;width:100%;margin:.5rem 0 1.2rem}}\
+         td,th{{border-bottom:1px solid #ccc;padding:.3rem;text-align:left}}.n{{text-align:right;font-variant-numeric:tabular-nums}}\
+         header{{display:flex;justify-content:space-between;gap:1rem}}header p{{margin:.1rem 0}}h1{{text-align:center;font-size:1.3rem}}\
+         .who dt{{float:left;clear:left;width:12rem;color:#555}}.who dd{{margin:0 0 .2rem 12rem}}\
+         @media print{{body{{margin:0;max-width:none;font-size:10.5pt}}@page{{size:A4;margin:15mm}}tr{{break-inside:avoid}}}}</style></head>\
+         <body><header><div><p><b>BẢO HIỂM XÃ HỘI VIỆT NAM</b></p><p>Vietnam Social Security</p></div>\
+         <div><p><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b></p><p>Độc lập – Tự do – Hạnh phúc</p></div></header>\
+         <h1>THÔNG BÁO KẾT QUẢ ĐÓNG BHXH, BHYT, BHTN<br><small>Monthly contribution notice (C12) — tháng / month {month}</small></h1>\
+         <dl class=\"who\"><dt>Đơn vị / Employer</dt><dd><b>{name}</b></dd><dt>Mã đơn vị / Unit code</dt><dd>{code}</dd>\
+         <dt>Mã số thuế / Tax code</dt><dd>{tax}</dd><dt>Địa chỉ / Address</dt><dd>{address}, {province}</dd>\
+         <dt>Số lao động / Headcount</dt><dd>{headcount}</dd></dl>\
+         <h2>Tài khoản / Account</h2><table>{body}</table>\
+         <h2>Chi tiết người lao động / Per worker</h2><table><thead><tr><th class=\"n\">STT</th><th>Họ tên / Name</th><th>Mã số BHXH / SIN</th>\
+         <th class=\"n\">Tiền lương / Salary</th><th class=\"n\">Tiền lương đóng / Base</th><th class=\"n\">Người lao động / Employee</th><th class=\"n\">Đơn vị / Employer</th></tr></thead>\
+         <tbody>{people}</tbody><tfoot><tr><th colspan=\"5\">Cộng / Total</th><th class=\"n\">{employee}</th><th class=\"n\">{employer}</th></tr></tfoot></table>\
+         <p>Nộp tiền vào tài khoản chuyên thu của cơ quan BHXH quản lý đơn vị, ghi rõ mã đơn vị <b>{code}</b> và tháng <b>{month}</b> \
+         (L41 Art. 34). Pay into the collection account of the social security office that manages the unit, quoting unit code \
+         <b>{code}</b> and month <b>{month}</b>; the closing balance is due by the last day of the following month.</p>\
+         <p>Số tiền tính bằng đồng, từ các dòng đóng do kỳ tính tháng ghi nhận. Amounts in đồng, from the contribution lines written by the monthly run.</p></body></html>",
         code = escape(&n.employer_code),
         month = escape(&n.month),
         headcount = n.headcount,
+        name = escape(&e.name),
+        tax = escape(&e.tax_code),
+        address = escape(&e.address),
+        province = escape(&e.province),
+        employee = Dong(employee),
+        employer = Dong(employer),
     )
 }

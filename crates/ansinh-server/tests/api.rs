@@ -337,7 +337,17 @@ async fn assessment_over_http(app: App) {
             .unwrap()
             .starts_with("text/html")
     );
-    assert!(res.text().await.unwrap().contains("3,200,000"));
+    let doc = res.text().await.unwrap();
+    assert!(doc.contains("3,200,000"));
+    // A document to file and pay from: the employer named, each worker's line, how to pay.
+    for needed in [
+        "Công ty Cổ phần Dệt Thành Công",
+        "Nguyễn Thị Lan",
+        "@media print",
+        "tài khoản chuyên thu",
+    ] {
+        assert!(doc.contains(needed), "{needed} missing from the notice");
+    }
     let res = app
         .http
         .get(format!(

@@ -216,7 +216,61 @@ pub struct Notice {
     pub late_charge: i64,
 }
 
+/// One worker's line on the employer's notice: what the month's run put on the account for
+/// them (all versions of the month's lines summed).
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+pub struct NoticeWorker {
+    pub sin: String,
+    pub name: String,
+    pub employment_id: String,
+    /// Contribution salary (with allowances) of the latest line.
+    pub salary: i64,
+    pub base_social: i64,
+    pub employee_total: i64,
+    pub employer_total: i64,
+}
+
 impl Store {
+    /// The workers of an employer's notice for `month`: each employment's lines of the month
+    /// (through the employer's employments, then the lines' primary key: no scan of the month).
+    pub async fn notice_workers(
+        &self,
+        employer_code: &str,
+        month: Month,
+    ) -> Result<Vec<NoticeWorker>, StoreError> {
+        let code = self.existing_employer(employer_code).await?.unit_code;
+        let sql = "SELECT e.person_sin, p.name, e.employment_id, l.version, l.salary, l.base_social, \
+                   l.employee_sickness_maternity + l.employee_pension_survivor + l.employee_occupational + l.employee_health + l.employee_unemployment AS employee_total, \
+                   l.employer_sickness_maternity + l.employer_pension_survivor + l.employer_occupational + l.employer_health + l.employer_unemployment AS employer_total \
+                   FROM employments e JOIN persons p ON p.sin = e.person_sin \
+                   JOIN contribution_lines l ON l.person_sin = e.person_sin AND l.employment_id = e.employment_id AND l.month = $2 \
+                   WHERE e.employer_code = $1 ORDER BY p.name, e.person_sin, e.employment_id, l.version";
+        let mut workers: Vec<NoticeWorker> = Vec::new();
+        on_pool!(self, pool => {
+            for r in sqlx::query(sql).bind(&code).bind(month.to_string()).fetch_all(pool).await? {
+                let (sin, id): (String, String) = (r.try_get("person_sin")?, r.try_get("employment_id")?);
+                let (salary, base, employee, employer): (i64, i64, i64, i64) = (
+                    r.try_get("salary")?, r.try_get("base_social")?,
+                    r.try_get("employee_total")?, r.try_get("employer_total")?,
+                );
+                match workers.last_mut() {
+                    Some(w) if w.sin == sin && w.employment_id == id => {
+                        w.salary = salary;
+                        w.base_social += base;
+                        w.employee_total += employee;
+                        w.employer_total += employer;
+                    }
+                    _ => workers.push(NoticeWorker {
+                        sin, name: r.try_get("name")?, employment_id: id, salary,
+                        base_social: base, employee_total: employee, employer_total: employer,
+                    }),
+                }
+            }
+        });
+        workers.retain(|w| w.employee_total != 0 || w.employer_total != 0);
+        Ok(workers)
+    }
+
     /// A person's contribution record, month by month.
     pub async fn contribution_history(&self, sin: &str) -> Result<ContributionHistory, StoreError> {
         let sql = "SELECT month, employment_id, employer_code, version, salary, base_social, employee_pension_survivor, employee_unemployment, employer_unemployment, \

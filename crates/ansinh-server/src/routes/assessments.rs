@@ -66,11 +66,15 @@ pub async fn notice(
             crate::notice::to_csv(&notice),
         )
             .into_response(),
-        "html" => (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            crate::notice::to_html(&notice),
-        )
-            .into_response(),
+        "html" => {
+            let employer = state.store.existing_employer(&code).await?;
+            let workers = state.store.notice_workers(&code, month(&m)?).await?;
+            (
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                crate::notice::to_html(&notice, &employer, &workers),
+            )
+                .into_response()
+        }
         other => {
             return Err(ApiError::validation(
                 "format",
