@@ -76,6 +76,22 @@ pub fn router() -> Router<AppState> {
         .route("/ui/claims/{facility}/{key}/review", post(review_submit))
 }
 
+/// Swaps the thousands commas of numbers (`46,800,000`) for dots; other commas stay.
+fn vietnamese_grouping(m: &str) -> String {
+    let b = m.as_bytes();
+    let mut out = String::with_capacity(m.len());
+    for (i, ch) in m.char_indices() {
+        let grouping = ch == ','
+            && i > 0
+            && b[i - 1].is_ascii_digit()
+            && b.len() >= i + 4
+            && b[i + 1..i + 4].iter().all(u8::is_ascii_digit)
+            && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
+        out.push(if grouping { '.' } else { ch });
+    }
+    out
+}
+
 /// An amount in đồng as templates hold it (by value or through references).
 pub trait Amount {
     fn dong(&self) -> i64;
@@ -186,6 +202,31 @@ impl Chrome {
             .unwrap_or_default()
     }
 
+    /// A declaration action (`hire`) in the page's language; an unknown one as it was sent.
+    pub fn action(&self, code: &str) -> String {
+        let key = format!("action-{code}");
+        let name = self.t(&key);
+        if name == key { code.to_string() } else { name }
+    }
+
+    /// A message of the rules or the store (written with English digit grouping, `4,960,000`)
+    /// with the page's grouping: `4.960.000` in Vietnamese.
+    pub fn text(&self, message: impl AsRef<str>) -> String {
+        let m = message.as_ref();
+        match self.lang {
+            Lang::En => m.to_string(),
+            Lang::Vi => vietnamese_grouping(m),
+        }
+    }
+
+    /// Of texts kept in both languages, those of the page's.
+    pub fn pick<'t>(&self, vi: &'t [String], en: &'t [String]) -> &'t [String] {
+        match self.lang {
+            Lang::En if !en.is_empty() => en,
+            _ => vi,
+        }
+    }
+
     /// A role's name (`collection_officer`) in the page's language.
     pub fn role_name(&self, role: &str) -> String {
         self.t(format!("role-{}", role.replace('_', "-")))
@@ -232,9 +273,34 @@ pub fn forbidden_page(why: &str) -> Response {
         csrf: String::new(),
         path: String::new(),
     };
+    // The page has no signed-in language to follow: the reason in Vietnamese, then English.
+    let vi = if let Some(role) = why
+        .strip_prefix("the role ")
+        .and_then(|r| r.strip_suffix(" may not do this"))
+    {
+        format!("Vai trò {role} không được thực hiện việc này")
+    } else {
+        match why {
+            "this record is not yours" => "Hồ sơ này không thuộc quyền xem của bạn".to_string(),
+            "the form's security token (CSRF) is missing or wrong: reload the page" => {
+                "Mã bảo mật của biểu mẫu (CSRF) thiếu hoặc sai: hãy tải lại trang".to_string()
+            }
+            "a request sent by a page of another site may not change anything here" => {
+                "Yêu cầu gửi từ trang của một website khác không được thay đổi dữ liệu ở đây"
+                    .to_string()
+            }
+            "this route has no access rule" => "Địa chỉ này chưa được phân quyền".to_string(),
+            other => other.to_string(),
+        }
+    };
+    let message = if vi == why {
+        why.to_string()
+    } else {
+        format!("{vi} — {why}")
+    };
     let page = MessagePage {
         title: format!("{} / {}", Lang::Vi.t("forbidden"), Lang::En.t("forbidden")),
-        message: why.to_string(),
+        message,
         c,
     };
     (StatusCode::FORBIDDEN, render(&page)).into_response()
@@ -1411,6 +1477,18 @@ async fn review_submit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vietnamese_pages_group_digits_with_dots() {
+        assert_eq!(
+            vietnamese_grouping("salary 1,000 is below the floor 4,960,000, region 1"),
+            "salary 1.000 is below the floor 4.960.000, region 1"
+        );
+        assert_eq!(
+            vietnamese_grouping("a, b,12 and 1,2345"),
+            "a, b,12 and 1,2345"
+        );
+    }
 
     #[test]
     fn audit_instants_are_in_vietnam_time() {

@@ -313,8 +313,9 @@ async fn each_role_does_its_work_in_chromium() {
     )
     .await
     .unwrap();
-    // The page is replaced: wait for the new report, not the one already shown.
-    wait_for_text(&c, "#report", "salary").await;
+    // The page is replaced: wait for the new report, not the one already shown (the action in
+    // the page's language).
+    wait_for_text(&c, "#report", "Điều chỉnh lương").await;
     assert!(text(&c, "#declaration-applied").await.contains('1'));
     // Another employer's page is refused.
     c.goto(&format!("{base}/ui/employers/{}", w.other_employer))

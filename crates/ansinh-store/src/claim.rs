@@ -54,8 +54,10 @@ pub struct QueuedVisit {
     pub admitted: Option<String>,
     pub claimed_insurer: String,
     pub assessed_insurer: String,
-    /// Why it waits: the findings' codes and texts.
+    /// Why the visit waits, `CODE: text`, in Vietnamese.
     pub reasons: Vec<String>,
+    /// The same in English.
+    pub reasons_en: Vec<String>,
 }
 
 /// An assessor's decision on a visit flagged for review.
@@ -412,13 +414,14 @@ impl Store {
             let mut out = Vec::new();
             for r in sqlx::query(sql).bind(facility).bind(limit).fetch_all(pool).await? {
                 let result: String = r.try_get("result")?;
-                let reasons = serde_json::from_str::<serde_json::Value>(&result)
+                let findings = serde_json::from_str::<serde_json::Value>(&result)
                     .ok()
                     .and_then(|v| v["findings"].as_array().cloned())
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|f| format!("{}: {}", f["code"].as_str().unwrap_or(""), f["text_vi"].as_str().unwrap_or("")))
-                    .collect();
+                    .unwrap_or_default();
+                let texts = |lang: &str| findings.iter()
+                    .map(|f| format!("{}: {}", f["code"].as_str().unwrap_or(""), f[lang].as_str().unwrap_or("")))
+                    .collect::<Vec<String>>();
+                let (reasons, reasons_en) = (texts("text_vi"), texts("text_en"));
                 out.push(QueuedVisit {
                     facility: r.try_get("facility")?,
                     visit_key: r.try_get("visit_key")?,
@@ -428,6 +431,7 @@ impl Store {
                     claimed_insurer: r.try_get("claimed_insurer")?,
                     assessed_insurer: r.try_get("assessed_insurer")?,
                     reasons,
+                    reasons_en,
                 });
             }
             Ok(out)
