@@ -5,7 +5,7 @@
 //! signs no one in. Sign-in is throttled per user name after repeated failures.
 
 use crate::audit::{Change, append};
-use crate::{Store, StoreError, now, on_pool};
+use crate::{Store, StoreError, now, on_pool, timestamp_in};
 use ansinh_core::Role;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -146,13 +146,6 @@ where
     })
 }
 
-fn timestamp_in(minutes: i64) -> String {
-    jiff::Timestamp::now()
-        .checked_add(jiff::SignedDuration::from_mins(minutes))
-        .expect("a near instant")
-        .to_string()
-}
-
 impl Store {
     /// Creates a user; an employer user must name an existing employer, an insured user an
     /// existing person.
@@ -282,8 +275,7 @@ impl Store {
         if attempts > MAX_FAILURES {
             // No password was checked: the attempt is forgotten, so that the lock ends 15
             // minutes after the last failure checked (attempts while locked do not extend it).
-            on_pool!(self, pool => sqlx::query("DELETE FROM login_failures WHERE attempt = $1")
-                .bind(&attempt).execute(pool).await.map(|_| ()))?;
+            self.forget_attempt(&attempt).await?;
             return Err(StoreError::Throttled {
                 minutes: THROTTLE_WINDOW_MINUTES,
             });
@@ -298,8 +290,7 @@ impl Store {
             (true, Some(user)) => user,
             _ => return Err(StoreError::BadCredentials),
         };
-        on_pool!(self, pool => sqlx::query("DELETE FROM login_failures WHERE attempt = $1")
-            .bind(&attempt).execute(pool).await.map(|_| ()))?;
+        self.forget_attempt(&attempt).await?;
         let id = new_secret();
         let session = Session {
             user,
@@ -325,6 +316,14 @@ impl Store {
             tx.commit().await
         }.await)?;
         Ok((id, session))
+    }
+
+    /// Removes a sign-in attempt recorded before its password was checked (it succeeded, or
+    /// no password was checked).
+    async fn forget_attempt(&self, attempt: &str) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query("DELETE FROM login_failures WHERE attempt = $1")
+            .bind(attempt).execute(pool).await.map(|_| ()))?;
+        Ok(())
     }
 
     /// The language a user chose, kept for their next sign-in (audited).

@@ -199,6 +199,22 @@ fn latest_registration(registrations: &[Registration], month: Month) -> Option<R
         .copied()
 }
 
+/// A payment as a row of `payments` holds it (columns reference, paid_on, amount, reverses).
+fn payment_from<R: Row>(r: &R) -> Result<PaymentRecord, StoreError>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    String: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    Option<String>: for<'a> sqlx::Decode<'a, R::Database>,
+    i64: for<'a> sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(PaymentRecord {
+        reference: r.try_get("reference")?,
+        paid_on: r.try_get("paid_on")?,
+        amount: r.try_get("amount")?,
+        reverses: r.try_get("reverses")?,
+    })
+}
+
 /// The payments to allocate to months, dated: a payment and its reversal cancel, so neither
 /// is allocated (the months' payments then sum to the account's paid, which counts both).
 fn allocatable(payments: &[PaymentRecord]) -> Vec<(Date, i64)> {
@@ -394,7 +410,7 @@ impl Store {
         Ok(on_pool!(self, pool => {
             match sqlx::query("SELECT reference, paid_on, amount, reverses FROM payments WHERE employer_code = $1 AND reference = $2")
                 .bind(code).bind(reference).fetch_optional(pool).await? {
-                Some(r) => Some(PaymentRecord { reference: r.try_get("reference")?, paid_on: r.try_get("paid_on")?, amount: r.try_get("amount")?, reverses: r.try_get("reverses")? }),
+                Some(r) => Some(payment_from(&r)?),
                 None => None,
             }
         }))
@@ -441,7 +457,7 @@ impl Store {
             let mut payments = Vec::new();
             for r in sqlx::query("SELECT reference, paid_on, amount, reverses FROM payments WHERE employer_code = $1 AND paid_on <= $2 ORDER BY paid_on, reference")
                 .bind(&code).bind(as_of.to_string()).fetch_all(pool).await? {
-                payments.push(PaymentRecord { reference: r.try_get("reference")?, paid_on: r.try_get("paid_on")?, amount: r.try_get("amount")?, reverses: r.try_get("reverses")? });
+                payments.push(payment_from(&r)?);
             }
             let mut urgings: BTreeMap<String, Date> = BTreeMap::new();
             for r in sqlx::query("SELECT month, urged_on FROM urgings WHERE employer_code = $1 AND urged_on <= $2")
@@ -621,10 +637,7 @@ impl Store {
             let mut entries: BTreeMap<String, Vec<PaymentRecord>> = BTreeMap::new();
             for r in sqlx::query("SELECT employer_code, reference, paid_on, amount, reverses FROM payments WHERE paid_on <= $1 ORDER BY employer_code, paid_on, reference")
                 .bind(as_of.to_string()).fetch_all(pool).await? {
-                entries.entry(r.try_get("employer_code")?).or_default().push(PaymentRecord {
-                    reference: r.try_get("reference")?, paid_on: r.try_get("paid_on")?,
-                    amount: r.try_get("amount")?, reverses: r.try_get("reverses")?,
-                });
+                entries.entry(r.try_get("employer_code")?).or_default().push(payment_from(&r)?);
             }
             let payments: BTreeMap<String, Vec<(Date, i64)>> =
                 entries.into_iter().map(|(code, p)| (code, allocatable(&p))).collect();

@@ -293,9 +293,9 @@ pub fn content_hash(bytes: &[u8]) -> String {
 struct PersonState {
     sin: String,
     nationality: String,
-    /// Identity as registered, to check against a hire line (`None` for a person the batch
-    /// registers itself).
-    identity: Option<Identity>,
+    /// Identity as registered (or as a line of this batch registers it), to check against a
+    /// hire line.
+    identity: Identity,
     employments: Vec<EmploymentState>,
 }
 
@@ -592,12 +592,11 @@ impl Plan<'_> {
         };
         let (person, new_person) = match self.persons.get(&personal_id) {
             Some(p) => {
-                let same = p.identity.as_ref().is_none_or(|id| {
-                    same_name(&id.name, &name)
-                        && id.sex.eq_ignore_ascii_case(&sex)
-                        && id.birth_date == birth_date
-                        && l.sin.as_deref().is_none_or(|s| s.trim() == p.sin)
-                });
+                let id = &p.identity;
+                let same = same_name(&id.name, &name)
+                    && id.sex.eq_ignore_ascii_case(&sex)
+                    && id.birth_date == birth_date
+                    && l.sin.as_deref().is_none_or(|s| s.trim() == p.sin);
                 if !same {
                     // Which of them differs is not said: it would tell what the registry holds.
                     errs.extend(err(
@@ -629,11 +628,11 @@ impl Plan<'_> {
                     sin: p.sin.clone().unwrap_or_default(),
                     nationality: p.nationality.clone(),
                     // A later line of the batch naming this ID must name the same person.
-                    identity: Some(Identity {
+                    identity: Identity {
                         name: p.name.clone(),
                         sex: p.sex.clone(),
                         birth_date: p.birth_date.clone(),
-                    }),
+                    },
                     employments: Vec::new(),
                 };
                 (state, Some(p))
@@ -855,11 +854,22 @@ impl Plan<'_> {
     }
 }
 
-fn key_reused() -> StoreError {
-    StoreError::Conflict {
-        field: "Idempotency-Key".into(),
-        reason: "this key was used for a batch with different content".into(),
+/// The earlier batch of an employer with the same content or key (the key's own first).
+const PRIOR_BATCH_SQL: &str = "SELECT content_hash, result FROM declaration_batches WHERE employer_code = $1 AND (content_hash = $2 OR idempotency_key = $3) ORDER BY CASE WHEN idempotency_key = $3 THEN 0 ELSE 1 END, submitted_at LIMIT 1";
+
+/// The stored result of an earlier batch as the answer to a resubmission: the same content
+/// is replayed, other content under the same key is a conflict.
+fn replayed(stored_hash: &str, result: &str, hash: &str) -> Result<BatchReport, StoreError> {
+    if stored_hash != hash {
+        return Err(StoreError::Conflict {
+            field: "Idempotency-Key".into(),
+            reason: "this key was used for a batch with different content".into(),
+        });
     }
+    let mut report: BatchReport =
+        serde_json::from_str(result).map_err(|e| StoreError::invalid("result", e))?;
+    report.replayed = true;
+    Ok(report)
 }
 
 impl Store {
@@ -915,19 +925,13 @@ impl Store {
                 sqlx::query("SELECT unit_code FROM employers WHERE unit_code = $1 FOR UPDATE").bind(&code).execute(&mut *tx).await?;
             }
             // Someone may have applied the same batch while we waited.
-            let existing = sqlx::query("SELECT content_hash, result FROM declaration_batches WHERE employer_code = $1 AND (content_hash = $2 OR idempotency_key = $3) ORDER BY CASE WHEN idempotency_key = $3 THEN 0 ELSE 1 END, submitted_at LIMIT 1")
+            let existing = sqlx::query(PRIOR_BATCH_SQL)
                 .bind(&code).bind(&hash).bind(idempotency_key)
                 .fetch_optional(&mut *tx).await?;
             if let Some(row) = existing {
-                let stored_hash: String = row.try_get("content_hash")?;
-                let text: String = row.try_get("result")?;
+                let (stored_hash, text): (String, String) = (row.try_get("content_hash")?, row.try_get("result")?);
                 tx.rollback().await?;
-                if stored_hash != hash {
-                    return Err(key_reused());
-                }
-                let mut report: BatchReport = serde_json::from_str(&text).map_err(|e| StoreError::invalid("result", e))?;
-                report.replayed = true;
-                return Ok(report);
+                return replayed(&stored_hash, &text, &hash);
             }
             // The registry as the batch sees it: every person it names, with their employments.
             let mut persons = HashMap::new();
@@ -973,7 +977,7 @@ impl Store {
                     }
                     employments.push(state);
                 }
-                let identity = Some(Identity { name: p.name, sex: p.sex, birth_date: p.birth_date });
+                let identity = Identity { name: p.name, sex: p.sex, birth_date: p.birth_date };
                 persons.insert(p.personal_id.clone(), PersonState { sin: p.sin, nationality: p.nationality, identity, employments });
             }
             // Numbers for the persons this batch may register, each checked free (the agency
@@ -1016,10 +1020,7 @@ impl Store {
                 }
                 // The hire verdicts told, within the employer's budget (counted under the same
                 // lock as the batch, so concurrent batches share it).
-                let since = jiff::Timestamp::now()
-                    .checked_sub(jiff::SignedDuration::from_mins(REJECTION_WINDOW_MINUTES))
-                    .expect("a near instant")
-                    .to_string();
+                let since = crate::timestamp_in(-REJECTION_WINDOW_MINUTES);
                 let sql = match self.kind() {
                     Kind::Sqlite => "SELECT CAST(COALESCE(SUM(CAST(json_extract(change, '$.checked_hires') AS INTEGER)), 0) AS BIGINT) AS n FROM audit_log WHERE entity_kind = 'employer' AND entity_id = $1 AND action = 'declaration.reject' AND at > $2",
                     Kind::Postgres => "SELECT CAST(COALESCE(SUM(CAST(CAST(change AS jsonb)->>'checked_hires' AS BIGINT)), 0) AS BIGINT) AS n FROM audit_log WHERE entity_kind = 'employer' AND entity_id = $1 AND action = 'declaration.reject' AND at > $2",
@@ -1134,7 +1135,7 @@ impl Store {
         hash: &str,
     ) -> Result<Option<BatchReport>, StoreError> {
         let row = on_pool!(self, pool => {
-            let row = sqlx::query("SELECT content_hash, result FROM declaration_batches WHERE employer_code = $1 AND (content_hash = $2 OR idempotency_key = $3) ORDER BY CASE WHEN idempotency_key = $3 THEN 0 ELSE 1 END, submitted_at LIMIT 1")
+            let row = sqlx::query(PRIOR_BATCH_SQL)
                 .bind(code).bind(hash).bind(key)
                 .fetch_optional(pool).await?;
             match row {
@@ -1145,13 +1146,7 @@ impl Store {
         let Some((stored_hash, text)) = row else {
             return Ok(None);
         };
-        if stored_hash != hash {
-            return Err(key_reused());
-        }
-        let mut report: BatchReport =
-            serde_json::from_str(&text).map_err(|e| StoreError::invalid("result", e))?;
-        report.replayed = true;
-        Ok(Some(report))
+        replayed(&stored_hash, &text, hash).map(Some)
     }
 
     /// A stored batch result.

@@ -246,3 +246,11 @@ pub(crate) fn parse_date(field: &str, text: &str) -> Result<ansinh_core::Date, S
 pub(crate) fn now() -> String {
     jiff::Timestamp::now().to_string()
 }
+
+/// The instant `minutes` from now (before it when negative), as stored in `*_at` columns.
+pub(crate) fn timestamp_in(minutes: i64) -> String {
+    jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_mins(minutes))
+        .expect("a near instant")
+        .to_string()
+}
