@@ -151,11 +151,72 @@ impl Lang {
             _ => day.to_string(),
         }
     }
+
+    /// An instant (`…Z`) in Vietnam's time (UTC+7, no daylight saving), day first in
+    /// Vietnamese; a text that is not an instant unchanged.
+    pub fn instant(self, iso: &str) -> String {
+        let Ok(t) = iso.parse::<jiff::Timestamp>() else {
+            return iso.to_string();
+        };
+        let local = jiff::tz::Offset::constant(7).to_datetime(t);
+        match self {
+            Lang::Vi => local.strftime("%d/%m/%Y %H:%M:%S").to_string(),
+            Lang::En => format!("{} (UTC+7)", local.strftime("%Y-%m-%d %H:%M:%S")),
+        }
+    }
+
+    /// A message written with English digit grouping (`4,960,000`, as the rules and the store
+    /// write them) with this language's: thousands commas become dots in Vietnamese.
+    pub fn numbers(self, message: &str) -> String {
+        match self {
+            Lang::En => message.to_string(),
+            Lang::Vi => vietnamese_grouping(message),
+        }
+    }
+}
+
+/// Swaps the thousands commas of numbers (`46,800,000`) for dots; other commas stay.
+fn vietnamese_grouping(m: &str) -> String {
+    let b = m.as_bytes();
+    let mut out = String::with_capacity(m.len());
+    for (i, ch) in m.char_indices() {
+        let grouping = ch == ','
+            && i > 0
+            && b[i - 1].is_ascii_digit()
+            && b.len() >= i + 4
+            && b[i + 1..i + 4].iter().all(u8::is_ascii_digit)
+            && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
+        out.push(if grouping { '.' } else { ch });
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vietnamese_messages_group_digits_with_dots() {
+        assert_eq!(
+            Lang::Vi.numbers("salary 1,000 is below the floor 4,960,000, region 1"),
+            "salary 1.000 is below the floor 4.960.000, region 1"
+        );
+        assert_eq!(Lang::Vi.numbers("a, b,12 and 1,2345"), "a, b,12 and 1,2345");
+        assert_eq!(Lang::En.numbers("4,960,000"), "4,960,000");
+    }
+
+    #[test]
+    fn instants_are_in_vietnam_time() {
+        assert_eq!(
+            Lang::Vi.instant("2026-12-02T19:29:04.5Z"),
+            "03/12/2026 02:29:04"
+        );
+        assert_eq!(
+            Lang::En.instant("2026-12-02T19:29:04Z"),
+            "2026-12-03 02:29:04 (UTC+7)"
+        );
+        assert_eq!(Lang::En.instant("not a time"), "not a time");
+    }
 
     #[test]
     fn money_is_grouped_the_vietnamese_way() {
