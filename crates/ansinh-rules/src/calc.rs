@@ -686,16 +686,6 @@ fn one() -> i64 {
 }
 
 fn maternity_kind(params: &Params, r: MaternityReq) -> Outcome {
-    if r.children < 1 {
-        return Err(CalcError::new(
-            "children",
-            format!(
-                "{} is out of range: 1 to {}",
-                r.children,
-                bounds::MAX_PERSONS
-            ),
-        ));
-    }
     let facts = MaternityFacts {
         average_salary: salary("average_salary", r.average_salary)?,
         birth_date: date("birth_date", r.birth_date)?,
