@@ -175,6 +175,7 @@ pub const RULES: &[Rule] = &[
     rule("GET", "/ui/dashboard/charts/{chart}", needs(ViewDashboard)),
     rule("GET", "/ui/search", needs(SearchRegistry)),
     rule("GET", "/ui/persons/{sin}", person(ReadPerson)),
+    rule("GET", "/ui/persons/{sin}/calculator", person(Calculate)),
     rule("GET", "/ui/employers/{code}", employer(ReadEmployer)),
     rule(
         "GET",

@@ -2,6 +2,7 @@
 //! askama templates (`templates/`), no script needed, no CDN. Every page goes through the same
 //! access middleware as the API; writes go through the acting store, so they are audited.
 
+mod calculator;
 mod chart;
 mod compliance;
 mod users;
@@ -60,6 +61,7 @@ pub fn router() -> Router<AppState> {
         .route("/ui/dashboard/charts/{chart}", get(dashboard_chart))
         .route("/ui/search", get(search))
         .route("/ui/persons/{sin}", get(person_page))
+        .route("/ui/persons/{sin}/calculator", get(calculator::page))
         .route("/ui/employers/{code}", get(employer_page))
         .route(
             "/ui/employers/{code}/declarations",
@@ -164,6 +166,7 @@ impl Chrome {
             "claims" => Permission::ReadClaims,
             "compliance" => Permission::ReadCompliance,
             "users" => Permission::ManageUsers,
+            "calculate" => Permission::Calculate,
             _ => return false,
         };
         self.user.as_ref().is_some_and(|u| u.role.may(p))
@@ -838,6 +841,9 @@ struct Estimate {
     monthly_pension: Option<i64>,
     retirement_month: String,
     lump_sum: Option<i64>,
+    /// Months of the career from monthly runs, and declared months no run assessed.
+    assessed: i64,
+    declared: i64,
     /// Label, amount, formula, citation.
     lines: Vec<(String, Option<i64>, String, String)>,
 }
@@ -913,7 +919,12 @@ async fn person_page(
     // The estimate is of the whole career: the person's and the agency's, not an employer's.
     let show_estimate = crate::scope::employer_of(&caller).is_none();
     let (estimate, estimate_error) = if show_estimate {
-        match estimate(&state, &c, &p, &history.months, today.year()) {
+        let through = ansinh_core::Month::of(today).plus(-1);
+        let career = ansinh_store::career::join(&history.months, &employments, through);
+        match career
+            .map_err(|e| e.to_string())
+            .and_then(|career| estimate(&state, &c, &p, &career, today.year()))
+        {
             Ok(e) => (e, None),
             Err(why) => (None, Some(why)),
         }
@@ -936,35 +947,16 @@ async fn person_page(
     })
 }
 
-/// Asks the rules core for the pension (and the lump sum, L41 Art. 70) of the recorded months,
-/// through the same JSON requests as `ansinh calc`.
+/// Asks the rules core for the pension (and the lump sum, L41 Art. 70) of the person's career
+/// (assessed and declared months), through the same JSON requests as `ansinh calc`.
 fn estimate(
     state: &AppState,
     c: &Chrome,
     p: &ansinh_store::Person,
-    months: &[ansinh_store::assessment::MonthRecord],
+    career: &ansinh_store::career::Career,
     year: i16,
 ) -> Result<Option<Estimate>, String> {
-    // Consecutive months at one salary become one period of the history.
-    let mut history: Vec<serde_json::Value> = Vec::new();
-    let mut sorted: Vec<_> = months.iter().filter(|m| m.salary > 0).collect();
-    sorted.sort_by(|a, b| a.month.cmp(&b.month));
-    sorted.dedup_by(|a, b| a.month == b.month);
-    let unreadable = |what: &str| format!("{what} is not a month");
-    for m in sorted {
-        if let Some(last) = history.last_mut() {
-            let to: ansinh_core::Month = last["to"]
-                .as_str()
-                .and_then(|t| t.parse().ok())
-                .ok_or_else(|| unreadable("a period's end"))?;
-            let this: ansinh_core::Month = m.month.parse().map_err(|_| unreadable(&m.month))?;
-            if last["salary"] == m.salary && to.plus(1) == this {
-                last["to"] = m.month.clone().into();
-                continue;
-            }
-        }
-        history.push(serde_json::json!({"from": m.month, "to": m.month, "salary": m.salary}));
-    }
+    let history = calculator::history(career);
     if history.is_empty() {
         return Ok(None);
     }
@@ -982,29 +974,14 @@ fn estimate(
     let lump_sum = ansinh_rules::calc::calc_text(&state.params, &lump.to_string())
         .ok()
         .and_then(|a| a.body["amount"].as_i64());
-    let lines = pension
-        .explanation
-        .iter()
-        .filter(|l| !l.key.starts_with("revaluation."))
-        .map(|l| {
-            let label = match c.lang {
-                Lang::Vi => l.label_vi.to_string(),
-                Lang::En => l.label_en.to_string(),
-            };
-            (
-                label,
-                l.amount.map(ansinh_core::Dong::get),
-                l.formula.clone(),
-                l.citation.to_string(),
-            )
-        })
-        .collect();
     Ok(Some(Estimate {
         eligible: body["eligible"].as_bool().unwrap_or(false),
         monthly_pension: body["monthly_pension"].as_i64(),
         retirement_month: body["retirement_month"].as_str().unwrap_or("").to_string(),
         lump_sum,
-        lines,
+        assessed: career.assessed,
+        declared: career.declared,
+        lines: calculator::lines(c, &pension, true),
     }))
 }
 

@@ -62,6 +62,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /ui/dashboard/charts/{chart}", "ACBHI"),
     ("GET /ui/search", "ACBHI"),
     ("GET /ui/persons/{sin}", "ACBHIEP"),
+    ("GET /ui/persons/{sin}/calculator", "ACBP"),
     ("GET /ui/employers/{code}", "ACBIE"),
     ("GET /ui/employers/{code}/declarations", "ACE"),
     ("POST /ui/employers/{code}/declarations", "ACE"),

@@ -440,3 +440,106 @@ async fn a_declaration_is_read_from_an_xlsx_workbook(app: App) {
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
 }
+
+on_both!(the_benefits_officer_calculates_from_the_whole_record);
+
+/// Issue 16 (6, and the calculator): someone employed since 2020 has every month since on
+/// record even though the system's runs began in 2026; the calculator over the record equals `calc` on the
+/// same history, and an employer may not read the whole career.
+async fn the_benefits_officer_calculates_from_the_whole_record(app: App) {
+    let w = app.world().await;
+    let (s, report) = app
+        .send(
+            "POST",
+            &format!("/api/v1/employers/{}/declarations", w.own_employer),
+            "text/csv",
+            "action,personal_id,name,sex,birth_date,date,salary,contract_kind\nhire,001066000321,Trần Văn Sơn,male,1966-02-10,2020-01-06,8000000,indefinite\n"
+                .as_bytes()
+                .to_vec(),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{report}");
+    let (_, p) = app.get("/api/v1/persons/by-personal-id/001066000321").await;
+    let sin = p["sin"].as_str().unwrap().to_string();
+    let today = jiff::ZonedDateTime::now().date();
+    let through = if today.month() == 1 {
+        format!("{}-12", today.year() - 1)
+    } else {
+        format!("{}-{:02}", today.year(), today.month() - 1)
+    };
+    let months = {
+        let (y, m): (i64, i64) = (through[..4].parse().unwrap(), through[5..].parse().unwrap());
+        (y - 2020) * 12 + m
+    };
+    let officer = app
+        .client_as("lan.b", Role::BenefitsOfficer, None, None)
+        .await;
+    let page = officer
+        .get(format!(
+            "{}/ui/persons/{sin}/calculator?kind=one_time&ground=emigrating&year={}",
+            app.base,
+            today.year()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains(&format!("<b id=\"months-declared\">{months}</b>")),
+        "{months} declared months: {page}"
+    );
+    // The same request through the API: the page shows its amount.
+    let (s, calc) = app
+        .post(
+            "/api/v1/calc",
+            json!({"kind": "one_time", "jurisdiction": "VN", "ground": "emigrating",
+                   "settlement_year": today.year(),
+                   "history": [{"from": "2020-01", "to": through, "salary": 8_000_000}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{calc}");
+    let amount = calc["amount"].as_i64().unwrap();
+    assert!(amount > 0, "{calc}");
+    let shown = ansinh_server::i18n::Lang::Vi.money(amount);
+    assert!(page.contains(&shown), "{shown} on the page: {page}");
+    assert!(page.contains("id=\"calc-explanation\""));
+    // Bad input names the field.
+    let bad = officer
+        .get(format!(
+            "{}/ui/persons/{sin}/calculator?kind=one_time&ground=bored",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        bad.contains("id=\"calc-error\"") && bad.contains("ground"),
+        "{bad}"
+    );
+    // The person page's estimate counts the declared years too.
+    let person = officer
+        .get(format!("{}/ui/persons/{sin}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(person.contains("id=\"estimate-months\""), "{person}");
+    assert!(person.contains("id=\"calculator-link\""));
+    // The employer of the person reads its own periods, not the whole career.
+    let clerk = app
+        .client_as("hr.tw1", Role::Employer, Some(&w.own_employer), None)
+        .await;
+    let res = clerk
+        .get(format!("{}/ui/persons/{sin}/calculator", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}

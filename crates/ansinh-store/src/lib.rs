@@ -12,6 +12,7 @@ pub mod assessment;
 pub mod audit;
 pub(crate) mod bulk;
 pub mod card;
+pub mod career;
 pub mod claim;
 pub mod course;
 pub mod declaration;
