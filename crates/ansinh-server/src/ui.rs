@@ -5,6 +5,7 @@
 mod calculator;
 mod chart;
 mod compliance;
+mod lists;
 mod users;
 
 use crate::AppState;
@@ -339,6 +340,15 @@ pub(crate) fn safe_next(next: Option<&str>) -> String {
         }
         _ => "/".to_string(),
     }
+}
+
+/// A query string of the pairs whose value is not empty, each encoded.
+fn query_string(pairs: &[(&str, &str)]) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+        q.append_pair(k, v);
+    }
+    q.finish()
 }
 
 fn see_other(to: &str) -> Response {
@@ -691,6 +701,10 @@ struct SearchQuery {
     pa: Option<String>,
     /// Employers after this unit code.
     ea: Option<String>,
+    /// `csv` or `xlsx`: the whole list named by `list` as a file.
+    format: Option<String>,
+    /// `persons` or `employers`.
+    list: Option<String>,
 }
 
 /// Rows of one page of the search's lists.
@@ -711,6 +725,38 @@ async fn search(
             .collect::<String>();
     let key = |v: Option<String>| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     let (pa, ea) = (key(sq.pa), key(sq.ea));
+    let format = match crate::export::Format::of(sq.format.as_deref()) {
+        Ok(f) => f,
+        Err(why) => return error_page(c, StoreError::invalid("format", why)),
+    };
+    if let Some(format) = format {
+        let by_name = |q: &str| (!q.is_empty()).then(|| q.to_string());
+        let file = match sq.list.as_deref().unwrap_or("") {
+            "persons" => {
+                let f = ansinh_store::PersonFilter {
+                    q: by_name(&q),
+                    ..Default::default()
+                };
+                lists::all_persons(&state.store, &f)
+                    .await
+                    .map(|rows| lists::persons(&c, format, "persons", &rows))
+            }
+            "employers" => {
+                let f = ansinh_store::EmployerFilter {
+                    q: by_name(&q),
+                    ..Default::default()
+                };
+                lists::all_employers(&state.store, &f)
+                    .await
+                    .map(|rows| lists::employers(&c, format, &rows))
+            }
+            other => Err(StoreError::invalid(
+                "list",
+                format!("`{other}` is not persons or employers"),
+            )),
+        };
+        return file.unwrap_or_else(|e| error_page(c, e));
+    }
     let (mut persons, mut employers) = (Vec::new(), Vec::new());
     let (mut person_count, mut employer_count) = (0, 0);
     let (mut next_person, mut next_employer) = (None, None);
@@ -848,13 +894,24 @@ struct Estimate {
     lines: Vec<(String, Option<i64>, String, String)>,
 }
 
+#[derive(Deserialize)]
+struct PersonQuery {
+    /// `csv` or `xlsx`: the contribution history as a file.
+    format: Option<String>,
+}
+
 async fn person_page(
     State(state): State<AppState>,
     Caller(caller): Caller,
     headers: HeaderMap,
     Path(sin): Path<String>,
+    Query(pq): Query<PersonQuery>,
 ) -> Response {
     let c = Chrome::new(&headers, Some(&caller), &format!("/ui/persons/{sin}"));
+    let format = match crate::export::Format::of(pq.format.as_deref()) {
+        Ok(f) => f,
+        Err(why) => return error_page(c, StoreError::invalid("format", why)),
+    };
     let loaded = async {
         let p = state
             .store
@@ -904,6 +961,9 @@ async fn person_page(
         Ok(x) => x,
         Err(e) => return error_page(c, e),
     };
+    if let Some(format) = format {
+        return lists::history(&c, format, &p.sin, &history.months);
+    }
     let months: Vec<MonthRow> = history
         .months
         .iter()
@@ -1002,6 +1062,9 @@ struct EmployerPage {
     worker_count: i64,
     next_worker: Option<String>,
     payment_replayed: bool,
+    /// The payment form as typed, with why it was refused (empty on a fresh page).
+    draft: PaymentForm,
+    draft_error: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -1010,6 +1073,10 @@ struct EmployerQuery {
     after: Option<String>,
     /// `replayed`: the payment just sent was recorded before (nothing changed).
     payment: Option<String>,
+    /// `csv` or `xlsx`: the list named by `list` as a file.
+    format: Option<String>,
+    /// `workers`, `months` or `payments`.
+    list: Option<String>,
 }
 
 /// Workers shown on one page of an employer.
@@ -1024,8 +1091,75 @@ async fn employer_page(
 ) -> Response {
     let c = Chrome::new(&headers, Some(&caller), &format!("/ui/employers/{code}"));
     let today = jiff::ZonedDateTime::now().date();
+    let format = match crate::export::Format::of(eq.format.as_deref()) {
+        Ok(f) => f,
+        Err(why) => return error_page(c, StoreError::invalid("format", why)),
+    };
+    if let Some(format) = format {
+        let file = async {
+            let e = state.store.existing_employer(&code).await?;
+            match eq.list.as_deref().unwrap_or("") {
+                "workers" => {
+                    let f = ansinh_store::PersonFilter {
+                        employer: Some(e.unit_code.clone()),
+                        ..Default::default()
+                    };
+                    let rows = lists::all_persons(&state.store, &f).await?;
+                    Ok(lists::persons(
+                        &c,
+                        format,
+                        &format!("{}-workers", e.unit_code),
+                        &rows,
+                    ))
+                }
+                list @ ("months" | "payments") => {
+                    let account = state
+                        .store
+                        .account(&state.params, &e.unit_code, today)
+                        .await?;
+                    Ok(if list == "months" {
+                        lists::months(&c, format, &account)
+                    } else {
+                        lists::payments(&c, format, &account)
+                    })
+                }
+                other => Err(StoreError::invalid(
+                    "list",
+                    format!("`{other}` is not workers, months or payments"),
+                )),
+            }
+        }
+        .await;
+        return file.unwrap_or_else(|e: StoreError| error_page(c, e));
+    }
+    let view = EmployerView {
+        after: eq.after.clone(),
+        payment_replayed: eq.payment.as_deref() == Some("replayed"),
+        draft: PaymentForm::default(),
+        draft_error: None,
+    };
+    employer_view(&state, &caller, c, &code, view, today).await
+}
+
+/// What an employer page shows besides the records: the workers' page, a notice about the
+/// payment just sent, the payment form as typed.
+struct EmployerView {
+    after: Option<String>,
+    payment_replayed: bool,
+    draft: PaymentForm,
+    draft_error: Option<String>,
+}
+
+async fn employer_view(
+    state: &AppState,
+    caller: &Principal,
+    c: Chrome,
+    code: &str,
+    view: EmployerView,
+    today: jiff::civil::Date,
+) -> Response {
     let loaded = async {
-        let e = state.store.existing_employer(&code).await?;
+        let e = state.store.existing_employer(code).await?;
         let of_employer = ansinh_store::PersonFilter {
             employer: Some(e.unit_code.clone()),
             ..Default::default()
@@ -1035,7 +1169,7 @@ async fn employer_page(
             .list_persons(
                 &of_employer,
                 &ansinh_store::Page {
-                    after: eq.after.clone().filter(|a| !a.trim().is_empty()),
+                    after: view.after.clone().filter(|a| !a.trim().is_empty()),
                     limit: Some(WORKERS_PAGE),
                 },
             )
@@ -1046,31 +1180,41 @@ async fn employer_page(
             .account(&state.params, &e.unit_code, today)
             .await?;
         let batches = state.store.batches(&e.unit_code, 20).await?;
-        let audit = trail(&state, &caller, "employer", e.unit_code.clone()).await?;
+        let audit = trail(state, caller, "employer", e.unit_code.clone()).await?;
         Ok::<_, StoreError>((e, workers, worker_count, account, batches, audit))
     }
     .await;
     match loaded {
-        Ok((e, workers, worker_count, account, batches, audit)) => render(&EmployerPage {
-            next_worker: (workers.len() as i64 == WORKERS_PAGE)
-                .then(|| workers.last().map(|p| p.sin.clone()))
-                .flatten(),
-            worker_count,
-            payment_replayed: eq.payment.as_deref() == Some("replayed"),
-            batches,
-            ageing_chart: chart::ageing(&c, &account.ageing),
-            today: today.to_string(),
-            e,
-            workers,
-            account,
-            audit,
-            c,
-        }),
+        Ok((e, workers, worker_count, account, batches, audit)) => {
+            let page = EmployerPage {
+                next_worker: (workers.len() as i64 == WORKERS_PAGE)
+                    .then(|| workers.last().map(|p| p.sin.clone()))
+                    .flatten(),
+                worker_count,
+                payment_replayed: view.payment_replayed,
+                batches,
+                ageing_chart: chart::ageing(&c, &account.ageing),
+                today: today.to_string(),
+                e,
+                workers,
+                account,
+                audit,
+                draft: view.draft,
+                draft_error: view.draft_error.clone(),
+                c,
+            };
+            if view.draft_error.is_some() {
+                // The payment was refused: the page again, the form as typed, the reason.
+                (StatusCode::BAD_REQUEST, render(&page)).into_response()
+            } else {
+                render(&page)
+            }
+        }
         Err(e) => error_page(c, e),
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default, Clone)]
 struct PaymentForm {
     reference: String,
     paid_on: String,
@@ -1079,6 +1223,7 @@ struct PaymentForm {
 }
 
 async fn payment_submit(
+    State(state): State<AppState>,
     Acting(store): Acting,
     Caller(caller): Caller,
     headers: HeaderMap,
@@ -1086,26 +1231,44 @@ async fn payment_submit(
     axum::Form(f): axum::Form<PaymentForm>,
 ) -> Response {
     let c = Chrome::new(&headers, Some(&caller), &format!("/ui/employers/{code}"));
+    let today = jiff::ZonedDateTime::now().date();
+    let refused = |c: Chrome, e: StoreError, draft: PaymentForm| {
+        let view = EmployerView {
+            after: None,
+            payment_replayed: false,
+            draft,
+            draft_error: Some(e.to_string()),
+        };
+        let (state, caller, code) = (state.clone(), caller.clone(), code.clone());
+        async move {
+            match e {
+                // Not a refusal of what was typed: the usual error page.
+                StoreError::Invalid { .. } | StoreError::Conflict { .. } => {
+                    employer_view(&state, &caller, c, &code, view, today).await
+                }
+                other => error_page(c, other),
+            }
+        }
+    };
     let amount = match f.amount.replace(['.', ',', ' '], "").parse::<i64>() {
         Ok(a) => a,
         Err(_) => {
-            return error_page(
-                c,
-                StoreError::invalid("amount", format!("`{}` is not an amount in đồng", f.amount)),
-            );
+            let e =
+                StoreError::invalid("amount", format!("`{}` is not an amount in đồng", f.amount));
+            return refused(c, e, f).await;
         }
     };
-    let store = with_reason(store, f.reason);
+    let store = with_reason(store, f.reason.clone());
     let record = ansinh_store::account::PaymentRecord {
-        reference: f.reference,
-        paid_on: f.paid_on,
+        reference: f.reference.clone(),
+        paid_on: f.paid_on.clone(),
         amount,
         reverses: None,
     };
     match store.record_payment_once(&code, &record).await {
         Ok((_, false)) => see_other(&format!("/ui/employers/{code}")),
         Ok((_, true)) => see_other(&format!("/ui/employers/{code}?payment=replayed")),
-        Err(e) => error_page(c, e),
+        Err(e) => refused(c, e, f).await,
     }
 }
 
@@ -1301,6 +1464,11 @@ struct AuditPage {
     id: String,
     actor: String,
     rows: Vec<AuditEntry>,
+    /// Rows the filter selects in all pages, and the id the next page starts below.
+    count: i64,
+    next: Option<i64>,
+    /// The filter as a query string, for the next page and the exports.
+    query: String,
 }
 
 #[derive(Deserialize)]
@@ -1308,7 +1476,14 @@ struct AuditQuery {
     entity_kind: Option<String>,
     entity_id: Option<String>,
     actor: Option<String>,
+    /// Rows with an id below this one (the next page).
+    before: Option<String>,
+    format: Option<String>,
 }
+
+/// Rows of the audit trail on one page, and in one export.
+const AUDIT_PAGE: i64 = 100;
+const AUDIT_EXPORT: i64 = 1000;
 
 async fn audit_page(
     State(state): State<AppState>,
@@ -1322,24 +1497,93 @@ async fn audit_page(
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
     };
+    let before = match nonempty(&q.before).map(|b| b.parse::<i64>()) {
+        None => None,
+        Some(Ok(b)) => Some(b),
+        Some(Err(_)) => {
+            return error_page(
+                c,
+                StoreError::invalid("before", "must be the number of an audit row"),
+            );
+        }
+    };
+    let format = match crate::export::Format::of(q.format.as_deref()) {
+        Ok(f) => f,
+        Err(why) => return error_page(c, StoreError::invalid("format", why)),
+    };
     let filter = AuditFilter {
         entity_kind: nonempty(&q.entity_kind),
         entity_id: nonempty(&q.entity_id),
         actor: nonempty(&q.actor),
-        limit: Some(200),
-        ..AuditFilter::default()
-    };
-    match state.store.audit_log(&filter).await {
-        Ok(rows) => render(&AuditPage {
-            kinds: ansinh_store::audit::ENTITY_KINDS,
-            kind: filter.entity_kind.unwrap_or_default(),
-            id: filter.entity_id.unwrap_or_default(),
-            actor: filter.actor.unwrap_or_default(),
-            rows,
-            c,
+        before,
+        limit: Some(if format.is_some() {
+            AUDIT_EXPORT
+        } else {
+            AUDIT_PAGE
         }),
-        Err(e) => error_page(c, e),
+    };
+    let loaded = async {
+        let rows = state.store.audit_log(&filter).await?;
+        let count = state.store.audit_count(&filter).await?;
+        Ok::<_, StoreError>((rows, count))
     }
+    .await;
+    let (rows, count) = match loaded {
+        Ok(x) => x,
+        Err(e) => return error_page(c, e),
+    };
+    if let Some(format) = format {
+        let headers = [
+            "id".to_string(),
+            c.t("audit-at"),
+            c.t("audit-actor"),
+            c.t("audit-action"),
+            c.t("audit-entity"),
+            "ID".to_string(),
+            c.t("audit-change"),
+            c.t("audit-reason"),
+            c.t("audit-request"),
+        ];
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let table: Vec<Vec<crate::export::Cell>> = rows
+            .iter()
+            .map(|a| {
+                vec![
+                    a.id.into(),
+                    a.at.clone().into(),
+                    a.actor.clone().into(),
+                    a.action.clone().into(),
+                    a.entity_kind.clone().into(),
+                    a.entity_id.clone().into(),
+                    a.change.to_string().into(),
+                    a.reason.clone().unwrap_or_default().into(),
+                    a.request_id.clone().unwrap_or_default().into(),
+                ]
+            })
+            .collect();
+        return crate::export::download(format, "audit", &headers, &table);
+    }
+    let next = if rows.len() as i64 == AUDIT_PAGE {
+        rows.last().map(|a| a.id)
+    } else {
+        None
+    };
+    let query = query_string(&[
+        ("entity_kind", filter.entity_kind.as_deref().unwrap_or("")),
+        ("entity_id", filter.entity_id.as_deref().unwrap_or("")),
+        ("actor", filter.actor.as_deref().unwrap_or("")),
+    ]);
+    render(&AuditPage {
+        kinds: ansinh_store::audit::ENTITY_KINDS,
+        kind: filter.entity_kind.unwrap_or_default(),
+        id: filter.entity_id.unwrap_or_default(),
+        actor: filter.actor.unwrap_or_default(),
+        rows,
+        count,
+        next,
+        query,
+        c,
+    })
 }
 
 // ---- health claims ---------------------------------------------------------------------
@@ -1351,6 +1595,11 @@ struct ClaimsPage {
     /// The inspector reads the queue; only assessors decide.
     can_review: bool,
     queue: Vec<ansinh_store::claim::QueuedVisit>,
+    /// Visits waiting in all pages (of the facility filtered on).
+    queue_count: i64,
+    /// The query of the queue's next page, when there is one.
+    next: Option<String>,
+    queue_facility: String,
     facility: String,
     month: String,
     settlement: Option<ansinh_store::claim::Settlement>,
@@ -1360,7 +1609,19 @@ struct ClaimsPage {
 struct ClaimsQuery {
     facility: Option<String>,
     month: Option<String>,
+    /// The queue of one facility only.
+    queue_facility: Option<String>,
+    /// The last visit of the page before: when queued, its facility and MA_LK.
+    after_at: Option<String>,
+    after_facility: Option<String>,
+    after_key: Option<String>,
+    /// `csv` or `xlsx`: the queue as a file.
+    format: Option<String>,
 }
+
+/// Visits of the queue on one page, and in one export.
+const QUEUE_PAGE: i64 = 50;
+const QUEUE_EXPORT: i64 = 500;
 
 /// The assessors' page: the review queue, and a facility's settlement for a month.
 async fn claims_page(
@@ -1370,29 +1631,97 @@ async fn claims_page(
     Query(q): Query<ClaimsQuery>,
 ) -> Response {
     let c = Chrome::new(&headers, Some(&caller), "/ui/claims");
-    let facility = q.facility.unwrap_or_default().trim().to_string();
-    let month = q.month.unwrap_or_default().trim().to_string();
+    let trimmed = |s: &Option<String>| s.as_deref().unwrap_or("").trim().to_string();
+    let facility = trimmed(&q.facility);
+    let month = trimmed(&q.month);
+    let queue_facility = trimmed(&q.queue_facility);
+    let after = (
+        trimmed(&q.after_at),
+        trimmed(&q.after_facility),
+        trimmed(&q.after_key),
+    );
+    let after = match &after {
+        (a, _, _) if a.is_empty() => None,
+        (a, f, k) => Some((a.as_str(), f.as_str(), k.as_str())),
+    };
+    let format = match crate::export::Format::of(q.format.as_deref()) {
+        Ok(f) => f,
+        Err(why) => return error_page(c, StoreError::invalid("format", why)),
+    };
+    let only = Some(queue_facility.as_str()).filter(|f| !f.is_empty());
     let loaded = async {
-        let queue = state.store.review_queue(None, 100).await?;
-        let settlement = if facility.is_empty() || month.is_empty() {
+        let limit = if format.is_some() {
+            QUEUE_EXPORT
+        } else {
+            QUEUE_PAGE
+        };
+        let queue = state.store.review_queue_after(only, after, limit).await?;
+        let count = state.store.review_queue_count(only).await?;
+        let settlement = if facility.is_empty() || month.is_empty() || format.is_some() {
             None
         } else {
             Some(state.store.settlement(&facility, &month).await?)
         };
-        Ok::<_, StoreError>((queue, settlement))
+        Ok::<_, StoreError>((queue, count, settlement))
     }
     .await;
-    match loaded {
-        Ok((queue, settlement)) => render(&ClaimsPage {
-            can_review: caller.user.role.may(Permission::ReviewClaims),
-            c,
-            queue,
-            facility,
-            month,
-            settlement,
-        }),
-        Err(e) => error_page(c, e),
+    let (queue, queue_count, settlement) = match loaded {
+        Ok(x) => x,
+        Err(e) => return error_page(c, e),
+    };
+    if let Some(format) = format {
+        let headers = [
+            c.t("facility"),
+            "MA_LK".to_string(),
+            c.t("version"),
+            c.t("card"),
+            c.t("admitted"),
+            c.t("claimed"),
+            c.t("assessed"),
+            c.t("review-why"),
+        ];
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let table: Vec<Vec<crate::export::Cell>> = queue
+            .iter()
+            .map(|v| {
+                vec![
+                    v.facility.clone().into(),
+                    v.visit_key.clone().into(),
+                    v.version.into(),
+                    v.card_code.clone().unwrap_or_default().into(),
+                    v.admitted.clone().unwrap_or_default().into(),
+                    // Claim amounts keep their cents: written as the decimal text stored.
+                    v.claimed_insurer.clone().into(),
+                    v.assessed_insurer.clone().into(),
+                    c.pick(&v.reasons, &v.reasons_en).join("\n").into(),
+                ]
+            })
+            .collect();
+        return crate::export::download(format, "claims-review-queue", &headers, &table);
     }
+    let next = if queue.len() as i64 == QUEUE_PAGE {
+        queue.last().map(|v| {
+            query_string(&[
+                ("queue_facility", &queue_facility),
+                ("after_at", &v.queued_at),
+                ("after_facility", &v.facility),
+                ("after_key", &v.visit_key),
+            ])
+        })
+    } else {
+        None
+    };
+    render(&ClaimsPage {
+        can_review: caller.user.role.may(Permission::ReviewClaims),
+        c,
+        queue,
+        queue_count,
+        next,
+        queue_facility,
+        facility,
+        month,
+        settlement,
+    })
 }
 
 #[derive(Deserialize)]

@@ -378,6 +378,150 @@ async fn search_lists_show_their_count_and_pages() {
     let second = get(format!("{}{next}", app.base)).await;
     assert_eq!(rows(&second), 13);
     assert!(!second.contains("id=\"next-persons\""));
+    // The file holds the whole list, not the page: 63 rows and the header.
+    let csv = get(format!(
+        "{}/ui/search?q=Tr%E1%BA%A7n&list=persons&format=csv",
+        app.base
+    ))
+    .await;
+    assert_eq!(csv.lines().count(), 64, "{csv}");
+    assert!(csv.contains("Trần Văn Số 62"));
+    let bad = app
+        .http
+        .get(format!("{}/ui/search?q=x&list=cats&format=csv", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(bad.text().await.unwrap().contains("list"));
+    // The audit trail: 63 registrations and more, in pages of 100, with its count.
+    let trail = get(format!("{}/ui/audit?entity_kind=person", app.base)).await;
+    assert!(trail.contains("id=\"audit-count\""), "{trail}");
+    assert!(
+        !trail.contains("id=\"next-audit\""),
+        "63 rows fit on one page"
+    );
+    let csv = get(format!(
+        "{}/ui/audit?entity_kind=person&format=csv",
+        app.base
+    ))
+    .await;
+    assert_eq!(csv.lines().count(), 64, "{csv}");
+}
+
+on_both!(every_list_is_a_file_and_a_refused_payment_keeps_the_form);
+
+/// Issue 16: CSV and XLSX of every list; the review queue counts and pages; a payment refused
+/// shows the form again as typed, with the reason.
+async fn every_list_is_a_file_and_a_refused_payment_keeps_the_form(app: App) {
+    let w = app.world().await;
+    let officer = app
+        .client_as("thu.c", Role::CollectionOfficer, None, None)
+        .await;
+    let get = |path: String| {
+        let http = officer.clone();
+        async move {
+            let res = http.get(path).send().await.unwrap();
+            let kind = res.headers()["content-type"].to_str().unwrap().to_string();
+            (res.status(), kind, res.bytes().await.unwrap().to_vec())
+        }
+    };
+    let employer = format!("{}/ui/employers/{}", app.base, w.own_employer);
+    for (list, header) in [
+        ("workers", "SIN"),
+        ("months", "Hạn nộp"),
+        ("payments", "Số tiền"),
+    ] {
+        let (s, kind, body) = get(format!("{employer}?list={list}&format=csv")).await;
+        assert_eq!(s, StatusCode::OK, "{list}");
+        assert!(kind.starts_with("text/csv"), "{list}: {kind}");
+        let text = String::from_utf8(body).unwrap();
+        assert!(text.contains(header), "{list}: {text}");
+        let (s, kind, body) = get(format!("{employer}?list={list}&format=xlsx")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(kind.contains("spreadsheetml"), "{kind}");
+        assert!(body.starts_with(b"PK"), "an XLSX is a zip");
+    }
+    let (_, _, body) = get(format!("{employer}?list=workers&format=csv")).await;
+    assert!(String::from_utf8(body).unwrap().contains(&w.own_person));
+    let (_, _, body) = get(format!(
+        "{}/ui/persons/{}?format=csv",
+        app.base, w.own_person
+    ))
+    .await;
+    let history = String::from_utf8(body).unwrap();
+    assert!(history.contains("2026-03"), "{history}");
+    // A payment dated in the future is refused; the form keeps what was typed.
+    let page = officer
+        .get(&employer)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    let res = officer
+        .post(format!("{employer}/payments"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("reference", "UNC-2099-01"),
+            ("paid_on", "2099-01-01"),
+            ("amount", "1.500.000"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("id=\"payment-error\""), "{page}");
+    assert!(page.contains("value=\"UNC-2099-01\""), "{page}");
+    assert!(page.contains("value=\"1.500.000\""), "{page}");
+    assert!(page.contains("paid_on"), "the field is named: {page}");
+    // The review queue shows its count, filters by facility, and is a file.
+    let assessor = app
+        .client_as("an.h", Role::HealthAssessor, None, None)
+        .await;
+    for name in ["stay.xml", "visit.xml"] {
+        let bytes = std::fs::read(format!(
+            "{}/../../examples/claims/overlap/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let (s, report) = app
+            .send(
+                "POST",
+                "/api/v1/claims/files",
+                "application/xml",
+                bytes,
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{report}");
+    }
+    let queue = |q: &str| {
+        let http = assessor.clone();
+        let url = format!("{}/ui/claims?{q}", app.base);
+        async move { http.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(
+        queue("")
+            .await
+            .contains("<span id=\"queue-count\">1</span>")
+    );
+    assert!(
+        queue("queue_facility=99999")
+            .await
+            .contains("<span id=\"queue-count\">0</span>")
+    );
+    let csv = queue("format=csv").await;
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(csv.contains("R10"), "{csv}");
 }
 
 on_both!(a_declaration_is_read_from_an_xlsx_workbook);

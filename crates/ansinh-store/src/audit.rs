@@ -134,6 +134,18 @@ impl Store {
     }
 
     /// The trail, newest first, filtered by entity and/or actor.
+    /// How many rows the filter selects in all (its `before` and `limit` aside).
+    pub async fn audit_count(&self, f: &AuditFilter) -> Result<i64, StoreError> {
+        let sql = "SELECT COUNT(*) AS n FROM audit_log \
+            WHERE ($1 IS NULL OR entity_kind = $1) AND ($2 IS NULL OR entity_id = $2) AND ($3 IS NULL OR actor = $3)";
+        on_pool!(self, pool => {
+            let n: i64 = sqlx::query(sql)
+                .bind(&f.entity_kind).bind(&f.entity_id).bind(&f.actor)
+                .fetch_one(pool).await?.try_get("n")?;
+            Ok(n)
+        })
+    }
+
     pub async fn audit_log(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
         let limit = f.limit.unwrap_or(100);
         if !(1..=1000).contains(&limit) {

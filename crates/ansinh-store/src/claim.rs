@@ -54,11 +54,19 @@ pub struct QueuedVisit {
     pub admitted: Option<String>,
     pub claimed_insurer: String,
     pub assessed_insurer: String,
+    /// When the version waiting was stored (the queue's order, oldest first).
+    pub queued_at: String,
     /// Why the visit waits, `CODE: text`, in Vietnamese.
     pub reasons: Vec<String>,
     /// The same in English.
     pub reasons_en: Vec<String>,
 }
+
+/// The latest version of a visit, flagged for review and not decided yet (`$1`: a facility or
+/// NULL for all).
+const QUEUED: &str = "v.decision = 'needs_review' AND ($1 IS NULL OR v.facility = $1) \
+    AND v.version = (SELECT MAX(w.version) FROM claim_visits w WHERE w.facility = v.facility AND w.visit_key = v.visit_key) \
+    AND NOT EXISTS (SELECT 1 FROM claim_reviews r WHERE r.facility = v.facility AND r.visit_key = v.visit_key AND r.version = v.version)";
 
 /// An assessor's decision on a visit flagged for review.
 #[derive(Clone, Debug, Deserialize, ToSchema)]
@@ -402,17 +410,32 @@ impl Store {
         facility: Option<&str>,
         limit: i64,
     ) -> Result<Vec<QueuedVisit>, StoreError> {
+        self.review_queue_after(facility, None, limit).await
+    }
+
+    /// The queue's page after `after` (the last visit of the page before: its `queued_at`,
+    /// facility and MA_LK), in the queue's order.
+    pub async fn review_queue_after(
+        &self,
+        facility: Option<&str>,
+        after: Option<(&str, &str, &str)>,
+        limit: i64,
+    ) -> Result<Vec<QueuedVisit>, StoreError> {
         if !(1..=500).contains(&limit) {
             return Err(StoreError::invalid("limit", "must be 1 to 500"));
         }
-        let sql = "SELECT v.facility, v.visit_key, v.version, v.card_code, v.admitted, v.claimed_insurer, v.assessed_insurer, v.result FROM claim_visits v \
-            WHERE v.decision = 'needs_review' AND ($1 IS NULL OR v.facility = $1) \
-            AND v.version = (SELECT MAX(w.version) FROM claim_visits w WHERE w.facility = v.facility AND w.visit_key = v.visit_key) \
-            AND NOT EXISTS (SELECT 1 FROM claim_reviews r WHERE r.facility = v.facility AND r.visit_key = v.visit_key AND r.version = v.version) \
-            ORDER BY v.created_at, v.facility, v.visit_key LIMIT $2";
+        let sql = format!(
+            "SELECT v.facility, v.visit_key, v.version, v.card_code, v.admitted, v.claimed_insurer, v.assessed_insurer, v.result, v.created_at FROM claim_visits v \
+            WHERE {QUEUED} AND ($3 IS NULL OR v.created_at > $3 OR (v.created_at = $3 AND (v.facility > $4 OR (v.facility = $4 AND v.visit_key > $5)))) \
+            ORDER BY v.created_at, v.facility, v.visit_key LIMIT $2"
+        );
+        let (at, fac, key) = match after {
+            Some((a, f, k)) => (Some(a), Some(f), Some(k)),
+            None => (None, None, None),
+        };
         on_pool!(self, pool => {
             let mut out = Vec::new();
-            for r in sqlx::query(sql).bind(facility).bind(limit).fetch_all(pool).await? {
+            for r in sqlx::query(&sql).bind(facility).bind(limit).bind(at).bind(fac).bind(key).fetch_all(pool).await? {
                 let result: String = r.try_get("result")?;
                 let findings = serde_json::from_str::<serde_json::Value>(&result)
                     .ok()
@@ -430,11 +453,21 @@ impl Store {
                     admitted: r.try_get("admitted")?,
                     claimed_insurer: r.try_get("claimed_insurer")?,
                     assessed_insurer: r.try_get("assessed_insurer")?,
+                    queued_at: r.try_get("created_at")?,
                     reasons,
                     reasons_en,
                 });
             }
             Ok(out)
+        })
+    }
+
+    /// How many visits wait in the queue (of one facility when given).
+    pub async fn review_queue_count(&self, facility: Option<&str>) -> Result<i64, StoreError> {
+        let sql = format!("SELECT COUNT(*) AS n FROM claim_visits v WHERE {QUEUED}");
+        on_pool!(self, pool => {
+            let n: i64 = sqlx::query(&sql).bind(facility).fetch_one(pool).await?.try_get("n")?;
+            Ok(n)
         })
     }
 
