@@ -611,12 +611,22 @@ fn one_time_kind(params: &Params, r: OneTimeReq) -> Outcome {
             (before, from, None, average, Vec::new())
         }
     };
+    // Under one year the benefit is what was contributed: a history says how much.
+    let contributed = match (&r.history, r.amount_contributed) {
+        (Some(h), None) if before + from < 12 => {
+            let (amount, line) = one_time::contributed_from_history(params, h)
+                .map_err(|e| CalcError::new("amount_contributed", e))?;
+            lines.push(line);
+            Some(amount)
+        }
+        (_, given) => given,
+    };
     let facts = OneTimeFacts {
         average_salary: average,
         months_before_2014: before,
         months_from_2014: from,
         ground: r.ground,
-        amount_contributed: r.amount_contributed,
+        amount_contributed: contributed,
         contributed_before_reform: first.map(|m| m < Month::new(2025, 7).unwrap_or(m)),
         months_out_of_insurance: r.months_out_of_insurance,
         date,
@@ -958,6 +968,27 @@ mod tests {
         let mut no_salary = base.clone();
         no_salary.as_object_mut().unwrap().remove("salary");
         assert_eq!(run(no_salary).unwrap_err().field, "salary");
+    }
+
+    #[test]
+    fn under_one_year_the_one_time_benefit_is_what_the_history_contributed() {
+        // 3 months at 10,000,000 and 3 at 60,000,000 (capped at 20 × 2,340,000 = 46,800,000),
+        // 22 % each month (8 % + 14 %, L41 Art. 33.1.a, 34.1.c).
+        let r = json!({"kind": "one_time", "jurisdiction": "VN", "settlement_year": 2026,
+            "ground": "emigrating", "history": [
+                {"from": "2026-01", "to": "2026-03", "salary": 10_000_000},
+                {"from": "2026-04", "to": "2026-06", "salary": 60_000_000}]});
+        let answer = calc(&Params::embedded().unwrap(), &r).unwrap();
+        let contributed = 3 * 2_200_000 + 3 * 10_296_000;
+        let line = answer
+            .explanation
+            .iter()
+            .find(|l| l.key == "amount_contributed")
+            .unwrap();
+        assert_eq!(line.amount, Some(Dong(contributed)));
+        // Capped at 2 × the average salary of the six months.
+        let cap = 2 * answer.body["average_salary"].as_i64().unwrap();
+        assert_eq!(answer.body["amount"], json!(contributed.min(cap)));
     }
 
     #[test]

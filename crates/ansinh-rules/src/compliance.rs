@@ -184,7 +184,10 @@ pub struct Classification {
     pub days_late: i64,
     pub unpaid: Dong,
     pub charge: Dong,
+    /// The rule and the facts that gave the status, in English…
     pub reasons: Vec<String>,
+    /// …and the same in Vietnamese, line for line.
+    pub reasons_vi: Vec<String>,
 }
 
 /// Classifies a contribution month as on time, late (L41 Art. 38) or evasion (Art. 39), and
@@ -213,11 +216,20 @@ pub fn classify(
     payments.sort_by_key(|p| p.date);
     let days = |a: Date, b: Date| i64::from((b - a).get_days());
     let mut reasons = Vec::new();
+    let mut reasons_vi = Vec::new();
     let mut status = Status::OnTime;
-    let mut worsen = |s: Status, reason: String, reasons: &mut Vec<String>| {
+    let mut worsen = |s: Status,
+                      reason: String,
+                      vi: String,
+                      reasons: &mut Vec<String>,
+                      reasons_vi: &mut Vec<String>| {
         let s = if s == Status::Evasion && facts.force_majeure {
             reasons.push(
                 "force majeure (D274 Art. 4): treated as late payment (L41 Art. 38.4)".into(),
+            );
+            reasons_vi.push(
+                "sự kiện bất khả kháng (NĐ 274 Điều 4): coi là chậm đóng (Luật 41 Điều 38.4)"
+                    .into(),
             );
             Status::Late
         } else {
@@ -225,6 +237,7 @@ pub fn classify(
         };
         status = status.max(s);
         reasons.push(reason);
+        reasons_vi.push(vi);
     };
 
     // Balance left unpaid after the deadline, reduced by each later payment.
@@ -259,7 +272,12 @@ pub fn classify(
                     "unpaid more than {} days after the deadline {deadline} after written urging: evasion (L41 Art. 39.1.đ–e)",
                     lp.value.evasion_after_days
                 ),
+                format!(
+                    "chưa đóng quá {} ngày sau hạn {deadline} dù đã có văn bản đôn đốc: trốn đóng (Luật 41 Điều 39.1.đ–e)",
+                    lp.value.evasion_after_days
+                ),
                 &mut reasons,
+                &mut reasons_vi,
             );
         } else {
             worsen(
@@ -267,7 +285,11 @@ pub fn classify(
                 format!(
                     "paid or unpaid {days_late} days after the deadline {deadline}: late payment (L41 Art. 38.1)"
                 ),
+                format!(
+                    "đóng hoặc chưa đóng {days_late} ngày sau hạn {deadline}: chậm đóng (Luật 41 Điều 38.1)"
+                ),
                 &mut reasons,
+                &mut reasons_vi,
             );
         }
     }
@@ -279,7 +301,11 @@ pub fn classify(
             format!(
                 "registered salary {registered} is below the legal base {legal}: evasion (L41 Art. 39.1.c–d)"
             ),
+            format!(
+                "tiền lương đăng ký {registered} thấp hơn mức phải đóng {legal}: trốn đóng (Luật 41 Điều 39.1.c–d)"
+            ),
             &mut reasons,
+            &mut reasons_vi,
         );
     }
     if let Some(reg) = facts.registration {
@@ -292,7 +318,11 @@ pub fn classify(
                 format!(
                     "registered {after} days after the registration deadline {window_end}: evasion (L41 Art. 39.1.a–b)"
                 ),
+                format!(
+                    "đăng ký sau hạn đăng ký {window_end} {after} ngày: trốn đóng (Luật 41 Điều 39.1.a–b)"
+                ),
                 &mut reasons,
+                &mut reasons_vi,
             );
         } else if after > 0 {
             worsen(
@@ -300,7 +330,11 @@ pub fn classify(
                 format!(
                     "registered {after} days after the registration deadline {window_end}: late payment (L41 Art. 38.2–3)"
                 ),
+                format!(
+                    "đăng ký sau hạn đăng ký {window_end} {after} ngày: chậm đóng (Luật 41 Điều 38.2–3)"
+                ),
                 &mut reasons,
+                &mut reasons_vi,
             );
         }
     }
@@ -341,6 +375,7 @@ pub fn classify(
             unpaid: balance,
             charge,
             reasons,
+            reasons_vi,
         },
         lines,
     ))
@@ -398,6 +433,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!((c60.status, c60.days_late), (Status::Late, 60));
+        // Each reason in both languages, line for line.
+        assert_eq!(c60.reasons.len(), 1);
+        assert!(c60.reasons[0].contains("late payment"), "{:?}", c60.reasons);
+        assert!(
+            c60.reasons_vi[0].contains("chậm đóng"),
+            "{:?}",
+            c60.reasons_vi
+        );
         let (c61, _) = classify(
             &p,
             &facts(

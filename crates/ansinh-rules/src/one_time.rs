@@ -94,6 +94,50 @@ pub enum OneTimeError {
     AmountContributedRequired,
 }
 
+/// The amount contributed to the pension-survivor fund over a history (số tiền đã đóng), the
+/// one-time benefit of a career under one year (L41 Art. 70.3.c): each month's salary capped at
+/// 20 × the reference level of that month (L41 Art. 31.1.đ) times the employee's and the
+/// employer's pension-survivor rates of that month (L41 Art. 33.1.a, 34.1.c), each month
+/// rounded once as its contribution was.
+pub fn contributed_from_history(
+    params: &Params,
+    history: &[crate::revaluation::Period],
+) -> Result<(Dong, Line), MissingParam> {
+    let mut total = Dong::ZERO;
+    let mut months = 0i64;
+    for period in history {
+        let mut m = period.from;
+        while m <= period.to {
+            let date = m.first_day();
+            let rates = params.contribution_rates.at(date)?;
+            let reference = params.reference_level.at(date)?.value.amount;
+            let cap = reference
+                .times(params.si_cap.at(date)?.value.multiple)
+                .unwrap_or(Dong(i64::MAX));
+            let rounding = params.rounding.at(date)?.value.rounding();
+            let split = &rates.value.employee;
+            let rate = split
+                .employee
+                .pension_survivor
+                .plus(split.employer.pension_survivor);
+            total += rounding.apply(period.salary.min(cap), rate);
+            months += 1;
+            m = m.plus(1);
+        }
+    }
+    let line = Line::new(
+        "amount_contributed",
+        "Số tiền đã đóng vào quỹ hưu trí, tử tuất",
+        "Amount contributed to the pension-survivor fund",
+    )
+    .amount(total)
+    .formula(format!(
+        "Σ over {months} months of min(salary, 20 × reference level) × (employee + employer pension-survivor rate)"
+    ))
+    .cite("L41 Art. 70.3.c; Art. 31.1.đ, 33.1.a, 34.1.c");
+    Ok((total, line))
+}
+
 /// One-time social insurance: eligibility by ground (L41 Art. 70.1; D158 Art. 14.1) and amount
 /// (Art. 70.3): 1.5 × average per year before 2014, 2 × average per year from 2014; under one
 /// year, the amount contributed capped at 2 × average.

@@ -194,6 +194,27 @@ impl Chrome {
         self.lang.numbers(message.as_ref())
     }
 
+    /// A field of a form or file by its name in the page's language, with the column's code
+    /// (`Tiền lương (salary)`): the clerk's file names its columns by code.
+    pub fn field(&self, code: &str) -> String {
+        let key = format!("field-{code}");
+        let name = self.t(&key);
+        if name == key {
+            code.to_string()
+        } else {
+            format!("{name} ({code})")
+        }
+    }
+
+    /// A reason kept in English and, where the check gave one, in Vietnamese: the page's, with
+    /// its digit grouping.
+    pub fn reason(&self, en: &str, vi: &Option<String>) -> String {
+        match (self.lang, vi) {
+            (Lang::Vi, Some(vi)) => self.text(vi),
+            _ => self.text(en),
+        }
+    }
+
     /// Of texts kept in both languages, those of the page's.
     pub fn pick<'t>(&self, vi: &'t [String], en: &'t [String]) -> &'t [String] {
         match self.lang {

@@ -266,7 +266,37 @@ async fn each_role_does_its_work_in_chromium() {
     }
     assert_eq!(state, "finished");
     shot(&c, "dashboard").await;
-    // English on request.
+    // A payment dated in the future is refused; the form keeps what was typed.
+    c.goto(&format!("{base}/ui/employers/{}", w.own_employer))
+        .await
+        .unwrap();
+    type_into(&c, "#pay-reference", "UNC-0001").await;
+    c.execute(
+        "document.getElementById('pay-date').value = '2099-01-01'",
+        vec![],
+    )
+    .await
+    .unwrap();
+    type_into(&c, "#pay-amount", "2.000.000").await;
+    click(&c, "#pay").await;
+    assert!(text(&c, "#payment-error").await.contains("paid_on"));
+    let kept = c
+        .find(Locator::Css("#pay-amount"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("2.000.000"));
+    shot(&c, "payment-refused").await;
+    // The late-payment and evasion list, each status with its reasons.
+    c.goto(&format!("{base}/ui/compliance")).await.unwrap();
+    text(&c, "#compliance-count").await;
+    let why = text(&c, "#compliance").await;
+    assert!(why.contains("chậm đóng (Luật 41 Điều 38.1)"), "{why}");
+    shot(&c, "compliance").await;
+    // English on request, on the dashboard.
+    c.goto(&format!("{base}/ui/dashboard")).await.unwrap();
     click(&c, "#lang-en").await;
     text(&c, "#lang-vi").await;
     assert!(c.source().await.unwrap().contains("Monthly assessment run"));
@@ -289,6 +319,8 @@ async fn each_role_does_its_work_in_chromium() {
     text(&c, "#declaration-rejected").await;
     let report = text(&c, "#report").await;
     assert!(report.contains("salary"), "{report}");
+    // The reason in the page's language, with its digit grouping.
+    assert!(report.contains("thấp hơn mức sàn"), "{report}");
     shot(&c, "declaration-rejected").await;
     // The rejected text is back in the box: the clerk corrects the salary and sends again.
     let fixed = bad.replace(",1000,", ",9000000,");
@@ -333,6 +365,18 @@ async fn each_role_does_its_work_in_chromium() {
         "the world's hire, the corrected file, the one line"
     );
     shot(&c, "employer").await;
+    // The April notice (C12) as a document to file and pay from.
+    c.goto(&format!(
+        "{base}/api/v1/employers/{}/notices/2026-04?format=html",
+        w.own_employer
+    ))
+    .await
+    .unwrap();
+    assert!(c.source().await.unwrap().contains(&w.own_employer));
+    shot(&c, "notice").await;
+    c.goto(&format!("{base}/ui/employers/{}", w.own_employer))
+        .await
+        .unwrap();
     sign_out(&c).await;
 
     // Insured person: my contribution history, the unpaid months highlighted, my estimate.
@@ -352,6 +396,23 @@ async fn each_role_does_its_work_in_chromium() {
         .unwrap();
     assert!(!unpaid.is_empty());
     shot(&c, "self-service").await;
+    // On a 390 px phone the page does not scroll sideways: wide tables scroll in their box.
+    c.set_window_size(390, 844).await.unwrap();
+    c.refresh().await.unwrap();
+    text(&c, "#history").await;
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        overflow.as_i64().is_some_and(|o| o <= 0),
+        "the page is wider than the phone by {overflow}"
+    );
+    shot(&c, "self-service-mobile").await;
+    c.set_window_size(1280, 1000).await.unwrap();
     sign_out(&c).await;
 
     // Benefits officer: finds the person by name and reads the estimate and its explanation.
@@ -369,6 +430,29 @@ async fn each_role_does_its_work_in_chromium() {
     assert_eq!(text(&c, "#sin").await, w.own_person);
     // Two months recorded: no pension yet, and the page says why.
     assert!(text(&c, "#pension-not-yet").await.contains("15"));
+    // The calculator over the person's record: the one-time benefit on emigrating.
+    click(&c, "#calculator-link").await;
+    c.execute(
+        "document.getElementById('kind').value = 'one_time';\
+         document.getElementById('ground').value = 'emigrating';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(&c, "#calculate").await;
+    if let Ok(e) = c.find(Locator::Css("#calc-error")).await {
+        panic!(
+            "the calculator refused: {}",
+            e.text().await.unwrap_or_default()
+        );
+    }
+    let result = text(&c, "#calc-result").await;
+    assert!(result.contains("₫"), "{result}");
+    assert!(
+        text(&c, "#calc-explanation").await.contains("Art. 70"),
+        "the explanation cites the law"
+    );
+    shot(&c, "calculator").await;
     sign_out(&c).await;
 
     // Health assessor: the visit inside the stay waits in the queue; decided with a reason.
@@ -420,6 +504,10 @@ async fn each_role_does_its_work_in_chromium() {
     let trail = text(&c, "table.audit").await;
     assert!(trail.contains("claim.review"), "{trail}");
     assert!(!trail.contains("declaration.submit"), "{trail}");
+    // Users and their tokens.
+    c.goto(&format!("{base}/ui/users")).await.unwrap();
+    assert!(text(&c, "#users").await.contains("an.assessor"));
+    shot(&c, "users").await;
     sign_out(&c).await;
     c.close().await.unwrap();
 }

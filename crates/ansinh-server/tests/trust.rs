@@ -104,6 +104,17 @@ async fn money_flows_refuse_what_a_clerk_would_refuse(app: App) {
     for f in ["date", "contract_kind", "name"] {
         assert!(fields.contains(&f), "{f} not reported: {fields:?}");
     }
+    // Each error in Vietnamese too, for the pages (issue 16.9).
+    for e in lines[1]["errors"].as_array().unwrap() {
+        let vi = e["reason_vi"].as_str().unwrap_or_default();
+        assert!(!vi.is_empty() && vi != e["reason"], "{e}");
+    }
+    assert!(
+        lines[1]["errors"]
+            .to_string()
+            .contains("không phải ngày dạng YYYY-MM-DD"),
+        "{report}"
+    );
     // The current month is not unpaid to its person before its deadline.
     let today = jiff::ZonedDateTime::now().date();
     let current = format!("{:04}-{:02}", today.year(), today.month());
@@ -188,8 +199,8 @@ async fn the_compliance_list_has_reasons_urgings_and_exports(app: App) {
     let page = res.text().await.unwrap();
     assert!(page.contains(&w.own_employer), "{page}");
     assert!(
-        page.contains("L41 Art. 38"),
-        "each status gives its rule: {page}"
+        page.contains("Luật 41 Điều 38"),
+        "each status gives its rule, in the page's language: {page}"
     );
     assert!(
         !page.contains("class=\"urging\""),

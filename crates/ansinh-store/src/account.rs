@@ -153,6 +153,8 @@ pub struct MonthAccount {
     /// Why the month is late or evaded: the rule and the facts that gave the status (e.g.
     /// "registered 75 days after the registration deadline 2026-03-02: evasion (L41 Art. 39.1.a–b)").
     pub reasons: Vec<String>,
+    /// The same reasons in Vietnamese, line for line.
+    pub reasons_vi: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
@@ -516,14 +518,19 @@ impl Store {
                 as_of: as_of.max(compliance::payment_deadline(month)),
             };
             let deadline = compliance::payment_deadline(month);
-            let (status, days_late, charge, reasons) = match compliance::classify(params, &facts) {
-                Ok((c, _)) if as_of > deadline || c.unpaid.get() == 0 => {
-                    (c.status, c.days_late, c.charge.get(), c.reasons)
-                }
-                Ok(_) => (Status::OnTime, 0, 0, Vec::new()),
-                // Months before the 2024 law have no charge parameters encoded yet.
-                Err(_) => (Status::OnTime, 0, 0, Vec::new()),
-            };
+            let (status, days_late, charge, reasons, reasons_vi) =
+                match compliance::classify(params, &facts) {
+                    Ok((c, _)) if as_of > deadline || c.unpaid.get() == 0 => (
+                        c.status,
+                        c.days_late,
+                        c.charge.get(),
+                        c.reasons,
+                        c.reasons_vi,
+                    ),
+                    Ok(_) => (Status::OnTime, 0, 0, Vec::new(), Vec::new()),
+                    // Months before the 2024 law have no charge parameters encoded yet.
+                    Err(_) => (Status::OnTime, 0, 0, Vec::new(), Vec::new()),
+                };
             let unpaid = (due - paid).max(0);
             let past = i64::from((as_of - deadline).get_days());
             account.charge += charge;
@@ -547,6 +554,7 @@ impl Store {
                 charge,
                 age: age(past, unpaid).to_string(),
                 reasons,
+                reasons_vi,
             });
         }
         Ok(account)
@@ -566,6 +574,8 @@ pub struct ListedEmployer {
     pub charge: i64,
     /// Each month's rule and facts, `YYYY-MM: reason`.
     pub reasons: Vec<String>,
+    /// The same in Vietnamese, line for line.
+    pub reasons_vi: Vec<String>,
 }
 
 impl Store {
@@ -607,6 +617,14 @@ impl Store {
                 reasons: bad
                     .iter()
                     .flat_map(|m| m.reasons.iter().map(move |r| format!("{}: {r}", m.month)))
+                    .collect(),
+                reasons_vi: bad
+                    .iter()
+                    .flat_map(|m| {
+                        m.reasons_vi
+                            .iter()
+                            .map(move |r| format!("{}: {r}", m.month))
+                    })
                     .collect(),
             });
         }

@@ -87,7 +87,12 @@ pub struct DeclarationBatch {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct LineError {
     pub field: String,
+    /// Why, in English.
     pub reason: String,
+    /// The same in Vietnamese, for the pages (absent where a check of another module gave
+    /// only English).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_vi: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -396,7 +401,32 @@ fn err(field: &str, reason: impl ToString) -> Vec<LineError> {
     vec![LineError {
         field: field.to_string(),
         reason: reason.to_string(),
+        reason_vi: None,
     }]
+}
+
+/// An error of a line in English and Vietnamese.
+fn err_vi(field: &str, reason: impl ToString, vi: impl ToString) -> Vec<LineError> {
+    vec![LineError {
+        field: field.to_string(),
+        reason: reason.to_string(),
+        reason_vi: Some(vi.to_string()),
+    }]
+}
+
+/// A field of a declaration line by its Vietnamese name (the form's labels).
+fn field_vi(field: &str) -> &str {
+    match field {
+        "personal_id" => "Số định danh cá nhân",
+        "name" => "Họ tên",
+        "sex" => "Giới tính",
+        "birth_date" => "Ngày sinh",
+        "nationality" => "Quốc tịch",
+        "sin" => "Mã số BHXH",
+        "date" => "Ngày",
+        "salary" => "Tiền lương",
+        other => other,
+    }
 }
 
 impl Plan<'_> {
@@ -408,10 +438,14 @@ impl Plan<'_> {
                 // One answer whether or not the ID is registered: the registry is not looked
                 // up for an employer through a leave or a salary line.
                 let no_open = || {
-                    err(
+                    err_vi(
                         "personal_id",
                         format!(
                             "no open employment of {personal_id} at {}: declare a hire first",
+                            self.employer
+                        ),
+                        format!(
+                            "{personal_id} không có quá trình lao động đang mở tại {}: hãy khai báo tăng lao động trước",
                             self.employer
                         ),
                     )
@@ -433,17 +467,24 @@ impl Plan<'_> {
                 self.effects.push(effect);
                 Ok((sin, Some(id)))
             }
-            other => Err(err(
+            other => Err(err_vi(
                 "action",
                 format!("`{other}` is not one of hire, leave, salary, suspend, resume"),
+                format!(
+                    "`{other}` không phải một trong: hire (tăng lao động), leave (giảm), salary (điều chỉnh lương), suspend (tạm dừng), resume (đi làm lại)"
+                ),
             )),
         }
     }
 
     fn date(field: &str, text: &str) -> Result<Date, Vec<LineError>> {
-        text.trim()
-            .parse()
-            .map_err(|_| err(field, format!("`{text}` is not a date YYYY-MM-DD")))
+        text.trim().parse().map_err(|_| {
+            err_vi(
+                field,
+                format!("`{text}` is not a date YYYY-MM-DD"),
+                format!("`{text}` không phải ngày dạng YYYY-MM-DD"),
+            )
+        })
     }
 
     /// Salary floor of a month: the regional minimum wage of the employer's region for full-time
@@ -455,17 +496,26 @@ impl Plan<'_> {
         month: Month,
         part_time: bool,
     ) -> Result<(i64, i64), Vec<LineError>> {
-        let salary = l
-            .salary
-            .ok_or_else(|| err("salary", "missing: the monthly contribution salary in đồng"))?;
+        let salary = l.salary.ok_or_else(|| {
+            err_vi(
+                "salary",
+                "missing: the monthly contribution salary in đồng",
+                "thiếu: tiền lương tháng đóng bảo hiểm xã hội (đồng)",
+            )
+        })?;
         let allowances = l.allowances.unwrap_or(0);
         let mut out_of_range = Vec::new();
         for (field, v) in [("salary", salary), ("allowances", allowances)] {
             if !(0..=MAX_SALARY).contains(&v) {
-                out_of_range.extend(err(
+                out_of_range.extend(err_vi(
                     field,
                     format!(
                         "{} is out of range: 0 to {} đồng a month",
+                        Dong(v),
+                        Dong(MAX_SALARY)
+                    ),
+                    format!(
+                        "{} nằm ngoài khoảng cho phép: 0 đến {} đồng một tháng",
                         Dong(v),
                         Dong(MAX_SALARY)
                     ),
@@ -476,35 +526,45 @@ impl Plan<'_> {
             return Err(out_of_range);
         }
         let day = month.first_day();
-        let (floor, what) = if part_time {
-            let r = self
-                .params
-                .reference_level
-                .at(day)
-                .map_err(|e| err("date", e))?;
+        let (floor, what, what_vi) = if part_time {
+            let r = self.params.reference_level.at(day).map_err(|e| {
+                err_vi(
+                    "date",
+                    &e,
+                    format!("chưa có quy định áp dụng cho tháng {month}: {e}"),
+                )
+            })?;
             (
                 r.value.amount,
                 format!("the reference level ({})", r.citation()),
+                format!("mức tham chiếu ({})", r.citation()),
             )
         } else {
-            let m = self
-                .params
-                .regional_minimum_wage
-                .at(day)
-                .map_err(|e| err("date", e))?;
+            let m = self.params.regional_minimum_wage.at(day).map_err(|e| {
+                err_vi(
+                    "date",
+                    &e,
+                    format!("chưa có quy định áp dụng cho tháng {month}: {e}"),
+                )
+            })?;
             (
                 m.value.monthly[usize::from(self.region - 1)],
                 format!("the region {} minimum wage ({})", self.region, m.citation()),
+                format!("lương tối thiểu vùng {} ({})", self.region, m.citation()),
             )
         };
         if salary
             .checked_add(allowances)
             .is_none_or(|total| total < floor.get())
         {
-            return Err(err(
+            return Err(err_vi(
                 "salary",
                 format!(
                     "{} is below the legal floor for {month}: {floor}, {what}",
+                    Dong(salary + allowances)
+                ),
+                format!(
+                    "{} thấp hơn mức sàn của tháng {month}: {floor}, {what_vi}",
                     Dong(salary + allowances)
                 ),
             ));
@@ -522,28 +582,32 @@ impl Plan<'_> {
         match (kind, months) {
             ("indefinite", None) | ("part_time", _) => {}
             ("indefinite", Some(_)) => {
-                errs.extend(err(
+                errs.extend(err_vi(
                     "contract_months",
                     "an indefinite contract has no length",
+                    "hợp đồng không xác định thời hạn không ghi số tháng",
                 ));
             }
             ("definite", Some(m)) if (1..=36).contains(&m) => {}
             ("definite", _) => {
-                errs.extend(err(
+                errs.extend(err_vi(
                     "contract_months",
                     "a definite contract needs its length, 1 to 36 months (L41 Art. 2.1.a; Labour Code Art. 20)",
+                    "hợp đồng xác định thời hạn cần ghi thời hạn, từ 1 đến 36 tháng (Luật BHXH 41/2024 Điều 2.1.a; Bộ luật Lao động Điều 20)",
                 ));
             }
             ("probation", _) => {
-                errs.extend(err(
+                errs.extend(err_vi(
                     "contract_kind",
                     "probation contracts are not compulsory (Decree 158/2025 Art. 3.5)",
+                    "hợp đồng thử việc không thuộc diện tham gia bắt buộc (Nghị định 158/2025 Điều 3.5)",
                 ));
             }
             (other, _) => {
-                errs.extend(err(
+                errs.extend(err_vi(
                     "contract_kind",
                     format!("`{other}` is not indefinite, definite or part_time"),
+                    format!("`{other}` không phải indefinite (không xác định thời hạn), definite (xác định thời hạn) hoặc part_time (không trọn thời gian)"),
                 ));
             }
         }
@@ -556,9 +620,10 @@ impl Plan<'_> {
                 .filter(|v| !v.is_empty())
                 .map(str::to_string)
                 .ok_or_else(|| {
-                    err(
+                    err_vi(
                         f,
                         "missing: a hire gives the worker's name, sex and birth date as on their identity card",
+                        "thiếu: dòng tăng lao động ghi họ tên, giới tính và ngày sinh của người lao động như trên căn cước",
                     )
                 })
         };
@@ -571,7 +636,7 @@ impl Plan<'_> {
             let birthday_to_come = (start.month(), start.day()) < (born.month(), born.day());
             let age = start.year() - born.year() - i16::from(birthday_to_come);
             if !HIRE_AGE.contains(&age) {
-                errs.extend(err(
+                errs.extend(err_vi(
                     "birth_date",
                     format!(
                         "born {born}, the worker would be {} on {start}: a hire in a batch is of a worker aged {} to {} (Labour Code 2019 Art. 143–145 for minors)",
@@ -579,6 +644,16 @@ impl Plan<'_> {
                             "not yet born".to_string()
                         } else {
                             format!("{age} years old")
+                        },
+                        HIRE_AGE.start,
+                        HIRE_AGE.end - 1
+                    ),
+                    format!(
+                        "sinh ngày {born}, vào ngày {start} người lao động {}: dòng tăng lao động chỉ nhận người từ {} đến {} tuổi (Bộ luật Lao động 2019 Điều 143–145 về lao động chưa thành niên)",
+                        if start < born {
+                            "chưa ra đời".to_string()
+                        } else {
+                            format!("mới {age} tuổi")
                         },
                         HIRE_AGE.start,
                         HIRE_AGE.end - 1
@@ -599,9 +674,10 @@ impl Plan<'_> {
                     && l.sin.as_deref().is_none_or(|s| s.trim() == p.sin);
                 if !same {
                     // Which of them differs is not said: it would tell what the registry holds.
-                    errs.extend(err(
+                    errs.extend(err_vi(
                         "personal_id",
                         "the name, sex, birth date or social insurance number given do not match the registry's record of this personal ID: check the worker's identity card",
+                        "họ tên, giới tính, ngày sinh hoặc mã số BHXH đã ghi không khớp với hồ sơ của số định danh này: hãy kiểm tra căn cước của người lao động",
                     ));
                     return Err(errs);
                 }
@@ -617,7 +693,10 @@ impl Plan<'_> {
                     nationality: l.nationality.clone().unwrap_or_else(|| "VN".into()),
                 };
                 let checked = check_person(&new, self.today).map_err(|e| match e {
-                    StoreError::Invalid { field, reason } => err(&field, reason),
+                    StoreError::Invalid { field, reason } => {
+                        let vi = format!("{} không hợp lệ: {reason}", field_vi(&field));
+                        err_vi(&field, reason, vi)
+                    }
                     other => err("personal_id", other),
                 });
                 let Some(p) = keep(checked, &mut errs) else {
@@ -646,9 +725,10 @@ impl Plan<'_> {
         if participant == "foreign_employee"
             && !(kind == "indefinite" || months.is_some_and(|m| m >= 12))
         {
-            errs.extend(err(
+            errs.extend(err_vi(
                 "contract_months",
                 "a foreign employee is insured only on a contract of 12 months or more (L41 Art. 2.2)",
+                "người lao động nước ngoài chỉ tham gia bắt buộc khi có hợp đồng từ 12 tháng trở lên (Luật BHXH 41/2024 Điều 2.2)",
             ));
         }
         let Some(start) = start else {
@@ -660,15 +740,24 @@ impl Plan<'_> {
             .find(|e| e.course.end.is_none_or(|end| end >= start))
         {
             // Another employer's employment is not named: not its code, its number or its date.
-            let reason = if other.employer == self.employer {
-                format!(
-                    "overlaps employment {} at this employer from {}: declare its leave first",
-                    other.id, other.start
+            let (reason, vi) = if other.employer == self.employer {
+                (
+                    format!(
+                        "overlaps employment {} at this employer from {}: declare its leave first",
+                        other.id, other.start
+                    ),
+                    format!(
+                        "trùng với quá trình lao động {} tại đơn vị từ {}: hãy khai báo giảm lao động trước",
+                        other.id, other.start
+                    ),
                 )
             } else {
-                "overlaps an employment of this worker with another employer that is still open on this date: insurance follows the first contract (L41 Art. 2.5.a); the other employer declares its end first".to_string()
+                (
+                    "overlaps an employment of this worker with another employer that is still open on this date: insurance follows the first contract (L41 Art. 2.5.a); the other employer declares its end first".to_string(),
+                    "trùng với một quá trình lao động của người này tại đơn vị khác còn mở vào ngày này: tham gia theo hợp đồng giao kết đầu tiên (Luật BHXH 41/2024 Điều 2.5.a); đơn vị kia khai báo chấm dứt trước".to_string(),
+                )
             };
-            errs.extend(err("date", reason));
+            errs.extend(err_vi("date", reason, vi));
         }
         let month = Month::of(start);
         let salary = keep(self.check_salary(l, month, kind == "part_time"), &mut errs);
@@ -678,9 +767,10 @@ impl Plan<'_> {
         let mut person = person;
         if let Some(p) = new_person {
             let Some(sin) = p.sin.clone().or_else(|| self.free_sins.pop()) else {
-                return Err(err(
+                return Err(err_vi(
                     "sin",
                     "no free social insurance number could be issued",
+                    "không cấp được mã số BHXH mới",
                 ));
             };
             person.sin = sin.clone();
@@ -743,9 +833,10 @@ impl Plan<'_> {
         let date = Self::date("date", &l.date)?;
         let (e, sin) = self.employment(personal_id, idx);
         if date < e.start {
-            return Err(err(
+            return Err(err_vi(
                 "date",
                 format!("{date} is before the start of the employment ({})", e.start),
+                format!("{date} trước ngày bắt đầu quá trình lao động ({})", e.start),
             ));
         }
         e.course.apply("leave", date);
@@ -778,15 +869,25 @@ impl Plan<'_> {
             10 => text.parse::<Date>().ok().map(Month::of),
             _ => None,
         };
-        let month = month.ok_or_else(|| err("date", format!("`{text}` is not a month YYYY-MM")))?;
+        let month = month.ok_or_else(|| {
+            err_vi(
+                "date",
+                format!("`{text}` is not a month YYYY-MM"),
+                format!("`{text}` không phải tháng dạng YYYY-MM"),
+            )
+        })?;
         let part_time = false;
         let (salary, allowances) = self.check_salary(l, month, part_time)?;
         let (e, sin) = self.employment(personal_id, idx);
         if month < Month::of(e.start) {
-            return Err(err(
+            return Err(err_vi(
                 "date",
                 format!(
                     "{month} is before the start of the employment ({})",
+                    e.start
+                ),
+                format!(
+                    "{month} trước ngày bắt đầu quá trình lao động ({})",
                     e.start
                 ),
             ));
@@ -819,20 +920,32 @@ impl Plan<'_> {
         let action = l.action.clone();
         let (e, sin) = self.employment(personal_id, idx);
         if date < e.start {
-            return Err(err(
+            return Err(err_vi(
                 "date",
                 format!("{date} is before the start of the employment ({})", e.start),
+                format!("{date} trước ngày bắt đầu quá trình lao động ({})", e.start),
             ));
         }
         match (action.as_str(), e.course.suspended_since()) {
             ("suspend", Some(since)) => {
-                return Err(err("action", format!("already suspended since {since}")));
+                return Err(err_vi(
+                    "action",
+                    format!("already suspended since {since}"),
+                    format!("đã tạm dừng từ {since}"),
+                ));
             }
-            ("resume", None) => return Err(err("action", "the employment is not suspended")),
+            ("resume", None) => {
+                return Err(err_vi(
+                    "action",
+                    "the employment is not suspended",
+                    "quá trình lao động không ở trạng thái tạm dừng",
+                ));
+            }
             ("resume", Some(since)) if date < since => {
-                return Err(err(
+                return Err(err_vi(
                     "date",
                     format!("{date} is before the suspension began ({since})"),
+                    format!("{date} trước ngày bắt đầu tạm dừng ({since})"),
                 ));
             }
             _ => e.course.apply(&action, date),
@@ -1001,7 +1114,7 @@ impl Store {
             for (i, l) in lines.iter().enumerate() {
                 let key = serde_json::to_string(l).unwrap_or_default();
                 let outcome = match seen.get(&key) {
-                    Some(first) => Err(err("line", format!("duplicate of line {first}"))),
+                    Some(first) => Err(err_vi("line", format!("duplicate of line {first}"), format!("trùng với dòng {first}"))),
                     None => plan.line(l),
                 };
                 seen.entry(key).or_insert(i + 1);
@@ -1037,8 +1150,10 @@ impl Store {
                         checked_hires += 1;
                     } else {
                         r.ok = false;
-                        r.errors = err("line", format!(
+                        r.errors = err_vi("line", format!(
                             "not checked: this batch has errors elsewhere and more than {MAX_CHECKED_HIRES} hire lines of batches with errors were checked in {REJECTION_WINDOW_MINUTES} minutes; correct the errors shown and send the batch again"
+                        ), format!(
+                            "chưa kiểm tra: bộ hồ sơ có lỗi ở dòng khác và đã có hơn {MAX_CHECKED_HIRES} dòng tăng lao động của các bộ hồ sơ có lỗi được kiểm tra trong {REJECTION_WINDOW_MINUTES} phút; hãy sửa các lỗi đã chỉ ra rồi gửi lại"
                         ));
                     }
                 }

@@ -94,7 +94,7 @@ pub(super) async fn page(
                     r.months.join(" ").into(),
                     r.unpaid.into(),
                     r.charge.into(),
-                    r.reasons.join("\n").into(),
+                    c.pick(&r.reasons_vi, &r.reasons).join("\n").into(),
                 ]
             })
             .collect();

@@ -131,7 +131,7 @@ pub fn months(c: &Chrome, format: Format, account: &Account) -> Response {
                 m.deadline.clone().into(),
                 c.t(&m.status).into(),
                 m.charge.into(),
-                m.reasons.join("\n").into(),
+                c.pick(&m.reasons_vi, &m.reasons).join("\n").into(),
             ]
         })
         .collect();
