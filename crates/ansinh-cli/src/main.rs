@@ -84,6 +84,10 @@ enum Command {
         /// `facilities.csv`) for claims imported over HTTP.
         #[arg(long, value_name = "DIR")]
         claims_reference: Option<PathBuf>,
+        /// The agency's collection account, printed on every monthly notice (C12) as where to
+        /// pay: "BHXH Hà Nội — 1234567890 — BIDV Hà Nội".
+        #[arg(long, env = "ANSINH_COLLECTION_ACCOUNT", value_name = "TEXT")]
+        collection_account: Option<String>,
     },
     /// Import a file into the database.
     Import {
@@ -195,6 +199,7 @@ fn main() -> ExitCode {
             addr,
             params,
             claims_reference,
+            collection_account,
         } => {
             let params = match load_params(&params) {
                 Ok(p) => p,
@@ -205,6 +210,7 @@ fn main() -> ExitCode {
                 addr,
                 params,
                 claims_reference.as_deref(),
+                collection_account,
             )));
         }
         Command::Import { what, db } => {

@@ -290,6 +290,7 @@ pub async fn serve(
     addr: SocketAddr,
     params: Params,
     claims_reference: Option<&Path>,
+    collection_account: Option<String>,
 ) -> Result<()> {
     let reference = match claims_reference {
         Some(dir) => Some(Arc::new(
@@ -298,7 +299,7 @@ pub async fn serve(
         None => None,
     };
     let store = open(db).await?;
-    run_server(store, addr, params, reference).await
+    run_server(store, addr, params, reference, collection_account).await
 }
 
 async fn run_server(
@@ -306,6 +307,7 @@ async fn run_server(
     addr: SocketAddr,
     params: Params,
     claims_reference: Option<Arc<ansinh_claims::reference::Reference>>,
+    collection_account: Option<String>,
 ) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -319,6 +321,7 @@ async fn run_server(
     println!("Press Ctrl-C to stop.");
     let mut state = AppState::new(store, Arc::new(params));
     state.claims_reference = claims_reference;
+    state.collection_account = collection_account;
     ansinh_server::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })
@@ -461,7 +464,9 @@ pub async fn demo(file: &Path, addr: SocketAddr, persons: usize, params: Params)
         );
     }
     demo_users(&store).await?;
-    run_server(store, addr, params, None).await
+    // The demo's notices say where a real deployment's account would be printed.
+    let account = Some("(demo) BHXH — 0000000000 — set with --collection-account".to_string());
+    run_server(store, addr, params, None, account).await
 }
 
 pub async fn assess(db: &DbArgs, month: &str, params: &Params) -> Result<()> {
@@ -501,7 +506,12 @@ pub async fn notice(db: &DbArgs, employer: &str, month: &str, format: &str) -> R
             let fail = |e: ansinh_store::StoreError| anyhow::anyhow!("{e}");
             let e = store.existing_employer(employer).await.map_err(fail)?;
             let workers = store.notice_workers(employer, month).await.map_err(fail)?;
-            print!("{}", ansinh_server::notice::to_html(&notice, &e, &workers))
+            // The same account `serve` prints, from the same setting.
+            let account = std::env::var("ANSINH_COLLECTION_ACCOUNT").ok();
+            print!(
+                "{}",
+                ansinh_server::notice::to_html(&notice, &e, &workers, account.as_deref())
+            )
         }
         other => bail!("--format `{other}` is not json, csv or html"),
     }

@@ -39,6 +39,9 @@ pub struct AppState {
     pub claims_reference: Option<Arc<ansinh_claims::reference::Reference>>,
     /// Session cookies carry `Secure` (browsers send them back over HTTPS, and to localhost).
     pub secure_cookies: bool,
+    /// The collection account printed on notices ("BHXH Hà Nội — 1234567890 — BIDV"): the
+    /// agency's own, set by the deployment (`ansinh serve --collection-account`).
+    pub collection_account: Option<String>,
 }
 
 impl AppState {
@@ -49,6 +52,7 @@ impl AppState {
             runs: ui::RunBoard::default(),
             claims_reference: None,
             secure_cookies: true,
+            collection_account: None,
         }
     }
 }

@@ -1,6 +1,5 @@
 //! The employer's monthly notice as CSV and as a printable HTML page.
 
-use ansinh_core::Dong;
 use ansinh_store::Employer;
 use ansinh_store::assessment::{Notice, NoticeWorker};
 use std::fmt::Write as _;
@@ -72,14 +71,36 @@ fn escape(s: &str) -> String {
 /// agency's heading, the employer's name, code and address, the month's dues per fund and
 /// payer, earlier months' adjustments, the account, each worker's line, and how to pay. Prints
 /// on A4 (its own print rules; no navigation).
-pub fn to_html(n: &Notice, e: &Employer, workers: &[NoticeWorker]) -> String {
+pub fn to_html(
+    n: &Notice,
+    e: &Employer,
+    workers: &[NoticeWorker],
+    collection_account: Option<&str>,
+) -> String {
+    // The document is Vietnamese first: its amounts are grouped the Vietnamese way.
+    let vnd = |amount: i64| {
+        let text = crate::i18n::Lang::Vi.money(amount);
+        text.trim_end_matches(" ₫").to_string()
+    };
+    let address = [e.address.trim(), e.province.trim()]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let pay_to = match collection_account {
+        Some(account) if !account.trim().is_empty() => format!(
+            "<p id=\"pay-to\"><b>Nộp vào tài khoản / Pay to:</b> {}</p>",
+            escape(account.trim())
+        ),
+        _ => String::new(),
+    };
     let mut body = String::new();
     for (item, amount) in rows(n) {
         let _ = write!(
             body,
             "<tr><td>{}</td><td class=\"n\">{}</td></tr>",
             escape(&item),
-            Dong(amount)
+            vnd(amount)
         );
     }
     let mut people = String::new();
@@ -90,10 +111,10 @@ pub fn to_html(n: &Notice, e: &Employer, workers: &[NoticeWorker]) -> String {
             i + 1,
             escape(&w.name),
             escape(&w.sin),
-            Dong(w.salary),
-            Dong(w.base_social),
-            Dong(w.employee_total),
-            Dong(w.employer_total)
+            vnd(w.salary),
+            vnd(w.base_social),
+            vnd(w.employee_total),
+            vnd(w.employer_total)
         );
     }
     let employee: i64 = workers.iter().map(|w| w.employee_total).sum();
@@ -109,12 +130,12 @@ pub fn to_html(n: &Notice, e: &Employer, workers: &[NoticeWorker]) -> String {
          <div><p><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b></p><p>Độc lập – Tự do – Hạnh phúc</p></div></header>\
          <h1>THÔNG BÁO KẾT QUẢ ĐÓNG BHXH, BHYT, BHTN<br><small>Monthly contribution notice (C12) — tháng / month {month}</small></h1>\
          <dl class=\"who\"><dt>Đơn vị / Employer</dt><dd><b>{name}</b></dd><dt>Mã đơn vị / Unit code</dt><dd>{code}</dd>\
-         <dt>Mã số thuế / Tax code</dt><dd>{tax}</dd><dt>Địa chỉ / Address</dt><dd>{address}, {province}</dd>\
+         <dt>Mã số thuế / Tax code</dt><dd>{tax}</dd><dt>Địa chỉ / Address</dt><dd>{address}</dd>\
          <dt>Số lao động / Headcount</dt><dd>{headcount}</dd></dl>\
          <h2>Tài khoản / Account</h2><table>{body}</table>\
          <h2>Chi tiết người lao động / Per worker</h2><table><thead><tr><th class=\"n\">STT</th><th>Họ tên / Name</th><th>Mã số BHXH / SIN</th>\
          <th class=\"n\">Tiền lương / Salary</th><th class=\"n\">Tiền lương đóng / Base</th><th class=\"n\">Người lao động / Employee</th><th class=\"n\">Đơn vị / Employer</th></tr></thead>\
-         <tbody>{people}</tbody><tfoot><tr><th colspan=\"5\">Cộng / Total</th><th class=\"n\">{employee}</th><th class=\"n\">{employer}</th></tr></tfoot></table>\
+         <tbody>{people}</tbody><tfoot><tr><th colspan=\"5\">Cộng / Total</th><th class=\"n\">{employee}</th><th class=\"n\">{employer}</th></tr></tfoot></table>{pay_to}\
          <p>Nộp tiền vào tài khoản chuyên thu của cơ quan BHXH quản lý đơn vị, ghi rõ mã đơn vị <b>{code}</b> và tháng <b>{month}</b> \
          (L41 Art. 34). Pay into the collection account of the social security office that manages the unit, quoting unit code \
          <b>{code}</b> and month <b>{month}</b>; the closing balance is due by the last day of the following month.</p>\
@@ -124,9 +145,8 @@ pub fn to_html(n: &Notice, e: &Employer, workers: &[NoticeWorker]) -> String {
         headcount = n.headcount,
         name = escape(&e.name),
         tax = escape(&e.tax_code),
-        address = escape(&e.address),
-        province = escape(&e.province),
-        employee = Dong(employee),
-        employer = Dong(employer),
+        address = escape(&address),
+        employee = vnd(employee),
+        employer = vnd(employer),
     )
 }

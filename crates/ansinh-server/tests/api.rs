@@ -338,7 +338,9 @@ async fn assessment_over_http(app: App) {
             .starts_with("text/html")
     );
     let doc = res.text().await.unwrap();
-    assert!(doc.contains("3,200,000"));
+    // Grouped the Vietnamese way, and where to pay: the deployment's collection account.
+    assert!(doc.contains("3.200.000"), "{doc}");
+    assert!(doc.contains(COLLECTION_ACCOUNT), "{doc}");
     // A document to file and pay from: the employer named, each worker's line, how to pay.
     for needed in [
         "Công ty Cổ phần Dệt Thành Công",

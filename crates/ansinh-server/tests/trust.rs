@@ -583,6 +583,56 @@ async fn a_declaration_is_read_from_an_xlsx_workbook(app: App) {
     let (_, employments) = app.get(&format!("/api/v1/persons/{sin}/employments")).await;
     assert_eq!(employments[0]["start_date"], "2026-02-02");
     assert_eq!(employments[0]["salaries"][0]["salary"], 11_500_000);
+    // Shaped like the agency's list (mẫu D02-LT): title rows, Vietnamese headings, the
+    // "Phương án" in words.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.write_string(0, 0, "DANH SÁCH LAO ĐỘNG THAM GIA BHXH, BHYT, BHTN")
+        .unwrap();
+    ws.write_string(1, 0, "Mẫu D02-LT").unwrap();
+    let heading = [
+        "Phương án",
+        "Số định danh cá nhân",
+        "Họ và tên",
+        "Giới tính",
+        "Ngày sinh",
+        "Từ ngày",
+        "Tiền lương",
+        "Loại hợp đồng",
+    ];
+    for (c, h) in heading.iter().enumerate() {
+        ws.write_string(3, c as u16, *h).unwrap();
+    }
+    for (c, v) in [
+        "Tăng mới",
+        "079093000888",
+        "Phan Văn Tài",
+        "male",
+        "1993-03-03",
+        "2026-02-02",
+        "9000000",
+        "indefinite",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(4, c as u16, *v).unwrap();
+    }
+    let (s, report) = app
+        .send(
+            "POST",
+            &format!("/api/v1/employers/{}/declarations", w.own_employer),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            book.save_to_buffer().unwrap(),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{report}");
+    let (s, person) = app.get("/api/v1/persons/by-personal-id/079093000888").await;
+    assert_eq!(
+        (s, &person["name"]),
+        (StatusCode::OK, &json!("Phan Văn Tài"))
+    );
     // Not a workbook: a clear refusal, nothing applied.
     let (s, e) = app
         .send(

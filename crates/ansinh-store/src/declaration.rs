@@ -150,7 +150,15 @@ pub fn parse_xlsx(bytes: &[u8]) -> Result<Vec<DeclarationLine>, StoreError> {
         .map_err(|e| bad(format!("cannot read the first sheet: {e}")))?;
     let mut csv = csv::Writer::from_writer(Vec::new());
     let mut width = 0;
-    for (r, row) in range.rows().enumerate() {
+    // The agency's template opens with title rows: the list starts at the row naming the
+    // action column (its field name or the template's "Phương án").
+    let is_heading = |cell: &Data| matches!(cell, Data::String(s) if s.trim() == "action" || canonical_column(s) == Some("action"));
+    let first = range
+        .rows()
+        .position(|row| row.iter().any(is_heading))
+        .unwrap_or(0);
+    for (r, row) in range.rows().enumerate().skip(first) {
+        let r = r - first;
         let cells: Vec<String> = row
             .iter()
             .map(|cell| match cell {
@@ -224,6 +232,14 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<DeclarationLine>, StoreError> {
         .headers()
         .map_err(|e| StoreError::invalid("body", format!("cannot read the header row: {e}")))?
         .clone();
+    // The agency's template names its columns in Vietnamese: read them as the fields they are.
+    let headers = csv::StringRecord::from(
+        headers
+            .iter()
+            .map(|h| canonical_column(h).unwrap_or(h.trim()).to_string())
+            .collect::<Vec<_>>(),
+    );
+    reader.set_headers(headers.clone());
     if headers.len() == 1 && (headers[0].contains(';') || headers[0].contains('\t')) {
         return Err(StoreError::invalid(
             "body",
@@ -274,6 +290,10 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<DeclarationLine>, StoreError> {
             };
             StoreError::invalid(&format!("lines[{}].{field}", i + 1), e)
         })?;
+        let mut line = line;
+        if let Some(action) = canonical_action(&line.action) {
+            line.action = action.to_string();
+        }
         lines.push(line);
         if lines.len() > MAX_LINES {
             return Err(StoreError::invalid(
@@ -283,6 +303,94 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<DeclarationLine>, StoreError> {
         }
     }
     Ok(lines)
+}
+
+/// The field a column of the agency's Vietnamese list of workers (mẫu D02-LT) holds, by its
+/// heading; `None` for a heading that is not one of them (it may be a field's own name).
+/// Which headings the template of each office's software prints is not settled: these are
+/// the usual ones, matched without regard to case.
+pub fn canonical_column(heading: &str) -> Option<&'static str> {
+    let h = heading.trim().to_lowercase();
+    Some(match h.as_str() {
+        "phương án" | "phuong an" => "action",
+        "số cccd"
+        | "số định danh cá nhân"
+        | "số cccd/đdcn/hộ chiếu"
+        | "số cccd/hộ chiếu"
+        | "số định danh" => "personal_id",
+        "mã số bhxh" | "ma so bhxh" => "sin",
+        "họ và tên" | "họ tên" => "name",
+        "giới tính" => "sex",
+        "ngày sinh" => "birth_date",
+        "quốc tịch" => "nationality",
+        "ngày" | "từ ngày" | "ngày hiệu lực" => "date",
+        "tiền lương" | "mức lương" | "tiền lương đóng" => "salary",
+        "phụ cấp" => "allowances",
+        "loại hợp đồng" => "contract_kind",
+        "số tháng hợp đồng" | "thời hạn hợp đồng (tháng)" => "contract_months",
+        "lý do" | "ghi chú" => "reason",
+        _ => return None,
+    })
+}
+
+/// The action a Vietnamese word of the template's "Phương án" column means (tăng mới = hire,
+/// giảm = leave, điều chỉnh lương = salary, tạm dừng = suspend, tiếp tục = resume).
+pub fn canonical_action(word: &str) -> Option<&'static str> {
+    Some(match word.trim().to_lowercase().as_str() {
+        "tăng mới" | "tăng" => "hire",
+        "giảm" | "giảm hẳn" => "leave",
+        "điều chỉnh lương" | "điều chỉnh" => "salary",
+        "tạm dừng" => "suspend",
+        "tiếp tục" => "resume",
+        _ => return None,
+    })
+}
+
+/// The Vietnamese of a registry check's reason on a new person (`check_person`, the ID rules
+/// of `ansinh_core::ids`); the value quoted in it is kept as typed.
+fn person_reason_vi(reason: &str) -> String {
+    let quoted = || {
+        reason
+            .split('`')
+            .nth(1)
+            .map(|v| format!("`{v}` "))
+            .unwrap_or_default()
+    };
+    if reason.contains("4th to 6th digits") {
+        "chữ số thứ 4 đến 6 (thế kỷ, giới tính, năm sinh) không khớp với giới tính và ngày sinh"
+            .into()
+    } else if reason.contains("two-letter country code") {
+        "phải là mã quốc gia hai chữ cái, ví dụ VN".into()
+    } else if reason.starts_with("must be male or female") {
+        format!("phải là male (nam) hoặc female (nữ), đã ghi {}", quoted())
+    } else if reason.ends_with("is not a plausible birth date") {
+        format!(
+            "{} không phải là ngày sinh hợp lý",
+            reason.trim_end_matches(" is not a plausible birth date")
+        )
+    } else if reason.contains("passport number") {
+        "số hộ chiếu của người nước ngoài phải gồm 6–20 chữ cái hoặc chữ số".into()
+    } else if let Some(digits) = reason.split("must be exactly ").nth(1) {
+        format!(
+            "{}phải gồm đúng {}",
+            quoted(),
+            digits.replace("digits", "chữ số")
+        )
+    } else if reason.contains("province code") {
+        format!(
+            "{}có 3 chữ số đầu không phải mã tỉnh theo Thông tư 07/2016/TT-BCA",
+            quoted()
+        )
+    } else if reason.contains("10 digits, or 10 digits") {
+        format!(
+            "{}phải gồm 10 chữ số, hoặc 10 chữ số, dấu gạch nối và 3 chữ số",
+            quoted()
+        )
+    } else if reason.contains("letters or digits") {
+        format!("{}phải gồm 2 đến 20 chữ cái hoặc chữ số", quoted())
+    } else {
+        reason.to_string()
+    }
 }
 
 /// The content hash used to recognise a resubmitted batch.
@@ -694,7 +802,11 @@ impl Plan<'_> {
                 };
                 let checked = check_person(&new, self.today).map_err(|e| match e {
                     StoreError::Invalid { field, reason } => {
-                        let vi = format!("{} không hợp lệ: {reason}", field_vi(&field));
+                        let vi = format!(
+                            "{} không hợp lệ: {}",
+                            field_vi(&field),
+                            person_reason_vi(&reason)
+                        );
                         err_vi(&field, reason, vi)
                     }
                     other => err("personal_id", other),
@@ -1297,5 +1409,31 @@ impl Store {
         });
         text.map(|t| serde_json::from_str(&t).map_err(|e| StoreError::invalid("result", e)))
             .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_s_vietnamese_headings_and_words_are_read_as_fields() {
+        let csv = "Phương án,Số định danh cá nhân,Họ và tên,Giới tính,Ngày sinh,Từ ngày,Tiền lương\n\
+                   Tăng mới,079093000888,Phan Văn Tài,male,1993-03-03,2026-02-02,9000000\n";
+        let lines = parse_csv(csv.as_bytes()).unwrap();
+        assert_eq!(lines[0].action, "hire");
+        assert_eq!(lines[0].personal_id, "079093000888");
+        assert_eq!(canonical_action("Giảm"), Some("leave"));
+        assert_eq!(canonical_column("  MÃ SỐ BHXH "), Some("sin"));
+        assert_eq!(canonical_column("surprise"), None);
+    }
+
+    #[test]
+    fn a_registry_reason_reads_in_vietnamese_keeping_the_value() {
+        let vi = person_reason_vi("`12AB` must be exactly 12 digits");
+        assert_eq!(vi, "`12AB` phải gồm đúng 12 chữ số");
+        assert!(person_reason_vi("must be male or female, found `x`").contains("`x`"));
+        // An unknown reason is kept rather than mistranslated.
+        assert_eq!(person_reason_vi("something new"), "something new");
     }
 }

@@ -71,7 +71,12 @@ pub async fn notice(
             let workers = state.store.notice_workers(&code, month(&m)?).await?;
             (
                 [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                crate::notice::to_html(&notice, &employer, &workers),
+                crate::notice::to_html(
+                    &notice,
+                    &employer,
+                    &workers,
+                    state.collection_account.as_deref(),
+                ),
             )
                 .into_response()
         }

@@ -55,6 +55,9 @@ pub async fn session_cookie(base: &str, username: &str) -> String {
         .to_string()
 }
 
+/// The agency's collection account the test deployment prints on its notices.
+pub const COLLECTION_ACCOUNT: &str = "BHXH TP Hà Nội — 1234567890 — BIDV Hà Nội";
+
 pub struct App {
     pub base: String,
     /// A client signed in as an administrator (API token).
@@ -70,7 +73,8 @@ impl App {
         let store = store.receiving_on("2026-01-05".parse().unwrap());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(store.clone(), Arc::new(Params::embedded().unwrap()));
+        let mut state = AppState::new(store.clone(), Arc::new(Params::embedded().unwrap()));
+        state.collection_account = Some(COLLECTION_ACCOUNT.into());
         tokio::spawn(ansinh_server::serve(
             listener,
             state,
