@@ -11,7 +11,7 @@ pub mod rate;
 pub mod role;
 pub mod rounding;
 
-pub use money::Dong;
+pub use money::{Dong, Kip, Money};
 pub use month::{Month, MonthError};
 pub use rate::{Rate, RateError};
 pub use role::{Permission, Role};

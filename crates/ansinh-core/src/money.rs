@@ -1,4 +1,4 @@
-//! Money: integer đồng.
+//! Money: integer đồng (Vietnam) and kip (Lao PDR), each its own type.
 //!
 //! Why a newtype: amounts, month counts and day counts are all integers in the formulas; the
 //! type keeps them from being added together by mistake.
@@ -8,76 +8,78 @@ use std::fmt;
 use std::iter::Sum;
 use std::ops::{Add, AddAssign, Sub};
 
-/// An amount of money in Vietnamese đồng (VND has no minor unit in use).
+macro_rules! money {
+    ($(#[$meta:meta])* $name:ident, $unit:literal) => {
+$(#[$meta])*
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
 #[serde(transparent)]
-pub struct Dong(pub i64);
+pub struct $name(pub i64);
 
-impl Dong {
-    pub const ZERO: Dong = Dong(0);
+impl $name {
+    pub const ZERO: $name = $name(0);
 
     pub const fn get(self) -> i64 {
         self.0
     }
 
     /// Multiplies by a whole number (e.g. `20 × reference level`), failing on overflow.
-    pub fn times(self, n: i64) -> Option<Dong> {
-        self.0.checked_mul(n).map(Dong)
+    pub fn times(self, n: i64) -> Option<$name> {
+        self.0.checked_mul(n).map($name)
     }
 
-    pub fn checked_add(self, other: Dong) -> Option<Dong> {
-        self.0.checked_add(other.0).map(Dong)
+    pub fn checked_add(self, other: $name) -> Option<$name> {
+        self.0.checked_add(other.0).map($name)
     }
 
-    pub fn checked_sub(self, other: Dong) -> Option<Dong> {
-        self.0.checked_sub(other.0).map(Dong)
+    pub fn checked_sub(self, other: $name) -> Option<$name> {
+        self.0.checked_sub(other.0).map($name)
     }
 
-    pub fn min(self, other: Dong) -> Dong {
-        Dong(self.0.min(other.0))
+    pub fn min(self, other: $name) -> $name {
+        $name(self.0.min(other.0))
     }
 
-    pub fn max(self, other: Dong) -> Dong {
-        Dong(self.0.max(other.0))
+    pub fn max(self, other: $name) -> $name {
+        $name(self.0.max(other.0))
     }
 }
 
-// The operators never wrap, in any build: inputs are bounded where they enter (the calculator,
+        // The operators never wrap, in any build: inputs are bounded where they enter (the calculator,
 // declarations, payments) so that no sum of real amounts comes near `i64::MAX`; if one ever
 // did, stopping is better than a wrong amount. Code adding untrusted amounts uses
 // `checked_add` and reports the field.
-impl Add for Dong {
-    type Output = Dong;
-    fn add(self, rhs: Dong) -> Dong {
-        self.checked_add(rhs).expect("a sum of đồng beyond i64")
+impl Add for $name {
+    type Output = $name;
+    fn add(self, rhs: $name) -> $name {
+        self.checked_add(rhs).expect(concat!("a sum of ", $unit, " beyond i64"))
     }
 }
 
-impl AddAssign for Dong {
-    fn add_assign(&mut self, rhs: Dong) {
+impl AddAssign for $name {
+    fn add_assign(&mut self, rhs: $name) {
         *self = *self + rhs;
     }
 }
 
-impl Sub for Dong {
-    type Output = Dong;
-    fn sub(self, rhs: Dong) -> Dong {
+impl Sub for $name {
+    type Output = $name;
+    fn sub(self, rhs: $name) -> $name {
         self.checked_sub(rhs)
-            .expect("a difference of đồng beyond i64")
+            .expect(concat!("a difference of ", $unit, " beyond i64"))
     }
 }
 
-impl Sum for Dong {
-    fn sum<I: Iterator<Item = Dong>>(iter: I) -> Dong {
-        iter.fold(Dong::ZERO, |a, b| a + b)
+impl Sum for $name {
+    fn sum<I: Iterator<Item = $name>>(iter: I) -> $name {
+        iter.fold($name::ZERO, |a, b| a + b)
     }
 }
 
-/// Formats with thousands separators as written in Vietnamese legal texts' English
-/// translations: `46,800,000`.
-impl fmt::Display for Dong {
+// Thousands separators as in the laws' English translations: `46,800,000`; pages format
+// amounts in their own language.
+impl fmt::Display for $name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let digits = self.0.unsigned_abs().to_string();
         let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
@@ -93,6 +95,40 @@ impl fmt::Display for Dong {
         f.pad(&out)
     }
 }
+
+
+        impl Money for $name {
+            const UNIT: &'static str = $unit;
+            fn units(self) -> i64 {
+                self.0
+            }
+            fn of_units(units: i64) -> $name {
+                $name(units)
+            }
+        }
+    };
+}
+
+/// What the rounding policy and explanations need of an amount in any currency: its whole
+/// units. Each currency is its own type, so đồng and kip never add up by mistake.
+pub trait Money: Copy + Ord + fmt::Display {
+    /// The unit's name, for messages: "đồng", "kip".
+    const UNIT: &'static str;
+    fn units(self) -> i64;
+    fn of_units(units: i64) -> Self;
+}
+
+money!(
+    /// An amount of money in Vietnamese đồng (VND has no minor unit in use).
+    Dong,
+    "đồng"
+);
+
+money!(
+    /// An amount of money in Lao kip (LAK: no minor unit in use; amounts are whole kip).
+    Kip,
+    "kip"
+);
 
 #[cfg(test)]
 mod tests {

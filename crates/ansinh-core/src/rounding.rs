@@ -6,7 +6,7 @@
 //! money formula in `ansinh-rules` computes an exact rational and calls [`Rounding::ratio`] or
 //! [`Rounding::apply`] exactly once per amount shown to a reader.
 
-use crate::money::Dong;
+use crate::money::{Dong, Money};
 use crate::rate::{PPM, Rate};
 use serde::{Deserialize, Serialize};
 
@@ -24,7 +24,7 @@ pub enum RoundingMode {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Rounding {
     pub mode: RoundingMode,
-    /// Rounding unit in đồng: 1, 10, 100 or 1,000.
+    /// Rounding unit in whole units of the currency (đồng, kip): 1, 10, 100 or 1,000.
     pub unit: i64,
 }
 
@@ -50,11 +50,16 @@ impl Rounding {
     /// `num / den` rounded to the policy's unit. `den` must be positive.
     /// Returns `None` only when the result does not fit in an `i64`.
     pub fn ratio(&self, num: i128, den: i128) -> Option<Dong> {
+        self.ratio_in::<Dong>(num, den)
+    }
+
+    /// [`Rounding::ratio`] in any currency (the unit counts in that currency's whole units).
+    pub fn ratio_in<M: Money>(&self, num: i128, den: i128) -> Option<M> {
         debug_assert!(den > 0, "rounding denominator must be positive");
         let den = den.checked_mul(i128::from(self.unit))?;
         let q = self.div(num, den)?;
         let units = i64::try_from(q).ok()?;
-        units.checked_mul(self.unit).map(Dong)
+        units.checked_mul(self.unit).map(M::of_units)
     }
 
     /// `amount × rate`, rounded. The hot path of the monthly assessment: when the product fits
@@ -62,20 +67,26 @@ impl Rounding {
     /// turns into a multiply and a shift.
     #[inline]
     pub fn apply(&self, amount: Dong, rate: Rate) -> Dong {
+        self.apply_in(amount, rate)
+    }
+
+    /// [`Rounding::apply`] in any currency.
+    #[inline]
+    pub fn apply_in<M: Money>(&self, amount: M, rate: Rate) -> M {
         if self.unit == 1
-            && let Some(p) = amount.0.checked_mul(rate.ppm())
+            && let Some(p) = amount.units().checked_mul(rate.ppm())
         {
-            return Dong(match self.mode {
+            return M::of_units(match self.mode {
                 RoundingMode::HalfUp => div_half_up::<PPM>(p),
                 RoundingMode::Down => p / PPM,
                 RoundingMode::Up => div_up::<PPM>(p),
             });
         }
-        self.ratio(
-            i128::from(amount.0) * i128::from(rate.ppm()),
+        self.ratio_in(
+            i128::from(amount.units()) * i128::from(rate.ppm()),
             i128::from(PPM),
         )
-        .unwrap_or(Dong(i64::MAX))
+        .unwrap_or(M::of_units(i64::MAX))
     }
 
     fn div(&self, num: i128, den: i128) -> Option<i128> {

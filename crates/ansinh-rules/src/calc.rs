@@ -22,27 +22,9 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-/// A request the rules cannot answer, with the input field at fault.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, thiserror::Error)]
-#[error("{field}: {reason}")]
-pub struct CalcError {
-    pub field: String,
-    pub reason: String,
-}
-
-impl CalcError {
-    pub fn new(field: impl Into<String>, reason: impl ToString) -> CalcError {
-        CalcError {
-            field: field.into(),
-            reason: reason.to_string(),
-        }
-    }
-
-    /// The error as the JSON document printed by the CLI and the API.
-    pub fn to_json(&self) -> Value {
-        json!({ "error": { "field": self.field, "reason": self.reason } })
-    }
-}
+/// A request the rules cannot answer, with the input field at fault (the framework's, shared
+/// by every jurisdiction).
+pub use ansinh_law::CalcError;
 
 /// A computed answer: the response document and its explanation lines (also inside `body`).
 #[derive(Clone, Debug, PartialEq)]
@@ -131,6 +113,7 @@ pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
     let mut body = Map::new();
     body.insert("kind".into(), Value::String(kind));
     body.insert("jurisdiction".into(), Value::String("VN".into()));
+    body.insert("currency".into(), Value::String("VND".into()));
     if let Value::Object(o) = outcome {
         body.extend(o);
     }

@@ -15,12 +15,14 @@
 //! - sickness (ốm đau), maternity (thai sản), survivors (tử tuất), unemployment (thất nghiệp)
 //! - health insurance card and benefit level (thẻ BHYT, mức hưởng): [`health`]
 //! - the JSON request/response of `ansinh calc`: [`calc`]
+//! - Vietnam as a jurisdiction package (currency, funds, identifiers): [`jurisdiction`]
 
 pub mod calc;
 pub mod compliance;
 pub mod contribution;
 pub mod explanation;
 pub mod health;
+pub mod jurisdiction;
 pub mod maternity;
 pub mod one_time;
 pub mod params;
