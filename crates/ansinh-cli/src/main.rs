@@ -8,14 +8,18 @@ mod claims;
 mod system;
 mod table;
 
+use ansinh_la::{LaoParams, Laos};
+use ansinh_law::Installed;
 use ansinh_rules::Params;
-use ansinh_rules::calc::{CalcError, calc_text};
+use ansinh_rules::calc::CalcError;
+use ansinh_rules::jurisdiction::Vietnam;
 use ansinh_rules::params::{EMBEDDED, ParamError, SourceFile};
 use clap::{Parser, Subcommand};
 use serde_json::json;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// mimalloc rather than glibc's allocator: reading a claims file makes millions of buffers of
 /// one to two kilobytes, which glibc spent a quarter of the time merging and splitting (perf,
@@ -329,7 +333,68 @@ fn read(path: &Path, field: &str) -> Result<String, Refusal> {
         .map_err(|e| CalcError::new(field, format!("cannot read {}: {e}", path.display())).into())
 }
 
+/// The parameter files `--rules` names (or none, for the compiled-in law) and the overrides.
+type ParamTexts = (Vec<(String, String)>, Option<(String, String)>);
+
 fn load_params(args: &ParamArgs) -> Result<Params, Refusal> {
+    let (owned, override_text) = param_texts(args)?;
+    let sources: Vec<SourceFile> = if args.rules.is_some() {
+        owned
+            .iter()
+            .map(|(name, text)| SourceFile { name, text })
+            .collect()
+    } else {
+        EMBEDDED.to_vec()
+    };
+    let overrides = override_text
+        .as_ref()
+        .map(|(name, text)| SourceFile { name, text });
+    Ok(Params::load(&sources, overrides.as_ref())?)
+}
+
+/// The Lao package's parameters, from `--rules` (a `rules/la` folder) and overrides when the
+/// request is Lao.
+fn load_lao_params(args: &ParamArgs) -> Result<LaoParams, Refusal> {
+    let (owned, override_text) = param_texts(args)?;
+    let sources: Vec<SourceFile> = if args.rules.is_some() {
+        owned
+            .iter()
+            .map(|(name, text)| SourceFile { name, text })
+            .collect()
+    } else {
+        LaoParams::EMBEDDED.to_vec()
+    };
+    let overrides = override_text
+        .as_ref()
+        .map(|(name, text)| SourceFile { name, text });
+    Ok(LaoParams::load(&sources, overrides.as_ref())?)
+}
+
+/// The installed packages; `--rules` and `--params-override` apply to the one `jurisdiction`
+/// names (Vietnam's when none is named), the others use the compiled-in law.
+fn installed(args: &ParamArgs, jurisdiction: Option<&str>) -> Result<Installed, Refusal> {
+    let lao = jurisdiction == Some("LA");
+    let vn = if lao {
+        Params::embedded()?
+    } else {
+        load_params(args)?
+    };
+    let la = if lao {
+        load_lao_params(args)?
+    } else {
+        LaoParams::embedded()?
+    };
+    Ok(Installed::new(vec![
+        Box::new(Vietnam {
+            params: Arc::new(vn),
+        }),
+        Box::new(Laos {
+            params: Arc::new(la),
+        }),
+    ]))
+}
+
+fn param_texts(args: &ParamArgs) -> Result<ParamTexts, Refusal> {
     let owned: Vec<(String, String)> = match &args.rules {
         None => Vec::new(),
         Some(dir) => {
@@ -350,26 +415,14 @@ fn load_params(args: &ParamArgs) -> Result<Params, Refusal> {
             files
         }
     };
-    let sources: Vec<SourceFile> = if args.rules.is_some() {
-        owned
-            .iter()
-            .map(|(name, text)| SourceFile { name, text })
-            .collect()
-    } else {
-        EMBEDDED.to_vec()
-    };
     let override_text = match &args.params_override {
         Some(path) => Some((path.display().to_string(), read(path, "--params-override")?)),
         None => None,
     };
-    let overrides = override_text
-        .as_ref()
-        .map(|(name, text)| SourceFile { name, text });
-    Ok(Params::load(&sources, overrides.as_ref())?)
+    Ok((owned, override_text))
 }
 
 fn run_calc(file: Option<&Path>, explain: bool, args: &ParamArgs) -> Result<(), Refusal> {
-    let params = load_params(args)?;
     let text = match file {
         Some(path) => read(path, "--file")?,
         None => {
@@ -380,11 +433,15 @@ fn run_calc(file: Option<&Path>, explain: bool, args: &ParamArgs) -> Result<(), 
             buf
         }
     };
-    let answer = calc_text(&params, &text)?;
+    // The request names its jurisdiction: its package answers, with the parameters given.
+    let named = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v.get("jurisdiction")?.as_str().map(str::to_string));
+    let answer = installed(args, named.as_deref())?.calc_text(&text)?;
     if explain {
         table::emit(&table::render_answer(&answer));
     } else {
-        table::emit(&(serde_json::to_string_pretty(&answer.body).unwrap_or_default() + "\n"));
+        table::emit(&(serde_json::to_string_pretty(&answer).unwrap_or_default() + "\n"));
     }
     Ok(())
 }

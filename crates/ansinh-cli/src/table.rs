@@ -1,7 +1,6 @@
 //! Plain-text rendering of explanations and parameters for `--explain` and `ansinh params`.
 
 use ansinh_rules::Params;
-use ansinh_rules::calc::Answer;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -11,30 +10,70 @@ pub fn emit(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
-/// The results (every scalar of the response, by dotted path) then one block per line.
-pub fn render_answer(answer: &Answer) -> String {
+/// The results (every scalar of the response, by dotted path) then one block per line of its
+/// `explanation`, whichever package answered.
+pub fn render_answer(body: &Value) -> String {
     let mut out = String::new();
-    if let Value::Object(body) = &answer.body {
-        for (key, value) in body {
+    if let Value::Object(fields) = body {
+        for (key, value) in fields {
             if key != "explanation" {
                 flatten(&mut out, key, value);
             }
         }
     }
+    let text = |v: &Value, k: &str| match v.get(k) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
     let _ = writeln!(out, "\n{:<28} {:>16}  formula", "line", "amount/value");
     let _ = writeln!(out, "{}", "─".repeat(100));
-    for line in &answer.explanation {
-        let shown = match (&line.amount, &line.value) {
-            (Some(a), _) => a.to_string(),
-            (None, Some(v)) => v.clone(),
-            (None, None) => String::new(),
+    let lines = body["explanation"].as_array().cloned().unwrap_or_default();
+    for line in &lines {
+        let shown = match line.get("amount").and_then(Value::as_i64) {
+            Some(a) => group(a),
+            None => text(line, "value"),
         };
-        let _ = writeln!(out, "{:<28} {:>16}  {}", line.key, shown, line.formula);
-        let _ = writeln!(out, "{:<45}  {} / {}", "", line.label_vi, line.label_en);
-        for p in &line.params {
-            let _ = writeln!(out, "{:<45}  · {} = {} — {}", "", p.name, p.value, p.source);
+        let local = ["label_vi", "label_lo"]
+            .iter()
+            .map(|k| text(line, k))
+            .find(|l| !l.is_empty())
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{:<28} {:>16}  {}",
+            text(line, "key"),
+            shown,
+            text(line, "formula")
+        );
+        let _ = writeln!(out, "{:<45}  {} / {}", "", local, text(line, "label_en"));
+        for p in line["params"].as_array().into_iter().flatten() {
+            let _ = writeln!(
+                out,
+                "{:<45}  · {} = {} — {}",
+                "",
+                text(p, "name"),
+                text(p, "value"),
+                text(p, "source")
+            );
         }
-        let _ = writeln!(out, "{:<45}  ⚖ {}", "", line.citation);
+        let _ = writeln!(out, "{:<45}  ⚖ {}", "", text(line, "citation"));
+    }
+    out
+}
+
+/// `46,800,000`: thousands grouped as the laws' English translations write them.
+fn group(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::new();
+    if amount < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
     }
     out
 }

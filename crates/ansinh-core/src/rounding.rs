@@ -35,7 +35,10 @@ pub enum RoundingError {
 }
 
 impl Rounding {
-    pub const HALF_UP_DONG: Rounding = Rounding {
+    pub const HALF_UP_DONG: Rounding = Rounding::HALF_UP;
+
+    /// Half away from zero to one whole unit, in any currency.
+    pub const HALF_UP: Rounding = Rounding {
         mode: RoundingMode::HalfUp,
         unit: 1,
     };

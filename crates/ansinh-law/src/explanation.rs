@@ -20,7 +20,10 @@ pub struct ParamUse {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Line<M> {
     pub key: Cow<'static, str>,
-    pub label_vi: Cow<'static, str>,
+    /// The label in the jurisdiction's language. Serialised as `label_vi` (Vietnam's answers
+    /// were first); the Lao package renames it `label_lo` in its answers.
+    #[serde(rename = "label_vi")]
+    pub label_local: Cow<'static, str>,
     pub label_en: Cow<'static, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<M>,
@@ -36,12 +39,12 @@ pub struct Line<M> {
 impl<M> Line<M> {
     pub fn new(
         key: impl Into<Cow<'static, str>>,
-        label_vi: impl Into<Cow<'static, str>>,
+        label_local: impl Into<Cow<'static, str>>,
         label_en: impl Into<Cow<'static, str>>,
     ) -> Line<M> {
         Line {
             key: key.into(),
-            label_vi: label_vi.into(),
+            label_local: label_local.into(),
             label_en: label_en.into(),
             amount: None,
             value: None,

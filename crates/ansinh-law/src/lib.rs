@@ -10,6 +10,7 @@ pub mod explanation;
 pub mod jurisdiction;
 pub mod parameter_files;
 pub mod timeline;
+pub mod worked_cases;
 
 pub use jurisdiction::{CalcError, Currency, Identifier, Installed, Jurisdiction, Named, Package};
 pub use timeline::{Concept, Dated, MissingParam, ParamError, SourceFile, Timeline};

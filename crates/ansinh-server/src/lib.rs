@@ -42,11 +42,25 @@ pub struct AppState {
     /// The collection account printed on notices ("BHXH Hà Nội — 1234567890 — BIDV"): the
     /// agency's own, set by the deployment (`ansinh serve --collection-account`).
     pub collection_account: Option<String>,
+    /// The jurisdiction packages `POST /api/v1/calc` answers for (Vietnam's over `params`).
+    pub packages: Arc<ansinh_law::Installed>,
 }
 
 impl AppState {
     pub fn new(store: Store, params: Arc<Params>) -> AppState {
+        let packages = ansinh_law::Installed::new(vec![
+            Box::new(ansinh_rules::jurisdiction::Vietnam {
+                params: params.clone(),
+            }),
+            Box::new(ansinh_la::Laos {
+                // Checked by the Lao package's tests; the binary carries it.
+                params: Arc::new(
+                    ansinh_la::LaoParams::embedded().expect("the compiled-in Lao law is valid"),
+                ),
+            }),
+        ]);
         AppState {
+            packages: Arc::new(packages),
             store,
             params,
             runs: ui::RunBoard::default(),

@@ -269,6 +269,34 @@ async fn calc_and_documents(app: App) {
         (s, e["error"]["field"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("region"))
     );
+    // The Lao package answers a Lao request, in kip (issue 17); an unknown jurisdiction names
+    // the installed ones.
+    let (s, lao) = app
+        .post(
+            "/api/v1/calc",
+            json!({"kind": "contribution", "jurisdiction": "LA", "month": "2026-03", "participant": "employee", "salary": 10_000_000}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{lao}");
+    assert_eq!(
+        (lao["currency"].as_str(), lao["total"].as_i64()),
+        (Some("LAK"), Some(517_500))
+    );
+    assert_eq!(body["currency"], "VND");
+    let (s, e) = app
+        .post(
+            "/api/v1/calc",
+            json!({"kind": "contribution", "jurisdiction": "TH"}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("jurisdiction"))
+    );
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("\"LA\""),
+        "{e}"
+    );
     let (s, doc) = app.get("/api/v1/openapi.json").await;
     assert_eq!(s, StatusCode::OK);
     for path in [

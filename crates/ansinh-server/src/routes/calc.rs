@@ -7,7 +7,8 @@ use axum::http::StatusCode;
 use serde_json::Value;
 
 /// The rules core: the same JSON request and response as `ansinh calc` (a `kind`, the
-/// `jurisdiction` and the facts; the answer with its explanation).
+/// `jurisdiction` — `"VN"` or `"LA"`, the package that answers — and the facts; the answer
+/// with its explanation, amounts in the jurisdiction's currency, named in `currency`).
 #[utoipa::path(post, path = "/api/v1/calc", tag = "rules",
     request_body(content = Object, description = "e.g. {\"kind\":\"contribution\",\"jurisdiction\":\"VN\",\"month\":\"2026-03\",\"participant\":\"employee\",\"salary\":60000000,\"region\":1}"),
     responses((status = 200, body = Object, description = "the answer with its explanation"),
@@ -24,8 +25,8 @@ pub async fn calc(State(state): State<AppState>, req: Request) -> Result<Json<Va
             None,
         )
     })?;
-    match ansinh_rules::calc::calc_text(&state.params, text) {
-        Ok(answer) => Ok(Json(answer.body)),
+    match state.packages.calc_text(text) {
+        Ok(body) => Ok(Json(body)),
         Err(e) if e.field.is_empty() => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_json",

@@ -43,7 +43,7 @@ pub(super) fn lines(
         .filter(|l| !(brief && l.key.starts_with("revaluation.")))
         .map(|l| {
             let label = match c.lang {
-                crate::i18n::Lang::Vi => l.label_vi.to_string(),
+                crate::i18n::Lang::Vi => l.label_local.to_string(),
                 crate::i18n::Lang::En => l.label_en.to_string(),
             };
             (
