@@ -163,6 +163,10 @@ enum Command {
         addr: std::net::SocketAddr,
         #[arg(long, default_value_t = 20_000)]
         persons: usize,
+        /// The jurisdiction of the demo database (`VN`; `LA` is refused until the Lao registry,
+        /// run and pages exist).
+        #[arg(long, default_value = "VN")]
+        jurisdiction: String,
     },
 }
 
@@ -278,9 +282,11 @@ fn main() -> ExitCode {
             file,
             addr,
             persons,
+            jurisdiction,
         } => {
             return report(
-                embedded().and_then(|p| block_on(system::demo(&file, addr, persons, p))),
+                embedded()
+                    .and_then(|p| block_on(system::demo(&file, addr, persons, &jurisdiction, p))),
             );
         }
     };

@@ -26,6 +26,11 @@ pub struct DbArgs {
         global = true
     )]
     pub database_url: String,
+    /// The jurisdiction of the database (`VN`, `LA`): recorded when the database is created,
+    /// refused if another is asked for later. Without it, the one recorded (Vietnam for a
+    /// database that has none).
+    #[arg(long, env = "ANSINH_JURISDICTION", global = true, value_name = "CODE")]
+    pub jurisdiction: Option<String>,
 }
 
 #[derive(clap::Subcommand)]
@@ -43,11 +48,26 @@ pub enum Import {
     Payments { file: PathBuf },
 }
 
+/// The jurisdiction packages this binary carries: VN (Vietnam), LA (Lao PDR).
+const INSTALLED: [&str; 2] = ["VN", "LA"];
+
 pub async fn open(db: &DbArgs) -> Result<Store> {
     let store = Store::connect(&db.database_url)
         .await
         .with_context(|| format!("cannot open {}", db.database_url))?;
     store.migrate().await.context("migrations failed")?;
+    if let Some(code) = &db.jurisdiction
+        && !INSTALLED.contains(&code.as_str())
+    {
+        bail!(
+            "--jurisdiction: \"{code}\" is not installed; installed: {}",
+            INSTALLED.join(", ")
+        );
+    }
+    store
+        .claim_jurisdiction(db.jurisdiction.as_deref())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let who = operator();
     Ok(store.acting_as(Actor {
         user: format!("cli:{who}"),
@@ -280,8 +300,16 @@ async fn demo_users(store: &Store) -> Result<()> {
 }
 
 pub async fn migrate(db: &DbArgs) -> Result<()> {
-    open(db).await?;
-    println!("{}: schema is up to date", db.database_url);
+    let store = open(db).await?;
+    let code = store
+        .jurisdiction()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .unwrap_or_else(|| "VN".into());
+    println!(
+        "{}: schema is up to date; jurisdiction {code}",
+        db.database_url
+    );
     Ok(())
 }
 
@@ -309,6 +337,18 @@ async fn run_server(
     claims_reference: Option<Arc<ansinh_claims::reference::Reference>>,
     collection_account: Option<String>,
 ) -> Result<()> {
+    // The pages, the registry's identifiers and the monthly run are Vietnam's: another
+    // jurisdiction's database is not served with them.
+    if let Some(code) = store
+        .jurisdiction()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        && code != "VN"
+    {
+        bail!(
+            "this database belongs to {code}: the server's pages, registry and monthly run are built for Vietnam only so far (`ansinh calc` answers {code} requests)"
+        );
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -429,9 +469,23 @@ fn sqlite_path(url: &str) -> Option<PathBuf> {
 }
 
 /// Creates a demo database with a generated population when none exists, then serves it.
-pub async fn demo(file: &Path, addr: SocketAddr, persons: usize, params: Params) -> Result<()> {
+pub async fn demo(
+    file: &Path,
+    addr: SocketAddr,
+    persons: usize,
+    jurisdiction: &str,
+    params: Params,
+) -> Result<()> {
+    if jurisdiction != "VN" {
+        bail!(
+            "--jurisdiction {jurisdiction}: the demo has a Vietnamese population and pages only; the Lao package answers `ansinh calc` and POST /api/v1/calc, its registry, monthly run and pages are not built yet"
+        );
+    }
     let url = format!("sqlite:{}", file.display());
-    let db = DbArgs { database_url: url };
+    let db = DbArgs {
+        database_url: url,
+        jurisdiction: Some(jurisdiction.to_string()),
+    };
     if !file.exists() {
         println!(
             "Creating {} with a generated population of {persons} persons…",

@@ -630,3 +630,56 @@ fn users_cards_and_claims_from_the_command_line() {
     assert_eq!(again["replayed"], true);
     assert_eq!(again["visits"][0]["status"], "unchanged");
 }
+
+/// Issue 17: a database belongs to the jurisdiction it was created for.
+#[test]
+fn a_database_is_created_for_one_jurisdiction_and_refuses_another() {
+    let db = temp_db("lao.db");
+    let out = ansinh(
+        &["migrate", "--database-url", &db, "--jurisdiction", "LA"],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("jurisdiction LA"));
+    // Opened again without saying: still Lao.
+    let out = ansinh(&["migrate", "--database-url", &db], "");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("jurisdiction LA"));
+    // Asked for as Vietnam's: refused, naming both.
+    let out = ansinh(
+        &["migrate", "--database-url", &db, "--jurisdiction", "VN"],
+        "",
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("belongs to LA") && err.contains("VN"), "{err}");
+    // Vietnam's monthly run is not run on a Lao registry.
+    let out = ansinh(&["assess", "--database-url", &db, "--month", "2026-03"], "");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("belongs to LA"));
+    // A jurisdiction that is not installed is named with the ones that are.
+    let out = ansinh(
+        &[
+            "migrate",
+            "--database-url",
+            &temp_db("xx.db"),
+            "--jurisdiction",
+            "TH",
+        ],
+        "",
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("VN, LA"), "{err}");
+    // A database made without saying is Vietnam's.
+    let vn = temp_db("vn.db");
+    let out = ansinh(&["migrate", "--database-url", &vn], "");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("jurisdiction VN"));
+    let out = ansinh(
+        &["migrate", "--database-url", &vn, "--jurisdiction", "LA"],
+        "",
+    );
+    assert!(!out.status.success());
+}

@@ -212,6 +212,7 @@ impl Store {
         opts: &GenerateOptions,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<GenerateSummary, StoreError> {
+        self.require_vietnam("the population generator").await?;
         if opts.employers == 0 && opts.persons > 0 {
             return Err(StoreError::invalid(
                 "employers",

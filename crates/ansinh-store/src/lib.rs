@@ -16,6 +16,7 @@ pub mod career;
 pub mod claim;
 pub mod course;
 pub mod declaration;
+pub mod deployment;
 pub mod generate;
 pub mod model;
 mod monthly_run;

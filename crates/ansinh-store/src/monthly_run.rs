@@ -908,6 +908,7 @@ impl Store {
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<AssessSummary, StoreError> {
         check_run_month(params, month, crate::registry::today())?;
+        self.require_vietnam("the monthly assessment").await?;
         let lock = self.lock_run().await?;
         let result = self.run_locked(params, month, chunk, progress).await;
         lock.release().await;
