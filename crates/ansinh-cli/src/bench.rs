@@ -18,6 +18,16 @@ pub enum Bench {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Lao contributions for N synthetic members of one month (the Lao package's formula, on
+    /// one core; the stored Lao monthly run is not built yet).
+    LaoContributions {
+        #[arg(long, default_value_t = 1_000_000)]
+        members: usize,
+        #[arg(long, default_value = "2026-03")]
+        month: String,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Rule R10 (overlapping stays of one card) over a month of synthetic visits, in memory:
     /// the cross-claim check of a national month (about 16 million visits).
     Overlaps {
@@ -53,6 +63,11 @@ pub fn run(bench: Bench) -> Result<()> {
             month,
             seed,
         } => contributions(persons, &month, seed),
+        Bench::LaoContributions {
+            members,
+            month,
+            seed,
+        } => lao_contributions(members, &month, seed),
         Bench::Overlaps {
             visits,
             cards,
@@ -188,6 +203,61 @@ fn contributions(persons: usize, month: &str, seed: u64) -> Result<()> {
     println!("persons per second {:.1} million", rate / 1e6);
     println!("employee total     {}", Dong(employee));
     println!("employer total     {}", Dong(employer));
+    println!("errors             {errors}");
+    Ok(())
+}
+
+fn lao_contributions(members: usize, month: &str, seed: u64) -> Result<()> {
+    use ansinh_core::Kip;
+    use ansinh_la::contribution::{self as lao, Participant as Kind};
+    if members == 0 {
+        bail!("--members must be at least 1");
+    }
+    let month: Month = month.parse().context("--month")?;
+    let params = ansinh_la::LaoParams::embedded()?;
+    let resolved = [
+        lao::resolve(&params, month, Kind::Employee)?,
+        lao::resolve(&params, month, Kind::CivilServant)?,
+        lao::resolve(&params, month, Kind::Voluntary)?,
+    ];
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let (mut salaries, mut kinds) = (Vec::with_capacity(members), Vec::with_capacity(members));
+    for _ in 0..members {
+        // Mostly 2.5–6 million kip, a tail above the 4.5 million ceiling.
+        salaries.push(match rng.u8(0..100) {
+            0..=84 => rng.i64(2_500_000..6_000_000),
+            _ => rng.i64(6_000_000..30_000_000),
+        });
+        kinds.push(match rng.u8(0..100) {
+            0..=79 => 0usize,
+            80..=94 => 1,
+            _ => 2,
+        });
+    }
+    let start = Instant::now();
+    let (mut employee, mut employer, mut errors) = (Kip::ZERO, Kip::ZERO, 0usize);
+    for (salary, kind) in salaries.iter().zip(&kinds) {
+        match lao::assess(&resolved[*kind], Kip(*salary)) {
+            Ok(a) => {
+                employee += a.employee.total;
+                employer += a.employer.total;
+            }
+            Err(_) => errors += 1,
+        }
+    }
+    let elapsed = start.elapsed();
+    println!("members            {members}");
+    println!("month              {month}");
+    println!(
+        "elapsed            {:.3} s (one core, parameters resolved once)",
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "members per second {:.1} million",
+        members as f64 / elapsed.as_secs_f64() / 1e6
+    );
+    println!("employee total     {employee} kip");
+    println!("employer total     {employer} kip");
     println!("errors             {errors}");
     Ok(())
 }

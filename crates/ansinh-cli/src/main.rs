@@ -65,6 +65,9 @@ enum Command {
     Params {
         #[command(flatten)]
         params: ParamArgs,
+        /// The package whose parameters to list: `VN` (`rules/vn`) or `LA` (`rules/la`).
+        #[arg(long, default_value = "VN")]
+        jurisdiction: String,
     },
     /// Measure throughput.
     Bench {
@@ -195,9 +198,22 @@ fn main() -> ExitCode {
             explain,
             params,
         } => run_calc(file.as_deref(), explain, &params),
-        Command::Params { params } => {
-            load_params(&params).map(|p| table::emit(&table::render_params(&p)))
-        }
+        Command::Params {
+            params,
+            jurisdiction,
+        } => match jurisdiction.as_str() {
+            "LA" => {
+                load_lao_params(&params).map(|p| table::emit(&table::render_params(&p.summary())))
+            }
+            "VN" => load_params(&params).map(|p| table::emit(&table::render_params(&p.summary()))),
+            other => Err(CalcError::new(
+                "--jurisdiction",
+                format!(
+                    "\"{other}\" is not installed; installed: \"VN\" (Vietnam), \"LA\" (Lao PDR)"
+                ),
+            )
+            .into()),
+        },
         Command::Bench { what } => return report(bench::run(what)),
         Command::Migrate { db } => {
             return report(block_on(system::migrate(&db)));

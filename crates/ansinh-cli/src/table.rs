@@ -1,6 +1,5 @@
 //! Plain-text rendering of explanations and parameters for `--explain` and `ansinh params`.
 
-use ansinh_rules::Params;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -116,42 +115,17 @@ fn path_is_money(path: &str) -> bool {
         || last == "start_working_day")
 }
 
-/// Every concept with its entries.
-pub fn render_params(params: &Params) -> String {
+/// Every concept of a package with its entries.
+pub fn render_params(summary: &[(&str, Vec<ansinh_law::timeline::EntrySummary>)]) -> String {
     let mut out = String::new();
-    macro_rules! show {
-        ($($name:ident),*) => {$(
-            let _ = writeln!(out, "{}", stringify!($name));
-            for e in params.$name.entries() {
-                let to = e.to.map_or("…".to_string(), |d| d.to_string());
-                let flag = if e.unconfirmed { "  [UNCONFIRMED]" } else { "" };
-                let _ = writeln!(out, "  {} – {:<10}  {}{}", e.from, to, e.source, flag);
-            }
-        )*};
+    for (name, entries) in summary {
+        let _ = writeln!(out, "{name}");
+        for e in entries {
+            let to = e.to.map_or("…".to_string(), |d| d.to_string());
+            let flag = if e.unconfirmed { "  [UNCONFIRMED]" } else { "" };
+            let _ = writeln!(out, "  {} – {:<10}  {}{}", e.from, to, e.source, flag);
+        }
     }
-    show!(
-        reference_level,
-        regional_minimum_wage,
-        rural_poverty_line,
-        si_cap,
-        si_floor,
-        ui_cap,
-        contribution_rates,
-        occupational_rates,
-        voluntary_support,
-        late_payment,
-        late_interest_qd595,
-        retirement_age,
-        pension,
-        odd_months,
-        revaluation,
-        one_time,
-        sickness,
-        maternity,
-        survivor,
-        unemployment,
-        rounding
-    );
     out.push_str("all parameter files are valid\n");
     out
 }

@@ -503,6 +503,11 @@ macro_rules! parameter_pack {
                 })
             }
 
+            /// Every concept, in file order, with its entries' validity and citations.
+            pub fn summary(&self) -> Vec<(&'static str, Vec<$crate::timeline::EntrySummary>)> {
+                vec![$((stringify!($name), self.$name.summary()),)*]
+            }
+
             /// The law as compiled into the binary.
             pub fn embedded() -> Result<$params, $crate::timeline::ParamError> {
                 Self::load(Self::EMBEDDED, None)

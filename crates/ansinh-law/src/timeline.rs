@@ -98,6 +98,28 @@ impl<T> Timeline<T> {
     pub fn entries(&self) -> &[Dated<T>] {
         &self.entries
     }
+
+    /// Each entry's validity and citation, whatever its type (for listings).
+    pub fn summary(&self) -> Vec<EntrySummary> {
+        self.entries
+            .iter()
+            .map(|e| EntrySummary {
+                from: e.from,
+                to: e.to,
+                source: e.source.clone(),
+                unconfirmed: e.unconfirmed,
+            })
+            .collect()
+    }
+}
+
+/// An entry of a parameter without its value: when and by what law it is in force.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct EntrySummary {
+    pub from: Date,
+    pub to: Option<Date>,
+    pub source: String,
+    pub unconfirmed: bool,
 }
 
 /// Checks a concept's own invariants beyond its types (e.g. four regions, ascending bands).

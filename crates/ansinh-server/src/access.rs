@@ -121,6 +121,7 @@ pub const RULES: &[Rule] = &[
         employer(ReadEmployer),
     ),
     rule("POST", "/api/v1/calc", needs(Calculate)),
+    rule("GET", "/api/v1/jurisdictions", needs(SignedIn)),
     rule("POST", "/api/v1/assessments/{month}", needs(RunAssessment)),
     rule(
         "GET",

@@ -37,6 +37,7 @@ const EXPECTED: &[(&str, &str)] = &[
         "ACBIE",
     ),
     ("POST /api/v1/calc", "ACBEP"),
+    ("GET /api/v1/jurisdictions", "ACBHIEP"),
     ("POST /api/v1/assessments/{month}", "AC"),
     ("GET /api/v1/employers/{code}/notices/{month}", "ACBIE"),
     ("GET /api/v1/persons/{sin}/contributions", "ACBHIEP"),

@@ -297,6 +297,20 @@ async fn calc_and_documents(app: App) {
         e["error"]["message"].as_str().unwrap().contains("\"LA\""),
         "{e}"
     );
+    let (s, list) = app.get("/api/v1/jurisdictions").await;
+    assert_eq!(
+        (s, list["deployment"].as_str()),
+        (StatusCode::OK, Some("VN"))
+    );
+    let lao = list["installed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["code"] == "LA")
+        .unwrap();
+    assert_eq!(lao["currency"]["code"], "LAK");
+    assert_eq!(lao["languages"][0], "lo");
+    assert_eq!(lao["provinces"].as_array().map(Vec::len), Some(18));
     let (s, doc) = app.get("/api/v1/openapi.json").await;
     assert_eq!(s, StatusCode::OK);
     for path in [

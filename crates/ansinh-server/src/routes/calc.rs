@@ -42,3 +42,24 @@ pub async fn calc(State(state): State<AppState>, req: Request) -> Result<Json<Va
         )),
     }
 }
+
+/// The jurisdiction packages this server carries and what each is: currency, languages,
+/// participant kinds, funds, identifiers, provinces, its parameter folder and request kinds;
+/// `deployment` is the jurisdiction of this server's database.
+#[utoipa::path(get, path = "/api/v1/jurisdictions", tag = "rules",
+    responses((status = 200, body = Object, description = "{\"deployment\": \"VN\", \"installed\": [{\"code\": \"VN\", \"currency\": {\"code\": \"VND\", …}, …}, …]}")))]
+pub async fn jurisdictions(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let deployment = state
+        .store
+        .jurisdiction()
+        .await?
+        .unwrap_or_else(|| "VN".into());
+    let installed: Vec<Value> = state
+        .packages
+        .jurisdictions()
+        .map(|j| serde_json::to_value(j).unwrap_or(Value::Null))
+        .collect();
+    Ok(Json(
+        serde_json::json!({ "deployment": deployment, "installed": installed }),
+    ))
+}

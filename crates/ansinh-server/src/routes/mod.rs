@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(declarations::submit))
         .routes(routes!(declarations::get))
         .routes(routes!(calc::calc))
+        .routes(routes!(calc::jurisdictions))
         .routes(routes!(assessments::run))
         .routes(routes!(assessments::notice))
         .routes(routes!(assessments::contributions))
