@@ -231,8 +231,9 @@ struct SurvivorReq {
     spouse: Option<Spouse>,
     #[serde(default)]
     spouse_age: i64,
+    /// Asked, not assumed: a spouse with a regular income has no allowance.
     #[serde(default)]
-    spouse_has_income: bool,
+    spouse_has_income: Option<bool>,
     #[serde(default)]
     children: i64,
     #[serde(default)]
@@ -246,7 +247,15 @@ fn survivor_kind(params: &LaoParams, r: SurvivorReq) -> Outcome {
         last_salary: kip("last_salary", r.last_salary)?,
         spouse: r.spouse,
         spouse_age: count("spouse_age", r.spouse_age, 130)?,
-        spouse_has_income: r.spouse_has_income,
+        spouse_has_income: match (r.spouse, r.spouse_has_income) {
+            (Some(_), None) => {
+                return Err(CalcError::new(
+                    "spouse_has_income",
+                    "required with `spouse`: a spouse with a regular income has no allowance",
+                ));
+            }
+            (_, given) => given.unwrap_or(false),
+        },
         children: count("children", r.children, 30)?,
         parents: count("parents", r.parents, 2)?,
         date: r.date,
@@ -335,7 +344,7 @@ mod tests {
         assert_eq!(p["unconfirmed"], true);
         let s = run(
             json!({"kind":"survivor","jurisdiction":"LA","years":6,"last_salary":3000000,
-            "spouse":"wife","spouse_age":56,"children":2,"date":"2026-03-01"}),
+            "spouse":"wife","spouse_age":56,"spouse_has_income":false,"children":2,"date":"2026-03-01"}),
         )
         .unwrap();
         assert_eq!(s["total"], 900_000 + 2 * 600_000);

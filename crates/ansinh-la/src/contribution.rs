@@ -68,6 +68,8 @@ pub struct Resolved {
     pub rounding: ansinh_core::Rounding,
 }
 
+/// Civil servants and voluntary members are bounded by the employees' floor and ceiling: no
+/// source gives them their own (an assumption, see `rules/la/voluntary_rate.toml`).
 /// Resolves the month's floor (share × minimum wage, MLSW Decision 1740/MOLSW), ceiling
 /// (Decision 1740/MOLSW) and rates (Law 34/NA Art. 55–56 as kept by Law 54/NA).
 pub fn resolve(

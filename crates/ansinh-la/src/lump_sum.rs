@@ -14,7 +14,8 @@ pub struct LumpSumOutcome {
 }
 
 /// 85 % × last monthly insurable earnings × 1.5 × whole years of contributions (the rest of a
-/// year dropped), rules in force from 2 Jun 2025.
+/// year dropped), rules in force from 2 Jun 2025. For members who do not qualify for a
+/// pension: the caller decides that (with [`crate::pension::evaluate`]); this is the amount.
 pub fn evaluate(
     params: &LaoParams,
     months: i64,
