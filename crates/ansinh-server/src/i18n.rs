@@ -1,5 +1,5 @@
-//! The languages of the pages (ngôn ngữ): Vietnamese first, English too. Texts come from Fluent
-//! message files (`locales/vi.ftl`, `locales/en.ftl`, compiled in); money and dates are written
+//! The languages of the pages (ngôn ngữ, ພາສາ): Vietnamese first, English and Lao too. Texts come from Fluent
+//! message files (`locales/vi.ftl`, `locales/en.ftl`, `locales/lo.ftl`, compiled in); money and dates are written
 //! the way each language writes them (1.234.567 ₫ and 23/11/2026 in Vietnamese).
 
 use axum::http::{HeaderMap, header};
@@ -14,13 +14,16 @@ pub const LANG_COOKIE: &str = "lang";
 pub enum Lang {
     Vi,
     En,
+    /// Lao (ພາສາລາວ): the language of a Lao NSSF deployment; rules' texts without a Lao
+    /// version are shown in English.
+    Lo,
 }
 
 type Bundle = FluentBundle<FluentResource>;
 
 fn bundle(lang: Lang) -> &'static Bundle {
-    static BUNDLES: OnceLock<(Bundle, Bundle)> = OnceLock::new();
-    let (vi, en) = BUNDLES.get_or_init(|| {
+    static BUNDLES: OnceLock<(Bundle, Bundle, Bundle)> = OnceLock::new();
+    let (vi, en, lo) = BUNDLES.get_or_init(|| {
         let load = |tag: &str, text: &'static str| {
             let id: unic_langid::LanguageIdentifier = tag.parse().expect("a language tag");
             let mut b = FluentBundle::new_concurrent(vec![id]);
@@ -34,19 +37,24 @@ fn bundle(lang: Lang) -> &'static Bundle {
         (
             load("vi", include_str!("../locales/vi.ftl")),
             load("en", include_str!("../locales/en.ftl")),
+            load("lo", include_str!("../locales/lo.ftl")),
         )
     });
     match lang {
         Lang::Vi => vi,
         Lang::En => en,
+        Lang::Lo => lo,
     }
 }
 
 impl Lang {
-    /// From a stored preference (`vi`, `en`); anything else is Vietnamese.
+    /// From a stored preference (`vi`, `en`, `lo`); anything else is Vietnamese.
     pub fn from_code(code: &str) -> Lang {
-        if code.trim().eq_ignore_ascii_case("en") {
+        let code = code.trim();
+        if code.eq_ignore_ascii_case("en") {
             Lang::En
+        } else if code.eq_ignore_ascii_case("lo") {
+            Lang::Lo
         } else {
             Lang::Vi
         }
@@ -56,6 +64,7 @@ impl Lang {
         match self {
             Lang::Vi => "vi",
             Lang::En => "en",
+            Lang::Lo => "lo",
         }
     }
 
@@ -86,6 +95,8 @@ impl Lang {
                     Some(Lang::Vi)
                 } else if tag.starts_with("en") {
                     Some(Lang::En)
+                } else if tag.starts_with("lo") {
+                    Some(Lang::Lo)
                 } else {
                     None
                 }
@@ -105,8 +116,9 @@ impl Lang {
 
     /// Integer đồng with the language's digit grouping: `1.234.567 ₫` / `1,234,567 ₫`.
     pub fn money(self, dong: i64) -> String {
+        // Vietnamese and Lao both group thousands with full stops.
         let sep = match self {
-            Lang::Vi => '.',
+            Lang::Vi | Lang::Lo => '.',
             Lang::En => ',',
         };
         let digits = dong.unsigned_abs().to_string();
@@ -136,7 +148,7 @@ impl Lang {
             ""
         };
         match self {
-            Lang::Vi => format!("{sign}{grouped},{frac} ₫"),
+            Lang::Vi | Lang::Lo => format!("{sign}{grouped},{frac} ₫"),
             Lang::En => format!("{sign}{grouped}.{frac} ₫"),
         }
     }
@@ -146,8 +158,8 @@ impl Lang {
     pub fn date(self, iso: &str) -> String {
         let day = iso.get(..10).unwrap_or(iso);
         match (self, day.len()) {
-            (Lang::Vi, 10) => format!("{}/{}/{}", &day[8..10], &day[5..7], &day[..4]),
-            (Lang::Vi, 7) => format!("{}/{}", &day[5..7], &day[..4]),
+            (Lang::Vi | Lang::Lo, 10) => format!("{}/{}/{}", &day[8..10], &day[5..7], &day[..4]),
+            (Lang::Vi | Lang::Lo, 7) => format!("{}/{}", &day[5..7], &day[..4]),
             _ => day.to_string(),
         }
     }
@@ -160,7 +172,8 @@ impl Lang {
         };
         let local = jiff::tz::Offset::constant(7).to_datetime(t);
         match self {
-            Lang::Vi => local.strftime("%d/%m/%Y %H:%M:%S").to_string(),
+            // Laos keeps the same time (UTC+7).
+            Lang::Vi | Lang::Lo => local.strftime("%d/%m/%Y %H:%M:%S").to_string(),
             Lang::En => format!("{} (UTC+7)", local.strftime("%Y-%m-%d %H:%M:%S")),
         }
     }
@@ -170,7 +183,7 @@ impl Lang {
     pub fn numbers(self, message: &str) -> String {
         match self {
             Lang::En => message.to_string(),
-            Lang::Vi => vietnamese_grouping(message),
+            Lang::Vi | Lang::Lo => vietnamese_grouping(message),
         }
     }
 }
@@ -271,10 +284,12 @@ mod tests {
         };
         let vi = keys(include_str!("../locales/vi.ftl"));
         let en = keys(include_str!("../locales/en.ftl"));
+        let lo = keys(include_str!("../locales/lo.ftl"));
+        assert_eq!(vi, lo, "lo.ftl has every message of vi.ftl and no other");
         assert_eq!(vi, en);
         assert!(vi.len() > 40);
         for k in &vi {
-            for lang in [Lang::Vi, Lang::En] {
+            for lang in [Lang::Vi, Lang::En, Lang::Lo] {
                 assert!(bundle(lang).has_message(k), "{k} in {lang:?}");
                 assert!(!lang.t(k).is_empty(), "{k} in {lang:?}");
             }

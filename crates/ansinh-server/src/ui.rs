@@ -215,10 +215,11 @@ impl Chrome {
         }
     }
 
-    /// Of texts kept in both languages, those of the page's.
+    /// Of texts kept in both languages, those of the page's (English on Lao pages: the
+    /// rules' texts have no Lao version).
     pub fn pick<'t>(&self, vi: &'t [String], en: &'t [String]) -> &'t [String] {
         match self.lang {
-            Lang::En if !en.is_empty() => en,
+            Lang::En | Lang::Lo if !en.is_empty() => en,
             _ => vi,
         }
     }

@@ -300,6 +300,28 @@ async fn each_role_does_its_work_in_chromium() {
     click(&c, "#lang-en").await;
     text(&c, "#lang-vi").await;
     assert!(c.source().await.unwrap().contains("Monthly assessment run"));
+    // Lao (issue 17): the page in Lao script, its language said to the browser.
+    click(&c, "#lang-lo").await;
+    wait_for_text(&c, "h1", "ພາບລວມ").await;
+    assert!(
+        c.source()
+            .await
+            .unwrap()
+            .contains("ການຄິດໄລ່ເງິນປະກອບສ່ວນປະຈຳເດືອນ")
+    );
+    let html_lang = c
+        .find(Locator::Css("html"))
+        .await
+        .unwrap()
+        .attr("lang")
+        .await
+        .unwrap();
+    assert_eq!(html_lang.as_deref(), Some("lo"));
+    shot(&c, "dashboard-lo").await;
+    c.goto(&format!("{base}/ui/compliance")).await.unwrap();
+    assert!(text(&c, "h1").await.contains("ການຈ່າຍຊ້າ"));
+    shot(&c, "compliance-lo").await;
+    c.goto(&format!("{base}/ui/dashboard")).await.unwrap();
     click(&c, "#lang-vi").await;
     text(&c, "#lang-en").await;
     sign_out(&c).await;

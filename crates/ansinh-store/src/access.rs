@@ -160,10 +160,11 @@ impl Store {
         let locale = match u.locale.as_deref().map(str::trim) {
             None | Some("vi") => "vi",
             Some("en") => "en",
+            Some("lo") => "lo",
             Some(other) => {
                 return Err(StoreError::invalid(
                     "locale",
-                    format!("`{other}` is not vi or en"),
+                    format!("`{other}` is not vi, en or lo"),
                 ));
             }
         };
@@ -328,10 +329,10 @@ impl Store {
 
     /// The language a user chose, kept for their next sign-in (audited).
     pub async fn set_locale(&self, username: &str, locale: &str) -> Result<(), StoreError> {
-        if !matches!(locale, "vi" | "en") {
+        if !matches!(locale, "vi" | "en" | "lo") {
             return Err(StoreError::invalid(
                 "locale",
-                format!("`{locale}` is not vi or en"),
+                format!("`{locale}` is not vi, en or lo"),
             ));
         }
         on_pool!(self, pool => async {

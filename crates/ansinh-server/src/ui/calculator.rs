@@ -44,7 +44,8 @@ pub(super) fn lines(
         .map(|l| {
             let label = match c.lang {
                 crate::i18n::Lang::Vi => l.label_local.to_string(),
-                crate::i18n::Lang::En => l.label_en.to_string(),
+                // Vietnam's rules have no Lao labels: English for Lao pages.
+                crate::i18n::Lang::En | crate::i18n::Lang::Lo => l.label_en.to_string(),
             };
             (
                 label,
