@@ -99,9 +99,12 @@ impl fmt::Display for $name {
 
         impl Money for $name {
             const UNIT: &'static str = $unit;
+            // Inline across crates: the monthly run calls these once per amount.
+            #[inline(always)]
             fn units(self) -> i64 {
                 self.0
             }
+            #[inline(always)]
             fn of_units(units: i64) -> $name {
                 $name(units)
             }

