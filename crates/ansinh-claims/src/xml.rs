@@ -480,19 +480,17 @@ fn visit_in(files: &[(Cow<'_, str>, Cow<'_, [u8]>)], buffer: &mut Vec<u8>) -> Vi
     for (kind, body) in files {
         let Some(table) = Table::from_kind(kind) else {
             // Tables this release does not assess are kept as sent.
-            match base64_simd::STANDARD.decode_to_vec(body) {
-                Ok(inner) => others.push((kind.to_string(), inner)),
+            let mut inner = Vec::new();
+            match decode_base64(body, &mut inner) {
+                Ok(()) => others.push((kind.to_string(), inner)),
                 Err(e) => defects.push(not_base64(kind, e)),
             }
             continue;
         };
         let start = buffer.len();
-        match base64_simd::STANDARD.decode_append(body, buffer) {
+        match decode_base64(body, buffer) {
             Ok(()) => decoded.push((table, kind, start..buffer.len())),
-            Err(e) => {
-                buffer.truncate(start);
-                defects.push(not_base64(kind, e));
-            }
+            Err(e) => defects.push(not_base64(kind, e)),
         }
     }
     let mut summary: Option<Records> = None;
@@ -555,6 +553,32 @@ fn visit_in(files: &[(Cow<'_, str>, Cow<'_, [u8]>)], buffer: &mut Vec<u8>) -> Vi
         Err(more) => {
             defects.extend(more);
             Visit::Broken { key, defects }
+        }
+    }
+}
+
+/// Appends the bytes of a table's Base64 to `buffer`, as XML Schema's base64Binary reads it:
+/// whitespace anywhere is not data, so a body wrapped at 64 or 76 columns (MIME, PEM; LF or
+/// CRLF), as real exports send it, decodes to the same bytes. The unwrapped body, most files,
+/// decodes in one pass; only a body that fails is read again without its whitespace. On
+/// failure `buffer` is as it was.
+fn decode_base64(body: &[u8], buffer: &mut Vec<u8>) -> Result<(), base64_simd::Error> {
+    let start = buffer.len();
+    match base64_simd::STANDARD.decode_append(body, buffer) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            buffer.truncate(start);
+            if !body.iter().any(u8::is_ascii_whitespace) {
+                return Err(e);
+            }
+            let compact: Vec<u8> = body
+                .iter()
+                .copied()
+                .filter(|b| !b.is_ascii_whitespace())
+                .collect();
+            base64_simd::STANDARD
+                .decode_append(&compact, buffer)
+                .inspect_err(|_| buffer.truncate(start))
         }
     }
 }
@@ -650,6 +674,42 @@ mod tests {
             parse_file(unknown.as_bytes()),
             Err(FileError::Xml { .. })
         ));
+    }
+
+    /// Issue 18, defect 2: Base64 wrapped at 64 or 76 columns, LF or CRLF, reads as unwrapped.
+    #[test]
+    fn base64_wrapped_in_lines_reads_as_unwrapped() {
+        let summary = format!(
+            "<TONG_HOP><MA_LK>7</MA_LK><HO_TEN>{}</HO_TEN></TONG_HOP>",
+            "Nguyễn Văn An ".repeat(20)
+        );
+        let plain = write_file("79001", "20250331", &[vec![("XML1", summary.clone())]]);
+        let body = base64::engine::general_purpose::STANDARD.encode(&summary);
+        let expected = parse_file(plain.as_bytes()).unwrap();
+        for (width, newline) in [(76, "\r\n"), (64, "\n"), (76, "\n")] {
+            let wrapped: Vec<String> = body
+                .as_bytes()
+                .chunks(width)
+                .map(|c| String::from_utf8(c.to_vec()).unwrap())
+                .collect();
+            let text = plain.replacen(
+                &body,
+                &format!("{newline}{}{newline}", wrapped.join(newline)),
+                1,
+            );
+            assert_ne!(text, plain);
+            assert_eq!(
+                parse_file(text.as_bytes()).unwrap(),
+                expected,
+                "{width} {newline:?}"
+            );
+        }
+        // Not Base64 even without its whitespace: still a defect, named.
+        let bad = plain.replacen(&body, &format!("{}\n!!!!", &body[..8]), 1);
+        let file = parse_file(bad.as_bytes()).unwrap();
+        assert!(
+            matches!(&file.visits[0], Visit::Broken { defects, .. } if defects.iter().any(|d| d.reason.contains("not Base64")))
+        );
     }
 
     #[test]
