@@ -112,6 +112,62 @@ pub fn read_visits(
     Ok((facility, visits))
 }
 
+/// Rule R10, catalogue C115: a visit (MA_LK) of one facility sent twice in one file is paid
+/// once. The first is assessed as it is; each later one is rejected whole with a finding
+/// naming the first (its fund share is the finding's amount). Returns the indexes rejected.
+pub fn reject_duplicates(visits: &mut [ReadVisit]) -> Vec<usize> {
+    // Found first with borrowed keys (a million visits: no copy of their keys), then marked.
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    {
+        let mut first: FxHashMap<(&str, &str), usize> =
+            FxHashMap::with_capacity_and_hasher(visits.len(), Default::default());
+        for (i, v) in visits.iter().enumerate() {
+            let Outcome::Assessed(a) = &v.outcome else {
+                continue;
+            };
+            if let Some(&was) = first.get(&(a.facility.as_str(), a.key.as_str())) {
+                found.push((i, was));
+            } else {
+                first.insert((&a.facility, &a.key), i);
+            }
+        }
+    }
+    let mut rejected = Vec::with_capacity(found.len());
+    for (i, was) in found {
+        if let Outcome::Assessed(a) = &mut visits[i].outcome {
+            let share = a.claimed.insurer;
+            a.assessed = assess::Split {
+                hospital: a.claimed.hospital,
+                ..assess::Split::default()
+            };
+            a.rejected = share;
+            a.copay_cap = None;
+            a.decision = assess::Decision::Rejected;
+            a.findings.push(assess::Finding {
+                rule: "R10",
+                code: "R10.DUPLICATE_MA_LK",
+                text_vi: format!(
+                    "Trùng mã lượt khám {} trong cùng tệp (hồ sơ thứ {}): chỉ thanh toán một lần",
+                    a.key,
+                    was + 1
+                ),
+                text_en: format!(
+                    "MA_LK {} sent twice in the file (first as visit {}): paid once",
+                    a.key,
+                    was + 1
+                ),
+                lines: Vec::new(),
+                amount: share,
+                basis: "QĐ 130/QĐ-BYT (MA_LK identifies one visit of a facility); catalogue C115",
+            });
+        }
+        // A rejected duplicate is no stay of its own for R10's overlaps.
+        visits[i].stay = None;
+        rejected.push(i);
+    }
+    rejected
+}
+
 /// Rule R10 over the visits of a file and the `known` stays of earlier files.
 pub fn flag_overlaps(visits: &mut [ReadVisit], known: &[overlap::Stay]) {
     let stays: Vec<Option<&overlap::Stay>> = visits.iter().map(|v| v.stay.as_deref()).collect();
@@ -199,6 +255,7 @@ pub fn assess_visits(
     detail: Detail,
 ) -> Result<Vec<ReadVisit>, xml::FileError> {
     let (_, mut visits) = read_visits(params, reference, bytes, detail)?;
+    reject_duplicates(&mut visits);
     flag_overlaps(&mut visits, &[]);
     cap_copayments(&mut visits, &|_, _| decimal::Amount::ZERO);
     Ok(visits)

@@ -769,3 +769,29 @@ fn a_visit_before_the_five_years_counts_towards_the_cap_of_a_later_one() {
     assert_eq!(split(1), (None, d(200_000), d(3_800_000)));
     assert_eq!(split(0), (Some(d(14_040_000)), d(0), d(1_000_000)));
 }
+
+/// Issue 18, defect 3 (catalogue C115): one visit twice in one file is paid once by
+/// `claims assess`; the second is rejected whole, its fund share the finding's amount.
+#[test]
+fn r10_a_visit_sent_twice_in_a_file_is_paid_once() {
+    let file = write_file("79001", "20250331", &[tc1_tables(), tc1_tables()]);
+    let outcomes = assess_file(&params(), None, file.as_bytes(), Detail::EXPLAINED).unwrap();
+    let [Outcome::Assessed(first), Outcome::Assessed(second)] = &outcomes[..] else {
+        panic!("{outcomes:?}");
+    };
+    assert_ne!(first.decision, Decision::Rejected);
+    assert!(!first.assessed.insurer.is_zero());
+    assert_eq!(second.decision, Decision::Rejected);
+    assert!(second.assessed.insurer.is_zero());
+    assert_eq!(second.rejected, second.claimed.insurer);
+    let dup = second
+        .findings
+        .iter()
+        .find(|f| f.code == "R10.DUPLICATE_MA_LK")
+        .unwrap();
+    assert_eq!(dup.amount, second.claimed.insurer);
+    // Alone, the same visit is assessed as the first was.
+    let single = write_file("79001", "20250331", &[tc1_tables()]);
+    let alone = only(assess_file(&params(), None, single.as_bytes(), Detail::EXPLAINED).unwrap());
+    assert_eq!(alone.assessed.insurer, first.assessed.insurer);
+}

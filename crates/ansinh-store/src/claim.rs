@@ -24,7 +24,8 @@ pub struct ImportedVisit {
     pub visit_key: String,
     /// The version stored (1 for a first sending; the same as before when unchanged).
     pub version: i64,
-    /// `new`, `new_version`, `unchanged` or `malformed`.
+    /// `new`, `new_version`, `unchanged`, `malformed`, or `duplicate` (a MA_LK sent again in
+    /// the same file: rejected, not stored; R10.DUPLICATE_MA_LK).
     pub status: String,
     /// accepted, adjusted, rejected, needs_review, malformed.
     pub decision: String,
@@ -243,6 +244,7 @@ impl Store {
         cards.sort_unstable();
         cards.dedup();
         let known = known_stays(self, &cards).await?;
+        let duplicates = ansinh_claims::reject_duplicates(&mut visits);
         ansinh_claims::flag_overlaps(&mut visits, &known);
         let prior = self.copaid_in_year(&facility, &visits).await?;
         ansinh_claims::cap_copayments(&mut visits, &|card, year| {
@@ -260,8 +262,13 @@ impl Store {
             visits: Vec::new(),
         };
         let mut rows = Vec::new();
-        for v in &visits {
-            let imported = imported_visit(v, previous.get(&visit_key(v)).cloned());
+        for (i, v) in visits.iter().enumerate() {
+            let mut imported = imported_visit(v, previous.get(&visit_key(v)).cloned());
+            if duplicates.binary_search(&i).is_ok() {
+                // Reported, not stored: the file's first visit of that MA_LK is the one kept.
+                imported.status = "duplicate".into();
+                imported.decision = "rejected".into();
+            }
             if matches!(imported.status.as_str(), "new" | "new_version") {
                 rows.push((v, imported.version));
             }

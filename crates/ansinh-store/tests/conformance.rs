@@ -1677,3 +1677,45 @@ async fn payments_are_positive_dated_and_corrected_by_reversal(store: Store) {
     assert_eq!(month_paid, account.paid, "the months add up to the account");
     assert_eq!(account.payments.len(), 3, "every entry stays on the ledger");
 }
+
+on_both!(a_visit_sent_twice_in_one_file_is_paid_once_and_the_file_stored);
+
+/// Issue 18, defect 3 (catalogue C115): the same MA_LK twice in one file is paid once; the
+/// import stores the file (it answered 409 for ever before) and reports the second as a
+/// rejected duplicate; the same file again is a replay.
+async fn a_visit_sent_twice_in_one_file_is_paid_once_and_the_file_stored(store: Store) {
+    let p = params();
+    let text = String::from_utf8(claims_file("visit.xml")).unwrap();
+    let start = text.find("<HOSO>").unwrap();
+    let end = text.find("</HOSO>").unwrap() + "</HOSO>".len();
+    let twice = format!("{}{}{}", &text[..end], &text[start..end], &text[end..]).replace(
+        "<SOLUONGHOSO>1</SOLUONGHOSO>",
+        "<SOLUONGHOSO>2</SOLUONGHOSO>",
+    );
+    let report = store
+        .import_claims(&p, None, twice.as_bytes())
+        .await
+        .expect("the file is stored");
+    let statuses: Vec<(&str, &str)> = report
+        .visits
+        .iter()
+        .map(|v| (v.status.as_str(), v.decision.as_str()))
+        .collect();
+    assert_eq!(statuses[1], ("duplicate", "rejected"), "{report:?}");
+    assert_eq!(statuses[0].0, "new");
+    assert!(
+        report.visits[1]
+            .findings
+            .contains(&"R10.DUPLICATE_MA_LK".to_string())
+    );
+    let record = store
+        .visit_record("79001", &report.visits[0].visit_key)
+        .await
+        .unwrap();
+    assert_eq!(record.versions.len(), 1, "stored once");
+    let again = store
+        .import_claims(&p, None, twice.as_bytes())
+        .await
+        .unwrap();
+    assert!(again.replayed);
+}
