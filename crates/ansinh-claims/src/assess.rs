@@ -111,7 +111,8 @@ const CONSULTATION_GROUP: u32 = 13;
 
 /// The service ratio each consultation of one visit may claim, in the order given: 100 % for the
 /// first, 30 % for the second to fourth, 10 % for the fifth, nothing after (QĐ 130/QĐ-BYT Bảng 3
-/// TYLE_TT_DV; TT 39/2024/TT-BYT). Other lines keep their own ratio.
+/// TYLE_TT_DV; TT 39/2024/TT-BYT), consultations ranked by order time, then by the ratio claimed
+/// (higher first), then by number. Other lines keep their own ratio.
 fn allowed_ratios(claim: &Claim) -> Vec<Percent> {
     let mut order: Vec<usize> = (0..claim.lines.len())
         .filter(|i| {
@@ -119,7 +120,13 @@ fn allowed_ratios(claim: &Claim) -> Vec<Percent> {
             l.table == crate::claim::Table::Xml3 && l.group == CONSULTATION_GROUP
         })
         .collect();
-    order.sort_by_key(|i| (claim.lines[*i].ordered, claim.lines[*i].number));
+    // Lines ordered at the same minute: the one the facility claimed at the higher ratio is
+    // the earlier consultation (a line billed at 30 % does not take the 100 % place), then
+    // their number.
+    order.sort_by_key(|i| {
+        let l = &claim.lines[*i];
+        (l.ordered, std::cmp::Reverse(l.service_ratio), l.number)
+    });
     let mut allowed: Vec<Percent> = claim.lines.iter().map(|l| l.service_ratio).collect();
     for (k, i) in order.into_iter().enumerate() {
         let cap = match k {

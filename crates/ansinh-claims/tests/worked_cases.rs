@@ -795,3 +795,36 @@ fn r10_a_visit_sent_twice_in_a_file_is_paid_once() {
     let alone = only(assess_file(&params(), None, single.as_bytes(), Detail::EXPLAINED).unwrap());
     assert_eq!(alone.assessed.insurer, first.assessed.insurer);
 }
+
+/// Issue 18, defect 4: consultations ordered at the same minute are ranked by the ratio the
+/// facility claimed before their number: a line billed at 30 % does not take the 100 % place
+/// (which left the 100 % line capped at 30 %).
+#[test]
+fn r09_tied_consultations_are_ranked_by_the_ratio_claimed() {
+    let two = vec![("02.03", 39_800), ("03.03", 39_800)];
+    let mut tables = outpatient("202503100815", two, 100).tables();
+    // Line 1 billed as the second consultation (30 %): 11,940 of 39,800.
+    let line1 = "<STT>1</STT><MA_DICH_VU>02.03</MA_DICH_VU><MA_NHOM>13</MA_NHOM><PHAM_VI>1</PHAM_VI><SO_LUONG>1</SO_LUONG><DON_GIA_BV>39800</DON_GIA_BV><DON_GIA_BH>39800</DON_GIA_BH><TYLE_TT_DV>100</TYLE_TT_DV><TYLE_TT_BH>100</TYLE_TT_BH><THANH_TIEN_BV>39800</THANH_TIEN_BV><THANH_TIEN_BH>39800</THANH_TIEN_BH><MUC_HUONG>100</MUC_HUONG><T_NGUONKHAC>0</T_NGUONKHAC><T_BNTT>0</T_BNTT><T_BNCCT>0.00</T_BNCCT><T_BHTT>39800.00</T_BHTT>";
+    assert!(tables[1].1.contains(line1), "{}", tables[1].1);
+    tables[1].1 = tables[1].1.replacen(
+        line1,
+        &line1
+            .replace("<TYLE_TT_DV>100", "<TYLE_TT_DV>30")
+            .replace("<THANH_TIEN_BH>39800", "<THANH_TIEN_BH>11940")
+            .replace("<T_BNTT>0", "<T_BNTT>27860")
+            .replace("<T_BHTT>39800.00", "<T_BHTT>11940.00"),
+        1,
+    );
+    tables[0].1 = tables[0]
+        .1
+        .replace("<T_TONGCHI_BH>79600", "<T_TONGCHI_BH>51740")
+        .replace("<T_BNTT>0", "<T_BNTT>27860")
+        .replace("<T_BHTT>79600.00", "<T_BHTT>51740.00");
+    let a = only(run(&[tables]));
+    assert!(
+        a.findings.iter().all(|f| f.rule != "R09"),
+        "the 100 % line keeps its place: {:?}",
+        a.findings
+    );
+    assert_eq!(a.assessed.insurer, d(51_740), "{a:?}");
+}
