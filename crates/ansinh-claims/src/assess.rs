@@ -318,7 +318,11 @@ pub fn assess_visit(
             rejected_lines.push(i);
             continue;
         }
-        let covered = visit_card && card_on(claim, at.date(), grace).is_some();
+        // Decided per line at its order time (catalogue C003): a card that starts during the
+        // visit covers the lines ordered from its first day; the inpatient grace after a
+        // card's end only for a stay that began with a valid card.
+        let covered = card_on(claim, at.date(), 0).is_some()
+            || (visit_card && card_on(claim, at.date(), grace).is_some());
         if !covered {
             out_of_card.push(i);
             rejected_lines.push(i);

@@ -828,3 +828,39 @@ fn r09_tied_consultations_are_ranked_by_the_ratio_claimed() {
     );
     assert_eq!(a.assessed.insurer, d(51_740), "{a:?}");
 }
+
+/// Issue 18, defect 5 (catalogue C003): a card that starts during a stay covers the lines
+/// ordered from its first day; those ordered before it are rejected, not every line.
+#[test]
+fn r01_a_card_starting_during_a_stay_covers_the_lines_ordered_after() {
+    let spec = Spec {
+        card: "HT3790123456789",
+        visit_type: "03",
+        from: "20250305",
+        discharged: "202503081000",
+        ..outpatient(
+            "202503030800",
+            vec![("K03.1905", 500_000), ("K03.1906", 500_000)],
+            95,
+        )
+    };
+    let mut tables = spec.tables();
+    // The second bed day ordered on 6 March, after the card began on 5 March.
+    let second = "<STT>2</STT>";
+    let at = tables[1].1.rfind("<NGAY_YL>202503030800").unwrap();
+    assert!(tables[1].1[..at].contains(second));
+    tables[1].1.replace_range(
+        at..at + "<NGAY_YL>202503030800".len(),
+        "<NGAY_YL>202503060800",
+    );
+    let a = only(run(&[tables]));
+    let r01 = a
+        .findings
+        .iter()
+        .find(|f| f.rule == "R01")
+        .expect("the line before the card is rejected");
+    assert_eq!(r01.lines, vec!["XML3#1".to_string()], "{a:?}");
+    // The line ordered under the card is paid at the card's 95 % (its 500,000 is above the
+    // small-claim threshold of 15 % of the reference level).
+    assert_eq!(a.assessed.insurer, d(475_000), "{a:?}");
+}
