@@ -420,6 +420,44 @@ pub fn assess_visit(
         }
     });
 
+    // A stay under several cards (`;`-separated): a line ordered while a later card is valid
+    // takes that card's level (a second card of a higher level from a day inside the stay).
+    let later_rates: Vec<Option<Rate>> = if rate.is_some() && claim.cards.len() > 1 {
+        claim.cards[1..]
+            .iter()
+            .map(|c| {
+                let code = health::parse_card(&c.code).ok()?;
+                let facts = VisitFacts {
+                    card: &code,
+                    category: &claim.category,
+                    inpatient: claim.inpatient(),
+                    date: c.valid_from.max(visit_date),
+                    covered_total: covered_total.trunc(),
+                    exempt_since: claim.exempt_since,
+                };
+                health::benefit_level(params, &facts)
+                    .ok()
+                    .map(|b| Rate::from_units(b.rate.ppm()))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let rate_of_line = |l: &CostLine| -> Option<Rate> {
+        if later_rates.is_empty() {
+            return rate;
+        }
+        let at = l.ordered.unwrap_or(claim.admitted).date();
+        let under = claim
+            .cards
+            .iter()
+            .position(|c| c.valid_from <= at && c.valid_to.is_none_or(|to| at <= to));
+        match under {
+            Some(k) if k > 0 => later_rates[k - 1].or(rate),
+            _ => rate,
+        }
+    };
+
     let mut assessed = Split::default();
     let mut reduced_by_rate = Amount::ZERO;
     let mut wrong_rate_lines = Vec::new();
@@ -449,7 +487,7 @@ pub fn assess_visit(
             }
             continue;
         }
-        let rate = rate.unwrap_or(Rate::HUNDRED);
+        let rate = rate_of_line(l).unwrap_or(Rate::HUNDRED);
         let covered = covered_of(i, ratios[i], prices[i]);
         // Places: amount 2, rate 4 and a percent 2 more.
         let insurer = Amount::of_product(&[covered.units(), rate.units()], 2 + 6);

@@ -864,3 +864,34 @@ fn r01_a_card_starting_during_a_stay_covers_the_lines_ordered_after() {
     // small-claim threshold of 15 % of the reference level).
     assert_eq!(a.assessed.insurer, d(475_000), "{a:?}");
 }
+
+/// Issue 18, defect 1: a stay under two cards, the second of a higher level from a day inside
+/// the stay: lines ordered under the second card take its level (95 %), those before it the
+/// first card's (80 %).
+#[test]
+fn r03_each_line_takes_the_level_of_the_card_it_was_ordered_under() {
+    let spec = Spec {
+        card: "DN4790123456789;HT3790123456789",
+        from: "20250101;20250305",
+        to: "20250304;20271231",
+        visit_type: "03",
+        discharged: "202503081000",
+        ..outpatient(
+            "202503030800",
+            vec![("K03.1905", 500_000), ("K03.1906", 500_000)],
+            95,
+        )
+    };
+    let mut tables = spec.tables();
+    let at = tables[1].1.rfind("<NGAY_YL>202503030800").unwrap();
+    tables[1].1.replace_range(
+        at..at + "<NGAY_YL>202503030800".len(),
+        "<NGAY_YL>202503060800",
+    );
+    let a = only(run(&[tables]));
+    // 500,000 × 80 % + 500,000 × 95 %.
+    assert_eq!(a.assessed.insurer, d(875_000), "{a:?}");
+    let r03 = a.findings.iter().find(|f| f.code == "R03.RATE").unwrap();
+    assert_eq!(r03.lines, vec!["XML3#1".to_string()], "{a:?}");
+    assert_eq!(r03.amount, d(75_000));
+}
