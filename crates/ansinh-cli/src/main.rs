@@ -359,24 +359,22 @@ fn read(path: &Path, field: &str) -> Result<String, Refusal> {
 type ParamTexts = (Vec<(String, String)>, Option<(String, String)>);
 
 fn load_params(args: &ParamArgs) -> Result<Params, Refusal> {
-    let (owned, override_text) = param_texts(args)?;
-    let sources: Vec<SourceFile> = if args.rules.is_some() {
-        owned
-            .iter()
-            .map(|(name, text)| SourceFile { name, text })
-            .collect()
-    } else {
-        EMBEDDED.to_vec()
-    };
-    let overrides = override_text
-        .as_ref()
-        .map(|(name, text)| SourceFile { name, text });
-    Ok(Params::load(&sources, overrides.as_ref())?)
+    load_pack(args, EMBEDDED, Params::load)
 }
 
 /// The Lao package's parameters, from `--rules` (a `rules/la` folder) and overrides when the
 /// request is Lao.
 fn load_lao_params(args: &ParamArgs) -> Result<LaoParams, Refusal> {
+    load_pack(args, LaoParams::EMBEDDED, LaoParams::load)
+}
+
+/// A package's parameters: the files of `--rules`, else the compiled-in ones, with the
+/// overrides of `--params-override` laid on top, by the package's own `load`.
+fn load_pack<P>(
+    args: &ParamArgs,
+    embedded: &[SourceFile<'static>],
+    load: fn(&[SourceFile], Option<&SourceFile>) -> Result<P, ParamError>,
+) -> Result<P, Refusal> {
     let (owned, override_text) = param_texts(args)?;
     let sources: Vec<SourceFile> = if args.rules.is_some() {
         owned
@@ -384,12 +382,12 @@ fn load_lao_params(args: &ParamArgs) -> Result<LaoParams, Refusal> {
             .map(|(name, text)| SourceFile { name, text })
             .collect()
     } else {
-        LaoParams::EMBEDDED.to_vec()
+        embedded.to_vec()
     };
     let overrides = override_text
         .as_ref()
         .map(|(name, text)| SourceFile { name, text });
-    Ok(LaoParams::load(&sources, overrides.as_ref())?)
+    Ok(load(&sources, overrides.as_ref())?)
 }
 
 /// The installed packages; `--rules` and `--params-override` apply to the one `jurisdiction`
