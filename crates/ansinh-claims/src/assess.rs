@@ -5,7 +5,7 @@
 //! What cannot be decided by the machine goes to a human (needs review).
 
 use crate::claim::{Claim, CostLine};
-use crate::decimal::{Amount, Percent, Price, Rate};
+use crate::decimal::{Amount, Percent, Price, Quantity, Rate};
 use crate::reference::Reference;
 use ansinh_core::Date;
 use ansinh_rules::Params;
@@ -201,6 +201,41 @@ pub fn assess_visit(
             wrong.push(format!(
                 "T_BNTT + T_BNCCT + T_BHTT + T_NGUONKHAC = {parts} ≠ THANH_TIEN_BV {}",
                 l.amount_hospital
+            ));
+        }
+        // Values no line can have (issue 18, 6): ratios outside 0–100 %, negative quantities,
+        // prices or amounts, an insured amount above the hospital's.
+        for (field, ratio) in [
+            ("TYLE_TT_DV", l.service_ratio),
+            ("TYLE_TT_BH", l.payment_ratio),
+            ("MUC_HUONG", l.benefit_rate),
+        ] {
+            if ratio < Percent::ZERO || ratio > Percent::HUNDRED {
+                wrong.push(format!("{field} {ratio} is outside 0–100"));
+            }
+        }
+        if l.quantity < Quantity::ZERO {
+            wrong.push(format!("SO_LUONG {} is negative", l.quantity));
+        }
+        if l.unit_price_hospital < Price::ZERO || l.unit_price_insured < Price::ZERO {
+            wrong.push("a unit price is negative".to_string());
+        }
+        for (field, a) in [
+            ("THANH_TIEN_BV", l.amount_hospital),
+            ("THANH_TIEN_BH", l.amount_covered),
+            ("T_BNTT", l.self_pay),
+            ("T_BNCCT", l.co_pay),
+            ("T_BHTT", l.insurer),
+            ("T_NGUONKHAC", l.other_payers),
+        ] {
+            if a < Amount::ZERO {
+                wrong.push(format!("{field} {a} is negative"));
+            }
+        }
+        if l.amount_covered > l.amount_hospital {
+            wrong.push(format!(
+                "THANH_TIEN_BH {} is above THANH_TIEN_BV {}",
+                l.amount_covered, l.amount_hospital
             ));
         }
         if !wrong.is_empty() {

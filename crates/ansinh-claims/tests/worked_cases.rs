@@ -895,3 +895,39 @@ fn r03_each_line_takes_the_level_of_the_card_it_was_ordered_under() {
     assert_eq!(r03.lines, vec!["XML3#1".to_string()], "{a:?}");
     assert_eq!(r03.amount, d(75_000));
 }
+
+/// Issue 18, 6: a ratio above 100 %, a negative quantity or an insured amount above the
+/// hospital's is returned with the field named (R13).
+#[test]
+fn r13_impossible_line_values_are_returned_naming_the_field() {
+    let base = outpatient("202503100815", vec![("02.03", 39_800)], 100).tables();
+    for (from, to, field) in [
+        ("<TYLE_TT_BH>100", "<TYLE_TT_BH>150", "TYLE_TT_BH"),
+        ("<SO_LUONG>1", "<SO_LUONG>-1", "SO_LUONG"),
+        (
+            "<THANH_TIEN_BV>39800",
+            "<THANH_TIEN_BV>39000",
+            "THANH_TIEN_BH",
+        ),
+    ] {
+        let mut tables = base.clone();
+        tables[1].1 = tables[1].1.replacen(from, to, 1);
+        match run(&[tables]).into_iter().next().unwrap() {
+            Outcome::Assessed(a) => {
+                let r13 = a.findings.iter().find(|f| f.code == "R13.LINE");
+                assert!(
+                    r13.is_some_and(|f| f.text_en.contains(field)),
+                    "{field}: {:?}",
+                    a.findings
+                );
+                assert_eq!(a.decision, Decision::Rejected, "{field}");
+            }
+            Outcome::Malformed { defects, .. } => {
+                assert!(
+                    defects.iter().any(|d| d.field == field),
+                    "{field}: {defects:?}"
+                );
+            }
+        }
+    }
+}
