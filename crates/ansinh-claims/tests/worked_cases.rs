@@ -931,3 +931,28 @@ fn r13_impossible_line_values_are_returned_naming_the_field() {
         }
     }
 }
+
+/// Issue 18, 6: prefixes real files carry (TA, TQ, HG at 80 %; KC, XD, BT, DK, TS at 100 %; TC
+/// at 95 %) are in the table, not sent to a human for that alone.
+#[test]
+fn r02_the_wider_prefix_table_reads_real_groups() {
+    for (card, rate) in [
+        ("TA4790123456789", 80),
+        ("HG4790123456789", 80),
+        ("KC2790123456789", 100),
+        ("XD2790123456789", 100),
+        ("TC3790123456789", 95),
+    ] {
+        let spec = Spec {
+            card,
+            ..outpatient("202503100815", vec![("X", 400_000)], rate)
+        };
+        let a = only(run(&[spec.tables()]));
+        assert!(
+            a.findings.iter().all(|f| f.rule != "R02"),
+            "{card}: {:?}",
+            a.findings
+        );
+        assert_eq!(a.decision, Decision::Accepted, "{card}: {a:?}");
+    }
+}
