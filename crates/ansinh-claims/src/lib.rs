@@ -109,7 +109,39 @@ pub fn read_visits(
             },
         }
     })?;
+    let mut visits = visits;
+    if let Some(envelope) = facility.as_deref() {
+        flag_other_facility(&mut visits, envelope);
+    }
     Ok((facility, visits))
+}
+
+/// A visit whose XML1 names another facility (MA_CSKCB) than the envelope that sent it
+/// (MACSKCB) goes to a human: which of the two claims it is not the machine's to say
+/// (issue 18, 6; QĐ 130/QĐ-BYT, the envelope and Bảng 1).
+fn flag_other_facility(visits: &mut [ReadVisit], envelope: &str) {
+    for v in visits {
+        if let Outcome::Assessed(a) = &mut v.outcome
+            && a.facility != envelope
+        {
+            let finding = assess::Finding {
+                rule: "R04",
+                code: "R04.ENVELOPE_FACILITY",
+                text_vi: format!(
+                    "MA_CSKCB của hồ sơ ({}) khác MACSKCB của tệp ({envelope})",
+                    a.facility
+                ),
+                text_en: format!(
+                    "The visit's MA_CSKCB ({}) differs from the file's MACSKCB ({envelope})",
+                    a.facility
+                ),
+                lines: Vec::new(),
+                amount: decimal::Amount::ZERO,
+                basis: "QĐ 130/QĐ-BYT (GIAMDINHHS.MACSKCB; Bảng 1 MA_CSKCB)",
+            };
+            overlap::flag(a, finding);
+        }
+    }
 }
 
 /// Rule R10, catalogue C115: a visit (MA_LK) of one facility sent twice in one file is paid

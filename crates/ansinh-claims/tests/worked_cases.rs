@@ -956,3 +956,20 @@ fn r02_the_wider_prefix_table_reads_real_groups() {
         assert_eq!(a.decision, Decision::Accepted, "{card}: {a:?}");
     }
 }
+
+/// Issue 18, 6: the envelope's MACSKCB differing from the visit's MA_CSKCB sends it to a human.
+#[test]
+fn r04_a_visit_of_another_facility_than_its_envelope_goes_to_review() {
+    let tables = outpatient("202503100815", vec![("X", 400_000)], 80).tables();
+    let same = write_file("79001", "20250331", std::slice::from_ref(&tables));
+    let a = only(assess_file(&params(), None, same.as_bytes(), Detail::EXPLAINED).unwrap());
+    assert!(a.findings.iter().all(|f| f.code != "R04.ENVELOPE_FACILITY"));
+    let other = write_file("01002", "20250331", &[tables]);
+    let a = only(assess_file(&params(), None, other.as_bytes(), Detail::EXPLAINED).unwrap());
+    assert_eq!(a.decision, Decision::NeedsReview);
+    assert!(
+        a.findings
+            .iter()
+            .any(|f| f.code == "R04.ENVELOPE_FACILITY" && f.text_en.contains("01002"))
+    );
+}
