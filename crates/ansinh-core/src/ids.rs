@@ -25,6 +25,23 @@ pub enum IdError {
     TaxCode(String),
 }
 
+impl IdError {
+    /// The same reason in Vietnamese, the value quoted as typed (for the pages and the
+    /// declaration reports).
+    pub fn vi(&self) -> String {
+        match self {
+            IdError::Digits { value, digits } => format!("`{value}` phải gồm đúng {digits} chữ số"),
+            IdError::Province(v) => {
+                format!("`{v}` có 3 chữ số đầu không phải mã tỉnh theo Thông tư 07/2016/TT-BCA")
+            }
+            IdError::UnitCode(v) => format!("`{v}` phải gồm 2 đến 20 chữ cái hoặc chữ số"),
+            IdError::TaxCode(v) => {
+                format!("`{v}` phải gồm 10 chữ số, hoặc 10 chữ số, dấu gạch nối và 3 chữ số")
+            }
+        }
+    }
+}
+
 macro_rules! string_id {
     ($name:ident) => {
         impl $name {

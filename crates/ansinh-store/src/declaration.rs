@@ -346,53 +346,6 @@ pub fn canonical_action(word: &str) -> Option<&'static str> {
     })
 }
 
-/// The Vietnamese of a registry check's reason on a new person (`check_person`, the ID rules
-/// of `ansinh_core::ids`); the value quoted in it is kept as typed.
-fn person_reason_vi(reason: &str) -> String {
-    let quoted = || {
-        reason
-            .split('`')
-            .nth(1)
-            .map(|v| format!("`{v}` "))
-            .unwrap_or_default()
-    };
-    if reason.contains("4th to 6th digits") {
-        "chữ số thứ 4 đến 6 (thế kỷ, giới tính, năm sinh) không khớp với giới tính và ngày sinh"
-            .into()
-    } else if reason.contains("two-letter country code") {
-        "phải là mã quốc gia hai chữ cái, ví dụ VN".into()
-    } else if reason.starts_with("must be male or female") {
-        format!("phải là male (nam) hoặc female (nữ), đã ghi {}", quoted())
-    } else if reason.ends_with("is not a plausible birth date") {
-        format!(
-            "{} không phải là ngày sinh hợp lý",
-            reason.trim_end_matches(" is not a plausible birth date")
-        )
-    } else if reason.contains("passport number") {
-        "số hộ chiếu của người nước ngoài phải gồm 6–20 chữ cái hoặc chữ số".into()
-    } else if let Some(digits) = reason.split("must be exactly ").nth(1) {
-        format!(
-            "{}phải gồm đúng {}",
-            quoted(),
-            digits.replace("digits", "chữ số")
-        )
-    } else if reason.contains("province code") {
-        format!(
-            "{}có 3 chữ số đầu không phải mã tỉnh theo Thông tư 07/2016/TT-BCA",
-            quoted()
-        )
-    } else if reason.contains("10 digits, or 10 digits") {
-        format!(
-            "{}phải gồm 10 chữ số, hoặc 10 chữ số, dấu gạch nối và 3 chữ số",
-            quoted()
-        )
-    } else if reason.contains("letters or digits") {
-        format!("{}phải gồm 2 đến 20 chữ cái hoặc chữ số", quoted())
-    } else {
-        reason.to_string()
-    }
-}
-
 /// The content hash used to recognise a resubmitted batch.
 pub fn content_hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -503,14 +456,6 @@ fn keep<T>(r: Result<T, Vec<LineError>>, errs: &mut Vec<LineError>) -> Option<T>
             None
         }
     }
-}
-
-fn err(field: &str, reason: impl ToString) -> Vec<LineError> {
-    vec![LineError {
-        field: field.to_string(),
-        reason: reason.to_string(),
-        reason_vi: None,
-    }]
 }
 
 /// An error of a line in English and Vietnamese.
@@ -800,16 +745,9 @@ impl Plan<'_> {
                     birth_date,
                     nationality: l.nationality.clone().unwrap_or_else(|| "VN".into()),
                 };
-                let checked = check_person(&new, self.today).map_err(|e| match e {
-                    StoreError::Invalid { field, reason } => {
-                        let vi = format!(
-                            "{} không hợp lệ: {}",
-                            field_vi(&field),
-                            person_reason_vi(&reason)
-                        );
-                        err_vi(&field, reason, vi)
-                    }
-                    other => err("personal_id", other),
+                let checked = check_person(&new, self.today).map_err(|e| {
+                    let vi = format!("{} không hợp lệ: {}", field_vi(e.field), e.reason_vi);
+                    err_vi(e.field, e.reason, vi)
                 });
                 let Some(p) = keep(checked, &mut errs) else {
                     return Err(errs);
@@ -1430,10 +1368,47 @@ mod tests {
 
     #[test]
     fn a_registry_reason_reads_in_vietnamese_keeping_the_value() {
-        let vi = person_reason_vi("`12AB` must be exactly 12 digits");
+        let vi = ansinh_core::ids::IdError::Digits {
+            value: "12AB".into(),
+            digits: 12,
+        }
+        .vi();
         assert_eq!(vi, "`12AB` phải gồm đúng 12 chữ số");
-        assert!(person_reason_vi("must be male or female, found `x`").contains("`x`"));
-        // An unknown reason is kept rather than mistranslated.
-        assert_eq!(person_reason_vi("something new"), "something new");
+        let person = crate::model::NewPerson {
+            sin: None,
+            personal_id: "079093000888".into(),
+            name: "Phan Văn Tài".into(),
+            sex: "x".into(),
+            birth_date: "1993-03-03".into(),
+            nationality: "VN".into(),
+        };
+        let today = "2026-12-03".parse().unwrap();
+        let e = crate::registry::check_person(&person, today).unwrap_err();
+        assert!(e.reason_vi.contains("`x`"), "{e:?}");
+        // Every refusal of a new person has its own Vietnamese, not the English again.
+        for broken in [
+            crate::model::NewPerson {
+                name: " ".into(),
+                sex: "male".into(),
+                ..person.clone()
+            },
+            crate::model::NewPerson {
+                birth_date: "03/03/1993".into(),
+                sex: "male".into(),
+                ..person.clone()
+            },
+            crate::model::NewPerson {
+                personal_id: "12AB".into(),
+                sex: "male".into(),
+                ..person.clone()
+            },
+            crate::model::NewPerson {
+                nationality: "VNM".into(),
+                ..person.clone()
+            },
+        ] {
+            let e = crate::registry::check_person(&broken, today).unwrap_err();
+            assert!(!e.reason_vi.is_empty() && e.reason_vi != e.reason, "{e:?}");
+        }
     }
 }

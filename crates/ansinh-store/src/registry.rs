@@ -5,7 +5,7 @@ use crate::audit::{Change, append};
 use crate::model::*;
 use crate::{Store, StoreError, now, on_pool};
 use ansinh_core::Date;
-use ansinh_core::ids::{PersonalId, Sex, SocialInsuranceNumber, TaxCode, UnitCode};
+use ansinh_core::ids::{IdError, PersonalId, Sex, SocialInsuranceNumber, TaxCode, UnitCode};
 use sqlx::Row;
 use std::collections::BTreeMap;
 
@@ -67,12 +67,17 @@ pub(crate) const PERSON_COLUMNS: &str =
     "sin, personal_id, name, sex, birth_date, nationality, created_at";
 
 fn required(field: &str, value: &str) -> Result<String, StoreError> {
+    required_text(value).map_err(|(en, _)| StoreError::invalid(field, en))
+}
+
+/// A required text of at most 200 characters, trimmed; else why not, in English and Vietnamese.
+fn required_text(value: &str) -> Result<String, (&'static str, &'static str)> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(StoreError::invalid(field, "must not be empty"));
+        return Err(("must not be empty", "không được để trống"));
     }
     if v.chars().count() > 200 {
-        return Err(StoreError::invalid(field, "must be at most 200 characters"));
+        return Err(("must be at most 200 characters", "tối đa 200 ký tự"));
     }
     Ok(v.to_string())
 }
@@ -117,51 +122,90 @@ pub fn check_employer(e: &NewEmployer) -> Result<NewEmployer, StoreError> {
     })
 }
 
+/// Why a new person's fields were refused, in English and in Vietnamese.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonError {
+    pub field: &'static str,
+    pub reason: String,
+    pub reason_vi: String,
+}
+
+impl PersonError {
+    fn new(field: &'static str, reason: impl ToString, reason_vi: impl ToString) -> PersonError {
+        PersonError {
+            field,
+            reason: reason.to_string(),
+            reason_vi: reason_vi.to_string(),
+        }
+    }
+}
+
+impl From<PersonError> for StoreError {
+    fn from(e: PersonError) -> StoreError {
+        StoreError::invalid(e.field, e.reason)
+    }
+}
+
 /// Checks a new person's fields: ID formats, and for Vietnamese citizens that the personal ID
 /// agrees with the sex and birth year. Foreign nationals give a passport number instead.
-pub fn check_person(p: &NewPerson, today: Date) -> Result<NewPerson, StoreError> {
+pub fn check_person(p: &NewPerson, today: Date) -> Result<NewPerson, PersonError> {
     let nationality = p.nationality.trim().to_ascii_uppercase();
     if nationality.len() != 2 || !nationality.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return Err(StoreError::invalid(
+        return Err(PersonError::new(
             "nationality",
             "must be a two-letter country code such as VN",
+            "phải là mã quốc gia hai chữ cái, ví dụ VN",
         ));
     }
     let sex: Sex = match p.sex.trim() {
         "male" => Sex::Male,
         "female" => Sex::Female,
         other => {
-            return Err(StoreError::invalid(
+            return Err(PersonError::new(
                 "sex",
                 format!("must be male or female, found `{other}`"),
+                format!("phải là male (nam) hoặc female (nữ), đã ghi `{other}`"),
             ));
         }
     };
-    let birth = crate::parse_date("birth_date", &p.birth_date)?;
+    let birth = crate::parse_date("birth_date", &p.birth_date).map_err(|e| {
+        let reason = match e {
+            StoreError::Invalid { reason, .. } => reason,
+            other => other.to_string(),
+        };
+        PersonError::new(
+            "birth_date",
+            reason,
+            format!("`{}` không phải là ngày YYYY-MM-DD", p.birth_date),
+        )
+    })?;
     if birth > today || birth.year() < 1900 {
-        return Err(StoreError::invalid(
+        return Err(PersonError::new(
             "birth_date",
             format!("{birth} is not a plausible birth date"),
+            format!("{birth} không phải là ngày sinh hợp lý"),
         ));
     }
     let personal_id = if nationality == "VN" {
         let id: PersonalId = p
             .personal_id
             .parse()
-            .map_err(|e| StoreError::invalid("personal_id", e))?;
+            .map_err(|e: IdError| PersonError::new("personal_id", &e, e.vi()))?;
         if !id.matches(sex, birth) {
-            return Err(StoreError::invalid(
+            return Err(PersonError::new(
                 "personal_id",
                 "its 4th to 6th digits (century, sex, year of birth) do not agree with sex and birth_date",
+                "chữ số thứ 4 đến 6 (thế kỷ, giới tính, năm sinh) không khớp với giới tính và ngày sinh",
             ));
         }
         id.to_string()
     } else {
         let doc = p.personal_id.trim().to_ascii_uppercase();
         if !(6..=20).contains(&doc.len()) || !doc.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(StoreError::invalid(
+            return Err(PersonError::new(
                 "personal_id",
                 "a foreign national's passport number must be 6–20 letters or digits",
+                "số hộ chiếu của người nước ngoài phải gồm 6–20 chữ cái hoặc chữ số",
             ));
         }
         doc
@@ -169,15 +213,16 @@ pub fn check_person(p: &NewPerson, today: Date) -> Result<NewPerson, StoreError>
     let sin = match &p.sin {
         Some(s) => Some(
             s.parse::<SocialInsuranceNumber>()
-                .map_err(|e| StoreError::invalid("sin", e))?
+                .map_err(|e: IdError| PersonError::new("sin", &e, e.vi()))?
                 .to_string(),
         ),
         None => None,
     };
+    let name = required_text(&p.name).map_err(|(en, vi)| PersonError::new("name", en, vi))?;
     Ok(NewPerson {
         sin,
         personal_id,
-        name: required("name", &p.name)?,
+        name,
         sex: p.sex.trim().to_string(),
         birth_date: birth.to_string(),
         nationality,
