@@ -12,8 +12,8 @@ use crate::pension::{self, PensionFacts, Sex};
 use crate::survivor::{self, Spouse, SurvivorFacts};
 use ansinh_core::{Date, Kip, Month};
 use ansinh_law::CalcError;
+use ansinh_law::request::{count, money, parse};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 /// Kinds of request the Lao package answers.
@@ -119,48 +119,12 @@ fn lao_lines(lines: &[Line]) -> Value {
 
 type Outcome = Result<(Value, Vec<Line>), CalcError>;
 
-fn parse<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, CalcError> {
-    serde_path_to_error::deserialize(Value::Object(fields)).map_err(|e| {
-        let path = e.path().to_string();
-        let reason = e.inner().to_string();
-        let field = if path == "." {
-            reason
-                .split('`')
-                .nth(1)
-                .filter(|_| {
-                    reason.starts_with("unknown field") || reason.starts_with("missing field")
-                })
-                .unwrap_or("")
-                .to_string()
-        } else {
-            path
-        };
-        CalcError::new(field, reason)
-    })
-}
-
 fn missing(field: &str, e: MissingParam) -> CalcError {
     CalcError::new(field, e)
 }
 
 fn kip(field: &str, amount: Kip) -> Result<Kip, CalcError> {
-    if !(0..=MAX_KIP).contains(&amount.get()) {
-        return Err(CalcError::new(
-            field,
-            format!("must be 0 to {} kip, found {amount}", Kip(MAX_KIP)),
-        ));
-    }
-    Ok(amount)
-}
-
-fn count(field: &str, n: i64, max: i64) -> Result<i64, CalcError> {
-    if !(0..=max).contains(&n) {
-        return Err(CalcError::new(
-            field,
-            format!("must be 0 to {max}, found {n}"),
-        ));
-    }
-    Ok(n)
+    money(field, amount, MAX_KIP)
 }
 
 #[derive(Deserialize)]

@@ -141,29 +141,25 @@ pub fn explain(
             .param("minimum_wage", minimum.value.amount, minimum)
             .cite("MLSW Decision 1740/MOLSW"),
     ];
-    let (employee_src, voluntary) = match r.participant {
-        Participant::Voluntary => (None, Some(params.voluntary_rate.at(day)?)),
-        _ => (Some(rates), None),
-    };
-    let mut employee_line = Line::new("employee", "ສ່ວນຂອງລູກຈ້າງ", "Employee's share")
+    let employee_line = Line::new("employee", "ສ່ວນຂອງລູກຈ້າງ", "Employee's share")
         .amount(a.employee.total)
         .formula(format!("{} × {}", a.base, r.employee))
         .cite("Law 34/NA Art. 55–56; Law 54/NA");
-    if let Some(src) = employee_src {
-        employee_line = employee_line.param("rate", r.employee, src);
-    }
-    if let Some(src) = voluntary {
-        employee_line = employee_line.param("voluntary_rate", r.employee, src);
-    }
-    lines.push(employee_line);
-    let mut employer_line = Line::new("employer", "ສ່ວນຂອງນາຍຈ້າງ", "Employer's share")
+    let employer_line = Line::new("employer", "ສ່ວນຂອງນາຍຈ້າງ", "Employer's share")
         .amount(a.employer.total)
         .formula(format!("{} × {}", a.base, r.employer))
         .cite("Law 34/NA Art. 55–56; Law 54/NA");
-    if employee_src.is_some() {
-        employer_line = employer_line.param("rate", r.employer, rates);
+    // A voluntary member's rate is its own parameter, and no employer shares it.
+    match r.participant {
+        Participant::Voluntary => lines.extend([
+            employee_line.param("voluntary_rate", r.employee, params.voluntary_rate.at(day)?),
+            employer_line,
+        ]),
+        _ => lines.extend([
+            employee_line.param("rate", r.employee, rates),
+            employer_line.param("rate", r.employer, rates),
+        ]),
     }
-    lines.push(employer_line);
     lines.push(
         Line::new("total", "ລວມ", "Total")
             .amount(a.total)

@@ -9,6 +9,7 @@
 pub mod explanation;
 pub mod jurisdiction;
 pub mod parameter_files;
+pub mod request;
 pub mod timeline;
 pub mod worked_cases;
 

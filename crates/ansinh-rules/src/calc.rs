@@ -19,7 +19,6 @@ use crate::survivor::{self, Pensioner, SurvivorFacts};
 use crate::unemployment::{self, UnemploymentFacts};
 use ansinh_core::{Date, Dong, Month, Rate};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 /// A request the rules cannot answer, with the input field at fault (the framework's, shared
@@ -129,26 +128,8 @@ pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
 
 type Outcome = Result<(Value, Vec<Line>), CalcError>;
 
-/// The input field a deserialisation error is about, as a path such as `history[1].salary`.
-/// serde_path_to_error ends the path at an unknown key, but stops before a missing one, whose
-/// name is only in the message.
-pub fn error_field(path: &str, message: &str) -> String {
-    let missing = message
-        .strip_prefix("missing field `")
-        .and_then(|r| r.split('`').next());
-    match (missing, path) {
-        (Some(name), ".") => name.to_string(),
-        (Some(name), p) => format!("{p}.{name}"),
-        (None, p) => p.to_string(),
-    }
-}
-
-fn parse<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, CalcError> {
-    serde_path_to_error::deserialize(Value::Object(fields)).map_err(|e| {
-        let reason = e.inner().to_string();
-        CalcError::new(error_field(&e.path().to_string(), &reason), reason)
-    })
-}
+pub use ansinh_law::request::error_field;
+use ansinh_law::request::{count, money, parse};
 
 fn to_value(v: impl serde::Serialize) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
@@ -201,29 +182,6 @@ pub mod bounds {
 }
 
 /// A count in `0..=max`.
-fn count(field: &str, v: i64, max: i64) -> Result<i64, CalcError> {
-    if (0..=max).contains(&v) {
-        Ok(v)
-    } else {
-        Err(CalcError::new(
-            field,
-            format!("{v} is out of range: 0 to {max}"),
-        ))
-    }
-}
-
-/// An amount in `0..=max` đồng.
-fn money(field: &str, v: Dong, max: i64) -> Result<Dong, CalcError> {
-    if (0..=max).contains(&v.get()) {
-        Ok(v)
-    } else {
-        Err(CalcError::new(
-            field,
-            format!("{v} is out of range: 0 to {} đồng", Dong(max)),
-        ))
-    }
-}
-
 fn salary(field: &str, v: Dong) -> Result<Dong, CalcError> {
     money(field, v, bounds::MAX_SALARY)
 }
