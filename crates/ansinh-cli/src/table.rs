@@ -30,7 +30,8 @@ pub fn render_answer(body: &Value) -> String {
     let lines = body["explanation"].as_array().cloned().unwrap_or_default();
     for line in &lines {
         let shown = match line.get("amount").and_then(Value::as_i64) {
-            Some(a) => group(a),
+            // Thousands grouped as the laws' English translations write them: `46,800,000`.
+            Some(a) => ansinh_core::money::grouped(a, ','),
             None => text(line, "value"),
         };
         let local = ["label_vi", "label_lo"]
@@ -57,22 +58,6 @@ pub fn render_answer(body: &Value) -> String {
             );
         }
         let _ = writeln!(out, "{:<45}  ⚖ {}", "", text(line, "citation"));
-    }
-    out
-}
-
-/// `46,800,000`: thousands grouped as the laws' English translations write them.
-fn group(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::new();
-    if amount < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
     }
     out
 }

@@ -81,18 +81,7 @@ impl Sum for $name {
 // amounts in their own language.
 impl fmt::Display for $name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = self.0.unsigned_abs().to_string();
-        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-        if self.0 < 0 {
-            out.push('-');
-        }
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        f.pad(&out)
+        f.pad(&grouped(self.0, ','))
     }
 }
 
@@ -110,6 +99,23 @@ impl fmt::Display for $name {
             }
         }
     };
+}
+
+/// A whole number with its thousands grouped by `separator`: `grouped(-1234567, '.')` is
+/// `-1.234.567`. Every place that writes an amount for a reader groups it here.
+pub fn grouped(n: i64, separator: char) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// What the rounding policy and explanations need of an amount in any currency: its whole

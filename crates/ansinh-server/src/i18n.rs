@@ -116,21 +116,17 @@ impl Lang {
 
     /// Integer đồng with the language's digit grouping: `1.234.567 ₫` / `1,234,567 ₫`.
     pub fn money(self, dong: i64) -> String {
+        format!("{} ₫", self.grouped(dong))
+    }
+
+    /// A whole number with the language's digit grouping: `1.234.567` / `1,234,567`.
+    pub fn grouped(self, n: i64) -> String {
         // Vietnamese and Lao both group thousands with full stops.
         let sep = match self {
             Lang::Vi | Lang::Lo => '.',
             Lang::En => ',',
         };
-        let digits = dong.unsigned_abs().to_string();
-        let mut out = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push(sep);
-            }
-            out.push(c);
-        }
-        let sign = if dong < 0 { "-" } else { "" };
-        format!("{sign}{out} ₫")
+        ansinh_core::money::grouped(n, sep)
     }
 
     /// A claims amount with 2 decimals (`99800.00`) the language's way: `99.800,00 ₫` in
@@ -140,8 +136,7 @@ impl Lang {
         let Ok(whole) = int.parse::<i64>() else {
             return text.to_string();
         };
-        let grouped = self.money(whole);
-        let grouped = grouped.trim_end_matches(" ₫");
+        let grouped = self.grouped(whole);
         let sign = if whole == 0 && int.starts_with('-') {
             "-"
         } else {

@@ -78,10 +78,7 @@ pub fn to_html(
     collection_account: Option<&str>,
 ) -> String {
     // The document is Vietnamese first: its amounts are grouped the Vietnamese way.
-    let vnd = |amount: i64| {
-        let text = crate::i18n::Lang::Vi.money(amount);
-        text.trim_end_matches(" ₫").to_string()
-    };
+    let vnd = |amount: i64| crate::i18n::Lang::Vi.grouped(amount);
     let address = [e.address.trim(), e.province.trim()]
         .into_iter()
         .filter(|part| !part.is_empty())
