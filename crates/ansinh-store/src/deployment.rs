@@ -23,20 +23,25 @@ impl Store {
     /// [`StoreError::Conflict`] on `jurisdiction` naming both.
     pub async fn claim_jurisdiction(&self, asked: Option<&str>) -> Result<String, StoreError> {
         let wanted = asked.unwrap_or("VN");
-        let now = crate::now();
-        on_pool!(self, pool => {
-            // Two processes creating one database at once: the first row wins, the other
-            // reads it back below.
-            sqlx::query("INSERT INTO deployment (id, jurisdiction, created_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING")
-                .bind(wanted)
-                .bind(&now)
-                .execute(pool)
-                .await?;
-        });
-        let held = self
-            .jurisdiction()
-            .await?
-            .unwrap_or_else(|| wanted.to_string());
+        // Written once, when the database is new; every later open only reads it.
+        let held = match self.jurisdiction().await? {
+            Some(held) => held,
+            None => {
+                let now = crate::now();
+                on_pool!(self, pool => {
+                    // Two processes creating one database at once: the first row wins, the
+                    // other reads it back below.
+                    sqlx::query("INSERT INTO deployment (id, jurisdiction, created_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING")
+                        .bind(wanted)
+                        .bind(&now)
+                        .execute(pool)
+                        .await?;
+                });
+                self.jurisdiction()
+                    .await?
+                    .unwrap_or_else(|| wanted.to_string())
+            }
+        };
         match asked {
             Some(asked) if asked != held => Err(StoreError::Conflict {
                 field: "jurisdiction".into(),
