@@ -53,11 +53,7 @@ impl Rounding {
     /// `num / den` rounded to the policy's unit. `den` must be positive.
     /// Returns `None` only when the result does not fit in an `i64`.
     pub fn ratio(&self, num: i128, den: i128) -> Option<Dong> {
-        debug_assert!(den > 0, "rounding denominator must be positive");
-        let den = den.checked_mul(i128::from(self.unit))?;
-        let q = self.div(num, den)?;
-        let units = i64::try_from(q).ok()?;
-        units.checked_mul(self.unit).map(Dong)
+        self.ratio_in(num, den)
     }
 
     /// [`Rounding::ratio`] in any currency (the unit counts in that currency's whole units).
