@@ -829,30 +829,39 @@ fn r09_tied_consultations_are_ranked_by_the_ratio_claimed() {
     assert_eq!(a.assessed.insurer, d(51_740), "{a:?}");
 }
 
+/// A stay from 3 to 8 March 2025 under the cards of `card` (claimed at 95 %) with two bed days of
+/// 500,000: the first ordered on 3 March, the second on 6 March (after 5 March, when the cards
+/// of the tests change).
+fn two_bed_days_across_5_march(card: Spec<'_>) -> Vec<(&'static str, String)> {
+    let spec = Spec {
+        visit_type: "03",
+        admitted: "202503030800",
+        discharged: "202503081000",
+        lines: vec![("K03.1905", 500_000), ("K03.1906", 500_000)],
+        ..card
+    };
+    let mut tables = spec.tables();
+    let first_day = "<NGAY_YL>202503030800";
+    let at = tables[1].1.rfind(first_day).unwrap();
+    assert!(
+        tables[1].1[..at].contains("<STT>2</STT>"),
+        "the second line's order time"
+    );
+    tables[1]
+        .1
+        .replace_range(at..at + first_day.len(), "<NGAY_YL>202503060800");
+    tables
+}
+
 /// Issue 18, defect 5 (catalogue C003): a card that starts during a stay covers the lines
 /// ordered from its first day; those ordered before it are rejected, not every line.
 #[test]
 fn r01_a_card_starting_during_a_stay_covers_the_lines_ordered_after() {
-    let spec = Spec {
+    let tables = two_bed_days_across_5_march(Spec {
         card: "HT3790123456789",
-        visit_type: "03",
         from: "20250305",
-        discharged: "202503081000",
-        ..outpatient(
-            "202503030800",
-            vec![("K03.1905", 500_000), ("K03.1906", 500_000)],
-            95,
-        )
-    };
-    let mut tables = spec.tables();
-    // The second bed day ordered on 6 March, after the card began on 5 March.
-    let second = "<STT>2</STT>";
-    let at = tables[1].1.rfind("<NGAY_YL>202503030800").unwrap();
-    assert!(tables[1].1[..at].contains(second));
-    tables[1].1.replace_range(
-        at..at + "<NGAY_YL>202503030800".len(),
-        "<NGAY_YL>202503060800",
-    );
+        ..outpatient("202503030800", Vec::new(), 95)
+    });
     let a = only(run(&[tables]));
     let r01 = a
         .findings
@@ -870,24 +879,12 @@ fn r01_a_card_starting_during_a_stay_covers_the_lines_ordered_after() {
 /// first card's (80 %).
 #[test]
 fn r03_each_line_takes_the_level_of_the_card_it_was_ordered_under() {
-    let spec = Spec {
+    let tables = two_bed_days_across_5_march(Spec {
         card: "DN4790123456789;HT3790123456789",
         from: "20250101;20250305",
         to: "20250304;20271231",
-        visit_type: "03",
-        discharged: "202503081000",
-        ..outpatient(
-            "202503030800",
-            vec![("K03.1905", 500_000), ("K03.1906", 500_000)],
-            95,
-        )
-    };
-    let mut tables = spec.tables();
-    let at = tables[1].1.rfind("<NGAY_YL>202503030800").unwrap();
-    tables[1].1.replace_range(
-        at..at + "<NGAY_YL>202503030800".len(),
-        "<NGAY_YL>202503060800",
-    );
+        ..outpatient("202503030800", Vec::new(), 95)
+    });
     let a = only(run(&[tables]));
     // 500,000 × 80 % + 500,000 × 95 %.
     assert_eq!(a.assessed.insurer, d(875_000), "{a:?}");
