@@ -206,13 +206,13 @@ fn main() -> ExitCode {
                 load_lao_params(&params).map(|p| table::emit(&table::render_params(&p.summary())))
             }
             "VN" => load_params(&params).map(|p| table::emit(&table::render_params(&p.summary()))),
-            other => Err(CalcError::new(
-                "--jurisdiction",
-                format!(
-                    "\"{other}\" is not installed; installed: \"VN\" (Vietnam), \"LA\" (Lao PDR)"
-                ),
-            )
-            .into()),
+            // Not VN nor LA: the installed set's own refusal names what is installed.
+            other => installed(&params, None).and_then(|packages| {
+                packages
+                    .package("--jurisdiction", other)
+                    .map(|_| ())
+                    .map_err(Refusal::from)
+            }),
         },
         Command::Bench { what } => return report(bench::run(what)),
         Command::Migrate { db } => {

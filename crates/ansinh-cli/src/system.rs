@@ -48,8 +48,13 @@ pub enum Import {
     Payments { file: PathBuf },
 }
 
-/// The jurisdiction packages this binary carries: VN (Vietnam), LA (Lao PDR).
-const INSTALLED: [&str; 2] = ["VN", "LA"];
+/// The codes of the jurisdiction packages this binary carries, as the packages give them.
+fn installed_codes() -> [&'static str; 2] {
+    [
+        ansinh_rules::jurisdiction::VIETNAM.code,
+        ansinh_la::LAOS.code,
+    ]
+}
 
 pub async fn open(db: &DbArgs) -> Result<Store> {
     let store = Store::connect(&db.database_url)
@@ -57,11 +62,11 @@ pub async fn open(db: &DbArgs) -> Result<Store> {
         .with_context(|| format!("cannot open {}", db.database_url))?;
     store.migrate().await.context("migrations failed")?;
     if let Some(code) = &db.jurisdiction
-        && !INSTALLED.contains(&code.as_str())
+        && !installed_codes().contains(&code.as_str())
     {
         bail!(
             "--jurisdiction: \"{code}\" is not installed; installed: {}",
-            INSTALLED.join(", ")
+            installed_codes().join(", ")
         );
     }
     store
