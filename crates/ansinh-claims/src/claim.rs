@@ -67,22 +67,37 @@ impl Defect {
 }
 
 crate::schema!(
-    /// The fields of XML1 `TONG_HOP` this release reads (QĐ 130/QĐ-BYT Bảng 1), in the order
-    /// the standard lists them.
+    /// The fields of XML1 `TONG_HOP` (QĐ 130/QĐ-BYT Bảng 1 as amended by QĐ 4750/QĐ-BYT and
+    /// QĐ 3176/QĐ-BYT), in the order the standard lists them: every field real files carry but
+    /// STT and DU_PHONG (a record's order and the reserve field tell no check anything).
     pub SummaryField {
-        MA_LK, MA_THE_BHYT, GT_THE_TU, GT_THE_DEN, NGAY_MIEN_CCT, MA_DOITUONG_KCB, NGAY_VAO,
-        NGAY_RA, T_THUOC, T_VTYT, T_TONGCHI_BV, T_TONGCHI_BH, T_BNTT, T_BNCCT, T_BHTT,
-        T_NGUONKHAC, MA_LOAI_KCB, MA_CSKCB, NAM_NAM_LIEN_TUC,
+        MA_LK, MA_BN, HO_TEN, SO_CCCD, NGAY_SINH, GIOI_TINH, NHOM_MAU, MA_QUOCTICH, MA_DANTOC,
+        MA_NGHE_NGHIEP, DIA_CHI, MATINH_CU_TRU, MAHUYEN_CU_TRU, MAXA_CU_TRU, DIEN_THOAI,
+        MA_THE_BHYT, MA_DKBD, GT_THE_TU, GT_THE_DEN, NGAY_MIEN_CCT, LY_DO_VV, LY_DO_VNT,
+        MA_LY_DO_VNT, CHAN_DOAN_VAO, CHAN_DOAN_RV, MA_BENH_CHINH, MA_BENH_KT, MA_BENH_YHCT,
+        MA_PTTT_QT, MA_DOITUONG_KCB, MA_NOI_DI, MA_NOI_DEN, MA_TAI_NAN, NGAY_VAO,
+        NGAY_VAO_NOI_TRU, NGAY_RA, GIAY_CHUYEN_TUYEN, SO_NGAY_DTRI, PP_DIEU_TRI, KET_QUA_DTRI,
+        MA_LOAI_RV, GHI_CHU, NGAY_TTOAN, T_THUOC, T_VTYT, T_TONGCHI_BV, T_TONGCHI_BH, T_BNTT,
+        T_BNCCT, T_BHTT, T_NGUONKHAC, T_BHTT_GDV, NAM_QT, THANG_QT, MA_LOAI_KCB, MA_KHOA,
+        MA_CSKCB, MA_KHUVUC, CAN_NANG, CAN_NANG_CON, NAM_NAM_LIEN_TUC, NGAY_TAI_KHAM, MA_HSBA,
+        MA_TTDV,
     }
 );
 
 crate::schema!(
-    /// The fields of a cost line this release reads: XML2 `CHI_TIET_THUOC` (Bảng 2) and XML3
-    /// `CHI_TIET_DVKT` (Bảng 3), in about the order the standard lists them.
+    /// The fields of a cost line: XML2 `CHI_TIET_THUOC` (Bảng 2) and XML3 `CHI_TIET_DVKT`
+    /// (Bảng 3) of QĐ 130 as amended by QĐ 4750 and QĐ 3176, the two tables' fields in one
+    /// schema (a field of one table is empty in the other), but DU_PHONG.
     pub LineField {
-        MA_LK, STT, MA_THUOC, MA_DICH_VU, MA_VAT_TU, MA_NHOM, PHAM_VI, SO_LUONG, DON_GIA,
-        DON_GIA_BV, DON_GIA_BH, TYLE_TT_DV, TYLE_TT_BH, THANH_TIEN_BV, THANH_TIEN_BH,
-        T_NGUONKHAC, MUC_HUONG, T_BNTT, T_BNCCT, T_BHTT, NGAY_YL, NGAY_TH_YL, NGAY_KQ,
+        MA_LK, STT, MA_THUOC, MA_PP_CHEBIEN, MA_CSKCB_THUOC, MA_DICH_VU, MA_PTTT_QT, MA_VAT_TU,
+        MA_NHOM, GOI_VTYT, TEN_THUOC, TEN_VAT_TU, TEN_DICH_VU, MA_XANG_DAU, DON_VI_TINH,
+        HAM_LUONG, DUONG_DUNG, DANG_BAO_CHE, LIEU_DUNG, CACH_DUNG, SO_DANG_KY, TT_THAU,
+        PHAM_VI, TYLE_TT_BH, SO_LUONG, DON_GIA, DON_GIA_BV, DON_GIA_BH, TYLE_TT_DV,
+        THANH_TIEN_BV, THANH_TIEN_BH, T_TRANTT, T_NGUONKHAC_NSNN, T_NGUONKHAC_VTNN,
+        T_NGUONKHAC_VTTN, T_NGUONKHAC_CL, T_NGUONKHAC, MUC_HUONG, T_BNTT, T_BNCCT, T_BHTT,
+        MA_KHOA, MA_GIUONG, MA_BAC_SI, NGUOI_THUC_HIEN, MA_BENH, MA_BENH_YHCT, NGAY_YL,
+        NGAY_TH_YL, NGAY_KQ, MA_PTTT, NGUON_CTRA, VET_THUONG_TP, PP_VO_CAM, VI_TRI_TH_DVKT,
+        MA_MAY, MA_HIEU_SP, TAI_SU_DUNG,
     }
 );
 
@@ -106,6 +121,15 @@ impl<'r, 'a, S: Schema> Fields<'r, 'a, S> {
     pub fn get(&self, field: S) -> Option<&'r str> {
         Some(self.cells[field.index()].as_ref()).filter(|v| !v.is_empty())
     }
+
+    /// The fields sent non-empty, a bit per slot.
+    pub fn present(&self) -> u64 {
+        self.cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_empty())
+            .fold(0, |m, (i, _)| m | 1 << i)
+    }
 }
 
 /// Reads typed fields of one record, collecting a defect per bad field.
@@ -114,9 +138,72 @@ struct Reading<'a, S> {
     key: Option<&'a str>,
     table: &'a str,
     defects: Vec<Defect>,
+    /// What does not read in a field no amount depends on (see [`Claim::notes`]).
+    notes: Vec<Defect>,
 }
 
 impl<'a, S: Schema> Reading<'a, S> {
+    fn new(fields: Fields<'a, 'a, S>, key: Option<&'a str>, table: &'a str) -> Self {
+        Reading {
+            fields,
+            key,
+            table,
+            defects: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    #[cold]
+    fn note(&mut self, field: S, reason: impl Into<String>) {
+        self.notes
+            .push(Defect::new(self.key, self.table, field.name(), reason));
+    }
+
+    /// A field no amount depends on, as sent; an over-long one is a note and not kept.
+    fn soft_text(&mut self, field: S) -> Option<Box<str>> {
+        let v = self.fields.get(field)?;
+        if v.len() > crate::xml::limits::FIELD_BYTES {
+            self.note(field, format!("longer than {} bytes", crate::xml::limits::FIELD_BYTES));
+            return None;
+        }
+        Some(v.into())
+    }
+
+    /// A date (yyyyMMdd, or the first 8 digits of yyyyMMddHHmm) no amount depends on.
+    fn soft_date(&mut self, field: S) -> Option<Date> {
+        let v = self.fields.get(field)?;
+        let parsed = (matches!(v.len(), 8 | 12) && v.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| Date::new(v[..4].parse().ok()?, v[4..6].parse().ok()?, v[6..8].parse().ok()?).ok())
+            .flatten();
+        if parsed.is_none() {
+            self.note(field, format!("`{}` is not a date yyyyMMdd[HHmm]", v.chars().take(40).collect::<String>()));
+        }
+        parsed
+    }
+
+    /// A time yyyyMMddHHmm no amount depends on.
+    fn soft_time(&mut self, field: S) -> Option<DateTime> {
+        let v = self.fields.get(field)?;
+        let parsed = parse_time(v);
+        if parsed.is_none() {
+            self.note(field, format!("`{}` is not a time yyyyMMddHHmm", v.chars().take(40).collect::<String>()));
+        }
+        parsed
+    }
+
+    /// A decimal no amount of the line depends on.
+    fn soft_decimal<const P: u32>(&mut self, field: S) -> Option<Fixed<P>> {
+        let v = self.fields.get(field)?;
+        match v.parse() {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let e: DecimalError = e;
+                self.note(field, format!("`{}` {e}", v.chars().take(40).collect::<String>()));
+                None
+            }
+        }
+    }
+
     fn defect(&mut self, field: S, reason: impl Into<String>) {
         self.defects
             .push(Defect::new(self.key, self.table, field.name(), reason));
@@ -221,20 +308,7 @@ impl<'a, S: Schema> Reading<'a, S> {
 
     fn time(&mut self, field: S) -> Option<DateTime> {
         let text = self.value(field)?;
-        let parsed = (text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| {
-                DateTime::new(
-                    text[..4].parse().ok()?,
-                    text[4..6].parse().ok()?,
-                    text[6..8].parse().ok()?,
-                    text[8..10].parse().ok()?,
-                    text[10..12].parse().ok()?,
-                    0,
-                    0,
-                )
-                .ok()
-            })
-            .flatten();
+        let parsed = parse_time(text);
         if parsed.is_none() {
             self.defect(field, format!("`{text}` is not a time yyyyMMddHHmm"));
         }
@@ -249,6 +323,43 @@ impl<'a, S: Schema> Reading<'a, S> {
         self.time(field)
     }
 }
+
+/// A time of the standard, yyyyMMddHHmm.
+fn parse_time(text: &str) -> Option<DateTime> {
+    (text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| {
+            DateTime::new(
+                text[..4].parse().ok()?,
+                text[4..6].parse().ok()?,
+                text[6..8].parse().ok()?,
+                text[8..10].parse().ok()?,
+                text[10..12].parse().ok()?,
+                0,
+                0,
+            )
+            .ok()
+        })
+        .flatten()
+}
+
+/// The slots of a cost line's amounts, codes and times: a line sending only these has no
+/// [`LineDetail`].
+const LINE_MONEY: u64 = {
+    use LineField as L;
+    let fields = [
+        L::MA_LK, L::STT, L::MA_THUOC, L::MA_DICH_VU, L::MA_VAT_TU, L::MA_NHOM, L::PHAM_VI,
+        L::SO_LUONG, L::DON_GIA, L::DON_GIA_BV, L::DON_GIA_BH, L::TYLE_TT_DV, L::TYLE_TT_BH,
+        L::THANH_TIEN_BV, L::THANH_TIEN_BH, L::T_NGUONKHAC, L::MUC_HUONG, L::T_BNTT, L::T_BNCCT,
+        L::T_BHTT, L::NGAY_YL, L::NGAY_TH_YL, L::NGAY_KQ,
+    ];
+    let mut mask = 0u64;
+    let mut i = 0;
+    while i < fields.len() {
+        mask |= 1 << fields[i] as usize;
+        i += 1;
+    }
+    mask
+};
 
 /// One card of the visit (several when a new card was issued during the episode).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -278,9 +389,108 @@ pub struct Claim {
     pub five_years_since: Option<Date>,
     pub totals: Totals,
     pub lines: Vec<CostLine>,
+    /// What XML1 says of the person and the stay besides cards and money.
+    pub patient: Patient,
+    /// Fields that do not read but move no amount (a date of birth that is no date, a weight
+    /// that is no number): for the assessor, as findings, not a broken visit.
+    pub notes: Vec<Defect>,
     /// Tables kept as sent (XML0, XML4…XML15).
     #[serde(skip)]
     pub other_tables: Vec<(String, Vec<u8>)>,
+}
+
+/// What XML1 says of the person and the stay besides cards and money (QĐ 130/QĐ-BYT Bảng 1
+/// as amended by QĐ 4750): what the checks of diagnoses (R11), stays (R09, R12), referrals (R04)
+/// and completeness read. A text is kept as sent; none when missing or empty.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Patient {
+    /// The XML1 fields sent non-empty, by slot of [`SummaryField`].
+    #[serde(skip)]
+    pub present: u64,
+    /// NGAY_SINH (yyyyMMddHHmm; yyyyMMdd read too).
+    pub birth: Option<Date>,
+    /// GIOI_TINH: 1 male, 2 female, 3 not determined.
+    pub sex: Option<Box<str>>,
+    /// CAN_NANG, kilograms.
+    pub weight: Option<Amount>,
+    /// MA_BENH_CHINH: the principal diagnosis, ICD-10.
+    pub principal: Option<Box<str>>,
+    /// MA_BENH_KT: secondary diagnoses, `;`-separated as sent.
+    pub secondary: Vec<Box<str>>,
+    /// MA_BENH_YHCT: traditional-medicine diagnoses.
+    pub traditional: Option<Box<str>>,
+    /// MA_DKBD: where the card holder registered for primary care.
+    pub registered_at: Option<Box<str>>,
+    /// MA_NOI_DI, MA_NOI_DEN, GIAY_CHUYEN_TUYEN: the referral in and out.
+    pub referred_from: Option<Box<str>>,
+    pub referred_to: Option<Box<str>>,
+    pub referral_paper: Option<Box<str>>,
+    /// NGAY_VAO_NOI_TRU.
+    pub inpatient_from: Option<DateTime>,
+    /// SO_NGAY_DTRI: days of treatment the facility counts.
+    pub treatment_days: Option<u32>,
+    /// KET_QUA_DTRI (1–7), MA_LOAI_RV (1–5) as sent.
+    pub outcome: Option<Box<str>>,
+    pub discharge_kind: Option<Box<str>>,
+    /// NGAY_TTOAN: when the patient settled.
+    pub settled: Option<DateTime>,
+    /// MA_KHUVUC (K1, K2, K3).
+    pub region: Option<Box<str>>,
+    /// MA_KHOA, MA_TTDV: the department, the head of the facility who signs.
+    pub department: Option<Box<str>>,
+    pub head: Option<Box<str>>,
+    /// T_BHTT_GDV: the fund's share of the lines paid by the global budget (MA_PTTT = 1).
+    pub fund_global: Option<Amount>,
+    /// NAM_QT, THANG_QT: the settlement year and month.
+    pub settlement_year: Option<Box<str>>,
+    pub settlement_month: Option<Box<str>>,
+}
+
+impl Patient {
+    /// Whether XML1 sent `field` non-empty.
+    pub fn sent(&self, field: SummaryField) -> bool {
+        self.present & (1 << field.index()) != 0
+    }
+}
+
+/// What a cost line says besides its amounts (QĐ 130 Bảng 2, 3 as amended by QĐ 4750 and
+/// QĐ 3176): who ordered and did it, where, with what, under which tender; absent from a line
+/// that sends none of it (no allocation for the lines most generated files carry).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LineDetail {
+    /// The line's fields sent non-empty, by slot of [`LineField`].
+    #[serde(skip)]
+    pub present: u64,
+    /// MA_DICH_VU of a drug or supply line: the service it was used in.
+    pub service: Option<Box<str>>,
+    /// TEN_THUOC, TEN_DICH_VU or TEN_VAT_TU.
+    pub name: Option<Box<str>>,
+    pub unit: Option<Box<str>>,
+    pub strength: Option<Box<str>>,
+    pub route: Option<Box<str>>,
+    pub dose: Option<Box<str>>,
+    pub registration: Option<Box<str>>,
+    /// TT_THAU: decision; package; group; year of the tender that priced it.
+    pub tender: Option<Box<str>>,
+    pub department: Option<Box<str>>,
+    pub bed: Option<Box<str>>,
+    pub doctor: Option<Box<str>>,
+    /// NGUOI_THUC_HIEN, `;`-separated.
+    pub performers: Option<Box<str>>,
+    pub diagnosis: Option<Box<str>>,
+    pub machine: Option<Box<str>>,
+    /// PP_VO_CAM: 1 general, 2 regional, 3 local, 4 other.
+    pub anaesthesia: Option<Box<str>>,
+    /// MA_PTTT: 1 paid per service, 2 by diagnosis group, 3 per capita.
+    pub payment_method: Option<Box<str>>,
+    /// T_TRANTT: the ceiling the fund pays for this supply.
+    pub ceiling: Option<Amount>,
+}
+
+impl LineDetail {
+    pub fn sent(&self, field: LineField) -> bool {
+        self.present & (1 << field.index()) != 0
+    }
 }
 
 /// XML1 totals as claimed.
@@ -327,6 +537,8 @@ pub struct CostLine {
     pub ordered: Option<DateTime>,
     pub performed: Option<DateTime>,
     pub result: Option<DateTime>,
+    /// What else the line sent; none when it sent nothing but its amounts.
+    pub detail: Option<Box<LineDetail>>,
 }
 
 fn table_name<S: serde::Serializer>(t: &Table, s: S) -> Result<S::Ok, S::Error> {
@@ -347,12 +559,7 @@ impl Claim {
             .get(SummaryField::MA_LK)
             .filter(|k| k.len() <= crate::xml::limits::FIELD_BYTES)
             .map(str::to_string);
-        let mut r = Reading {
-            fields: summary,
-            key: key_text.as_deref(),
-            table: "XML1",
-            defects: Vec::new(),
-        };
+        let mut r = Reading::new(summary, key_text.as_deref(), "XML1");
         let key = r.text(S::MA_LK);
         let facility = r.text(S::MA_CSKCB);
         // The cards' codes and dates, `;`-separated in the same order, read where they lie.
@@ -407,29 +614,92 @@ impl Claim {
             insurer: r.decimal(S::T_BHTT),
             other_payers: r.opt_decimal(S::T_NGUONKHAC).unwrap_or_default(),
         };
+        let patient = Patient {
+            present: summary.present(),
+            birth: r.soft_date(S::NGAY_SINH),
+            sex: r.soft_text(S::GIOI_TINH),
+            weight: r.soft_decimal(S::CAN_NANG),
+            principal: r.soft_text(S::MA_BENH_CHINH),
+            secondary: r
+                .soft_text(S::MA_BENH_KT)
+                .map(|t| {
+                    t.split(';')
+                        .map(str::trim)
+                        .filter(|c| !c.is_empty())
+                        .map(Box::from)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            traditional: r.soft_text(S::MA_BENH_YHCT),
+            registered_at: r.soft_text(S::MA_DKBD),
+            referred_from: r.soft_text(S::MA_NOI_DI),
+            referred_to: r.soft_text(S::MA_NOI_DEN),
+            referral_paper: r.soft_text(S::GIAY_CHUYEN_TUYEN),
+            inpatient_from: r.soft_time(S::NGAY_VAO_NOI_TRU),
+            treatment_days: r
+                .soft_decimal::<0>(S::SO_NGAY_DTRI)
+                .and_then(|d| u32::try_from(d.units()).ok()),
+            outcome: r.soft_text(S::KET_QUA_DTRI),
+            discharge_kind: r.soft_text(S::MA_LOAI_RV),
+            settled: r.soft_time(S::NGAY_TTOAN),
+            region: r.soft_text(S::MA_KHUVUC),
+            department: r.soft_text(S::MA_KHOA),
+            head: r.soft_text(S::MA_TTDV),
+            fund_global: r.soft_decimal(S::T_BHTT_GDV),
+            settlement_year: r.soft_text(S::NAM_QT),
+            settlement_month: r.soft_text(S::THANG_QT),
+        };
         use LineField as L;
         let mut defects = r.defects;
+        let mut notes = r.notes;
         let mut lines = Vec::new();
         for (table, rows) in [(Table::Xml2, drugs), (Table::Xml3, services)] {
             for cells in rows.iter() {
                 let fields = Fields::<LineField>::new(cells);
-                let mut r = Reading {
-                    fields,
-                    key: key_text.as_deref(),
-                    table: table.name(),
-                    defects: Vec::new(),
-                };
+                let mut r = Reading::new(fields, key_text.as_deref(), table.name());
                 if fields.get(L::MA_LK) != key_text.as_deref() {
                     r.defect(L::MA_LK, "differs from the visit's MA_LK in XML1");
                 }
                 let number = r.number(L::STT, "not a line number");
+                // A supply line (groups 10, 11) names its supply in MA_VAT_TU and the service it
+                // was used in in MA_DICH_VU (QĐ 130 Bảng 3): the supply is what is priced.
                 let code = match table {
                     Table::Xml2 => r.text(L::MA_THUOC),
                     _ => r
-                        .opt_text(L::MA_DICH_VU)
-                        .or_else(|| r.opt_text(L::MA_VAT_TU))
+                        .opt_text(L::MA_VAT_TU)
+                        .or_else(|| r.opt_text(L::MA_DICH_VU))
                         .unwrap_or_else(|| r.text(L::MA_DICH_VU)),
                 };
+                let present = fields.present();
+                let linked = match table {
+                    Table::Xml3 if fields.get(L::MA_VAT_TU).is_none() => 0,
+                    _ => 1 << L::MA_DICH_VU as usize,
+                };
+                let detail = (present & (!LINE_MONEY | linked) != 0).then(|| {
+                    Box::new(LineDetail {
+                        present,
+                        service: if linked != 0 { r.soft_text(L::MA_DICH_VU) } else { None },
+                        name: r
+                            .soft_text(L::TEN_THUOC)
+                            .or_else(|| r.soft_text(L::TEN_VAT_TU))
+                            .or_else(|| r.soft_text(L::TEN_DICH_VU)),
+                        unit: r.soft_text(L::DON_VI_TINH),
+                        strength: r.soft_text(L::HAM_LUONG),
+                        route: r.soft_text(L::DUONG_DUNG),
+                        dose: r.soft_text(L::LIEU_DUNG),
+                        registration: r.soft_text(L::SO_DANG_KY),
+                        tender: r.soft_text(L::TT_THAU),
+                        department: r.soft_text(L::MA_KHOA),
+                        bed: r.soft_text(L::MA_GIUONG),
+                        doctor: r.soft_text(L::MA_BAC_SI),
+                        performers: r.soft_text(L::NGUOI_THUC_HIEN),
+                        diagnosis: r.soft_text(L::MA_BENH),
+                        machine: r.soft_text(L::MA_MAY),
+                        anaesthesia: r.soft_text(L::PP_VO_CAM),
+                        payment_method: r.soft_text(L::MA_PTTT),
+                        ceiling: r.soft_decimal(L::T_TRANTT),
+                    })
+                });
                 let group = r.number(L::MA_NHOM, "not a cost group number");
                 let scope = match r.required(L::PHAM_VI) {
                     "1" => 1,
@@ -473,8 +743,10 @@ impl Claim {
                     ordered: r.required_time(L::NGAY_YL),
                     performed: r.time(L::NGAY_TH_YL),
                     result: r.time(L::NGAY_KQ),
+                    detail,
                 };
                 defects.extend(r.defects);
+                notes.extend(r.notes);
                 lines.push(line);
             }
         }
@@ -491,6 +763,8 @@ impl Claim {
                 five_years_since,
                 totals,
                 lines,
+                patient,
+                notes,
                 other_tables,
             }),
             _ => Err(defects),

@@ -76,9 +76,9 @@ pub fn read_visits(
     reference: Option<&reference::Reference>,
     bytes: &[u8],
     detail: Detail,
-) -> Result<(Option<String>, Vec<ReadVisit>), xml::FileError> {
+) -> Result<(xml::Head, Vec<ReadVisit>), xml::FileError> {
     use sha2::Digest;
-    let (facility, visits) = xml::map_visits(bytes, |files| {
+    let (head, visits) = xml::map_visits(bytes, |files| {
         let digest = if detail.digests {
             let mut hash = sha2::Sha256::new();
             for (kind, content) in files {
@@ -110,10 +110,10 @@ pub fn read_visits(
         }
     })?;
     let mut visits = visits;
-    if let Some(envelope) = facility.as_deref() {
+    if let Some(envelope) = head.facility.as_deref() {
         flag_other_facility(&mut visits, envelope);
     }
-    Ok((facility, visits))
+    Ok((head, visits))
 }
 
 /// A visit whose XML1 names another facility (MA_CSKCB) than the envelope that sent it
@@ -274,21 +274,21 @@ pub fn assess_file(
     bytes: &[u8],
     detail: Detail,
 ) -> Result<Vec<Outcome>, xml::FileError> {
-    let visits = assess_visits(params, reference, bytes, detail)?;
+    let (_, visits) = assess_visits(params, reference, bytes, detail)?;
     Ok(visits.into_iter().map(|v| v.outcome).collect())
 }
 
-/// [`assess_file`], the visits kept whole (with their stays): a caller about to end can let
-/// them go without freeing a million of them one by one.
+/// [`assess_file`], with what is wrong with the envelope, the visits kept whole (with their
+/// stays): a caller about to end can let them go without freeing a million of them one by one.
 pub fn assess_visits(
     params: &Params,
     reference: Option<&reference::Reference>,
     bytes: &[u8],
     detail: Detail,
-) -> Result<Vec<ReadVisit>, xml::FileError> {
-    let (_, mut visits) = read_visits(params, reference, bytes, detail)?;
+) -> Result<(Vec<xml::Notice>, Vec<ReadVisit>), xml::FileError> {
+    let (head, mut visits) = read_visits(params, reference, bytes, detail)?;
     reject_duplicates(&mut visits);
     flag_overlaps(&mut visits, &[]);
     cap_copayments(&mut visits, &|_, _| decimal::Amount::ZERO);
-    Ok(visits)
+    Ok((head.notices, visits))
 }

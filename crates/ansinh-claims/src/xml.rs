@@ -56,6 +56,27 @@ pub enum FileError {
     Root(String),
     #[error("the file has no root element")]
     Empty,
+    /// An envelope with no HOSO at all (an empty root, an empty DANHSACHHOSO): nothing to
+    /// assess, and "0 visits" would pass for a file assessed (issue 18, 6; catalogue C162).
+    #[error("the envelope holds no visit: DANHSACHHOSO has no HOSO")]
+    NoVisits,
+}
+
+/// What is wrong with a file's envelope that does not stop its visits from being read: said
+/// with the answer instead of passed over (issue 18, 6; catalogue C162).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Notice {
+    pub code: &'static str,
+    pub field: &'static str,
+    pub text_vi: String,
+    pub text_en: String,
+}
+
+/// The envelope of a file as read: the facility it names and what is wrong with it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Head {
+    pub facility: Option<String>,
+    pub notices: Vec<Notice>,
 }
 
 /// One visit of a file: its claim, or what is wrong with it.
@@ -73,6 +94,7 @@ pub enum Visit {
 #[derive(Clone, Debug, PartialEq)]
 pub struct File {
     pub facility: Option<String>,
+    pub notices: Vec<Notice>,
     pub visits: Vec<Visit>,
 }
 
@@ -85,8 +107,12 @@ fn xml_error(reader: &Reader<&[u8]>, e: impl ToString) -> FileError {
 
 /// Reads a claims file.
 pub fn parse_file(bytes: &[u8]) -> Result<File, FileError> {
-    let (facility, visits) = map_visits(bytes, |files| visit(files))?;
-    Ok(File { facility, visits })
+    let (head, visits) = map_visits(bytes, |files| visit(files))?;
+    Ok(File {
+        facility: head.facility,
+        notices: head.notices,
+        visits,
+    })
 }
 
 /// One visit's files as (LOAIHOSO, NOIDUNGFILE still encoded), borrowed from the file's bytes
@@ -94,16 +120,16 @@ pub fn parse_file(bytes: &[u8]) -> Result<File, FileError> {
 pub type Files<'a> = Vec<(Cow<'a, str>, Cow<'a, [u8]>)>;
 
 /// Maps `f` over the visits of a file on every core while the envelope is still being read
-/// (a visit does not depend on another), keeping their order; gives the facility too.
+/// (a visit does not depend on another), keeping their order; gives the envelope too.
 pub fn map_visits<'a, U: Send>(
     bytes: &'a [u8],
     f: impl Fn(&[(Cow<'a, str>, Cow<'a, [u8]>)]) -> U + Sync,
-) -> Result<(Option<String>, Vec<U>), FileError> {
+) -> Result<(Head, Vec<U>), FileError> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     if workers <= 1 {
         let mut out = Vec::new();
-        let facility = read_envelope(bytes, |files| out.push(f(&files)))?;
-        return Ok((facility, out));
+        let head = read_envelope(bytes, |files| out.push(f(&files)))?;
+        return Ok((head, out));
     }
     // The workers take turns at the envelope, a batch of visits each, and assess their batch
     // while another reads on: the Base64 of a batch is still in the core's cache when it is
@@ -172,20 +198,20 @@ pub fn map_visits<'a, U: Send>(
     for (_, part) in parts {
         all.extend(part);
     }
-    Ok((turn.envelope.facility(), all))
+    Ok((turn.envelope.head(), all))
 }
 
 /// Reads the envelope of a claims file, giving each visit's files to `visit` as soon as its
-/// `HOSO` closes; returns the facility.
+/// `HOSO` closes; returns the envelope's facility and notices.
 pub fn read_envelope<'a>(
     bytes: &'a [u8],
     mut visit: impl FnMut(Files<'a>),
-) -> Result<Option<String>, FileError> {
+) -> Result<Head, FileError> {
     let mut envelope = Envelope::new(bytes);
     while let Some(files) = envelope.next_visit()? {
         visit(files);
     }
-    Ok(envelope.facility())
+    Ok(envelope.head())
 }
 
 /// The reading of an envelope, a visit at a time (so that the cores can take turns at it).
@@ -202,6 +228,10 @@ pub struct Envelope<'a> {
     seen_root: bool,
     /// Visits begun so far (for limits and messages).
     visits: usize,
+    /// SOLUONGHOSO as sent: the visits the sender says the file holds.
+    declared: Option<String>,
+    /// FILEHOSO met outside any HOSO: tables of no visit.
+    stray_files: usize,
 }
 
 impl<'a> Envelope<'a> {
@@ -218,12 +248,64 @@ impl<'a> Envelope<'a> {
             file_parts: (false, false),
             seen_root: false,
             visits: 0,
+            declared: None,
+            stray_files: 0,
         }
     }
 
     /// MACSKCB, once the envelope is read (an empty one is no facility).
     pub fn facility(&self) -> Option<String> {
         self.facility.clone().filter(|f| !f.is_empty())
+    }
+
+    /// The facility and what is wrong with the envelope, once it is read: no MACSKCB, a
+    /// SOLUONGHOSO that is not the number of visits sent (a file cut between two visits reads
+    /// well-formed), FILEHOSO outside any HOSO (QĐ 130/QĐ-BYT, the envelope; catalogue C162).
+    pub fn head(&self) -> Head {
+        let mut notices = Vec::new();
+        let facility = self.facility();
+        if facility.is_none() {
+            notices.push(Notice {
+                code: "S.ENVELOPE_FACILITY",
+                field: "MACSKCB",
+                text_vi: "Tệp không có MACSKCB (mã cơ sở KCB gửi hồ sơ)".into(),
+                text_en: "The file has no MACSKCB (the code of the sending facility)".into(),
+            });
+        }
+        let sent = self.visits;
+        match self.declared.as_deref().map(str::trim) {
+            None | Some("") => notices.push(Notice {
+                code: "S.ENVELOPE_COUNT",
+                field: "SOLUONGHOSO",
+                text_vi: format!("Tệp không có SOLUONGHOSO; đã gửi {sent} hồ sơ"),
+                text_en: format!("The file has no SOLUONGHOSO; {sent} visits were sent"),
+            }),
+            Some(text) => match text.parse::<usize>() {
+                Ok(n) if n == sent => {}
+                Ok(n) => notices.push(Notice {
+                    code: "S.ENVELOPE_COUNT",
+                    field: "SOLUONGHOSO",
+                    text_vi: format!("SOLUONGHOSO = {n} nhưng tệp có {sent} hồ sơ"),
+                    text_en: format!("SOLUONGHOSO says {n} visits but the file holds {sent}"),
+                }),
+                Err(_) => notices.push(Notice {
+                    code: "S.ENVELOPE_COUNT",
+                    field: "SOLUONGHOSO",
+                    text_vi: format!("SOLUONGHOSO `{text}` không phải là số; tệp có {sent} hồ sơ"),
+                    text_en: format!("SOLUONGHOSO `{text}` is not a number; the file holds {sent} visits"),
+                }),
+            },
+        }
+        if self.stray_files > 0 {
+            let n = self.stray_files;
+            notices.push(Notice {
+                code: "S.ENVELOPE_STRAY",
+                field: "FILEHOSO",
+                text_vi: format!("{n} FILEHOSO nằm ngoài HOSO: không thuộc hồ sơ nào, không được đọc"),
+                text_en: format!("{n} FILEHOSO outside any HOSO: they belong to no visit and were not read"),
+            });
+        }
+        Head { facility, notices }
     }
 
     /// The files of the next visit; none at the end of a well-formed envelope.
@@ -238,6 +320,8 @@ impl<'a> Envelope<'a> {
             file_parts,
             seen_root,
             visits,
+            declared,
+            stray_files,
         } = self;
         let too_large = |element, limit, unit, visit| FileError::TooLarge {
             element,
@@ -281,6 +365,7 @@ impl<'a> Envelope<'a> {
                         }
                         // Its text may come in pieces (around a reference); a second one replaces it.
                         Tag::Facility => *facility = Some(String::new()),
+                        Tag::Count => *declared = Some(String::new()),
                         Tag::File => {
                             *file_kind = Cow::Borrowed("");
                             *file_body = Cow::Borrowed(&[]);
@@ -293,6 +378,7 @@ impl<'a> Envelope<'a> {
                     path.push(tag);
                 }
                 Event::End(_) => match path.pop() {
+                    Some(Tag::File) if hoso.is_none() => *stray_files += 1,
                     Some(Tag::File) => {
                         if let Some(files) = hoso.as_mut() {
                             if *file_parts != (true, true) {
@@ -370,6 +456,7 @@ impl<'a> Envelope<'a> {
                         Some(Tag::Facility) => {
                             facility.get_or_insert_default().push_str(text.trim())
                         }
+                        Some(Tag::Count) => declared.get_or_insert_default().push_str(text.trim()),
                         _ => {}
                     }
                 }
@@ -397,6 +484,9 @@ impl<'a> Envelope<'a> {
                     };
                     append(file_body, text);
                 }
+                Event::Empty(e) if path.is_empty() && Tag::of(e.name().as_ref()) == Tag::Root => {
+                    return Err(FileError::NoVisits);
+                }
                 Event::Empty(e) if path.is_empty() => {
                     return Err(FileError::Root(
                         String::from_utf8_lossy(e.name().as_ref()).into_owned(),
@@ -417,6 +507,9 @@ impl<'a> Envelope<'a> {
                 reason: "the file ends before its elements are closed (cut short?)".to_string(),
             });
         }
+        if *visits == 0 {
+            return Err(FileError::NoVisits);
+        }
         Ok(None)
     }
 }
@@ -426,6 +519,7 @@ impl<'a> Envelope<'a> {
 enum Tag {
     Root,
     Facility,
+    Count,
     Visit,
     File,
     Kind,
@@ -438,6 +532,7 @@ impl Tag {
         match name {
             b"GIAMDINHHS" => Tag::Root,
             b"MACSKCB" => Tag::Facility,
+            b"SOLUONGHOSO" => Tag::Count,
             b"HOSO" => Tag::Visit,
             b"FILEHOSO" => Tag::File,
             b"LOAIHOSO" => Tag::Kind,
@@ -792,6 +887,48 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    /// Issue 18, 6 (catalogue C162): what is wrong with an envelope is said, not passed over.
+    #[test]
+    fn envelope_defects_are_reported_not_read_as_nothing() {
+        let two = numbered(2);
+        assert_eq!(parse_file(two.as_bytes()).unwrap().notices, Vec::new());
+        let codes = |text: &str| -> Vec<&'static str> {
+            parse_file(text.as_bytes())
+                .unwrap()
+                .notices
+                .iter()
+                .map(|n| n.code)
+                .collect()
+        };
+        let no_facility = two.replacen("<MACSKCB>79001</MACSKCB>", "", 1);
+        assert_eq!(codes(&no_facility), ["S.ENVELOPE_FACILITY"]);
+        let empty_facility = two.replacen("<MACSKCB>79001</MACSKCB>", "<MACSKCB></MACSKCB>", 1);
+        assert_eq!(codes(&empty_facility), ["S.ENVELOPE_FACILITY"]);
+        let counted_three = two.replacen("<SOLUONGHOSO>2<", "<SOLUONGHOSO>3<", 1);
+        let file = parse_file(counted_three.as_bytes()).unwrap();
+        assert_eq!(file.visits.len(), 2);
+        assert_eq!(file.notices[0].code, "S.ENVELOPE_COUNT");
+        assert!(file.notices[0].text_en.contains("says 3 visits but the file holds 2"));
+        let uncounted = two.replacen("<SOLUONGHOSO>2</SOLUONGHOSO>", "", 1);
+        assert_eq!(codes(&uncounted), ["S.ENVELOPE_COUNT"]);
+        let stray = two.replacen(
+            "<DANHSACHHOSO>",
+            "<DANHSACHHOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>AAAA</NOIDUNGFILE></FILEHOSO>",
+            1,
+        );
+        let file = parse_file(stray.as_bytes()).unwrap();
+        assert_eq!(file.visits.len(), 2);
+        assert_eq!(file.notices[0].code, "S.ENVELOPE_STRAY");
+        // Nothing to assess is refused, with its reason, not answered as "0 visits".
+        for hollow in [
+            "<GIAMDINHHS/>",
+            "<GIAMDINHHS></GIAMDINHHS>",
+            "<GIAMDINHHS><THONGTINDONVI><MACSKCB>79001</MACSKCB></THONGTINDONVI><THONGTINHOSO><SOLUONGHOSO>0</SOLUONGHOSO><DANHSACHHOSO></DANHSACHHOSO></THONGTINHOSO></GIAMDINHHS>",
+        ] {
+            assert_eq!(parse_file(hollow.as_bytes()), Err(FileError::NoVisits), "{hollow}");
+        }
     }
 
     #[test]

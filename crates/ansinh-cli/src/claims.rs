@@ -254,7 +254,7 @@ pub fn run(what: Claims, params: &Params) -> Result<bool> {
             } else {
                 ansinh_claims::Detail::BRIEF
             };
-            let visits = match ansinh_claims::assess_visits(
+            let (notices, visits) = match ansinh_claims::assess_visits(
                 params,
                 reference.as_deref(),
                 &bytes,
@@ -267,6 +267,10 @@ pub fn run(what: Claims, params: &Params) -> Result<bool> {
                     return Ok(false);
                 }
             };
+            // The envelope's defects on stderr: stdout keeps the shape of the visits' outcomes.
+            for n in &notices {
+                eprintln!("{}: {} ({})", n.code, n.text_en, n.field);
+            }
             let outcomes: Vec<&Outcome> = visits.iter().map(|v| &v.outcome).collect();
             if json {
                 crate::table::emit(&(serde_json::to_string_pretty(&outcomes)? + "\n"));

@@ -42,6 +42,10 @@ pub struct ImportReport {
     pub facility: String,
     /// True when these bytes were imported before: nothing was written again.
     pub replayed: bool,
+    /// What is wrong with the envelope (no MACSKCB, SOLUONGHOSO not the visits sent,
+    /// FILEHOSO outside HOSO): codes S.ENVELOPE_*.
+    #[schema(value_type = Vec<Object>)]
+    pub notices: Vec<ansinh_claims::xml::Notice>,
     pub visits: Vec<ImportedVisit>,
 }
 
@@ -216,10 +220,12 @@ impl Store {
         bytes: &[u8],
     ) -> Result<ImportReport, StoreError> {
         let file_id = crate::declaration::content_hash(bytes);
-        let (facility, mut visits) =
+        let (head, mut visits) =
             ansinh_claims::read_visits(params, reference, bytes, ansinh_claims::Detail::STORED)
                 .map_err(|e| StoreError::invalid("file", e))?;
-        let facility = facility
+        let notices = head.notices;
+        let facility = head
+            .facility
             .or_else(|| {
                 visits.iter().find_map(|v| match &v.outcome {
                     Outcome::Assessed(a) => Some(a.facility.clone()),
@@ -235,6 +241,7 @@ impl Store {
         if done.is_some() {
             let mut report = self.imported(&file_id, &facility, &visits).await?;
             report.replayed = true;
+            report.notices = notices;
             return Ok(report);
         }
         let mut cards: Vec<String> = visits
@@ -259,6 +266,7 @@ impl Store {
             file_id: file_id.clone(),
             facility: facility.clone(),
             replayed: false,
+            notices,
             visits: Vec::new(),
         };
         let mut rows = Vec::new();
@@ -404,6 +412,7 @@ impl Store {
             file_id: file_id.to_string(),
             facility: facility.to_string(),
             replayed: false,
+            notices: Vec::new(),
             visits: visits
                 .iter()
                 .map(|v| imported_visit(v, previous.get(&visit_key(v)).cloned()))
