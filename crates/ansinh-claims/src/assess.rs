@@ -80,6 +80,10 @@ pub struct Assessment {
     /// [`apply_copay_cap`]).
     pub copay_cap: Option<Amount>,
     pub findings: Vec<Finding>,
+    /// What the facility should correct that moves no amount (missing or malformed fields):
+    /// the decision does not depend on them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Finding>,
     pub explanation: Vec<Line>,
 }
 
@@ -273,8 +277,40 @@ pub fn assess_visit(
         ("T_BNTT", claim.totals.self_pay, sum(&|l| l.self_pay)),
         ("T_BNCCT", claim.totals.co_pay, sum(&|l| l.co_pay)),
         ("T_BHTT", claim.totals.insurer, sum(&|l| l.insurer)),
+        // Catalogue C143, C146, C149: supplies, other payers, and the four payers' sum.
+        ("T_VTYT", claim.totals.supplies, sum(&|l| {
+            if l.table == crate::claim::Table::Xml3
+                && matches!(l.group, crate::checks::group::SUPPLY | crate::checks::group::SUPPLY_RATIO)
+            {
+                l.amount_hospital
+            } else {
+                Amount::ZERO
+            }
+        })),
+        ("T_NGUONKHAC", claim.totals.other_payers, sum(&|l| l.other_payers)),
+        (
+            "T_BHTT + T_BNCCT + T_BNTT + T_NGUONKHAC",
+            claim.totals.insurer + claim.totals.co_pay + claim.totals.self_pay + claim.totals.other_payers,
+            claim.totals.hospital,
+        ),
     ];
-    for (field, total, lines) in checks {
+    // C148: the fund's share of the lines paid per service (MA_PTTT 1), when sent; cards of the
+    // armed forces and police are paid apart and do not count in it.
+    let global = claim.patient.fund_global.filter(|_| {
+        !claim.cards.first().is_some_and(|c| matches!(c.code.get(..2), Some("QN" | "CA" | "CY")))
+    });
+    let global_lines: Amount = claim
+        .lines
+        .iter()
+        .filter(|l| {
+            l.detail
+                .as_deref()
+                .is_none_or(|d| d.payment_method.as_deref().is_none_or(|m| m == "1"))
+        })
+        .map(|l| l.insurer)
+        .sum();
+    let global_check = global.map(|g| ("T_BHTT_GDV", g, global_lines));
+    for (field, total, lines) in checks.into_iter().chain(global_check) {
         if differs(total, lines) {
             returned = true;
             findings.push(Finding {
@@ -373,16 +409,37 @@ pub fn assess_visit(
             rejected_lines.push(i);
         }
     }
-    // R05: services paid at most at their approved price.
+    // The checks of the record (R04, R07–R09, R11, R12, R14, R15, completeness): their
+    // rejected lines join the others, each line counted for the first rule that rejected it.
+    let extra = crate::checks::visit(params, reference, claim);
+    let mut extra_rejected: Vec<(usize, usize)> = Vec::new();
+    let mut extra_findings = Vec::with_capacity(extra.reject.len());
+    for (k, (finding, lines)) in extra.reject.into_iter().enumerate() {
+        let mut finding = finding;
+        let mut kept = Vec::with_capacity(lines.len());
+        for i in lines {
+            if !rejected_lines.contains(&i) {
+                rejected_lines.push(i);
+                extra_rejected.push((i, k));
+                kept.push(i);
+            }
+        }
+        finding.lines = kept.iter().map(|i| line_ref(&claim.lines[*i])).collect();
+        extra_findings.push(finding);
+    }
+    if !extra.review.is_empty() {
+        needs_review = true;
+        findings.extend(extra.review);
+    }
+    let notes = extra.notes;
+    // R05: drugs and services paid at most at their approved price (catalogue C040–C042).
     let prices: Vec<Price> = claim
         .lines
         .iter()
         .map(|l| {
             let date = l.ordered.unwrap_or(claim.admitted).date();
             match reference.and_then(|r| r.price(&l.code, date)) {
-                Some(approved) if l.table == crate::claim::Table::Xml3 => {
-                    l.unit_price_insured.min(approved)
-                }
+                Some(approved) => l.unit_price_insured.min(approved),
                 _ => l.unit_price_insured,
             }
         })
@@ -501,6 +558,8 @@ pub fn assess_visit(
     let mut rejected_amounts = (Amount::ZERO, Amount::ZERO, Amount::ZERO);
     let mut priced_lines = Vec::new();
     let mut reduced_by_price = Amount::ZERO;
+    let mut ceilinged = Vec::new();
+    let mut reduced_by_ceiling = Amount::ZERO;
     for (i, l) in claim.lines.iter().enumerate() {
         assessed.hospital += l.amount_hospital;
         if rejected_lines.contains(&i) || rate.is_none() {
@@ -513,7 +572,9 @@ pub fn assess_visit(
                 continue;
             }
             assessed.self_pay += l.amount_hospital;
-            if after_discharge.contains(&i) {
+            if let Some((_, k)) = extra_rejected.iter().find(|(j, _)| *j == i) {
+                extra_findings[*k].amount += l.insurer;
+            } else if after_discharge.contains(&i) {
                 rejected_amounts.0 += l.insurer;
             } else if out_of_list.contains(&i) {
                 rejected_amounts.2 += l.insurer;
@@ -525,7 +586,17 @@ pub fn assess_visit(
         let rate = rate_of_line(l).unwrap_or(Rate::HUNDRED);
         let covered = covered_of(i, ratios[i], prices[i]);
         // Places: amount 2, rate 4 and a percent 2 more.
-        let insurer = Amount::of_product(&[covered.units(), rate.units()], 2 + 6);
+        let mut insurer = Amount::of_product(&[covered.units(), rate.units()], 2 + 6);
+        // A supply with a ceiling (T_TRANTT) is paid by the fund up to it (catalogue C044;
+        // TT 04/2017/TT-BYT Art. 3); the rest is the patient's co-payment.
+        if let Some(ceiling) = l.detail.as_deref().and_then(|d| d.ceiling)
+            && ceiling >= Amount::ZERO
+            && insurer > ceiling
+        {
+            ceilinged.push(line_ref(l));
+            reduced_by_ceiling += l.insurer.min(insurer) - ceiling.min(l.insurer);
+            insurer = ceiling;
+        }
         let excess = Amount::of_product(
             &[
                 l.quantity.units(),
@@ -616,6 +687,18 @@ pub fn assess_visit(
             basis: "TT 12/2026/TT-BTC Art. 10.1.d",
         });
     }
+    if !ceilinged.is_empty() {
+        findings.push(Finding {
+            rule: "R05",
+            code: "R05.CEILING",
+            text_vi: "Vật tư vượt mức thanh toán tối đa (T_TRANTT): quỹ trả đến mức tối đa".into(),
+            text_en: "Supply above its payment ceiling (T_TRANTT): the fund pays up to it".into(),
+            lines: ceilinged,
+            amount: reduced_by_ceiling,
+            basis: "QĐ 130/QĐ-BYT Bảng 3 (T_TRANTT); TT 04/2017/TT-BYT Art. 3",
+        });
+    }
+    findings.extend(extra_findings);
     if !capped_lines.is_empty() {
         findings.push(Finding {
             rule: "R09",
@@ -696,6 +779,7 @@ pub fn assess_visit(
         copay_counts: health::copay_counts(params, &claim.category, visit_date),
         copay_cap,
         findings,
+        notes,
         explanation,
     }
 }

@@ -8,6 +8,7 @@
 //! lives in `ansinh_rules::health`.
 
 pub mod assess;
+pub mod checks;
 pub mod claim;
 pub mod decimal;
 pub mod overlap;

@@ -32,6 +32,128 @@ pub struct Reference {
     drugs: HashMap<String, Dated<Value>>,
     /// Facility code → level (hạng: 0 special, 1–4), while under contract. Empty: not checked.
     facilities: HashMap<String, Dated<Value>>,
+    /// The lists of the checks of issue 18, each empty (not checked) until loaded.
+    pub lists: Lists,
+}
+
+/// One dated row of a reference list, its columns by name as the file gives them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Row {
+    pub from: Date,
+    pub to: Option<Date>,
+    pub cells: Vec<String>,
+}
+
+impl Row {
+    pub fn valid_on(&self, date: Date) -> bool {
+        self.from <= date && self.to.is_none_or(|t| date <= t)
+    }
+}
+
+/// Rows by code, each list with its columns (after `code`, before `from,to,source`).
+#[derive(Clone, Debug, Default)]
+pub struct List {
+    pub rows: HashMap<String, Vec<Row>>,
+}
+
+impl List {
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The rows of `code` valid on `date`.
+    pub fn on<'a>(&'a self, code: &str, date: Date) -> impl Iterator<Item = &'a Row> + 'a {
+        self.rows
+            .get(code.trim())
+            .into_iter()
+            .flatten()
+            .filter(move |r| r.valid_on(date))
+    }
+}
+
+/// The reference lists of the record checks (`checks`), each from its CSV file in the
+/// reference folder, documented in `examples/claims/reference/README.md`.
+#[derive(Clone, Debug, Default)]
+pub struct Lists {
+    /// `icd10.csv`: code,name,sex,principal — the ICD-10 codes in use (R11, C117–C119).
+    pub icd10: List,
+    /// `indications.csv`: code,icd — a service or drug paid only with one of the diagnoses
+    /// (`;`-separated prefixes) (R11, C120, C121).
+    pub indications: List,
+    /// `restrictions.csv`: code,sex,min_age,max_age — who a service or drug is for (R11, C122).
+    pub restrictions: List,
+    /// `staff.csv`: code,title,facility — practitioners with a licence (CCHN) registered at a
+    /// facility, and their title (doctor, physician assistant, nurse, midwife, technician) (R14).
+    pub staff: List,
+    /// `bundles.csv`: code,included_in — a service already priced into another (R08).
+    pub bundles: List,
+    /// `tenders.csv`: code,tender,price,quantity — tender awards (R15, C161, tender quantity).
+    pub tenders: List,
+    /// `averages.csv`: code,average — the cost per visit of a kind of visit (`outpatient`,
+    /// `inpatient`) at a level of facility, against which a facility's average is compared (R16).
+    pub averages: List,
+}
+
+/// The columns of each list after `code`.
+pub const LIST_COLUMNS: &[(&str, &[&str])] = &[
+    ("icd10.csv", &["name", "sex", "principal"]),
+    ("indications.csv", &["icd"]),
+    ("restrictions.csv", &["sex", "min_age", "max_age"]),
+    ("staff.csv", &["title", "facility"]),
+    ("bundles.csv", &["included_in"]),
+    ("tenders.csv", &["tender", "price", "quantity"]),
+    ("averages.csv", &["average"]),
+];
+
+/// Reads one list: `code`, its `columns`, `from`, `to`, `source`; a bad row refuses the file.
+pub fn list(file: &str, text: &str, columns: &[&str]) -> Result<List, ReferenceError> {
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let fail = |line: u64, field: &str, reason: String| ReferenceError {
+        file: file.to_string(),
+        line,
+        field: field.to_string(),
+        reason,
+    };
+    let headers = reader
+        .headers()
+        .map_err(|e| fail(1, "header", e.to_string()))?
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| fail(1, name, "column missing".into()))
+    };
+    let (code, from, to, source) = (col("code")?, col("from")?, col("to")?, col("source")?);
+    let cols: Vec<usize> = columns.iter().map(|c| col(c)).collect::<Result<_, _>>()?;
+    let mut out = List::default();
+    for (i, record) in reader.records().enumerate() {
+        let line = i as u64 + 2;
+        let record = record.map_err(|e| fail(line, "row", e.to_string()))?;
+        let get = |c: usize| record.get(c).unwrap_or("").trim();
+        if get(code).is_empty() {
+            return Err(fail(line, "code", "empty".into()));
+        }
+        if get(source).is_empty() {
+            return Err(fail(line, "source", "every value needs its source".into()));
+        }
+        let from = get(from)
+            .parse::<Date>()
+            .map_err(|_| fail(line, "from", format!("`{}` is not YYYY-MM-DD", get(from))))?;
+        let to = match get(to) {
+            "" => None,
+            t => Some(
+                t.parse::<Date>()
+                    .map_err(|_| fail(line, "to", format!("`{t}` is not YYYY-MM-DD")))?,
+            ),
+        };
+        out.rows.entry(get(code).to_string()).or_default().push(Row {
+            from,
+            to,
+            cells: cols.iter().map(|c| get(*c).to_string()).collect(),
+        });
+    }
+    Ok(out)
 }
 
 fn at<T: Copy>(rows: Option<&Dated<T>>, date: Date) -> Option<T> {
@@ -122,7 +244,33 @@ impl Reference {
             prices: rows("prices.csv", prices, "price", |_| true)?,
             drugs: rows("covered.csv", covered, "ratio", kind_is_drug)?,
             facilities: HashMap::default(),
+            lists: Lists::default(),
         })
+    }
+
+    /// Adds one of the lists of [`LIST_COLUMNS`] by its file name.
+    pub fn with_list(mut self, file: &str, text: &str) -> Result<Reference, ReferenceError> {
+        let Some((_, columns)) = LIST_COLUMNS.iter().find(|(f, _)| *f == file) else {
+            return Err(ReferenceError {
+                file: file.to_string(),
+                line: 0,
+                field: "file".into(),
+                reason: "not a reference list of Ansinh".into(),
+            });
+        };
+        let read = list(file, text, columns)?;
+        let l = &mut self.lists;
+        let slot = match file {
+            "icd10.csv" => &mut l.icd10,
+            "indications.csv" => &mut l.indications,
+            "restrictions.csv" => &mut l.restrictions,
+            "staff.csv" => &mut l.staff,
+            "bundles.csv" => &mut l.bundles,
+            "tenders.csv" => &mut l.tenders,
+            _ => &mut l.averages,
+        };
+        *slot = read;
+        Ok(self)
     }
 
     /// Adds `facilities.csv` (`code,name,level,province,from,to,source`): the facilities under

@@ -108,8 +108,10 @@ impl Spec<'_> {
         }
         xml3.push_str("</DSACH_CHI_TIET_DVKT></CHITIEU_CHITIET_DVKT_VTYT>");
         let xml1 = format!(
-            "<TONG_HOP><MA_LK>{key}</MA_LK><STT>1</STT><MA_THE_BHYT>{}</MA_THE_BHYT><MA_DKBD>79001</MA_DKBD><GT_THE_TU>{}</GT_THE_TU><GT_THE_DEN>{}</GT_THE_DEN><MA_DOITUONG_KCB>{}</MA_DOITUONG_KCB><NGAY_VAO>{}</NGAY_VAO><NGAY_RA>{}</NGAY_RA><T_THUOC>0</T_THUOC><T_VTYT>0</T_VTYT><T_TONGCHI_BV>{bv}</T_TONGCHI_BV><T_TONGCHI_BH>{bv}</T_TONGCHI_BH><T_BNTT>0</T_BNTT><T_BNCCT>{cct}</T_BNCCT><T_BHTT>{bhtt}</T_BHTT><T_NGUONKHAC>0</T_NGUONKHAC><MA_LOAI_KCB>{}</MA_LOAI_KCB><MA_CSKCB>79001</MA_CSKCB></TONG_HOP>",
+            "<TONG_HOP><MA_LK>{key}</MA_LK><STT>1</STT><MA_THE_BHYT>{}</MA_THE_BHYT><MA_DKBD>{}</MA_DKBD><GT_THE_TU>{}</GT_THE_TU><GT_THE_DEN>{}</GT_THE_DEN><MA_BENH_CHINH>E11.9</MA_BENH_CHINH><MA_DOITUONG_KCB>{}</MA_DOITUONG_KCB><NGAY_VAO>{}</NGAY_VAO><NGAY_RA>{}</NGAY_RA><T_THUOC>0</T_THUOC><T_VTYT>0</T_VTYT><T_TONGCHI_BV>{bv}</T_TONGCHI_BV><T_TONGCHI_BH>{bv}</T_TONGCHI_BH><T_BNTT>0</T_BNTT><T_BNCCT>{cct}</T_BNCCT><T_BHTT>{bhtt}</T_BHTT><T_NGUONKHAC>0</T_NGUONKHAC><MA_LOAI_KCB>{}</MA_LOAI_KCB><MA_CSKCB>79001</MA_CSKCB></TONG_HOP>",
             self.card,
+            // A self-referred visit (3.x) is at a facility other than the holder's own.
+            if self.category.starts_with("3.") { "01001" } else { "79001" },
             self.from,
             self.to,
             self.category,
@@ -306,7 +308,8 @@ fn tc7_drug_outside_the_list_and_price_above_the_approved_one() {
         .replace(
             "<T_BNCCT>73420</T_BNCCT><T_BHTT>293680</T_BHTT>",
             "<T_BNCCT>196360</T_BNCCT><T_BHTT>785440</T_BHTT>",
-        );
+        )
+        .replace("<T_BHTT_GDV>293680", "<T_BHTT_GDV>785440");
     let file = write_file("79001", "20250310", &[tables]);
     let reference = sample_reference();
     let a = assess_one(&file, &reference);

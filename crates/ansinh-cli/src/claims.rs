@@ -215,7 +215,9 @@ fn reference_or_refusal(
 }
 
 /// The reference lists of a folder: `prices.csv`, `covered.csv` and, if present,
-/// `facilities.csv`. The outer error is a file that cannot be read, the inner one a bad row.
+/// `facilities.csv` and the lists of the record checks (`icd10.csv`, `staff.csv`, …; see
+/// `examples/claims/reference/README.md`). The outer error is a file that cannot be read, the
+/// inner one a bad row.
 pub fn load_reference(
     dir: &std::path::Path,
 ) -> Result<Result<ansinh_claims::reference::Reference, ansinh_claims::reference::ReferenceError>> {
@@ -228,11 +230,23 @@ pub fn load_reference(
         true => Some(read("facilities.csv")?),
         false => None,
     };
+    // The lists of the record checks are optional too: a check without its list is not made.
+    let mut lists = Vec::new();
+    for (file, _) in ansinh_claims::reference::LIST_COLUMNS {
+        if dir.join(file).exists() {
+            lists.push((*file, read(file)?));
+        }
+    }
     Ok(
         ansinh_claims::reference::Reference::from_csv(&read("prices.csv")?, &read("covered.csv")?)
             .and_then(|r| match &facilities {
                 Some(text) => r.with_facilities(text),
                 None => Ok(r),
+            })
+            .and_then(|r| {
+                lists
+                    .iter()
+                    .try_fold(r, |r, (file, text)| r.with_list(file, text))
             }),
     )
 }

@@ -23,6 +23,9 @@ pub struct HealthBenefit {
     pub small_claim_share: Rate,
     /// Days an inpatient stay is still paid after the card expires.
     pub inpatient_grace_days: i64,
+    /// A stay within one day bills one bed day from this many hours (TT 39/2018/TT-BYT Art. 6
+    /// as amended by TT 22/2023/TT-BYT).
+    pub bed_day_min_hours: i64,
     /// Co-payments of a calendar year above this many months of the reference level are not
     /// due once the holder has 5 consecutive years (the co-payment exemption).
     pub copay_cap_months: i64,
@@ -272,6 +275,12 @@ pub fn inpatient_grace_days(
     date: Date,
 ) -> Result<i64, crate::params::MissingParam> {
     Ok(params.health_benefit.at(date)?.value.inpatient_grace_days)
+}
+
+/// The hours from which a stay within one day bills a bed day (ngày giường: TT 39/2018/TT-BYT
+/// Art. 6 as amended by TT 22/2023/TT-BYT).
+pub fn bed_day_min_hours(params: &Params, date: Date) -> Result<i64, crate::params::MissingParam> {
+    Ok(params.health_benefit.at(date)?.value.bed_day_min_hours)
 }
 
 /// The co-payment cap of a visit (miễn cùng chi trả sau 5 năm liên tục): when the holder has 5

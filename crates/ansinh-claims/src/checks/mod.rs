@@ -1,0 +1,98 @@
+//! The checks of a visit's record beyond its card, benefit level and arithmetic (issue 18):
+//! what hospital-side checkers and the agency's assessors look at on real files, each named by
+//! its rule (R04 network, R07 ratios, R08 unbundling, R09 quantities and bed days, R11
+//! diagnoses, R12 times, R14 practitioners, R15 tenders) and by the catalogue line it answers
+//! (`docs/claims-checks.md`). Pure: functions of the claim, the parameters and the reference
+//! lists.
+//!
+//! A check ends one of three ways: a **note** for the facility (a field missing or malformed
+//! that moves no amount: the visit's decision is not changed), a **review** (a human decides:
+//! the claimed split stands until then), or **rejected lines** (the fund pays nothing for
+//! them; the finding's amount is their claimed fund share).
+
+pub mod bundling;
+pub mod completeness;
+pub mod diagnosis;
+pub mod practitioner;
+pub mod stay;
+pub mod tender;
+
+use crate::assess::Finding;
+use crate::claim::{Claim, CostLine};
+use crate::decimal::Amount;
+use crate::reference::Reference;
+use ansinh_rules::Params;
+
+/// What the checks of one visit found.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub notes: Vec<Finding>,
+    pub review: Vec<Finding>,
+    /// Findings that reject lines, with the indexes of the lines in the claim.
+    pub reject: Vec<(Finding, Vec<usize>)>,
+}
+
+impl Found {
+    fn note(&mut self, code: &'static str, vi: String, en: String, lines: Vec<String>, basis: &'static str) {
+        self.notes.push(finding(code, vi, en, lines, basis));
+    }
+
+    fn review(&mut self, code: &'static str, vi: String, en: String, lines: Vec<String>, basis: &'static str) {
+        self.review.push(finding(code, vi, en, lines, basis));
+    }
+
+    fn reject(&mut self, code: &'static str, vi: String, en: String, lines: Vec<usize>, claim: &Claim, basis: &'static str) {
+        let refs = lines.iter().map(|i| line_ref(&claim.lines[*i])).collect();
+        self.reject.push((finding(code, vi, en, refs, basis), lines));
+    }
+}
+
+/// A finding of `code` (its rule is the part before the dot; `S` for structure).
+fn finding(code: &'static str, vi: String, en: String, lines: Vec<String>, basis: &'static str) -> Finding {
+    Finding {
+        rule: code.split('.').next().unwrap_or(code),
+        code,
+        text_vi: vi,
+        text_en: en,
+        lines,
+        amount: Amount::ZERO,
+        basis,
+    }
+}
+
+pub(crate) fn line_ref(l: &CostLine) -> String {
+    format!("{}#{}", l.table.name(), l.number)
+}
+
+/// Cost groups of QĐ 130/QĐ-BYT (MA_NHOM, as QĐ 5937 PL3 numbers them).
+pub mod group {
+    pub const LAB: u32 = 1;
+    pub const IMAGING: u32 = 2;
+    pub const FUNCTIONAL: u32 = 3;
+    pub const DRUG: u32 = 4;
+    pub const SURGERY: u32 = 8;
+    pub const SUPPLY: u32 = 10;
+    pub const SUPPLY_RATIO: u32 = 11;
+    pub const CONSULTATION: u32 = 13;
+    pub const BED_OUTPATIENT: u32 = 14;
+    pub const BED_INPATIENT: u32 = 15;
+    pub const BED_STAY: u32 = 16;
+    pub const PROCEDURE: u32 = 18;
+
+    pub fn is_bed(g: u32) -> bool {
+        matches!(g, BED_OUTPATIENT | BED_INPATIENT | BED_STAY)
+    }
+}
+
+/// Every check of this module on one visit, in the order of the catalogue's groups. Nothing is
+/// allocated for a visit they find nothing in.
+pub fn visit(params: &Params, reference: Option<&Reference>, claim: &Claim) -> Found {
+    let mut found = Found::default();
+    completeness::check(claim, &mut found);
+    tender::check_format(claim, &mut found);
+    diagnosis::check(reference, claim, &mut found);
+    stay::check(params, claim, &mut found);
+    practitioner::check(reference, claim, &mut found);
+    bundling::check(reference, claim, &mut found);
+    found
+}
