@@ -278,26 +278,43 @@ pub fn assess_visit(
         ("T_BNCCT", claim.totals.co_pay, sum(&|l| l.co_pay)),
         ("T_BHTT", claim.totals.insurer, sum(&|l| l.insurer)),
         // Catalogue C143, C146, C149: supplies, other payers, and the four payers' sum.
-        ("T_VTYT", claim.totals.supplies, sum(&|l| {
-            if l.table == crate::claim::Table::Xml3
-                && matches!(l.group, crate::checks::group::SUPPLY | crate::checks::group::SUPPLY_RATIO)
-            {
-                l.amount_hospital
-            } else {
-                Amount::ZERO
-            }
-        })),
-        ("T_NGUONKHAC", claim.totals.other_payers, sum(&|l| l.other_payers)),
+        (
+            "T_VTYT",
+            claim.totals.supplies,
+            sum(&|l| {
+                if l.table == crate::claim::Table::Xml3
+                    && matches!(
+                        l.group,
+                        crate::checks::group::SUPPLY | crate::checks::group::SUPPLY_RATIO
+                    )
+                {
+                    l.amount_hospital
+                } else {
+                    Amount::ZERO
+                }
+            }),
+        ),
+        (
+            "T_NGUONKHAC",
+            claim.totals.other_payers,
+            sum(&|l| l.other_payers),
+        ),
         (
             "T_BHTT + T_BNCCT + T_BNTT + T_NGUONKHAC",
-            claim.totals.insurer + claim.totals.co_pay + claim.totals.self_pay + claim.totals.other_payers,
+            claim.totals.insurer
+                + claim.totals.co_pay
+                + claim.totals.self_pay
+                + claim.totals.other_payers,
             claim.totals.hospital,
         ),
     ];
     // C148: the fund's share of the lines paid per service (MA_PTTT 1), when sent; cards of the
     // armed forces and police are paid apart and do not count in it.
     let global = claim.patient.fund_global.filter(|_| {
-        !claim.cards.first().is_some_and(|c| matches!(c.code.get(..2), Some("QN" | "CA" | "CY")))
+        !claim
+            .cards
+            .first()
+            .is_some_and(|c| matches!(c.code.get(..2), Some("QN" | "CA" | "CY")))
     });
     let global_lines: Amount = claim
         .lines

@@ -163,7 +163,10 @@ impl<'a, S: Schema> Reading<'a, S> {
     fn soft_text(&mut self, field: S) -> Option<Box<str>> {
         let v = self.fields.get(field)?;
         if v.len() > crate::xml::limits::FIELD_BYTES {
-            self.note(field, format!("longer than {} bytes", crate::xml::limits::FIELD_BYTES));
+            self.note(
+                field,
+                format!("longer than {} bytes", crate::xml::limits::FIELD_BYTES),
+            );
             return None;
         }
         Some(v.into())
@@ -173,10 +176,23 @@ impl<'a, S: Schema> Reading<'a, S> {
     fn soft_date(&mut self, field: S) -> Option<Date> {
         let v = self.fields.get(field)?;
         let parsed = (matches!(v.len(), 8 | 12) && v.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| Date::new(v[..4].parse().ok()?, v[4..6].parse().ok()?, v[6..8].parse().ok()?).ok())
+            .then(|| {
+                Date::new(
+                    v[..4].parse().ok()?,
+                    v[4..6].parse().ok()?,
+                    v[6..8].parse().ok()?,
+                )
+                .ok()
+            })
             .flatten();
         if parsed.is_none() {
-            self.note(field, format!("`{}` is not a date yyyyMMdd[HHmm]", v.chars().take(40).collect::<String>()));
+            self.note(
+                field,
+                format!(
+                    "`{}` is not a date yyyyMMdd[HHmm]",
+                    v.chars().take(40).collect::<String>()
+                ),
+            );
         }
         parsed
     }
@@ -186,7 +202,13 @@ impl<'a, S: Schema> Reading<'a, S> {
         let v = self.fields.get(field)?;
         let parsed = parse_time(v);
         if parsed.is_none() {
-            self.note(field, format!("`{}` is not a time yyyyMMddHHmm", v.chars().take(40).collect::<String>()));
+            self.note(
+                field,
+                format!(
+                    "`{}` is not a time yyyyMMddHHmm",
+                    v.chars().take(40).collect::<String>()
+                ),
+            );
         }
         parsed
     }
@@ -198,7 +220,10 @@ impl<'a, S: Schema> Reading<'a, S> {
             Ok(d) => Some(d),
             Err(e) => {
                 let e: DecimalError = e;
-                self.note(field, format!("`{}` {e}", v.chars().take(40).collect::<String>()));
+                self.note(
+                    field,
+                    format!("`{}` {e}", v.chars().take(40).collect::<String>()),
+                );
                 None
             }
         }
@@ -347,10 +372,29 @@ fn parse_time(text: &str) -> Option<DateTime> {
 const LINE_MONEY: u64 = {
     use LineField as L;
     let fields = [
-        L::MA_LK, L::STT, L::MA_THUOC, L::MA_DICH_VU, L::MA_VAT_TU, L::MA_NHOM, L::PHAM_VI,
-        L::SO_LUONG, L::DON_GIA, L::DON_GIA_BV, L::DON_GIA_BH, L::TYLE_TT_DV, L::TYLE_TT_BH,
-        L::THANH_TIEN_BV, L::THANH_TIEN_BH, L::T_NGUONKHAC, L::MUC_HUONG, L::T_BNTT, L::T_BNCCT,
-        L::T_BHTT, L::NGAY_YL, L::NGAY_TH_YL, L::NGAY_KQ,
+        L::MA_LK,
+        L::STT,
+        L::MA_THUOC,
+        L::MA_DICH_VU,
+        L::MA_VAT_TU,
+        L::MA_NHOM,
+        L::PHAM_VI,
+        L::SO_LUONG,
+        L::DON_GIA,
+        L::DON_GIA_BV,
+        L::DON_GIA_BH,
+        L::TYLE_TT_DV,
+        L::TYLE_TT_BH,
+        L::THANH_TIEN_BV,
+        L::THANH_TIEN_BH,
+        L::T_NGUONKHAC,
+        L::MUC_HUONG,
+        L::T_BNTT,
+        L::T_BNCCT,
+        L::T_BHTT,
+        L::NGAY_YL,
+        L::NGAY_TH_YL,
+        L::NGAY_KQ,
     ];
     let mut mask = 0u64;
     let mut i = 0;
@@ -678,7 +722,11 @@ impl Claim {
                 let detail = (present & (!LINE_MONEY | linked) != 0).then(|| {
                     Box::new(LineDetail {
                         present,
-                        service: if linked != 0 { r.soft_text(L::MA_DICH_VU) } else { None },
+                        service: if linked != 0 {
+                            r.soft_text(L::MA_DICH_VU)
+                        } else {
+                            None
+                        },
                         name: r
                             .soft_text(L::TEN_THUOC)
                             .or_else(|| r.soft_text(L::TEN_VAT_TU))

@@ -41,6 +41,10 @@ pub struct ReadVisit {
     /// SHA-256 of the visit's tables as sent, when asked for: a re-sent identical visit is
     /// recognised by it.
     pub digest: String,
+    /// Whether the visit is a stay (MA_LOAI_KCB), for the cost averages (R16).
+    pub inpatient: bool,
+    /// The tender awards its lines draw on (R15), when a tender list is loaded.
+    pub tender_uses: Vec<checks::tender::Use>,
 }
 
 /// What reading a file keeps of each visit besides its decision, amounts and findings.
@@ -100,6 +104,8 @@ pub fn read_visits(
                     &claim,
                     detail.explanations,
                 ))),
+                inpatient: claim.inpatient(),
+                tender_uses: checks::tender::uses(reference, &claim),
                 stay: overlap::Stay::of(*claim).map(Box::new),
                 digest,
             },
@@ -107,14 +113,67 @@ pub fn read_visits(
                 outcome: Outcome::Malformed { key, defects },
                 stay: None,
                 digest,
+                inpatient: false,
+                tender_uses: Vec::new(),
             },
         }
     })?;
     let mut visits = visits;
+    let mut head = head;
     if let Some(envelope) = head.facility.as_deref() {
         flag_other_facility(&mut visits, envelope);
     }
+    if let Some(r) = reference {
+        flag_tender_quantities(&mut visits, r);
+        head.notices.extend(cost_averages(params, r, &visits));
+    }
     Ok((head, visits))
+}
+
+/// R15 over the file: the visits whose lines go beyond an award's quantity go to a human.
+fn flag_tender_quantities(visits: &mut [ReadVisit], reference: &reference::Reference) {
+    if reference.lists.tenders.is_empty() {
+        return;
+    }
+    let uses: Vec<Vec<checks::tender::Use>> = visits
+        .iter_mut()
+        .map(|v| std::mem::take(&mut v.tender_uses))
+        .collect();
+    for (i, finding) in checks::tender::quantities(reference, &uses) {
+        if let Outcome::Assessed(a) = &mut visits[i].outcome {
+            overlap::flag(a, finding);
+        }
+    }
+}
+
+/// R16 over the file: each facility's average cost per visit of a kind against the reference.
+fn cost_averages(
+    params: &Params,
+    reference: &reference::Reference,
+    visits: &[ReadVisit],
+) -> Vec<xml::Notice> {
+    if reference.lists.averages.is_empty() {
+        return Vec::new();
+    }
+    let costs: Vec<checks::cost_average::Cost<'_>> = visits
+        .iter()
+        .filter_map(|v| match &v.outcome {
+            Outcome::Assessed(a) => Some(checks::cost_average::Cost {
+                facility: &a.facility,
+                inpatient: v.inpatient,
+                hospital: a.claimed.hospital,
+                date: a.visit_date,
+            }),
+            Outcome::Malformed { .. } => None,
+        })
+        .collect();
+    let Some(first) = costs.iter().map(|c| c.date).min() else {
+        return Vec::new();
+    };
+    match ansinh_rules::health::cost_average_alert(params, first) {
+        Ok(alert) => checks::cost_average::warnings(reference, &costs, alert.ppm()),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// A visit whose XML1 names another facility (MA_CSKCB) than the envelope that sent it

@@ -147,11 +147,14 @@ pub fn list(file: &str, text: &str, columns: &[&str]) -> Result<List, ReferenceE
                     .map_err(|_| fail(line, "to", format!("`{t}` is not YYYY-MM-DD")))?,
             ),
         };
-        out.rows.entry(get(code).to_string()).or_default().push(Row {
-            from,
-            to,
-            cells: cols.iter().map(|c| get(*c).to_string()).collect(),
-        });
+        out.rows
+            .entry(get(code).to_string())
+            .or_default()
+            .push(Row {
+                from,
+                to,
+                cells: cols.iter().map(|c| get(*c).to_string()).collect(),
+            });
     }
     Ok(out)
 }

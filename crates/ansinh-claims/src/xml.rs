@@ -292,7 +292,9 @@ impl<'a> Envelope<'a> {
                     code: "S.ENVELOPE_COUNT",
                     field: "SOLUONGHOSO",
                     text_vi: format!("SOLUONGHOSO `{text}` không phải là số; tệp có {sent} hồ sơ"),
-                    text_en: format!("SOLUONGHOSO `{text}` is not a number; the file holds {sent} visits"),
+                    text_en: format!(
+                        "SOLUONGHOSO `{text}` is not a number; the file holds {sent} visits"
+                    ),
                 }),
             },
         }
@@ -301,8 +303,12 @@ impl<'a> Envelope<'a> {
             notices.push(Notice {
                 code: "S.ENVELOPE_STRAY",
                 field: "FILEHOSO",
-                text_vi: format!("{n} FILEHOSO nằm ngoài HOSO: không thuộc hồ sơ nào, không được đọc"),
-                text_en: format!("{n} FILEHOSO outside any HOSO: they belong to no visit and were not read"),
+                text_vi: format!(
+                    "{n} FILEHOSO nằm ngoài HOSO: không thuộc hồ sơ nào, không được đọc"
+                ),
+                text_en: format!(
+                    "{n} FILEHOSO outside any HOSO: they belong to no visit and were not read"
+                ),
             });
         }
         Head { facility, notices }
@@ -910,7 +916,11 @@ mod tests {
         let file = parse_file(counted_three.as_bytes()).unwrap();
         assert_eq!(file.visits.len(), 2);
         assert_eq!(file.notices[0].code, "S.ENVELOPE_COUNT");
-        assert!(file.notices[0].text_en.contains("says 3 visits but the file holds 2"));
+        assert!(
+            file.notices[0]
+                .text_en
+                .contains("says 3 visits but the file holds 2")
+        );
         let uncounted = two.replacen("<SOLUONGHOSO>2</SOLUONGHOSO>", "", 1);
         assert_eq!(codes(&uncounted), ["S.ENVELOPE_COUNT"]);
         let stray = two.replacen(
@@ -927,7 +937,11 @@ mod tests {
             "<GIAMDINHHS></GIAMDINHHS>",
             "<GIAMDINHHS><THONGTINDONVI><MACSKCB>79001</MACSKCB></THONGTINDONVI><THONGTINHOSO><SOLUONGHOSO>0</SOLUONGHOSO><DANHSACHHOSO></DANHSACHHOSO></THONGTINHOSO></GIAMDINHHS>",
         ] {
-            assert_eq!(parse_file(hollow.as_bytes()), Err(FileError::NoVisits), "{hollow}");
+            assert_eq!(
+                parse_file(hollow.as_bytes()),
+                Err(FileError::NoVisits),
+                "{hollow}"
+            );
         }
     }
 

@@ -111,7 +111,11 @@ impl Spec<'_> {
             "<TONG_HOP><MA_LK>{key}</MA_LK><STT>1</STT><MA_THE_BHYT>{}</MA_THE_BHYT><MA_DKBD>{}</MA_DKBD><GT_THE_TU>{}</GT_THE_TU><GT_THE_DEN>{}</GT_THE_DEN><MA_BENH_CHINH>E11.9</MA_BENH_CHINH><MA_DOITUONG_KCB>{}</MA_DOITUONG_KCB><NGAY_VAO>{}</NGAY_VAO><NGAY_RA>{}</NGAY_RA><T_THUOC>0</T_THUOC><T_VTYT>0</T_VTYT><T_TONGCHI_BV>{bv}</T_TONGCHI_BV><T_TONGCHI_BH>{bv}</T_TONGCHI_BH><T_BNTT>0</T_BNTT><T_BNCCT>{cct}</T_BNCCT><T_BHTT>{bhtt}</T_BHTT><T_NGUONKHAC>0</T_NGUONKHAC><MA_LOAI_KCB>{}</MA_LOAI_KCB><MA_CSKCB>79001</MA_CSKCB></TONG_HOP>",
             self.card,
             // A self-referred visit (3.x) is at a facility other than the holder's own.
-            if self.category.starts_with("3.") { "01001" } else { "79001" },
+            if self.category.starts_with("3.") {
+                "01001"
+            } else {
+                "79001"
+            },
             self.from,
             self.to,
             self.category,

@@ -26,6 +26,9 @@ pub struct HealthBenefit {
     /// A stay within one day bills one bed day from this many hours (TT 39/2018/TT-BYT Art. 6
     /// as amended by TT 22/2023/TT-BYT).
     pub bed_day_min_hours: i64,
+    /// A facility whose cost per visit of a kind is above the reference average by more than
+    /// this share is flagged (TT 12/2026/TT-BTC Art. 13; the share is UNCONFIRMED).
+    pub cost_average_alert: Rate,
     /// Co-payments of a calendar year above this many months of the reference level are not
     /// due once the holder has 5 consecutive years (the co-payment exemption).
     pub copay_cap_months: i64,
@@ -281,6 +284,15 @@ pub fn inpatient_grace_days(
 /// Art. 6 as amended by TT 22/2023/TT-BYT).
 pub fn bed_day_min_hours(params: &Params, date: Date) -> Result<i64, crate::params::MissingParam> {
     Ok(params.health_benefit.at(date)?.value.bed_day_min_hours)
+}
+
+/// The share above the reference cost per visit from which a facility is flagged (cảnh báo gia
+/// tăng chi phí bình quân: TT 12/2026/TT-BTC Art. 13).
+pub fn cost_average_alert(
+    params: &Params,
+    date: Date,
+) -> Result<Rate, crate::params::MissingParam> {
+    Ok(params.health_benefit.at(date)?.value.cost_average_alert)
 }
 
 /// The co-payment cap of a visit (miễn cùng chi trả sau 5 năm liên tục): when the holder has 5

@@ -14,16 +14,33 @@ const BASIS: &str = "QĐ 130/QĐ-BYT Bảng 1–3, sửa đổi bởi QĐ 4750/Q
 const REQUIRED: &[SummaryField] = {
     use SummaryField as S;
     &[
-        S::MA_BN, S::HO_TEN, S::NGAY_SINH, S::GIOI_TINH, S::MA_QUOCTICH, S::MA_DANTOC,
-        S::DIA_CHI, S::CHAN_DOAN_RV, S::MA_BENH_CHINH, S::KET_QUA_DTRI, S::MA_LOAI_RV,
-        S::NAM_QT, S::THANG_QT, S::MA_KHOA, S::MA_HSBA,
+        S::MA_BN,
+        S::HO_TEN,
+        S::NGAY_SINH,
+        S::GIOI_TINH,
+        S::MA_QUOCTICH,
+        S::MA_DANTOC,
+        S::DIA_CHI,
+        S::CHAN_DOAN_RV,
+        S::MA_BENH_CHINH,
+        S::KET_QUA_DTRI,
+        S::MA_LOAI_RV,
+        S::NAM_QT,
+        S::THANG_QT,
+        S::MA_KHOA,
+        S::MA_HSBA,
     ]
 };
 
 /// XML1 fields an inpatient stay sends besides (catalogue C173).
 const REQUIRED_INPATIENT: &[SummaryField] = {
     use SummaryField as S;
-    &[S::LY_DO_VNT, S::MA_LY_DO_VNT, S::NGAY_VAO_NOI_TRU, S::PP_DIEU_TRI]
+    &[
+        S::LY_DO_VNT,
+        S::MA_LY_DO_VNT,
+        S::NGAY_VAO_NOI_TRU,
+        S::PP_DIEU_TRI,
+    ]
 };
 
 fn mask(fields: &[SummaryField]) -> u64 {
@@ -64,19 +81,32 @@ pub fn check(claim: &Claim, found: &mut Found) {
     let mut wrong: Vec<String> = Vec::new();
     let allowed = |v: &Option<Box<str>>, ok: &dyn Fn(&str) -> bool| v.as_deref().is_none_or(ok);
     if !allowed(&p.sex, &|v| matches!(v, "1" | "2" | "3")) {
-        wrong.push(format!("GIOI_TINH `{}` (1, 2, 3)", p.sex.as_deref().unwrap_or_default()));
+        wrong.push(format!(
+            "GIOI_TINH `{}` (1, 2, 3)",
+            p.sex.as_deref().unwrap_or_default()
+        ));
     }
-    if !allowed(&p.outcome, &|v| matches!(v, "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8")) {
-        wrong.push(format!("KET_QUA_DTRI `{}` (1–8)", p.outcome.as_deref().unwrap_or_default()));
+    if !allowed(&p.outcome, &|v| {
+        matches!(v, "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8")
+    }) {
+        wrong.push(format!(
+            "KET_QUA_DTRI `{}` (1–8)",
+            p.outcome.as_deref().unwrap_or_default()
+        ));
     }
-    if !allowed(&p.discharge_kind, &|v| matches!(v, "1" | "2" | "3" | "4" | "5")) {
+    if !allowed(&p.discharge_kind, &|v| {
+        matches!(v, "1" | "2" | "3" | "4" | "5")
+    }) {
         wrong.push(format!(
             "MA_LOAI_RV `{}` (1–5)",
             p.discharge_kind.as_deref().unwrap_or_default()
         ));
     }
     if !allowed(&p.region, &|v| matches!(v, "K1" | "K2" | "K3")) {
-        wrong.push(format!("MA_KHUVUC `{}` (K1, K2, K3)", p.region.as_deref().unwrap_or_default()));
+        wrong.push(format!(
+            "MA_KHUVUC `{}` (K1, K2, K3)",
+            p.region.as_deref().unwrap_or_default()
+        ));
     }
     let two_digits = |v: &str| v.len() == 2 && v.bytes().all(|b| b.is_ascii_digit());
     if !two_digits(&claim.visit_type) {
@@ -104,7 +134,10 @@ pub fn check(claim: &Claim, found: &mut Found) {
         wrong.push(format!("CAN_NANG {w} (kg, above 0 and at most 200)"));
     }
     if p.secondary.len() > 12 {
-        wrong.push(format!("MA_BENH_KT: {} codes (at most 12)", p.secondary.len()));
+        wrong.push(format!(
+            "MA_BENH_KT: {} codes (at most 12)",
+            p.secondary.len()
+        ));
     }
     if !wrong.is_empty() {
         let list = wrong.join("; ");
@@ -162,7 +195,13 @@ fn lines(claim: &Claim, found: &mut Found) {
         match l.table {
             Table::Xml2 => {
                 // A drug names itself, its strength, registration, route, dose and tender (C178).
-                for f in [L::TEN_THUOC, L::DON_VI_TINH, L::HAM_LUONG, L::DUONG_DUNG, L::LIEU_DUNG] {
+                for f in [
+                    L::TEN_THUOC,
+                    L::DON_VI_TINH,
+                    L::HAM_LUONG,
+                    L::DUONG_DUNG,
+                    L::LIEU_DUNG,
+                ] {
                     if !sent(f) {
                         missing.push(f.name());
                     }
@@ -196,9 +235,9 @@ fn lines(claim: &Claim, found: &mut Found) {
                     // The machine that did a test or an image (C176).
                     match d.and_then(|d| d.machine.as_deref()) {
                         None => missing.push("MA_MAY"),
-                        Some(m) if !machine_code(m) => bad.push(format!(
-                            "MA_MAY `{m}` (XX.n.ccccc.serial)"
-                        )),
+                        Some(m) if !machine_code(m) => {
+                            bad.push(format!("MA_MAY `{m}` (XX.n.ccccc.serial)"))
+                        }
                         Some(_) => {}
                     }
                 }
@@ -253,5 +292,7 @@ pub fn machine_code(code: &str) -> bool {
 /// A bed code: H, T, C or K and three digits (catalogue C177).
 pub fn bed_code(code: &str) -> bool {
     let b = code.trim().as_bytes();
-    b.len() == 4 && matches!(b[0], b'H' | b'T' | b'C' | b'K') && b[1..].iter().all(u8::is_ascii_digit)
+    b.len() == 4
+        && matches!(b[0], b'H' | b'T' | b'C' | b'K')
+        && b[1..].iter().all(u8::is_ascii_digit)
 }

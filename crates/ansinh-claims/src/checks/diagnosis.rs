@@ -9,14 +9,14 @@ use crate::claim::Claim;
 use crate::reference::Reference;
 
 const BASIS_ICD: &str = "QĐ 130/QĐ-BYT Bảng 1 (MA_BENH_CHINH, MA_BENH_KT); QĐ 4469/QĐ-BYT (ICD-10)";
-const BASIS_INDICATION: &str =
-    "Law on Health Insurance Art. 23.5 (indication not matching the diagnosis); TT 20/2022/TT-BYT Art. 6; TT 12/2026/TT-BTC Art. 10.1.đ";
+const BASIS_INDICATION: &str = "Law on Health Insurance Art. 23.5 (indication not matching the diagnosis); TT 20/2022/TT-BYT Art. 6; TT 12/2026/TT-BTC Art. 10.1.đ";
 
 /// The form of an ICD-10 code as facilities send it: a letter, two digits, then optionally a
 /// point and one or two characters (`E11.9`, `I10`, `S72.00`) (catalogue C117).
 pub fn icd_form(code: &str) -> bool {
     let b = code.as_bytes();
-    let head = b.len() >= 3 && b[0].is_ascii_uppercase() && b[1].is_ascii_digit() && b[2].is_ascii_digit();
+    let head =
+        b.len() >= 3 && b[0].is_ascii_uppercase() && b[1].is_ascii_digit() && b[2].is_ascii_digit();
     head && match b.len() {
         3 => true,
         5 | 6 => b[3] == b'.' && b[4..].iter().all(|c| c.is_ascii_alphanumeric()),
@@ -50,7 +50,10 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
             None => icd_form(code),
         };
         if !known {
-            unknown.push(format!("{}{code}", if k == 0 { "MA_BENH_CHINH " } else { "" }));
+            unknown.push(format!(
+                "{}{code}",
+                if k == 0 { "MA_BENH_CHINH " } else { "" }
+            ));
         }
     }
     if !unknown.is_empty() {
@@ -83,8 +86,14 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
                 if !sex.is_empty() && p.sex.as_deref().is_some_and(|s| s != sex && s != "3") {
                     found.review(
                         "R11.SEX",
-                        format!("Mã bệnh {code} chỉ dành cho giới {sex}, người bệnh giới {}", p.sex.as_deref().unwrap_or_default()),
-                        format!("{code} is a diagnosis of sex {sex}; the patient is {}", p.sex.as_deref().unwrap_or_default()),
+                        format!(
+                            "Mã bệnh {code} chỉ dành cho giới {sex}, người bệnh giới {}",
+                            p.sex.as_deref().unwrap_or_default()
+                        ),
+                        format!(
+                            "{code} is a diagnosis of sex {sex}; the patient is {}",
+                            p.sex.as_deref().unwrap_or_default()
+                        ),
                         Vec::new(),
                         BASIS_ICD,
                     );
@@ -132,10 +141,15 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
         }
         for row in lists.restrictions.on(&l.code, at) {
             let sex = row.cells[0].as_str();
-            let wrong_sex = !sex.is_empty() && p.sex.as_deref().is_some_and(|s| s != sex && s != "3");
+            let wrong_sex =
+                !sex.is_empty() && p.sex.as_deref().is_some_and(|s| s != sex && s != "3");
             let bound = |c: &str| c.parse::<i32>().ok();
-            let too_young = age.zip(bound(&row.cells[1])).is_some_and(|(a, min)| a < min);
-            let too_old = age.zip(bound(&row.cells[2])).is_some_and(|(a, max)| a > max);
+            let too_young = age
+                .zip(bound(&row.cells[1]))
+                .is_some_and(|(a, min)| a < min);
+            let too_old = age
+                .zip(bound(&row.cells[2]))
+                .is_some_and(|(a, max)| a > max);
             if wrong_sex || too_young || too_old {
                 not_for.push(i);
                 break;

@@ -12,6 +12,7 @@
 
 pub mod bundling;
 pub mod completeness;
+pub mod cost_average;
 pub mod diagnosis;
 pub mod practitioner;
 pub mod stay;
@@ -33,22 +34,51 @@ pub struct Found {
 }
 
 impl Found {
-    fn note(&mut self, code: &'static str, vi: String, en: String, lines: Vec<String>, basis: &'static str) {
+    fn note(
+        &mut self,
+        code: &'static str,
+        vi: String,
+        en: String,
+        lines: Vec<String>,
+        basis: &'static str,
+    ) {
         self.notes.push(finding(code, vi, en, lines, basis));
     }
 
-    fn review(&mut self, code: &'static str, vi: String, en: String, lines: Vec<String>, basis: &'static str) {
+    fn review(
+        &mut self,
+        code: &'static str,
+        vi: String,
+        en: String,
+        lines: Vec<String>,
+        basis: &'static str,
+    ) {
         self.review.push(finding(code, vi, en, lines, basis));
     }
 
-    fn reject(&mut self, code: &'static str, vi: String, en: String, lines: Vec<usize>, claim: &Claim, basis: &'static str) {
+    fn reject(
+        &mut self,
+        code: &'static str,
+        vi: String,
+        en: String,
+        lines: Vec<usize>,
+        claim: &Claim,
+        basis: &'static str,
+    ) {
         let refs = lines.iter().map(|i| line_ref(&claim.lines[*i])).collect();
-        self.reject.push((finding(code, vi, en, refs, basis), lines));
+        self.reject
+            .push((finding(code, vi, en, refs, basis), lines));
     }
 }
 
 /// A finding of `code` (its rule is the part before the dot; `S` for structure).
-fn finding(code: &'static str, vi: String, en: String, lines: Vec<String>, basis: &'static str) -> Finding {
+fn finding(
+    code: &'static str,
+    vi: String,
+    en: String,
+    lines: Vec<String>,
+    basis: &'static str,
+) -> Finding {
     Finding {
         rule: code.split('.').next().unwrap_or(code),
         code,
@@ -89,7 +119,7 @@ pub mod group {
 pub fn visit(params: &Params, reference: Option<&Reference>, claim: &Claim) -> Found {
     let mut found = Found::default();
     completeness::check(claim, &mut found);
-    tender::check_format(claim, &mut found);
+    tender::check_format(reference, claim, &mut found);
     diagnosis::check(reference, claim, &mut found);
     stay::check(params, claim, &mut found);
     practitioner::check(reference, claim, &mut found);

@@ -40,7 +40,9 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
         }
         let Some(staff) = staff else { continue };
         let at = l.ordered.unwrap_or(claim.admitted).date();
-        let names = doctor.into_iter().chain(performers.into_iter().flat_map(|p| p.split(';')));
+        let names = doctor
+            .into_iter()
+            .chain(performers.into_iter().flat_map(|p| p.split(';')));
         for code in names.map(str::trim).filter(|c| !c.is_empty()) {
             let rows: Vec<_> = staff
                 .on(code, at)
@@ -60,7 +62,8 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
         found.note(
             "R14.UNNAMED",
             "Thiếu người chỉ định (MA_BAC_SI) hoặc người thực hiện (NGUOI_THUC_HIEN)".into(),
-            "The ordering practitioner (MA_BAC_SI) or the performer (NGUOI_THUC_HIEN) is missing".into(),
+            "The ordering practitioner (MA_BAC_SI) or the performer (NGUOI_THUC_HIEN) is missing"
+                .into(),
             unnamed,
             BASIS,
         );

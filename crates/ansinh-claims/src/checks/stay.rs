@@ -22,7 +22,12 @@ pub fn bed_days_allowed(claim: &Claim, min_hours: i64) -> Option<i64> {
     let last_day_counts = matches!(p.outcome.as_deref(), Some("4" | "5" | "6"))
         || p.discharge_kind.as_deref() == Some("2");
     if days == 0 {
-        let minutes = claim.admitted.until(out).ok()?.total(jiff::Unit::Minute).ok()? as i64;
+        let minutes = claim
+            .admitted
+            .until(out)
+            .ok()?
+            .total(jiff::Unit::Minute)
+            .ok()? as i64;
         return Some(i64::from(minutes >= min_hours * 60));
     }
     Some(days + i64::from(last_day_counts))
@@ -49,7 +54,9 @@ pub fn check(params: &Params, claim: &Claim, found: &mut Found) {
                 bed_lines.push(line_ref(l));
             }
             // One bed a day a line, one surgery a line (C090, C091).
-            if (group::is_bed(l.group) || l.group == group::SURGERY) && l.quantity > Quantity::whole(1) {
+            if (group::is_bed(l.group) || l.group == group::SURGERY)
+                && l.quantity > Quantity::whole(1)
+            {
                 over_one.push(line_ref(l));
             }
             if l.group == group::CONSULTATION {
@@ -57,9 +64,9 @@ pub fn check(params: &Params, claim: &Claim, found: &mut Found) {
             }
         }
         // A line ordered outside the stay is R12.TIME's (rejected): not said twice.
-        let inside = l.ordered.is_none_or(|o| {
-            o >= claim.admitted && claim.discharged.is_none_or(|out| o <= out)
-        });
+        let inside = l
+            .ordered
+            .is_none_or(|o| o >= claim.admitted && claim.discharged.is_none_or(|out| o <= out));
         if !inside {
             continue;
         }
@@ -82,8 +89,14 @@ pub fn check(params: &Params, claim: &Claim, found: &mut Found) {
     if !inpatient_beds.is_empty() {
         found.reject(
             "R09.BED_OUTPATIENT",
-            format!("Giường bệnh nội trú cho lượt khám ngoại trú (MA_LOAI_KCB {})", claim.visit_type),
-            format!("An inpatient bed billed for a visit that is no stay (MA_LOAI_KCB {})", claim.visit_type),
+            format!(
+                "Giường bệnh nội trú cho lượt khám ngoại trú (MA_LOAI_KCB {})",
+                claim.visit_type
+            ),
+            format!(
+                "An inpatient bed billed for a visit that is no stay (MA_LOAI_KCB {})",
+                claim.visit_type
+            ),
             inpatient_beds,
             claim,
             BASIS_BED,
@@ -108,7 +121,8 @@ pub fn check(params: &Params, claim: &Claim, found: &mut Found) {
         );
     }
     // Bed days against the length of the stay (C093).
-    let min_hours = ansinh_rules::health::bed_day_min_hours(params, claim.admitted.date()).unwrap_or(4);
+    let min_hours =
+        ansinh_rules::health::bed_day_min_hours(params, claim.admitted.date()).unwrap_or(4);
     if !bed_lines.is_empty()
         && let Some(allowed) = bed_days_allowed(claim, min_hours)
         && bed_total > Quantity::whole(allowed)
@@ -128,15 +142,26 @@ pub fn check(params: &Params, claim: &Claim, found: &mut Found) {
     {
         found.note(
             "S.TREATMENT_DAYS",
-            format!("MA_LOAI_KCB {} không tính ngày điều trị (SO_NGAY_DTRI = {days})", claim.visit_type),
-            format!("MA_LOAI_KCB {} counts no days of treatment (SO_NGAY_DTRI = {days})", claim.visit_type),
+            format!(
+                "MA_LOAI_KCB {} không tính ngày điều trị (SO_NGAY_DTRI = {days})",
+                claim.visit_type
+            ),
+            format!(
+                "MA_LOAI_KCB {} counts no days of treatment (SO_NGAY_DTRI = {days})",
+                claim.visit_type
+            ),
             Vec::new(),
             "QĐ 130/QĐ-BYT Bảng 1 (SO_NGAY_DTRI), sửa đổi bởi QĐ 4750/QĐ-BYT",
         );
     }
     if claim.visit_type == "01"
         && let Some(out) = claim.discharged
-        && claim.admitted.until(out).ok().and_then(|s| s.total(jiff::Unit::Hour).ok()).is_some_and(|h| h > 24.0)
+        && claim
+            .admitted
+            .until(out)
+            .ok()
+            .and_then(|s| s.total(jiff::Unit::Hour).ok())
+            .is_some_and(|h| h > 24.0)
     {
         found.review(
             "R12.EXAM_LENGTH",
@@ -198,15 +223,20 @@ pub fn check(params: &Params, claim: &Claim, found: &mut Found) {
 fn network(claim: &Claim, found: &mut Found) {
     let p = &claim.patient;
     if claim.category.starts_with("3.")
-        && p
-            .registered_at
+        && p.registered_at
             .as_deref()
             .is_some_and(|r| r.split(';').any(|r| r.trim() == claim.facility))
     {
         found.review(
             "R04.CATEGORY",
-            format!("Mã đối tượng {} (tự đến) nhưng nơi đăng ký KCB ban đầu là chính cơ sở {}", claim.category, claim.facility),
-            format!("Category {} (self-referred) at the holder's own registered facility {}", claim.category, claim.facility),
+            format!(
+                "Mã đối tượng {} (tự đến) nhưng nơi đăng ký KCB ban đầu là chính cơ sở {}",
+                claim.category, claim.facility
+            ),
+            format!(
+                "Category {} (self-referred) at the holder's own registered facility {}",
+                claim.category, claim.facility
+            ),
             Vec::new(),
             "QĐ 130/QĐ-BYT Bảng 1 (MA_DOITUONG_KCB, MA_DKBD); Law on Health Insurance Art. 22",
         );

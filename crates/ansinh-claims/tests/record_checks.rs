@@ -1,0 +1,550 @@
+//! The record checks of issue 18, one test per catalogue line (C###) they answer, each on the
+//! worked case TC1 (a complete visit of QĐ 130 as amended, fictitious names) changed so that it
+//! fails the check, through the public entry point `assess_file`.
+
+use ansinh_claims::assess::{Assessment, Decision};
+use ansinh_claims::decimal::Amount;
+use ansinh_claims::reference::Reference;
+use ansinh_claims::xml::write_file;
+use ansinh_claims::{Detail, Outcome, assess_file, read_visits};
+use ansinh_rules::Params;
+
+fn params() -> Params {
+    Params::embedded().unwrap()
+}
+
+fn read(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+/// TC1's tables: XML1, XML2, XML3.
+fn tc1() -> [String; 3] {
+    [
+        read("tc1-xml1.xml"),
+        read("tc1-xml2.xml"),
+        read("tc1-xml3.xml"),
+    ]
+}
+
+fn reference(lists: &[(&str, &str)]) -> Reference {
+    let dir = format!(
+        "{}/../../examples/claims/reference",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let file = |n: &str| std::fs::read_to_string(format!("{dir}/{n}")).unwrap();
+    let mut r = Reference::from_csv(&file("prices.csv"), &file("covered.csv")).unwrap();
+    for (name, text) in lists {
+        let text = if text.is_empty() {
+            file(name)
+        } else {
+            text.to_string()
+        };
+        r = r.with_list(name, &text).unwrap();
+    }
+    r
+}
+
+fn assess(t: &[String; 3], reference: Option<&Reference>) -> Assessment {
+    let file = write_file(
+        "79001",
+        "20250310",
+        &[vec![
+            ("XML1", t[0].clone()),
+            ("XML2", t[1].clone()),
+            ("XML3", t[2].clone()),
+        ]],
+    );
+    match assess_file(&params(), reference, file.as_bytes(), Detail::EXPLAINED)
+        .unwrap()
+        .remove(0)
+    {
+        Outcome::Assessed(a) => *a,
+        other => panic!("not assessed: {other:?}"),
+    }
+}
+
+fn codes(a: &Assessment) -> Vec<&'static str> {
+    a.findings.iter().map(|f| f.code).collect()
+}
+
+fn note_codes(a: &Assessment) -> Vec<&'static str> {
+    a.notes.iter().map(|f| f.code).collect()
+}
+
+fn d(v: i64) -> Amount {
+    Amount::whole(v)
+}
+
+#[test]
+fn the_complete_worked_case_passes_every_record_check() {
+    let a = assess(&tc1(), None);
+    assert_eq!(a.decision, Decision::Accepted, "{a:?}");
+    assert!(a.findings.is_empty(), "{:?}", a.findings);
+    // TC1 as published leaves MA_QUOCTICH, MA_DANTOC, DIA_CHI out and one line's prescriber and
+    // a drug's tender: noted for the facility, and nothing else.
+    let notes = note_codes(&a);
+    assert!(
+        notes
+            .iter()
+            .all(|c| matches!(*c, "S.REQUIRED" | "S.LINE" | "R14.UNNAMED" | "R15.FORMAT")),
+        "{:?}",
+        a.notes
+    );
+}
+
+/// C169: a mandatory XML1 field missing is noted, naming it; the decision stands.
+#[test]
+fn c169_a_missing_mandatory_field_is_named_and_moves_no_amount() {
+    let mut t = tc1();
+    t[0] = t[0].replace("<HO_TEN>NGUYỄN THỊ A</HO_TEN>", "");
+    let a = assess(&t, None);
+    assert_eq!(
+        (a.decision, a.assessed.insurer),
+        (Decision::Accepted, d(293_680))
+    );
+    let note = a.notes.iter().find(|n| n.code == "S.REQUIRED").unwrap();
+    assert!(note.text_en.contains("HO_TEN"), "{}", note.text_en);
+}
+
+/// C174, C170: values outside the enumerations and an impossible weight are noted.
+#[test]
+fn c174_values_outside_the_enumerations_are_noted() {
+    let mut t = tc1();
+    t[0] = t[0]
+        .replace("<GIOI_TINH>2</GIOI_TINH>", "<GIOI_TINH>7</GIOI_TINH>")
+        .replace(
+            "<MA_LOAI_RV>1</MA_LOAI_RV>",
+            "<MA_LOAI_RV>9</MA_LOAI_RV><CAN_NANG>350</CAN_NANG>",
+        );
+    let a = assess(&t, None);
+    let note = a.notes.iter().find(|n| n.code == "S.VALUE").unwrap();
+    for part in ["GIOI_TINH `7`", "MA_LOAI_RV `9`", "CAN_NANG 350"] {
+        assert!(note.text_en.contains(part), "{part}: {}", note.text_en);
+    }
+    assert_eq!(a.decision, Decision::Accepted);
+}
+
+/// C137: a date of birth that is no date is a note, not a broken visit.
+#[test]
+fn c137_a_malformed_field_no_amount_depends_on_is_noted() {
+    let mut t = tc1();
+    t[0] = t[0].replace(
+        "<NGAY_SINH>198005150000</NGAY_SINH>",
+        "<NGAY_SINH>1980-05-15</NGAY_SINH>",
+    );
+    let a = assess(&t, None);
+    assert_eq!(a.decision, Decision::Accepted);
+    assert!(
+        a.notes
+            .iter()
+            .any(|n| n.code == "S.FORMAT" && n.text_en.contains("NGAY_SINH"))
+    );
+}
+
+/// C117, C123: a principal diagnosis that is no ICD-10 code, or none at all, goes to a human.
+#[test]
+fn c117_c123_diagnoses_that_are_no_icd10_code_or_missing_go_to_review() {
+    let mut t = tc1();
+    t[0] = t[0].replace(
+        "<MA_BENH_CHINH>E11.9</MA_BENH_CHINH>",
+        "<MA_BENH_CHINH>E119X</MA_BENH_CHINH>",
+    );
+    let a = assess(&t, None);
+    assert_eq!(a.decision, Decision::NeedsReview);
+    assert!(codes(&a).contains(&"R11.ICD"));
+    // With the list loaded, a well-formed code absent from it is unknown too.
+    let mut t = tc1();
+    t[0] = t[0].replace(
+        "<MA_BENH_KT>I10</MA_BENH_KT>",
+        "<MA_BENH_KT>I10;Q99.9</MA_BENH_KT>",
+    );
+    let r = reference(&[("icd10.csv", "")]);
+    let a = assess(&t, Some(&r));
+    let f = a.findings.iter().find(|f| f.code == "R11.ICD").unwrap();
+    assert!(
+        f.text_en.contains("Q99.9") && !f.text_en.contains("I10"),
+        "{}",
+        f.text_en
+    );
+    let mut t = tc1();
+    t[0] = t[0].replace("<MA_BENH_CHINH>E11.9</MA_BENH_CHINH>", "");
+    let a = assess(&t, None);
+    assert!(codes(&a).contains(&"R11.NO_DIAGNOSIS"));
+}
+
+/// C118, C119: a code the list does not use as principal, or one of the other sex.
+#[test]
+fn c118_c119_principal_not_allowed_and_diagnosis_of_the_other_sex() {
+    let r = reference(&[("icd10.csv", "")]);
+    let mut t = tc1();
+    t[0] = t[0].replace(
+        "<MA_BENH_CHINH>E11.9</MA_BENH_CHINH>",
+        "<MA_BENH_CHINH>Z00.0</MA_BENH_CHINH>",
+    );
+    assert!(codes(&assess(&t, Some(&r))).contains(&"R11.PRINCIPAL"));
+    let mut t = tc1();
+    t[0] = t[0].replace(
+        "<MA_BENH_KT>I10</MA_BENH_KT>",
+        "<MA_BENH_KT>N40</MA_BENH_KT>",
+    );
+    assert!(codes(&assess(&t, Some(&r))).contains(&"R11.SEX"));
+}
+
+/// C120: the HbA1c is paid only with a diabetes diagnosis: without one its line is rejected,
+/// its fund share (84,240) the finding's amount.
+#[test]
+fn c120_a_service_without_the_diagnosis_it_is_indicated_for_is_rejected() {
+    let r = reference(&[("indications.csv", "")]);
+    let a = assess(&tc1(), Some(&r));
+    assert!(
+        !codes(&a).contains(&"R11.INDICATION"),
+        "E11.9 indicates it: {:?}",
+        a.findings
+    );
+    let mut t = tc1();
+    t[0] = t[0].replace(
+        "<MA_BENH_CHINH>E11.9</MA_BENH_CHINH>",
+        "<MA_BENH_CHINH>I10</MA_BENH_CHINH>",
+    );
+    let a = assess(&t, Some(&r));
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.code == "R11.INDICATION")
+        .unwrap();
+    assert_eq!(
+        (f.lines.as_slice(), f.amount),
+        (&["XML3#2".to_string()][..], d(84_240))
+    );
+    assert_eq!(a.decision, Decision::Adjusted);
+}
+
+/// C122: a service meant for one sex is rejected for the other.
+#[test]
+fn c122_a_service_for_the_other_sex_is_rejected() {
+    let r = reference(&[(
+        "restrictions.csv",
+        "code,sex,min_age,max_age,from,to,source\n23.0083.1523,1,,,2024-01-01,,test\n",
+    )]);
+    let a = assess(&tc1(), Some(&r));
+    let f = a.findings.iter().find(|f| f.code == "R11.PATIENT").unwrap();
+    assert_eq!(f.amount, d(84_240));
+    // Age bounds: this patient is 44 on the day; a service up to 15 years is not hers.
+    let r = reference(&[(
+        "restrictions.csv",
+        "code,sex,min_age,max_age,from,to,source\n23.0083.1523,,,15,2024-01-01,,test\n",
+    )]);
+    assert!(codes(&assess(&tc1(), Some(&r))).contains(&"R11.PATIENT"));
+    let r = reference(&[(
+        "restrictions.csv",
+        "code,sex,min_age,max_age,from,to,source\n23.0083.1523,,18,,2024-01-01,,test\n",
+    )]);
+    assert!(!codes(&assess(&tc1(), Some(&r))).contains(&"R11.PATIENT"));
+}
+
+/// The HbA1c line of TC1 made a bed line of `group` with `quantity` days.
+fn with_bed(t: &mut [String; 3], group: u32) {
+    t[2] = t[2].replacen(
+        "<MA_NHOM>1</MA_NHOM>",
+        &format!("<MA_NHOM>{group}</MA_NHOM><MA_GIUONG>H001</MA_GIUONG>"),
+        1,
+    );
+}
+
+/// C094: an inpatient bed billed for an examination visit is rejected.
+#[test]
+fn c094_an_inpatient_bed_for_an_outpatient_visit_is_rejected() {
+    let mut t = tc1();
+    with_bed(&mut t, 15);
+    let a = assess(&t, None);
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.code == "R09.BED_OUTPATIENT")
+        .unwrap();
+    assert_eq!(f.amount, d(84_240));
+}
+
+/// C093, C090: bed days beyond the stay, and more than one bed a line, go to a human.
+#[test]
+fn c093_bed_days_beyond_the_length_of_the_stay_go_to_review() {
+    let mut t = tc1();
+    with_bed(&mut t, 15);
+    // A stay of 10 to 12 March, discharged well: 2 bed days; 3 billed on one line.
+    t[0] = t[0]
+        .replace(
+            "<MA_LOAI_KCB>01</MA_LOAI_KCB>",
+            "<MA_LOAI_KCB>03</MA_LOAI_KCB>",
+        )
+        .replace(
+            "<NGAY_RA>202503101030</NGAY_RA>",
+            "<NGAY_RA>202503121030</NGAY_RA>",
+        );
+    t[2] = t[2]
+        .replacen(
+            "<SO_LUONG>1</SO_LUONG><DON_GIA_BV>105300",
+            "<SO_LUONG>3</SO_LUONG><DON_GIA_BV>35100",
+            1,
+        )
+        .replacen(
+            "<DON_GIA_BH>105300</DON_GIA_BH>",
+            "<DON_GIA_BH>35100</DON_GIA_BH>",
+            1,
+        );
+    let a = assess(&t, None);
+    let c = codes(&a);
+    assert!(
+        c.contains(&"R09.BED_DAYS") && c.contains(&"R09.QUANTITY"),
+        "{c:?}"
+    );
+    assert_eq!(a.decision, Decision::NeedsReview);
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.code == "R09.BED_DAYS")
+        .unwrap();
+    assert!(f.text_en.contains("stay allows 2"), "{}", f.text_en);
+    // Discharged by death, the last day counts: 3 days allowed.
+    t[0] = t[0].replace(
+        "<KET_QUA_DTRI>2</KET_QUA_DTRI>",
+        "<KET_QUA_DTRI>5</KET_QUA_DTRI>",
+    );
+    assert!(!codes(&assess(&t, None)).contains(&"R09.BED_DAYS"));
+}
+
+/// C132, C131: executed before it was ordered; a result after discharge.
+#[test]
+fn c132_c131_times_out_of_order_go_to_review() {
+    let mut t = tc1();
+    t[2] = t[2].replace(
+        "<NGAY_TH_YL>202503100845</NGAY_TH_YL>",
+        "<NGAY_TH_YL>202503100830</NGAY_TH_YL>",
+    );
+    let a = assess(&t, None);
+    let f = a.findings.iter().find(|f| f.code == "R12.ORDER").unwrap();
+    assert_eq!(f.lines, ["XML3#2"]);
+    let mut t = tc1();
+    t[2] = t[2].replace(
+        "<NGAY_KQ>202503100950</NGAY_KQ>",
+        "<NGAY_KQ>202503101100</NGAY_KQ>",
+    );
+    assert!(codes(&assess(&t, None)).contains(&"R12.RESULT_AFTER_DISCHARGE"));
+}
+
+/// C138, C140: born after admission; inpatient before admitted.
+#[test]
+fn c138_born_after_admission_goes_to_review() {
+    let mut t = tc1();
+    t[0] = t[0].replace(
+        "<NGAY_SINH>198005150000</NGAY_SINH>",
+        "<NGAY_SINH>202604010000</NGAY_SINH>",
+    );
+    assert!(codes(&assess(&t, None)).contains(&"R12.DATES"));
+}
+
+/// C032: a self-referred category at the holder's own registered facility.
+#[test]
+fn c032_out_of_network_at_ones_own_facility_goes_to_review() {
+    let mut t = tc1();
+    t[0] = t[0].replace(
+        "<MA_DOITUONG_KCB>1.1</MA_DOITUONG_KCB>",
+        "<MA_DOITUONG_KCB>3.3</MA_DOITUONG_KCB>",
+    );
+    assert!(codes(&assess(&t, None)).contains(&"R04.CATEGORY"));
+}
+
+/// Issue 18, 6: MA_DOITUONG_KCB 1.3–1.7 and 7.x are known categories (in network).
+#[test]
+fn visit_categories_of_the_ministry_list_are_known() {
+    for category in ["1.4", "1.5", "1.6", "1.7", "7", "7.2"] {
+        let mut t = tc1();
+        t[0] = t[0].replace(
+            "<MA_DOITUONG_KCB>1.1<",
+            &format!("<MA_DOITUONG_KCB>{category}<"),
+        );
+        let a = assess(&t, None);
+        assert_eq!(
+            (a.decision, a.assessed.insurer),
+            (Decision::Accepted, d(293_680)),
+            "{category}: {:?}",
+            a.findings
+        );
+    }
+    // 1.3 is a referral: it names where from and the paper.
+    let mut t = tc1();
+    t[0] = t[0].replace("<MA_DOITUONG_KCB>1.1<", "<MA_DOITUONG_KCB>1.3<");
+    assert!(codes(&assess(&t, None)).contains(&"R04.REFERRAL"));
+}
+
+/// C062: a QN card's lines are in scope 3.
+#[test]
+fn c062_armed_forces_card_lines_outside_scope_3_go_to_review() {
+    let mut t = tc1();
+    t[0] = t[0].replace(
+        "<MA_THE_BHYT>DN4790123456789",
+        "<MA_THE_BHYT>QN5790123456789",
+    );
+    assert!(codes(&assess(&t, None)).contains(&"R07.SCOPE"));
+}
+
+/// C152, C153, C156: practitioners on the staff list; a consultation is a doctor's.
+#[test]
+fn c152_c156_practitioners_not_registered_or_out_of_scope_go_to_review() {
+    let r = reference(&[("staff.csv", "")]);
+    let a = assess(&tc1(), Some(&r));
+    let f = a.findings.iter().find(|f| f.code == "R14.LICENCE").unwrap();
+    assert!(f.text_en.contains("XXXXXXXXXX"), "{}", f.text_en);
+    let mut t = tc1();
+    t[1] = t[1].replace("XXXXXXXXXX", "000123/HCM-CCHN");
+    t[2] = t[2].replace("XXXXXXXXXX", "000123/HCM-CCHN");
+    let a = assess(&t, Some(&r));
+    assert!(
+        !codes(&a).iter().any(|c| c.starts_with("R14")),
+        "{:?}",
+        a.findings
+    );
+    // The consultation done by a nurse.
+    t[2] = t[2].replacen("000123/HCM-CCHN", "000456/HCM-CCHN", 1);
+    assert!(codes(&assess(&t, Some(&r))).contains(&"R14.SCOPE"));
+}
+
+/// C159, C161: TT_THAU in its four parts, and an award of the facility's list.
+#[test]
+fn c159_c161_tender_form_and_award() {
+    let a = assess(&tc1(), None);
+    let f = a.notes.iter().find(|n| n.code == "R15.FORMAT").unwrap();
+    assert!(
+        f.text_en.contains("XML2#2"),
+        "the second drug sends no TT_THAU: {}",
+        f.text_en
+    );
+    assert!(!f.text_en.contains("XML2#1"), "{}", f.text_en);
+    let r = reference(&[("tenders.csv", "")]);
+    let mut t = tc1();
+    t[1] = t[1].replace("XX/QĐ-BV;G1;N4;2024", "YY/QĐ-BV;G2;N4;2024");
+    assert!(codes(&assess(&t, Some(&r))).contains(&"R15.AWARD"));
+}
+
+/// R15 tender quantities: a file whose lines use more than the award flags the visit that
+/// crosses it.
+#[test]
+fn r15_quantities_beyond_the_award_go_to_review() {
+    let r = reference(&[(
+        "tenders.csv",
+        "code,tender,price,quantity,from,to,source\n40.XXX,XX/QĐ-BV;G1;N4;2024,1200,100,2024-06-01,,test\n",
+    )]);
+    let visit = |n: usize| {
+        let t = tc1();
+        let key = format!("79001.250310.00012{n}");
+        vec![
+            ("XML1", t[0].replace("79001.250310.000123", &key)),
+            ("XML2", t[1].replace("79001.250310.000123", &key)),
+            ("XML3", t[2].replace("79001.250310.000123", &key)),
+        ]
+    };
+    // 60 tablets a visit: the second visit reaches 120 of the 100 awarded.
+    let file = write_file("79001", "20250310", &[visit(1), visit(2)]);
+    let (_, visits) = read_visits(&params(), Some(&r), file.as_bytes(), Detail::BRIEF).unwrap();
+    let flagged: Vec<bool> = visits
+        .iter()
+        .map(|v| matches!(&v.outcome, Outcome::Assessed(a) if a.findings.iter().any(|f| f.code == "R15.QUANTITY")))
+        .collect();
+    assert_eq!(flagged, [false, true]);
+}
+
+/// R16: a facility whose cost per outpatient visit is above the reference by more than the
+/// alert share is warned of on the file.
+#[test]
+fn r16_a_facility_above_the_cost_average_is_warned_of() {
+    let r = reference(&[(
+        "averages.csv",
+        "code,average,from,to,source\noutpatient,300000,2025-01-01,,test\n",
+    )]);
+    let file = write_file(
+        "79001",
+        "20250310",
+        &[vec![
+            ("XML1", tc1()[0].clone()),
+            ("XML2", tc1()[1].clone()),
+            ("XML3", tc1()[2].clone()),
+        ]],
+    );
+    let (head, _) = read_visits(&params(), Some(&r), file.as_bytes(), Detail::BRIEF).unwrap();
+    // 367,100 against 300,000 × 1.2 = 360,000.
+    assert!(
+        head.notices.iter().any(|n| n.code == "R16.AVERAGE"),
+        "{:?}",
+        head.notices
+    );
+    let r = reference(&[(
+        "averages.csv",
+        "code,average,from,to,source\noutpatient,310000,2025-01-01,,test\n",
+    )]);
+    let (head, _) = read_visits(&params(), Some(&r), file.as_bytes(), Detail::BRIEF).unwrap();
+    assert!(!head.notices.iter().any(|n| n.code == "R16.AVERAGE"));
+}
+
+/// C074 (R08): an ultrasound billed with an ultrasound-guided biopsy the same day is priced
+/// into it and rejected.
+#[test]
+fn c074_a_service_priced_into_another_the_same_day_is_rejected() {
+    let r = reference(&[(
+        "bundles.csv",
+        "code,included_in,from,to,source\n23.0083.1523,02.03,2024-01-01,,test\n",
+    )]);
+    let a = assess(&tc1(), Some(&r));
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.code == "R08.UNBUNDLED")
+        .unwrap();
+    assert_eq!(
+        (f.lines.as_slice(), f.amount),
+        (&["XML3#2".to_string()][..], d(84_240))
+    );
+}
+
+/// C044: a supply paid above its ceiling T_TRANTT is paid up to it.
+#[test]
+fn c044_a_supply_above_its_ceiling_is_paid_up_to_it() {
+    let mut t = tc1();
+    t[2] = t[2].replacen("<MA_NHOM>1</MA_NHOM>", "<MA_NHOM>10</MA_NHOM><MA_VAT_TU>N03.01.010</MA_VAT_TU><TEN_VAT_TU>Kim luồn</TEN_VAT_TU><T_TRANTT>50000</T_TRANTT>", 1);
+    t[0] = t[0].replace("<T_VTYT>0</T_VTYT>", "<T_VTYT>105300</T_VTYT>");
+    let a = assess(&t, None);
+    let f = a.findings.iter().find(|f| f.code == "R05.CEILING").unwrap();
+    assert_eq!(f.amount, d(84_240 - 50_000));
+    assert_eq!(a.assessed.insurer, d(293_680 - 34_240));
+}
+
+/// C143: T_VTYT is the sum of the supply lines.
+#[test]
+fn c143_supplies_total_that_does_not_add_up_is_returned() {
+    let mut t = tc1();
+    t[0] = t[0].replace("<T_VTYT>0</T_VTYT>", "<T_VTYT>5000</T_VTYT>");
+    let a = assess(&t, None);
+    assert_eq!(a.decision, Decision::Rejected);
+    assert!(
+        a.findings
+            .iter()
+            .any(|f| f.code == "R13.TOTAL" && f.text_en.starts_with("T_VTYT"))
+    );
+}
+
+/// C040: a drug above its approved price is paid at it (XML2, not only XML3).
+#[test]
+fn c040_a_drug_above_its_approved_price_is_paid_at_it() {
+    let prices = "code,price,from,to,source\n40.XXX,1000,2024-01-01,,test\n";
+    let covered = std::fs::read_to_string(format!(
+        "{}/../../examples/claims/reference/covered.csv",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let r = Reference::from_csv(prices, &covered).unwrap();
+    let a = assess(&tc1(), Some(&r));
+    let f = a.findings.iter().find(|f| f.code == "R05.PRICE").unwrap();
+    // 60 tablets at 1,200 claimed, 1,000 approved: 12,000 less covered, 80 % of it.
+    assert_eq!(
+        (f.lines.as_slice(), f.amount),
+        (&["XML2#1".to_string()][..], d(9_600))
+    );
+}
