@@ -85,6 +85,32 @@ pub struct Assessment {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Finding>,
     pub explanation: Vec<Line>,
+    /// Each cost line as claimed and as assessed, with the findings naming it: kept with the
+    /// explanation (for the visit's page), not for a summary.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<LineOutcome>,
+}
+
+/// One cost line of a visit as assessed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LineOutcome {
+    /// `XML2#1`, `XML3#2`.
+    pub line: String,
+    pub code: String,
+    /// TEN_THUOC, TEN_DICH_VU or TEN_VAT_TU, when sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub group: u32,
+    pub quantity: Quantity,
+    pub unit_price: Price,
+    pub hospital: Amount,
+    pub claimed_insurer: Amount,
+    /// The fund's share of this line as assessed (before the yearly co-payment cap, which is
+    /// applied to the visit's totals).
+    pub assessed_insurer: Amount,
+    pub ordered: Option<String>,
+    /// The codes of the findings and notes naming this line.
+    pub findings: Vec<&'static str>,
 }
 
 /// THANH_TIEN_BH of a line: quantity × insured price × service ratio × payment ratio, rounded;
@@ -577,9 +603,19 @@ pub fn assess_visit(
     let mut reduced_by_price = Amount::ZERO;
     let mut ceilinged = Vec::new();
     let mut reduced_by_ceiling = Amount::ZERO;
+    let mut line_insurer: Vec<Amount> = if explain {
+        claim.lines.iter().map(|l| l.insurer).collect()
+    } else {
+        Vec::new()
+    };
     for (i, l) in claim.lines.iter().enumerate() {
         assessed.hospital += l.amount_hospital;
         if rejected_lines.contains(&i) || rate.is_none() {
+            if let Some(x) = line_insurer.get_mut(i)
+                && rejected_lines.contains(&i)
+            {
+                *x = Amount::ZERO;
+            }
             if rate.is_none() && !rejected_lines.contains(&i) {
                 // Not decided by the machine: the claimed split stands for the reviewer.
                 assessed.covered += l.amount_covered;
@@ -621,6 +657,9 @@ pub fn assess_visit(
             ],
             6,
         );
+        if let Some(x) = line_insurer.get_mut(i) {
+            *x = insurer;
+        }
         assessed.covered += covered;
         assessed.insurer += insurer;
         assessed.co_pay += covered - insurer;
@@ -783,6 +822,45 @@ pub fn assess_visit(
     // Most visits have no finding, some one: the room a vector grows by would be kept with
     // the result.
     findings.shrink_to_fit();
+    let lines = if explain {
+        claim
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let line = line_ref(l);
+                let named = findings
+                    .iter()
+                    .chain(notes.iter())
+                    .filter(|f| f.lines.contains(&line))
+                    .map(|f| f.code)
+                    .collect();
+                LineOutcome {
+                    code: l.code.clone(),
+                    name: l
+                        .detail
+                        .as_deref()
+                        .and_then(|d| d.name.as_deref())
+                        .map(str::to_string),
+                    group: l.group,
+                    quantity: l.quantity,
+                    unit_price: l.unit_price_insured,
+                    hospital: l.amount_hospital,
+                    claimed_insurer: l.insurer,
+                    assessed_insurer: if returned {
+                        Amount::ZERO
+                    } else {
+                        line_insurer.get(i).copied().unwrap_or(l.insurer)
+                    },
+                    ordered: l.ordered.map(|t| t.strftime("%Y-%m-%d %H:%M").to_string()),
+                    findings: named,
+                    line,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Assessment {
         key: claim.key.clone(),
         facility: claim.facility.clone(),
@@ -798,6 +876,7 @@ pub fn assess_visit(
         findings,
         notes,
         explanation,
+        lines,
     }
 }
 

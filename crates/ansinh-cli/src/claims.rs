@@ -151,17 +151,25 @@ fn synthetic_visit(
         };
         if *table == "XML2" {
             t_thuoc += amount;
-            xml2.push_str(&format!("<CHI_TIET_THUOC><MA_LK>{key}</MA_LK><STT>{}</STT><MA_THUOC>{code}</MA_THUOC><MA_NHOM>4</MA_NHOM><TEN_THUOC>{name}</TEN_THUOC><PHAM_VI>1</PHAM_VI><TYLE_TT_BH>100</TYLE_TT_BH><SO_LUONG>{qty}</SO_LUONG><DON_GIA>{price}</DON_GIA><THANH_TIEN_BV>{amount}</THANH_TIEN_BV><THANH_TIEN_BH>{amount}</THANH_TIEN_BH><T_NGUONKHAC>0</T_NGUONKHAC><MUC_HUONG>{rate}</MUC_HUONG><T_BNTT>0</T_BNTT><T_BNCCT>{co}</T_BNCCT><T_BHTT>{insurer}</T_BHTT><MA_KHOA>K01</MA_KHOA><NGAY_YL>{ordered}</NGAY_YL><MA_PTTT>1</MA_PTTT></CHI_TIET_THUOC>", i + 1));
+            xml2.push_str(&format!("<CHI_TIET_THUOC><MA_LK>{key}</MA_LK><STT>{}</STT><MA_THUOC>{code}</MA_THUOC><MA_NHOM>4</MA_NHOM><TEN_THUOC>{name}</TEN_THUOC><DON_VI_TINH>Viên</DON_VI_TINH><HAM_LUONG>500mg</HAM_LUONG><DUONG_DUNG>1.01</DUONG_DUNG><LIEU_DUNG>1 viên/lần * 2 lần/ngày</LIEU_DUNG><SO_DANG_KY>VD-12345-20</SO_DANG_KY><TT_THAU>12/QĐ-BV;G1;N4;2024</TT_THAU><PHAM_VI>1</PHAM_VI><TYLE_TT_BH>100</TYLE_TT_BH><SO_LUONG>{qty}</SO_LUONG><DON_GIA>{price}</DON_GIA><THANH_TIEN_BV>{amount}</THANH_TIEN_BV><THANH_TIEN_BH>{amount}</THANH_TIEN_BH><T_NGUONKHAC>0</T_NGUONKHAC><MUC_HUONG>{rate}</MUC_HUONG><T_BNTT>0</T_BNTT><T_BNCCT>{co}</T_BNCCT><T_BHTT>{insurer}</T_BHTT><MA_KHOA>K01</MA_KHOA><MA_BAC_SI>000123/HCM-CCHN</MA_BAC_SI><NGAY_YL>{ordered}</NGAY_YL><MA_PTTT>1</MA_PTTT></CHI_TIET_THUOC>", i + 1));
         } else {
-            xml3.push_str(&format!("<CHI_TIET_DVKT><MA_LK>{key}</MA_LK><STT>{}</STT><MA_DICH_VU>{code}</MA_DICH_VU><MA_NHOM>{}</MA_NHOM><TEN_DICH_VU>{name}</TEN_DICH_VU><PHAM_VI>1</PHAM_VI><SO_LUONG>{qty}</SO_LUONG><DON_GIA_BV>{price}</DON_GIA_BV><DON_GIA_BH>{price}</DON_GIA_BH><TYLE_TT_DV>100</TYLE_TT_DV><TYLE_TT_BH>100</TYLE_TT_BH><THANH_TIEN_BV>{amount}</THANH_TIEN_BV><THANH_TIEN_BH>{amount}</THANH_TIEN_BH><MUC_HUONG>{rate}</MUC_HUONG><T_NGUONKHAC>0</T_NGUONKHAC><T_BNTT>0</T_BNTT><T_BNCCT>{co}</T_BNCCT><T_BHTT>{insurer}</T_BHTT><MA_KHOA>K01</MA_KHOA><NGAY_YL>{ordered}</NGAY_YL><MA_PTTT>1</MA_PTTT></CHI_TIET_DVKT>", i + 1, if *code == "02.03" { 13 } else { 1 }));
+            xml3.push_str(&format!("<CHI_TIET_DVKT><MA_LK>{key}</MA_LK><STT>{}</STT><MA_DICH_VU>{code}</MA_DICH_VU><MA_NHOM>{}</MA_NHOM><TEN_DICH_VU>{name}</TEN_DICH_VU><PHAM_VI>1</PHAM_VI><SO_LUONG>{qty}</SO_LUONG><DON_GIA_BV>{price}</DON_GIA_BV><DON_GIA_BH>{price}</DON_GIA_BH><TYLE_TT_DV>100</TYLE_TT_DV><TYLE_TT_BH>100</TYLE_TT_BH><THANH_TIEN_BV>{amount}</THANH_TIEN_BV><THANH_TIEN_BH>{amount}</THANH_TIEN_BH><MUC_HUONG>{rate}</MUC_HUONG><T_NGUONKHAC>0</T_NGUONKHAC><T_BNTT>0</T_BNTT><T_BNCCT>{co}</T_BNCCT><T_BHTT>{insurer}</T_BHTT><MA_KHOA>K01</MA_KHOA><MA_BAC_SI>000123/HCM-CCHN</MA_BAC_SI><NGUOI_THUC_HIEN>000123/HCM-CCHN</NGUOI_THUC_HIEN><NGAY_YL>{ordered}</NGAY_YL><MA_PTTT>1</MA_PTTT>{}</CHI_TIET_DVKT>", i + 1, if *code == "02.03" { 13 } else { 1 }, if *code == "02.03" { "" } else { "<MA_MAY>XN.1.79001.00001</MA_MAY>" }));
         }
     }
     if defect == Some(4) {
         t_bhtt += 1_000;
     }
     let visit_type = if inpatient { "03" } else { "01" };
+    // A stay says why and when it became one, and how it was treated (QĐ 4750 Bảng 1).
+    let inpatient_fields = if inpatient {
+        format!(
+            "<LY_DO_VNT>Điều trị nội trú</LY_DO_VNT><MA_LY_DO_VNT>1</MA_LY_DO_VNT><NGAY_VAO_NOI_TRU>{admit}</NGAY_VAO_NOI_TRU><PP_DIEU_TRI>Nội khoa</PP_DIEU_TRI>"
+        )
+    } else {
+        String::new()
+    };
     let xml1 = format!(
-        "<TONG_HOP><MA_LK>{key}</MA_LK><STT>{n}</STT><MA_BN>BN{n}</MA_BN><HO_TEN>NGUYỄN VĂN {n}</HO_TEN><MA_THE_BHYT>{card}</MA_THE_BHYT><MA_DKBD>79001</MA_DKBD><GT_THE_TU>20250101</GT_THE_TU><GT_THE_DEN>{to}</GT_THE_DEN><MA_BENH_CHINH>E11.9</MA_BENH_CHINH><MA_DOITUONG_KCB>1.1</MA_DOITUONG_KCB><NGAY_VAO>{admit}</NGAY_VAO><NGAY_RA>{discharge}</NGAY_RA><T_THUOC>{t_thuoc}</T_THUOC><T_VTYT>0</T_VTYT><T_TONGCHI_BV>{t_bv}</T_TONGCHI_BV><T_TONGCHI_BH>{t_bv}</T_TONGCHI_BH><T_BNTT>0</T_BNTT><T_BNCCT>{t_cct}</T_BNCCT><T_BHTT>{t_bhtt}</T_BHTT><T_NGUONKHAC>0</T_NGUONKHAC><NAM_QT>2025</NAM_QT><THANG_QT>3</THANG_QT><MA_LOAI_KCB>{visit_type}</MA_LOAI_KCB><MA_KHOA>K01</MA_KHOA><MA_CSKCB>79001</MA_CSKCB></TONG_HOP>"
+        "<TONG_HOP><MA_LK>{key}</MA_LK><STT>{n}</STT><MA_BN>BN{n}</MA_BN><HO_TEN>NGUYỄN VĂN {n}</HO_TEN><NGAY_SINH>198001010000</NGAY_SINH><GIOI_TINH>1</GIOI_TINH><MA_QUOCTICH>000</MA_QUOCTICH><MA_DANTOC>01</MA_DANTOC><DIA_CHI>Quận 1, TP Hồ Chí Minh</DIA_CHI><MA_THE_BHYT>{card}</MA_THE_BHYT><MA_DKBD>79001</MA_DKBD><GT_THE_TU>20250101</GT_THE_TU><GT_THE_DEN>{to}</GT_THE_DEN><CHAN_DOAN_RV>Đái tháo đường týp 2</CHAN_DOAN_RV><MA_BENH_CHINH>E11.9</MA_BENH_CHINH><MA_DOITUONG_KCB>1.1</MA_DOITUONG_KCB><NGAY_VAO>{admit}</NGAY_VAO>{inpatient_fields}<NGAY_RA>{discharge}</NGAY_RA><KET_QUA_DTRI>2</KET_QUA_DTRI><MA_LOAI_RV>1</MA_LOAI_RV><T_THUOC>{t_thuoc}</T_THUOC><T_VTYT>0</T_VTYT><T_TONGCHI_BV>{t_bv}</T_TONGCHI_BV><T_TONGCHI_BH>{t_bv}</T_TONGCHI_BH><T_BNTT>0</T_BNTT><T_BNCCT>{t_cct}</T_BNCCT><T_BHTT>{t_bhtt}</T_BHTT><T_NGUONKHAC>0</T_NGUONKHAC><NAM_QT>2025</NAM_QT><THANG_QT>3</THANG_QT><MA_LOAI_KCB>{visit_type}</MA_LOAI_KCB><MA_KHOA>K01</MA_KHOA><MA_CSKCB>79001</MA_CSKCB><MA_HSBA>HS{n}</MA_HSBA></TONG_HOP>"
     );
     vec![
         ("XML1", xml1),

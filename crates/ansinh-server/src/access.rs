@@ -205,6 +205,8 @@ pub const RULES: &[Rule] = &[
         employer(RecordPayment),
     ),
     rule("GET", "/ui/claims", needs(ReadClaims)),
+    rule("POST", "/ui/claims/files", needs(ReviewClaims)),
+    rule("GET", "/ui/claims/{facility}/{key}", needs(ReadClaims)),
     rule(
         "POST",
         "/ui/claims/{facility}/{key}/review",

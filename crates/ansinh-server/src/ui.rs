@@ -76,6 +76,8 @@ pub fn router() -> Router<AppState> {
         .route("/ui/users/{username}/tokens", post(users::token))
         .route("/ui/employers/{code}/urgings", post(compliance::urge))
         .route("/ui/claims", get(claims_page))
+        .route("/ui/claims/files", post(claims_upload))
+        .route("/ui/claims/{facility}/{key}", get(claim_visit_page))
         .route("/ui/claims/{facility}/{key}/review", post(review_submit))
 }
 
@@ -1743,6 +1745,192 @@ async fn claims_page(
         facility,
         month,
         settlement,
+    })
+}
+
+/// The import of a claims file from the assessors' page: its report, each visit linked to its
+/// page.
+#[derive(Template)]
+#[template(path = "claims_import.html")]
+struct ClaimsImportPage {
+    c: Chrome,
+    report: ansinh_store::claim::ImportReport,
+}
+
+/// The file sent by the form (`file`), imported as `POST /api/v1/claims/files` does.
+async fn claims_upload(
+    State(state): State<AppState>,
+    Acting(store): Acting,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let c = Chrome::new(&headers, Some(&caller), "/ui/claims");
+    let mut file = Vec::new();
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                let Ok(bytes) = field.bytes().await else {
+                    break;
+                };
+                if name == "file" {
+                    file = bytes.to_vec();
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return error_page(c, StoreError::invalid("file", e)),
+        }
+    }
+    if file.is_empty() {
+        return error_page(c, StoreError::invalid("file", "no claims file was chosen"));
+    }
+    match store
+        .import_claims(&state.params, state.claims_reference.as_deref(), &file)
+        .await
+    {
+        Ok(report) => render(&ClaimsImportPage { c, report }),
+        Err(e) => error_page(c, e),
+    }
+}
+
+/// A stored assessment as the visit's page reads it (the JSON kept with each version).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StoredAssessment {
+    decision: String,
+    claimed: StoredSplit,
+    assessed: StoredSplit,
+    rejected: String,
+    benefit_rate: Option<String>,
+    card: Option<String>,
+    visit_date: String,
+    copay_cap: Option<String>,
+    findings: Vec<StoredFinding>,
+    notes: Vec<StoredFinding>,
+    explanation: Vec<StoredLine>,
+    lines: Vec<StoredCostLine>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StoredSplit {
+    hospital: String,
+    covered: String,
+    insurer: String,
+    co_pay: String,
+    self_pay: String,
+    price_excess: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StoredFinding {
+    code: String,
+    text_vi: String,
+    text_en: String,
+    lines: Vec<String>,
+    amount: String,
+    basis: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StoredLine {
+    label_vi: String,
+    label_en: String,
+    amount: Option<i64>,
+    value: Option<String>,
+    formula: String,
+    citation: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StoredCostLine {
+    line: String,
+    code: String,
+    name: Option<String>,
+    group: u32,
+    quantity: String,
+    unit_price: String,
+    hospital: String,
+    claimed_insurer: String,
+    assessed_insurer: String,
+    ordered: Option<String>,
+    findings: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "claim_visit.html")]
+struct ClaimVisitPage {
+    c: Chrome,
+    facility: String,
+    key: String,
+    version: i64,
+    versions: Vec<ansinh_store::claim::VisitVersion>,
+    reviews: Vec<ansinh_store::claim::Review>,
+    a: StoredAssessment,
+    /// Waiting for an assessor, and the caller may decide.
+    can_review: bool,
+}
+
+impl ClaimVisitPage {
+    /// A finding's text in the page's language (Lao pages read the English).
+    fn text(&self, f: &StoredFinding) -> String {
+        self.c.reason(&f.text_en, &Some(f.text_vi.clone()))
+    }
+
+    fn label(&self, l: &StoredLine) -> String {
+        match self.c.lang {
+            Lang::Vi => l.label_vi.clone(),
+            _ => l.label_en.clone(),
+        }
+    }
+
+    fn decision(&self) -> String {
+        self.c
+            .t(format!("decision-{}", self.a.decision.replace('_', "-")))
+    }
+}
+
+/// A visit as a page: its amounts claimed and assessed, each line with the findings naming
+/// it, the findings with their basis, the notes for the facility, how the benefit level was
+/// found, its versions and reviews.
+async fn claim_visit_page(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    Path((facility, key)): Path<(String, String)>,
+) -> Response {
+    let c = Chrome::new(&headers, Some(&caller), "/ui/claims");
+    let record = match state.store.visit_record(&facility, &key).await {
+        Ok(r) => r,
+        Err(e) => return error_page(c, e),
+    };
+    let Some(latest) = record.versions.iter().max_by_key(|v| v.version) else {
+        return error_page(
+            c,
+            StoreError::NotFound {
+                what: format!("visit {facility}/{key}"),
+            },
+        );
+    };
+    let a: StoredAssessment = serde_json::from_value(latest.result.clone()).unwrap_or_default();
+    let version = latest.version;
+    let decided = record.reviews.iter().any(|r| r.version == version);
+    let can_review = caller.user.role.may(Permission::ReviewClaims)
+        && latest.decision == "needs_review"
+        && !decided;
+    render(&ClaimVisitPage {
+        c,
+        facility: record.facility.clone(),
+        key: record.visit_key.clone(),
+        version,
+        versions: record.versions.clone(),
+        reviews: record.reviews.clone(),
+        a,
+        can_review,
     })
 }
 

@@ -76,6 +76,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /ui/users/{username}/tokens", "A"),
     ("POST /ui/employers/{code}/urgings", "AC"),
     ("GET /ui/claims", "AHI"),
+    ("POST /ui/claims/files", "AH"),
+    ("GET /ui/claims/{facility}/{key}", "AHI"),
     ("POST /ui/claims/{facility}/{key}/review", "AH"),
 ];
 

@@ -748,3 +748,103 @@ async fn the_benefits_officer_calculates_from_the_whole_record(app: App) {
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+on_both!(a_claims_file_uploaded_on_the_page_is_read_as_pages);
+
+/// Issue 18: the health assessor uploads a claims file on the page and reads each visit as a
+/// page — lines, amounts, findings per line, the benefit level's explanation — not raw JSON.
+async fn a_claims_file_uploaded_on_the_page_is_read_as_pages(app: App) {
+    let assessor = app
+        .client_as("lan.h", Role::HealthAssessor, None, None)
+        .await;
+    let page = assessor
+        .get(format!("{}/ui/claims", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"claims-upload\""), "{page}");
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    let file = std::fs::read(format!(
+        "{}/../../examples/claims/two-visits.xml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let boundary = "ansinh-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"two-visits.xml\"\r\nContent-Type: application/xml\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let upload = |client: reqwest::Client, body: Vec<u8>| {
+        let url = format!("{}/ui/claims/files", app.base);
+        async move {
+            client
+                .post(url)
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = upload(assessor.clone(), body.clone()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let report = res.text().await.unwrap();
+    assert!(report.contains("id=\"import-visits\""), "{report}");
+    let link = "/ui/claims/79001/79001.250310.000123";
+    assert!(
+        report.contains(link),
+        "each visit links to its page: {report}"
+    );
+    // The visit as a page: its lines, amounts and the explanation of its level.
+    let res = assessor
+        .get(format!("{}{link}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let visit = res.text().await.unwrap();
+    for part in [
+        "id=\"visit-lines\"",
+        "XML3#2",
+        "23.0083.1523",
+        "id=\"visit-explanation\"",
+        "id=\"visit-amounts\"",
+        "Law on Health Insurance Art. 22.1",
+    ] {
+        assert!(visit.contains(part), "{part}: {visit}");
+    }
+    // The second visit's card had expired: its lines are named by the finding.
+    let expired = assessor
+        .get(format!("{}/ui/claims/79001/79001.250310.000124", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(expired.contains("R01.VALIDITY"), "{expired}");
+    assert!(expired.contains("class=\"flagged\""), "{expired}");
+    // An inspector reads pages but uploads nothing; a form without a file is refused, named.
+    let inspector = app.client_as("tam.i", Role::Inspector, None, None).await;
+    let res = upload(inspector, body).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let empty = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}--\r\n"
+    );
+    let res = upload(assessor.clone(), empty.into_bytes()).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("file"));
+}
