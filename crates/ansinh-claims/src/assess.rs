@@ -347,8 +347,8 @@ pub fn assess_visit(
         .iter()
         .filter(|l| {
             l.detail
-                .as_deref()
-                .is_none_or(|d| d.payment_method.as_deref().is_none_or(|m| m == "1"))
+                .as_ref()
+                .is_none_or(|d| d.payment_method().is_none_or(|m| m == "1"))
         })
         .map(|l| l.insurer)
         .sum();
@@ -642,7 +642,7 @@ pub fn assess_visit(
         let mut insurer = Amount::of_product(&[covered.units(), rate.units()], 2 + 6);
         // A supply with a ceiling (T_TRANTT) is paid by the fund up to it (catalogue C044;
         // TT 04/2017/TT-BYT Art. 3); the rest is the patient's co-payment.
-        if let Some(ceiling) = l.detail.as_deref().and_then(|d| d.ceiling)
+        if let Some(ceiling) = l.detail.as_ref().and_then(|d| d.ceiling)
             && ceiling >= Amount::ZERO
             && insurer > ceiling
         {
@@ -837,11 +837,7 @@ pub fn assess_visit(
                     .collect();
                 LineOutcome {
                     code: l.code.clone(),
-                    name: l
-                        .detail
-                        .as_deref()
-                        .and_then(|d| d.name.as_deref())
-                        .map(str::to_string),
+                    name: l.detail.as_ref().and_then(|d| d.name()).map(str::to_string),
                     group: l.group,
                     quantity: l.quantity,
                     unit_price: l.unit_price_insured,

@@ -124,11 +124,12 @@ impl<'r, 'a, S: Schema> Fields<'r, 'a, S> {
 
     /// The fields sent non-empty, a bit per slot.
     pub fn present(&self) -> u64 {
-        self.cells
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !c.is_empty())
-            .fold(0, |m, (i, _)| m | 1 << i)
+        // Branch-free: a bit per cell, set when it holds text.
+        let mut mask = 0u64;
+        for (i, c) in self.cells.iter().enumerate() {
+            mask |= u64::from(!c.is_empty()) << i;
+        }
+        mask
     }
 }
 
@@ -161,6 +162,11 @@ impl<'a, S: Schema> Reading<'a, S> {
 
     /// A field no amount depends on, as sent; an over-long one is a note and not kept.
     fn soft_text(&mut self, field: S) -> Option<Box<str>> {
+        self.soft_str(field).map(Box::from)
+    }
+
+    /// [`Self::soft_text`], borrowed from the record.
+    fn soft_str(&mut self, field: S) -> Option<&'a str> {
         let v = self.fields.get(field)?;
         if v.len() > crate::xml::limits::FIELD_BYTES {
             self.note(
@@ -169,7 +175,7 @@ impl<'a, S: Schema> Reading<'a, S> {
             );
             return None;
         }
-        Some(v.into())
+        Some(v)
     }
 
     /// A date (yyyyMMdd, or the first 8 digits of yyyyMMddHHmm) no amount depends on.
@@ -499,41 +505,118 @@ impl Patient {
 
 /// What a cost line says besides its amounts (QĐ 130 Bảng 2, 3 as amended by QĐ 4750 and
 /// QĐ 3176): who ordered and did it, where, with what, under which tender; absent from a line
-/// that sends none of it (no allocation for the lines most generated files carry).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+/// that sends none of it. Its texts share one allocation: real lines send a dozen of them, and
+/// a million lines are read in a second.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineDetail {
     /// The line's fields sent non-empty, by slot of [`LineField`].
-    #[serde(skip)]
     pub present: u64,
-    /// MA_DICH_VU of a drug or supply line: the service it was used in.
-    pub service: Option<Box<str>>,
-    /// TEN_THUOC, TEN_DICH_VU or TEN_VAT_TU.
-    pub name: Option<Box<str>>,
-    pub unit: Option<Box<str>>,
-    pub strength: Option<Box<str>>,
-    pub route: Option<Box<str>>,
-    pub dose: Option<Box<str>>,
-    pub registration: Option<Box<str>>,
-    /// TT_THAU: decision; package; group; year of the tender that priced it.
-    pub tender: Option<Box<str>>,
-    pub department: Option<Box<str>>,
-    pub bed: Option<Box<str>>,
-    pub doctor: Option<Box<str>>,
-    /// NGUOI_THUC_HIEN, `;`-separated.
-    pub performers: Option<Box<str>>,
-    pub diagnosis: Option<Box<str>>,
-    pub machine: Option<Box<str>>,
-    /// PP_VO_CAM: 1 general, 2 regional, 3 local, 4 other.
-    pub anaesthesia: Option<Box<str>>,
-    /// MA_PTTT: 1 paid per service, 2 by diagnosis group, 3 per capita.
-    pub payment_method: Option<Box<str>>,
+    texts: Box<str>,
+    /// Where each [`LineText`] lies in `texts` (start, length); length 0: not sent. A field
+    /// is at most FIELD_BYTES (4 KiB): sixteen of them fit in u16 offsets.
+    spans: [(u16, u16); LineText::COUNT],
     /// T_TRANTT: the ceiling the fund pays for this supply.
     pub ceiling: Option<Amount>,
+}
+
+/// The texts of a [`LineDetail`], each from its field of the standard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineText {
+    /// MA_DICH_VU of a drug or supply line: the service it was used in.
+    Service,
+    /// TEN_THUOC, TEN_DICH_VU or TEN_VAT_TU.
+    Name,
+    Unit,
+    Strength,
+    Route,
+    Dose,
+    Registration,
+    /// TT_THAU: decision; package; group; year of the tender that priced it.
+    Tender,
+    Department,
+    Bed,
+    Doctor,
+    /// NGUOI_THUC_HIEN, `;`-separated.
+    Performers,
+    Diagnosis,
+    Machine,
+    /// PP_VO_CAM: 1 general, 2 regional, 3 local, 4 other.
+    Anaesthesia,
+    /// MA_PTTT: 1 paid per service, 2 by diagnosis group, 3 per capita.
+    PaymentMethod,
+}
+
+impl LineText {
+    pub const COUNT: usize = 16;
 }
 
 impl LineDetail {
     pub fn sent(&self, field: LineField) -> bool {
         self.present & (1 << field.index()) != 0
+    }
+
+    pub fn get(&self, t: LineText) -> Option<&str> {
+        let (start, len) = self.spans[t as usize];
+        let (start, len) = (usize::from(start), usize::from(len));
+        self.texts.get(start..start + len).filter(|t| !t.is_empty())
+    }
+
+    pub fn service(&self) -> Option<&str> {
+        self.get(LineText::Service)
+    }
+    pub fn name(&self) -> Option<&str> {
+        self.get(LineText::Name)
+    }
+    pub fn tender(&self) -> Option<&str> {
+        self.get(LineText::Tender)
+    }
+    pub fn bed(&self) -> Option<&str> {
+        self.get(LineText::Bed)
+    }
+    pub fn doctor(&self) -> Option<&str> {
+        self.get(LineText::Doctor)
+    }
+    pub fn performers(&self) -> Option<&str> {
+        self.get(LineText::Performers)
+    }
+    pub fn diagnosis(&self) -> Option<&str> {
+        self.get(LineText::Diagnosis)
+    }
+    pub fn machine(&self) -> Option<&str> {
+        self.get(LineText::Machine)
+    }
+    pub fn anaesthesia(&self) -> Option<&str> {
+        self.get(LineText::Anaesthesia)
+    }
+    pub fn payment_method(&self) -> Option<&str> {
+        self.get(LineText::PaymentMethod)
+    }
+
+    /// Builds the detail from each text as sent (none or empty: not sent), in one allocation.
+    fn of(
+        present: u64,
+        texts: [Option<&str>; LineText::COUNT],
+        ceiling: Option<Amount>,
+    ) -> LineDetail {
+        let total: usize = texts.iter().flatten().map(|t| t.len()).sum();
+        let mut buffer = String::with_capacity(total);
+        let mut spans = [(0u16, 0u16); LineText::COUNT];
+        for (span, text) in spans.iter_mut().zip(texts) {
+            if let Some(t) = text {
+                match (u16::try_from(buffer.len()), u16::try_from(t.len())) {
+                    (Ok(start), Ok(len)) => *span = (start, len),
+                    // Not reached within the field limit; a text beyond is not kept.
+                    _ => continue,
+                }
+                buffer.push_str(t);
+            }
+        }
+        LineDetail {
+            present,
+            texts: buffer.into_boxed_str(),
+            spans,
+            ceiling,
+        }
     }
 }
 
@@ -582,7 +665,8 @@ pub struct CostLine {
     pub performed: Option<DateTime>,
     pub result: Option<DateTime>,
     /// What else the line sent; none when it sent nothing but its amounts.
-    pub detail: Option<Box<LineDetail>>,
+    #[serde(skip)]
+    pub detail: Option<LineDetail>,
 }
 
 fn table_name<S: serde::Serializer>(t: &Table, s: S) -> Result<S::Ok, S::Error> {
@@ -720,33 +804,35 @@ impl Claim {
                     _ => 1 << L::MA_DICH_VU as usize,
                 };
                 let detail = (present & (!LINE_MONEY | linked) != 0).then(|| {
-                    Box::new(LineDetail {
-                        present,
-                        service: if linked != 0 {
-                            r.soft_text(L::MA_DICH_VU)
-                        } else {
-                            None
-                        },
-                        name: r
-                            .soft_text(L::TEN_THUOC)
-                            .or_else(|| r.soft_text(L::TEN_VAT_TU))
-                            .or_else(|| r.soft_text(L::TEN_DICH_VU)),
-                        unit: r.soft_text(L::DON_VI_TINH),
-                        strength: r.soft_text(L::HAM_LUONG),
-                        route: r.soft_text(L::DUONG_DUNG),
-                        dose: r.soft_text(L::LIEU_DUNG),
-                        registration: r.soft_text(L::SO_DANG_KY),
-                        tender: r.soft_text(L::TT_THAU),
-                        department: r.soft_text(L::MA_KHOA),
-                        bed: r.soft_text(L::MA_GIUONG),
-                        doctor: r.soft_text(L::MA_BAC_SI),
-                        performers: r.soft_text(L::NGUOI_THUC_HIEN),
-                        diagnosis: r.soft_text(L::MA_BENH),
-                        machine: r.soft_text(L::MA_MAY),
-                        anaesthesia: r.soft_text(L::PP_VO_CAM),
-                        payment_method: r.soft_text(L::MA_PTTT),
-                        ceiling: r.soft_decimal(L::T_TRANTT),
-                    })
+                    let service = if linked != 0 {
+                        r.soft_str(L::MA_DICH_VU)
+                    } else {
+                        None
+                    };
+                    let name = r
+                        .soft_str(L::TEN_THUOC)
+                        .or_else(|| r.soft_str(L::TEN_VAT_TU))
+                        .or_else(|| r.soft_str(L::TEN_DICH_VU));
+                    let texts = [
+                        service,
+                        name,
+                        r.soft_str(L::DON_VI_TINH),
+                        r.soft_str(L::HAM_LUONG),
+                        r.soft_str(L::DUONG_DUNG),
+                        r.soft_str(L::LIEU_DUNG),
+                        r.soft_str(L::SO_DANG_KY),
+                        r.soft_str(L::TT_THAU),
+                        r.soft_str(L::MA_KHOA),
+                        r.soft_str(L::MA_GIUONG),
+                        r.soft_str(L::MA_BAC_SI),
+                        r.soft_str(L::NGUOI_THUC_HIEN),
+                        r.soft_str(L::MA_BENH),
+                        r.soft_str(L::MA_MAY),
+                        r.soft_str(L::PP_VO_CAM),
+                        r.soft_str(L::MA_PTTT),
+                    ];
+                    let ceiling = r.soft_decimal(L::T_TRANTT);
+                    LineDetail::of(present, texts, ceiling)
                 });
                 let group = r.number(L::MA_NHOM, "not a cost group number");
                 let scope = match r.required(L::PHAM_VI) {

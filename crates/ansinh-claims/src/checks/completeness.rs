@@ -115,15 +115,18 @@ pub fn check(claim: &Claim, found: &mut Found) {
     if claim.facility.len() != 5 || !claim.facility.bytes().all(|b| b.is_ascii_alphanumeric()) {
         wrong.push(format!("MA_CSKCB `{}` (5 characters)", claim.facility));
     }
-    if let Some(code) = p.registered_at.as_deref()
-        && code.split(';').any(|c| c.trim().len() != 5)
-    {
-        // Catalogue C019: the registration facility is a 5-character facility code.
-        wrong.push(format!("MA_DKBD `{code}` (5 characters per card)"));
-    }
     if let Some(code) = p.registered_at.as_deref() {
-        // Catalogue C005: one MA_DKBD per card when several are `;`-separated.
-        let (codes, cards) = (code.split(';').count(), claim.cards.len());
+        // Catalogue C019: the registration facility is a 5-character facility code; C005: one
+        // per card when several are `;`-separated.
+        let (mut codes, mut malformed) = (0usize, false);
+        for c in code.split(';') {
+            codes += 1;
+            malformed |= c.trim().len() != 5;
+        }
+        if malformed {
+            wrong.push(format!("MA_DKBD `{code}` (5 characters per card)"));
+        }
+        let cards = claim.cards.len();
         if cards > 1 && codes != cards {
             wrong.push(format!("MA_DKBD: {codes} codes for {cards} cards"));
         }
@@ -188,7 +191,7 @@ fn lines(claim: &Claim, found: &mut Found) {
     use LineField as L;
     let mut gaps: Vec<(String, String)> = Vec::new();
     for l in &claim.lines {
-        let d = l.detail.as_deref();
+        let d = l.detail.as_ref();
         let sent = |f: LineField| d.is_some_and(|d| d.sent(f));
         let mut missing: Vec<&str> = Vec::new();
         let mut bad: Vec<String> = Vec::new();
@@ -223,7 +226,7 @@ fn lines(claim: &Claim, found: &mut Found) {
                 }
                 if l.group == group::SURGERY {
                     // The anaesthesia of a surgery, 1 to 4 (C175).
-                    match d.and_then(|d| d.anaesthesia.as_deref()) {
+                    match d.and_then(|d| d.anaesthesia()) {
                         None => missing.push("PP_VO_CAM"),
                         Some(v) if !matches!(v, "1" | "2" | "3" | "4") => {
                             bad.push(format!("PP_VO_CAM `{v}` (1–4)"))
@@ -233,7 +236,7 @@ fn lines(claim: &Claim, found: &mut Found) {
                 }
                 if matches!(l.group, group::LAB | group::IMAGING | group::FUNCTIONAL) {
                     // The machine that did a test or an image (C176).
-                    match d.and_then(|d| d.machine.as_deref()) {
+                    match d.and_then(|d| d.machine()) {
                         None => missing.push("MA_MAY"),
                         Some(m) if !machine_code(m) => {
                             bad.push(format!("MA_MAY `{m}` (XX.n.ccccc.serial)"))
@@ -243,7 +246,7 @@ fn lines(claim: &Claim, found: &mut Found) {
                 }
                 if group::is_bed(l.group) {
                     // A bed is `H`, `T`, `C` or `K` and 3 digits (C177).
-                    match d.and_then(|d| d.bed.as_deref()) {
+                    match d.and_then(|d| d.bed()) {
                         None => missing.push("MA_GIUONG"),
                         Some(b) if !bed_code(b) => bad.push(format!("MA_GIUONG `{b}` ([HTCK]nnn)")),
                         Some(_) => {}
@@ -279,13 +282,22 @@ fn lines(claim: &Claim, found: &mut Found) {
 /// the 5-character facility and a serial, dot-separated (catalogue C176).
 pub fn machine_code(code: &str) -> bool {
     code.split(';').all(|one| {
-        let parts: Vec<&str> = one.trim().split('.').collect();
-        parts.len() >= 4
-            && !parts[0].is_empty()
-            && parts[0].bytes().all(|b| b.is_ascii_alphanumeric())
-            && matches!(parts[1], "1" | "2" | "3")
-            && parts[2].len() == 5
-            && parts[3..].iter().all(|p| !p.is_empty())
+        let mut parts = one.trim().split('.');
+        let prefix = parts.next().unwrap_or("");
+        let kind = parts.next().unwrap_or("");
+        let facility = parts.next().unwrap_or("");
+        let mut serial = 0usize;
+        let mut empty = false;
+        for p in parts {
+            serial += 1;
+            empty |= p.is_empty();
+        }
+        !prefix.is_empty()
+            && prefix.bytes().all(|b| b.is_ascii_alphanumeric())
+            && matches!(kind, "1" | "2" | "3")
+            && facility.len() == 5
+            && serial >= 1
+            && !empty
     })
 }
 

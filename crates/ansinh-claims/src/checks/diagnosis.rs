@@ -41,14 +41,46 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
             BASIS_ICD,
         );
     }
+    // Each diagnosis looked up once: known (C117), no principal (C118), of the other sex (C119).
     let mut unknown: Vec<String> = Vec::new();
-    let codes = p.principal.iter().chain(p.secondary.iter());
-    for (k, code) in codes.enumerate() {
+    let sex_of_patient = p.sex.as_deref().filter(|s| *s != "3");
+    for (k, code) in p.principal.iter().chain(p.secondary.iter()).enumerate() {
         let code = code.trim();
-        let known = match icd {
-            Some(list) => list.on(code, date).next().is_some(),
-            None => icd_form(code),
+        let Some(list) = icd else {
+            if !icd_form(code) {
+                unknown.push(format!(
+                    "{}{code}",
+                    if k == 0 { "MA_BENH_CHINH " } else { "" }
+                ));
+            }
+            continue;
         };
+        let mut known = false;
+        for row in list.on(code, date) {
+            known = true;
+            if k == 0 && matches!(row.cells[2].as_str(), "no" | "warn") {
+                found.review(
+                    "R11.PRINCIPAL",
+                    format!("Mã {code} không dùng làm chẩn đoán chính"),
+                    format!("{code} is not used as a principal diagnosis"),
+                    Vec::new(),
+                    BASIS_ICD,
+                );
+            }
+            let sex = row.cells[1].as_str();
+            if let Some(patient) = sex_of_patient
+                && !sex.is_empty()
+                && patient != sex
+            {
+                found.review(
+                    "R11.SEX",
+                    format!("Mã bệnh {code} chỉ dành cho giới {sex}, người bệnh giới {patient}"),
+                    format!("{code} is a diagnosis of sex {sex}; the patient is {patient}"),
+                    Vec::new(),
+                    BASIS_ICD,
+                );
+            }
+        }
         if !known {
             unknown.push(format!(
                 "{}{code}",
@@ -65,41 +97,6 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
             Vec::new(),
             BASIS_ICD,
         );
-    }
-    if let (Some(list), Some(principal)) = (icd, p.principal.as_deref()) {
-        // A code the list marks as no principal diagnosis (Z00, R53 … as principal) (C118), or
-        // one of the other sex (C119).
-        for row in list.on(principal, date) {
-            if matches!(row.cells[2].as_str(), "no" | "warn") {
-                found.review(
-                    "R11.PRINCIPAL",
-                    format!("Mã {principal} không dùng làm chẩn đoán chính"),
-                    format!("{principal} is not used as a principal diagnosis"),
-                    Vec::new(),
-                    BASIS_ICD,
-                );
-            }
-        }
-        for code in p.principal.iter().chain(p.secondary.iter()) {
-            for row in list.on(code, date) {
-                let sex = row.cells[1].as_str();
-                if !sex.is_empty() && p.sex.as_deref().is_some_and(|s| s != sex && s != "3") {
-                    found.review(
-                        "R11.SEX",
-                        format!(
-                            "Mã bệnh {code} chỉ dành cho giới {sex}, người bệnh giới {}",
-                            p.sex.as_deref().unwrap_or_default()
-                        ),
-                        format!(
-                            "{code} is a diagnosis of sex {sex}; the patient is {}",
-                            p.sex.as_deref().unwrap_or_default()
-                        ),
-                        Vec::new(),
-                        BASIS_ICD,
-                    );
-                }
-            }
-        }
     }
     let Some(lists) = lists else { return };
     if lists.indications.is_empty() && lists.restrictions.is_empty() {
@@ -118,7 +115,7 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
         let at = l.ordered.unwrap_or(claim.admitted).date();
         let mut rows = lists.indications.on(&l.code, at).peekable();
         if rows.peek().is_some() {
-            let line_diagnosis = l.detail.as_deref().and_then(|d| d.diagnosis.as_deref());
+            let line_diagnosis = l.detail.as_ref().and_then(|d| d.diagnosis());
             let diagnoses: Vec<&str> = p
                 .principal
                 .iter()

@@ -30,10 +30,11 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
     let mut unnamed = Vec::new();
     let mut unknown: Vec<(String, String)> = Vec::new();
     let mut not_doctor = Vec::new();
+    let mut last: Option<(&str, ansinh_core::Date, (bool, bool))> = None;
     for l in &claim.lines {
-        let d = l.detail.as_deref();
-        let doctor = d.and_then(|d| d.doctor.as_deref());
-        let performers = d.and_then(|d| d.performers.as_deref());
+        let d = l.detail.as_ref();
+        let doctor = d.and_then(|d| d.doctor());
+        let performers = d.and_then(|d| d.performers());
         let needs_performer = l.table == Table::Xml3 && performer_required(l.group);
         if doctor.is_none() || (needs_performer && performers.is_none()) {
             unnamed.push(line_ref(l));
@@ -44,15 +45,28 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
             .into_iter()
             .chain(performers.into_iter().flat_map(|p| p.split(';')));
         for code in names.map(str::trim).filter(|c| !c.is_empty()) {
-            let rows: Vec<_> = staff
-                .on(code, at)
-                .filter(|r| r.cells[1].is_empty() || r.cells[1] == claim.facility)
-                .collect();
-            if rows.is_empty() {
+            // Most lines of a visit name the same practitioner on the same day: the last
+            // answer is kept.
+            let (registered, examiner) = match last {
+                Some((c, d, answer)) if c == code && d == at => answer,
+                _ => {
+                    let (mut registered, mut examiner) = (false, false);
+                    for row in staff
+                        .on(code, at)
+                        .filter(|r| r.cells[1].is_empty() || r.cells[1] == claim.facility)
+                    {
+                        registered = true;
+                        examiner |= examines(&row.cells[0]);
+                    }
+                    last = Some((code, at, (registered, examiner)));
+                    (registered, examiner)
+                }
+            };
+            if !registered {
                 unknown.push((line_ref(l), code.to_string()));
             } else if l.group == group::CONSULTATION
                 && Some(code) == performers.map(str::trim).or(doctor)
-                && !rows.iter().any(|r| examines(&r.cells[0]))
+                && !examiner
             {
                 not_doctor.push(line_ref(l));
             }

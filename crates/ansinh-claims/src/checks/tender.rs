@@ -13,19 +13,29 @@ const BASIS: &str =
 /// Whether TT_THAU has the standard's four parts (catalogue C159, C160). `supply` allows the
 /// package and group 0 that supplies use.
 pub fn tender_form(text: &str, supply: bool) -> bool {
-    let parts: Vec<&str> = text.split(';').map(str::trim).collect();
-    if parts.len() != 4 || parts[0].is_empty() {
-        return false;
-    }
-    let numbered = |p: &str, letter: char| {
-        p.strip_prefix(letter)
-            .and_then(|n| n.parse::<u32>().ok())
-            .is_some_and(|n| (if supply { 0 } else { 1 }..=99).contains(&n))
+    // A letter and 1 or 2 digits, 0 allowed for supplies only.
+    let numbered = |p: &str, letter: u8| match p.as_bytes() {
+        [l, d] if *l == letter && d.is_ascii_digit() => supply || *d != b'0',
+        [l, d, e] if *l == letter && d.is_ascii_digit() && e.is_ascii_digit() => {
+            supply || (*d, *e) != (b'0', b'0')
+        }
+        _ => false,
     };
-    numbered(parts[1], 'G')
-        && numbered(parts[2], 'N')
-        && parts[3].len() == 4
-        && parts[3].bytes().all(|b| b.is_ascii_digit())
+    let mut parts = text.split(';').map(str::trim);
+    let (Some(decision), Some(package), Some(group), Some(year), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return false;
+    };
+    !decision.is_empty()
+        && numbered(package, b'G')
+        && numbered(group, b'N')
+        && year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn tendered(table: Table, g: u32) -> Option<bool> {
@@ -48,7 +58,7 @@ pub fn check_format(reference: Option<&Reference>, claim: &Claim, found: &mut Fo
         let Some(supply) = tendered(l.table, l.group) else {
             continue;
         };
-        match l.detail.as_deref().and_then(|d| d.tender.as_deref()) {
+        match l.detail.as_ref().and_then(|d| d.tender()) {
             Some(t) if tender_form(t, supply) => {
                 let at = l.ordered.unwrap_or(claim.admitted).date();
                 if let Some(list) = tenders
@@ -96,15 +106,18 @@ pub struct Use {
 
 /// The awards a visit's lines draw on, when a tender list is loaded (nothing otherwise).
 pub fn uses(reference: Option<&Reference>, claim: &Claim) -> Vec<Use> {
-    if reference.is_none_or(|r| r.lists.tenders.is_empty()) {
+    let Some(list) = reference
+        .map(|r| &r.lists.tenders)
+        .filter(|l| !l.is_empty())
+    else {
         return Vec::new();
-    }
+    };
     claim
         .lines
         .iter()
-        .filter(|l| tendered(l.table, l.group).is_some())
+        .filter(|l| tendered(l.table, l.group).is_some() && list.rows.contains_key(l.code.as_str()))
         .filter_map(|l| {
-            let tender = l.detail.as_deref()?.tender.as_deref()?;
+            let tender = l.detail.as_ref()?.tender()?;
             Some(Use {
                 line: line_ref(l),
                 code: l.code.clone(),
@@ -160,4 +173,27 @@ pub fn quantities(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tender_form;
+
+    #[test]
+    fn tender_info_has_four_parts_package_and_group_numbered() {
+        assert!(tender_form("12/QĐ-BV;G1;N4;2024", false));
+        assert!(tender_form(" 12/QĐ-BV ; G12 ; N99 ; 2024 ", false));
+        assert!(tender_form("12/QĐ-BV;G0;N0;2024", true));
+        for bad in [
+            "12/QĐ-BV;G0;N4;2024",
+            "12/QĐ-BV;G1;N4",
+            ";G1;N4;2024",
+            "12;X1;N4;2024",
+            "12;G1;N4;24",
+            "12;G100;N4;2024",
+            "12;G1;N4;2024;x",
+        ] {
+            assert!(!tender_form(bad, false), "{bad}");
+        }
+    }
 }
