@@ -548,3 +548,59 @@ fn c040_a_drug_above_its_approved_price_is_paid_at_it() {
         (&["XML2#1".to_string()][..], d(9_600))
     );
 }
+
+/// C165, C166: a stay sends its discharge paper (XML7) and clinical course (XML5).
+#[test]
+fn c165_a_stay_without_its_discharge_paper_is_noted() {
+    let mut t = tc1();
+    t[0] = t[0].replace("<MA_LOAI_KCB>01</MA_LOAI_KCB>", "<MA_LOAI_KCB>03</MA_LOAI_KCB><LY_DO_VNT>x</LY_DO_VNT><MA_LY_DO_VNT>1</MA_LY_DO_VNT><NGAY_VAO_NOI_TRU>202503100815</NGAY_VAO_NOI_TRU><PP_DIEU_TRI>x</PP_DIEU_TRI>");
+    let a = assess(&t, None);
+    let note = a.notes.iter().find(|n| n.code == "S.TABLES").unwrap();
+    assert!(
+        note.text_en.contains("XML7") && note.text_en.contains("XML5"),
+        "{}",
+        note.text_en
+    );
+}
+
+/// C168: a drug names the service it was used in; that service is a line of XML3.
+#[test]
+fn c168_a_drug_linked_to_a_service_not_billed_is_noted() {
+    let mut t = tc1();
+    t[1] = t[1].replacen(
+        "<MA_THUOC>40.XXX</MA_THUOC>",
+        "<MA_THUOC>40.XXX</MA_THUOC><MA_DICH_VU>18.0001.0001</MA_DICH_VU>",
+        1,
+    );
+    let a = assess(&t, None);
+    assert!(
+        a.notes
+            .iter()
+            .any(|n| n.code == "S.LINKED_SERVICE" && n.text_en.contains("XML2#1")),
+        "{:?}",
+        a.notes
+    );
+    let mut t = tc1();
+    t[1] = t[1].replacen(
+        "<MA_THUOC>40.XXX</MA_THUOC>",
+        "<MA_THUOC>40.XXX</MA_THUOC><MA_DICH_VU>02.03</MA_DICH_VU>",
+        1,
+    );
+    assert!(
+        !assess(&t, None)
+            .notes
+            .iter()
+            .any(|n| n.code == "S.LINKED_SERVICE")
+    );
+}
+
+/// C128: a discharge before the admission goes to a human.
+#[test]
+fn c128_discharge_before_admission_goes_to_review() {
+    let mut t = tc1();
+    t[0] = t[0].replace(
+        "<NGAY_RA>202503101030</NGAY_RA>",
+        "<NGAY_RA>202503100800</NGAY_RA>",
+    );
+    assert!(codes(&assess(&t, None)).contains(&"R12.DATES"));
+}

@@ -171,7 +171,7 @@ fn synthetic_visit(
     let xml1 = format!(
         "<TONG_HOP><MA_LK>{key}</MA_LK><STT>{n}</STT><MA_BN>BN{n}</MA_BN><HO_TEN>NGUYỄN VĂN {n}</HO_TEN><NGAY_SINH>198001010000</NGAY_SINH><GIOI_TINH>1</GIOI_TINH><MA_QUOCTICH>000</MA_QUOCTICH><MA_DANTOC>01</MA_DANTOC><DIA_CHI>Quận 1, TP Hồ Chí Minh</DIA_CHI><MA_THE_BHYT>{card}</MA_THE_BHYT><MA_DKBD>79001</MA_DKBD><GT_THE_TU>20250101</GT_THE_TU><GT_THE_DEN>{to}</GT_THE_DEN><CHAN_DOAN_RV>Đái tháo đường týp 2</CHAN_DOAN_RV><MA_BENH_CHINH>E11.9</MA_BENH_CHINH><MA_DOITUONG_KCB>1.1</MA_DOITUONG_KCB><NGAY_VAO>{admit}</NGAY_VAO>{inpatient_fields}<NGAY_RA>{discharge}</NGAY_RA><KET_QUA_DTRI>2</KET_QUA_DTRI><MA_LOAI_RV>1</MA_LOAI_RV><T_THUOC>{t_thuoc}</T_THUOC><T_VTYT>0</T_VTYT><T_TONGCHI_BV>{t_bv}</T_TONGCHI_BV><T_TONGCHI_BH>{t_bv}</T_TONGCHI_BH><T_BNTT>0</T_BNTT><T_BNCCT>{t_cct}</T_BNCCT><T_BHTT>{t_bhtt}</T_BHTT><T_NGUONKHAC>0</T_NGUONKHAC><NAM_QT>2025</NAM_QT><THANG_QT>3</THANG_QT><MA_LOAI_KCB>{visit_type}</MA_LOAI_KCB><MA_KHOA>K01</MA_KHOA><MA_CSKCB>79001</MA_CSKCB><MA_HSBA>HS{n}</MA_HSBA></TONG_HOP>"
     );
-    vec![
+    let mut tables = vec![
         ("XML1", xml1),
         (
             "XML2",
@@ -185,7 +185,19 @@ fn synthetic_visit(
                 "<CHITIEU_CHITIET_DVKT_VTYT><DSACH_CHI_TIET_DVKT>{xml3}</DSACH_CHI_TIET_DVKT></CHITIEU_CHITIET_DVKT_VTYT>"
             ),
         ),
-    ]
+    ];
+    if inpatient {
+        // A stay sends its clinical course (XML5) and discharge paper (XML7), QĐ 4750.
+        tables.push((
+            "XML5",
+            format!("<CHITIEU_CHITIET_DIENBIENLAMSANG><DSACH_CHI_TIET_DIEN_BIEN_BENH><CHI_TIET_DIEN_BIEN_BENH><MA_LK>{key}</MA_LK><STT>1</STT><DIEN_BIEN_LS>Ổn định</DIEN_BIEN_LS><NGUOI_THUC_HIEN>000123/HCM-CCHN</NGUOI_THUC_HIEN><THOI_DIEM_DBLS>{admit}</THOI_DIEM_DBLS></CHI_TIET_DIEN_BIEN_BENH></DSACH_CHI_TIET_DIEN_BIEN_BENH></CHITIEU_CHITIET_DIENBIENLAMSANG>"),
+        ));
+        tables.push((
+            "XML7",
+            format!("<CHI_TIEU_DU_LIEU_GIAY_RA_VIEN><MA_LK>{key}</MA_LK><SO_LUU_TRU>RV{n}</SO_LUU_TRU><NGAY_VAO>{admit}</NGAY_VAO><NGAY_RA>{discharge}</NGAY_RA><MA_TTDV>000123/HCM-CCHN</MA_TTDV></CHI_TIEU_DU_LIEU_GIAY_RA_VIEN>"),
+        ));
+    }
+    tables
 }
 
 /// A claims file mapped into memory rather than copied: a file of a million visits is 4.4 GB,

@@ -184,6 +184,77 @@ pub fn check(claim: &Claim, found: &mut Found) {
         );
     }
     lines(claim, found);
+    tables(claim, found);
+}
+
+/// The tables a visit sends besides XML1–XML3 (catalogue C164–C168): a stay sends its
+/// discharge paper (XML7) unless the patient left without one (MA_LOAI_RV 3) and its clinical
+/// course (XML5); an imaging line has its result (XML4); a drug used in a service names a
+/// service of XML3; a supply used in a service is ordered with it (C089).
+fn tables(claim: &Claim, found: &mut Found) {
+    let sent = |kind: &str| claim.other_tables.iter().any(|(k, _)| k.trim() == kind);
+    let mut missing: Vec<&str> = Vec::new();
+    if claim.inpatient() {
+        if !sent("XML7") && claim.patient.discharge_kind.as_deref() != Some("3") {
+            missing.push("XML7 (giấy ra viện / discharge paper)");
+        }
+        if !sent("XML5") {
+            missing.push("XML5 (diễn biến lâm sàng / clinical course)");
+        }
+    }
+    if claim
+        .lines
+        .iter()
+        .any(|l| l.table == Table::Xml3 && l.group == group::IMAGING)
+        && !sent("XML4")
+    {
+        missing.push("XML4 (kết quả cận lâm sàng / results)");
+    }
+    if !missing.is_empty() {
+        let list = missing.join(", ");
+        found.note(
+            "S.TABLES",
+            format!("Hồ sơ thiếu bảng: {list}"),
+            format!("The visit lacks tables: {list}"),
+            Vec::new(),
+            BASIS,
+        );
+    }
+    let mut unlinked = Vec::new();
+    for l in &claim.lines {
+        let Some(service) = l.detail.as_ref().and_then(|d| d.service()) else {
+            continue;
+        };
+        let linked = claim.lines.iter().filter(|s| {
+            s.table == Table::Xml3
+                && !matches!(s.group, group::SUPPLY | group::SUPPLY_RATIO)
+                && s.code == service
+        });
+        let mut any = false;
+        let mut same_order = false;
+        for s in linked {
+            any = true;
+            same_order |= s.ordered == l.ordered;
+        }
+        if !any {
+            unlinked.push(format!("{} → {service} (not in XML3)", line_ref(l)));
+        } else if l.table == Table::Xml3 && !same_order {
+            unlinked.push(format!(
+                "{} → {service} (ordered at another time)",
+                line_ref(l)
+            ));
+        }
+    }
+    if !unlinked.is_empty() {
+        let list = unlinked.join(", ");
+        found.note(
+            "S.LINKED_SERVICE",
+            format!("Thuốc/vật tư gắn với dịch vụ không khớp: {list}"),
+            format!("Drug or supply linked to a service that does not match: {list}"),
+            Vec::new(),
+            BASIS,
+        );
+    }
 }
 
 /// Each line's identification and the fields its group requires (C175–C179).
@@ -256,6 +327,10 @@ fn lines(claim: &Claim, found: &mut Found) {
         }
         if !sent(L::MA_KHOA) {
             missing.push("MA_KHOA");
+        }
+        // A line bills something: a quantity of nothing is no cost (C108).
+        if l.quantity == crate::decimal::Quantity::ZERO {
+            bad.push("SO_LUONG 0".to_string());
         }
         if !missing.is_empty() {
             bad.insert(0, format!("missing {}", missing.join(", ")));

@@ -191,6 +191,9 @@ pub fn check(params: &Params, claim: &Claim, found: &mut Found) {
         );
     }
     let mut wrong = Vec::new();
+    if claim.discharged.is_some_and(|out| out < claim.admitted) {
+        wrong.push("NGAY_RA before NGAY_VAO".to_string());
+    }
     if let Some(birth) = p.birth
         && birth > claim.admitted.date()
     {
