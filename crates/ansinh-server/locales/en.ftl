@@ -276,3 +276,5 @@ claims-quantity = Quantity
 claims-unit-price = Unit price
 claims-ordered = Ordered
 claims-history = Versions and reviews
+claims-lines = Cost lines
+claims-item = Item

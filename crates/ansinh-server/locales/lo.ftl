@@ -276,3 +276,5 @@ claims-quantity = ຈຳນວນ
 claims-unit-price = ລາຄາຕໍ່ໜ່ວຍ
 claims-ordered = ຄຳສັ່ງແພດ
 claims-history = ສະບັບ ແລະ ການພິຈາລະນາ
+claims-lines = ລາຍການຄ່າໃຊ້ຈ່າຍ
+claims-item = ຢາ, ບໍລິການ, ອຸປະກອນ

@@ -276,3 +276,5 @@ claims-quantity = Số lượng
 claims-unit-price = Đơn giá
 claims-ordered = Y lệnh
 claims-history = Các phiên bản và kết quả xem xét
+claims-lines = Các dòng chi phí
+claims-item = Tên thuốc, dịch vụ, vật tư

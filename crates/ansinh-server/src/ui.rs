@@ -1892,6 +1892,20 @@ impl ClaimVisitPage {
         self.c
             .t(format!("decision-{}", self.a.decision.replace('_', "-")))
     }
+
+    /// A quantity or a rate as written by the standard (`1.000`, `80.0000`), without its
+    /// trailing zeros and with the page's decimal mark: no currency, it is no amount.
+    fn plain(&self, text: &str) -> String {
+        let t = if text.contains('.') {
+            text.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            text
+        };
+        match self.c.lang {
+            Lang::En => t.to_string(),
+            _ => t.replace('.', ","),
+        }
+    }
 }
 
 /// A visit as a page: its amounts claimed and assessed, each line with the findings naming

@@ -483,6 +483,13 @@ async fn each_role_does_its_work_in_chromium() {
     let queue = text(&c, "#queue").await;
     assert!(queue.contains("R10.OVERLAP"), "{queue}");
     shot(&c, "claims-review").await;
+    // The visit as a page, from its link in the queue: lines, amounts, findings, explanation.
+    click(&c, "#queue tbody a").await;
+    let lines = text(&c, "#visit-lines").await;
+    assert!(lines.contains("XML3#1"), "{lines}");
+    text(&c, "#visit-explanation").await;
+    shot(&c, "claim-visit").await;
+    c.goto(&format!("{base}/ui/claims")).await.unwrap();
     type_into(
         &c,
         "#queue form.review input[name=reason]",
@@ -501,6 +508,23 @@ async fn each_role_does_its_work_in_chromium() {
         .await
         .unwrap();
     assert_eq!(text(&c, "#settle-accepted").await, "1.400.000,00 ₫");
+    // A file uploaded on the page: the import's report links each visit to its page.
+    let file = std::fs::canonicalize(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/claims/two-visits.xml"
+    ))
+    .unwrap();
+    c.goto(&format!("{base}/ui/claims")).await.unwrap();
+    c.find(Locator::Css("#claims-file"))
+        .await
+        .unwrap()
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&c, "#claims-send").await;
+    let report = text(&c, "#import-visits").await;
+    assert!(report.contains("79001.250310.000124"), "{report}");
+    shot(&c, "claims-import").await;
     sign_out(&c).await;
 
     // Inspector: the audit trail shows the employer's declaration, in its clerk's name.
