@@ -283,6 +283,11 @@ impl Reference {
         Ok(self)
     }
 
+    /// Whether services are priced at all (a price list was loaded).
+    pub fn has_prices(&self) -> bool {
+        !self.prices.is_empty()
+    }
+
     /// Whether facilities are checked at all (a list was loaded).
     pub fn has_facilities(&self) -> bool {
         !self.facilities.is_empty()

@@ -604,3 +604,169 @@ fn c128_discharge_before_admission_goes_to_review() {
     );
     assert!(codes(&assess(&t, None)).contains(&"R12.DATES"));
 }
+
+/// TC1 with an XML4 table of `rows` (each `<CHI_TIET_CLS>…</CHI_TIET_CLS>` inner fields).
+fn assess_with_xml4(t: &[String; 3], rows: &[&str], reference: Option<&Reference>) -> Assessment {
+    let xml4: String = rows
+        .iter()
+        .map(|r| format!("<CHI_TIET_CLS><MA_LK>79001.250310.000123</MA_LK>{r}</CHI_TIET_CLS>"))
+        .collect();
+    let xml4 = format!(
+        "<CHITIEU_CHITIET_DICHVUCANLAMSANG><DSACH_CHI_TIET_CLS>{xml4}</DSACH_CHI_TIET_CLS></CHITIEU_CHITIET_DICHVUCANLAMSANG>"
+    );
+    let file = write_file(
+        "79001",
+        "20250310",
+        &[vec![
+            ("XML1", t[0].clone()),
+            ("XML2", t[1].clone()),
+            ("XML3", t[2].clone()),
+            ("XML4", xml4),
+        ]],
+    );
+    match assess_file(&params(), reference, file.as_bytes(), Detail::EXPLAINED)
+        .unwrap()
+        .remove(0)
+    {
+        Outcome::Assessed(a) => *a,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// C054, C131, C154: a result belongs to a billed service, lies within the stay, and is read
+/// by a registered practitioner.
+#[test]
+fn c054_c131_c154_results_of_xml4_are_checked() {
+    let good = "<STT>1</STT><MA_DICH_VU>23.0083.1523</MA_DICH_VU><MA_CHI_SO>HBA1C</MA_CHI_SO><GIA_TRI>7.2</GIA_TRI><NGAY_KQ>202503100950</NGAY_KQ><MA_BS_DOC_KQ>000789/HCM-CCHN</MA_BS_DOC_KQ>";
+    let r = reference(&[("staff.csv", "")]);
+    let mut t = tc1();
+    t[1] = t[1].replace("XXXXXXXXXX", "000123/HCM-CCHN");
+    t[2] = t[2].replace("XXXXXXXXXX", "000123/HCM-CCHN");
+    let a = assess_with_xml4(&t, &[good], Some(&r));
+    assert!(
+        !a.notes.iter().any(|n| n.code == "S.RESULTS"),
+        "{:?}",
+        a.notes
+    );
+    assert!(
+        !codes(&a)
+            .iter()
+            .any(|c| *c == "R12.COURSE" || *c == "R14.LICENCE"),
+        "{:?}",
+        a.findings
+    );
+    let stray = good.replace("23.0083.1523", "18.0001.0001");
+    let a = assess_with_xml4(&t, &[&stray], Some(&r));
+    assert!(
+        a.notes
+            .iter()
+            .any(|n| n.code == "S.RESULTS" && n.text_en.contains("no service of XML3"))
+    );
+    let late = good.replace("<NGAY_KQ>202503100950", "<NGAY_KQ>202503121200");
+    assert!(codes(&assess_with_xml4(&t, &[&late], Some(&r))).contains(&"R12.COURSE"));
+    let unregistered = good.replace("000789/HCM-CCHN", "999999/HCM-CCHN");
+    assert!(codes(&assess_with_xml4(&t, &[&unregistered], Some(&r))).contains(&"R14.LICENCE"));
+}
+
+/// C167: an image (group 2) has its description and conclusion in XML4.
+#[test]
+fn c167_an_image_without_description_and_conclusion_is_noted() {
+    let mut t = tc1();
+    t[2] = t[2].replacen("<MA_NHOM>1</MA_NHOM>", "<MA_NHOM>2</MA_NHOM>", 1);
+    let row = "<STT>1</STT><MA_DICH_VU>23.0083.1523</MA_DICH_VU><NGAY_KQ>202503100950</NGAY_KQ>";
+    let a = assess_with_xml4(&t, &[row], None);
+    assert!(
+        a.notes
+            .iter()
+            .any(|n| n.code == "S.RESULTS" && n.text_en.contains("no XML4 description")),
+        "{:?}",
+        a.notes
+    );
+    let described =
+        format!("{row}<MO_TA>Bình thường</MO_TA><KET_LUAN>Không phát hiện bất thường</KET_LUAN>");
+    let a = assess_with_xml4(&t, &[&described], None);
+    assert!(
+        !a.notes.iter().any(|n| n.code == "S.RESULTS"),
+        "{:?}",
+        a.notes
+    );
+}
+
+/// C052: a service without an approved price of the facility on the day goes to a human.
+#[test]
+fn c052_a_service_without_an_approved_price_goes_to_review() {
+    let r = reference(&[]);
+    assert!(!codes(&assess(&tc1(), Some(&r))).contains(&"R06.SERVICE"));
+    let mut t = tc1();
+    t[2] = t[2].replace("23.0083.1523", "23.9999.9999");
+    let a = assess(&t, Some(&r));
+    let f = a.findings.iter().find(|f| f.code == "R06.SERVICE").unwrap();
+    assert_eq!(f.lines, ["XML3#2"]);
+}
+
+/// C063, C112: two surgeries at the same time both at 100 %.
+#[test]
+fn c063_two_surgeries_at_once_at_full_ratio_go_to_review() {
+    let mut t = tc1();
+    // Both lines made surgeries done 08:45–09:50 and 08:20–08:50.
+    t[2] = t[2]
+        .replace(
+            "<MA_NHOM>13</MA_NHOM>",
+            "<MA_NHOM>8</MA_NHOM><PP_VO_CAM>1</PP_VO_CAM>",
+        )
+        .replacen(
+            "<MA_NHOM>1</MA_NHOM>",
+            "<MA_NHOM>8</MA_NHOM><PP_VO_CAM>1</PP_VO_CAM>",
+            1,
+        )
+        .replace(
+            "<NGAY_KQ>202503100835</NGAY_KQ>",
+            "<NGAY_KQ>202503100850</NGAY_KQ>",
+        );
+    assert!(codes(&assess(&t, None)).contains(&"R07.SECOND_SURGERY"));
+}
+
+/// C114 within a claim: the same service ordered twice at the same minute.
+#[test]
+fn c114_the_same_service_twice_at_the_same_minute_goes_to_review() {
+    let mut t = tc1();
+    t[2] = t[2]
+        .replace(
+            "<MA_DICH_VU>23.0083.1523</MA_DICH_VU>",
+            "<MA_DICH_VU>02.03</MA_DICH_VU>",
+        )
+        .replace(
+            "<NGAY_YL>202503100840</NGAY_YL>",
+            "<NGAY_YL>202503100820</NGAY_YL>",
+        );
+    assert!(codes(&assess(&t, None)).contains(&"R10.SAME_TIME"));
+}
+
+/// C033: an out-of-network stay billing orders of the examination department.
+#[test]
+fn c033_an_out_of_network_stay_billing_the_exam_department_goes_to_review() {
+    let mut t = tc1();
+    t[0] = t[0]
+        .replace(
+            "<MA_DOITUONG_KCB>1.1</MA_DOITUONG_KCB>",
+            "<MA_DOITUONG_KCB>3.2</MA_DOITUONG_KCB>",
+        )
+        .replace("<MA_DKBD>79001</MA_DKBD>", "<MA_DKBD>01001</MA_DKBD>")
+        .replace(
+            "<MA_LOAI_KCB>01</MA_LOAI_KCB>",
+            "<MA_LOAI_KCB>03</MA_LOAI_KCB>",
+        );
+    assert!(codes(&assess(&t, None)).contains(&"R04.EXAM_DEPARTMENT"));
+}
+
+/// C045: a price of nothing the fund pays for.
+#[test]
+fn c045_a_unit_price_of_zero_that_is_paid_goes_to_review() {
+    let mut t = tc1();
+    t[2] = t[2].replacen(
+        "<DON_GIA_BH>39800</DON_GIA_BH>",
+        "<DON_GIA_BH>0</DON_GIA_BH>",
+        1,
+    );
+    assert!(codes(&assess(&t, None)).contains(&"R05.ZERO_PRICE"));
+}

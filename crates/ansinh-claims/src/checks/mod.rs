@@ -15,6 +15,8 @@ pub mod completeness;
 pub mod cost_average;
 pub mod diagnosis;
 pub mod practitioner;
+pub mod results;
+pub mod services;
 pub mod stay;
 pub mod tender;
 
@@ -124,5 +126,7 @@ pub fn visit(params: &Params, reference: Option<&Reference>, claim: &Claim) -> F
     stay::check(params, claim, &mut found);
     practitioner::check(reference, claim, &mut found);
     bundling::check(reference, claim, &mut found);
+    services::check(reference, claim, &mut found);
+    results::check(reference, claim, &mut found);
     found
 }
