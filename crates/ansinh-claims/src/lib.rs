@@ -45,6 +45,8 @@ pub struct ReadVisit {
     pub inpatient: bool,
     /// The tender awards its lines draw on (R15), when a tender list is loaded.
     pub tender_uses: Vec<checks::tender::Use>,
+    /// The beds, machines and surgeons its lines use, with their times (R10 across the file).
+    pub resource_uses: Vec<checks::resources::Use>,
 }
 
 /// What reading a file keeps of each visit besides its decision, amounts and findings.
@@ -106,6 +108,7 @@ pub fn read_visits(
                 ))),
                 inpatient: claim.inpatient(),
                 tender_uses: checks::tender::uses(reference, &claim),
+                resource_uses: checks::resources::uses(&claim),
                 stay: overlap::Stay::of(*claim).map(Box::new),
                 digest,
             },
@@ -115,6 +118,7 @@ pub fn read_visits(
                 digest,
                 inpatient: false,
                 tender_uses: Vec::new(),
+                resource_uses: Vec::new(),
             },
         }
     })?;
@@ -123,11 +127,28 @@ pub fn read_visits(
     if let Some(envelope) = head.facility.as_deref() {
         flag_other_facility(&mut visits, envelope);
     }
+    flag_resource_overlaps(&mut visits);
     if let Some(r) = reference {
         flag_tender_quantities(&mut visits, r);
         head.notices.extend(cost_averages(params, r, &visits));
     }
     Ok((head, visits))
+}
+
+/// R10 over the file: the visits that use a bed, machine or surgeon at the same time as another.
+fn flag_resource_overlaps(visits: &mut [ReadVisit]) {
+    if visits.iter().all(|v| v.resource_uses.is_empty()) {
+        return;
+    }
+    let uses: Vec<Vec<checks::resources::Use>> = visits
+        .iter_mut()
+        .map(|v| std::mem::take(&mut v.resource_uses))
+        .collect();
+    for (i, finding) in checks::resources::overlaps(&uses) {
+        if let Outcome::Assessed(a) = &mut visits[i].outcome {
+            overlap::flag(a, finding);
+        }
+    }
 }
 
 /// R15 over the file: the visits whose lines go beyond an award's quantity go to a human.

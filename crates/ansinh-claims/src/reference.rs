@@ -89,6 +89,9 @@ pub struct Lists {
     pub bundles: List,
     /// `tenders.csv`: code,tender,price,quantity — tender awards (R15, C161, tender quantity).
     pub tenders: List,
+    /// `locked.csv`: code,reason — cards the agency has locked (revoked, reported lost,
+    /// replaced) (R01, C007).
+    pub locked: List,
     /// `averages.csv`: code,average — the cost per visit of a kind of visit (`outpatient`,
     /// `inpatient`) at a level of facility, against which a facility's average is compared (R16).
     pub averages: List,
@@ -103,6 +106,7 @@ pub const LIST_COLUMNS: &[(&str, &[&str])] = &[
     ("bundles.csv", &["included_in"]),
     ("tenders.csv", &["tender", "price", "quantity"]),
     ("averages.csv", &["average"]),
+    ("locked.csv", &["reason"]),
 ];
 
 /// Reads one list: `code`, its `columns`, `from`, `to`, `source`; a bad row refuses the file.
@@ -270,6 +274,7 @@ impl Reference {
             "staff.csv" => &mut l.staff,
             "bundles.csv" => &mut l.bundles,
             "tenders.csv" => &mut l.tenders,
+            "locked.csv" => &mut l.locked,
             _ => &mut l.averages,
         };
         *slot = read;

@@ -770,3 +770,90 @@ fn c045_a_unit_price_of_zero_that_is_paid_goes_to_review() {
     );
     assert!(codes(&assess(&t, None)).contains(&"R05.ZERO_PRICE"));
 }
+
+/// C109–C111: the same machine (or bed, or surgeon) used in two visits at the same time.
+#[test]
+fn c110_the_same_machine_at_the_same_time_in_two_visits_goes_to_review() {
+    let visit = |n: usize, done: &str, result: &str| {
+        let mut t = tc1();
+        // The HbA1c made a procedure (group 18) on machine TT.1.79001.00007.
+        t[2] = t[2]
+            .replacen("<MA_NHOM>1</MA_NHOM>", "<MA_NHOM>18</MA_NHOM>", 1)
+            .replace(
+                "<MA_MAY>SH.1.79001.XXXX</MA_MAY>",
+                "<MA_MAY>TT.1.79001.00007</MA_MAY>",
+            )
+            .replace(
+                "<NGAY_TH_YL>202503100845</NGAY_TH_YL>",
+                &format!("<NGAY_TH_YL>{done}</NGAY_TH_YL>"),
+            )
+            .replace(
+                "<NGAY_KQ>202503100950</NGAY_KQ>",
+                &format!("<NGAY_KQ>{result}</NGAY_KQ>"),
+            );
+        let key = format!("79001.250310.00020{n}");
+        vec![
+            ("XML1", t[0].replace("79001.250310.000123", &key)),
+            ("XML2", t[1].replace("79001.250310.000123", &key)),
+            ("XML3", t[2].replace("79001.250310.000123", &key)),
+        ]
+    };
+    let flagged = |visits: &[Vec<(&str, String)>]| -> Vec<bool> {
+        let file = write_file("79001", "20250310", visits);
+        let (_, read) = read_visits(&params(), None, file.as_bytes(), Detail::BRIEF).unwrap();
+        read.iter()
+            .map(|v| matches!(&v.outcome, Outcome::Assessed(a) if a.findings.iter().any(|f| f.code == "R10.RESOURCE")))
+            .collect()
+    };
+    // 08:45–09:50 and 09:30–09:55 on one machine: both flagged; 09:50–10:10 after it: neither.
+    assert_eq!(
+        flagged(&[
+            visit(1, "202503100845", "202503100950"),
+            visit(2, "202503100930", "202503100955")
+        ]),
+        [true, true]
+    );
+    assert_eq!(
+        flagged(&[
+            visit(1, "202503100845", "202503100950"),
+            visit(2, "202503100950", "202503101010")
+        ]),
+        [false, false]
+    );
+}
+
+/// C007: a card on the lock list goes to a human.
+#[test]
+fn c007_a_locked_card_goes_to_review() {
+    let r = reference(&[(
+        "locked.csv",
+        "code,reason,from,to,source\nDN4790123456789,reported lost,2025-01-01,,test\n",
+    )]);
+    let a = assess(&tc1(), Some(&r));
+    assert!(codes(&a).contains(&"R01.LOCKED"), "{:?}", a.findings);
+    assert!(
+        !codes(&assess(&tc1(), Some(&reference(&[("locked.csv", "")])))).contains(&"R01.LOCKED")
+    );
+}
+
+/// C097: more than 4 physiotherapy techniques a day go to a human.
+#[test]
+fn c097_physiotherapy_beyond_four_a_day_goes_to_review() {
+    let mut t = tc1();
+    let line = |n: usize| {
+        format!(
+            "<CHI_TIET_DVKT><MA_LK>79001.250310.000123</MA_LK><STT>{n}</STT><MA_DICH_VU>17.00{n}.0001</MA_DICH_VU><MA_NHOM>18</MA_NHOM><PHAM_VI>1</PHAM_VI><SO_LUONG>1</SO_LUONG><DON_GIA_BV>0</DON_GIA_BV><DON_GIA_BH>0</DON_GIA_BH><TYLE_TT_DV>100</TYLE_TT_DV><TYLE_TT_BH>100</TYLE_TT_BH><THANH_TIEN_BV>0</THANH_TIEN_BV><THANH_TIEN_BH>0</THANH_TIEN_BH><MUC_HUONG>80</MUC_HUONG><T_NGUONKHAC>0</T_NGUONKHAC><T_BNTT>0</T_BNTT><T_BNCCT>0</T_BNCCT><T_BHTT>0</T_BHTT><NGAY_YL>202503100900</NGAY_YL></CHI_TIET_DVKT>"
+        )
+    };
+    let four: String = (3..7).map(line).collect();
+    t[2] = t[2].replace(
+        "</DSACH_CHI_TIET_DVKT>",
+        &format!("{four}</DSACH_CHI_TIET_DVKT>"),
+    );
+    assert!(!codes(&assess(&t, None)).contains(&"R09.PHYSIOTHERAPY"));
+    t[2] = t[2].replace(
+        "</DSACH_CHI_TIET_DVKT>",
+        &format!("{}</DSACH_CHI_TIET_DVKT>", line(7)),
+    );
+    assert!(codes(&assess(&t, None)).contains(&"R09.PHYSIOTHERAPY"));
+}

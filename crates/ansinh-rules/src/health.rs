@@ -29,6 +29,10 @@ pub struct HealthBenefit {
     /// A facility whose cost per visit of a kind is above the reference average by more than
     /// this share is flagged (TT 12/2026/TT-BTC Art. 13; the share is UNCONFIRMED).
     pub cost_average_alert: Rate,
+    /// Physiotherapy (phục hồi chức năng) techniques: the service codes' prefix and how many
+    /// are paid a day (TT 35/2016/TT-BYT as amended by TT 39/2024/TT-BYT; UNCONFIRMED).
+    pub physiotherapy_prefix: String,
+    pub physiotherapy_per_day: u32,
     /// Co-payments of a calendar year above this many months of the reference level are not
     /// due once the holder has 5 consecutive years (the co-payment exemption).
     pub copay_cap_months: i64,
@@ -293,6 +297,17 @@ pub fn cost_average_alert(
     date: Date,
 ) -> Result<Rate, crate::params::MissingParam> {
     Ok(params.health_benefit.at(date)?.value.cost_average_alert)
+}
+
+/// The physiotherapy techniques paid a day: the codes' prefix and the number (phục hồi chức
+/// năng: Circular 35/2016/TT-BYT, the payment conditions of its annex, as amended by Circular
+/// 39/2024/TT-BYT).
+pub fn physiotherapy_per_day(
+    params: &Params,
+    date: Date,
+) -> Result<(String, u32), crate::params::MissingParam> {
+    let hb = &params.health_benefit.at(date)?.value;
+    Ok((hb.physiotherapy_prefix.clone(), hb.physiotherapy_per_day))
 }
 
 /// The co-payment cap of a visit (miễn cùng chi trả sau 5 năm liên tục): when the holder has 5

@@ -15,6 +15,7 @@ pub mod completeness;
 pub mod cost_average;
 pub mod diagnosis;
 pub mod practitioner;
+pub mod resources;
 pub mod results;
 pub mod services;
 pub mod stay;
@@ -123,7 +124,7 @@ pub fn visit(params: &Params, reference: Option<&Reference>, claim: &Claim) -> F
     completeness::check(claim, &mut found);
     tender::check_format(reference, claim, &mut found);
     diagnosis::check(reference, claim, &mut found);
-    stay::check(params, claim, &mut found);
+    stay::check(params, reference, claim, &mut found);
     practitioner::check(reference, claim, &mut found);
     bundling::check(reference, claim, &mut found);
     services::check(reference, claim, &mut found);

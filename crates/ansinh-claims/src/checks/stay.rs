@@ -35,7 +35,13 @@ pub fn bed_days_allowed(claim: &Claim, min_hours: i64) -> Option<i64> {
 
 /// R09, R12, R04 and R07 on one visit (catalogue C032, C035, C062, C090–C096, C129–C132,
 /// C138, C140).
-pub fn check(params: &Params, claim: &Claim, found: &mut Found) {
+pub fn check(
+    params: &Params,
+    reference: Option<&crate::reference::Reference>,
+    claim: &Claim,
+    found: &mut Found,
+) {
+    locked(reference, claim, found);
     let p = &claim.patient;
     let inpatient = claim.inpatient();
     let mut inpatient_beds = Vec::new();
@@ -217,7 +223,48 @@ pub fn check(params: &Params, claim: &Claim, found: &mut Found) {
             BASIS_TIME,
         );
     }
+    physiotherapy(params, claim, found);
     network(claim, found);
+}
+
+/// C097: physiotherapy techniques beyond the number paid a day go to a human.
+fn physiotherapy(params: &Params, claim: &Claim, found: &mut Found) {
+    let Ok((prefix, per_day)) =
+        ansinh_rules::health::physiotherapy_per_day(params, claim.admitted.date())
+    else {
+        return;
+    };
+    let days: Vec<jiff::civil::Date> = claim
+        .lines
+        .iter()
+        .filter(|l| l.table == Table::Xml3 && l.code.starts_with(prefix.as_str()))
+        .map(|l| l.ordered.unwrap_or(claim.admitted).date())
+        .collect();
+    if days.len() <= per_day as usize {
+        return;
+    }
+    let mut over: Vec<String> = Vec::new();
+    let mut counted: Vec<jiff::civil::Date> = Vec::new();
+    for d in &days {
+        if counted.contains(d) {
+            continue;
+        }
+        counted.push(*d);
+        let n = days.iter().filter(|x| *x == d).count();
+        if n > per_day as usize {
+            over.push(format!("{d}: {n}"));
+        }
+    }
+    if !over.is_empty() {
+        let list = over.join(", ");
+        found.review(
+            "R09.PHYSIOTHERAPY",
+            format!("Quá {per_day} kỹ thuật phục hồi chức năng một ngày: {list}"),
+            format!("More than {per_day} physiotherapy techniques a day: {list}"),
+            Vec::new(),
+            "TT 35/2016/TT-BYT as amended by TT 39/2024/TT-BYT (payment conditions)",
+        );
+    }
 }
 
 /// R04 and R07 (C032, C035, C062): out of network at one's own registered facility; a referral
@@ -271,6 +318,25 @@ fn network(claim: &Claim, found: &mut Found) {
                 "A QN, CA or CY card: lines are sent with PHAM_VI 3".into(),
                 outside,
                 "QĐ 130/QĐ-BYT Bảng 2–3 (PHAM_VI); NĐ 70/2015/NĐ-CP",
+            );
+        }
+    }
+}
+
+/// C007: a card on the agency's lock list on the day of the visit goes to a human.
+fn locked(reference: Option<&crate::reference::Reference>, claim: &Claim, found: &mut Found) {
+    let Some(list) = reference.map(|r| &r.lists.locked).filter(|l| !l.is_empty()) else {
+        return;
+    };
+    let date = claim.admitted.date();
+    for card in &claim.cards {
+        if let Some(row) = list.on(&card.code, date).next() {
+            found.review(
+                "R01.LOCKED",
+                format!("Thẻ {} bị khóa: {}", card.code, row.cells[0]),
+                format!("Card {} is locked: {}", card.code, row.cells[0]),
+                Vec::new(),
+                "Law on Health Insurance Art. 16, 17 (cards revoked, replaced, reported lost)",
             );
         }
     }
