@@ -355,6 +355,60 @@ impl<'a, S: Schema> Reading<'a, S> {
     }
 }
 
+/// The forms of XML1 fields that are codes or names, checked as they are read and kept as
+/// notes (catalogue C171 address codes, C174 nationality and ethnicity, C183 name and phone):
+/// none moves an amount.
+fn hygiene(r: &mut Reading<'_, SummaryField>) {
+    use SummaryField as S;
+    let digits = |v: &str, n: usize| v.len() == n && v.bytes().all(|b| b.is_ascii_digit());
+    for (field, n) in [
+        (S::MA_QUOCTICH, 3),
+        (S::MA_DANTOC, 2),
+        (S::MATINH_CU_TRU, 2),
+        (S::MAHUYEN_CU_TRU, 3),
+        (S::MAXA_CU_TRU, 5),
+    ] {
+        if let Some(v) = r.fields.get(field)
+            && !digits(v, n)
+        {
+            r.note(
+                field,
+                format!(
+                    "`{}` is not {n} digits",
+                    v.chars().take(20).collect::<String>()
+                ),
+            );
+        }
+    }
+    if let Some(name) = r.fields.get(S::HO_TEN) {
+        let odd = name.chars().any(|c| {
+            c.is_ascii_digit() || matches!(c, '@' | '#' | '$' | '%' | '*' | '_' | '=' | '<' | '>')
+        });
+        if odd || name.contains("  ") || name.chars().count() < 2 {
+            r.note(
+                S::HO_TEN,
+                "holds digits or signs, a double space, or one letter",
+            );
+        }
+    }
+    if let Some(phone) = r.fields.get(S::DIEN_THOAI) {
+        let d: Vec<u8> = phone
+            .bytes()
+            .filter(|b| !matches!(b, b' ' | b'.' | b'-'))
+            .collect();
+        let (plus, rest) = match d.split_first() {
+            Some((b'+', rest)) => (true, rest),
+            _ => (false, &d[..]),
+        };
+        if !(9..=12).contains(&rest.len())
+            || !rest.iter().all(u8::is_ascii_digit)
+            || (plus && rest.first() == Some(&b'0'))
+        {
+            r.note(S::DIEN_THOAI, "is not a telephone number");
+        }
+    }
+}
+
 /// A time of the standard, yyyyMMddHHmm.
 fn parse_time(text: &str) -> Option<DateTime> {
     (text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()))
@@ -494,6 +548,8 @@ pub struct Patient {
     /// NAM_QT, THANG_QT: the settlement year and month.
     pub settlement_year: Option<Box<str>>,
     pub settlement_month: Option<Box<str>>,
+    /// LY_DO_VV says the patient does not use the card ("không KCB BHYT").
+    pub declared_uninsured: bool,
 }
 
 impl Patient {
@@ -776,7 +832,11 @@ impl Claim {
             fund_global: r.soft_decimal(S::T_BHTT_GDV),
             settlement_year: r.soft_text(S::NAM_QT),
             settlement_month: r.soft_text(S::THANG_QT),
+            declared_uninsured: r
+                .soft_str(S::LY_DO_VV)
+                .is_some_and(|v| v.to_lowercase().contains("không kcb bhyt")),
         };
+        hygiene(&mut r);
         use LineField as L;
         let mut defects = r.defects;
         let mut notes = r.notes;

@@ -857,3 +857,41 @@ fn c097_physiotherapy_beyond_four_a_day_goes_to_review() {
     );
     assert!(codes(&assess(&t, None)).contains(&"R09.PHYSIOTHERAPY"));
 }
+
+/// C183, C171, C174: names, telephones and codes of the person in their forms (notes).
+#[test]
+fn c183_names_phones_and_codes_out_of_form_are_noted() {
+    let mut t = tc1();
+    t[0] = t[0]
+        .replace("<HO_TEN>NGUYỄN THỊ A</HO_TEN>", "<HO_TEN>NGUYỄN  THỊ A2</HO_TEN><DIEN_THOAI>09x123</DIEN_THOAI><MA_QUOCTICH>VN</MA_QUOCTICH><MATINH_CU_TRU>79</MATINH_CU_TRU>");
+    let a = assess(&t, None);
+    let note = a.notes.iter().find(|n| n.code == "S.FORMAT").unwrap();
+    for part in ["HO_TEN", "DIEN_THOAI", "MA_QUOCTICH"] {
+        assert!(note.text_en.contains(part), "{part}: {}", note.text_en);
+    }
+    assert!(!note.text_en.contains("MATINH_CU_TRU"), "{}", note.text_en);
+    assert_eq!(a.decision, Decision::Accepted);
+}
+
+/// C184, C069: a visit not under the card that claims a fund share; C010: a child's card
+/// after its end.
+#[test]
+fn c184_c010_not_under_the_card_and_a_childs_card_too_late() {
+    let mut t = tc1();
+    t[0] = t[0].replace(
+        "<MA_BENH_CHINH>",
+        "<LY_DO_VV>Người bệnh không KCB BHYT</LY_DO_VV><MA_BENH_CHINH>",
+    );
+    assert!(codes(&assess(&t, None)).contains(&"R03.NOT_INSURED"));
+    let mut t = tc1();
+    // TE card, born 15 May 2018: the card runs to 30 September 2024; the visit is in 2025.
+    t[0] = t[0]
+        .replace(
+            "<MA_THE_BHYT>DN4790123456789",
+            "<MA_THE_BHYT>TE1790123456789",
+        )
+        .replace("<NGAY_SINH>198005150000", "<NGAY_SINH>201805150000");
+    assert!(codes(&assess(&t, None)).contains(&"R02.CHILD_CARD"));
+    t[0] = t[0].replace("<NGAY_SINH>201805150000", "<NGAY_SINH>201905150000");
+    assert!(!codes(&assess(&t, None)).contains(&"R02.CHILD_CARD"));
+}

@@ -107,6 +107,10 @@ fn synthetic_visit(
         if code == "02.03" && std::mem::replace(&mut consulted, true) {
             continue;
         }
+        // A service once: twice at the same minute is a duplicate (R10.SAME_TIME).
+        if lines.iter().any(|l| l.1 == code) {
+            continue;
+        }
         let qty = if code.starts_with('K') {
             if inpatient { 3 } else { 1 }
         } else {
@@ -160,6 +164,19 @@ fn synthetic_visit(
         t_bhtt += 1_000;
     }
     let visit_type = if inpatient { "03" } else { "01" };
+    // A child's card (TE) is a child's: born within six years.
+    let (birth, weight) = if card.starts_with("TE") {
+        ("202201010000", "<CAN_NANG>15</CAN_NANG>")
+    } else {
+        ("198001010000", "")
+    };
+    // Fictitious names, as a name is written (no digits).
+    let name = [
+        "NGUYỄN VĂN AN",
+        "TRẦN THỊ BÌNH",
+        "LÊ VĂN CƯỜNG",
+        "PHẠM THỊ DUNG",
+    ][n % 4];
     // A stay says why and when it became one, and how it was treated (QĐ 4750 Bảng 1).
     let inpatient_fields = if inpatient {
         format!(
@@ -169,7 +186,7 @@ fn synthetic_visit(
         String::new()
     };
     let xml1 = format!(
-        "<TONG_HOP><MA_LK>{key}</MA_LK><STT>{n}</STT><MA_BN>BN{n}</MA_BN><HO_TEN>NGUYỄN VĂN {n}</HO_TEN><NGAY_SINH>198001010000</NGAY_SINH><GIOI_TINH>1</GIOI_TINH><MA_QUOCTICH>000</MA_QUOCTICH><MA_DANTOC>01</MA_DANTOC><DIA_CHI>Quận 1, TP Hồ Chí Minh</DIA_CHI><MA_THE_BHYT>{card}</MA_THE_BHYT><MA_DKBD>79001</MA_DKBD><GT_THE_TU>20250101</GT_THE_TU><GT_THE_DEN>{to}</GT_THE_DEN><CHAN_DOAN_RV>Đái tháo đường týp 2</CHAN_DOAN_RV><MA_BENH_CHINH>E11.9</MA_BENH_CHINH><MA_DOITUONG_KCB>1.1</MA_DOITUONG_KCB><NGAY_VAO>{admit}</NGAY_VAO>{inpatient_fields}<NGAY_RA>{discharge}</NGAY_RA><KET_QUA_DTRI>2</KET_QUA_DTRI><MA_LOAI_RV>1</MA_LOAI_RV><T_THUOC>{t_thuoc}</T_THUOC><T_VTYT>0</T_VTYT><T_TONGCHI_BV>{t_bv}</T_TONGCHI_BV><T_TONGCHI_BH>{t_bv}</T_TONGCHI_BH><T_BNTT>0</T_BNTT><T_BNCCT>{t_cct}</T_BNCCT><T_BHTT>{t_bhtt}</T_BHTT><T_NGUONKHAC>0</T_NGUONKHAC><NAM_QT>2025</NAM_QT><THANG_QT>3</THANG_QT><MA_LOAI_KCB>{visit_type}</MA_LOAI_KCB><MA_KHOA>K01</MA_KHOA><MA_CSKCB>79001</MA_CSKCB><MA_HSBA>HS{n}</MA_HSBA></TONG_HOP>"
+        "<TONG_HOP><MA_LK>{key}</MA_LK><STT>{n}</STT><MA_BN>BN{n}</MA_BN><HO_TEN>{name}</HO_TEN><NGAY_SINH>{birth}</NGAY_SINH>{weight}<GIOI_TINH>1</GIOI_TINH><MA_QUOCTICH>000</MA_QUOCTICH><MA_DANTOC>01</MA_DANTOC><DIA_CHI>Quận 1, TP Hồ Chí Minh</DIA_CHI><MA_THE_BHYT>{card}</MA_THE_BHYT><MA_DKBD>79001</MA_DKBD><GT_THE_TU>20250101</GT_THE_TU><GT_THE_DEN>{to}</GT_THE_DEN><CHAN_DOAN_RV>Đái tháo đường týp 2</CHAN_DOAN_RV><MA_BENH_CHINH>E11.9</MA_BENH_CHINH><MA_DOITUONG_KCB>1.1</MA_DOITUONG_KCB><NGAY_VAO>{admit}</NGAY_VAO>{inpatient_fields}<NGAY_RA>{discharge}</NGAY_RA><KET_QUA_DTRI>2</KET_QUA_DTRI><MA_LOAI_RV>1</MA_LOAI_RV><T_THUOC>{t_thuoc}</T_THUOC><T_VTYT>0</T_VTYT><T_TONGCHI_BV>{t_bv}</T_TONGCHI_BV><T_TONGCHI_BH>{t_bv}</T_TONGCHI_BH><T_BNTT>0</T_BNTT><T_BNCCT>{t_cct}</T_BNCCT><T_BHTT>{t_bhtt}</T_BHTT><T_NGUONKHAC>0</T_NGUONKHAC><NAM_QT>2025</NAM_QT><THANG_QT>3</THANG_QT><MA_LOAI_KCB>{visit_type}</MA_LOAI_KCB><MA_KHOA>K01</MA_KHOA><MA_CSKCB>79001</MA_CSKCB><MA_HSBA>HS{n}</MA_HSBA></TONG_HOP>"
     );
     let mut tables = vec![
         ("XML1", xml1),

@@ -152,17 +152,21 @@ pub fn check(claim: &Claim, found: &mut Found) {
             BASIS,
         );
     }
-    // A child under one year is weighed (C126, C170: CAN_NANG for a newborn or infant).
-    if let Some(birth) = p.birth
-        && p.weight.is_none()
-        && birth
-            .checked_add(jiff::Span::new().years(1))
-            .is_ok_and(|one| claim.admitted.date() < one)
-    {
+    // A child under one year is weighed, and a child under six given drugs (C126, C170:
+    // CAN_NANG for a newborn or infant, and for a child's dose).
+    let under = |years: i64| {
+        p.birth.is_some_and(|birth| {
+            birth
+                .checked_add(jiff::Span::new().years(years))
+                .is_ok_and(|end| claim.admitted.date() < end)
+        })
+    };
+    let drugs = claim.lines.iter().any(|l| l.table == Table::Xml2);
+    if p.weight.is_none() && (under(1) || (drugs && under(6))) {
         found.note(
             "S.WEIGHT",
-            "Trẻ dưới 1 tuổi: thiếu cân nặng (CAN_NANG)".into(),
-            "A child under one year: CAN_NANG (weight) missing".into(),
+            "Trẻ dưới 1 tuổi, hoặc dưới 6 tuổi có dùng thuốc: thiếu cân nặng (CAN_NANG)".into(),
+            "A child under one year, or under six given drugs: CAN_NANG (weight) missing".into(),
             Vec::new(),
             BASIS,
         );

@@ -225,6 +225,43 @@ pub fn check(
     }
     physiotherapy(params, claim, found);
     network(claim, found);
+    uninsured(claim, found);
+}
+
+/// C184, C069: a visit its reason says is not under the card (LY_DO_VV "không KCB BHYT", or
+/// MA_DOITUONG_KCB 9) that still claims a fund share goes to a human; a card of a child under
+/// six (TE) for an older patient too (C010).
+fn uninsured(claim: &Claim, found: &mut Found) {
+    if (claim.patient.declared_uninsured || claim.category == "9")
+        && claim.totals.insurer > crate::decimal::Amount::ZERO
+    {
+        found.review(
+            "R03.NOT_INSURED",
+            "Người bệnh không KCB BHYT nhưng đề nghị quỹ thanh toán".into(),
+            "The visit is not under the card (LY_DO_VV or MA_DOITUONG_KCB 9) but claims a fund share".into(),
+            Vec::new(),
+            "Law on Health Insurance Art. 28; QĐ 130/QĐ-BYT Bảng 1 (LY_DO_VV, MA_DOITUONG_KCB)",
+        );
+    }
+    // A child's card runs to the sixth birthday, or to 30 September of that year when the
+    // birthday comes before the school year.
+    let child_card_end = |birth: jiff::civil::Date| {
+        let six = birth.checked_add(jiff::Span::new().years(6)).ok()?;
+        let september = jiff::civil::Date::new(six.year(), 9, 30).ok()?;
+        Some(six.max(september))
+    };
+    if let (Some(card), Some(birth)) = (claim.cards.first(), claim.patient.birth)
+        && card.code.starts_with("TE")
+        && child_card_end(birth).is_some_and(|end| claim.admitted.date() > end)
+    {
+        found.review(
+            "R02.CHILD_CARD",
+            "Thẻ TE (trẻ dưới 6 tuổi) của người bệnh đã quá 6 tuổi".into(),
+            "A TE card (children under six) for a patient older than six".into(),
+            Vec::new(),
+            "Law on Health Insurance Art. 12.3 (a child's card to 72 months, or 30 September of that year)",
+        );
+    }
 }
 
 /// C097: physiotherapy techniques beyond the number paid a day go to a human.
