@@ -42,6 +42,8 @@ pub struct Row {
     pub from: Date,
     pub to: Option<Date>,
     pub cells: Vec<String>,
+    /// The row's line in its file (for the error of a value read later).
+    pub line: u64,
 }
 
 impl Row {
@@ -158,6 +160,7 @@ pub fn list(file: &str, text: &str, columns: &[&str]) -> Result<List, ReferenceE
                 from,
                 to,
                 cells: cols.iter().map(|c| get(*c).to_string()).collect(),
+                line,
             });
     }
     Ok(out)
@@ -174,70 +177,33 @@ fn rows(
     file: &str,
     text: &str,
     value_field: &str,
-    mut keep: impl FnMut(&csv::StringRecord) -> bool,
+    mut keep: impl FnMut(&Row) -> bool,
 ) -> Result<HashMap<String, Dated<Value>>, ReferenceError> {
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let fail = |line: u64, field: &str, reason: String| ReferenceError {
-        file: file.to_string(),
-        line,
-        field: field.to_string(),
-        reason,
+    // Read as a list whose only column is the value (and `kind`, to keep rows by it), then
+    // the value parsed: one reader of reference CSV for all the files.
+    let columns: &[&str] = if value_field == "ratio" {
+        &["ratio", "kind"]
+    } else {
+        &[value_field]
     };
-    let headers = reader
-        .headers()
-        .map_err(|e| fail(1, "header", e.to_string()))?
-        .clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| fail(1, name, "column missing".into()))
-    };
-    let (code, value, from, to, source) = (
-        col("code")?,
-        col(value_field)?,
-        col("from")?,
-        col("to")?,
-        col("source")?,
-    );
+    let read = list(file, text, columns)?;
     let mut out: HashMap<String, Dated<Value>> = HashMap::default();
-    for (i, record) in reader.records().enumerate() {
-        let line = i as u64 + 2;
-        let record = record.map_err(|e| fail(line, "row", e.to_string()))?;
-        if !keep(&record) {
-            continue;
+    for (code, rows) in read.rows {
+        for row in rows.into_iter().filter(|r| keep(r)) {
+            let v = row.cells[0]
+                .parse::<Value>()
+                .ok()
+                .filter(|v| *v >= Value::ZERO)
+                .ok_or_else(|| ReferenceError {
+                    file: file.to_string(),
+                    line: row.line,
+                    field: value_field.to_string(),
+                    reason: format!("`{}` is not an amount", row.cells[0]),
+                })?;
+            out.entry(code.clone())
+                .or_default()
+                .push((row.from, row.to, v));
         }
-        let get = |c: usize| record.get(c).unwrap_or("").trim();
-        if get(code).is_empty() {
-            return Err(fail(line, "code", "empty".into()));
-        }
-        if get(source).is_empty() {
-            return Err(fail(line, "source", "every value needs its source".into()));
-        }
-        let v = get(value)
-            .parse::<Value>()
-            .ok()
-            .filter(|v| *v >= Value::ZERO)
-            .ok_or_else(|| {
-                fail(
-                    line,
-                    value_field,
-                    format!("`{}` is not an amount", get(value)),
-                )
-            })?;
-        let from = get(from)
-            .parse::<Date>()
-            .map_err(|_| fail(line, "from", format!("`{}` is not YYYY-MM-DD", get(from))))?;
-        let to = match get(to) {
-            "" => None,
-            t => Some(
-                t.parse::<Date>()
-                    .map_err(|_| fail(line, "to", format!("`{t}` is not YYYY-MM-DD")))?,
-            ),
-        };
-        out.entry(get(code).to_string())
-            .or_default()
-            .push((from, to, v));
     }
     Ok(out)
 }
@@ -246,7 +212,7 @@ impl Reference {
     /// Reads `prices.csv` (`code,price,from,to,source`) and `covered.csv`
     /// (`code,kind,name,ratio,from,to,source`; rows of kind `drug`).
     pub fn from_csv(prices: &str, covered: &str) -> Result<Reference, ReferenceError> {
-        let kind_is_drug = |r: &csv::StringRecord| r.get(1).is_some_and(|k| k.trim() == "drug");
+        let kind_is_drug = |r: &Row| r.cells.get(1).is_some_and(|k| k == "drug");
         Ok(Reference {
             prices: rows("prices.csv", prices, "price", |_| true)?,
             drugs: rows("covered.csv", covered, "ratio", kind_is_drug)?,

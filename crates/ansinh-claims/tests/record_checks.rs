@@ -63,6 +63,15 @@ fn assess(t: &[String; 3], reference: Option<&Reference>) -> Assessment {
     }
 }
 
+/// The tables of `t` as another visit, of MA_LK `key`.
+fn keyed(t: &[String; 3], key: &str) -> Vec<(&'static str, String)> {
+    ["XML1", "XML2", "XML3"]
+        .into_iter()
+        .zip(t)
+        .map(|(kind, table)| (kind, table.replace("79001.250310.000123", key)))
+        .collect()
+}
+
 fn codes(a: &Assessment) -> Vec<&'static str> {
     a.findings.iter().map(|f| f.code).collect()
 }
@@ -433,15 +442,7 @@ fn r15_quantities_beyond_the_award_go_to_review() {
         "tenders.csv",
         "code,tender,price,quantity,from,to,source\n40.XXX,XX/QĐ-BV;G1;N4;2024,1200,100,2024-06-01,,test\n",
     )]);
-    let visit = |n: usize| {
-        let t = tc1();
-        let key = format!("79001.250310.00012{n}");
-        vec![
-            ("XML1", t[0].replace("79001.250310.000123", &key)),
-            ("XML2", t[1].replace("79001.250310.000123", &key)),
-            ("XML3", t[2].replace("79001.250310.000123", &key)),
-        ]
-    };
+    let visit = |n: usize| keyed(&tc1(), &format!("79001.250310.00012{n}"));
     // 60 tablets a visit: the second visit reaches 120 of the 100 awarded.
     let file = write_file("79001", "20250310", &[visit(1), visit(2)]);
     let (_, visits) = read_visits(&params(), Some(&r), file.as_bytes(), Detail::BRIEF).unwrap();
@@ -791,12 +792,7 @@ fn c110_the_same_machine_at_the_same_time_in_two_visits_goes_to_review() {
                 "<NGAY_KQ>202503100950</NGAY_KQ>",
                 &format!("<NGAY_KQ>{result}</NGAY_KQ>"),
             );
-        let key = format!("79001.250310.00020{n}");
-        vec![
-            ("XML1", t[0].replace("79001.250310.000123", &key)),
-            ("XML2", t[1].replace("79001.250310.000123", &key)),
-            ("XML3", t[2].replace("79001.250310.000123", &key)),
-        ]
+        keyed(&t, &format!("79001.250310.00020{n}"))
     };
     let flagged = |visits: &[Vec<(&str, String)>]| -> Vec<bool> {
         let file = write_file("79001", "20250310", visits);
