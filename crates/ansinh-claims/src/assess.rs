@@ -476,6 +476,10 @@ pub fn assess_visit(
     }
     let notes = extra.notes;
     // R05: drugs and services paid at most at their approved price (catalogue C040–C042).
+    // One look-up a line serves both: a technical service with no approved price of the
+    // facility on the day goes to a human (R06.SERVICE, catalogue C052).
+    let priced = reference.is_some_and(|r| r.has_prices());
+    let mut unpriced = Vec::new();
     let prices: Vec<Price> = claim
         .lines
         .iter()
@@ -483,10 +487,32 @@ pub fn assess_visit(
             let date = l.ordered.unwrap_or(claim.admitted).date();
             match reference.and_then(|r| r.price(&l.code, date)) {
                 Some(approved) => l.unit_price_insured.min(approved),
-                _ => l.unit_price_insured,
+                None => {
+                    let service = l.table == crate::claim::Table::Xml3
+                        && !matches!(
+                            l.group,
+                            crate::checks::group::SUPPLY | crate::checks::group::SUPPLY_RATIO
+                        );
+                    if priced && service {
+                        unpriced.push(line_ref(l));
+                    }
+                    l.unit_price_insured
+                }
             }
         })
         .collect();
+    if !unpriced.is_empty() {
+        needs_review = true;
+        findings.push(Finding {
+            rule: "R06",
+            code: "R06.SERVICE",
+            text_vi: "Dịch vụ kỹ thuật không có giá được duyệt của cơ sở vào ngày chỉ định".into(),
+            text_en: "A technical service with no approved price of the facility on the day".into(),
+            lines: unpriced,
+            amount: Amount::ZERO,
+            basis: "TT 39/2018/TT-BYT as amended; TT 12/2026/TT-BTC Art. 10.1.c",
+        });
+    }
 
     // R09 and R03: consultations capped, then the benefit level recomputed on the lines that
     // remain.

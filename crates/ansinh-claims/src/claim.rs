@@ -410,7 +410,7 @@ fn hygiene(r: &mut Reading<'_, SummaryField>) {
 }
 
 /// A time of the standard, yyyyMMddHHmm.
-fn parse_time(text: &str) -> Option<DateTime> {
+pub(crate) fn parse_time(text: &str) -> Option<DateTime> {
     (text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()))
         .then(|| {
             DateTime::new(

@@ -37,22 +37,9 @@ fn get<'c>(cells: &'c [crate::records::Text<'_>], f: ResultField) -> Option<&'c 
     Some(cells[f.index()].as_ref()).filter(|v| !v.is_empty())
 }
 
+/// A time of the standard (yyyyMMddHHmm), as the cost lines read theirs.
 fn time(text: &str) -> Option<jiff::civil::DateTime> {
-    let t = text.trim();
-    (t.len() == 12 && t.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| {
-            jiff::civil::DateTime::new(
-                t[..4].parse().ok()?,
-                t[4..6].parse().ok()?,
-                t[6..8].parse().ok()?,
-                t[8..10].parse().ok()?,
-                t[10..12].parse().ok()?,
-                0,
-                0,
-            )
-            .ok()
-        })
-        .flatten()
+    crate::claim::parse_time(text.trim())
 }
 
 /// Catalogue C054, C131 (XML4), C133 (form), C134, C154, C167.

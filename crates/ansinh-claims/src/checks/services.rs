@@ -1,5 +1,5 @@
-//! The services of one claim against each other and the lists: a service the facility has no
-//! approved price for (R06), a price of nothing that is paid (R05), two surgeries at once both at
+//! The services of one claim against each other and the lists (a service without an approved
+//! price, R06.SERVICE, is found where R05 looks its price up, in `assess`): a price of nothing that is paid (R05), two surgeries at once both at
 //! the full ratio (R07: the second is paid at 50 % or 80 %, TT 39/2018/TT-BYT Art. 7.3), the same
 //! service ordered twice at the same minute (R10), an out-of-network stay billing orders of the
 //! examination department (R04), and referral facilities that are no facility (R04).
@@ -9,23 +9,12 @@ use crate::claim::{Claim, Table};
 use crate::decimal::{Amount, Percent, Price};
 use crate::reference::Reference;
 
-/// Catalogue C033, C036, C045, C052, C063, C112, C114.
+/// Catalogue C033, C036, C045, C063, C112, C114.
 pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
-    let mut unpriced = Vec::new();
     let mut zero_price = Vec::new();
     let mut exam_department = Vec::new();
-    let priced = reference.filter(|r| r.has_prices());
     let out_of_network_stay = claim.inpatient() && claim.category.starts_with("3.");
     for l in &claim.lines {
-        let at = l.ordered.unwrap_or(claim.admitted).date();
-        let service =
-            l.table == Table::Xml3 && !matches!(l.group, group::SUPPLY | group::SUPPLY_RATIO);
-        if let Some(r) = priced
-            && service
-            && r.price(&l.code, at).is_none()
-        {
-            unpriced.push(line_ref(l));
-        }
         if l.unit_price_insured == Price::ZERO && l.insurer > Amount::ZERO {
             zero_price.push(line_ref(l));
         }
@@ -38,15 +27,6 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
         {
             exam_department.push(line_ref(l));
         }
-    }
-    if !unpriced.is_empty() {
-        found.review(
-            "R06.SERVICE",
-            "Dịch vụ kỹ thuật không có giá được duyệt của cơ sở vào ngày chỉ định".into(),
-            "A technical service with no approved price of the facility on the day".into(),
-            unpriced,
-            "TT 39/2018/TT-BYT as amended; TT 12/2026/TT-BTC Art. 10.1.c",
-        );
     }
     if !zero_price.is_empty() {
         found.review(
