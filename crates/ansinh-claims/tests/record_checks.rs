@@ -44,16 +44,17 @@ fn reference(lists: &[(&str, &str)]) -> Reference {
     r
 }
 
-fn assess(t: &[String; 3], reference: Option<&Reference>) -> Assessment {
-    let file = write_file(
-        "79001",
-        "20250310",
-        &[vec![
-            ("XML1", t[0].clone()),
-            ("XML2", t[1].clone()),
-            ("XML3", t[2].clone()),
-        ]],
-    );
+/// TC1's tables as a visit of the file.
+fn tables(t: &[String; 3]) -> Vec<(&'static str, String)> {
+    ["XML1", "XML2", "XML3"]
+        .into_iter()
+        .zip(t.iter().cloned())
+        .collect()
+}
+
+/// The one visit of a file of `tables`, assessed.
+fn assess_tables(tables: Vec<(&str, String)>, reference: Option<&Reference>) -> Assessment {
+    let file = write_file("79001", "20250310", &[tables]);
     match assess_file(&params(), reference, file.as_bytes(), Detail::EXPLAINED)
         .unwrap()
         .remove(0)
@@ -63,11 +64,14 @@ fn assess(t: &[String; 3], reference: Option<&Reference>) -> Assessment {
     }
 }
 
+fn assess(t: &[String; 3], reference: Option<&Reference>) -> Assessment {
+    assess_tables(tables(t), reference)
+}
+
 /// The tables of `t` as another visit, of MA_LK `key`.
 fn keyed(t: &[String; 3], key: &str) -> Vec<(&'static str, String)> {
-    ["XML1", "XML2", "XML3"]
+    tables(t)
         .into_iter()
-        .zip(t)
         .map(|(kind, table)| (kind, table.replace("79001.250310.000123", key)))
         .collect()
 }
@@ -461,15 +465,7 @@ fn r16_a_facility_above_the_cost_average_is_warned_of() {
         "averages.csv",
         "code,average,from,to,source\noutpatient,300000,2025-01-01,,test\n",
     )]);
-    let file = write_file(
-        "79001",
-        "20250310",
-        &[vec![
-            ("XML1", tc1()[0].clone()),
-            ("XML2", tc1()[1].clone()),
-            ("XML3", tc1()[2].clone()),
-        ]],
-    );
+    let file = write_file("79001", "20250310", &[tables(&tc1())]);
     let (head, _) = read_visits(&params(), Some(&r), file.as_bytes(), Detail::BRIEF).unwrap();
     // 367,100 against 300,000 × 1.2 = 360,000.
     assert!(
@@ -615,23 +611,9 @@ fn assess_with_xml4(t: &[String; 3], rows: &[&str], reference: Option<&Reference
     let xml4 = format!(
         "<CHITIEU_CHITIET_DICHVUCANLAMSANG><DSACH_CHI_TIET_CLS>{xml4}</DSACH_CHI_TIET_CLS></CHITIEU_CHITIET_DICHVUCANLAMSANG>"
     );
-    let file = write_file(
-        "79001",
-        "20250310",
-        &[vec![
-            ("XML1", t[0].clone()),
-            ("XML2", t[1].clone()),
-            ("XML3", t[2].clone()),
-            ("XML4", xml4),
-        ]],
-    );
-    match assess_file(&params(), reference, file.as_bytes(), Detail::EXPLAINED)
-        .unwrap()
-        .remove(0)
-    {
-        Outcome::Assessed(a) => *a,
-        other => panic!("{other:?}"),
-    }
+    let mut visit = tables(t);
+    visit.push(("XML4", xml4));
+    assess_tables(visit, reference)
 }
 
 /// C054, C131, C154: a result belongs to a billed service, lies within the stay, and is read

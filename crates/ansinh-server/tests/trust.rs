@@ -471,12 +471,7 @@ async fn every_list_is_a_file_and_a_refused_payment_keeps_the_form(app: App) {
         .text()
         .await
         .unwrap();
-    let csrf = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap()
-        .to_string();
+    let csrf = csrf_of(&page);
     let res = officer
         .post(format!("{employer}/payments"))
         .form(&[
@@ -766,12 +761,7 @@ async fn a_claims_file_uploaded_on_the_page_is_read_as_pages(app: App) {
         .await
         .unwrap();
     assert!(page.contains("id=\"claims-upload\""), "{page}");
-    let csrf = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap()
-        .to_string();
+    let csrf = csrf_of(&page);
     let file = std::fs::read(format!(
         "{}/../../examples/claims/two-visits.xml",
         env!("CARGO_MANIFEST_DIR")
@@ -847,4 +837,13 @@ async fn a_claims_file_uploaded_on_the_page_is_read_as_pages(app: App) {
     let res = upload(assessor.clone(), empty.into_bytes()).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(res.text().await.unwrap().contains("file"));
+}
+
+/// The CSRF token a page's forms carry.
+fn csrf_of(page: &str) -> String {
+    page.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_else(|| panic!("no csrf field: {page}"))
+        .to_string()
 }
