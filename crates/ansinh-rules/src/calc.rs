@@ -363,7 +363,10 @@ struct PensionReq {
     average_salary: Option<Dong>,
     contribution_months: Option<i64>,
     years: Option<i64>,
+    /// The actual first month of pension, when later than the normal one (L41 Art. 68.2).
     first_month: Option<Month>,
+    /// First month of contribution, for the floor of Art. 141.11 when no history is given.
+    first_contribution_month: Option<Month>,
     #[serde(default)]
     early_months: i64,
     capacity_loss: Option<Rate>,
@@ -411,7 +414,41 @@ fn pension_kind(params: &Params, r: PensionReq) -> Outcome {
     let (normal, _) =
         retirement_month(params, r.sex, birth).map_err(|e| missing("birth_date", e))?;
     let early = count("early_months", r.early_months, bounds::MAX_MONTHS)?;
-    let start = normal.pension_from.plus(-(early as i32));
+    let start = match r.first_month {
+        Some(m) if early > 0 => {
+            return Err(CalcError::new(
+                "first_month",
+                format!(
+                    "{m}: a later first month of pension cannot be combined with `early_months`"
+                ),
+            ));
+        }
+        Some(m) if m < normal.pension_from => {
+            return Err(CalcError::new(
+                "first_month",
+                format!(
+                    "{m} is before the normal first month of pension {}: retiring early is said with `early_months`",
+                    normal.pension_from
+                ),
+            ));
+        }
+        Some(m) => m,
+        None => normal.pension_from.plus(-(early as i32)),
+    };
+    // With a history, the months contributed after the age are those the history holds from
+    // the normal first month of pension on (L41 Art. 68.2).
+    let months_after_age = r.history.as_deref().map(|h| {
+        h.iter()
+            .map(|p| {
+                let from = p.from.max(normal.pension_from);
+                if p.to < from {
+                    0
+                } else {
+                    i64::from(from.months_until(p.to)) + 1
+                }
+            })
+            .sum::<i64>()
+    });
     let settlement_year = match r.settlement_year {
         Some(y) => year("settlement_year", y)?,
         None => start.year(),
@@ -435,7 +472,9 @@ fn pension_kind(params: &Params, r: PensionReq) -> Outcome {
         birth,
         contribution_months: months,
         average_salary: average,
-        first_month: avg.map(|a| a.first_month).or(r.first_month),
+        first_contribution_month: avg.map(|a| a.first_month).or(r.first_contribution_month),
+        pension_from: r.first_month,
+        months_after_age,
         early_months: r.early_months,
         capacity_loss: r.capacity_loss,
     };

@@ -37,8 +37,10 @@ pub enum Ground {
 
 /// Years-weighted lump sum shared by the one-time benefit (L41 Art. 70.3) and the one-time
 /// survivor benefit (Art. 89): `before × average × years before 2014 + from × average × years
-/// from 2014`, odd months before 2014 moved into the from-2014 block, odd months rounded by
-/// [`half_years`]. Returns the amount and the years of each block, in half years.
+/// from 2014`, odd months rounded by [`half_years`]. The odd months of the before-2014 block
+/// move into the from-2014 block only when the career has time in both (Decree 158/2025
+/// Art. 23.1.c; L41 Art. 70.3): a career that ended before 2014 keeps them in its own block
+/// and has no years from 2014. Returns the amount and the years of each block, in half years.
 pub fn years_weighted(
     rounding: Rounding,
     odd: &OddMonths,
@@ -47,8 +49,14 @@ pub fn years_weighted(
     months_before_2014: i64,
     months_from_2014: i64,
 ) -> (Dong, i64, i64) {
-    let before_halves = 2 * (months_before_2014 / 12);
-    let from_halves = half_years(odd, months_from_2014 + months_before_2014 % 12);
+    let (before_halves, from_halves) = if months_from_2014 > 0 {
+        (
+            2 * (months_before_2014 / 12),
+            half_years(odd, months_from_2014 + months_before_2014 % 12),
+        )
+    } else {
+        (half_years(odd, months_before_2014), 0)
+    };
     let weight = i128::from(before_factor.ppm()) * i128::from(before_halves)
         + i128::from(from_factor.ppm()) * i128::from(from_halves);
     let amount = rounding
@@ -199,7 +207,11 @@ pub fn evaluate(
                 .param("before_2014", p.before_2014.as_factor(), dated)
                 .param("from_2014", p.from_2014.as_factor(), dated)
                 .param("odd_months.half_year_up_to", odd.value.half_year_up_to, odd)
-                .cite("L41 Art. 70.3.a–b; odd months before 2014 counted in the from-2014 block"),
+                .cite(if f.months_from_2014 > 0 {
+                    "L41 Art. 70.3.a–b; odd months before 2014 counted in the from-2014 block"
+                } else {
+                    "L41 Art. 70.3.a–b; no time from 2014: odd months stay in the before-2014 block"
+                }),
         );
         (amount, b, fr)
     };
@@ -272,6 +284,21 @@ mod tests {
         // 7 odd months become a whole year.
         let (amount, _, fr) = years_weighted(r, &odd, Dong(8_000_000), f, 43, 60);
         assert_eq!(fr, 12);
+        assert_eq!(amount, Dong(132_000_000));
+    }
+
+    #[test]
+    fn a_career_ended_before_2014_keeps_its_odd_months() {
+        let r = Rounding::HALF_UP_DONG;
+        let odd = OddMonths { half_year_up_to: 6 };
+        let f = (Rate::from_ppm(1_500_000), Rate::from_ppm(2_000_000));
+        // 10y4m all before 2014 → 10.5 years at 1.5, none from 2014 (not 10 + 0.5 at 2).
+        let (amount, b, fr) = years_weighted(r, &odd, Dong(8_000_000), f, 124, 0);
+        assert_eq!((b, fr), (21, 0));
+        assert_eq!(amount, Dong(126_000_000));
+        // 10y8m → 11 years at 1.5.
+        let (amount, b, fr) = years_weighted(r, &odd, Dong(8_000_000), f, 128, 0);
+        assert_eq!((b, fr), (22, 0));
         assert_eq!(amount, Dong(132_000_000));
     }
 

@@ -29,6 +29,9 @@ pub struct PensionParams {
     pub one_off_years_men: i64,
     pub one_off_years_women: i64,
     pub one_off_per_year: Rate,
+    /// Per year contributed after reaching the retirement age beyond the years of the
+    /// maximum rate (L41 Art. 68.2, second sentence).
+    pub one_off_after_age_per_year: Rate,
     pub floor_min_years: i64,
     pub floor_participated_before: Date,
 }
@@ -126,7 +129,13 @@ pub struct PensionFacts {
     pub contribution_months: i64,
     pub average_salary: Dong,
     /// First month of contribution, for the floor of Art. 141.11.
-    pub first_month: Option<Month>,
+    pub first_contribution_month: Option<Month>,
+    /// The actual first month of pension when the person kept working and contributing after
+    /// the retirement age; `None` is the normal (or early) month.
+    pub pension_from: Option<Month>,
+    /// Of `contribution_months`, those contributed from the month after the retirement age was
+    /// reached; `None` counts every month from the normal month to `pension_from`.
+    pub months_after_age: Option<i64>,
     pub early_months: i64,
     pub capacity_loss: Option<Rate>,
 }
@@ -152,13 +161,20 @@ pub enum PensionError {
     Missing(#[from] MissingParam),
     #[error("must not be negative")]
     Negative,
+    #[error(
+        "{0} is before the normal first month of pension {1}: retiring early is said with `early_months`"
+    )]
+    PensionFromTooEarly(Month, Month),
+    #[error("cannot be combined with `early_months`")]
+    PensionFromWithEarly,
 }
 
 /// Pension of a person retiring under L41: eligibility (Art. 64.1.a: retirement age and 15
 /// years; Art. 65: early with loss of work capacity and 20 years), rate (Art. 66), amount =
 /// rate × average salary, floor of the reference level for ≥ 20 years by people who
 /// contributed before 1 Jul 2025 (Art. 141.11; D158 Art. 13.1), and the one-off allowance of
-/// 0.5 × average per year above 35 (men) / 30 (women) years (Art. 68).
+/// Art. 68.2: per year above the years of the maximum rate (35 men / 30 women), 0.5 × average
+/// for the years up to the retirement age and 2 × average for each year contributed after it.
 pub fn evaluate(
     params: &Params,
     f: &PensionFacts,
@@ -167,7 +183,20 @@ pub fn evaluate(
         return Err(PensionError::Negative);
     }
     let (normal, mut lines) = retirement_month(params, f.sex, f.birth)?;
-    let start = normal.pension_from.plus(-(f.early_months as i32));
+    let start = match f.pension_from {
+        Some(_) if f.early_months > 0 => return Err(PensionError::PensionFromWithEarly),
+        Some(m) if m < normal.pension_from => {
+            return Err(PensionError::PensionFromTooEarly(m, normal.pension_from));
+        }
+        Some(m) => m,
+        None => normal.pension_from.plus(-(f.early_months as i32)),
+    };
+    // Months contributed after the age was reached: at most the months between the normal
+    // month and the actual one, and never more than the whole contribution time.
+    let after_age = f
+        .months_after_age
+        .unwrap_or_else(|| i64::from(normal.pension_from.months_until(start)))
+        .clamp(0, f.contribution_months.max(0));
     let date = start.first_day();
     let dated = params.pension.at(date)?;
     let p = &dated.value;
@@ -284,7 +313,7 @@ pub fn evaluate(
             .cite("L41 Art. 66"),
         );
         let before_reform = f
-            .first_month
+            .first_contribution_month
             .is_some_and(|m| m.first_day() < p.floor_participated_before);
         if before_reform && f.contribution_months >= p.floor_min_years * 12 {
             let reference = params.reference_level.at(date)?;
@@ -304,18 +333,57 @@ pub fn evaluate(
         Sex::Male => p.one_off_years_men,
         Sex::Female => p.one_off_years_women,
     };
+    // Art. 68.2: of the years above the threshold, those contributed after the retirement age
+    // (their odd months rounded like any contribution time) earn the higher multiple, the rest
+    // the lower one. Counting the later block on its own keeps the allowance from falling when
+    // a month is added before the age.
     let extra_halves = (halves - 2 * threshold).max(0);
+    let extra_after = half_years(&odd.value, after_age).min(extra_halves);
+    let extra_before = extra_halves - extra_after;
     let one_off = if eligible && extra_halves > 0 {
-        let num = i128::from(f.average_salary.get())
-            * i128::from(p.one_off_per_year.ppm())
-            * i128::from(extra_halves);
+        let weight = i128::from(p.one_off_per_year.ppm()) * i128::from(extra_before)
+            + i128::from(p.one_off_after_age_per_year.ppm()) * i128::from(extra_after);
         rounding
-            .ratio(num, 2 * i128::from(PPM))
+            .ratio(
+                i128::from(f.average_salary.get()) * weight,
+                2 * i128::from(PPM),
+            )
             .unwrap_or(Dong(i64::MAX))
     } else {
         Dong::ZERO
     };
     if one_off.get() > 0 {
+        let part = |halves: i64, per: Rate| {
+            format!(
+                "{} years × {} × {}",
+                years_text(halves),
+                per.as_factor(),
+                f.average_salary
+            )
+        };
+        let mut parts = Vec::new();
+        if extra_before > 0 {
+            parts.push(format!(
+                "by the retirement age, above {threshold} years: {}",
+                part(extra_before, p.one_off_per_year)
+            ));
+        }
+        if extra_after > 0 {
+            parts.push(format!(
+                "after the age ({after_age} months contributed from {}, pension from {start}): {}",
+                normal.pension_from,
+                part(extra_after, p.one_off_after_age_per_year)
+            ));
+        }
+        let formula = if extra_after == 0 {
+            format!(
+                "({years} − {threshold}) years × {} × {}",
+                p.one_off_per_year.as_factor(),
+                f.average_salary
+            )
+        } else {
+            parts.join(" + ")
+        };
         lines.push(
             Line::new(
                 "one_off_allowance",
@@ -323,14 +391,15 @@ pub fn evaluate(
                 "One-off allowance at retirement",
             )
             .amount(one_off)
-            .formula(format!(
-                "({years} − {threshold}) years × {} × {}",
-                p.one_off_per_year.as_factor(),
-                f.average_salary
-            ))
+            .formula(formula)
             .param("one_off_years", threshold, dated)
             .param("one_off_per_year", p.one_off_per_year.as_factor(), dated)
-            .cite("L41 Art. 68"),
+            .param(
+                "one_off_after_age_per_year",
+                p.one_off_after_age_per_year.as_factor(),
+                dated,
+            )
+            .cite("L41 Art. 68.2"),
         );
     }
     Ok((
@@ -406,7 +475,9 @@ mod tests {
             birth: "1969-05-01".parse().unwrap(),
             contribution_months: months,
             average_salary: Dong(10_000_000),
-            first_month: None,
+            first_contribution_month: None,
+            pension_from: None,
+            months_after_age: None,
             early_months: 0,
             capacity_loss: None,
         };

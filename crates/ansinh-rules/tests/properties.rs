@@ -96,3 +96,32 @@ proptest! {
             odd_months, one_time, sickness, maternity, survivor, unemployment, rounding);
     }
 }
+
+proptest! {
+    /// L41 Art. 68.2: moving a year of the same career from before the retirement age to after
+    /// it never lowers the one-off allowance, and the allowance never falls as years are added.
+    #[test]
+    fn years_after_the_age_never_lower_the_one_off_allowance(
+        months in 360i64..540, after in 0i64..120, more in 0i64..36,
+        average in 5_000_000i64..60_000_000,
+    ) {
+        use ansinh_core::Date;
+        use ansinh_rules::pension::{PensionFacts, evaluate};
+        use ansinh_rules::retirement::Sex;
+        let facts = |months: i64, after: i64| PensionFacts {
+            sex: Sex::Male,
+            birth: Date::new(1964, 10, 15).unwrap(),
+            contribution_months: months,
+            average_salary: Dong(average),
+            first_contribution_month: None,
+            pension_from: Some(Month::new(2026, 5).unwrap().plus(after as i32)),
+            months_after_age: None,
+            early_months: 0,
+            capacity_loss: None,
+        };
+        let one_off = |m, a| evaluate(&PARAMS, &facts(m, a)).unwrap().0.one_off_allowance;
+        let after = after.min(months);
+        prop_assert!(one_off(months, after) <= one_off(months, (after + 12).min(months)));
+        prop_assert!(one_off(months, after) <= one_off(months + more, after));
+    }
+}

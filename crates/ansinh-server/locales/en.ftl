@@ -186,6 +186,7 @@ calc-kind-one_time = One-time social insurance
 calc-kind-survivor = Survivor benefits
 settlement-year = Year of settlement
 early-months = Months retiring early
+pension-first-month = First month of pension, if later than the normal one
 ground = Ground
 ground-retirement_age = Retirement age reached with fewer than 15 years
 ground-emigrating = Settling abroad

@@ -186,6 +186,7 @@ calc-kind-one_time = ເງິນປະກັນສັງຄົມຄັ້ງ�
 calc-kind-survivor = ເງິນອຸດໜູນຜູ້ຢູ່ເບື້ອງຫຼັງ
 settlement-year = ປີທີ່ພິຈາລະນາ
 early-months = ຈຳນວນເດືອນທີ່ອອກກ່ອນກຳນົດ
+pension-first-month = ເດືອນເລີ່ມຮັບບໍານານ, ຖ້າຊ້າກວ່າກຳນົດ
 ground = ກໍລະນີ
 ground-retirement_age = ຮອດອາຍຸກິນເບ້ຍບຳນານແຕ່ປະກອບສ່ວນບໍ່ຮອດ 15 ປີ
 ground-emigrating = ໄປຕັ້ງຖິ່ນຖານຢູ່ຕ່າງປະເທດ

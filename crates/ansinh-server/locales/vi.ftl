@@ -186,6 +186,7 @@ calc-kind-one_time = BHXH một lần
 calc-kind-survivor = Tử tuất
 settlement-year = Năm giải quyết
 early-months = Số tháng nghỉ hưu trước tuổi
+pension-first-month = Tháng bắt đầu hưởng lương hưu, nếu muộn hơn tuổi nghỉ hưu
 ground = Trường hợp hưởng
 ground-retirement_age = Đủ tuổi nghỉ hưu, chưa đủ 15 năm đóng
 ground-emigrating = Ra nước ngoài định cư

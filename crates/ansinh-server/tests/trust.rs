@@ -721,6 +721,22 @@ async fn the_benefits_officer_calculates_from_the_whole_record(app: App) {
         bad.contains("id=\"calc-error\"") && bad.contains("ground"),
         "{bad}"
     );
+    // A first month of pension before the normal one is refused naming the field (L41 Art. 68.2).
+    let early = officer
+        .get(format!(
+            "{}/ui/persons/{sin}/calculator?kind=pension&first_month=2021-01",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        early.contains("id=\"calc-error\"") && early.contains("first_month"),
+        "{early}"
+    );
     // The person page's estimate counts the declared years too.
     let person = officer
         .get(format!("{}/ui/persons/{sin}", app.base))

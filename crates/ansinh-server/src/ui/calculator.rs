@@ -66,6 +66,8 @@ pub(super) struct CalcQuery {
     year: Option<String>,
     /// Months retiring before the normal age (Art. 65).
     early_months: Option<String>,
+    /// The actual first month of pension (YYYY-MM) when later than the normal one (Art. 68.2).
+    first_month: Option<String>,
     /// Ground of the one-time benefit (Art. 70.1).
     ground: Option<String>,
     /// Day of death (survivor benefits).
@@ -90,6 +92,7 @@ struct CalculatorPage {
     kind: String,
     year: String,
     early_months: String,
+    first_month: String,
     ground: String,
     death_date: String,
     relatives: String,
@@ -136,6 +139,10 @@ fn request(
                 "birth_date": p.birth_date, "settlement_year": year, "history": history});
             if let Some(early) = whole("early_months", q.early_months.as_deref().unwrap_or(""))? {
                 r["early_months"] = early.into();
+            }
+            let first = q.first_month.as_deref().unwrap_or("").trim();
+            if !first.is_empty() {
+                r["first_month"] = first.into();
             }
             Ok(r)
         }
@@ -268,6 +275,7 @@ pub(super) async fn page(
         kind: q.kind.clone().unwrap_or_default(),
         year: q.year.clone().unwrap_or_else(|| today.year().to_string()),
         early_months: q.early_months.clone().unwrap_or_default(),
+        first_month: q.first_month.clone().unwrap_or_default(),
         ground: q.ground.clone().unwrap_or_default(),
         death_date: q.death_date.clone().unwrap_or_default(),
         relatives: q.relatives.clone().unwrap_or_default(),
