@@ -342,18 +342,13 @@ async fn run_server(
     claims_reference: Option<Arc<ansinh_claims::reference::Reference>>,
     collection_account: Option<String>,
 ) -> Result<()> {
-    // The pages, the registry's identifiers and the monthly run are Vietnam's: another
-    // jurisdiction's database is not served with them.
-    if let Some(code) = store
+    // The database's jurisdiction decides the pages' default language, the currency and the
+    // law of the monthly run.
+    let code = store
         .jurisdiction()
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
-        && code != "VN"
-    {
-        bail!(
-            "this database belongs to {code}: the server's pages, registry and monthly run are built for Vietnam only so far (`ansinh calc` answers {code} requests)"
-        );
-    }
+        .unwrap_or_else(|| "VN".into());
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -364,7 +359,9 @@ async fn run_server(
     println!("  OpenAPI:   http://{local}/api/v1/openapi.json");
     println!("  Example:   http://{local}/api/v1/persons?limit=5");
     println!("Press Ctrl-C to stop.");
-    let mut state = AppState::new(store, Arc::new(params));
+    let mut state = AppState::new(store, Arc::new(params))
+        .with_jurisdiction(&code)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     state.claims_reference = claims_reference;
     state.collection_account = collection_account;
     ansinh_server::serve(listener, state, async {
@@ -420,6 +417,18 @@ pub struct Generate {
     pub until: String,
 }
 
+/// The law of the database's jurisdiction: Vietnam's `params`, or the Lao package's.
+async fn law_of(store: &Store, params: &Params) -> Result<ansinh_server::DeployedLaw> {
+    let code = store
+        .jurisdiction()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(match code.as_deref() {
+        Some("LA") => ansinh_server::DeployedLaw::Laos(Arc::new(ansinh_la::LaoParams::embedded()?)),
+        _ => ansinh_server::DeployedLaw::Vietnam(Arc::new(params.clone())),
+    })
+}
+
 pub async fn generate(db: &DbArgs, g: Generate, params: &Params) -> Result<()> {
     let store = open(db).await?;
     let until = g.until.parse().context("--until")?;
@@ -434,8 +443,9 @@ pub async fn generate(db: &DbArgs, g: Generate, params: &Params) -> Result<()> {
         seed: g.seed,
         until,
     };
+    let law = law_of(&store, params).await?;
     let summary = store
-        .generate(params, &opts, &|done| bar.set_position(done))
+        .generate(law.run_law(), &opts, &|done| bar.set_position(done))
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     bar.finish_and_clear();
@@ -481,11 +491,6 @@ pub async fn demo(
     jurisdiction: &str,
     params: Params,
 ) -> Result<()> {
-    if jurisdiction != "VN" {
-        bail!(
-            "--jurisdiction {jurisdiction}: the demo has a Vietnamese population and pages only; the Lao package answers `ansinh calc` and POST /api/v1/calc, its registry, monthly run and pages are not built yet"
-        );
-    }
     let url = format!("sqlite:{}", file.display());
     let db = DbArgs {
         database_url: url,
@@ -524,7 +529,11 @@ pub async fn demo(
     }
     demo_users(&store).await?;
     // The demo's notices say where a real deployment's account would be printed.
-    let account = Some("(demo) BHXH — 0000000000 — set with --collection-account".to_string());
+    let account = Some(if jurisdiction == "LA" {
+        "(demo) ປກສ — 0000000000 — set with --collection-account".to_string()
+    } else {
+        "(demo) BHXH — 0000000000 — set with --collection-account".to_string()
+    });
     run_server(store, addr, params, None, account).await
 }
 
@@ -536,8 +545,9 @@ pub async fn assess(db: &DbArgs, month: &str, params: &Params) -> Result<()> {
         "{spinner} {pos} employments ({per_sec})",
     )?);
     let started = Instant::now();
+    let law = law_of(&store, params).await?;
     let summary = store
-        .assess_month(params, month, &|done| bar.set_position(done))
+        .assess_month(law.run_law(), month, &|done| bar.set_position(done))
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     bar.finish_and_clear();

@@ -366,6 +366,69 @@ fn demo_creates_a_database_and_serves_it() {
     assert!(file.exists());
 }
 
+/// Issue 17: `ansinh demo --jurisdiction LA` generates a Lao population and serves pages in
+/// Lao by default (`lang="lo"`), the registry's names in Lao script.
+#[test]
+fn the_lao_demo_serves_lao_pages() {
+    use std::io::{BufRead, BufReader, Read as _};
+    let file = std::env::temp_dir().join(format!("ansinh-demo-la-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&file);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ansinh"))
+        .args([
+            "demo",
+            "--jurisdiction",
+            "LA",
+            "--file",
+            file.to_str().unwrap(),
+            "--persons",
+            "150",
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix("Ansinh is serving on http://")
+                .map(str::to_string)
+        })
+        .expect("demo prints its URL");
+    let get = |path: &str| {
+        let mut stream = std::net::TcpStream::connect(&url).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    };
+    let login = get("/login");
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(login.starts_with("HTTP/1.1 200"), "{login}");
+    assert!(login.contains("<html lang=\"lo\">"), "{login}");
+    // The database is Lao: opened as Vietnam's, it is refused.
+    let out = ansinh(
+        &[
+            "migrate",
+            "--database-url",
+            &format!("sqlite:{}", file.display()),
+            "--jurisdiction",
+            "VN",
+        ],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("belongs to LA"));
+    let _ = std::fs::remove_file(&file);
+}
+
 #[test]
 fn an_assessment_killed_at_any_point_completes_with_the_same_totals() {
     let clean = temp_db("assess-clean.db");
@@ -656,10 +719,39 @@ fn a_database_is_created_for_one_jurisdiction_and_refuses_another() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("belongs to LA") && err.contains("VN"), "{err}");
-    // Vietnam's monthly run is not run on a Lao registry.
+    // A Lao population and its monthly run, under the Lao law: every line at most 11.5 % of
+    // the LAK 4,500,000 ceiling (517,500 kip), none refused.
+    let out = ansinh(
+        &[
+            "generate",
+            "--database-url",
+            &db,
+            "--employers",
+            "2",
+            "--persons",
+            "40",
+            "--until",
+            "2026-03",
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = ansinh(&["assess", "--database-url", &db, "--month", "2026-03"], "");
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("belongs to LA"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = json(&out);
+    let lines = summary["new_lines"].as_i64().unwrap();
+    assert!(lines > 0, "{summary}");
+    assert_eq!(summary["refused"], 0, "{summary}");
+    let total = summary["month_total"].as_i64().unwrap();
+    assert!(total > 0 && total <= lines * 517_500, "{summary}");
     // A jurisdiction that is not installed is named with the ones that are.
     let out = ansinh(
         &[

@@ -8,7 +8,7 @@ use serde::Serialize;
 pub type Line = ansinh_law::explanation::Line<Kip>;
 
 /// Who is insured, and so who pays.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Participant {
     /// An employee of a labour unit (enterprise): employee 5.5 %, employer 6 %.

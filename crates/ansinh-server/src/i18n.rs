@@ -47,6 +47,43 @@ fn bundle(lang: Lang) -> &'static Bundle {
     }
 }
 
+/// What a page takes from the deployment: the language when the visitor has none, and the
+/// currency amounts are in. Set for each request by [`in_deployment`].
+#[derive(Clone, Copy, Debug)]
+pub struct Deployment {
+    pub default_lang: Lang,
+    pub currency: ansinh_law::Currency,
+}
+
+impl Deployment {
+    pub fn of(j: &ansinh_law::Jurisdiction) -> Deployment {
+        Deployment {
+            default_lang: Lang::from_code(j.default_language()),
+            currency: j.currency,
+        }
+    }
+
+    /// The current request's, or Vietnam's outside a request (tests, the CLI).
+    pub fn current() -> Deployment {
+        DEPLOYMENT
+            .try_with(|d| *d)
+            .unwrap_or_else(|_| Deployment::of(&ansinh_rules::jurisdiction::VIETNAM))
+    }
+}
+
+tokio::task_local! {
+    static DEPLOYMENT: Deployment;
+}
+
+/// Runs the rest of the request with `d` as its deployment.
+pub async fn in_deployment(
+    d: Deployment,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    DEPLOYMENT.scope(d, next.run(req)).await
+}
+
 impl Lang {
     /// From a stored preference (`vi`, `en`, `lo`); anything else is Vietnamese.
     pub fn from_code(code: &str) -> Lang {
@@ -69,7 +106,8 @@ impl Lang {
     }
 
     /// The visitor's language: their cookie, else the signed-in user's preference, else the
-    /// first of the browser's languages that we have, else Vietnamese.
+    /// first of the browser's languages that we have, else the deployment's (Vietnamese for
+    /// Vietnam, Lao for Laos).
     pub fn of(headers: &HeaderMap, user_locale: Option<&str>) -> Lang {
         if let Some(code) = crate::access::cookie(headers, LANG_COOKIE) {
             return Lang::from_code(code);
@@ -101,7 +139,7 @@ impl Lang {
                     None
                 }
             })
-            .unwrap_or(Lang::Vi)
+            .unwrap_or_else(|| Deployment::current().default_lang)
     }
 
     /// The message `key`; a missing key shows itself (and fails the message-file test).
@@ -114,9 +152,15 @@ impl Lang {
         b.format_pattern(pattern, None, &mut errors).into_owned()
     }
 
-    /// Integer đồng with the language's digit grouping: `1.234.567 ₫` / `1,234,567 ₫`.
-    pub fn money(self, dong: i64) -> String {
-        format!("{} ₫", self.grouped(dong))
+    /// An integer amount in the deployment's currency with the language's digit grouping:
+    /// `1.234.567 ₫` / `1,234,567 ₫`; kip as Lao users write it, `1.234.567 ກີບ` in Lao and
+    /// `1,234,567 ₭` in English.
+    pub fn money(self, amount: i64) -> String {
+        let currency = Deployment::current().currency;
+        if currency.code == "LAK" && self == Lang::Lo {
+            return format!("{} ກີບ", self.grouped(amount));
+        }
+        format!("{} {}", self.grouped(amount), currency.symbol)
     }
 
     /// A whole number with the language's digit grouping: `1.234.567` / `1,234,567`.

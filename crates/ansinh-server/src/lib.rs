@@ -44,22 +44,44 @@ pub struct AppState {
     pub collection_account: Option<String>,
     /// The jurisdiction packages `POST /api/v1/calc` answers for (Vietnam's over `params`).
     pub packages: Arc<ansinh_law::Installed>,
+    /// The Lao law, for a Lao database's monthly run.
+    pub lao_params: Arc<ansinh_la::LaoParams>,
+    /// The jurisdiction of the database served: its default page language and currency.
+    pub jurisdiction: &'static ansinh_law::Jurisdiction,
+}
+
+/// The law the served database is assessed by, owned so a spawned run can hold it.
+#[derive(Clone)]
+pub enum DeployedLaw {
+    Vietnam(Arc<Params>),
+    Laos(Arc<ansinh_la::LaoParams>),
+}
+
+impl DeployedLaw {
+    pub fn run_law(&self) -> ansinh_store::RunLaw<'_> {
+        match self {
+            DeployedLaw::Vietnam(p) => ansinh_store::RunLaw::Vietnam(p),
+            DeployedLaw::Laos(p) => ansinh_store::RunLaw::Laos(p),
+        }
+    }
 }
 
 impl AppState {
     pub fn new(store: Store, params: Arc<Params>) -> AppState {
+        // Checked by the Lao package's tests; the binary carries it.
+        let lao_params =
+            Arc::new(ansinh_la::LaoParams::embedded().expect("the compiled-in Lao law is valid"));
         let packages = ansinh_law::Installed::new(vec![
             Box::new(ansinh_rules::jurisdiction::Vietnam {
                 params: params.clone(),
             }),
             Box::new(ansinh_la::Laos {
-                // Checked by the Lao package's tests; the binary carries it.
-                params: Arc::new(
-                    ansinh_la::LaoParams::embedded().expect("the compiled-in Lao law is valid"),
-                ),
+                params: lao_params.clone(),
             }),
         ]);
         AppState {
+            lao_params,
+            jurisdiction: &ansinh_rules::jurisdiction::VIETNAM,
             packages: Arc::new(packages),
             store,
             params,
@@ -67,6 +89,22 @@ impl AppState {
             claims_reference: None,
             secure_cookies: true,
             collection_account: None,
+        }
+    }
+
+    /// The state for a database of jurisdiction `code` (`VN`, `LA`); an unknown code is
+    /// refused naming the installed ones.
+    pub fn with_jurisdiction(mut self, code: &str) -> Result<AppState, ansinh_law::CalcError> {
+        self.jurisdiction = self.packages.package("jurisdiction", code)?.jurisdiction();
+        Ok(self)
+    }
+
+    /// The law of the served database.
+    pub fn law(&self) -> DeployedLaw {
+        if self.jurisdiction.code == ansinh_la::LAOS.code {
+            DeployedLaw::Laos(self.lao_params.clone())
+        } else {
+            DeployedLaw::Vietnam(self.params.clone())
         }
     }
 }
@@ -97,6 +135,7 @@ pub fn app(state: AppState) -> Router {
         .split_for_parts();
     document_errors(&mut api);
     // Every route, API and page alike, passes the one access check.
+    let deployment = i18n::Deployment::of(state.jurisdiction);
     let router = router
         .merge(ui::router())
         .route_layer(axum::middleware::from_fn_with_state(
@@ -122,6 +161,10 @@ pub fn app(state: AppState) -> Router {
             ))
         }));
     with_security_headers(router)
+        // Every request renders in the deployment's default language and currency.
+        .layer(axum::middleware::from_fn(move |req, next| {
+            i18n::in_deployment(deployment, req, next)
+        }))
         .layer(axum::middleware::from_fn(strict_transport))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())

@@ -679,12 +679,12 @@ async fn run_submit(
         runs.drain(..excess);
     }
     let board = state.runs.clone();
-    let params = state.params.clone();
+    let law = state.law();
     tokio::spawn(async move {
         let progress_board = board.clone();
         let progress_key = key.clone();
         let result = store
-            .assess_month(&params, month, &move |done| {
+            .assess_month(law.run_law(), month, &move |done| {
                 progress_board.update(&progress_key, |r| r.done = done)
             })
             .await;

@@ -157,8 +157,14 @@ impl Store {
                 format!("must be at least {MIN_PASSWORD_CHARS} characters"),
             ));
         }
+        // A user without a preference reads the deployment's language: Lao in Laos.
+        let default_locale = match self.jurisdiction().await?.as_deref() {
+            Some("LA") => "lo",
+            _ => "vi",
+        };
         let locale = match u.locale.as_deref().map(str::trim) {
-            None | Some("vi") => "vi",
+            None => default_locale,
+            Some("vi") => "vi",
             Some("en") => "en",
             Some("lo") => "lo",
             Some(other) => {

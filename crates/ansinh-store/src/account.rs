@@ -437,6 +437,10 @@ impl Store {
         code: String,
         as_of: Date,
     ) -> Result<Account, StoreError> {
+        // Late payment and evasion are classified under Vietnam's law (L41 Art. 39–40); the
+        // Lao package has no charge rule yet, so a Lao account shows what is unpaid and for how
+        // long, without a charge.
+        let vietnamese = self.jurisdiction().await?.is_none_or(|j| j == "VN");
         let (dues, payments, urgings, registrations) = on_pool!(self, pool => {
             // When each declared worker became subject (the start of the employment) and when
             // the employer registered them (the day its declaration was submitted).
@@ -518,7 +522,20 @@ impl Store {
                 as_of: as_of.max(compliance::payment_deadline(month)),
             };
             let deadline = compliance::payment_deadline(month);
-            let (status, days_late, charge, reasons, reasons_vi) =
+            let unpaid_after_deadline = as_of > deadline && due > paid;
+            let (status, days_late, charge, reasons, reasons_vi) = if !vietnamese {
+                if unpaid_after_deadline {
+                    (
+                        Status::Late,
+                        i64::from((as_of - deadline).get_days()),
+                        0,
+                        vec!["unpaid after the deadline; the Lao package has no late-payment charge rule yet (UNCONFIRMED)".to_string()],
+                        Vec::new(),
+                    )
+                } else {
+                    (Status::OnTime, 0, 0, Vec::new(), Vec::new())
+                }
+            } else {
                 match compliance::classify(params, &facts) {
                     Ok((c, _)) if as_of > deadline || c.unpaid.get() == 0 => (
                         c.status,
@@ -530,7 +547,8 @@ impl Store {
                     Ok(_) => (Status::OnTime, 0, 0, Vec::new(), Vec::new()),
                     // Months before the 2024 law have no charge parameters encoded yet.
                     Err(_) => (Status::OnTime, 0, 0, Vec::new(), Vec::new()),
-                };
+                }
+            };
             let unpaid = (due - paid).max(0);
             let past = i64::from((as_of - deadline).get_days());
             account.charge += charge;

@@ -57,6 +57,20 @@ pub(crate) fn amounts_of(a: &contribution::Assessment) -> Amounts {
     ]
 }
 
+/// A Lao member's month in the same columns. The money columns are slots named by Vietnam's
+/// funds; Laos' National Social Security Fund is one fund, whose long-term branches (pension,
+/// invalidity, survivors) make most of it, so its shares sit in the pension-survivor slots and
+/// every other fund's slot is zero (docs/ARCHITECTURE.md, "Jurisdictions"). Pages and notices
+/// name the slot with the package's fund.
+pub(crate) fn amounts_of_lao(a: &ansinh_la::contribution::Assessment) -> Amounts {
+    let mut out = [0; 13];
+    out[0] = a.base.get();
+    out[3] = a.employee.total.get();
+    out[8] = a.employer.total.get();
+    out[12] = a.total.get();
+    out
+}
+
 /// Monday to Friday days from `from` to `to`, both included.
 pub fn working_days(from: Date, to: Date) -> i64 {
     let mut n = 0;

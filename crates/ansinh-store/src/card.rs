@@ -62,6 +62,7 @@ const CARD_COLUMNS: &str =
 impl Store {
     /// Issues a card (cấp thẻ). Its validity must not overlap another issue of the same code.
     pub async fn issue_card(&self, c: &NewCard) -> Result<HealthCard, StoreError> {
+        self.require_vietnam("a health insurance card").await?;
         let code = c.card_code.trim().to_ascii_uppercase();
         let parsed = ansinh_rules::health::parse_card(&code)
             .map_err(|e| StoreError::invalid("card_code", e))?;

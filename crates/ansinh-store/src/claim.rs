@@ -219,6 +219,7 @@ impl Store {
         reference: Option<&Reference>,
         bytes: &[u8],
     ) -> Result<ImportReport, StoreError> {
+        self.require_vietnam("a QĐ 4750 claims file").await?;
         let file_id = crate::declaration::content_hash(bytes);
         let (head, mut visits) =
             ansinh_claims::read_visits(params, reference, bytes, ansinh_claims::Detail::STORED)

@@ -1045,6 +1045,8 @@ impl Store {
         idempotency_key: Option<&str>,
         content: &[u8],
     ) -> Result<BatchReport, StoreError> {
+        self.require_vietnam("a D02 declaration (its identifiers, floors and regions)")
+            .await?;
         let employer = self.existing_employer(employer_code).await?;
         if employer.status != "active" {
             return Err(StoreError::invalid(

@@ -1,13 +1,15 @@
 //! A realistic synthetic population for demos, tests and benchmarks: employers across provinces
 //! and regions, Vietnamese and foreign workers with valid identifiers, contracts of every kind,
 //! job changes over the years, salary rises, maternity suspensions. Reproducible from a seed.
+//! A Lao database gets a Lao population: names in Lao script, the 18 provinces, labour units
+//! named in Lao, salaries from the Lao minimum wage, identity card numbers of Lao shape.
 //!
 //! Rows are written in multi-row INSERTs inside large transactions (never one row at a time).
 
+use crate::RunLaw;
 use crate::bulk::{BulkInsert, BulkRow, Cell};
 use crate::{Store, StoreError, now, on_pool};
 use ansinh_core::{Date, Month};
-use ansinh_rules::Params;
 use sqlx::QueryBuilder;
 use std::collections::HashSet;
 
@@ -62,6 +64,57 @@ const FOREIGN: [(&str, &str); 5] = [
     ("TW", "Chen Yi-ting"),
     ("US", "John Smith"),
 ];
+/// Lao family names, and given names, in Lao script (common ones; no real person meant).
+const LAO_FAMILY: [&str; 12] = [
+    "ພົມມະວົງ",
+    "ສີສຸວັນ",
+    "ແກ້ວມະນີ",
+    "ວົງສະຫວັນ",
+    "ສຸລິຍະວົງ",
+    "ພິມມະສອນ",
+    "ອິນທະວົງ",
+    "ຈັນທະລາ",
+    "ສີຫາລາດ",
+    "ບຸບຜາ",
+    "ໄຊຍະວົງ",
+    "ດວງມະນີ",
+];
+const LAO_GIVEN_MALE: [&str; 10] = [
+    "ບຸນມີ",
+    "ສົມພອນ",
+    "ຄຳພອນ",
+    "ທອງໃສ",
+    "ສີສະຫວາດ",
+    "ບຸນເລີດ",
+    "ແສງອາລຸນ",
+    "ພູວົງ",
+    "ສົມສັກ",
+    "ວຽງໄຊ",
+];
+const LAO_GIVEN_FEMALE: [&str; 10] = [
+    "ແສງເດືອນ",
+    "ມະນີວອນ",
+    "ສຸດາ",
+    "ວັນນາ",
+    "ບົວຄຳ",
+    "ນິດຕະຍາ",
+    "ພອນທິບ",
+    "ຄຳແພງ",
+    "ອາລຸນີ",
+    "ວິໄລວອນ",
+];
+/// Lines of business of Lao labour units.
+const LAO_BUSINESS: [&str; 8] = [
+    "ຕັດຫຍິບ",
+    "ກໍ່ສ້າງ",
+    "ກະສິກຳ",
+    "ຂົນສົ່ງ",
+    "ທ່ອງທ່ຽວ",
+    "ບໍ່ແຮ່",
+    "ການຄ້າ",
+    "ໄຟຟ້າ",
+];
+
 const BUSINESS: [&str; 10] = [
     "May mặc",
     "Điện tử",
@@ -196,23 +249,58 @@ impl Rows {
     }
 }
 
+/// The minimum wages of the law, per region, from each date: Vietnam's four regions, or Laos'
+/// one national minimum (the same in every slot).
+fn minima(law: RunLaw<'_>) -> Vec<(Date, [i64; 4])> {
+    match law {
+        RunLaw::Vietnam(params) => params
+            .regional_minimum_wage
+            .entries()
+            .iter()
+            .map(|e| (e.from, e.value.monthly.map(|d| d.get())))
+            .collect(),
+        RunLaw::Laos(params) => params
+            .minimum_wage
+            .entries()
+            .iter()
+            .map(|e| (e.from, [e.value.amount.get(); 4]))
+            .collect(),
+    }
+}
+
 /// Floor-respecting salary: a multiple of the regional minimum in force (or the earliest known).
-fn salary_at(params: &Params, region: i64, month: Month, factor_pct: i64) -> i64 {
-    let tl = &params.regional_minimum_wage;
-    let entry = tl.at(month.first_day()).unwrap_or(&tl.entries()[0]);
-    let minimum = entry.value.monthly[(region.clamp(1, 4) - 1) as usize].get();
+fn salary_at(minima: &[(Date, [i64; 4])], region: i64, month: Month, factor_pct: i64) -> i64 {
+    let day = month.first_day();
+    let entry = minima
+        .iter()
+        .rev()
+        .find(|(from, _)| *from <= day)
+        .or(minima.first());
+    let minimum = entry.map_or(0, |(_, m)| m[(region.clamp(1, 4) - 1) as usize]);
     (minimum * factor_pct / 100 / 1000) * 1000
 }
 
 impl Store {
     /// Writes a synthetic population; `progress` receives the number of persons written so far.
-    pub async fn generate(
+    pub async fn generate<'l>(
         &self,
-        params: &Params,
+        law: impl Into<RunLaw<'l>>,
         opts: &GenerateOptions,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<GenerateSummary, StoreError> {
-        self.require_vietnam("the population generator").await?;
+        let law = law.into();
+        let held = self.jurisdiction().await?.unwrap_or_else(|| "VN".into());
+        if held != law.code() {
+            return Err(StoreError::invalid(
+                "jurisdiction",
+                format!(
+                    "this database belongs to {held}; a population was asked under the law of {}",
+                    law.code()
+                ),
+            ));
+        }
+        let lao = matches!(law, RunLaw::Laos(_));
+        let minima = minima(law);
         if opts.employers == 0 && opts.persons > 0 {
             return Err(StoreError::invalid(
                 "employers",
@@ -231,7 +319,27 @@ impl Store {
 
         // Employers: unit codes continue after any already generated.
         let mut employers = Vec::with_capacity(opts.employers);
+        let lao_provinces = ansinh_la::LAOS.provinces;
         for i in 0..opts.employers {
+            if lao {
+                // Vientiane Capital holds about a third of the labour units.
+                let p = if rng.u8(..3) == 0 {
+                    &lao_provinces[0]
+                } else {
+                    &lao_provinces[rng.usize(..lao_provinces.len())]
+                };
+                let code = format!("LA{:02}{:06}", opts.seed % 100, i + 1);
+                let name = format!(
+                    "ບໍລິສັດ {} {} ຈຳກັດ ເລກທີ {}",
+                    LAO_BUSINESS[rng.usize(..LAO_BUSINESS.len())],
+                    p.local,
+                    i + 1
+                );
+                let tax = format!("{:012}", rng.u64(100_000_000_000..1_000_000_000_000));
+                // No minimum-wage regions and no occupational-rate option in Laos: region 0.
+                employers.push((code, tax, name, p.local.to_string(), 0, "-"));
+                continue;
+            }
             let p = PROVINCES[weighted(&mut rng, &province_weights)];
             let code = format!("DV{:02}{:06}", opts.seed % 100, i + 1);
             let name = format!(
@@ -248,7 +356,8 @@ impl Store {
             on_pool!(self, pool => {
                 let mut q = QueryBuilder::new("INSERT INTO employers (unit_code, tax_code, name, address, province, region, occupational_rate, status, created_at) ");
                 q.push_values(chunk, |mut b, e| {
-                    b.push_bind(&e.0).push_bind(&e.1).push_bind(&e.2).push_bind(format!("{}, Việt Nam", e.3)).push_bind(&e.3)
+                    let country = if lao { "ສປປ ລາວ" } else { "Việt Nam" };
+                    b.push_bind(&e.0).push_bind(&e.1).push_bind(&e.2).push_bind(format!("{}, {country}", e.3)).push_bind(&e.3)
                         .push_bind(e.4).push_bind(e.5).push_bind("active").push_bind(&at);
                 });
                 q.build().execute(pool).await?;
@@ -259,7 +368,6 @@ impl Store {
         // Rows are made on their own thread while the previous batch is written.
         let (tx, mut rx) = tokio::sync::mpsc::channel::<(Rows, u64)>(2);
         let producer = {
-            let params = params.clone();
             let opts = opts.clone();
             std::thread::spawn(move || {
                 let mut used_ids: HashSet<u64> = HashSet::with_capacity(opts.persons);
@@ -272,7 +380,27 @@ impl Store {
                     let birth_year = rng.i32(1965..2005);
                     let birth = Date::new(birth_year as i16, rng.i8(1..13), rng.i8(1..29))
                         .unwrap_or(Date::constant(1980, 1, 1));
-                    let (nationality, personal_id, name) = if foreign {
+                    let foreign = foreign && !lao;
+                    let (nationality, personal_id, name) = if lao {
+                        // A Lao identity card number: 10 digits (the shape is not confirmed).
+                        let id = loop {
+                            let n = rng.u64(1_000_000_000..10_000_000_000);
+                            if used_ids.insert(n) {
+                                break n;
+                            }
+                        };
+                        let given = if female {
+                            LAO_GIVEN_FEMALE[rng.usize(..LAO_GIVEN_FEMALE.len())]
+                        } else {
+                            LAO_GIVEN_MALE[rng.usize(..LAO_GIVEN_MALE.len())]
+                        };
+                        let family = LAO_FAMILY[rng.usize(..LAO_FAMILY.len())];
+                        (
+                            "LA".to_string(),
+                            id.to_string(),
+                            format!("{given} {family}"),
+                        )
+                    } else if foreign {
                         let (country, name) = FOREIGN[rng.usize(..FOREIGN.len())];
                         (country.to_string(), format!("P{:08}", i), name.to_string())
                     } else {
@@ -367,7 +495,7 @@ impl Store {
                                 id.clone(),
                                 seq,
                                 month.to_string(),
-                                salary_at(&params, employer.4, month, factor + 5 * (seq - 1)),
+                                salary_at(&minima, employer.4, month, factor + 5 * (seq - 1)),
                                 0,
                             ));
                             seq += 1;

@@ -32,6 +32,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use model::*;
+pub use monthly_run::RunLaw;
 
 /// Runs `$body` with `$pool` bound to the SQLite or the PostgreSQL pool.
 macro_rules! on_pool {

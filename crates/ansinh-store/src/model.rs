@@ -32,6 +32,8 @@ pub struct NewEmployer {
     #[serde(default)]
     pub address: String,
     pub province: String,
+    /// Vietnam's minimum-wage region (1–4); absent (0) in Laos, which has one national minimum.
+    #[serde(default)]
     pub region: i64,
     #[serde(default = "standard_rate")]
     pub occupational_rate: String,
@@ -72,12 +74,9 @@ pub struct NewPerson {
     pub name: String,
     pub sex: String,
     pub birth_date: String,
-    #[serde(default = "vietnam")]
+    /// Two letters; absent, the deployment's own country (VN, LA).
+    #[serde(default)]
     pub nationality: String,
-}
-
-fn vietnam() -> String {
-    "VN".into()
 }
 
 /// A change of an employment (leave, suspension, return), never edited once recorded.

@@ -23,6 +23,8 @@ use crate::bulk::{BulkInsert, BulkRow, Cell};
 use crate::course::{Course, is_sick_leave};
 use crate::{Backend, Store, StoreError, now, on_pool};
 use ansinh_core::{Date, Dong, Month};
+use ansinh_la::LaoParams;
+use ansinh_la::contribution as lao;
 use ansinh_rules::Params;
 use ansinh_rules::contribution::{self, OccupationalOption, Options, Participant, Resolved};
 use rustc_hash::FxHashMap;
@@ -36,6 +38,8 @@ struct EmploymentRow {
     employer: String,
     start: Date,
     participant: Participant,
+    /// The same kind under Lao law (a Lao database's employments).
+    lao_participant: lao::Participant,
     course: Course,
     salaries: Vec<SalaryRec>,
     /// Stored lines summed per month: the assessed month, and every other month of a queued
@@ -430,6 +434,12 @@ impl ChunkBuilder {
                 Participant::ForeignEmployee
             } else {
                 Participant::Employee
+            },
+            // Foreign employees of a Lao labour unit pay as employees (Law 54/NA Art. 13).
+            lao_participant: match participant {
+                "civil_servant" => lao::Participant::CivilServant,
+                "voluntary" => lao::Participant::Voluntary,
+                _ => lao::Participant::Employee,
             },
             course: Course::default(),
             salaries: Vec::new(),
@@ -889,35 +899,46 @@ impl Store {
     ///
     /// Chunks of persons are read on one connection while the previous chunk is written on
     /// another, so reading, computing and writing overlap.
-    pub async fn assess_month(
+    pub async fn assess_month<'l>(
         &self,
-        params: &Params,
+        law: impl Into<RunLaw<'l>>,
         month: Month,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<AssessSummary, StoreError> {
-        self.assess_month_in_chunks(params, month, CHUNK, progress)
+        self.assess_month_in_chunks(law, month, CHUNK, progress)
             .await
     }
 
     /// [`Store::assess_month`] with `chunk` employments per read and write (at least 1).
-    pub async fn assess_month_in_chunks(
+    pub async fn assess_month_in_chunks<'l>(
         &self,
-        params: &Params,
+        law: impl Into<RunLaw<'l>>,
         month: Month,
         chunk: i64,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<AssessSummary, StoreError> {
-        check_run_month(params, month, crate::registry::today())?;
-        self.require_vietnam("the monthly assessment").await?;
+        let law = law.into();
+        check_run_month(law, month, crate::registry::today())?;
+        // A database is assessed only under the law of its own jurisdiction.
+        let held = self.jurisdiction().await?.unwrap_or_else(|| "VN".into());
+        if held != law.code() {
+            return Err(StoreError::invalid(
+                "jurisdiction",
+                format!(
+                    "this database belongs to {held}; the monthly assessment was asked under the law of {}",
+                    law.code()
+                ),
+            ));
+        }
         let lock = self.lock_run().await?;
-        let result = self.run_locked(params, month, chunk, progress).await;
+        let result = self.run_locked(law, month, chunk, progress).await;
         lock.release().await;
         result
     }
 
     async fn run_locked(
         &self,
-        params: &Params,
+        law: RunLaw<'_>,
         month: Month,
         chunk: i64,
         progress: &(dyn Fn(u64) + Sync),
@@ -954,11 +975,12 @@ impl Store {
             runs
         });
         let mut plan = Plan {
-            params,
+            law,
             month,
             employers,
             runs,
             resolved: FxHashMap::default(),
+            lao_resolved: FxHashMap::default(),
             dues: FxHashMap::default(),
             summary: AssessSummary {
                 month: run_month.clone(),
@@ -1059,10 +1081,39 @@ impl Store {
     }
 }
 
+/// The law a run assesses by: the package of the database's jurisdiction.
+#[derive(Clone, Copy)]
+pub enum RunLaw<'a> {
+    Vietnam(&'a Params),
+    Laos(&'a LaoParams),
+}
+
+impl RunLaw<'_> {
+    /// The jurisdiction whose law this is (`VN`, `LA`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            RunLaw::Vietnam(_) => ansinh_rules::jurisdiction::VIETNAM.code,
+            RunLaw::Laos(_) => ansinh_la::LAOS.code,
+        }
+    }
+}
+
+impl<'a> From<&'a Params> for RunLaw<'a> {
+    fn from(p: &'a Params) -> RunLaw<'a> {
+        RunLaw::Vietnam(p)
+    }
+}
+
+impl<'a> From<&'a LaoParams> for RunLaw<'a> {
+    fn from(p: &'a LaoParams) -> RunLaw<'a> {
+        RunLaw::Laos(p)
+    }
+}
+
 /// A month can be run once it has begun (dues arise from the month worked, L41 Art. 34.1:
 /// a run of a later month would bill every employer for work not yet done) and if the law of
 /// the month is encoded (the parameters of an earlier month are never guessed).
-fn check_run_month(params: &Params, month: Month, today: Date) -> Result<(), StoreError> {
+fn check_run_month(law: RunLaw<'_>, month: Month, today: Date) -> Result<(), StoreError> {
     let current = Month::of(today);
     if month > current {
         return Err(StoreError::invalid(
@@ -1072,9 +1123,23 @@ fn check_run_month(params: &Params, month: Month, today: Date) -> Result<(), Sto
             ),
         ));
     }
-    contribution::resolve(params, month, Participant::Employee, 1, Options::default())
-        .map_err(|e| StoreError::invalid("month", format!("{month} cannot be assessed: {e}")))?;
-    Ok(())
+    let refused = match law {
+        RunLaw::Vietnam(params) => {
+            contribution::resolve(params, month, Participant::Employee, 1, Options::default())
+                .err()
+                .map(|e| e.to_string())
+        }
+        RunLaw::Laos(params) => lao::resolve(params, month, lao::Participant::Employee)
+            .err()
+            .map(|e| e.to_string()),
+    };
+    match refused {
+        Some(e) => Err(StoreError::invalid(
+            "month",
+            format!("{month} cannot be assessed: {e}"),
+        )),
+        None => Ok(()),
+    }
 }
 
 impl EmploymentRow {
@@ -1098,7 +1163,7 @@ impl EmploymentRow {
 
 /// The pure part of a run: from a chunk's facts and stored lines to the lines to write.
 struct Plan<'p> {
-    params: &'p Params,
+    law: RunLaw<'p>,
     month: Month,
     /// Region and occupational-accident option of every employer, read once per run.
     employers: FxHashMap<String, (i64, OccupationalOption)>,
@@ -1106,6 +1171,8 @@ struct Plan<'p> {
     runs: Vec<Month>,
     /// Parameters resolved once per (month, participant kind, region, occupational option).
     resolved: FxHashMap<(Month, Participant, i64, OccupationalOption), Option<Resolved>>,
+    /// Lao parameters resolved once per (month, participant kind).
+    lao_resolved: FxHashMap<(Month, lao::Participant), Option<lao::Resolved>>,
     /// Per contribution month and employer: what runs of this run month wrote (by month
     /// first, so that a look-up borrows the employer's code instead of copying it).
     dues: FxHashMap<Month, FxHashMap<String, Due>>,
@@ -1226,30 +1293,48 @@ impl Plan<'_> {
         m: Month,
         salary: &'s SalaryRec,
     ) -> Option<(Amounts, &'s SalaryRec)> {
-        let participant = row.participant;
-        let (region, option) = self
-            .employers
-            .get(&row.employer)
-            .copied()
-            .unwrap_or((1, OccupationalOption::Standard));
-        let params = self.params;
-        let resolved = self
-            .resolved
-            .entry((m, participant, region, option))
-            .or_insert_with(|| {
-                let options = Options {
-                    occupational: Some(option),
-                    ..Options::default()
-                };
-                let region = u8::try_from(region).unwrap_or(1);
-                contribution::resolve(params, m, participant, region, options).ok()
-            });
-        let outcome = match resolved.as_ref() {
-            Some(r) => contribution::assess(r, Dong(salary.amount)).map_err(|e| e.to_string()),
-            None => Err("no parameters for this month".to_string()),
+        let outcome = match self.law {
+            RunLaw::Vietnam(params) => {
+                let participant = row.participant;
+                let (region, option) = self
+                    .employers
+                    .get(&row.employer)
+                    .copied()
+                    .unwrap_or((1, OccupationalOption::Standard));
+                let resolved = self
+                    .resolved
+                    .entry((m, participant, region, option))
+                    .or_insert_with(|| {
+                        let options = Options {
+                            occupational: Some(option),
+                            ..Options::default()
+                        };
+                        let region = u8::try_from(region).unwrap_or(1);
+                        contribution::resolve(params, m, participant, region, options).ok()
+                    });
+                match resolved.as_ref() {
+                    Some(r) => contribution::assess(r, Dong(salary.amount))
+                        .map(|a| amounts_of(&a))
+                        .map_err(|e| e.to_string()),
+                    None => Err("no parameters for this month".to_string()),
+                }
+            }
+            RunLaw::Laos(params) => {
+                let kind = row.lao_participant;
+                let resolved = self
+                    .lao_resolved
+                    .entry((m, kind))
+                    .or_insert_with(|| lao::resolve(params, m, kind).ok());
+                match resolved.as_ref() {
+                    Some(r) => lao::assess(r, ansinh_core::Kip(salary.amount))
+                        .map(|a| crate::assessment::amounts_of_lao(&a))
+                        .map_err(|e| e.to_string()),
+                    None => Err("no Lao parameters for this month".to_string()),
+                }
+            }
         };
         match outcome {
-            Ok(a) => Some((amounts_of(&a), salary)),
+            Ok(a) => Some((a, salary)),
             Err(reason) => {
                 self.summary.refused += 1;
                 if self.summary.refusals.len() < 100 {
@@ -1272,13 +1357,18 @@ mod tests {
         let p = Params::embedded().unwrap();
         let today: Date = "2026-12-02".parse().unwrap();
         let m = |s: &str| s.parse::<Month>().unwrap();
-        assert!(check_run_month(&p, m("2026-12"), today).is_ok());
-        assert!(check_run_month(&p, m("2026-03"), today).is_ok());
-        let later = check_run_month(&p, m("2030-01"), today).unwrap_err();
+        assert!(check_run_month((&p).into(), m("2026-12"), today).is_ok());
+        assert!(check_run_month((&p).into(), m("2026-03"), today).is_ok());
+        let later = check_run_month((&p).into(), m("2030-01"), today).unwrap_err();
         assert!(later.to_string().contains("has not begun"), "{later}");
-        let before_the_law = check_run_month(&p, m("1990-01"), today).unwrap_err();
+        let before_the_law = check_run_month((&p).into(), m("1990-01"), today).unwrap_err();
         assert!(
             matches!(before_the_law, StoreError::Invalid { ref field, .. } if field == "month")
         );
+        // Under Lao law: a month before the first Lao parameter is refused, never guessed.
+        let lao = LaoParams::embedded().unwrap();
+        assert!(check_run_month((&lao).into(), m("2026-03"), today).is_ok());
+        let before = check_run_month((&lao).into(), m("2001-01"), today).unwrap_err();
+        assert!(matches!(before, StoreError::Invalid { ref field, .. } if field == "month"));
     }
 }

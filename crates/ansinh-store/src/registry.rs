@@ -122,6 +122,69 @@ pub fn check_employer(e: &NewEmployer) -> Result<NewEmployer, StoreError> {
     })
 }
 
+/// Checks a new labour unit of a Lao registry: its province one of the Lao package's (by code,
+/// Lao or English name; stored in Lao), no minimum-wage region (Laos has one national
+/// minimum), no Vietnamese occupational-rate option, a tax number of 6–15 digits (the Lao
+/// shape is not confirmed).
+pub fn check_lao_employer(e: &NewEmployer) -> Result<NewEmployer, StoreError> {
+    let unit_code: UnitCode = e
+        .unit_code
+        .parse()
+        .map_err(|err| StoreError::invalid("unit_code", err))?;
+    let tax = e.tax_code.trim();
+    if !(6..=15).contains(&tax.len()) || !tax.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(StoreError::invalid(
+            "tax_code",
+            format!("a Lao tax number must be 6 to 15 digits, found `{tax}`"),
+        ));
+    }
+    if e.region != 0 {
+        return Err(StoreError::invalid(
+            "region",
+            "Laos has no minimum-wage regions: leave `region` out",
+        ));
+    }
+    let asked = e.province.trim();
+    let province = ansinh_la::LAOS
+        .provinces
+        .iter()
+        .find(|p| {
+            p.code.eq_ignore_ascii_case(asked)
+                || p.local == asked
+                || p.en.eq_ignore_ascii_case(asked)
+        })
+        .ok_or_else(|| {
+            StoreError::invalid(
+                "province",
+                format!(
+                    "`{asked}` is not a Lao province; one of {}",
+                    ansinh_la::LAOS
+                        .provinces
+                        .iter()
+                        .map(|p| format!("{} ({})", p.code, p.en))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })?;
+    if !["active", "suspended", "closed"].contains(&e.status.as_str()) {
+        return Err(StoreError::invalid(
+            "status",
+            "must be active, suspended or closed",
+        ));
+    }
+    Ok(NewEmployer {
+        unit_code: unit_code.to_string(),
+        tax_code: tax.to_string(),
+        name: required("name", &e.name)?,
+        address: e.address.trim().to_string(),
+        province: province.local.to_string(),
+        region: 0,
+        occupational_rate: "-".into(),
+        status: e.status.clone(),
+    })
+}
+
 /// Why a new person's fields were refused, in English and in Vietnamese.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PersonError {
@@ -149,7 +212,19 @@ impl From<PersonError> for StoreError {
 /// Checks a new person's fields: ID formats, and for Vietnamese citizens that the personal ID
 /// agrees with the sex and birth year. Foreign nationals give a passport number instead.
 pub fn check_person(p: &NewPerson, today: Date) -> Result<NewPerson, PersonError> {
-    let nationality = p.nationality.trim().to_ascii_uppercase();
+    check_person_in(p, today, "VN")
+}
+
+/// [`check_person`] in the registry of jurisdiction `home` (`VN`, `LA`): a national of it
+/// shows its identity number (Vietnam's 12-digit citizen ID; a Lao identity card of the shape
+/// the Lao package gives), anyone else a passport.
+pub fn check_person_in(p: &NewPerson, today: Date, home: &str) -> Result<NewPerson, PersonError> {
+    let given = p.nationality.trim().to_ascii_uppercase();
+    let nationality = if given.is_empty() {
+        home.to_string()
+    } else {
+        given
+    };
     if nationality.len() != 2 || !nationality.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Err(PersonError::new(
             "nationality",
@@ -186,7 +261,23 @@ pub fn check_person(p: &NewPerson, today: Date) -> Result<NewPerson, PersonError
             format!("{birth} không phải là ngày sinh hợp lý"),
         ));
     }
-    let personal_id = if nationality == "VN" {
+    let lao_card = ansinh_la::LAOS.identifier("id_card");
+    let personal_id = if home == "LA" && nationality == "LA" {
+        let id = p.personal_id.trim().to_string();
+        if let Some(card) = lao_card
+            && !(card.valid)(&id)
+        {
+            return Err(PersonError::new(
+                "personal_id",
+                format!(
+                    "a Lao identity card number must be {}, found `{id}`",
+                    card.shape
+                ),
+                format!("số thẻ căn cước Lào phải là {}, đã ghi `{id}`", card.shape),
+            ));
+        }
+        id
+    } else if home == "VN" && nationality == "VN" {
         let id: PersonalId = p
             .personal_id
             .parse()
@@ -240,7 +331,10 @@ pub(crate) fn issue_sin(rng: &mut fastrand::Rng) -> String {
 
 impl Store {
     pub async fn create_employer(&self, e: &NewEmployer) -> Result<Employer, StoreError> {
-        let e = check_employer(e)?;
+        let e = match self.jurisdiction().await?.as_deref() {
+            Some("LA") => check_lao_employer(e)?,
+            _ => check_employer(e)?,
+        };
         let created_at = now();
         let sql = format!(
             "INSERT INTO employers ({EMPLOYER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
@@ -377,7 +471,8 @@ fn person_filter(select: String, f: &PersonFilter) -> Filtered {
 impl Store {
     /// Registers a person; a personal ID already registered is a conflict naming the holder.
     pub async fn create_person(&self, p: &NewPerson) -> Result<Person, StoreError> {
-        let p = check_person(p, today())?;
+        let home = self.jurisdiction().await?.unwrap_or_else(|| "VN".into());
+        let p = check_person_in(p, today(), &home)?;
         if let Some(existing) = self.person_by_personal_id(&p.personal_id).await? {
             return Err(StoreError::Conflict {
                 field: "personal_id".into(),

@@ -27,8 +27,8 @@ pub async fn run(
     let m = month(&m)?;
     // A task of its own: a client that goes away does not stop a run half-way (its lock
     // would be released while its writer still writes).
-    let params = state.params.clone();
-    let run = tokio::spawn(async move { store.assess_month(&params, m, &|_| {}).await });
+    let law = state.law();
+    let run = tokio::spawn(async move { store.assess_month(law.run_law(), m, &|_| {}).await });
     let summary = run.await.map_err(|e| {
         tracing::error!(error = %e, "monthly run task");
         ApiError::new(

@@ -73,7 +73,15 @@ impl App {
         let store = store.receiving_on("2026-01-05".parse().unwrap());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let mut state = AppState::new(store.clone(), Arc::new(Params::embedded().unwrap()));
+        // The database's jurisdiction, as `ansinh serve` reads it.
+        let code = store
+            .jurisdiction()
+            .await
+            .unwrap()
+            .unwrap_or_else(|| "VN".into());
+        let mut state = AppState::new(store.clone(), Arc::new(Params::embedded().unwrap()))
+            .with_jurisdiction(&code)
+            .unwrap();
         state.collection_account = Some(COLLECTION_ACCOUNT.into());
         tokio::spawn(ansinh_server::serve(
             listener,
