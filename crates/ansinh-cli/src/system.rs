@@ -568,9 +568,18 @@ pub async fn notice(db: &DbArgs, employer: &str, month: &str, format: &str) -> R
         .notice(&Params::embedded()?, employer, month)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let issuer = match store
+        .jurisdiction()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .as_deref()
+    {
+        Some("LA") => ansinh_server::notice::Issuer::Laos,
+        _ => ansinh_server::notice::Issuer::Vietnam,
+    };
     match format {
         "json" => println!("{}", serde_json::to_string_pretty(&notice)?),
-        "csv" => print!("{}", ansinh_server::notice::to_csv(&notice)),
+        "csv" => print!("{}", ansinh_server::notice::to_csv(&notice, issuer)),
         "html" => {
             let fail = |e: ansinh_store::StoreError| anyhow::anyhow!("{e}");
             let e = store.existing_employer(employer).await.map_err(fail)?;
@@ -579,7 +588,7 @@ pub async fn notice(db: &DbArgs, employer: &str, month: &str, format: &str) -> R
             let account = std::env::var("ANSINH_COLLECTION_ACCOUNT").ok();
             print!(
                 "{}",
-                ansinh_server::notice::to_html(&notice, &e, &workers, account.as_deref())
+                ansinh_server::notice::to_html(&notice, &e, &workers, account.as_deref(), issuer)
             )
         }
         other => bail!("--format `{other}` is not json, csv or html"),

@@ -74,6 +74,12 @@ async fn start_driver() -> Option<Driver> {
 }
 
 async fn browser(driver: &Driver) -> Client {
+    // A Vietnamese browser, as most of the agency's users have.
+    browser_in(driver, "vi-VN", "vi-VN,vi").await
+}
+
+/// A browser whose interface language is `lang`, accepting `accept` for pages.
+async fn browser_in(driver: &Driver, lang: &str, accept: &str) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -83,11 +89,10 @@ async fn browser(driver: &Driver) -> Client {
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--disable-dev-shm-usage", "--window-size=1280,1000",
-                "--lang=vi-VN",
+                format!("--lang={lang}"),
                 format!("--user-data-dir={}", driver.profile.display()),
             ],
-            // A Vietnamese browser, as most of the agency's users have.
-            "prefs": {"intl.accept_languages": "vi-VN,vi"}
+            "prefs": {"intl.accept_languages": accept}
         }),
     );
     ClientBuilder::rustls()
@@ -555,5 +560,72 @@ async fn each_role_does_its_work_in_chromium() {
     assert!(text(&c, "#users").await.contains("an.assessor"));
     shot(&c, "users").await;
     sign_out(&c).await;
+    c.close().await.unwrap();
+}
+
+/// Issue 17: a Lao NSSF deployment in Chromium — the sign-in page, a labour unit's page and its
+/// notice in Lao script by default, amounts in kip (screenshots `*-lo-deployment`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lao_deployment_reads_in_lao_in_chromium() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let store = ansinh_testkit::fresh_sqlite("ansinh-browser-lao").await;
+    store.migrate().await.unwrap();
+    store.claim_jurisdiction(Some("LA")).await.unwrap();
+    store
+        .generate(
+            &ansinh_la::LaoParams::embedded().unwrap(),
+            &ansinh_store::generate::GenerateOptions {
+                employers: 3,
+                persons: 60,
+                seed: 7,
+                until: "2026-03".parse().unwrap(),
+            },
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    let app = App::start(store).await;
+    let (s, run) = app.post("/api/v1/assessments/2026-03", json!({})).await;
+    assert_eq!(s, reqwest::StatusCode::OK, "{run}");
+    app.client_as("somphone.collection", Role::CollectionOfficer, None, None)
+        .await;
+    let (_, employers) = app.get("/api/v1/employers").await;
+    let code = employers["items"][0]["unit_code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A browser in Lao, as the Fund's officers have: pages in Lao. (The deployment's default
+    // is Lao too; `tests/lao.rs` checks it without any accepted language.)
+    let c = browser_in(&driver, "lo-LA", "lo-LA,lo").await;
+    let base = app.base.clone();
+    c.goto(&format!("{base}/login")).await.unwrap();
+    let lang = c
+        .find(Locator::Css("html"))
+        .await
+        .unwrap()
+        .attr("lang")
+        .await
+        .unwrap();
+    assert_eq!(lang.as_deref(), Some("lo"));
+    assert!(text(&c, "h1").await.contains("ເຂົ້າສູ່ລະບົບ"));
+    shot(&c, "login-lo-deployment").await;
+    sign_in(&c, &base, "somphone.collection").await;
+    c.goto(&format!("{base}/ui/employers/{code}"))
+        .await
+        .unwrap();
+    text(&c, "h1").await;
+    let page = c.source().await.unwrap();
+    assert!(page.contains("ກີບ") && !page.contains('₫'), "kip only");
+    assert!(page.contains("ບໍລິສັດ"), "the labour unit's Lao name");
+    shot(&c, "employer-lo-deployment").await;
+    c.goto(&format!(
+        "{base}/api/v1/employers/{code}/notices/2026-03?format=html"
+    ))
+    .await
+    .unwrap();
+    assert!(text(&c, "h1").await.contains("ແຈ້ງການເງິນປະກອບສ່ວນປະກັນສັງຄົມ"));
+    shot(&c, "notice-lo-deployment").await;
     c.close().await.unwrap();
 }

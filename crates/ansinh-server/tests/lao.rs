@@ -231,6 +231,41 @@ async fn lao_pages_are_in_lao_with_kip(app: App) {
         .await;
     assert_eq!(s, StatusCode::OK, "{notice}");
     assert!(notice["dues_this_month"].as_i64().unwrap() > 0, "{notice}");
+    let printed = app
+        .http
+        .get(format!(
+            "{}/api/v1/employers/{code}/notices/2026-03?format=html",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(printed.contains("ກອງທຶນປະກັນສັງຄົມແຫ່ງຊາດ"), "{printed}");
+    assert!(
+        printed.contains(" ກີບ") && !printed.contains("BẢO HIỂM XÃ HỘI"),
+        "{printed}"
+    );
+    let due = ansinh_server::i18n::Lang::Lo.grouped(notice["dues_this_month"].as_i64().unwrap());
+    assert!(printed.contains(&format!("{due} ກີບ")), "{due}: {printed}");
+    let csv = app
+        .http
+        .get(format!(
+            "{}/api/v1/employers/{code}/notices/2026-03?format=csv",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.contains("NSSF — employer") && !csv.contains("BHYT"),
+        "{csv}"
+    );
     // Unpaid after the deadline: late, with no charge under a Vietnamese rule.
     let (s, account) = app
         .get(&format!(

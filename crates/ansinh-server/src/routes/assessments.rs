@@ -63,7 +63,7 @@ pub async fn notice(
         "json" => Json(notice).into_response(),
         "csv" => (
             [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
-            crate::notice::to_csv(&notice),
+            crate::notice::to_csv(&notice, crate::notice::Issuer::of(state.jurisdiction)),
         )
             .into_response(),
         "html" => {
@@ -76,6 +76,7 @@ pub async fn notice(
                     &employer,
                     &workers,
                     state.collection_account.as_deref(),
+                    crate::notice::Issuer::of(state.jurisdiction),
                 ),
             )
                 .into_response()
