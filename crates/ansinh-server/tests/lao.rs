@@ -163,22 +163,48 @@ async fn the_lao_monthly_run_charges_what_the_lao_package_computes(app: App) {
     let (_, again) = app.post("/api/v1/assessments/2026-03", json!({})).await;
     assert_eq!(again["new_lines"], 0, "{again}");
     assert_eq!(again["unchanged"].as_u64().unwrap(), charged);
-    // A D02 declaration (Vietnamese identifiers, floors, regions) is refused on a Lao database,
-    // naming the jurisdiction, and nothing is written.
+    // A labour unit declares a hire with a Lao identity card; a Vietnamese citizen ID shape is
+    // not asked for, and the next run charges the new member under the Lao law.
     let code = employers[0]["unit_code"].as_str().unwrap();
-    let (s, refused) = app
+    let (s, report) = app
         .send(
             "POST",
             &format!("/api/v1/employers/{code}/declarations"),
             "text/csv",
-            b"action,personal_id,name,sex,birth_date,date,salary,contract_kind\nhire,001066000321,A,male,1966-02-10,2026-03-02,8000000,indefinite\n".to_vec(),
+            "action,personal_id,name,sex,birth_date,date,salary,contract_kind\nhire,2233445566,ວຽງໄຊ ອິນທະວົງ,male,1992-05-01,2026-03-02,3000000,indefinite\nhire,12,ສຸດາ ບຸບຜາ,female,1993-01-01,2026-03-02,3000000,indefinite\n"
+                .as_bytes()
+                .to_vec(),
             None,
         )
         .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST, "{refused}");
-    assert_eq!(refused["error"]["field"], "jurisdiction", "{refused}");
-    let (_, after) = app.get("/api/v1/persons?limit=200").await;
-    assert_eq!(after["items"].as_array().unwrap().len(), persons.len());
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{report}");
+    let text = report.to_string();
+    assert!(
+        text.contains("personal_id") && text.contains("Lao identity card"),
+        "{report}"
+    );
+    // The batch is all or nothing: the good line alone is applied.
+    let (s, report) = app
+        .send(
+            "POST",
+            &format!("/api/v1/employers/{code}/declarations"),
+            "text/csv",
+            "action,personal_id,name,sex,birth_date,date,salary,contract_kind\nhire,2233445566,ວຽງໄຊ ອິນທະວົງ,male,1992-05-01,2026-03-02,3000000,indefinite\n"
+                .as_bytes()
+                .to_vec(),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{report}");
+    let (_, person) = app.get("/api/v1/persons/by-personal-id/2233445566").await;
+    assert_eq!(person["nationality"], "LA", "{person}");
+    let (_, rerun) = app.post("/api/v1/assessments/2026-03", json!({})).await;
+    assert_eq!(rerun["new_lines"], 1, "{rerun}");
+    assert_eq!(
+        rerun["month_total"].as_i64().unwrap(),
+        total + 345_000,
+        "TC-1: 3,000,000 kip → 165,000 + 180,000"
+    );
     // Vietnam's law is refused on a Lao database, naming the jurisdiction.
     let err = app
         .store

@@ -8,7 +8,14 @@
 use crate::audit::{Change, append};
 use crate::course::Course;
 use crate::model::Person;
-use crate::registry::{PERSON_COLUMNS, check_person, issue_sin, person_from_row};
+use crate::registry::{PERSON_COLUMNS, check_person_in, issue_sin, person_from_row};
+
+/// The Lao law compiled in, for the checks of a Lao registry's declarations (months covered);
+/// its contributions are computed by the monthly run with the law the caller gives.
+fn lao_law() -> &'static ansinh_la::LaoParams {
+    static LAW: std::sync::OnceLock<ansinh_la::LaoParams> = std::sync::OnceLock::new();
+    LAW.get_or_init(|| ansinh_la::LaoParams::embedded().expect("the compiled-in Lao law is valid"))
+}
 use crate::{Kind, Store, StoreError, on_pool};
 use ansinh_core::{Date, Dong, Month};
 use ansinh_rules::Params;
@@ -436,6 +443,9 @@ enum Effect {
 
 struct Plan<'a> {
     params: &'a Params,
+    /// The Lao law, when the registry is Lao's: its months, identity cards and participant
+    /// kinds instead of Vietnam's floors, citizen IDs and foreign-worker rule.
+    lao: Option<&'static ansinh_la::LaoParams>,
     employer: String,
     region: u8,
     today: Date,
@@ -579,6 +589,19 @@ impl Plan<'_> {
             return Err(out_of_range);
         }
         let day = month.first_day();
+        if let Some(lao) = self.lao {
+            // No Lao floor refuses a declaration: the run raises a salary below the insurable
+            // floor to it (MLSW Decision 1740); a month the Lao law encoded does not cover is
+            // refused, never guessed.
+            lao.contribution_rates.at(day).map_err(|e| {
+                err_vi(
+                    "date",
+                    &e,
+                    format!("chưa có quy định áp dụng cho tháng {month}: {e}"),
+                )
+            })?;
+            return Ok((salary, allowances));
+        }
         let (floor, what, what_vi) = if part_time {
             let r = self.params.reference_level.at(day).map_err(|e| {
                 err_vi(
@@ -743,9 +766,10 @@ impl Plan<'_> {
                     name,
                     sex,
                     birth_date,
-                    nationality: l.nationality.clone().unwrap_or_else(|| "VN".into()),
+                    nationality: l.nationality.clone().unwrap_or_default(),
                 };
-                let checked = check_person(&new, self.today).map_err(|e| {
+                let home = if self.lao.is_some() { "LA" } else { "VN" };
+                let checked = check_person_in(&new, self.today, home).map_err(|e| {
                     let vi = format!("{} không hợp lệ: {}", field_vi(e.field), e.reason_vi);
                     err_vi(e.field, e.reason, vi)
                 });
@@ -767,7 +791,8 @@ impl Plan<'_> {
                 (state, Some(p))
             }
         };
-        let participant = if person.nationality == "VN" {
+        // In Laos a foreign employee of a labour unit pays as an employee (Law 54/NA Art. 13).
+        let participant = if person.nationality == "VN" || self.lao.is_some() {
             "employee"
         } else {
             "foreign_employee"
@@ -1045,8 +1070,10 @@ impl Store {
         idempotency_key: Option<&str>,
         content: &[u8],
     ) -> Result<BatchReport, StoreError> {
-        self.require_vietnam("a D02 declaration (its identifiers, floors and regions)")
-            .await?;
+        let lao = match self.jurisdiction().await?.as_deref() {
+            Some("LA") => Some(lao_law()),
+            _ => None,
+        };
         let employer = self.existing_employer(employer_code).await?;
         if employer.status != "active" {
             return Err(StoreError::invalid(
@@ -1160,7 +1187,7 @@ impl Store {
                     free_sins.push(candidate);
                 }
             }
-            let mut plan = Plan { params, employer: code.clone(), region, today, persons, effects: Vec::new(), free_sins };
+            let mut plan = Plan { params, lao, employer: code.clone(), region, today, persons, effects: Vec::new(), free_sins };
             let mut reports = Vec::with_capacity(lines.len());
             let mut seen: HashMap<String, usize> = HashMap::new();
             for (i, l) in lines.iter().enumerate() {
@@ -1385,7 +1412,7 @@ mod tests {
             nationality: "VN".into(),
         };
         let today = "2026-12-03".parse().unwrap();
-        let e = crate::registry::check_person(&person, today).unwrap_err();
+        let e = crate::registry::check_person_in(&person, today, "VN").unwrap_err();
         assert!(e.reason_vi.contains("`x`"), "{e:?}");
         // Every refusal of a new person has its own Vietnamese, not the English again.
         for broken in [
@@ -1409,7 +1436,7 @@ mod tests {
                 ..person.clone()
             },
         ] {
-            let e = crate::registry::check_person(&broken, today).unwrap_err();
+            let e = crate::registry::check_person_in(&broken, today, "VN").unwrap_err();
             assert!(!e.reason_vi.is_empty() && e.reason_vi != e.reason, "{e:?}");
         }
     }

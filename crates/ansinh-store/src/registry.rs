@@ -209,15 +209,10 @@ impl From<PersonError> for StoreError {
     }
 }
 
-/// Checks a new person's fields: ID formats, and for Vietnamese citizens that the personal ID
-/// agrees with the sex and birth year. Foreign nationals give a passport number instead.
-pub fn check_person(p: &NewPerson, today: Date) -> Result<NewPerson, PersonError> {
-    check_person_in(p, today, "VN")
-}
-
-/// [`check_person`] in the registry of jurisdiction `home` (`VN`, `LA`): a national of it
-/// shows its identity number (Vietnam's 12-digit citizen ID; a Lao identity card of the shape
-/// the Lao package gives), anyone else a passport.
+/// Checks a new person's fields in the registry of jurisdiction `home` (`VN`, `LA`): ID
+/// formats; a national of it shows its identity number (Vietnam's 12-digit citizen ID, which
+/// must agree with sex and birth year; a Lao identity card of the shape the Lao package gives),
+/// anyone else a passport number. An absent nationality is `home`'s.
 pub fn check_person_in(p: &NewPerson, today: Date, home: &str) -> Result<NewPerson, PersonError> {
     let given = p.nationality.trim().to_ascii_uppercase();
     let nationality = if given.is_empty() {
