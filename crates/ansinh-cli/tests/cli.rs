@@ -389,8 +389,10 @@ fn the_lao_demo_serves_lao_pages() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let url = BufReader::new(child.stdout.take().unwrap())
-        .lines()
+    // The reader is kept while the server runs: a closed pipe would stop it at its next line.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines
+        .by_ref()
         .map_while(Result::ok)
         .find_map(|l| {
             l.strip_prefix("Ansinh is serving on http://")

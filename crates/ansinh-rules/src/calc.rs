@@ -633,6 +633,8 @@ struct SicknessReq {
     hazardous: bool,
     #[serde(default)]
     days_used: i64,
+    /// Leave to care for a sick child born on this day (L41 Art. 44).
+    child_birth_date: Option<Date>,
 }
 
 fn sickness_kind(params: &Params, r: SicknessReq) -> Outcome {
@@ -656,8 +658,12 @@ fn sickness_kind(params: &Params, r: SicknessReq) -> Outcome {
         hazardous: r.hazardous,
         days_used: count("days_used", r.days_used, bounds::MAX_DAYS)?,
         date: opt_date("date", r.date)?.unwrap_or(latest(&params.sickness)),
+        child_birth: opt_date("child_birth_date", r.child_birth_date)?,
     };
-    let (o, lines) = sickness::evaluate(params, &facts).map_err(|e| CalcError::new("date", e))?;
+    let (o, lines) = sickness::evaluate(params, &facts).map_err(|e| match e {
+        sickness::SicknessError::ChildNotBorn => CalcError::new("child_birth_date", e),
+        other => CalcError::new("date", other),
+    })?;
     Ok((to_value(&o), lines))
 }
 

@@ -16,6 +16,16 @@ pub struct SicknessParams {
     pub max_days_hazardous: [i64; 3],
     pub long_term_rates: [Rate; 3],
     pub convalescence_daily: Rate,
+    /// Days of convalescence after sickness: long-term illness, surgery, other (Art. 46.2).
+    pub convalescence_days: [i64; 3],
+    /// Sick days in the year that open convalescence (Art. 46.1).
+    pub convalescence_min_sick_days: i64,
+    /// Days after returning to work within which convalescence is taken (Art. 46.1).
+    pub convalescence_within_days: i64,
+    /// Days a year to care for a sick child under `child_care_ages[0]` years, and from then
+    /// to under `child_care_ages[1]` years (Art. 44.1).
+    pub child_care_days: [i64; 2],
+    pub child_care_ages: [i64; 2],
 }
 
 impl Concept for SicknessParams {
@@ -25,6 +35,9 @@ impl Concept for SicknessParams {
         }
         if self.band_years[0] >= self.band_years[1] {
             return Err(("band_years".into(), "must be ascending".into()));
+        }
+        if self.child_care_ages[0] >= self.child_care_ages[1] {
+            return Err(("child_care_ages".into(), "must be ascending".into()));
         }
         Ok(())
     }
@@ -57,9 +70,12 @@ pub struct SicknessFacts {
     pub half_days: i64,
     pub contribution_years: Option<i64>,
     pub hazardous: bool,
-    /// Working days of sickness already paid this calendar year.
+    /// Working days of sickness already paid this calendar year (for child care: the days
+    /// already taken for this child this year).
     pub days_used: i64,
     pub date: Date,
+    /// The leave is to care for a sick child born on this day (Art. 42.1.c, 44).
+    pub child_birth: Option<Date>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -80,11 +96,23 @@ pub enum SicknessError {
     Missing(#[from] MissingParam),
     #[error("must not be negative")]
     Negative,
+    #[error("the child's birth date is after the leave")]
+    ChildNotBorn,
+}
+
+/// Whole years from `born` to `on` (negative when `on` is before `born`).
+pub(crate) fn full_years(born: Date, on: Date) -> i64 {
+    let mut years = i64::from(on.year()) - i64::from(born.year());
+    if (on.month(), on.day()) < (born.month(), born.day()) {
+        years -= 1;
+    }
+    years
 }
 
 /// Sickness allowance: 75 % of the salary of the month before the leave, per working day =
 /// monthly / 24, half days paid as halves (L41 Art. 45.1, 45.5); days beyond the yearly maximum
-/// by contribution years (Art. 43.1) are not paid.
+/// by contribution years (Art. 43.1) are not paid; leave to care for a sick child is paid for
+/// at most 20 days a year for a child under 3 and 15 for a child from 3 to under 7 (Art. 44.1).
 pub fn evaluate(
     params: &Params,
     f: &SicknessFacts,
@@ -99,18 +127,48 @@ pub fn evaluate(
     let dated = params.sickness.at(f.date)?;
     let p = &dated.value;
     let rounding = params.rounding.at(f.date)?.value.rounding();
-    let max_days = f.contribution_years.map(|y| p.max_days(y, f.hazardous));
-    let mut paid_halves = f.half_days;
     let mut reason = None;
-    if let Some(max) = max_days {
+    let max_days = match f.child_birth {
+        // Caring for a sick child: days by the child's age, whatever the contribution years.
+        Some(born) => {
+            let age = full_years(born, f.date);
+            if age < 0 {
+                return Err(SicknessError::ChildNotBorn);
+            }
+            if age >= p.child_care_ages[1] {
+                reason = Some(format!(
+                    "the child is {age}: leave to care for a sick child is for children under {} (L41 Art. 42.1.c, 44.1)",
+                    p.child_care_ages[1]
+                ));
+                Some(0)
+            } else if age < p.child_care_ages[0] {
+                Some(p.child_care_days[0])
+            } else {
+                Some(p.child_care_days[1])
+            }
+        }
+        None => f.contribution_years.map(|y| p.max_days(y, f.hazardous)),
+    };
+    let mut paid_halves = f.half_days;
+    if let Some(max) = max_days
+        && reason.is_none()
+    {
         let left = (2 * (max - f.days_used)).max(0);
         if paid_halves > left {
             paid_halves = left;
             reason = Some(format!(
-                "only {} of the requested days are within the yearly maximum of {max} days (L41 Art. 43.1)",
-                left as f64 / 2.0
+                "only {} of the requested days are within the yearly maximum of {max} days (L41 Art. {})",
+                left as f64 / 2.0,
+                if f.child_birth.is_some() {
+                    "44.1"
+                } else {
+                    "43.1"
+                }
             ));
         }
+    }
+    if reason.is_some() && max_days == Some(0) {
+        paid_halves = 0;
     }
     let daily = rounding
         .ratio(
@@ -135,7 +193,11 @@ pub fn evaluate(
         ))
         .param("sickness.rate", p.rate.as_percent(), dated)
         .param("sickness.days_per_month", p.days_per_month, dated)
-        .cite("L41 Art. 45.1, 45.5");
+        .cite(if f.child_birth.is_some() {
+            "L41 Art. 44.1, 45.1, 45.5"
+        } else {
+            "L41 Art. 45.1, 45.5"
+        });
     if let Some(max) = max_days {
         line = line.param("max_days", max, dated);
     }
@@ -178,10 +240,37 @@ mod tests {
             hazardous: false,
             days_used: 28,
             date: "2026-03-01".parse().unwrap(),
+            child_birth: None,
         };
         let (o, _) = evaluate(&params, &f).unwrap();
         assert_eq!(o.days_paid, 2.0);
         assert_eq!(o.amount, Dong(600_000));
         assert!(o.reason.is_some());
+    }
+
+    #[test]
+    fn caring_for_a_sick_child_is_bounded_by_the_child_s_age() {
+        let params = Params::embedded().unwrap();
+        let f = |born: &str, days_used| SicknessFacts {
+            salary: Dong(9_600_000),
+            half_days: 2 * 10,
+            contribution_years: Some(2),
+            hazardous: false,
+            days_used,
+            date: "2026-03-02".parse().unwrap(),
+            child_birth: Some(born.parse().unwrap()),
+        };
+        // Under 3: 20 days a year; 15 already taken → 5 paid.
+        let (o, _) = evaluate(&params, &f("2024-05-01", 15)).unwrap();
+        assert_eq!((o.max_days, o.days_paid), (Some(20), 5.0));
+        // 3 to under 7: 15 days; turned 3 the day before the leave.
+        let (o, _) = evaluate(&params, &f("2023-03-01", 0)).unwrap();
+        assert_eq!((o.max_days, o.days_paid), (Some(15), 10.0));
+        assert_eq!(o.amount, Dong(3_000_000));
+        // 7: none.
+        let (o, _) = evaluate(&params, &f("2019-01-01", 0)).unwrap();
+        assert!(!o.eligible);
+        assert_eq!(o.amount, Dong::ZERO);
+        assert!(evaluate(&params, &f("2026-04-01", 0)).is_err());
     }
 }
