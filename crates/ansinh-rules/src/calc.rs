@@ -7,6 +7,7 @@
 
 use crate::compliance::{self, MonthFacts, Payment, Registration};
 use crate::contribution::{self, OccupationalOption, Options, Participant, SupportGroup};
+use crate::convalescence;
 use crate::explanation::Line;
 use crate::maternity::{self, MaternityFacts};
 use crate::one_time::{self, Ground, OneTimeFacts};
@@ -41,6 +42,8 @@ pub const KINDS: &[&str] = &[
     "one_time",
     "sickness",
     "maternity",
+    "paternity",
+    "convalescence",
     "survivor",
     "unemployment",
     "late_charge",
@@ -97,6 +100,8 @@ pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
         "one_time" => one_time_kind(params, parse(fields)?)?,
         "sickness" => sickness_kind(params, parse(fields)?)?,
         "maternity" => maternity_kind(params, parse(fields)?)?,
+        "paternity" => paternity_kind(params, parse(fields)?)?,
+        "convalescence" => convalescence_kind(params, parse(fields)?)?,
         "survivor" => survivor_kind(params, parse(fields)?)?,
         "unemployment" => unemployment_kind(params, parse(fields)?)?,
         "late_charge" => late_charge_kind(params, parse(fields)?)?,
@@ -697,6 +702,76 @@ fn maternity_kind(params: &Params, r: MaternityReq) -> Outcome {
         maternity::MaternityError::Negative | maternity::MaternityError::Overflow(_) => {
             CalcError::new("average_salary", e)
         }
+    })?;
+    Ok((to_value(&o), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PaternityReq {
+    average_salary: Dong,
+    birth_date: Date,
+    #[serde(default = "one")]
+    children: i64,
+    #[serde(default)]
+    caesarean: bool,
+    #[serde(default)]
+    before_32_weeks: bool,
+    days: Option<i64>,
+    leave_start: Option<Date>,
+}
+
+fn paternity_kind(params: &Params, r: PaternityReq) -> Outcome {
+    let facts = maternity::PaternityFacts {
+        average_salary: salary("average_salary", r.average_salary)?,
+        birth_date: date("birth_date", r.birth_date)?,
+        children: count("children", r.children, bounds::MAX_PERSONS)?,
+        caesarean: r.caesarean,
+        before_32_weeks: r.before_32_weeks,
+        days: r
+            .days
+            .map(|d| count("days", d, bounds::MAX_DAYS))
+            .transpose()?,
+        leave_start: opt_date("leave_start", r.leave_start)?,
+    };
+    let (o, lines) = maternity::paternity(params, &facts).map_err(|e| match e {
+        maternity::MaternityError::Children(_) => CalcError::new("children", e),
+        maternity::MaternityError::Missing(_) => CalcError::new("birth_date", e),
+        maternity::MaternityError::Negative | maternity::MaternityError::Overflow(_) => {
+            CalcError::new("average_salary", e)
+        }
+    })?;
+    Ok((to_value(&o), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConvalescenceReq {
+    after: convalescence::After,
+    case: convalescence::Case,
+    date: Date,
+    days: Option<i64>,
+    sick_days_in_year: Option<i64>,
+    days_since_return: Option<i64>,
+}
+
+fn convalescence_kind(params: &Params, r: ConvalescenceReq) -> Outcome {
+    let opt_count =
+        |field: &str, v: Option<i64>| v.map(|d| count(field, d, bounds::MAX_DAYS)).transpose();
+    let facts = convalescence::ConvalescenceFacts {
+        after: r.after,
+        case: r.case,
+        date: date("date", r.date)?,
+        days: opt_count("days", r.days)?,
+        sick_days_in_year: opt_count("sick_days_in_year", r.sick_days_in_year)?,
+        days_since_return: opt_count("days_since_return", r.days_since_return)?,
+    };
+    let (o, lines) = convalescence::evaluate(params, &facts).map_err(|e| match e {
+        convalescence::ConvalescenceError::CaseMismatch(..) => CalcError::new("case", e),
+        convalescence::ConvalescenceError::SickDaysRequired => {
+            CalcError::new("sick_days_in_year", e)
+        }
+        other => CalcError::new("date", other),
     })?;
     Ok((to_value(&o), lines))
 }

@@ -20,6 +20,7 @@
 pub mod calc;
 pub mod compliance;
 pub mod contribution;
+pub mod convalescence;
 pub mod explanation;
 pub mod health;
 pub mod jurisdiction;

@@ -16,9 +16,167 @@ pub struct MaternityParams {
     pub min_months: i64,
     pub window_months: i64,
     pub convalescence_daily: Rate,
+    /// Days of convalescence after childbirth: multiple births, caesarean, other (Art. 60.2).
+    pub convalescence_days: [i64; 3],
+    /// The father's leave, in working days (Art. 53.2): one child, one child by caesarean or
+    /// born before 32 weeks, twins, twins by caesarean; more per child from the third.
+    pub father_days: [i64; 4],
+    pub father_days_per_extra_child: i64,
+    /// Days after the birth within which the father takes his leave (Art. 53.2).
+    pub father_within_days: i64,
+    /// Working days a month for a daily allowance (Art. 59.2).
+    pub days_per_month: i64,
 }
 
-impl Concept for MaternityParams {}
+impl Concept for MaternityParams {
+    fn check(&self) -> Result<(), (String, String)> {
+        if self.days_per_month <= 0 {
+            return Err(("days_per_month".into(), "must be positive".into()));
+        }
+        Ok(())
+    }
+}
+
+/// A father's leave when his wife gives birth.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PaternityFacts {
+    /// Average contribution salary of the 6 months before the leave (fewer: of the months paid).
+    pub average_salary: Dong,
+    pub birth_date: Date,
+    pub children: i64,
+    /// The birth was by caesarean section.
+    pub caesarean: bool,
+    /// The child was born before 32 weeks of pregnancy.
+    pub before_32_weeks: bool,
+    /// Working days of leave asked; `None` is the whole entitlement.
+    pub days: Option<i64>,
+    /// First day of the leave, when known (it must be within the days after the birth).
+    pub leave_start: Option<Date>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PaternityOutcome {
+    pub eligible: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub entitled_days: i64,
+    pub days_paid: i64,
+    pub daily: Dong,
+    pub allowance: Dong,
+}
+
+/// The father's leave benefit (L41 Art. 53.2): 5 working days, 7 for a birth by caesarean or
+/// before 32 weeks, 10 for twins, 14 for twins by caesarean, 3 more per child from the third,
+/// taken within 60 days of the birth; paid at 100 % of the average salary / 24 per day
+/// (Art. 59.1–59.2).
+pub fn paternity(
+    params: &Params,
+    f: &PaternityFacts,
+) -> Result<(PaternityOutcome, Vec<Line>), MaternityError> {
+    if f.children < 1 {
+        return Err(MaternityError::Children(f.children));
+    }
+    if f.average_salary.get() < 0 || f.days.is_some_and(|d| d < 0) {
+        return Err(MaternityError::Negative);
+    }
+    let dated = params.maternity.at(f.birth_date)?;
+    let p = &dated.value;
+    let rounding = params.rounding.at(f.birth_date)?.value.rounding();
+    let hard = f.caesarean || f.before_32_weeks;
+    let entitled = match (f.children, f.caesarean) {
+        (1, _) if hard => p.father_days[1],
+        (1, _) => p.father_days[0],
+        (n, c) => {
+            let base = if c {
+                p.father_days[3]
+            } else {
+                p.father_days[2]
+            };
+            p.father_days_per_extra_child
+                .checked_mul(n - 2)
+                .and_then(|extra| extra.checked_add(base))
+                .ok_or(MaternityError::Overflow("father's days"))?
+        }
+    };
+    let mut reason = None;
+    if let Some(start) = f.leave_start {
+        let after = (start - f.birth_date).get_days();
+        if after < 0 || i64::from(after) >= p.father_within_days {
+            reason = Some(format!(
+                "the leave starts {after} days after the birth: it is taken within the first {} days (L41 Art. 53.2)",
+                p.father_within_days
+            ));
+        }
+    }
+    let asked = f.days.unwrap_or(entitled);
+    let days = if reason.is_some() {
+        0
+    } else {
+        asked.min(entitled)
+    };
+    if reason.is_none() && asked > entitled {
+        reason = Some(format!(
+            "{asked} days asked: the father's leave for this birth is {entitled} working days (L41 Art. 53.2)"
+        ));
+    }
+    let num = i128::from(f.average_salary.get()) * i128::from(p.rate.ppm());
+    let den = i128::from(p.days_per_month) * i128::from(ansinh_core::rate::PPM);
+    let daily = rounding.ratio(num, den).unwrap_or(Dong(i64::MAX));
+    let allowance = rounding
+        .ratio(num * i128::from(days), den)
+        .unwrap_or(Dong(i64::MAX));
+    let kind = match (f.children, f.caesarean, f.before_32_weeks) {
+        (1, true, _) => "one child by caesarean".to_string(),
+        (1, false, true) => "one child born before 32 weeks".to_string(),
+        (1, false, false) => "one child".to_string(),
+        (n, c, _) => format!("{n} children{}", if c { " by caesarean" } else { "" }),
+    };
+    let lines = vec![
+        Line::new(
+            "father_days",
+            "Số ngày nghỉ của lao động nam",
+            "Father's leave",
+        )
+        .value(format!("{entitled} working days"))
+        .formula(kind)
+        .param(
+            "maternity.father_days",
+            format!("{:?}", p.father_days),
+            dated,
+        )
+        .param(
+            "maternity.father_days_per_extra_child",
+            p.father_days_per_extra_child,
+            dated,
+        )
+        .cite("L41 Art. 53.2"),
+        Line::new(
+            "allowance",
+            "Trợ cấp thai sản của lao động nam khi vợ sinh con",
+            "Father's maternity allowance",
+        )
+        .amount(allowance)
+        .formula(format!(
+            "{} × {} / {} × {days} days",
+            f.average_salary,
+            p.rate.as_percent(),
+            p.days_per_month
+        ))
+        .param("maternity.days_per_month", p.days_per_month, dated)
+        .cite("L41 Art. 59.1, 59.2"),
+    ];
+    Ok((
+        PaternityOutcome {
+            eligible: days > 0,
+            reason,
+            entitled_days: entitled,
+            days_paid: days,
+            daily,
+            allowance,
+        },
+        lines,
+    ))
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct MaternityFacts {
@@ -185,5 +343,37 @@ mod tests {
         let (short, _) = evaluate(&p, &facts("2026-05-01", 1, Some(5))).unwrap();
         assert!(!short.eligible);
         assert_eq!(short.allowance, Dong::ZERO);
+    }
+
+    #[test]
+    fn the_father_s_days_follow_the_birth() {
+        let p = Params::embedded().unwrap();
+        let f = |children, caesarean, before_32_weeks| PaternityFacts {
+            average_salary: Dong(12_000_000),
+            birth_date: "2026-05-04".parse().unwrap(),
+            children,
+            caesarean,
+            before_32_weeks,
+            days: None,
+            leave_start: None,
+        };
+        let days = |children, c, w| paternity(&p, &f(children, c, w)).unwrap().0.entitled_days;
+        assert_eq!(days(1, false, false), 5);
+        assert_eq!(days(1, true, false), 7);
+        assert_eq!(days(1, false, true), 7);
+        assert_eq!(days(2, false, false), 10);
+        assert_eq!(days(2, true, false), 14);
+        assert_eq!(days(3, false, false), 13);
+        assert_eq!(days(3, true, false), 17);
+        // 12,000,000 / 24 = 500,000 a day.
+        let (o, _) = paternity(&p, &f(1, false, false)).unwrap();
+        assert_eq!((o.daily, o.allowance), (Dong(500_000), Dong(2_500_000)));
+        // Started 60 days after the birth: too late.
+        let late = PaternityFacts {
+            leave_start: Some("2026-07-03".parse().unwrap()),
+            ..f(1, false, false)
+        };
+        let (o, _) = paternity(&p, &late).unwrap();
+        assert!(!o.eligible && o.allowance == Dong::ZERO, "{o:?}");
     }
 }
