@@ -44,6 +44,7 @@ pub const KINDS: &[&str] = &[
     "maternity",
     "paternity",
     "convalescence",
+    "occupational",
     "survivor",
     "unemployment",
     "late_charge",
@@ -102,6 +103,7 @@ pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
         "maternity" => maternity_kind(params, parse(fields)?)?,
         "paternity" => paternity_kind(params, parse(fields)?)?,
         "convalescence" => convalescence_kind(params, parse(fields)?)?,
+        "occupational" => occupational_kind(params, parse(fields)?)?,
         "survivor" => survivor_kind(params, parse(fields)?)?,
         "unemployment" => unemployment_kind(params, parse(fields)?)?,
         "late_charge" => late_charge_kind(params, parse(fields)?)?,
@@ -772,6 +774,40 @@ fn convalescence_kind(params: &Params, r: ConvalescenceReq) -> Outcome {
             CalcError::new("sick_days_in_year", e)
         }
         other => CalcError::new("date", other),
+    })?;
+    Ok((to_value(&o), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OccupationalReq {
+    capacity_loss: Rate,
+    salary: Dong,
+    contribution_years: i64,
+    date: Date,
+    #[serde(default)]
+    needs_carer: bool,
+    #[serde(default)]
+    died: bool,
+}
+
+fn occupational_kind(params: &Params, r: OccupationalReq) -> Outcome {
+    let facts = crate::occupational::OccupationalFacts {
+        capacity_loss: share("capacity_loss", r.capacity_loss)?,
+        salary: salary("salary", r.salary)?,
+        contribution_years: count(
+            "contribution_years",
+            r.contribution_years,
+            bounds::MAX_YEARS,
+        )?,
+        date: date("date", r.date)?,
+        needs_carer: r.needs_carer,
+        died: r.died,
+    };
+    let (o, lines) = crate::occupational::evaluate(params, &facts).map_err(|e| match e {
+        crate::occupational::OccupationalError::Loss(_) => CalcError::new("capacity_loss", e),
+        crate::occupational::OccupationalError::Negative => CalcError::new("salary", e),
+        crate::occupational::OccupationalError::Missing(_) => CalcError::new("date", e),
     })?;
     Ok((to_value(&o), lines))
 }

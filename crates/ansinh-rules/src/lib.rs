@@ -25,6 +25,7 @@ pub mod explanation;
 pub mod health;
 pub mod jurisdiction;
 pub mod maternity;
+pub mod occupational;
 pub mod one_time;
 pub mod params;
 pub mod pension;

@@ -51,6 +51,7 @@ ansinh_law::parameter_pack! {
         unemployment: UnemploymentParams,
         rounding: RoundingPolicy,
         health_benefit: crate::health::HealthBenefit,
+        occupational_benefit: crate::occupational::OccupationalBenefit,
     }
 }
 

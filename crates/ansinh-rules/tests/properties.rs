@@ -125,3 +125,29 @@ proptest! {
         prop_assert!(one_off(months, after) <= one_off(months + more, after));
     }
 }
+
+proptest! {
+    /// Law on OSH 84/2015 Art. 48–49: within each kind of allowance, a larger loss of working
+    /// capacity or more years contributed never pays less.
+    #[test]
+    fn occupational_allowances_rise_with_loss_and_years(
+        loss in 5i64..100, years in 0i64..40, salary in 0i64..100_000_000,
+    ) {
+        use ansinh_rules::occupational::{OccupationalFacts, evaluate};
+        let facts = |loss: i64, years: i64| OccupationalFacts {
+            capacity_loss: Rate::percent(loss),
+            salary: Dong(salary),
+            contribution_years: years,
+            date: ansinh_core::Date::new(2026, 3, 2).unwrap(),
+            needs_carer: false,
+            died: false,
+        };
+        let o = |l, y| evaluate(&PARAMS, &facts(l, y)).unwrap().0;
+        let (a, more_years) = (o(loss, years), o(loss, years + 1));
+        prop_assert!(a.one_time <= more_years.one_time && a.monthly <= more_years.monthly);
+        if loss != 30 {
+            let more_loss = o(loss + 1, years);
+            prop_assert!(a.one_time <= more_loss.one_time && a.monthly <= more_loss.monthly);
+        }
+    }
+}
