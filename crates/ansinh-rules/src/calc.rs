@@ -45,6 +45,7 @@ pub const KINDS: &[&str] = &[
     "paternity",
     "convalescence",
     "occupational",
+    "pension_indexation",
     "survivor",
     "unemployment",
     "late_charge",
@@ -104,6 +105,7 @@ pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
         "paternity" => paternity_kind(params, parse(fields)?)?,
         "convalescence" => convalescence_kind(params, parse(fields)?)?,
         "occupational" => occupational_kind(params, parse(fields)?)?,
+        "pension_indexation" => indexation_kind(params, parse(fields)?)?,
         "survivor" => survivor_kind(params, parse(fields)?)?,
         "unemployment" => unemployment_kind(params, parse(fields)?)?,
         "late_charge" => late_charge_kind(params, parse(fields)?)?,
@@ -774,6 +776,34 @@ fn convalescence_kind(params: &Params, r: ConvalescenceReq) -> Outcome {
             CalcError::new("sick_days_in_year", e)
         }
         other => CalcError::new("date", other),
+    })?;
+    Ok((to_value(&o), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndexationReq {
+    monthly_pension: Dong,
+    as_of: Date,
+    on: Date,
+    first_paid: Option<Date>,
+    #[serde(default)]
+    before_1995: bool,
+}
+
+fn indexation_kind(params: &Params, r: IndexationReq) -> Outcome {
+    let facts = crate::indexation::IndexationFacts {
+        monthly_pension: salary("monthly_pension", r.monthly_pension)?,
+        as_of: date("as_of", r.as_of)?,
+        on: date("on", r.on)?,
+        first_paid: opt_date("first_paid", r.first_paid)?,
+        before_1995: r.before_1995,
+    };
+    let (o, lines) = crate::indexation::evaluate(params, &facts).map_err(|e| match e {
+        crate::indexation::IndexationError::Negative => CalcError::new("monthly_pension", e),
+        crate::indexation::IndexationError::Missing(_)
+        | crate::indexation::IndexationError::Order { .. } => CalcError::new("on", e),
+        crate::indexation::IndexationError::BeforeFirstDecree(_) => CalcError::new("as_of", e),
     })?;
     Ok((to_value(&o), lines))
 }

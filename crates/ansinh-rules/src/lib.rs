@@ -23,6 +23,7 @@ pub mod contribution;
 pub mod convalescence;
 pub mod explanation;
 pub mod health;
+pub mod indexation;
 pub mod jurisdiction;
 pub mod maternity;
 pub mod occupational;

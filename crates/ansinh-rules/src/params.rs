@@ -52,6 +52,7 @@ ansinh_law::parameter_pack! {
         rounding: RoundingPolicy,
         health_benefit: crate::health::HealthBenefit,
         occupational_benefit: crate::occupational::OccupationalBenefit,
+        pension_indexation: crate::indexation::PensionIndexation,
     }
 }
 
