@@ -924,7 +924,11 @@ fn survivor_kind(params: &Params, r: SurvivorReq) -> Outcome {
 struct UnemploymentReq {
     average_salary: Dong,
     months: i64,
-    region: u8,
+    /// Vietnam's minimum-wage region; not needed on the State's pay scale.
+    region: Option<u8>,
+    /// Paid on the State's pay scale: the cap is 5 × the base salary (L74 Art. 39.1).
+    #[serde(default)]
+    state_pay_scale: bool,
     termination_date: Date,
     last_paid_month: Option<Month>,
     #[serde(alias = "months_in_last_24")]
@@ -945,7 +949,17 @@ fn unemployment_kind(params: &Params, r: UnemploymentReq) -> Outcome {
     let facts = UnemploymentFacts {
         average_salary: salary("average_salary", r.average_salary)?,
         months: count("months", r.months, bounds::MAX_MONTHS)?,
-        region: r.region,
+        region: match (r.region, r.state_pay_scale) {
+            (Some(region), _) => region,
+            (None, true) => 1,
+            (None, false) => {
+                return Err(CalcError::new(
+                    "region",
+                    "missing: the minimum-wage region (1–4) of the last employer, or `state_pay_scale`: true",
+                ));
+            }
+        },
+        state_pay_scale: r.state_pay_scale,
         termination_date: date("termination_date", r.termination_date)?,
         last_paid_month: r.last_paid_month,
         months_in_window: r

@@ -47,6 +47,9 @@ pub struct UnemploymentFacts {
     /// Months of unemployment insurance not yet used for a benefit.
     pub months: i64,
     pub region: u8,
+    /// Paid on the State's pay scale: capped at 5 × the base salary instead of the regional
+    /// minimum wage (L74 Art. 39.1).
+    pub state_pay_scale: bool,
     pub termination_date: Date,
     /// Last month with UI paid; defaults to the month of termination.
     pub last_paid_month: Option<Month>,
@@ -84,7 +87,8 @@ pub enum UnemploymentError {
 /// Unemployment benefit: eligibility (L74 Art. 38.1: lawful termination, not pension-eligible,
 /// 12 months in the last 24 — 36 for contracts under 12 months —, filed within 3 months),
 /// monthly amount = 60 % × average, capped at 5 × regional minimum wage of the last paid month
-/// (Art. 39.1), duration (Art. 39.2), start on the 11th working day (Art. 39.3). Terminations
+/// — 5 × the base salary (lương cơ sở, equal to the reference level) for workers on the
+/// State's pay scale — (Art. 39.1), duration (Art. 39.2), start on the 11th working day (Art. 39.3). Terminations
 /// before 2026 use Law 38/2013.
 pub fn evaluate(
     params: &Params,
@@ -101,8 +105,14 @@ pub fn evaluate(
     let rounding = params.rounding.at(f.termination_date)?.value.rounding();
     let last_paid = f.last_paid_month.unwrap_or(Month::of(f.termination_date));
     let minimum = params.regional_minimum_wage.at(last_paid.first_day())?;
+    let base_salary = params.reference_level.at(last_paid.first_day())?;
     let regional = minimum.value.monthly[usize::from(f.region - 1)];
-    let cap = regional.times(p.cap_multiple).unwrap_or(Dong(i64::MAX));
+    let capped_on = if f.state_pay_scale {
+        base_salary.value.amount
+    } else {
+        regional
+    };
+    let cap = capped_on.times(p.cap_multiple).unwrap_or(Dong(i64::MAX));
     let window = match f.contract_months {
         Some(c) if c < 12 => p.short_contract_window_months,
         _ => p.window_months,
@@ -148,26 +158,36 @@ pub fn evaluate(
     } else {
         0
     };
-    let lines = vec![
-        Line::new(
-            "monthly",
-            "Mức hưởng trợ cấp thất nghiệp hằng tháng",
-            "Monthly unemployment benefit",
-        )
-        .amount(monthly)
-        .formula(format!(
-            "min({} × {} = {uncapped}, {} × regional minimum {regional} of {last_paid} = {cap})",
-            p.rate.as_percent(),
-            f.average_salary,
-            p.cap_multiple
-        ))
-        .param("unemployment.rate", p.rate.as_percent(), dated)
-        .param(
+    let monthly_line = Line::new(
+        "monthly",
+        "Mức hưởng trợ cấp thất nghiệp hằng tháng",
+        "Monthly unemployment benefit",
+    );
+    let monthly_line = if f.state_pay_scale {
+        monthly_line.param("reference_level", capped_on, base_salary)
+    } else {
+        monthly_line.param(
             format!("regional_minimum_wage[{}]", f.region),
-            regional,
+            capped_on,
             minimum,
         )
-        .cite("L74 Art. 39.1"),
+    };
+    let lines = vec![
+        monthly_line
+            .amount(monthly)
+            .formula(format!(
+                "min({} × {} = {uncapped}, {} × {} {capped_on} of {last_paid} = {cap})",
+                p.rate.as_percent(),
+                f.average_salary,
+                p.cap_multiple,
+                if f.state_pay_scale {
+                    "base salary (State pay scale)"
+                } else {
+                    "regional minimum"
+                }
+            ))
+            .param("unemployment.rate", p.rate.as_percent(), dated)
+            .cite("L74 Art. 39.1"),
         Line::new("months", "Thời gian hưởng", "Benefit duration")
             .value(format!("{months} months"))
             .formula(format!(
@@ -216,6 +236,7 @@ mod tests {
 
     fn facts(termination: &str) -> UnemploymentFacts {
         UnemploymentFacts {
+            state_pay_scale: false,
             average_salary: Dong(12_000_000),
             months: 50,
             region: 1,
