@@ -281,6 +281,16 @@ struct ContributionReq {
     support_group: Option<SupportGroup>,
     #[serde(default)]
     support_months_used: i64,
+    /// `full_time` or `part_time`: the regional minimum wage is the floor of full-time work
+    /// only (Decree 293/2025 Art. 4.1), the reference level that of all (L41 Art. 31.1.đ).
+    working_time: Option<WorkingTime>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+enum WorkingTime {
+    FullTime,
+    PartTime,
 }
 
 fn contribution_kind(params: &Params, r: ContributionReq) -> Outcome {
@@ -342,7 +352,22 @@ fn contribution_kind(params: &Params, r: ContributionReq) -> Outcome {
     let lines = contribution::explain(params, &resolved, r.salary, &a)
         .map_err(|e| CalcError::new(field_of(&e), e))?;
     let mut warnings = Vec::new();
-    if a.below_regional_minimum {
+    if a.below_regional_minimum && r.working_time == Some(WorkingTime::FullTime) {
+        return Err(CalcError::new(
+            "salary",
+            format!(
+                "{} is below the regional minimum wage {} of region {region}, the floor of full-time work (Decree 293/2025 Art. 4.1; Labour Code Art. 90–91)",
+                r.salary, resolved.regional_minimum
+            ),
+        ));
+    }
+    if r.working_time.is_some() && !is_employee {
+        return Err(CalcError::new(
+            "working_time",
+            "applies to employees only (their floor: Decree 293/2025 Art. 4.1)",
+        ));
+    }
+    if a.below_regional_minimum && r.working_time.is_none() {
         warnings.push(format!(
             "salary {} is below the regional minimum wage {} of region {region}: allowed only for part-time work (Decree 293/2025 Art. 4.1)",
             r.salary, resolved.regional_minimum
