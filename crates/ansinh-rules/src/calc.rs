@@ -46,6 +46,7 @@ pub const KINDS: &[&str] = &[
     "convalescence",
     "occupational",
     "pension_indexation",
+    "pregnancy",
     "survivor",
     "unemployment",
     "late_charge",
@@ -106,6 +107,7 @@ pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
         "convalescence" => convalescence_kind(params, parse(fields)?)?,
         "occupational" => occupational_kind(params, parse(fields)?)?,
         "pension_indexation" => indexation_kind(params, parse(fields)?)?,
+        "pregnancy" => pregnancy_kind(params, parse(fields)?)?,
         "survivor" => survivor_kind(params, parse(fields)?)?,
         "unemployment" => unemployment_kind(params, parse(fields)?)?,
         "late_charge" => late_charge_kind(params, parse(fields)?)?,
@@ -801,6 +803,42 @@ fn convalescence_kind(params: &Params, r: ConvalescenceReq) -> Outcome {
             CalcError::new("sick_days_in_year", e)
         }
         other => CalcError::new("date", other),
+    })?;
+    Ok((to_value(&o), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PregnancyReq {
+    event: crate::pregnancy::Event,
+    average_salary: Dong,
+    date: Date,
+    #[serde(default = "one")]
+    visits: i64,
+    #[serde(default)]
+    two_days: bool,
+    #[serde(default)]
+    weeks: i64,
+    days: Option<i64>,
+}
+
+fn pregnancy_kind(params: &Params, r: PregnancyReq) -> Outcome {
+    let facts = crate::pregnancy::PregnancyFacts {
+        event: r.event,
+        average_salary: salary("average_salary", r.average_salary)?,
+        date: date("date", r.date)?,
+        visits: count("visits", r.visits, bounds::MAX_DAYS)?,
+        two_days: r.two_days,
+        weeks: count("weeks", r.weeks, 60)?,
+        days: r
+            .days
+            .map(|d| count("days", d, bounds::MAX_DAYS))
+            .transpose()?,
+    };
+    let (o, lines) = crate::pregnancy::evaluate(params, &facts).map_err(|e| match e {
+        crate::pregnancy::PregnancyError::AsBirth(..) => CalcError::new("weeks", e),
+        crate::pregnancy::PregnancyError::Negative => CalcError::new("average_salary", e),
+        crate::pregnancy::PregnancyError::Missing(_) => CalcError::new("date", e),
     })?;
     Ok((to_value(&o), lines))
 }

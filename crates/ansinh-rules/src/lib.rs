@@ -30,6 +30,7 @@ pub mod occupational;
 pub mod one_time;
 pub mod params;
 pub mod pension;
+pub mod pregnancy;
 pub mod retirement;
 pub mod revaluation;
 pub mod sickness;

@@ -53,6 +53,7 @@ ansinh_law::parameter_pack! {
         health_benefit: crate::health::HealthBenefit,
         occupational_benefit: crate::occupational::OccupationalBenefit,
         pension_indexation: crate::indexation::PensionIndexation,
+        pregnancy_leave: crate::pregnancy::PregnancyLeave,
     }
 }
 
