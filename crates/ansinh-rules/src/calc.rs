@@ -47,6 +47,7 @@ pub const KINDS: &[&str] = &[
     "occupational",
     "pension_indexation",
     "pregnancy",
+    "voluntary_maternity",
     "survivor",
     "unemployment",
     "late_charge",
@@ -108,6 +109,7 @@ pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
         "occupational" => occupational_kind(params, parse(fields)?)?,
         "pension_indexation" => indexation_kind(params, parse(fields)?)?,
         "pregnancy" => pregnancy_kind(params, parse(fields)?)?,
+        "voluntary_maternity" => voluntary_maternity_kind(params, parse(fields)?)?,
         "survivor" => survivor_kind(params, parse(fields)?)?,
         "unemployment" => unemployment_kind(params, parse(fields)?)?,
         "late_charge" => late_charge_kind(params, parse(fields)?)?,
@@ -803,6 +805,34 @@ fn convalescence_kind(params: &Params, r: ConvalescenceReq) -> Outcome {
             CalcError::new("sick_days_in_year", e)
         }
         other => CalcError::new("date", other),
+    })?;
+    Ok((to_value(&o), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VoluntaryMaternityReq {
+    birth_date: Date,
+    #[serde(default = "one")]
+    children: i64,
+    months_contributed_last_12: i64,
+}
+
+fn voluntary_maternity_kind(params: &Params, r: VoluntaryMaternityReq) -> Outcome {
+    let (o, lines) = maternity::voluntary(
+        params,
+        date("birth_date", r.birth_date)?,
+        count("children", r.children, bounds::MAX_PERSONS)?,
+        count(
+            "months_contributed_last_12",
+            r.months_contributed_last_12,
+            12,
+        )?,
+    )
+    .map_err(|e| match e {
+        maternity::MaternityError::Children(_) => CalcError::new("children", e),
+        maternity::MaternityError::Missing(_) => CalcError::new("birth_date", e),
+        other => CalcError::new("months_contributed_last_12", other),
     })?;
     Ok((to_value(&o), lines))
 }

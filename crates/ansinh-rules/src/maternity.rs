@@ -377,3 +377,72 @@ mod tests {
         assert!(!o.eligible && o.allowance == Dong::ZERO, "{o:?}");
     }
 }
+
+/// Parameters of L41 Art. 94–95 (voluntary participants).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VoluntaryMaternity {
+    pub amount: Dong,
+    pub min_months: i64,
+    pub window_months: i64,
+}
+
+impl Concept for VoluntaryMaternity {}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VoluntaryMaternityOutcome {
+    pub eligible: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub allowance: Dong,
+}
+
+/// The maternity allowance of a voluntary participant (L41 Art. 94–95.1): 2,000,000 per child
+/// born, from the State budget, after 6 months of voluntary contributions in the 12 before the
+/// birth.
+pub fn voluntary(
+    params: &Params,
+    birth_date: Date,
+    children: i64,
+    months_in_window: i64,
+) -> Result<(VoluntaryMaternityOutcome, Vec<Line>), MaternityError> {
+    if children < 1 {
+        return Err(MaternityError::Children(children));
+    }
+    if months_in_window < 0 {
+        return Err(MaternityError::Negative);
+    }
+    let dated = params.voluntary_maternity.at(birth_date)?;
+    let p = &dated.value;
+    let reason = (months_in_window < p.min_months).then(|| {
+        format!(
+            "{months_in_window} months of voluntary contributions in the {} months before the birth: at least {} are required (L41 Art. 94)",
+            p.window_months, p.min_months
+        )
+    });
+    let allowance = if reason.is_none() {
+        p.amount
+            .times(children)
+            .ok_or(MaternityError::Overflow("allowance"))?
+    } else {
+        Dong::ZERO
+    };
+    let line = Line::new(
+        "allowance",
+        "Trợ cấp thai sản cho người tham gia BHXH tự nguyện",
+        "Maternity allowance of a voluntary participant",
+    )
+    .amount(allowance)
+    .formula(format!("{} × {children} child(ren)", p.amount))
+    .param("voluntary_maternity.amount", p.amount, dated)
+    .param("voluntary_maternity.min_months", p.min_months, dated)
+    .cite("L41 Art. 94–95.1");
+    Ok((
+        VoluntaryMaternityOutcome {
+            eligible: reason.is_none(),
+            reason,
+            allowance,
+        },
+        vec![line],
+    ))
+}

@@ -54,6 +54,7 @@ ansinh_law::parameter_pack! {
         occupational_benefit: crate::occupational::OccupationalBenefit,
         pension_indexation: crate::indexation::PensionIndexation,
         pregnancy_leave: crate::pregnancy::PregnancyLeave,
+        voluntary_maternity: crate::maternity::VoluntaryMaternity,
     }
 }
 
