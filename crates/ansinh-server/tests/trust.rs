@@ -737,6 +737,47 @@ async fn the_benefits_officer_calculates_from_the_whole_record(app: App) {
         early.contains("id=\"calc-error\"") && early.contains("first_month"),
         "{early}"
     );
+    // An occupational accident from the record: the salary of the month before and the years
+    // on record (6 years of 2020-01 to 2026-02); the same numbers through the API.
+    let accident = officer
+        .get(format!(
+            "{}/ui/persons/{sin}/calculator?kind=occupational&event_date=2026-03-02&capacity_loss=35",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let (s, calc) = app
+        .post(
+            "/api/v1/calc",
+            json!({"kind": "occupational", "jurisdiction": "VN", "capacity_loss": "35%",
+                   "salary": 8_000_000, "contribution_years": 6, "date": "2026-03-02"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{calc}");
+    // (30 % + 2 % × 4) × 2,340,000 + (0.5 % + 0.3 % × 5) × 8,000,000 (Law on OSH Art. 49).
+    assert_eq!(calc["monthly"], 1_049_200, "{calc}");
+    let shown = ansinh_server::i18n::Lang::Vi.money(1_049_200);
+    assert!(accident.contains(&shown), "{shown}: {accident}");
+    // Sickness: 5 working days on the salary of the month before, 8,000,000 × 75 % / 24 × 5.
+    let sick = officer
+        .get(format!(
+            "{}/ui/persons/{sin}/calculator?kind=sickness&event_date=2026-03-02&days=5",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        sick.contains(&ansinh_server::i18n::Lang::Vi.money(1_250_000)),
+        "{sick}"
+    );
     // The person page's estimate counts the declared years too.
     let person = officer
         .get(format!("{}/ui/persons/{sin}", app.base))

@@ -76,6 +76,20 @@ pub(super) struct CalcQuery {
     relatives_without_carer: Option<String>,
     /// `on` when the death was of an occupational accident or disease.
     occupational: Option<String>,
+    /// Sickness: first day of the leave; occupational: day of the accident or diagnosis;
+    /// paternity: the child's birth.
+    event_date: Option<String>,
+    /// Sickness: working days of leave.
+    days: Option<String>,
+    /// Sickness: leave to care for a sick child born on this day (L41 Art. 44).
+    child_birth_date: Option<String>,
+    /// Occupational: the medical council's loss of working capacity, in percent.
+    capacity_loss: Option<String>,
+    /// Occupational: `on` when the listed conditions call for a carer (Law on OSH Art. 52).
+    needs_carer: Option<String>,
+    /// Paternity: children born, and `on` for a caesarean.
+    children: Option<String>,
+    caesarean: Option<String>,
 }
 
 /// A result row: label, value as shown.
@@ -98,6 +112,13 @@ struct CalculatorPage {
     relatives: String,
     relatives_without_carer: String,
     occupational: bool,
+    event_date: String,
+    days: String,
+    child_birth_date: String,
+    capacity_loss: String,
+    needs_carer: bool,
+    children: String,
+    caesarean: bool,
     /// The request sent to the rules, shown so the officer can repeat it with `ansinh calc`.
     request: String,
     rows: Vec<Row>,
@@ -124,11 +145,48 @@ fn whole(field: &str, text: &str) -> Result<Option<i64>, String> {
         .map_err(|_| format!("{field}: `{t}` is not a whole number"))
 }
 
+/// A day typed into the form, or the field named with the reason.
+fn day(field: &str, text: Option<&str>) -> Result<ansinh_core::Date, String> {
+    let t = text.unwrap_or("").trim();
+    if t.is_empty() {
+        return Err(format!("{field}: missing (YYYY-MM-DD)"));
+    }
+    t.parse()
+        .map_err(|_| format!("{field}: `{t}` is not a date YYYY-MM-DD"))
+}
+
+/// What the record holds before `month`: the salary of the last month on record (or of the
+/// first month when `month` is the first, L41 Art. 45.2), the average of the last 6 months
+/// (fewer: of those on record, Art. 59.1), and the months on record.
+fn before(months: &[CareerMonth], month: Month) -> Option<(i64, i64, i64)> {
+    let earlier: Vec<&CareerMonth> = months
+        .iter()
+        .filter(|m| m.month.parse::<Month>().is_ok_and(|x| x < month))
+        .collect();
+    let last = match earlier.last() {
+        Some(m) => m.salary,
+        None => {
+            months
+                .iter()
+                .find(|m| m.month.parse::<Month>().is_ok_and(|x| x == month))?
+                .salary
+        }
+    };
+    let recent: Vec<i64> = earlier.iter().rev().take(6).map(|m| m.salary).collect();
+    let average = if recent.is_empty() {
+        last
+    } else {
+        recent.iter().sum::<i64>() / recent.len() as i64
+    };
+    Some((last, average, earlier.len() as i64))
+}
+
 /// The calculation request for the kind asked, over the record's history.
 fn request(
     q: &CalcQuery,
     p: &ansinh_store::Person,
     history: &[Value],
+    months: &[CareerMonth],
     this_year: i16,
 ) -> Result<Value, String> {
     let kind = q.kind.as_deref().unwrap_or("").trim();
@@ -173,8 +231,41 @@ fn request(
                 "died_of_occupational": q.occupational.as_deref() == Some("on")}),
             )
         }
+        "sickness" | "occupational" | "paternity" => {
+            let on = day("event_date", q.event_date.as_deref())?;
+            let (last, average, on_record) = before(months, Month::of(on)).ok_or_else(|| {
+                format!("event_date: the record has no month of contribution by {on}")
+            })?;
+            match kind {
+                "sickness" => {
+                    let days = whole("days", q.days.as_deref().unwrap_or(""))?
+                        .ok_or("days: missing (working days of leave)")?;
+                    let mut r = json!({"kind": "sickness", "jurisdiction": "VN", "salary": last,
+                        "days": days, "date": on.to_string(), "contribution_years": on_record / 12});
+                    let child = q.child_birth_date.as_deref().unwrap_or("").trim();
+                    if !child.is_empty() {
+                        r["child_birth_date"] =
+                            day("child_birth_date", Some(child))?.to_string().into();
+                    }
+                    Ok(r)
+                }
+                "occupational" => {
+                    let loss = whole("capacity_loss", q.capacity_loss.as_deref().unwrap_or(""))?
+                        .ok_or("capacity_loss: missing (whole percent)")?;
+                    Ok(json!({"kind": "occupational", "jurisdiction": "VN",
+                        "capacity_loss": format!("{loss}%"), "salary": last,
+                        "contribution_years": on_record / 12, "date": on.to_string(),
+                        "needs_carer": q.needs_carer.as_deref() == Some("on"),
+                        "died": q.occupational.as_deref() == Some("on")}))
+                }
+                _ => Ok(json!({"kind": "paternity", "jurisdiction": "VN",
+                    "average_salary": average, "birth_date": on.to_string(),
+                    "children": whole("children", q.children.as_deref().unwrap_or(""))?.unwrap_or(1),
+                    "caesarean": q.caesarean.as_deref() == Some("on")})),
+            }
+        }
         other => Err(format!(
-            "kind: `{other}` is not pension, one_time or survivor"
+            "kind: `{other}` is not pension, one_time, survivor, sickness, occupational or paternity"
         )),
     }
 }
@@ -281,6 +372,13 @@ pub(super) async fn page(
         relatives: q.relatives.clone().unwrap_or_default(),
         relatives_without_carer: q.relatives_without_carer.clone().unwrap_or_default(),
         occupational: q.occupational.as_deref() == Some("on"),
+        event_date: q.event_date.clone().unwrap_or_default(),
+        days: q.days.clone().unwrap_or_default(),
+        child_birth_date: q.child_birth_date.clone().unwrap_or_default(),
+        capacity_loss: q.capacity_loss.clone().unwrap_or_default(),
+        needs_carer: q.needs_carer.as_deref() == Some("on"),
+        children: q.children.clone().unwrap_or_default(),
+        caesarean: q.caesarean.as_deref() == Some("on"),
         request: String::new(),
         rows: Vec::new(),
         lines: Vec::new(),
@@ -295,7 +393,7 @@ pub(super) async fn page(
         if history.is_empty() {
             page.error = Some(page.c.t("estimate-none"));
         } else {
-            match request(&q, &page.p, &history, today.year()) {
+            match request(&q, &page.p, &history, &page.months, today.year()) {
                 Err(why) => page.error = Some(why),
                 Ok(r) => {
                     page.request = r.to_string();
