@@ -48,6 +48,7 @@ pub const KINDS: &[&str] = &[
     "pension_indexation",
     "pregnancy",
     "voluntary_maternity",
+    "adoption",
     "survivor",
     "unemployment",
     "late_charge",
@@ -110,6 +111,7 @@ pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
         "pension_indexation" => indexation_kind(params, parse(fields)?)?,
         "pregnancy" => pregnancy_kind(params, parse(fields)?)?,
         "voluntary_maternity" => voluntary_maternity_kind(params, parse(fields)?)?,
+        "adoption" => adoption_kind(params, parse(fields)?)?,
         "survivor" => survivor_kind(params, parse(fields)?)?,
         "unemployment" => unemployment_kind(params, parse(fields)?)?,
         "late_charge" => late_charge_kind(params, parse(fields)?)?,
@@ -805,6 +807,32 @@ fn convalescence_kind(params: &Params, r: ConvalescenceReq) -> Outcome {
             CalcError::new("sick_days_in_year", e)
         }
         other => CalcError::new("date", other),
+    })?;
+    Ok((to_value(&o), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdoptionReq {
+    average_salary: Dong,
+    child_birth_date: Date,
+    adoption_date: Date,
+    months_contributed_last_12: Option<i64>,
+}
+
+fn adoption_kind(params: &Params, r: AdoptionReq) -> Outcome {
+    let facts = maternity::AdoptionFacts {
+        average_salary: salary("average_salary", r.average_salary)?,
+        child_birth_date: date("child_birth_date", r.child_birth_date)?,
+        adoption_date: date("adoption_date", r.adoption_date)?,
+        months_in_window: r
+            .months_contributed_last_12
+            .map(|m| count("months_contributed_last_12", m, 12))
+            .transpose()?,
+    };
+    let (o, lines) = maternity::adoption(params, &facts).map_err(|e| match e {
+        maternity::MaternityError::Missing(_) => CalcError::new("adoption_date", e),
+        other => CalcError::new("average_salary", other),
     })?;
     Ok((to_value(&o), lines))
 }

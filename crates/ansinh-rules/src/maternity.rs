@@ -446,3 +446,132 @@ pub fn voluntary(
         vec![line],
     ))
 }
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AdoptionFacts {
+    /// Average contribution salary of the 6 months before the leave (fewer: of the months paid).
+    pub average_salary: Dong,
+    pub child_birth_date: Date,
+    /// Day the child is received.
+    pub adoption_date: Date,
+    pub months_in_window: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AdoptionOutcome {
+    pub eligible: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The leave: whole months and odd days until the child is 6 months old.
+    pub leave_months: i64,
+    pub leave_days: i64,
+    pub allowance: Dong,
+    pub lump_sum: Dong,
+}
+
+/// Adopting a child under 6 months (L41 Art. 56, 58.4, 59): leave until the child is 6 months
+/// old, paid at 100 % of the average a month and, for the odd days, average / 30 a day
+/// (Art. 59.3); the lump sum of 2 × the reference level; the contribution condition of
+/// Art. 50.2.
+pub fn adoption(
+    params: &Params,
+    f: &AdoptionFacts,
+) -> Result<(AdoptionOutcome, Vec<Line>), MaternityError> {
+    if f.average_salary.get() < 0 || f.months_in_window.is_some_and(|m| m < 0) {
+        return Err(MaternityError::Negative);
+    }
+    let dated = params.maternity.at(f.adoption_date)?;
+    let p = &dated.value;
+    let per_calendar_day = params.pregnancy_leave.at(f.adoption_date)?;
+    let reference = params.reference_level.at(f.adoption_date)?;
+    let rounding = params.rounding.at(f.adoption_date)?.value.rounding();
+    let six_months = f
+        .child_birth_date
+        .checked_add(jiff::Span::new().months(p.leave_months))
+        .map_err(|_| MaternityError::Overflow("child's age"))?;
+    let mut reason = match f.months_in_window {
+        Some(m) if m < p.min_months => Some(format!(
+            "{m} months of contributions in the {} months before the adoption: at least {} are required (L41 Art. 50.2)",
+            p.window_months, p.min_months
+        )),
+        _ => None,
+    };
+    if f.adoption_date < f.child_birth_date || f.adoption_date >= six_months {
+        reason = Some(format!(
+            "the child is received on {}: the leave is for a child under {} months (L41 Art. 56)",
+            f.adoption_date, p.leave_months
+        ));
+    }
+    // Whole months from the adoption day, then the odd days to the 6-month birthday.
+    let (mut months, mut cursor) = (0i64, f.adoption_date);
+    while let Ok(next) = cursor.checked_add(jiff::Span::new().months(1)) {
+        if next > six_months {
+            break;
+        }
+        months += 1;
+        cursor = next;
+    }
+    let days = i64::from((six_months - cursor).get_days()).max(0);
+    let eligible = reason.is_none();
+    let monthly = rounding.apply(f.average_salary, p.rate);
+    let cal = per_calendar_day.value.calendar_days_per_month;
+    let allowance = if eligible {
+        let whole = monthly
+            .times(months)
+            .ok_or(MaternityError::Overflow("allowance"))?;
+        let odd = rounding
+            .ratio(
+                i128::from(monthly.get()) * i128::from(days),
+                i128::from(cal),
+            )
+            .ok_or(MaternityError::Overflow("allowance"))?;
+        whole
+            .checked_add(odd)
+            .ok_or(MaternityError::Overflow("allowance"))?
+    } else {
+        Dong::ZERO
+    };
+    let lump_sum = if eligible {
+        reference
+            .value
+            .amount
+            .times(p.lump_sum_multiple)
+            .ok_or(MaternityError::Overflow("lump sum"))?
+    } else {
+        Dong::ZERO
+    };
+    let lines = vec![
+        Line::new(
+            "allowance",
+            "Trợ cấp thai sản khi nhận nuôi con nuôi",
+            "Maternity allowance on adoption",
+        )
+        .amount(allowance)
+        .formula(format!(
+            "{monthly} × {months} months + {monthly} / {cal} × {days} days (from {} to the child's {} months on {six_months})",
+            f.adoption_date, p.leave_months
+        ))
+        .param("maternity.rate", p.rate.as_percent(), dated)
+        .param("pregnancy_leave.calendar_days_per_month", cal, per_calendar_day)
+        .cite("L41 Art. 56, 59.1, 59.3"),
+        Line::new("lump_sum", "Trợ cấp một lần khi nhận nuôi con nuôi", "Adoption lump sum")
+            .amount(lump_sum)
+            .formula(format!(
+                "{} × reference level {}",
+                p.lump_sum_multiple, reference.value.amount
+            ))
+            .param("reference_level", reference.value.amount, reference)
+            .cite("L41 Art. 58.4"),
+    ];
+    Ok((
+        AdoptionOutcome {
+            eligible,
+            reason,
+            leave_months: months,
+            leave_days: days,
+            allowance,
+            lump_sum,
+        },
+        lines,
+    ))
+}
