@@ -49,6 +49,7 @@ pub const KINDS: &[&str] = &[
     "pregnancy",
     "voluntary_maternity",
     "adoption",
+    "social_pension",
     "survivor",
     "unemployment",
     "late_charge",
@@ -112,6 +113,7 @@ pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
         "pregnancy" => pregnancy_kind(params, parse(fields)?)?,
         "voluntary_maternity" => voluntary_maternity_kind(params, parse(fields)?)?,
         "adoption" => adoption_kind(params, parse(fields)?)?,
+        "social_pension" => social_pension_kind(params, parse(fields)?)?,
         "survivor" => survivor_kind(params, parse(fields)?)?,
         "unemployment" => unemployment_kind(params, parse(fields)?)?,
         "late_charge" => late_charge_kind(params, parse(fields)?)?,
@@ -807,6 +809,31 @@ fn convalescence_kind(params: &Params, r: ConvalescenceReq) -> Outcome {
             CalcError::new("sick_days_in_year", e)
         }
         other => CalcError::new("date", other),
+    })?;
+    Ok((to_value(&o), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SocialPensionReq {
+    birth_date: Date,
+    on: Date,
+    #[serde(default)]
+    poor_household: bool,
+    #[serde(default)]
+    receives_pension: bool,
+}
+
+fn social_pension_kind(params: &Params, r: SocialPensionReq) -> Outcome {
+    let facts = crate::social_pension::SocialPensionFacts {
+        birth_date: date("birth_date", r.birth_date)?,
+        on: date("on", r.on)?,
+        poor_household: r.poor_household,
+        receives_pension: r.receives_pension,
+    };
+    let (o, lines) = crate::social_pension::evaluate(params, &facts).map_err(|e| match e {
+        crate::social_pension::SocialPensionError::NotBorn => CalcError::new("birth_date", e),
+        other => CalcError::new("on", other),
     })?;
     Ok((to_value(&o), lines))
 }

@@ -34,6 +34,7 @@ pub mod pregnancy;
 pub mod retirement;
 pub mod revaluation;
 pub mod sickness;
+pub mod social_pension;
 pub mod survivor;
 pub mod unemployment;
 

@@ -55,6 +55,7 @@ ansinh_law::parameter_pack! {
         pension_indexation: crate::indexation::PensionIndexation,
         pregnancy_leave: crate::pregnancy::PregnancyLeave,
         voluntary_maternity: crate::maternity::VoluntaryMaternity,
+        social_pension: crate::social_pension::SocialPension,
     }
 }
 
