@@ -412,6 +412,34 @@ struct PensionReq {
     #[serde(default)]
     early_months: i64,
     capacity_loss: Option<Rate>,
+    /// Paid on the State's pay scale: the average of L41 Art. 72.1, 73.1.
+    #[serde(default)]
+    state_pay_scale: bool,
+}
+
+/// The average of a history: over the whole period revalued by the CPI table (L41 Art. 72.2),
+/// or, on the State's pay scale, the rule of Art. 72.1 and 73.1 settled in `state`'s month.
+fn averaged(
+    params: &Params,
+    history: &[Period],
+    settlement_year: i32,
+    state: Option<Month>,
+) -> Result<(Average, Vec<Line>), CalcError> {
+    let history = checked_history(history)?;
+    match state {
+        None => average_salary(params, history, settlement_year).map_err(history_error),
+        Some(month) => crate::revaluation::state_pay_average(
+            params,
+            history,
+            settlement_year,
+            month,
+        )
+        .map_err(|e| match e {
+            crate::revaluation::StatePayError::History(h) => history_error(h),
+            crate::revaluation::StatePayError::Missing(_) => CalcError::new("settlement_month", e),
+            crate::revaluation::StatePayError::NoReferenceLevel(_) => CalcError::new("history", e),
+        }),
+    }
 }
 
 /// Average and months from a history, or from the summary fields.
@@ -420,11 +448,11 @@ fn career(
     history: Option<&[Period]>,
     settlement_year: i32,
     summary: (Option<Dong>, Option<i64>),
+    state: Option<Month>,
 ) -> Result<(Option<Average>, Dong, i64, Vec<Line>), CalcError> {
     match history {
         Some(h) => {
-            let (avg, lines) = average_salary(params, checked_history(h)?, settlement_year)
-                .map_err(history_error)?;
+            let (avg, lines) = averaged(params, h, settlement_year, state)?;
             Ok((Some(avg.clone()), avg.average, avg.months, lines))
         }
         None => {
@@ -508,6 +536,7 @@ fn pension_kind(params: &Params, r: PensionReq) -> Outcome {
         r.history.as_deref(),
         settlement_year,
         (r.average_salary, months),
+        r.state_pay_scale.then_some(start),
     )?;
     let facts = PensionFacts {
         sex: r.sex,
@@ -548,12 +577,25 @@ fn retirement_kind(params: &Params, r: RetirementReq) -> Outcome {
 struct AverageReq {
     history: Vec<Period>,
     settlement_year: i32,
+    /// Paid on the State's pay scale (L41 Art. 72.1, 73.1), settled in `settlement_month`
+    /// (default: the month after the history ends).
+    #[serde(default)]
+    state_pay_scale: bool,
+    settlement_month: Option<Month>,
 }
 
 fn average_kind(params: &Params, r: AverageReq) -> Outcome {
     year("settlement_year", r.settlement_year)?;
-    let (avg, lines) = average_salary(params, checked_history(&r.history)?, r.settlement_year)
-        .map_err(history_error)?;
+    let state = r.state_pay_scale.then(|| {
+        r.settlement_month.unwrap_or_else(|| {
+            r.history.iter().map(|p| p.to).max().map_or(
+                Month::new(r.settlement_year, 1)
+                    .unwrap_or(Month::of(latest(&params.reference_level))),
+                |m| m.plus(1),
+            )
+        })
+    });
+    let (avg, lines) = averaged(params, &r.history, r.settlement_year, state)?;
     let body = json!({
         "settlement_year": r.settlement_year,
         "average_salary": avg.average,

@@ -56,6 +56,7 @@ ansinh_law::parameter_pack! {
         pregnancy_leave: crate::pregnancy::PregnancyLeave,
         voluntary_maternity: crate::maternity::VoluntaryMaternity,
         social_pension: crate::social_pension::SocialPension,
+        state_pay_average: crate::revaluation::StatePayAverage,
     }
 }
 

@@ -311,3 +311,142 @@ mod tests {
         ));
     }
 }
+
+/// Parameters of L41 Art. 72.1 and 73.1.a (the State pay scale).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatePayAverage {
+    /// (first year of participation from, last years averaged), ascending.
+    pub last_years: Vec<[i64; 2]>,
+    pub whole_period_from: i32,
+    pub reference_revaluation_before: i32,
+}
+
+impl Concept for StatePayAverage {
+    fn check(&self) -> Result<(), (String, String)> {
+        if self.last_years.is_empty() || !self.last_years.windows(2).all(|w| w[0][0] < w[1][0]) {
+            return Err(("last_years".into(), "must be ascending by year".into()));
+        }
+        if self.last_years.iter().any(|b| b[1] <= 0) {
+            return Err(("last_years".into(), "years must be positive".into()));
+        }
+        Ok(())
+    }
+}
+
+/// Why a State-pay average cannot be computed.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum StatePayError {
+    #[error(transparent)]
+    History(#[from] HistoryError),
+    #[error(transparent)]
+    Missing(#[from] MissingParam),
+    #[error(
+        "{0}: the reference level of this month is not encoded (it starts in May 2016), so the salary cannot be revalued (L41 Art. 73.1.a)"
+    )]
+    NoReferenceLevel(Month),
+}
+
+/// Average monthly salary of a worker on the State's pay scale (L41 Art. 72.1): over the last
+/// 5, 6, 8, 10, 15 or 20 years of contributions by the first year of participation (before 1995,
+/// 1995–2000, 2001–2006, 2007–2015, 2016–2019, 2020–2024), over the whole period from 2025;
+/// each salary revalued by the reference level of the settlement month for a worker who began
+/// before 2016 (Art. 73.1.a), by the CPI table otherwise (Art. 73.1.b). The months and the
+/// before/from-2014 split stay those of the whole history.
+pub fn state_pay_average(
+    params: &Params,
+    history: &[Period],
+    settlement_year: i32,
+    settlement_month: Month,
+) -> Result<(Average, Vec<Line>), StatePayError> {
+    // The whole history's checks, months and CPI coefficients.
+    let (whole, _) = average_salary(params, history, settlement_year)?;
+    let date = settlement_month.first_day();
+    let dated = params.state_pay_average.at(date)?;
+    let p = &dated.value;
+    let rounding = params.rounding.at(date)?.value.rounding();
+    let first_year = whole.first_month.year();
+    let last_years = if first_year >= p.whole_period_from {
+        None
+    } else {
+        p.last_years
+            .iter()
+            .rev()
+            .find(|b| b[0] <= i64::from(first_year))
+            .map(|b| b[1])
+    };
+    let mut months: Vec<(Month, Dong)> = Vec::new();
+    let mut sorted: Vec<Period> = history.to_vec();
+    sorted.sort_by_key(|p| p.from);
+    for period in &sorted {
+        let mut m = period.from;
+        while m <= period.to {
+            months.push((m, period.salary));
+            m = m.plus(1);
+        }
+    }
+    let keep = last_years.map_or(months.len(), |y| (y as usize * 12).min(months.len()));
+    let counted = &months[months.len() - keep..];
+    let by_reference = first_year < p.reference_revaluation_before;
+    let table = params
+        .revaluation
+        .at(Month::new(settlement_year, 1)
+            .map(Month::first_day)
+            .ok_or(HistoryError::Overflow)?)
+        .map_err(|e| HistoryError::NoTable(settlement_year, e))?;
+    let now = params.reference_level.at(date)?;
+    let mut sum: i128 = 0;
+    for (m, salary) in counted {
+        let revalued = if by_reference {
+            let then = params
+                .reference_level
+                .at(m.first_day())
+                .map_err(|_| StatePayError::NoReferenceLevel(*m))?;
+            i128::from(salary.get()) * i128::from(now.value.amount.get()) * i128::from(PPM)
+                / i128::from(then.value.amount.get().max(1))
+        } else {
+            let coef = table
+                .value
+                .coefficient(m.year())
+                .ok_or(HistoryError::NoCoefficient {
+                    settlement_year,
+                    year: m.year(),
+                })?;
+            i128::from(salary.get()) * i128::from(coef.ppm())
+        };
+        sum += revalued;
+    }
+    let average = rounding
+        .ratio(sum, i128::from(keep as i64) * i128::from(PPM))
+        .ok_or(HistoryError::Overflow)?;
+    let line = Line::new(
+        "average_salary",
+        "Mức bình quân tiền lương tháng đóng BHXH (tiền lương do Nhà nước quy định)",
+        "Average monthly salary (State pay scale)",
+    )
+    .amount(average)
+    .formula(format!(
+        "first year {first_year}: {} — {keep} months from {} to {}, revalued {}",
+        last_years.map_or("the whole period".to_string(), |y| format!(
+            "the last {y} years"
+        )),
+        counted.first().map_or(String::new(), |m| m.0.to_string()),
+        counted.last().map_or(String::new(), |m| m.0.to_string()),
+        if by_reference {
+            format!(
+                "by the reference level {} of {settlement_month} over that of each month",
+                now.value.amount
+            )
+        } else {
+            format!("by the {settlement_year} CPI table")
+        }
+    ))
+    .param(
+        "state_pay_average.last_years",
+        last_years.map_or("whole".to_string(), |y| y.to_string()),
+        dated,
+    )
+    .param("reference_level", now.value.amount, now)
+    .cite("L41 Art. 72.1, 73.1");
+    Ok((Average { average, ..whole }, vec![line]))
+}
