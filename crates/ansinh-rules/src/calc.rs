@@ -618,6 +618,9 @@ struct OneTimeReq {
     ground: Option<Ground>,
     amount_contributed: Option<Dong>,
     months_out_of_insurance: Option<i64>,
+    /// The State's support of voluntary contributions received (deducted, L41 Art. 70, 102).
+    #[serde(default)]
+    state_support_received: Dong,
 }
 
 fn one_time_kind(params: &Params, r: OneTimeReq) -> Outcome {
@@ -693,6 +696,7 @@ fn one_time_kind(params: &Params, r: OneTimeReq) -> Outcome {
         amount_contributed: contributed,
         contributed_before_reform: first.map(|m| m < Month::new(2025, 7).unwrap_or(m)),
         months_out_of_insurance: r.months_out_of_insurance,
+        state_support_received: amount("state_support_received", r.state_support_received)?,
         date,
     };
     let (outcome, more) = one_time::evaluate(params, &facts).map_err(|e| match e {

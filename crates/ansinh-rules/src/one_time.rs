@@ -76,6 +76,9 @@ pub struct OneTimeFacts {
     /// First contribution before 1 Jul 2025, for ground (đ).
     pub contributed_before_reform: Option<bool>,
     pub months_out_of_insurance: Option<i64>,
+    /// The State's support of voluntary contributions received over the career (Decree
+    /// 159/2025 Art. 5): deducted from the benefit except on grounds (c) and (d).
+    pub state_support_received: Dong,
     /// Date of the decision (Art. 70.5): selects the parameters.
     pub date: Date,
 }
@@ -215,6 +218,31 @@ pub fn evaluate(
         );
         (amount, b, fr)
     };
+    // The State's support of voluntary contributions is not paid back as a benefit, except to
+    // the seriously ill and the severely disabled (L41 Art. 70, 102).
+    let amount = if f.state_support_received.get() > 0
+        && !matches!(
+            f.ground,
+            Some(Ground::SeriousIllness | Ground::SevereDisability)
+        ) {
+        let net = amount
+            .checked_sub(f.state_support_received)
+            .unwrap_or(Dong::ZERO)
+            .max(Dong::ZERO);
+        lines.push(
+            Line::new(
+                "state_support_deducted",
+                "Trừ số tiền Nhà nước hỗ trợ đóng BHXH tự nguyện",
+                "State support of voluntary contributions deducted",
+            )
+            .amount(net)
+            .formula(format!("{amount} − State support {}", f.state_support_received))
+            .cite("L41 Art. 70, 102 (State support deducted, except grounds c and d); Decree 159/2025 Art. 5"),
+        );
+        net
+    } else {
+        amount
+    };
     let reason = f.ground.and_then(|g| ineligibility(p, g, total, f));
     let eligible = f.ground.map(|_| reason.is_none());
     let outcome = OneTimeOutcome {
@@ -313,6 +341,7 @@ mod tests {
             amount_contributed: contributed,
             contributed_before_reform: None,
             months_out_of_insurance: None,
+            state_support_received: Dong::ZERO,
             date: "2026-03-01".parse().unwrap(),
         };
         assert_eq!(
