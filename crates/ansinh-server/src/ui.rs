@@ -1044,6 +1044,8 @@ fn estimate(
     if history.is_empty() {
         return Ok(None);
     }
+    // The estimate over the record is Vietnam's law; a Lao member's is not guessed from it.
+    calculator::vietnamese_law_only(state)?;
     let request = serde_json::json!({
         "kind": "pension", "jurisdiction": "VN", "sex": p.sex, "birth_date": p.birth_date,
         "settlement_year": year, "history": history,

@@ -309,6 +309,25 @@ async fn lao_pages_are_in_lao_with_kip(app: App) {
     assert_eq!(march["status"], "late", "{march}");
     assert_eq!(march["charge"], 0, "{march}");
     assert!(march["unpaid"].as_i64().unwrap() > 0);
+    // The calculation over the record is Vietnam's law: on a Lao member it is refused, naming
+    // the jurisdiction, never computed under the wrong law.
+    let (_, persons) = app.get("/api/v1/persons?limit=1").await;
+    let sin = persons["items"][0]["sin"].as_str().unwrap().to_string();
+    let calc = officer
+        .get(format!(
+            "{}/ui/persons/{sin}/calculator?kind=pension",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        calc.contains("id=\"calc-error\"") && calc.contains("POST /api/v1/calc"),
+        "{calc}"
+    );
     // English on request.
     let english = officer
         .get(format!("{}/ui/employers/{code}", app.base))

@@ -18,6 +18,20 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+/// Refuses, with what to use instead, a calculation over the record on a database whose law is
+/// not Vietnam's: the requests here are Vietnam's kinds (L41), and the Lao package's pension
+/// needs facts (age, years, average) whose rule from a record is not confirmed.
+pub(super) fn vietnamese_law_only(state: &AppState) -> Result<(), String> {
+    let j = state.jurisdiction;
+    if j.code == "VN" {
+        return Ok(());
+    }
+    Err(format!(
+        "jurisdiction: the benefit calculation over the record is built for Vietnam's law; this database is {} ({}): ask POST /api/v1/calc with \"jurisdiction\": \"{}\"",
+        j.code, j.name_en, j.code
+    ))
+}
+
 /// The record as the history of a calculation request: consecutive months at one salary are
 /// one period.
 pub(super) fn history(career: &Career) -> Vec<Value> {
@@ -390,7 +404,9 @@ pub(super) async fn page(
         c,
     };
     if q.kind.is_some() {
-        if history.is_empty() {
+        if let Err(why) = vietnamese_law_only(&state) {
+            page.error = Some(why);
+        } else if history.is_empty() {
             page.error = Some(page.c.t("estimate-none"));
         } else {
             match request(&q, &page.p, &history, &page.months, today.year()) {
