@@ -570,23 +570,7 @@ async fn a_lao_deployment_reads_in_lao_in_chromium() {
     let Some(driver) = start_driver().await else {
         return;
     };
-    let store = ansinh_testkit::fresh_sqlite("ansinh-browser-lao").await;
-    store.migrate().await.unwrap();
-    store.claim_jurisdiction(Some("LA")).await.unwrap();
-    store
-        .generate(
-            &ansinh_la::LaoParams::embedded().unwrap(),
-            &ansinh_store::generate::GenerateOptions {
-                employers: 3,
-                persons: 60,
-                seed: 7,
-                until: "2026-03".parse().unwrap(),
-            },
-            &|_| {},
-        )
-        .await
-        .unwrap();
-    let app = App::start(store).await;
+    let app = lao_app(ansinh_testkit::fresh_sqlite("ansinh-browser-lao").await).await;
     let (s, run) = app.post("/api/v1/assessments/2026-03", json!({})).await;
     assert_eq!(s, reqwest::StatusCode::OK, "{run}");
     app.client_as("somphone.collection", Role::CollectionOfficer, None, None)

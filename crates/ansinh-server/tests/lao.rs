@@ -2,32 +2,9 @@
 //! population, its monthly run in kip under the Lao package, and pages in Lao by default.
 
 mod common;
-use ansinh_la::LaoParams;
-use ansinh_store::Store;
-use ansinh_store::generate::GenerateOptions;
 use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-/// A fresh store made Lao, with a small generated Lao population through March 2026.
-async fn lao_app(store: Store) -> App {
-    store.migrate().await.unwrap();
-    assert_eq!(store.claim_jurisdiction(Some("LA")).await.unwrap(), "LA");
-    store
-        .generate(
-            &LaoParams::embedded().unwrap(),
-            &GenerateOptions {
-                employers: 3,
-                persons: 60,
-                seed: 7,
-                until: "2026-03".parse().unwrap(),
-            },
-            &|_| {},
-        )
-        .await
-        .unwrap();
-    App::start(store).await
-}
 
 macro_rules! on_both_lao {
     ($($name:ident),* $(,)?) => {$(
@@ -313,17 +290,11 @@ async fn lao_pages_are_in_lao_with_kip(app: App) {
     // the jurisdiction, never computed under the wrong law.
     let (_, persons) = app.get("/api/v1/persons?limit=1").await;
     let sin = persons["items"][0]["sin"].as_str().unwrap().to_string();
-    let calc = officer
-        .get(format!(
-            "{}/ui/persons/{sin}/calculator?kind=pension",
-            app.base
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let calc = page_text(
+        &officer,
+        format!("{}/ui/persons/{sin}/calculator?kind=pension", app.base),
+    )
+    .await;
     assert!(
         calc.contains("id=\"calc-error\"") && calc.contains("POST /api/v1/calc"),
         "{calc}"

@@ -706,50 +706,37 @@ async fn the_benefits_officer_calculates_from_the_whole_record(app: App) {
     assert!(page.contains(&shown), "{shown} on the page: {page}");
     assert!(page.contains("id=\"calc-explanation\""));
     // Bad input names the field.
-    let bad = officer
-        .get(format!(
+    let bad = page_text(
+        &officer,
+        format!(
             "{}/ui/persons/{sin}/calculator?kind=one_time&ground=bored",
             app.base
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        ),
+    )
+    .await;
     assert!(
         bad.contains("id=\"calc-error\"") && bad.contains("ground"),
         "{bad}"
     );
     // A first month of pension before the normal one is refused naming the field (L41 Art. 68.2).
-    let early = officer
-        .get(format!(
+    let early = page_text(
+        &officer,
+        format!(
             "{}/ui/persons/{sin}/calculator?kind=pension&first_month=2021-01",
             app.base
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        ),
+    )
+    .await;
     assert!(
         early.contains("id=\"calc-error\"") && early.contains("first_month"),
         "{early}"
     );
     // An occupational accident from the record: the salary of the month before and the years
     // on record (6 years of 2020-01 to 2026-02); the same numbers through the API.
-    let accident = officer
-        .get(format!(
+    let accident = page_text(&officer, format!(
             "{}/ui/persons/{sin}/calculator?kind=occupational&event_date=2026-03-02&capacity_loss=35",
             app.base
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        )).await;
     let (s, calc) = app
         .post(
             "/api/v1/calc",
@@ -763,30 +750,20 @@ async fn the_benefits_officer_calculates_from_the_whole_record(app: App) {
     let shown = ansinh_server::i18n::Lang::Vi.money(1_049_200);
     assert!(accident.contains(&shown), "{shown}: {accident}");
     // Sickness: 5 working days on the salary of the month before, 8,000,000 × 75 % / 24 × 5.
-    let sick = officer
-        .get(format!(
+    let sick = page_text(
+        &officer,
+        format!(
             "{}/ui/persons/{sin}/calculator?kind=sickness&event_date=2026-03-02&days=5",
             app.base
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        ),
+    )
+    .await;
     assert!(
         sick.contains(&ansinh_server::i18n::Lang::Vi.money(1_250_000)),
         "{sick}"
     );
     // The person page's estimate counts the declared years too.
-    let person = officer
-        .get(format!("{}/ui/persons/{sin}", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let person = page_text(&officer, format!("{}/ui/persons/{sin}", app.base)).await;
     assert!(person.contains("id=\"estimate-months\""), "{person}");
     assert!(person.contains("id=\"calculator-link\""));
     // The employer of the person reads its own periods, not the whole career.

@@ -176,6 +176,34 @@ impl App {
     }
 }
 
+/// A fresh store made Lao (issue 17), with a small generated Lao population through March
+/// 2026: 3 labour units, 60 members.
+#[allow(dead_code)]
+pub async fn lao_app(store: Store) -> App {
+    store.migrate().await.unwrap();
+    assert_eq!(store.claim_jurisdiction(Some("LA")).await.unwrap(), "LA");
+    store
+        .generate(
+            &ansinh_la::LaoParams::embedded().unwrap(),
+            &ansinh_store::generate::GenerateOptions {
+                employers: 3,
+                persons: 60,
+                seed: 7,
+                until: "2026-03".parse().unwrap(),
+            },
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    App::start(store).await
+}
+
+/// The body of a page fetched by `client` (a signed-in user's pages).
+#[allow(dead_code)]
+pub async fn page_text(client: &reqwest::Client, url: String) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 pub async fn sqlite_app() -> App {
     App::start(ansinh_testkit::fresh_sqlite("ansinh-api").await).await
 }
