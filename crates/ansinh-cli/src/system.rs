@@ -344,11 +344,7 @@ async fn run_server(
 ) -> Result<()> {
     // The database's jurisdiction decides the pages' default language, the currency and the
     // law of the monthly run.
-    let code = store
-        .jurisdiction()
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .unwrap_or_else(|| "VN".into());
+    let code = store.home().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -419,13 +415,11 @@ pub struct Generate {
 
 /// The law of the database's jurisdiction: Vietnam's `params`, or the Lao package's.
 async fn law_of(store: &Store, params: &Params) -> Result<ansinh_server::DeployedLaw> {
-    let code = store
-        .jurisdiction()
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(match code.as_deref() {
-        Some("LA") => ansinh_server::DeployedLaw::Laos(Arc::new(ansinh_la::LaoParams::embedded()?)),
-        _ => ansinh_server::DeployedLaw::Vietnam(Arc::new(params.clone())),
+    let code = store.home().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(if code == ansinh_la::LAOS.code {
+        ansinh_server::DeployedLaw::Laos(Arc::new(ansinh_la::LaoParams::embedded()?))
+    } else {
+        ansinh_server::DeployedLaw::Vietnam(Arc::new(params.clone()))
     })
 }
 
@@ -568,14 +562,11 @@ pub async fn notice(db: &DbArgs, employer: &str, month: &str, format: &str) -> R
         .notice(&Params::embedded()?, employer, month)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let issuer = match store
-        .jurisdiction()
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .as_deref()
+    let issuer = if store.home().await.map_err(|e| anyhow::anyhow!("{e}"))? == ansinh_la::LAOS.code
     {
-        Some("LA") => ansinh_server::notice::Issuer::Laos,
-        _ => ansinh_server::notice::Issuer::Vietnam,
+        ansinh_server::notice::Issuer::Laos
+    } else {
+        ansinh_server::notice::Issuer::Vietnam
     };
     match format {
         "json" => println!("{}", serde_json::to_string_pretty(&notice)?),

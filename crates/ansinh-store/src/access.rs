@@ -158,9 +158,10 @@ impl Store {
             ));
         }
         // A user without a preference reads the deployment's language: Lao in Laos.
-        let default_locale = match self.jurisdiction().await?.as_deref() {
-            Some("LA") => "lo",
-            _ => "vi",
+        let default_locale = if self.home().await? == "LA" {
+            "lo"
+        } else {
+            "vi"
         };
         let locale = match u.locale.as_deref().map(str::trim) {
             None => default_locale,

@@ -440,7 +440,7 @@ impl Store {
         // Late payment and evasion are classified under Vietnam's law (L41 Art. 39–40); the
         // Lao package has no charge rule yet, so a Lao account shows what is unpaid and for how
         // long, without a charge.
-        let vietnamese = self.jurisdiction().await?.is_none_or(|j| j == "VN");
+        let vietnamese = self.home().await? == "VN";
         let (dues, payments, urgings, registrations) = on_pool!(self, pool => {
             // When each declared worker became subject (the start of the employment) and when
             // the employer registered them (the day its declaration was submitted).

@@ -9,13 +9,6 @@ use crate::audit::{Change, append};
 use crate::course::Course;
 use crate::model::Person;
 use crate::registry::{PERSON_COLUMNS, check_person_in, issue_sin, person_from_row};
-
-/// The Lao law compiled in, for the checks of a Lao registry's declarations (months covered);
-/// its contributions are computed by the monthly run with the law the caller gives.
-fn lao_law() -> &'static ansinh_la::LaoParams {
-    static LAW: std::sync::OnceLock<ansinh_la::LaoParams> = std::sync::OnceLock::new();
-    LAW.get_or_init(|| ansinh_la::LaoParams::embedded().expect("the compiled-in Lao law is valid"))
-}
 use crate::{Kind, Store, StoreError, on_pool};
 use ansinh_core::{Date, Dong, Month};
 use ansinh_rules::Params;
@@ -24,6 +17,13 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
+
+/// The Lao law compiled in, for the checks of a Lao registry's declarations (months covered);
+/// its contributions are computed by the monthly run with the law the caller gives.
+fn lao_law() -> &'static ansinh_la::LaoParams {
+    static LAW: std::sync::OnceLock<ansinh_la::LaoParams> = std::sync::OnceLock::new();
+    LAW.get_or_init(|| ansinh_la::LaoParams::embedded().expect("the compiled-in Lao law is valid"))
+}
 
 /// Most lines accepted in one batch.
 pub const MAX_LINES: usize = 10_000;
@@ -1070,10 +1070,7 @@ impl Store {
         idempotency_key: Option<&str>,
         content: &[u8],
     ) -> Result<BatchReport, StoreError> {
-        let lao = match self.jurisdiction().await?.as_deref() {
-            Some("LA") => Some(lao_law()),
-            _ => None,
-        };
+        let lao = (self.home().await? == "LA").then(lao_law);
         let employer = self.existing_employer(employer_code).await?;
         if employer.status != "active" {
             return Err(StoreError::invalid(

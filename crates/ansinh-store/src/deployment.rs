@@ -7,6 +7,9 @@ use sqlx::Row;
 impl Store {
     /// The jurisdiction recorded for this database, if one is.
     pub async fn jurisdiction(&self) -> Result<Option<String>, StoreError> {
+        if let Some(code) = self.jurisdiction.get() {
+            return Ok(Some(code.clone()));
+        }
         let code: Option<String> = on_pool!(self, pool => {
             sqlx::query("SELECT jurisdiction FROM deployment WHERE id = 1")
                 .fetch_optional(pool)
@@ -14,7 +17,30 @@ impl Store {
                 .map(|r| r.try_get::<String, _>("jurisdiction"))
                 .transpose()?
         });
+        // Only a recorded one is kept: a database without one may still be claimed.
+        if let Some(code) = &code {
+            let _ = self.jurisdiction.set(code.clone());
+        }
         Ok(code)
+    }
+
+    /// The jurisdiction whose law this database is kept under: the recorded one, or Vietnam's
+    /// for a database that has none (every database made before jurisdictions were packages).
+    pub async fn home(&self) -> Result<String, StoreError> {
+        Ok(self.jurisdiction().await?.unwrap_or_else(|| "VN".into()))
+    }
+
+    /// Refuses, naming both, `what` asked under the law of `code` on a database of another
+    /// jurisdiction (a Vietnamese registry is never assessed under Lao law, nor the reverse).
+    pub async fn require_law(&self, code: &str, what: &str) -> Result<(), StoreError> {
+        let held = self.home().await?;
+        if held == code {
+            return Ok(());
+        }
+        Err(StoreError::invalid(
+            "jurisdiction",
+            format!("this database belongs to {held}; {what} was asked under the law of {code}"),
+        ))
     }
 
     /// Records `asked` as the database's jurisdiction if none is, and returns the one it
@@ -56,8 +82,8 @@ impl Store {
     /// Refuses, naming `what`, an operation built for Vietnam's law on another jurisdiction's
     /// database (until that jurisdiction's package has the operation).
     pub async fn require_vietnam(&self, what: &str) -> Result<(), StoreError> {
-        match self.jurisdiction().await? {
-            Some(code) if code != "VN" => Err(StoreError::Invalid {
+        match self.home().await? {
+            code if code != "VN" => Err(StoreError::Invalid {
                 field: "jurisdiction".into(),
                 reason: format!(
                     "{what} is built for Vietnam's law; this database belongs to {code}, whose package does not have it yet"

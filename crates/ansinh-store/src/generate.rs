@@ -289,16 +289,7 @@ impl Store {
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<GenerateSummary, StoreError> {
         let law = law.into();
-        let held = self.jurisdiction().await?.unwrap_or_else(|| "VN".into());
-        if held != law.code() {
-            return Err(StoreError::invalid(
-                "jurisdiction",
-                format!(
-                    "this database belongs to {held}; a population was asked under the law of {}",
-                    law.code()
-                ),
-            ));
-        }
+        self.require_law(law.code(), "a population").await?;
         let lao = matches!(law, RunLaw::Laos(_));
         let minima = minima(law);
         if opts.employers == 0 && opts.persons > 0 {

@@ -62,6 +62,9 @@ pub struct Store {
     pub(crate) received_on: Option<ansinh_core::Date>,
     /// On whose behalf writes are made: every audit row names them.
     pub(crate) actor: Arc<audit::Actor>,
+    /// The database's jurisdiction once read: it is written once, when the database is
+    /// created, and never changes, so registry checks and accounts need not ask again.
+    pub(crate) jurisdiction: Arc<std::sync::OnceLock<String>>,
 }
 
 /// Why a store operation failed.
@@ -183,6 +186,7 @@ impl Store {
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
             received_on: None,
             actor: Arc::new(audit::Actor::system()),
+            jurisdiction: Arc::default(),
         }
     }
 

@@ -919,17 +919,8 @@ impl Store {
     ) -> Result<AssessSummary, StoreError> {
         let law = law.into();
         check_run_month(law, month, crate::registry::today())?;
-        // A database is assessed only under the law of its own jurisdiction.
-        let held = self.jurisdiction().await?.unwrap_or_else(|| "VN".into());
-        if held != law.code() {
-            return Err(StoreError::invalid(
-                "jurisdiction",
-                format!(
-                    "this database belongs to {held}; the monthly assessment was asked under the law of {}",
-                    law.code()
-                ),
-            ));
-        }
+        self.require_law(law.code(), "the monthly assessment")
+            .await?;
         let lock = self.lock_run().await?;
         let result = self.run_locked(law, month, chunk, progress).await;
         lock.release().await;

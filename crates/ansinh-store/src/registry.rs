@@ -82,55 +82,70 @@ fn required_text(value: &str) -> Result<String, (&'static str, &'static str)> {
     Ok(v.to_string())
 }
 
-/// Checks a new employer's fields; returns it normalised.
-pub fn check_employer(e: &NewEmployer) -> Result<NewEmployer, StoreError> {
+/// Checks a new employer's fields in the registry of jurisdiction `home` (`VN`, `LA`); returns
+/// it normalised. In Vietnam: a 10- or 13-digit tax code, the minimum-wage region 1–4 and the
+/// occupational rate of Decree 58/2020 Art. 4.1. In Laos (a labour unit): a province of the
+/// Lao package (by code, Lao or English name; stored in Lao), no region (one national
+/// minimum), no occupational-rate option, a tax number of 6–15 digits (the Lao shape is not
+/// confirmed).
+pub fn check_employer_in(e: &NewEmployer, home: &str) -> Result<NewEmployer, StoreError> {
     let unit_code: UnitCode = e
         .unit_code
         .parse()
         .map_err(|err| StoreError::invalid("unit_code", err))?;
-    let tax_code: TaxCode = e
-        .tax_code
-        .parse()
-        .map_err(|err| StoreError::invalid("tax_code", err))?;
-    if !(1..=4).contains(&e.region) {
-        return Err(StoreError::invalid(
-            "region",
-            format!("must be 1, 2, 3 or 4 (vùng I–IV), found {}", e.region),
-        ));
-    }
-    if !["0.5%", "0.3%"].contains(&e.occupational_rate.as_str()) {
-        return Err(StoreError::invalid(
-            "occupational_rate",
-            "must be \"0.5%\" or \"0.3%\" (Decree 58/2020 Art. 4.1)",
-        ));
-    }
+    let (tax_code, province, region, occupational_rate) = if home == "LA" {
+        lao_employer_fields(e)?
+    } else {
+        let tax_code: TaxCode = e
+            .tax_code
+            .parse()
+            .map_err(|err| StoreError::invalid("tax_code", err))?;
+        if !(1..=4).contains(&e.region) {
+            return Err(StoreError::invalid(
+                "region",
+                format!("must be 1, 2, 3 or 4 (vùng I–IV), found {}", e.region),
+            ));
+        }
+        if !["0.5%", "0.3%"].contains(&e.occupational_rate.as_str()) {
+            return Err(StoreError::invalid(
+                "occupational_rate",
+                "must be \"0.5%\" or \"0.3%\" (Decree 58/2020 Art. 4.1)",
+            ));
+        }
+        // Checked after the name, as the province always was.
+        (
+            tax_code.to_string(),
+            e.province.clone(),
+            e.region,
+            e.occupational_rate.clone(),
+        )
+    };
     if !["active", "suspended", "closed"].contains(&e.status.as_str()) {
         return Err(StoreError::invalid(
             "status",
             "must be active, suspended or closed",
         ));
     }
+    let name = required("name", &e.name)?;
+    let province = if home == "LA" {
+        province
+    } else {
+        required("province", &province)?
+    };
     Ok(NewEmployer {
         unit_code: unit_code.to_string(),
-        tax_code: tax_code.to_string(),
-        name: required("name", &e.name)?,
+        tax_code,
+        name,
         address: e.address.trim().to_string(),
-        province: required("province", &e.province)?,
-        region: e.region,
-        occupational_rate: e.occupational_rate.clone(),
+        province,
+        region,
+        occupational_rate,
         status: e.status.clone(),
     })
 }
 
-/// Checks a new labour unit of a Lao registry: its province one of the Lao package's (by code,
-/// Lao or English name; stored in Lao), no minimum-wage region (Laos has one national
-/// minimum), no Vietnamese occupational-rate option, a tax number of 6–15 digits (the Lao
-/// shape is not confirmed).
-pub fn check_lao_employer(e: &NewEmployer) -> Result<NewEmployer, StoreError> {
-    let unit_code: UnitCode = e
-        .unit_code
-        .parse()
-        .map_err(|err| StoreError::invalid("unit_code", err))?;
+/// The fields a Lao labour unit has its own way: tax number, province, region, rate.
+fn lao_employer_fields(e: &NewEmployer) -> Result<(String, String, i64, String), StoreError> {
     let tax = e.tax_code.trim();
     if !(6..=15).contains(&tax.len()) || !tax.bytes().all(|b| b.is_ascii_digit()) {
         return Err(StoreError::invalid(
@@ -145,8 +160,8 @@ pub fn check_lao_employer(e: &NewEmployer) -> Result<NewEmployer, StoreError> {
         ));
     }
     let asked = e.province.trim();
-    let province = ansinh_la::LAOS
-        .provinces
+    let provinces = ansinh_la::LAOS.provinces;
+    let province = provinces
         .iter()
         .find(|p| {
             p.code.eq_ignore_ascii_case(asked)
@@ -158,8 +173,7 @@ pub fn check_lao_employer(e: &NewEmployer) -> Result<NewEmployer, StoreError> {
                 "province",
                 format!(
                     "`{asked}` is not a Lao province; one of {}",
-                    ansinh_la::LAOS
-                        .provinces
+                    provinces
                         .iter()
                         .map(|p| format!("{} ({})", p.code, p.en))
                         .collect::<Vec<_>>()
@@ -167,22 +181,7 @@ pub fn check_lao_employer(e: &NewEmployer) -> Result<NewEmployer, StoreError> {
                 ),
             )
         })?;
-    if !["active", "suspended", "closed"].contains(&e.status.as_str()) {
-        return Err(StoreError::invalid(
-            "status",
-            "must be active, suspended or closed",
-        ));
-    }
-    Ok(NewEmployer {
-        unit_code: unit_code.to_string(),
-        tax_code: tax.to_string(),
-        name: required("name", &e.name)?,
-        address: e.address.trim().to_string(),
-        province: province.local.to_string(),
-        region: 0,
-        occupational_rate: "-".into(),
-        status: e.status.clone(),
-    })
+    Ok((tax.to_string(), province.local.to_string(), 0, "-".into()))
 }
 
 /// Why a new person's fields were refused, in English and in Vietnamese.
@@ -326,10 +325,7 @@ pub(crate) fn issue_sin(rng: &mut fastrand::Rng) -> String {
 
 impl Store {
     pub async fn create_employer(&self, e: &NewEmployer) -> Result<Employer, StoreError> {
-        let e = match self.jurisdiction().await?.as_deref() {
-            Some("LA") => check_lao_employer(e)?,
-            _ => check_employer(e)?,
-        };
+        let e = check_employer_in(e, &self.home().await?)?;
         let created_at = now();
         let sql = format!(
             "INSERT INTO employers ({EMPLOYER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
@@ -466,8 +462,7 @@ fn person_filter(select: String, f: &PersonFilter) -> Filtered {
 impl Store {
     /// Registers a person; a personal ID already registered is a conflict naming the holder.
     pub async fn create_person(&self, p: &NewPerson) -> Result<Person, StoreError> {
-        let home = self.jurisdiction().await?.unwrap_or_else(|| "VN".into());
-        let p = check_person_in(p, today(), &home)?;
+        let p = check_person_in(p, today(), &self.home().await?)?;
         if let Some(existing) = self.person_by_personal_id(&p.personal_id).await? {
             return Err(StoreError::Conflict {
                 field: "personal_id".into(),
