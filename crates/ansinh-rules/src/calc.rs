@@ -227,6 +227,10 @@ fn opt_date(field: &str, d: Option<Date>) -> Result<Option<Date>, CalcError> {
     d.map(|d| date(field, d)).transpose()
 }
 
+fn opt_count(field: &str, n: Option<i64>, max: i64) -> Result<Option<i64>, CalcError> {
+    n.map(|n| count(field, n, max)).transpose()
+}
+
 fn year(field: &str, y: i32) -> Result<i32, CalcError> {
     if (i32::from(bounds::FIRST_YEAR)..=i32::from(bounds::LAST_YEAR)).contains(&y) {
         Ok(y)
@@ -739,10 +743,11 @@ fn sickness_kind(params: &Params, r: SicknessReq) -> Outcome {
     let facts = SicknessFacts {
         salary: salary("salary", r.salary)?,
         half_days: halves as i64,
-        contribution_years: r
-            .contribution_years
-            .map(|y| count("contribution_years", y, bounds::MAX_YEARS))
-            .transpose()?,
+        contribution_years: opt_count(
+            "contribution_years",
+            r.contribution_years,
+            bounds::MAX_YEARS,
+        )?,
         hazardous: r.hazardous,
         days_used: count("days_used", r.days_used, bounds::MAX_DAYS)?,
         date: opt_date("date", r.date)?.unwrap_or(latest(&params.sickness)),
@@ -769,23 +774,29 @@ fn one() -> i64 {
     1
 }
 
-fn maternity_kind(params: &Params, r: MaternityReq) -> Outcome {
-    let facts = MaternityFacts {
-        average_salary: salary("average_salary", r.average_salary)?,
-        birth_date: date("birth_date", r.birth_date)?,
-        children: count("children", r.children, bounds::MAX_PERSONS)?,
-        months_in_window: r
-            .months_contributed_last_12
-            .map(|m| count("months_contributed_last_12", m, 12))
-            .transpose()?,
-    };
-    let (o, lines) = maternity::evaluate(params, &facts).map_err(|e| match e {
+/// A maternity rule's refusal on the field of a birth request that caused it.
+fn birth_error(e: maternity::MaternityError) -> CalcError {
+    match e {
         maternity::MaternityError::Children(_) => CalcError::new("children", e),
         maternity::MaternityError::Missing(_) => CalcError::new("birth_date", e),
         maternity::MaternityError::Negative | maternity::MaternityError::Overflow(_) => {
             CalcError::new("average_salary", e)
         }
-    })?;
+    }
+}
+
+fn maternity_kind(params: &Params, r: MaternityReq) -> Outcome {
+    let facts = MaternityFacts {
+        average_salary: salary("average_salary", r.average_salary)?,
+        birth_date: date("birth_date", r.birth_date)?,
+        children: count("children", r.children, bounds::MAX_PERSONS)?,
+        months_in_window: opt_count(
+            "months_contributed_last_12",
+            r.months_contributed_last_12,
+            12,
+        )?,
+    };
+    let (o, lines) = maternity::evaluate(params, &facts).map_err(birth_error)?;
     Ok((to_value(&o), lines))
 }
 
@@ -811,19 +822,10 @@ fn paternity_kind(params: &Params, r: PaternityReq) -> Outcome {
         children: count("children", r.children, bounds::MAX_PERSONS)?,
         caesarean: r.caesarean,
         before_32_weeks: r.before_32_weeks,
-        days: r
-            .days
-            .map(|d| count("days", d, bounds::MAX_DAYS))
-            .transpose()?,
+        days: opt_count("days", r.days, bounds::MAX_DAYS)?,
         leave_start: opt_date("leave_start", r.leave_start)?,
     };
-    let (o, lines) = maternity::paternity(params, &facts).map_err(|e| match e {
-        maternity::MaternityError::Children(_) => CalcError::new("children", e),
-        maternity::MaternityError::Missing(_) => CalcError::new("birth_date", e),
-        maternity::MaternityError::Negative | maternity::MaternityError::Overflow(_) => {
-            CalcError::new("average_salary", e)
-        }
-    })?;
+    let (o, lines) = maternity::paternity(params, &facts).map_err(birth_error)?;
     Ok((to_value(&o), lines))
 }
 
@@ -839,15 +841,13 @@ struct ConvalescenceReq {
 }
 
 fn convalescence_kind(params: &Params, r: ConvalescenceReq) -> Outcome {
-    let opt_count =
-        |field: &str, v: Option<i64>| v.map(|d| count(field, d, bounds::MAX_DAYS)).transpose();
     let facts = convalescence::ConvalescenceFacts {
         after: r.after,
         case: r.case,
         date: date("date", r.date)?,
-        days: opt_count("days", r.days)?,
-        sick_days_in_year: opt_count("sick_days_in_year", r.sick_days_in_year)?,
-        days_since_return: opt_count("days_since_return", r.days_since_return)?,
+        days: opt_count("days", r.days, bounds::MAX_DAYS)?,
+        sick_days_in_year: opt_count("sick_days_in_year", r.sick_days_in_year, bounds::MAX_DAYS)?,
+        days_since_return: opt_count("days_since_return", r.days_since_return, bounds::MAX_DAYS)?,
     };
     let (o, lines) = convalescence::evaluate(params, &facts).map_err(|e| match e {
         convalescence::ConvalescenceError::CaseMismatch(..) => CalcError::new("case", e),
@@ -898,10 +898,11 @@ fn adoption_kind(params: &Params, r: AdoptionReq) -> Outcome {
         average_salary: salary("average_salary", r.average_salary)?,
         child_birth_date: date("child_birth_date", r.child_birth_date)?,
         adoption_date: date("adoption_date", r.adoption_date)?,
-        months_in_window: r
-            .months_contributed_last_12
-            .map(|m| count("months_contributed_last_12", m, 12))
-            .transpose()?,
+        months_in_window: opt_count(
+            "months_contributed_last_12",
+            r.months_contributed_last_12,
+            12,
+        )?,
     };
     let (o, lines) = maternity::adoption(params, &facts).map_err(|e| match e {
         maternity::MaternityError::Missing(_) => CalcError::new("adoption_date", e),
@@ -961,10 +962,7 @@ fn pregnancy_kind(params: &Params, r: PregnancyReq) -> Outcome {
         visits: count("visits", r.visits, bounds::MAX_DAYS)?,
         two_days: r.two_days,
         weeks: count("weeks", r.weeks, 60)?,
-        days: r
-            .days
-            .map(|d| count("days", d, bounds::MAX_DAYS))
-            .transpose()?,
+        days: opt_count("days", r.days, bounds::MAX_DAYS)?,
     };
     let (o, lines) = crate::pregnancy::evaluate(params, &facts).map_err(|e| match e {
         crate::pregnancy::PregnancyError::AsBirth(..) => CalcError::new("weeks", e),
@@ -1156,14 +1154,8 @@ fn unemployment_kind(params: &Params, r: UnemploymentReq) -> Outcome {
         state_pay_scale: r.state_pay_scale,
         termination_date: date("termination_date", r.termination_date)?,
         last_paid_month: r.last_paid_month,
-        months_in_window: r
-            .months_in_window
-            .map(|m| count("months_in_window", m, bounds::MAX_MONTHS))
-            .transpose()?,
-        contract_months: r
-            .contract_months
-            .map(|m| count("contract_months", m, bounds::MAX_MONTHS))
-            .transpose()?,
+        months_in_window: opt_count("months_in_window", r.months_in_window, bounds::MAX_MONTHS)?,
+        contract_months: opt_count("contract_months", r.contract_months, bounds::MAX_MONTHS)?,
         lawful_termination: r.lawful_termination,
         pension_eligible: r.pension_eligible,
         filed_on: opt_date("filed_on", r.filed_on)?,

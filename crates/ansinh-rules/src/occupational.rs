@@ -121,21 +121,31 @@ pub fn evaluate(
     let pct = |r: Rate| whole_percent(r).unwrap_or(0);
     let ppm = |r: Rate| i128::from(r.ppm());
     let years_beyond_first = i128::from((f.contribution_years - 1).max(0));
+    // Both allowances (Art. 48.2, 49.2) are base × (first + per percent × loss above the lowest)
+    // + salary × (first year + step × each further year).
+    let allowance =
+        |first: Rate, per_percent: Rate, min_loss: Rate, year_first: Rate, year_step: Rate| {
+            let by_loss = b * (ppm(first) + ppm(per_percent) * i128::from(loss - pct(min_loss)));
+            let by_years = s * (ppm(year_first) + ppm(year_step) * years_beyond_first);
+            rounding
+                .ratio(by_loss + by_years, i128::from(PPM))
+                .unwrap_or(Dong(i64::MAX))
+        };
     let mut lines = Vec::new();
     let (mut one_time, mut monthly) = (Dong::ZERO, Dong::ZERO);
     let mut kind = "none";
     let mut reason = None;
     if f.died {
-        kind = "none";
+        // The relatives' grant below; no allowance of the worker's own.
     } else if loss >= pct(p.monthly_min_loss) {
         kind = "monthly";
-        let extra = i128::from(loss - pct(p.monthly_min_loss));
-        let by_loss = b * (ppm(p.monthly_base_rate) + ppm(p.monthly_per_percent) * extra);
-        let by_years =
-            s * (ppm(p.monthly_years_first) + ppm(p.monthly_years_step) * years_beyond_first);
-        monthly = rounding
-            .ratio(by_loss + by_years, i128::from(PPM))
-            .unwrap_or(Dong(i64::MAX));
+        monthly = allowance(
+            p.monthly_base_rate,
+            p.monthly_per_percent,
+            p.monthly_min_loss,
+            p.monthly_years_first,
+            p.monthly_years_step,
+        );
         lines.push(
             Line::new(
                 "monthly",
@@ -164,13 +174,13 @@ pub fn evaluate(
         );
     } else if loss >= pct(p.one_time_min_loss) {
         kind = "one_time";
-        let extra = i128::from(loss - pct(p.one_time_min_loss));
-        let by_loss = b * (ppm(p.one_time_base_multiple) + ppm(p.one_time_per_percent) * extra);
-        let by_years =
-            s * (ppm(p.years_first_months) + ppm(p.years_step_months) * years_beyond_first);
-        one_time = rounding
-            .ratio(by_loss + by_years, i128::from(PPM))
-            .unwrap_or(Dong(i64::MAX));
+        one_time = allowance(
+            p.one_time_base_multiple,
+            p.one_time_per_percent,
+            p.one_time_min_loss,
+            p.years_first_months,
+            p.years_step_months,
+        );
         lines.push(
             Line::new(
                 "one_time",
