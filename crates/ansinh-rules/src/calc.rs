@@ -99,7 +99,7 @@ pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
         None => return Err(CalcError::new("jurisdiction", "missing; use \"VN\"")),
     }
     let (outcome, explanation) = match kind.as_str() {
-        "contribution" => contribution_kind(params, parse(fields)?)?,
+        "contribution" => contribution_of_scheme(params, fields)?,
         "pension" => pension_kind(params, parse(fields)?)?,
         "retirement" => retirement_kind(params, parse(fields)?)?,
         "average_salary" => average_kind(params, parse(fields)?)?,
@@ -282,9 +282,235 @@ fn birth(text: &str) -> Result<Date, CalcError> {
     date("birth_date", d)
 }
 
+/// The certificates of a contribution request checked (Vietnam–Korea agreement Part II), and
+/// the one covering `month`, if any.
+fn korea_certificates(
+    params: &Params,
+    ag: &ContributionAgreement,
+    participant: Participant,
+    month: Month,
+) -> Result<Option<crate::agreement::Certificate>, CalcError> {
+    use crate::agreement::{self, AgreementError};
+    if ag.country != "KR" {
+        return Err(CalcError::new(
+            "agreement.country",
+            AgreementError::Country(ag.country.clone()),
+        ));
+    }
+    if participant != Participant::ForeignEmployee {
+        return Err(CalcError::new(
+            "participant",
+            AgreementError::NotForeignEmployee,
+        ));
+    }
+    let (certs, field): (Vec<agreement::Certificate>, &str) = match (
+        &ag.certificate,
+        &ag.certificates,
+    ) {
+        (Some(_), Some(_)) => {
+            return Err(CalcError::new(
+                "agreement.certificates",
+                "give either `certificate` or `certificates`, not both",
+            ));
+        }
+        (Some(c), None) => (vec![*c], "agreement.certificate"),
+        (None, Some(list)) => (list.clone(), "agreement.certificates"),
+        (None, None) => {
+            return Err(CalcError::new(
+                "agreement.certificate",
+                "missing: the certificate of coverage (`from`, `to`) issued by Korea's National Pension Service",
+            ));
+        }
+    };
+    let dated = params
+        .agreement_kr
+        .at(month.first_day())
+        .map_err(|e| missing("month", e))?;
+    agreement::check_certificates(&dated.value, &certs).map_err(|(i, e)| {
+        let path = if field == "agreement.certificate" {
+            field.to_string()
+        } else {
+            format!("{field}[{i}]")
+        };
+        let sub = match e {
+            AgreementError::TooLong { .. }
+            | AgreementError::BeforeInForce { .. }
+            | AgreementError::EndsBeforeStart { .. } => ".to",
+            _ => ".from",
+        };
+        CalcError::new(format!("{path}{sub}"), e)
+    })?;
+    Ok(agreement::covering(&dated.value, &certs, month).map(|i| certs[i]))
+}
+
+/// Schemes of Vietnam's social insurance with their own contribution rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Scheme {
+    /// Employees, foreign employees, voluntary participants, household businesses.
+    General,
+    /// Servicemen administered by the Ministry of National Defence (BHXH Quân đội).
+    ArmedForces,
+}
+
+/// A contribution request of the general scheme or of the armed forces' (`"scheme"`).
+fn contribution_of_scheme(params: &Params, fields: Map<String, Value>) -> Outcome {
+    let scheme = match fields.get("scheme") {
+        None => Scheme::General,
+        Some(v) => serde_json::from_value::<Scheme>(v.clone()).map_err(|e| {
+            CalcError::new(
+                "scheme",
+                format!("{e}; use \"general\" or \"armed_forces\""),
+            )
+        })?,
+    };
+    match scheme {
+        Scheme::General => contribution_kind(params, parse(fields)?),
+        Scheme::ArmedForces => armed_forces_kind(params, parse(fields)?),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArmedForcesReq {
+    #[allow(dead_code)]
+    scheme: Scheme,
+    month: Month,
+    participant: crate::armed_forces::Serviceman,
+    /// Conscripts and cadets: the month of enlistment (nhập ngũ) or admission.
+    enlisted: Option<Month>,
+    /// Officers, professional soldiers, defence workers: the monthly salary by rank with its
+    /// allowances, or `rank_pay` to compute it.
+    salary: Option<Dong>,
+    rank_pay: Option<crate::armed_forces::RankPay>,
+}
+
+fn armed_forces_kind(params: &Params, r: ArmedForcesReq) -> Outcome {
+    use crate::armed_forces::{self as af, ArmedForcesError as E};
+    let field_of = |e: &E| match e {
+        E::Missing(_) => "month",
+        E::EnlistedAfterMonth { .. } => "enlisted",
+        E::Negative(_) | E::BelowFloor { .. } | E::Overflow => "salary",
+    };
+    let code = r.participant.code();
+    if r.participant.is_conscript() {
+        if r.salary.is_some() || r.rank_pay.is_some() {
+            return Err(CalcError::new(
+                if r.salary.is_some() {
+                    "salary"
+                } else {
+                    "rank_pay"
+                },
+                format!(
+                    "a {code} has no salary: the Ministry pays 22 % of a notional salary set by the months since enlistment (Decree 157/2025 Art. 6)"
+                ),
+            ));
+        }
+        let enlisted = r.enlisted.ok_or_else(|| {
+            CalcError::new(
+                "enlisted",
+                format!("missing: the month a {code} enlisted sets the notional salary (Circular 90/2025/TT-BQP Art. 3)"),
+            )
+        })?;
+        let (a, multiple, served, lines) = af::conscript(params, enlisted, r.month)
+            .map_err(|e| CalcError::new(field_of(&e), e))?;
+        let body = json!({
+            "scheme": "armed_forces",
+            "month": r.month,
+            "participant": code,
+            "enlisted": enlisted,
+            "service_month": served,
+            "multiple": multiple.as_factor(),
+            "base": { "social": a.base_social },
+            "employee": a.employee,
+            "employer": a.employer,
+            "state": a.state,
+            "total": a.total,
+        });
+        return Ok((body, lines));
+    }
+    if r.enlisted.is_some() {
+        return Err(CalcError::new(
+            "enlisted",
+            format!("applies to conscripts and cadets only; a {code} contributes on the salary"),
+        ));
+    }
+    let (salary_amount, mut lines) = match (r.salary, r.rank_pay) {
+        (Some(_), Some(_)) => {
+            return Err(CalcError::new(
+                "rank_pay",
+                "give either `salary` or `rank_pay`, not both",
+            ));
+        }
+        (Some(s), None) => (salary("salary", s)?, Vec::new()),
+        (None, Some(pay)) => {
+            for (field, v) in [
+                ("rank_pay.rank_coefficient", pay.rank_coefficient),
+                ("rank_pay.position_coefficient", pay.position_coefficient),
+            ] {
+                if v > Rate::from_ppm(20_000_000) {
+                    return Err(CalcError::new(
+                        field,
+                        format!("{} is out of range: 0 to 20", v.as_factor()),
+                    ));
+                }
+            }
+            share("rank_pay.beyond_bracket", pay.beyond_bracket)?;
+            share(
+                "rank_pay.occupational_seniority",
+                pay.occupational_seniority,
+            )?;
+            af::rank_salary(params, r.month, &pay).map_err(|e| CalcError::new("month", e))?
+        }
+        (None, None) => {
+            return Err(CalcError::new(
+                "salary",
+                format!(
+                    "missing: a {code} contributes on the salary by rank and its allowances (or give `rank_pay`)"
+                ),
+            ));
+        }
+    };
+    let (a, more) = af::serviceman(params, r.month, salary_amount).map_err(|e| {
+        CalcError::new(
+            if r.rank_pay.is_some() {
+                "rank_pay"
+            } else {
+                field_of(&e)
+            },
+            e,
+        )
+    })?;
+    lines.extend(more);
+    let body = json!({
+        "scheme": "armed_forces",
+        "month": r.month,
+        "participant": code,
+        "salary": salary_amount,
+        "base": { "social": a.base_social, "health": a.base_social, "unemployment": 0 },
+        "employee": a.employee,
+        "employer": a.employer,
+        "state": a.state,
+        "total": a.total,
+    });
+    Ok((body, lines))
+}
+
+/// The agreement a request invokes: the country and the person's certificate(s) of coverage.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContributionAgreement {
+    country: String,
+    certificate: Option<crate::agreement::Certificate>,
+    certificates: Option<Vec<crate::agreement::Certificate>>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ContributionReq {
+    #[allow(dead_code)]
+    scheme: Option<Scheme>,
+    agreement: Option<ContributionAgreement>,
     month: Month,
     participant: Participant,
     salary: Dong,
@@ -348,9 +574,24 @@ fn contribution_kind(params: &Params, r: ContributionReq) -> Outcome {
             r.support_months_used,
             bounds::MAX_MONTHS,
         )?,
+        pension_survivor_exempt: false,
     };
     salary("salary", r.salary)?;
+    let (exempt_by, options) = match &r.agreement {
+        None => (None, options),
+        Some(ag) => {
+            let certificate = korea_certificates(params, ag, r.participant, r.month)?;
+            (
+                certificate,
+                Options {
+                    pension_survivor_exempt: certificate.is_some(),
+                    ..options
+                },
+            )
+        }
+    };
     let field_of = |e: &E| match e {
+        E::ExemptionNotApplicable => "participant",
         E::Missing(_) => "month",
         E::Region(_) => "region",
         E::OccupationalNotApplicable | E::UnknownOccupationalRate(..) => "occupational_rate",
@@ -361,8 +602,16 @@ fn contribution_kind(params: &Params, r: ContributionReq) -> Outcome {
         .map_err(|e| CalcError::new(field_of(&e), e))?;
     let a =
         contribution::assess(&resolved, r.salary).map_err(|e| CalcError::new(field_of(&e), e))?;
-    let lines = contribution::explain(params, &resolved, r.salary, &a)
+    let mut lines = contribution::explain(params, &resolved, r.salary, &a)
         .map_err(|e| CalcError::new(field_of(&e), e))?;
+    if let Some(c) = exempt_by {
+        let dated = params
+            .agreement_kr
+            .at(r.month.first_day())
+            .map_err(|e| missing("month", e))?;
+        let at = lines.len().saturating_sub(1);
+        lines.insert(at, crate::agreement::exemption_line(dated, &c));
+    }
     let mut warnings = Vec::new();
     if a.below_regional_minimum && r.working_time == Some(WorkingTime::FullTime) {
         return Err(CalcError::new(
@@ -396,6 +645,14 @@ fn contribution_kind(params: &Params, r: ContributionReq) -> Outcome {
         "total": a.total,
         "warnings": warnings,
     });
+    let mut body = body;
+    if let Some(ag) = &r.agreement {
+        body["agreement"] = json!({
+            "country": ag.country,
+            "pension_survivor_exempt": exempt_by.is_some(),
+            "certificate": exempt_by,
+        });
+    }
     Ok((body, lines))
 }
 
@@ -416,6 +673,9 @@ struct PensionReq {
     #[serde(default)]
     early_months: i64,
     capacity_loss: Option<Rate>,
+    /// Periods in a country with an agreement, totalised for the conditions (Vietnam–Korea
+    /// agreement Part III).
+    agreement: Option<PensionAgreement>,
     /// Paid on the State's pay scale: the average of L41 Art. 72.1, 73.1.
     #[serde(default)]
     state_pay_scale: bool,
@@ -553,14 +813,59 @@ fn pension_kind(params: &Params, r: PensionReq) -> Outcome {
         early_months: r.early_months,
         capacity_loss: r.capacity_loss,
     };
-    let (outcome, more) = pension::evaluate(params, &facts).map_err(|e| match e {
+    let pension_error = |e: pension::PensionError| match e {
         pension::PensionError::Missing(m) => CalcError::new("birth_date", m),
         other => CalcError::new("", other),
-    })?;
+    };
+    let Some(ag) = r.agreement else {
+        let (outcome, more) = pension::evaluate(params, &facts).map_err(pension_error)?;
+        lines.extend(more);
+        let mut body = to_value(&outcome);
+        body["settlement_year"] = json!(settlement_year);
+        return Ok((body, lines));
+    };
+    if ag.country != "KR" {
+        return Err(CalcError::new(
+            "agreement.country",
+            crate::agreement::AgreementError::Country(ag.country),
+        ));
+    }
+    let foreign = match (ag.foreign_years, ag.foreign_months) {
+        (Some(_), Some(_)) => {
+            return Err(CalcError::new(
+                "agreement.foreign_months",
+                "give either `foreign_years` or `foreign_months`, not both",
+            ));
+        }
+        (Some(y), None) => count("agreement.foreign_years", y, bounds::MAX_YEARS)? * 12,
+        (None, Some(m)) => count("agreement.foreign_months", m, bounds::MAX_MONTHS)?,
+        (None, None) => {
+            return Err(CalcError::new(
+                "agreement.foreign_years",
+                "missing: the periods insured in Korea (`foreign_years` or `foreign_months`)",
+            ));
+        }
+    };
+    use crate::agreement::TotalisationError as T;
+    let (outcome, totalisation, more) =
+        crate::agreement::totalised_pension(params, &facts, foreign).map_err(|e| match e {
+            T::Pension(p) => pension_error(p),
+            T::Missing(m) => CalcError::new("birth_date", m),
+            T::Agreement(a) => CalcError::new("years", a),
+        })?;
     lines.extend(more);
     let mut body = to_value(&outcome);
     body["settlement_year"] = json!(settlement_year);
+    body["agreement"] = json!({ "country": "KR", "totalisation": totalisation });
     Ok((body, lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PensionAgreement {
+    country: String,
+    foreign_years: Option<i64>,
+    foreign_months: Option<i64>,
 }
 
 #[derive(Deserialize)]

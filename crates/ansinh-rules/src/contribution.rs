@@ -238,6 +238,10 @@ pub enum ContributionError {
     OccupationalNotApplicable,
     #[error("a State support group applies to voluntary participants only")]
     SupportNotApplicable,
+    #[error(
+        "a certificate of coverage exempts workers in Vietnam under Korean legislation: participant `foreign_employee` only"
+    )]
+    ExemptionNotApplicable,
     #[error("{0} is not an occupational-accident rate in force; use {1} or {2}")]
     UnknownOccupationalRate(Rate, Rate, Rate),
 }
@@ -261,6 +265,9 @@ pub struct Resolved {
     /// State support per month for a voluntary participant.
     pub state_support: Dong,
     pub rounding: Rounding,
+    /// The pension-survivor fund is not charged: the worker is covered by a certificate of
+    /// coverage under the Vietnam–Korea agreement ([`crate::agreement`]).
+    pub pension_survivor_exempt: bool,
 }
 
 /// Options of [`resolve`].
@@ -270,6 +277,9 @@ pub struct Options {
     pub support_group: Option<SupportGroup>,
     /// Months of State support already received (the support stops at `max_months`).
     pub support_months_used: i64,
+    /// A certificate of coverage under the Vietnam–Korea agreement covers the month: neither
+    /// payer is charged for the pension-survivor fund ([`crate::agreement`]).
+    pub pension_survivor_exempt: bool,
 }
 
 /// Resolves the parameters of one month: caps and floor (L41 Art. 31.1.đ, 31.2; L74 Art. 34.2),
@@ -341,10 +351,18 @@ pub fn resolve(
             Dong::ZERO,
         ),
     };
+    let exempt = options.pension_survivor_exempt;
+    if exempt && participant != Participant::ForeignEmployee {
+        return Err(ContributionError::ExemptionNotApplicable);
+    }
     let row = |p: PayerRates, occ: Rate| {
         [
             p.sickness_maternity,
-            p.pension_survivor,
+            if exempt {
+                Rate::ZERO
+            } else {
+                p.pension_survivor
+            },
             occ,
             p.health,
             p.unemployment,
@@ -362,6 +380,7 @@ pub fn resolve(
         employer: row(split.employer, occupational),
         state_support,
         rounding,
+        pension_survivor_exempt: exempt,
     })
 }
 

@@ -14,9 +14,14 @@
 //! - one-time social insurance (BHXH một lần): [`one_time`]
 //! - sickness (ốm đau), maternity (thai sản), survivors (tử tuất), unemployment (thất nghiệp)
 //! - health insurance card and benefit level (thẻ BHYT, mức hưởng): [`health`]
+//! - the armed forces' scheme (BHXH Quân đội: sĩ quan, hạ sĩ quan, binh sĩ): [`armed_forces`]
+//! - the Vietnam–Korea agreement (Hiệp định BHXH Việt Nam – Hàn Quốc), certificates of coverage,
+//!   totalisation (cộng dồn thời gian): [`agreement`]
 //! - the JSON request/response of `ansinh calc`: [`calc`]
 //! - Vietnam as a jurisdiction package (currency, funds, identifiers): [`jurisdiction`]
 
+pub mod agreement;
+pub mod armed_forces;
 pub mod calc;
 pub mod compliance;
 pub mod contribution;

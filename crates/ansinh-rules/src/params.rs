@@ -57,6 +57,9 @@ ansinh_law::parameter_pack! {
         voluntary_maternity: crate::maternity::VoluntaryMaternity,
         social_pension: crate::social_pension::SocialPension,
         state_pay_average: crate::revaluation::StatePayAverage,
+        conscript_contribution: crate::armed_forces::ConscriptContribution,
+        servicemen_rates: crate::armed_forces::ServicemenRates,
+        agreement_kr: crate::agreement::KoreaAgreement,
     }
 }
 

@@ -151,3 +151,37 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Vietnam–Korea agreement: a certificate takes the pension-survivor fund away from both
+    /// payers and leaves every other fund as it was.
+    #[test]
+    fn a_certificate_of_coverage_removes_the_pension_survivor_fund_only(
+        m in month(), region in 1u8..=4, salary in 2_600_000i64..300_000_000,
+    ) {
+        let plain = resolve(&PARAMS, m, Participant::ForeignEmployee, region, Options::default()).unwrap();
+        let exempt = resolve(&PARAMS, m, Participant::ForeignEmployee, region, Options { pension_survivor_exempt: true, ..Options::default() }).unwrap();
+        let (a, b) = (assess(&plain, Dong(salary)).unwrap(), assess(&exempt, Dong(salary)).unwrap());
+        prop_assert_eq!(b.employee.pension_survivor, Dong::ZERO);
+        prop_assert_eq!(b.employer.pension_survivor, Dong::ZERO);
+        for (x, y) in a.employee.as_array().iter().zip(b.employee.as_array()).chain(a.employer.as_array().iter().zip(b.employer.as_array())).enumerate().filter(|(i, _)| i % 5 != 1).map(|(_, p)| p) {
+            prop_assert_eq!(*x, y);
+        }
+        prop_assert_eq!(a.total - b.total, a.employee.pension_survivor + a.employer.pension_survivor);
+    }
+
+    /// Armed forces: the Ministry's payment for a conscript never falls as service lengthens,
+    /// and never exceeds 22 % of 4 × the reference level (Decree 157/2025 Art. 6).
+    #[test]
+    fn a_conscripts_contribution_grows_with_service_up_to_four_times_the_reference(
+        m in month(), served in 0i32..120, more in 0i32..60,
+    ) {
+        use ansinh_rules::armed_forces::conscript;
+        let (short, ..) = conscript(&PARAMS, m.plus(-served), m).unwrap();
+        let (long, ..) = conscript(&PARAMS, m.plus(-served - more), m).unwrap();
+        prop_assert!(short.total <= long.total);
+        let reference = PARAMS.reference_level.at(m.first_day()).unwrap().value.amount;
+        prop_assert!(long.total <= Rounding::HALF_UP_DONG.apply(reference.times(4).unwrap(), Rate::percent(22)));
+        prop_assert_eq!(long.total, long.state.pension_survivor);
+    }
+}
