@@ -13,6 +13,7 @@ pub mod audit;
 pub(crate) mod bulk;
 pub mod card;
 pub mod career;
+pub mod certificate;
 pub mod claim;
 pub mod course;
 pub mod declaration;

@@ -965,10 +965,17 @@ impl Store {
             }
             runs
         });
+        // Certificates of coverage under the Vietnam–Korea agreement: the months they cover are
+        // not charged to the pension-survivor fund (few people; read once per run).
+        let certificates = match law {
+            RunLaw::Vietnam(_) => self.inbound_certificates().await?,
+            RunLaw::Laos(_) => FxHashMap::default(),
+        };
         let mut plan = Plan {
             law,
             month,
             employers,
+            certificates,
             runs,
             resolved: FxHashMap::default(),
             lao_resolved: FxHashMap::default(),
@@ -1160,8 +1167,11 @@ struct Plan<'p> {
     employers: FxHashMap<String, (i64, OccupationalOption)>,
     /// Months of earlier finished runs.
     runs: Vec<Month>,
-    /// Parameters resolved once per (month, participant kind, region, occupational option).
-    resolved: FxHashMap<(Month, Participant, i64, OccupationalOption), Option<Resolved>>,
+    /// Inbound certificates of coverage per person (Vietnam–Korea agreement).
+    certificates: FxHashMap<String, Vec<ansinh_rules::agreement::Certificate>>,
+    /// Parameters resolved once per (month, participant kind, region, occupational option,
+    /// pension-survivor exemption).
+    resolved: FxHashMap<(Month, Participant, i64, OccupationalOption, bool), Option<Resolved>>,
     /// Lao parameters resolved once per (month, participant kind).
     lao_resolved: FxHashMap<(Month, lao::Participant), Option<lao::Resolved>>,
     /// Per contribution month and employer: what runs of this run month wrote (by month
@@ -1292,12 +1302,19 @@ impl Plan<'_> {
                     .get(&row.employer)
                     .copied()
                     .unwrap_or((1, OccupationalOption::Standard));
+                let exempt = participant == Participant::ForeignEmployee
+                    && self.certificates.get(&row.sin).is_some_and(|certs| {
+                        params.agreement_kr.at(m.first_day()).is_ok_and(|p| {
+                            ansinh_rules::agreement::covering(&p.value, certs, m).is_some()
+                        })
+                    });
                 let resolved = self
                     .resolved
-                    .entry((m, participant, region, option))
+                    .entry((m, participant, region, option, exempt))
                     .or_insert_with(|| {
                         let options = Options {
                             occupational: Some(option),
+                            pension_survivor_exempt: exempt,
                             ..Options::default()
                         };
                         let region = u8::try_from(region).unwrap_or(1);

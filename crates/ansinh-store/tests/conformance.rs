@@ -59,6 +59,7 @@ on_both!(
     claims_are_versioned_checked_across_files_reviewed_and_settled,
     cards_are_issued_renewed_and_linked_to_the_person,
     co_payments_stop_at_the_yearly_cap_across_files,
+    a_korean_certificate_exempts_the_pension_fund_until_it_ends,
 );
 
 fn employer(code: &str, region: i64) -> NewEmployer {
@@ -1718,4 +1719,221 @@ async fn a_visit_sent_twice_in_one_file_is_paid_once_and_the_file_stored(store: 
         .await
         .unwrap();
     assert!(again.replayed);
+}
+
+fn certificate(
+    sin: &str,
+    no: &str,
+    from: &str,
+    to: &str,
+) -> ansinh_store::certificate::NewCertificate {
+    ansinh_store::certificate::NewCertificate {
+        person_sin: sin.into(),
+        certificate_no: no.into(),
+        direction: "inbound".into(),
+        country: "KR".into(),
+        kind: "local_hire".into(),
+        valid_from: from.into(),
+        valid_to: to.into(),
+        sending_employer: "Công ty TNHH Hàn Việt".into(),
+        host_employer: String::new(),
+        issued_on: Some("2024-02-20".into()),
+    }
+}
+
+/// Issue 22: an NPS certificate recorded after January was assessed takes the pension-survivor
+/// fund off January (an adjustment line, never an edit) and off every month it covers, and the
+/// months after it ends are charged in full again; the other funds stay due throughout.
+async fn a_korean_certificate_exempts_the_pension_fund_until_it_ends(store: Store) {
+    use ansinh_store::certificate::{Direction, ForeignPeriod};
+    let store = store.receiving_on("2026-01-05".parse().unwrap());
+    let p = params();
+    store
+        .create_employer(&employer("TA0003A", 1))
+        .await
+        .unwrap();
+    let mut kim = hire("M12345678", "Kim Min-jun", "2026-01-05", 40_000_000);
+    kim.nationality = Some("KR".into());
+    kim.birth_date = Some("1990-01-01".into());
+    kim.contract_kind = Some("definite".into());
+    kim.contract_months = Some(24);
+    let lan = hire("079180000123", "Nguyễn Thị Lan", "2026-01-05", 10_000_000);
+    let report = submit(&store, "TA0003A", &[kim, lan], None).await.unwrap();
+    let (kim, lan) = (
+        report.lines[0].sin.clone().unwrap(),
+        report.lines[1].sin.clone().unwrap(),
+    );
+    let m = |s: &str| s.parse().unwrap();
+    store.assess_month(&p, m("2026-01"), &|_| {}).await.unwrap();
+    let totals = |h: &ansinh_store::assessment::ContributionHistory| -> Vec<(String, i64, i64)> {
+        h.months
+            .iter()
+            .map(|r| (r.month.clone(), r.employee_total, r.employer_total))
+            .collect()
+    };
+    // Without a certificate: 8 % + 1.5 % for him; 3 + 14 + 0.5 + 3 % for the employer.
+    assert_eq!(
+        totals(&store.contribution_history(&kim).await.unwrap()),
+        vec![("2026-01".into(), 3_800_000, 8_200_000)]
+    );
+
+    // Bad certificates are refused naming the field; nothing is stored.
+    assert_eq!(
+        refused(
+            store
+                .record_certificate(&p, &certificate(&lan, "KR-1", "2024-03-01", "2026-03-31"))
+                .await
+        ),
+        "direction"
+    );
+    assert_eq!(
+        refused(
+            store
+                .record_certificate(&p, &certificate(&kim, "KR-1", "2024-03-01", "2029-03-31"))
+                .await
+        ),
+        "valid_to"
+    );
+    assert_eq!(
+        refused(
+            store
+                .record_certificate(
+                    &p,
+                    &certificate("0000000000", "KR-1", "2024-03-01", "2026-03-31")
+                )
+                .await
+        ),
+        "person_sin"
+    );
+    let mut wrong = certificate(&kim, "KR-1", "2024-03-01", "2026-03-31");
+    wrong.kind = "tourist".into();
+    assert_eq!(refused(store.record_certificate(&p, &wrong).await), "kind");
+    assert!(store.certificates_of(&kim).await.unwrap().is_empty());
+
+    let recorded = store
+        .record_certificate(
+            &p,
+            &certificate(&kim, "KR-2024-000731", "2024-03-01", "2026-03-31"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(recorded.issuer, "National Pension Service (Korea)");
+    assert_eq!(
+        refused(
+            store
+                .record_certificate(
+                    &p,
+                    &certificate(&kim, "KR-2026-000001", "2026-03-01", "2027-03-31")
+                )
+                .await
+        ),
+        "valid_from"
+    );
+    assert_eq!(
+        refused(
+            store
+                .record_certificate(
+                    &p,
+                    &certificate(&kim, "KR-2024-000731", "2026-04-01", "2027-03-31")
+                )
+                .await
+        ),
+        "certificate_no"
+    );
+    assert_eq!(
+        store
+            .certificate_register(Some(Direction::Inbound), Some(m_date("2026-02-15")))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        store
+            .certificate_register(Some(Direction::Inbound), Some(m_date("2026-04-01")))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // February's run takes the pension fund off January (adjustment) and February.
+    let feb = store.assess_month(&p, m("2026-02"), &|_| {}).await.unwrap();
+    assert_eq!((feb.new_lines, feb.adjustments), (2, 1), "{feb:?}");
+    store.assess_month(&p, m("2026-03"), &|_| {}).await.unwrap();
+    store.assess_month(&p, m("2026-04"), &|_| {}).await.unwrap();
+    let history = store.contribution_history(&kim).await.unwrap();
+    assert_eq!(
+        totals(&history),
+        vec![
+            ("2026-01".into(), 600_000, 2_600_000),
+            ("2026-02".into(), 600_000, 2_600_000),
+            ("2026-03".into(), 600_000, 2_600_000),
+            ("2026-04".into(), 3_800_000, 8_200_000),
+        ]
+    );
+    assert_eq!(
+        history.months[0].lines, 2,
+        "January adjusted by a second line"
+    );
+    // Months exempt here are insured in Korea: only April counts towards a Vietnamese pension.
+    assert_eq!(history.months_for_pension, 1);
+    // The Vietnamese colleague is charged in full all along.
+    assert!(
+        store
+            .contribution_history(&lan)
+            .await
+            .unwrap()
+            .months
+            .iter()
+            .all(|r| r.employee_total == 1_050_000)
+    );
+
+    // Periods insured in Korea, as NPS reports them: all or none.
+    let period = |from: &str, to: &str, months: i64| ForeignPeriod {
+        person_sin: kim.clone(),
+        country: "KR".into(),
+        period_from: from.into(),
+        period_to: to.into(),
+        months,
+        source: "NPS exchange file 2026-05".into(),
+    };
+    assert_eq!(
+        store
+            .record_foreign_periods(&[period("2012-01-01", "2019-12-31", 96)])
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        refused(
+            store
+                .record_foreign_periods(&[
+                    period("2020-01-01", "2020-12-31", 12),
+                    period("2019-06-01", "2019-08-31", 3)
+                ])
+                .await
+        ),
+        "periods[1].period_from"
+    );
+    assert_eq!(
+        refused(
+            store
+                .record_foreign_periods(&[period("2021-01-01", "2021-06-30", 7)])
+                .await
+        ),
+        "periods[0].months"
+    );
+    assert_eq!(store.foreign_periods_of(&kim).await.unwrap().len(), 1);
+}
+
+fn m_date(s: &str) -> ansinh_core::Date {
+    s.parse().unwrap()
+}
+
+/// The field a store refusal names.
+fn refused<T: std::fmt::Debug>(r: Result<T, StoreError>) -> String {
+    match r {
+        Err(StoreError::Invalid { field, .. } | StoreError::Conflict { field, .. }) => field,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
 }
