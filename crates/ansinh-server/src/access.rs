@@ -165,6 +165,27 @@ pub const RULES: &[Rule] = &[
         needs(WriteRegistry),
     ),
     rule("GET", "/api/v1/persons/{sin}/cards", person(ReadPerson)),
+    rule(
+        "POST",
+        "/api/v1/agreements/certificates",
+        needs(WriteRegistry),
+    ),
+    rule(
+        "GET",
+        "/api/v1/agreements/certificates",
+        needs(SearchRegistry),
+    ),
+    rule(
+        "GET",
+        "/api/v1/persons/{sin}/certificates",
+        person(ReadPerson),
+    ),
+    rule("POST", "/api/v1/agreements/periods", needs(WriteRegistry)),
+    rule(
+        "GET",
+        "/api/v1/agreements/periods/export",
+        needs(SearchRegistry),
+    ),
     // Pages.
     rule("GET", "/login", Public),
     rule("POST", "/login", Public),
@@ -196,6 +217,13 @@ pub const RULES: &[Rule] = &[
     rule("POST", "/ui/assessments", needs(RunAssessment)),
     rule("GET", "/ui/audit", needs(ReadAudit)),
     rule("GET", "/ui/compliance", needs(ReadCompliance)),
+    rule("GET", "/ui/agreements", needs(SearchRegistry)),
+    rule("POST", "/ui/agreements/certificates", needs(WriteRegistry)),
+    rule(
+        "GET",
+        "/ui/agreements/certificates/{sin}/{number}",
+        person(ReadPerson),
+    ),
     rule("GET", "/ui/users", needs(ManageUsers)),
     rule("POST", "/ui/users", needs(ManageUsers)),
     rule("POST", "/ui/users/{username}/tokens", needs(ManageUsers)),

@@ -2,6 +2,7 @@
 //! askama templates (`templates/`), no script needed, no CDN. Every page goes through the same
 //! access middleware as the API; writes go through the acting store, so they are audited.
 
+mod agreements;
 mod calculator;
 mod chart;
 mod compliance;
@@ -72,6 +73,12 @@ pub fn router() -> Router<AppState> {
         .route("/ui/assessments", post(run_submit))
         .route("/ui/audit", get(audit_page))
         .route("/ui/compliance", get(compliance::page))
+        .route("/ui/agreements", get(agreements::page))
+        .route("/ui/agreements/certificates", post(agreements::record))
+        .route(
+            "/ui/agreements/certificates/{sin}/{number}",
+            get(agreements::document),
+        )
         .route("/ui/users", get(users::page).post(users::create))
         .route("/ui/users/{username}/tokens", post(users::token))
         .route("/ui/employers/{code}/urgings", post(compliance::urge))
@@ -168,6 +175,7 @@ impl Chrome {
             "declare" => Permission::Declare,
             "claims" => Permission::ReadClaims,
             "compliance" => Permission::ReadCompliance,
+            "register" => Permission::WriteRegistry,
             "users" => Permission::ManageUsers,
             "calculate" => Permission::Calculate,
             _ => return false,
@@ -901,6 +909,10 @@ struct PersonPage {
     /// An employer's user sees no estimate of the person's career.
     show_estimate: bool,
     cards: Vec<ansinh_store::card::HealthCard>,
+    /// Certificates of coverage (Vietnam–Korea agreement) and periods insured in Korea (not
+    /// shown to an employer: they are of the person's other employments).
+    certificates: Vec<ansinh_store::certificate::CoverageCertificate>,
+    foreign_periods: Vec<ansinh_store::certificate::ForeignPeriod>,
     audit: Vec<AuditEntry>,
 }
 
@@ -978,13 +990,28 @@ async fn person_page(
             }
         }
         let audit = trail(&state, &caller, "person", p.sin.clone()).await?;
-        Ok::<_, StoreError>((p, employments, cards, history, unpaid, audit, today))
+        let certificates = state.store.certificates_of(&p.sin).await?;
+        let foreign_periods = match crate::scope::employer_of(&caller) {
+            Some(_) => Vec::new(),
+            None => state.store.foreign_periods_of(&p.sin).await?,
+        };
+        Ok::<_, StoreError>((
+            p,
+            employments,
+            cards,
+            history,
+            unpaid,
+            audit,
+            today,
+            (certificates, foreign_periods),
+        ))
     }
     .await;
-    let (p, employments, cards, history, unpaid, audit, today) = match loaded {
-        Ok(x) => x,
-        Err(e) => return error_page(c, e),
-    };
+    let (p, employments, cards, history, unpaid, audit, today, (certificates, foreign_periods)) =
+        match loaded {
+            Ok(x) => x,
+            Err(e) => return error_page(c, e),
+        };
     if let Some(format) = format {
         return lists::history(&c, format, &p.sin, &history.months);
     }
@@ -1005,9 +1032,10 @@ async fn person_page(
     let (estimate, estimate_error) = if show_estimate {
         let through = ansinh_core::Month::of(today).plus(-1);
         let career = ansinh_store::career::join(&history.months, &employments, through);
+        let foreign_months: i64 = foreign_periods.iter().map(|f| f.months).sum();
         match career
             .map_err(|e| e.to_string())
-            .and_then(|career| estimate(&state, &c, &p, &career, today.year()))
+            .and_then(|career| estimate(&state, &c, &p, &career, today.year(), foreign_months))
         {
             Ok(e) => (e, None),
             Err(why) => (None, Some(why)),
@@ -1025,6 +1053,8 @@ async fn person_page(
         show_estimate,
         employments,
         cards,
+        certificates,
+        foreign_periods,
         audit,
         p,
         c,
@@ -1039,6 +1069,7 @@ fn estimate(
     p: &ansinh_store::Person,
     career: &ansinh_store::career::Career,
     year: i16,
+    foreign_months: i64,
 ) -> Result<Option<Estimate>, String> {
     let history = calculator::history(career);
     if history.is_empty() {
@@ -1046,10 +1077,15 @@ fn estimate(
     }
     // The estimate over the record is Vietnam's law; a Lao member's is not guessed from it.
     calculator::vietnamese_law_only(state)?;
-    let request = serde_json::json!({
+    let mut request = serde_json::json!({
         "kind": "pension", "jurisdiction": "VN", "sex": p.sex, "birth_date": p.birth_date,
         "settlement_year": year, "history": history,
     });
+    // Periods insured in Korea count towards the conditions (Vietnam–Korea agreement Part III).
+    if foreign_months > 0 {
+        request["agreement"] =
+            serde_json::json!({"country": "KR", "foreign_months": foreign_months});
+    }
     let pension = ansinh_rules::calc::calc_text(&state.params, &request.to_string())
         .map_err(|e| e.to_string())?;
     let body = &pension.body;

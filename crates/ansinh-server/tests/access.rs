@@ -53,6 +53,11 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /api/v1/cards", "AC"),
     ("POST /api/v1/cards/{code}/renewals", "AC"),
     ("GET /api/v1/persons/{sin}/cards", "ACBHIEP"),
+    ("POST /api/v1/agreements/certificates", "AC"),
+    ("GET /api/v1/agreements/certificates", "ACBHI"),
+    ("GET /api/v1/persons/{sin}/certificates", "ACBHIEP"),
+    ("POST /api/v1/agreements/periods", "AC"),
+    ("GET /api/v1/agreements/periods/export", "ACBHI"),
     ("GET /login", "public"),
     ("POST /login", "public"),
     ("POST /locale", "public"),
@@ -71,6 +76,9 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /ui/assessments", "AC"),
     ("GET /ui/audit", "AI"),
     ("GET /ui/compliance", "ACI"),
+    ("GET /ui/agreements", "ACBHI"),
+    ("POST /ui/agreements/certificates", "AC"),
+    ("GET /ui/agreements/certificates/{sin}/{number}", "ACBHIEP"),
     ("GET /ui/users", "A"),
     ("POST /ui/users", "A"),
     ("POST /ui/users/{username}/tokens", "A"),
@@ -110,6 +118,7 @@ fn fill(path: &str, w: &World, others: bool) -> String {
         .replace("{chart}", "coverage.svg")
         .replace("{facility}", "79001")
         .replace("{key}", "no-such-visit")
+        .replace("{number}", "no-such-certificate")
 }
 
 async fn call(client: &reqwest::Client, base: &str, method: &str, path: &str) -> StatusCode {

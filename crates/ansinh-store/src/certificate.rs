@@ -466,4 +466,69 @@ impl Store {
             })).collect()
         })
     }
+
+    /// The Vietnamese periods of every person of the agreement (with a certificate or a
+    /// period in Korea) for the liaison body: consecutive months with a pension-survivor
+    /// contribution, from the record (Agreement Part III, exchange of periods).
+    pub async fn exchange_periods(&self) -> Result<Vec<ExchangePeriod>, StoreError> {
+        let sins: Vec<String> = on_pool!(self, pool => {
+            let rows = sqlx::query("SELECT person_sin FROM coverage_certificates UNION SELECT person_sin FROM foreign_periods ORDER BY 1")
+                .fetch_all(pool).await?;
+            rows.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<Vec<_>, _>>()?
+        });
+        let mut out = Vec::new();
+        for sin in sins {
+            let Some(person) = self.person(&sin).await? else {
+                continue;
+            };
+            let history = self.contribution_history(&sin).await?;
+            let mut months: Vec<ansinh_core::Month> = history
+                .months
+                .iter()
+                .filter(|m| m.pension)
+                .filter_map(|m| m.month.parse().ok())
+                .collect();
+            months.sort();
+            months.dedup();
+            let mut runs: Vec<(ansinh_core::Month, ansinh_core::Month, i64)> = Vec::new();
+            for m in months {
+                match runs.last_mut() {
+                    Some((_, to, n)) if to.plus(1) == m => {
+                        *to = m;
+                        *n += 1;
+                    }
+                    _ => runs.push((m, m, 1)),
+                }
+            }
+            for (from, to, months) in runs {
+                out.push(ExchangePeriod {
+                    person_sin: sin.clone(),
+                    personal_id: person.personal_id.clone(),
+                    name: person.name.clone(),
+                    birth_date: person.birth_date.clone(),
+                    nationality: person.nationality.clone(),
+                    country: "VN".into(),
+                    period_from: from.first_day().to_string(),
+                    period_to: to.last_day().to_string(),
+                    months,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One Vietnamese insured period of the exchange file sent to the Korean liaison body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ExchangePeriod {
+    pub person_sin: String,
+    pub personal_id: String,
+    pub name: String,
+    pub birth_date: String,
+    pub nationality: String,
+    /// The country whose legislation the period was insured under: `VN`.
+    pub country: String,
+    pub period_from: String,
+    pub period_to: String,
+    pub months: i64,
 }

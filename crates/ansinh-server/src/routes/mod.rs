@@ -1,6 +1,7 @@
 //! Routes, one file per resource, mirroring the URLs.
 
 mod accounts;
+pub(crate) mod agreements;
 mod assessments;
 mod calc;
 mod claims;
@@ -50,6 +51,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(claims::issue_card))
         .routes(routes!(claims::renew_card))
         .routes(routes!(claims::cards))
+        .routes(routes!(agreements::record, agreements::register))
+        .routes(routes!(agreements::of_person))
+        .routes(routes!(agreements::import_periods))
+        .routes(routes!(agreements::export_periods))
 }
 
 /// The `limit` of a list query: 1 to `max` (default: the store's), refused outside — never
