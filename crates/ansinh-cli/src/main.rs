@@ -151,6 +151,13 @@ enum Command {
         #[command(flatten)]
         db: system::DbArgs,
     },
+    /// The Vietnam–Korea agreement: certificates of coverage and the exchange of periods.
+    Agreement {
+        #[command(subcommand)]
+        what: system::AgreementCommand,
+        #[command(flatten)]
+        db: system::DbArgs,
+    },
     /// Users of the web pages and the API, and their API tokens.
     User {
         #[command(subcommand)]
@@ -290,6 +297,9 @@ fn main() -> ExitCode {
         }
         Command::Card { what, db } => {
             return report(block_on(system::card(&db, what)));
+        }
+        Command::Agreement { what, db } => {
+            return report(embedded().and_then(|p| block_on(system::agreement(&db, what, &p))));
         }
         Command::User { what, db } => {
             return report(block_on(system::user(&db, what)));

@@ -258,6 +258,184 @@ pub async fn card(db: &DbArgs, command: CardCommand) -> Result<()> {
     Ok(())
 }
 
+#[derive(clap::Subcommand)]
+pub enum AgreementCommand {
+    /// Record a certificate of coverage under the Vietnam–Korea agreement.
+    Certify {
+        /// Social insurance number of the worker.
+        #[arg(long)]
+        person: String,
+        /// The issuer's reference number.
+        #[arg(long)]
+        number: String,
+        /// `inbound` (issued by Korea's NPS for a worker in Vietnam) or `outbound` (issued by
+        /// Vietnam Social Security for a Vietnamese posted to Korea).
+        #[arg(long)]
+        direction: String,
+        /// `detached` (≤ 60 months), `extension` (≤ 36) or `local_hire` (≤ 60).
+        #[arg(long, default_value = "detached")]
+        kind: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// The employer that sends (or employs) the worker.
+        #[arg(long)]
+        sending_employer: String,
+        #[arg(long, default_value = "")]
+        host_employer: String,
+        #[arg(long)]
+        issued_on: Option<String>,
+    },
+    /// The register of certificates (JSON, or CSV with --csv).
+    Certificates {
+        /// `inbound` or `outbound`.
+        #[arg(long)]
+        direction: Option<String>,
+        /// In force on this day, YYYY-MM-DD.
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Import the periods insured in Korea that the liaison body reported (CSV: person_sin,
+    /// country, period_from, period_to, months, source), all or none.
+    ImportPeriods {
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Print the exchange file of Vietnamese insured periods for the liaison body (CSV).
+    ExportPeriods,
+}
+
+pub async fn agreement(db: &DbArgs, command: AgreementCommand, params: &Params) -> Result<()> {
+    use ansinh_store::certificate::Direction;
+    let store = open(db).await?;
+    let failed = |e: ansinh_store::StoreError| anyhow::anyhow!("{e}");
+    match command {
+        AgreementCommand::Certify {
+            person,
+            number,
+            direction,
+            kind,
+            from,
+            to,
+            sending_employer,
+            host_employer,
+            issued_on,
+        } => {
+            let c = store
+                .record_certificate(
+                    params,
+                    &ansinh_store::certificate::NewCertificate {
+                        person_sin: person,
+                        certificate_no: number,
+                        direction,
+                        country: "KR".into(),
+                        kind,
+                        valid_from: from,
+                        valid_to: to,
+                        sending_employer,
+                        host_employer,
+                        issued_on,
+                    },
+                )
+                .await
+                .map_err(failed)?;
+            println!("{}", serde_json::to_string_pretty(&c)?);
+        }
+        AgreementCommand::Certificates { direction, on, csv } => {
+            let direction = match direction.as_deref() {
+                None => None,
+                Some("inbound") => Some(Direction::Inbound),
+                Some("outbound") => Some(Direction::Outbound),
+                Some(other) => anyhow::bail!("--direction: `{other}` is not inbound or outbound"),
+            };
+            let on = on
+                .as_deref()
+                .map(|d| {
+                    d.parse()
+                        .with_context(|| format!("--on: `{d}` is not a date YYYY-MM-DD"))
+                })
+                .transpose()?;
+            let items = store
+                .certificate_register(direction, on)
+                .await
+                .map_err(failed)?;
+            if csv {
+                let mut w = csv::Writer::from_writer(std::io::stdout());
+                w.write_record([
+                    "certificate_no",
+                    "direction",
+                    "kind",
+                    "person_sin",
+                    "valid_from",
+                    "valid_to",
+                    "sending_employer",
+                    "host_employer",
+                    "issued_on",
+                ])?;
+                for c in &items {
+                    w.write_record([
+                        c.certificate_no.as_str(),
+                        c.direction.code(),
+                        &c.kind,
+                        &c.person_sin,
+                        &c.valid_from,
+                        &c.valid_to,
+                        &c.sending_employer,
+                        &c.host_employer,
+                        &c.issued_on,
+                    ])?;
+                }
+                w.flush()?;
+            } else {
+                println!("{}", serde_json::to_string_pretty(&items)?);
+            }
+        }
+        AgreementCommand::ImportPeriods { file } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let periods = ansinh_store::certificate::periods_from_csv(&bytes).map_err(failed)?;
+            let n = store
+                .record_foreign_periods(&periods)
+                .await
+                .map_err(failed)?;
+            println!("{}", serde_json::json!({ "recorded": n }));
+        }
+        AgreementCommand::ExportPeriods => {
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            w.write_record([
+                "person_sin",
+                "personal_id",
+                "name",
+                "birth_date",
+                "nationality",
+                "country",
+                "period_from",
+                "period_to",
+                "months",
+            ])?;
+            for p in store.exchange_periods().await.map_err(failed)? {
+                let months = p.months.to_string();
+                w.write_record([
+                    p.person_sin.as_str(),
+                    &p.personal_id,
+                    &p.name,
+                    &p.birth_date,
+                    &p.nationality,
+                    &p.country,
+                    &p.period_from,
+                    &p.period_to,
+                    &months,
+                ])?;
+            }
+            w.flush()?;
+        }
+    }
+    Ok(())
+}
+
 /// One user per role on a new demo database, with fresh passwords printed once.
 async fn demo_users(store: &Store) -> Result<()> {
     let anyhow = |e: ansinh_store::StoreError| anyhow::anyhow!("{e}");

@@ -777,3 +777,82 @@ fn a_database_is_created_for_one_jurisdiction_and_refuses_another() {
     );
     assert!(!out.status.success());
 }
+
+#[test]
+fn the_korea_agreement_from_the_command_line() {
+    let db = temp_db("agreement.db");
+    let out = ansinh(&["migrate", "--database-url", &db], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A certificate for nobody registered is refused naming the field; nothing is stored.
+    let out = ansinh(
+        &[
+            "agreement",
+            "certify",
+            "--person",
+            "0123456789",
+            "--number",
+            "NPS-1",
+            "--direction",
+            "inbound",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--sending-employer",
+            "Hanjin Co.",
+            "--database-url",
+            &db,
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("person_sin"));
+    let out = ansinh(
+        &["agreement", "certificates", "--csv", "--database-url", &db],
+        "",
+    );
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "certificate_no,direction,kind,person_sin,valid_from,valid_to,sending_employer,host_employer,issued_on"
+    );
+    let out = ansinh(
+        &[
+            "agreement",
+            "certificates",
+            "--direction",
+            "up",
+            "--database-url",
+            &db,
+        ],
+        "",
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--direction"));
+    // The liaison body's file: a row for nobody registered rejects the file.
+    let file = std::env::temp_dir().join(format!("ansinh-periods-{}.csv", std::process::id()));
+    std::fs::write(
+        &file,
+        "person_sin,country,period_from,period_to,months,source\n0123456789,KR,2015-01-01,2019-12-31,60,NPS 2026-05\n",
+    )
+    .unwrap();
+    let out = ansinh(
+        &[
+            "agreement",
+            "import-periods",
+            "--file",
+            file.to_str().unwrap(),
+            "--database-url",
+            &db,
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("periods[0].person_sin"));
+    let out = ansinh(&["agreement", "export-periods", "--database-url", &db], "");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("person_sin,personal_id,name"));
+    let _ = std::fs::remove_file(file);
+}

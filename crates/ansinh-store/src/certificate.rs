@@ -532,3 +532,60 @@ pub struct ExchangePeriod {
     pub period_to: String,
     pub months: i64,
 }
+
+/// The columns of the exchange file of periods received from the liaison body
+/// (docs/agreements.md).
+pub const PERIOD_COLUMNS: [&str; 6] = [
+    "person_sin",
+    "country",
+    "period_from",
+    "period_to",
+    "months",
+    "source",
+];
+
+/// Reads the periods of a CSV exchange file (UTF-8, optional BOM, a header row naming
+/// [`PERIOD_COLUMNS`] in any order); a defect names the row (`periods[i]`) and column.
+pub fn periods_from_csv(bytes: &[u8]) -> Result<Vec<ForeignPeriod>, StoreError> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|_| StoreError::invalid("file", "the file is not UTF-8"))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| StoreError::invalid("file", e))?
+        .clone();
+    let mut at = [0usize; 6];
+    for (k, name) in PERIOD_COLUMNS.iter().enumerate() {
+        at[k] = headers.iter().position(|h| h == *name).ok_or_else(|| {
+            StoreError::invalid(
+                "file",
+                format!(
+                    "the header row lacks `{name}`; columns: {}",
+                    PERIOD_COLUMNS.join(",")
+                ),
+            )
+        })?;
+    }
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| StoreError::invalid(&format!("periods[{i}]"), e))?;
+        let get = |k: usize| record.get(at[k]).unwrap_or("").to_string();
+        let months = get(4).parse::<i64>().map_err(|_| {
+            StoreError::invalid(
+                &format!("periods[{i}].months"),
+                format!("`{}` is not a whole number of months", get(4)),
+            )
+        })?;
+        out.push(ForeignPeriod {
+            person_sin: get(0),
+            country: get(1),
+            period_from: get(2),
+            period_to: get(3),
+            months,
+            source: get(5),
+        });
+    }
+    Ok(out)
+}

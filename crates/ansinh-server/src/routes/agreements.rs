@@ -163,65 +163,6 @@ pub struct PeriodBatch {
     pub periods: Vec<ForeignPeriod>,
 }
 
-/// The columns of the exchange files, in and out (docs/agreements.md).
-pub const PERIOD_COLUMNS: [&str; 6] = [
-    "person_sin",
-    "country",
-    "period_from",
-    "period_to",
-    "months",
-    "source",
-];
-
-/// Reads the periods of a CSV exchange file (UTF-8, header row of [`PERIOD_COLUMNS`]).
-pub fn periods_from_csv(bytes: &[u8]) -> Result<Vec<ForeignPeriod>, ApiError> {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-        .map_err(|_| ApiError::validation("body", "the file is not UTF-8"))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| ApiError::validation("body", e.to_string()))?
-        .clone();
-    let column = |name: &str| {
-        headers.iter().position(|h| h == name).ok_or_else(|| {
-            ApiError::validation(
-                "body",
-                format!(
-                    "the header row lacks `{name}`; columns: {}",
-                    PERIOD_COLUMNS.join(",")
-                ),
-            )
-        })
-    };
-    let at: Vec<usize> = PERIOD_COLUMNS
-        .iter()
-        .map(|c| column(c))
-        .collect::<Result<_, _>>()?;
-    let mut out = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record =
-            record.map_err(|e| ApiError::validation(&format!("periods[{i}]"), e.to_string()))?;
-        let get = |k: usize| record.get(at[k]).unwrap_or("").to_string();
-        let months = get(4).parse::<i64>().map_err(|_| {
-            ApiError::validation(
-                &format!("periods[{i}].months"),
-                format!("`{}` is not a whole number of months", get(4)),
-            )
-        })?;
-        out.push(ForeignPeriod {
-            person_sin: get(0),
-            country: get(1),
-            period_from: get(2),
-            period_to: get(3),
-            months,
-            source: get(5),
-        });
-    }
-    Ok(out)
-}
-
 /// The outcome of an import.
 #[derive(Serialize, ToSchema)]
 pub struct Imported {
@@ -246,7 +187,7 @@ pub async fn import_periods(
     let periods = if content_type.starts_with("application/json") {
         parse_json::<PeriodBatch>(&bytes)?.periods
     } else if content_type.starts_with("text/csv") {
-        periods_from_csv(&bytes)?
+        ansinh_store::certificate::periods_from_csv(&bytes)?
     } else {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
