@@ -5,6 +5,7 @@
 
 mod bench;
 mod claims;
+mod simulate;
 mod system;
 mod table;
 
@@ -165,6 +166,27 @@ enum Command {
         #[command(flatten)]
         db: system::DbArgs,
     },
+    /// A month's contributions of a whole population under the law and, with
+    /// --params-override, under a reform: totals per fund and payer, the difference, winners
+    /// and losers by salary decile.
+    Simulate {
+        /// CSV with the columns salary,region[,foreign] (more columns are ignored).
+        #[arg(long, value_name = "FILE", conflicts_with = "from_registry")]
+        population: Option<PathBuf>,
+        /// The employments of the registry (--database-url) in force in the month.
+        #[arg(long)]
+        from_registry: bool,
+        #[command(flatten)]
+        db: system::DbArgs,
+        /// Month, YYYY-MM.
+        #[arg(long)]
+        month: String,
+        #[command(flatten)]
+        params: ParamArgs,
+        /// Print the JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Create a demo database (if none) with a generated population and serve it.
     Demo {
         #[arg(long, default_value = "ansinh-demo.db")]
@@ -298,6 +320,23 @@ fn main() -> ExitCode {
         Command::Card { what, db } => {
             return report(block_on(system::card(&db, what)));
         }
+        Command::Simulate {
+            population,
+            from_registry,
+            db,
+            month,
+            params,
+            json,
+        } => {
+            return report(run_simulate(
+                population.as_deref(),
+                from_registry,
+                &db,
+                &month,
+                &params,
+                json,
+            ));
+        }
         Command::Agreement { what, db } => {
             return report(embedded().and_then(|p| block_on(system::agreement(&db, what, &p))));
         }
@@ -320,6 +359,50 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(r) => refuse(r),
     }
+}
+
+fn run_simulate(
+    population: Option<&Path>,
+    from_registry: bool,
+    db: &system::DbArgs,
+    month: &str,
+    params: &ParamArgs,
+    json: bool,
+) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let month: ansinh_core::Month = month
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--month: `{month}` is not a month YYYY-MM ({e})"))?;
+    let as_error = |Refusal(doc): Refusal| anyhow::anyhow!("{doc}");
+    let law = load_params(&ParamArgs {
+        rules: params.rules.clone(),
+        params_override: None,
+    })
+    .map_err(as_error)?;
+    let reform = match params.params_override {
+        Some(_) => Some(load_params(params).map_err(as_error)?),
+        None => None,
+    };
+    let population = match (population, from_registry) {
+        (Some(path), false) => simulate::Population::File(path),
+        (None, true) => {
+            simulate::Population::Rows(block_on(system::simulation_population(db, month))?)
+        }
+        _ => anyhow::bail!("give --population FILE or --from-registry"),
+    };
+    let out = simulate::simulate(population, month, &law, reform.as_ref())?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&out.doc)?);
+    } else {
+        print!("{}", simulate::table(&out.doc));
+    }
+    eprintln!(
+        "read {:.1} ms, parse and compute {:.1} ms, end to end {:.1} ms",
+        out.read_ms,
+        out.compute_ms,
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    Ok(())
 }
 
 fn refuse(Refusal(doc): Refusal) -> ExitCode {

@@ -308,6 +308,18 @@ pub enum AgreementCommand {
     ExportPeriods,
 }
 
+/// The registry's population of a month for `ansinh simulate --from-registry`.
+pub async fn simulation_population(
+    db: &DbArgs,
+    month: ansinh_core::Month,
+) -> Result<Vec<(i64, u8, bool)>> {
+    let store = open(db).await?;
+    store
+        .simulation_population(month)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 pub async fn agreement(db: &DbArgs, command: AgreementCommand, params: &Params) -> Result<()> {
     use ansinh_store::certificate::Direction;
     let store = open(db).await?;

@@ -856,3 +856,147 @@ fn the_korea_agreement_from_the_command_line() {
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("person_sin,personal_id,name"));
     let _ = std::fs::remove_file(file);
 }
+
+#[test]
+fn simulate_a_population_under_the_law_and_a_reform() {
+    let dir = std::env::temp_dir().join(format!("ansinh-simulate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("persons.csv");
+    let mut text = String::from("salary,region,foreign\n");
+    for i in 0..50i64 {
+        // From 6 M to 104 M: the top ones are above the cap of 20 × the reference level.
+        text.push_str(&format!(
+            "{},{},{}\n",
+            6_000_000 + i * 2_000_000,
+            1 + i % 4,
+            i32::from(i % 7 == 0)
+        ));
+    }
+    std::fs::write(&file, text).unwrap();
+    let reform = format!(
+        "{}/../../examples/reform-cap-30.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = ansinh(
+        &[
+            "simulate",
+            "--population",
+            file.to_str().unwrap(),
+            "--month",
+            "2027-03",
+            "--params-override",
+            &reform,
+            "--json",
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    assert_eq!(doc["persons"], 50);
+    let law_total = doc["total"].as_i64().unwrap();
+    assert_eq!(
+        law_total,
+        doc["employee_total"].as_i64().unwrap() + doc["employer_total"].as_i64().unwrap()
+    );
+    let reform_doc = &doc["reform"];
+    // A higher cap charges more on salaries above 46.8 M and nothing more below it.
+    assert!(reform_doc["total"].as_i64().unwrap() > law_total);
+    assert_eq!(
+        reform_doc["difference"]["total"].as_i64().unwrap(),
+        reform_doc["total"].as_i64().unwrap() - law_total
+    );
+    let deciles = reform_doc["deciles"].as_array().unwrap();
+    assert_eq!(deciles.len(), 10);
+    assert_eq!(
+        (deciles[0]["losers"].as_i64(), deciles[9]["losers"].as_i64()),
+        (Some(0), Some(5))
+    );
+    // Each calculation agrees with `ansinh calc` on one person of the file.
+    let one = ansinh(
+        &["calc"],
+        r#"{"kind":"contribution","jurisdiction":"VN","month":"2027-03","participant":"employee","salary":6000000,"region":1}"#,
+    );
+    assert_eq!(json(&one)["total"].as_i64().unwrap(), {
+        let f = dir.join("one.csv");
+        std::fs::write(&f, "salary,region\n6000000,1\n").unwrap();
+        let out = ansinh(
+            &[
+                "simulate",
+                "--population",
+                f.to_str().unwrap(),
+                "--month",
+                "2027-03",
+                "--json",
+            ],
+            "",
+        );
+        json(&out)["total"].as_i64().unwrap()
+    });
+    // A bad line is refused naming its number and column, in the fast layout too.
+    std::fs::write(&file, "salary,region,foreign\n6000000,1,0\n6000000,9,0\n").unwrap();
+    let out = ansinh(
+        &[
+            "simulate",
+            "--population",
+            file.to_str().unwrap(),
+            "--month",
+            "2026-03",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("line 3, column region"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ansinh(&["simulate", "--month", "2026-03"], "");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--population"));
+
+    // Over the registry: a generated population's employments in force in the month.
+    let db = temp_db("simulate.db");
+    let out = ansinh(
+        &[
+            "generate",
+            "--database-url",
+            &db,
+            "--employers",
+            "5",
+            "--persons",
+            "200",
+            "--until",
+            "2026-03",
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ansinh(
+        &[
+            "simulate",
+            "--from-registry",
+            "--database-url",
+            &db,
+            "--month",
+            "2026-03",
+            "--json",
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    assert!(doc["persons"].as_i64().unwrap() > 100, "{doc}");
+    assert!(doc["total"].as_i64().unwrap() > 0);
+    let _ = std::fs::remove_dir_all(dir);
+}

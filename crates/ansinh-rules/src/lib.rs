@@ -17,6 +17,7 @@
 //! - the armed forces' scheme (BHXH Quân đội: sĩ quan, hạ sĩ quan, binh sĩ): [`armed_forces`]
 //! - the Vietnam–Korea agreement (Hiệp định BHXH Việt Nam – Hàn Quốc), certificates of coverage,
 //!   totalisation (cộng dồn thời gian): [`agreement`]
+//! - policy simulation over a population (mô phỏng chính sách): [`simulation`]
 //! - the JSON request/response of `ansinh calc`: [`calc`]
 //! - Vietnam as a jurisdiction package (currency, funds, identifiers): [`jurisdiction`]
 
@@ -39,6 +40,7 @@ pub mod pregnancy;
 pub mod retirement;
 pub mod revaluation;
 pub mod sickness;
+pub mod simulation;
 pub mod social_pension;
 pub mod survivor;
 pub mod unemployment;

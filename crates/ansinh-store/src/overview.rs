@@ -22,6 +22,33 @@ pub struct Overview {
 }
 
 impl Store {
+    /// The population of a policy simulation over the registry: per employment in force in
+    /// `month` (begun by its last day, no leave before its first), the latest declared
+    /// contribution salary, the employer's region and whether the person is a foreign
+    /// national. The latest salary stands for the month's: a simulation asks "what if", not
+    /// what is due (the monthly run's business).
+    pub async fn simulation_population(
+        &self,
+        month: ansinh_core::Month,
+    ) -> Result<Vec<(i64, u8, bool)>, StoreError> {
+        let sql = "SELECT l.amount, e.region, p.nationality FROM employments m \
+            JOIN latest_salaries l ON l.person_sin = m.person_sin AND l.employment_id = m.employment_id \
+            JOIN employers e ON e.unit_code = m.employer_code \
+            JOIN persons p ON p.sin = m.person_sin \
+            WHERE m.start_date <= $1 AND NOT EXISTS (SELECT 1 FROM employment_events v \
+                WHERE v.person_sin = m.person_sin AND v.employment_id = m.employment_id \
+                AND v.event = 'leave' AND v.event_date < $2)";
+        let (last, first) = (month.last_day().to_string(), month.first_day().to_string());
+        on_pool!(self, pool => {
+            let rows = sqlx::query(sql).bind(&last).bind(&first).fetch_all(pool).await?;
+            rows.iter().map(|r| {
+                let region: i64 = r.try_get(1)?;
+                let nationality: String = r.try_get(2)?;
+                Ok((r.try_get::<i64, _>(0)?, u8::try_from(region).unwrap_or(0), nationality != "VN"))
+            }).collect()
+        })
+    }
+
     pub async fn overview(&self) -> Result<Overview, StoreError> {
         on_pool!(self, pool => {
             let count = |table: &'static str| {
