@@ -219,7 +219,7 @@ fn synthetic_visit(
 
 /// A claims file mapped into memory rather than copied: a file of a million visits is 4.4 GB,
 /// and copying it cost a seventh of the time of `claims assess` (page zeroing and the copy).
-fn map_file(path: &std::path::Path) -> Result<memmap2::Mmap> {
+pub(crate) fn map_file(path: &std::path::Path) -> Result<memmap2::Mmap> {
     let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
     // SAFETY: the map is only read. Another process truncating the file while it is read would
     // end this one (SIGBUS); a file rewritten in place would read as whatever bytes it then

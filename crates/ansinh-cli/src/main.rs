@@ -397,7 +397,7 @@ fn run_simulate(
         print!("{}", simulate::table(&out.doc));
     }
     eprintln!(
-        "read {:.1} ms, parse and compute {:.1} ms, end to end {:.1} ms",
+        "open and map {:.1} ms, parse and compute {:.1} ms, end to end {:.1} ms",
         out.read_ms,
         out.compute_ms,
         started.elapsed().as_secs_f64() * 1e3
