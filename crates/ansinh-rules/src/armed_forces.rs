@@ -418,6 +418,149 @@ pub fn serviceman(
     ))
 }
 
+/// Health insurance cards of the armed forces' office and the relatives it insures
+/// (Decree 70/2015 as amended by Decree 74/2025; Circular 63/2025/TT-BQP Art. 3; Circular
+/// 98/2025/TT-BQP Art. 2.5), and from when a conscript's service counts as insured time.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArmedForcesHealth {
+    /// Longest validity of a card that has no other end.
+    pub card_max_months: i64,
+    /// A child is insured as a relative above this age (younger: the State's child group)…
+    pub child_above_age: i64,
+    /// …and below this one, or older while still in upper secondary school.
+    pub child_below_age: i64,
+    /// Conscript service before this day was not insured time (living allowance only).
+    pub conscript_counted_from: ansinh_core::Date,
+}
+
+impl Concept for ArmedForcesHealth {
+    fn check(&self) -> Result<(), (String, String)> {
+        if self.card_max_months < 1 || self.child_above_age >= self.child_below_age {
+            return Err((
+                "card_max_months".into(),
+                "card_max_months must be positive and child_above_age below child_below_age".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The validity of a health insurance card issued by the armed forces' office (Circular
+/// 63/2025/TT-BQP Art. 3): a conscript's to the last day of the month of discharge, a cadet's
+/// to 31 December of the year of graduation, any other at most `card_max_months` from its first
+/// day (and never beyond a discharge already known).
+pub fn card_validity(
+    p: &ArmedForcesHealth,
+    who: Serviceman,
+    from: ansinh_core::Date,
+    discharge: Option<ansinh_core::Date>,
+    graduation_year: Option<i16>,
+) -> Result<ansinh_core::Date, CardError> {
+    let longest = from
+        .checked_add(jiff::Span::new().months(p.card_max_months))
+        .ok()
+        .and_then(|d| d.yesterday().ok())
+        .ok_or(CardError::Date)?;
+    let to = match who {
+        Serviceman::Conscript => Month::of(discharge.ok_or(CardError::NeedsDischarge)?).last_day(),
+        Serviceman::Cadet => {
+            let year = graduation_year.ok_or(CardError::NeedsGraduation)?;
+            ansinh_core::Date::new(year, 12, 31).map_err(|_| CardError::Date)?
+        }
+        _ => discharge.map_or(longest, |d| d.min(longest)),
+    };
+    if to < from {
+        return Err(CardError::EndsBeforeStart { from, to });
+    }
+    Ok(to)
+}
+
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum CardError {
+    #[error("a conscript's card runs to the last day of the month of discharge: the discharge date is needed")]
+    NeedsDischarge,
+    #[error("a cadet's card runs to 31 December of the year of graduation: the graduation year is needed")]
+    NeedsGraduation,
+    #[error("the card would end on {to}, before it starts on {from}")]
+    EndsBeforeStart {
+        from: ansinh_core::Date,
+        to: ansinh_core::Date,
+    },
+    #[error("the date is out of range")]
+    Date,
+}
+
+/// A serviceman's relative declared for health insurance on form 02/BHYT-QĐ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    Father,
+    Mother,
+    FatherInLaw,
+    MotherInLaw,
+    Spouse,
+    Child,
+}
+
+/// Whether a relative is insured by the armed forces' office on `on` (Circular 98/2025/TT-BQP
+/// Art. 2.5): parents, parents-in-law and the spouse not insured otherwise; a child above
+/// `child_above_age` and below `child_below_age`, or older while in upper secondary school.
+/// `Err` holds the reason in English.
+pub fn relative_eligible(
+    p: &ArmedForcesHealth,
+    relation: Relation,
+    birth: ansinh_core::Date,
+    on: ansinh_core::Date,
+    in_high_school: bool,
+    insured_otherwise: bool,
+) -> Result<(), String> {
+    if insured_otherwise {
+        return Err("insured otherwise: a relative is insured by the armed forces only when no other group covers them (Circular 98/2025/TT-BQP Art. 2.5)".into());
+    }
+    if relation != Relation::Child {
+        return Ok(());
+    }
+    let age = crate::sickness::full_years(birth, on);
+    if age <= p.child_above_age {
+        return Err(format!(
+            "{age} years old: a child up to {} is insured in the State's children group (thẻ TE), not as a relative (Circular 98/2025/TT-BQP Art. 2.5)",
+            p.child_above_age
+        ));
+    }
+    if age >= p.child_below_age && !in_high_school {
+        return Err(format!(
+            "{age} years old and not in upper secondary school: a child is insured as a relative below {} or while still in upper secondary school (Circular 98/2025/TT-BQP Art. 2.5)",
+            p.child_below_age
+        ));
+    }
+    Ok(())
+}
+
+/// Months of a service period counted as insured time: a conscript's or cadet's before
+/// `conscript_counted_from` are not (they received a living allowance and paid nothing; the
+/// Ministry's note on migrated records), others all count (Decree 157/2025 Art. 2).
+pub fn counted_months(
+    p: &ArmedForcesHealth,
+    who: Serviceman,
+    from: Month,
+    to: Month,
+) -> (i64, i64) {
+    let total = i64::from(from.months_until(to)) + 1;
+    if !who.is_conscript() {
+        return (total.max(0), 0);
+    }
+    let first_counted = Month::of(p.conscript_counted_from);
+    let not_counted = if to < first_counted {
+        total
+    } else if from < first_counted {
+        i64::from(from.months_until(first_counted))
+    } else {
+        0
+    };
+    ((total - not_counted).max(0), not_counted.max(0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,6 +600,39 @@ mod tests {
         assert_eq!(multiple, Rate::ONE);
         assert_eq!(a.state.pension_survivor, Dong(514_800));
         assert_eq!(a.employee.total, Dong::ZERO);
+    }
+
+    #[test]
+    fn cards_and_relatives_follow_the_circulars() {
+        let p = Params::embedded().unwrap();
+        let h = &p.armed_forces_health.at(m("2026-01").first_day()).unwrap().value;
+        let d = |s: &str| s.parse::<ansinh_core::Date>().unwrap();
+        // TT 63/2025's example: enlisted Feb 2024, service ends 18 Jan 2026 → valid to 31 Jan 2026.
+        assert_eq!(
+            card_validity(h, Serviceman::Conscript, d("2024-02-15"), Some(d("2026-01-18")), None),
+            Ok(d("2026-01-31"))
+        );
+        assert_eq!(
+            card_validity(h, Serviceman::Cadet, d("2025-09-01"), None, Some(2029)),
+            Ok(d("2029-12-31"))
+        );
+        assert_eq!(
+            card_validity(h, Serviceman::Officer, d("2026-01-01"), None, None),
+            Ok(d("2030-12-31"))
+        );
+        assert_eq!(
+            card_validity(h, Serviceman::Conscript, d("2026-01-01"), None, None),
+            Err(CardError::NeedsDischarge)
+        );
+        let on = d("2026-06-01");
+        assert!(relative_eligible(h, Relation::Child, d("2015-01-01"), on, false, false).is_ok());
+        assert!(relative_eligible(h, Relation::Child, d("2021-01-01"), on, false, false).is_err());
+        assert!(relative_eligible(h, Relation::Child, d("2007-01-01"), on, false, false).is_err());
+        assert!(relative_eligible(h, Relation::Child, d("2007-01-01"), on, true, false).is_ok());
+        assert!(relative_eligible(h, Relation::Mother, d("1960-01-01"), on, false, true).is_err());
+        // Conscript service of 2005–2008: 24 months before 2007 not counted.
+        assert_eq!(counted_months(h, Serviceman::Conscript, m("2005-01"), m("2008-12")), (24, 24));
+        assert_eq!(counted_months(h, Serviceman::Officer, m("2005-01"), m("2008-12")), (48, 0));
     }
 
     #[test]

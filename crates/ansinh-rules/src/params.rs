@@ -59,6 +59,7 @@ ansinh_law::parameter_pack! {
         state_pay_average: crate::revaluation::StatePayAverage,
         conscript_contribution: crate::armed_forces::ConscriptContribution,
         servicemen_rates: crate::armed_forces::ServicemenRates,
+        armed_forces_health: crate::armed_forces::ArmedForcesHealth,
         agreement_kr: crate::agreement::KoreaAgreement,
     }
 }
