@@ -1,6 +1,6 @@
 //! `ansinh simulate`: a month's contributions for a whole population under the law and under a
-//! reform — from a CSV file (`salary,region,foreign` at least; `../shared/bench/make_population.py`
-//! writes one) or from the registry. The file is mapped whole and split in two at a line break,
+//! reform — from a CSV file (`salary,region,foreign` at least; the side-by-side benchmark's
+//! population generator writes one) or from the registry. The file is mapped whole and split in two at a line break,
 //! one half per core; each half is parsed and assessed in one pass.
 
 use ansinh_core::{Dong, Month};
