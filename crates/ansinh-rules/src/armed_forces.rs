@@ -478,9 +478,13 @@ pub fn card_validity(
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum CardError {
-    #[error("a conscript's card runs to the last day of the month of discharge: the discharge date is needed")]
+    #[error(
+        "a conscript's card runs to the last day of the month of discharge: the discharge date is needed"
+    )]
     NeedsDischarge,
-    #[error("a cadet's card runs to 31 December of the year of graduation: the graduation year is needed")]
+    #[error(
+        "a cadet's card runs to 31 December of the year of graduation: the graduation year is needed"
+    )]
     NeedsGraduation,
     #[error("the card would end on {to}, before it starts on {from}")]
     EndsBeforeStart {
@@ -605,11 +609,21 @@ mod tests {
     #[test]
     fn cards_and_relatives_follow_the_circulars() {
         let p = Params::embedded().unwrap();
-        let h = &p.armed_forces_health.at(m("2026-01").first_day()).unwrap().value;
+        let h = &p
+            .armed_forces_health
+            .at(m("2026-01").first_day())
+            .unwrap()
+            .value;
         let d = |s: &str| s.parse::<ansinh_core::Date>().unwrap();
         // TT 63/2025's example: enlisted Feb 2024, service ends 18 Jan 2026 → valid to 31 Jan 2026.
         assert_eq!(
-            card_validity(h, Serviceman::Conscript, d("2024-02-15"), Some(d("2026-01-18")), None),
+            card_validity(
+                h,
+                Serviceman::Conscript,
+                d("2024-02-15"),
+                Some(d("2026-01-18")),
+                None
+            ),
             Ok(d("2026-01-31"))
         );
         assert_eq!(
@@ -631,8 +645,14 @@ mod tests {
         assert!(relative_eligible(h, Relation::Child, d("2007-01-01"), on, true, false).is_ok());
         assert!(relative_eligible(h, Relation::Mother, d("1960-01-01"), on, false, true).is_err());
         // Conscript service of 2005–2008: 24 months before 2007 not counted.
-        assert_eq!(counted_months(h, Serviceman::Conscript, m("2005-01"), m("2008-12")), (24, 24));
-        assert_eq!(counted_months(h, Serviceman::Officer, m("2005-01"), m("2008-12")), (48, 0));
+        assert_eq!(
+            counted_months(h, Serviceman::Conscript, m("2005-01"), m("2008-12")),
+            (24, 24)
+        );
+        assert_eq!(
+            counted_months(h, Serviceman::Officer, m("2005-01"), m("2008-12")),
+            (48, 0)
+        );
     }
 
     #[test]

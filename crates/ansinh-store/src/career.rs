@@ -23,6 +23,9 @@ pub enum Source {
     Assessed,
     /// An employment declared for the month, not assessed by any run.
     Declared,
+    /// A period verified from another record (a serviceman's record transferred from the
+    /// armed forces' office, time before the registry), with its source.
+    Verified,
 }
 
 /// One month of the career at one employer.
@@ -49,9 +52,33 @@ pub struct Career {
     pub months: Vec<CareerMonth>,
     pub assessed: i64,
     pub declared: i64,
+    #[serde(default)]
+    pub verified: i64,
 }
 
 impl Career {
+    /// Adds the months of verified periods `(from, to, salary)` that the career does not hold
+    /// yet: a month is counted once, whichever record holds it (L41 Art. 85.1).
+    pub fn add_verified(&mut self, periods: &[(Month, Month, i64)], source: &str) {
+        let mut seen: BTreeSet<String> = self.months.iter().map(|m| m.month.clone()).collect();
+        for (from, to, salary) in periods {
+            let mut m = *from;
+            while m <= *to {
+                if seen.insert(m.to_string()) {
+                    self.months.push(CareerMonth {
+                        month: m.to_string(),
+                        employer_code: source.to_string(),
+                        salary: *salary,
+                        source: Source::Verified,
+                    });
+                    self.verified += 1;
+                }
+                m = m.plus(1);
+            }
+        }
+        self.months.sort_by(|a, b| a.month.cmp(&b.month));
+    }
+
     /// Consecutive months at one salary as periods `(from, to, salary)`, the form the benefit
     /// rules take a history in.
     pub fn periods(&self) -> Vec<(Month, Month, i64)> {

@@ -24,6 +24,7 @@ mod monthly_run;
 pub mod overview;
 mod registry;
 mod run_lock;
+pub mod service;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -60,6 +60,7 @@ on_both!(
     cards_are_issued_renewed_and_linked_to_the_person,
     co_payments_stop_at_the_yearly_cap_across_files,
     a_korean_certificate_exempts_the_pension_fund_until_it_ends,
+    a_conscripts_record_is_assessed_insured_and_transferred_once,
 );
 
 fn employer(code: &str, region: i64) -> NewEmployer {
@@ -1936,4 +1937,190 @@ fn refused<T: std::fmt::Debug>(r: Result<T, StoreError>) -> String {
         Err(StoreError::Invalid { field, .. } | StoreError::Conflict { field, .. }) => field,
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+/// Issue 22: a conscript enlisted in Sep 2024 (Circular 90/2025's example) — the scheme's run
+/// charges the Ministry month by month, his relatives and card follow the circulars, and on
+/// discharge his record moves to the general scheme as verified periods counted once.
+async fn a_conscripts_record_is_assessed_insured_and_transferred_once(store: Store) {
+    use ansinh_store::service::{NewRelative, NewServicePeriod};
+    let p = params();
+    let person = store
+        .create_person(&NewPerson {
+            sin: None,
+            personal_id: "001205000321".into(),
+            name: "Trần Minh Quân".into(),
+            sex: "male".into(),
+            birth_date: "2005-04-10".into(),
+            nationality: "VN".into(),
+        })
+        .await
+        .unwrap();
+    let sin = person.sin.clone();
+    let new = |participant: &str, salary: Option<i64>| NewServicePeriod {
+        person_sin: sin.clone(),
+        participant: participant.into(),
+        unit: "Trung đoàn 141, Sư đoàn 312".into(),
+        enlisted: "2024-09-10".into(),
+        salary,
+    };
+    assert_eq!(
+        refused(store.enlist(&new("conscript", Some(5_000_000))).await),
+        "salary"
+    );
+    assert_eq!(refused(store.enlist(&new("officer", None)).await), "salary");
+    assert_eq!(
+        refused(store.enlist(&new("general", None)).await),
+        "participant"
+    );
+    let period = store.enlist(&new("conscript", None)).await.unwrap();
+    assert_eq!(period.period_id, "S01");
+    assert_eq!(
+        refused(store.enlist(&new("conscript", None)).await),
+        "enlisted"
+    );
+
+    let m = |s: &str| s.parse::<ansinh_core::Month>().unwrap();
+    for month in ["2025-06", "2025-07", "2026-09"] {
+        let run = store.assess_service_month(&p, m(month)).await.unwrap();
+        assert_eq!(run.servicemen, 1, "{run:?}");
+    }
+    // Re-running a month writes the same rows.
+    store.assess_service_month(&p, m("2025-07")).await.unwrap();
+    let record = store.service_record(&sin).await.unwrap();
+    let paid: Vec<(&str, i64)> = record
+        .contributions
+        .iter()
+        .map(|c| (c.month.as_str(), c.state))
+        .collect();
+    assert_eq!(
+        paid,
+        vec![
+            ("2025-06", 514_800),
+            ("2025-07", 1_029_600),
+            ("2026-09", 1_391_500)
+        ]
+    );
+    assert!(
+        record
+            .contributions
+            .iter()
+            .all(|c| c.employee == 0 && c.total == c.state)
+    );
+
+    // Relatives on form 02/BHYT-QĐ: a child of 4 is in the children's group, his mother is insured.
+    let on: ansinh_core::Date = "2026-03-01".parse().unwrap();
+    let relative = |relation: &str, birth: &str| NewRelative {
+        relation: relation.into(),
+        name: "Nguyễn Thị Hạnh".into(),
+        birth_date: birth.into(),
+        personal_id: String::new(),
+        in_high_school: false,
+        insured_otherwise: false,
+    };
+    assert_eq!(
+        refused(
+            store
+                .add_relative(&p, &sin, &relative("child", "2022-01-01"), on)
+                .await
+        ),
+        "birth_date"
+    );
+    assert_eq!(
+        refused(
+            store
+                .add_relative(&p, &sin, &relative("cousin", "1980-01-01"), on)
+                .await
+        ),
+        "relation"
+    );
+    assert_eq!(
+        store
+            .add_relative(&p, &sin, &relative("mother", "1980-01-01"), on)
+            .await
+            .unwrap()
+            .relative_no,
+        1
+    );
+    assert_eq!(
+        refused(
+            store
+                .add_relative(&p, &sin, &relative("mother", "1980-01-01"), on)
+                .await
+        ),
+        "name"
+    );
+
+    // Still in service: no transfer yet; a conscript's card needs the discharge.
+    assert_eq!(
+        refused(store.service_transfer(&p, &sin, on).await),
+        "person_sin"
+    );
+    let card_code = format!("QN197{sin}");
+    assert_eq!(
+        refused(
+            store
+                .issue_service_card(&p, &sin, &card_code, "01001", "2024-09-10", None)
+                .await
+        ),
+        "valid_from"
+    );
+    assert_eq!(
+        refused(store.discharge(&sin, "2024-01-01").await),
+        "discharged"
+    );
+    store.discharge(&sin, "2026-09-18").await.unwrap();
+    let card = store
+        .issue_service_card(&p, &sin, &card_code, "01001", "2024-09-10", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        card.valid_to.as_deref(),
+        Some("2026-09-30"),
+        "to the last day of the discharge month"
+    );
+
+    // The transfer document: 25 months of service, all counted; imported once.
+    let doc = store.service_transfer(&p, &sin, on).await.unwrap();
+    assert_eq!(doc.periods.len(), 1);
+    assert_eq!(
+        (doc.periods[0].from.as_str(), doc.periods[0].to.as_str()),
+        ("2024-09", "2026-09")
+    );
+    assert_eq!(
+        (
+            doc.periods[0].months_counted,
+            doc.periods[0].months_not_counted
+        ),
+        (25, 0)
+    );
+    assert_eq!(
+        doc.periods[0].contributions_total,
+        514_800 + 1_029_600 + 1_391_500
+    );
+    assert_eq!(store.import_service_transfer(&doc).await.unwrap(), 1);
+    assert_eq!(
+        store.import_service_transfer(&doc).await.unwrap(),
+        0,
+        "the same document twice is recorded once"
+    );
+    let verified = store.verified_periods_of(&sin).await.unwrap();
+    assert_eq!((verified.len(), verified[0].months), (1, 25));
+    let mut forged = doc.clone();
+    forged.personal_id = "001205000999".into();
+    forged.reference = "other".into();
+    assert_eq!(
+        refused(store.import_service_transfer(&forged).await),
+        "personal_id"
+    );
+
+    // In the career, a month held twice counts once.
+    let mut career = ansinh_store::career::Career::default();
+    let periods: Vec<(ansinh_core::Month, ansinh_core::Month, i64)> = verified
+        .iter()
+        .map(|v| (m(&v.period_from), m(&v.period_to), v.salary))
+        .collect();
+    career.add_verified(&periods, "BQP");
+    career.add_verified(&periods, "BQP");
+    assert_eq!((career.verified, career.months.len()), (25, 25));
 }
