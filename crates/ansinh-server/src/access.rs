@@ -186,6 +186,51 @@ pub const RULES: &[Rule] = &[
         "/api/v1/agreements/periods/export",
         needs(SearchRegistry),
     ),
+    rule(
+        "POST",
+        "/api/v1/armed-forces/servicemen",
+        needs(WriteRegistry),
+    ),
+    rule(
+        "GET",
+        "/api/v1/armed-forces/servicemen",
+        needs(SearchRegistry),
+    ),
+    rule(
+        "GET",
+        "/api/v1/armed-forces/servicemen/{sin}",
+        person(ReadPerson),
+    ),
+    rule(
+        "POST",
+        "/api/v1/armed-forces/servicemen/{sin}/discharge",
+        needs(WriteRegistry),
+    ),
+    rule(
+        "POST",
+        "/api/v1/armed-forces/servicemen/{sin}/relatives",
+        needs(WriteRegistry),
+    ),
+    rule(
+        "POST",
+        "/api/v1/armed-forces/servicemen/{sin}/cards",
+        needs(WriteRegistry),
+    ),
+    rule(
+        "POST",
+        "/api/v1/armed-forces/assessments/{month}",
+        needs(RunAssessment),
+    ),
+    rule(
+        "GET",
+        "/api/v1/armed-forces/servicemen/{sin}/transfer",
+        person(ReadPerson),
+    ),
+    rule(
+        "POST",
+        "/api/v1/armed-forces/transfers",
+        needs(WriteRegistry),
+    ),
     // Pages.
     rule("GET", "/login", Public),
     rule("POST", "/login", Public),
@@ -218,6 +263,22 @@ pub const RULES: &[Rule] = &[
     rule("GET", "/ui/audit", needs(ReadAudit)),
     rule("GET", "/ui/compliance", needs(ReadCompliance)),
     rule("GET", "/ui/agreements", needs(SearchRegistry)),
+    rule("GET", "/ui/armed-forces", needs(SearchRegistry)),
+    rule("POST", "/ui/armed-forces/servicemen", needs(WriteRegistry)),
+    rule("POST", "/ui/armed-forces/assessments", needs(RunAssessment)),
+    rule("POST", "/ui/armed-forces/transfers", needs(WriteRegistry)),
+    rule("GET", "/ui/armed-forces/{sin}", person(ReadPerson)),
+    rule(
+        "POST",
+        "/ui/armed-forces/{sin}/discharge",
+        needs(WriteRegistry),
+    ),
+    rule(
+        "POST",
+        "/ui/armed-forces/{sin}/relatives",
+        needs(WriteRegistry),
+    ),
+    rule("POST", "/ui/armed-forces/{sin}/cards", needs(WriteRegistry)),
     rule("POST", "/ui/agreements/certificates", needs(WriteRegistry)),
     rule(
         "GET",

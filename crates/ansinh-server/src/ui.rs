@@ -3,6 +3,7 @@
 //! access middleware as the API; writes go through the acting store, so they are audited.
 
 mod agreements;
+mod armed_forces;
 mod calculator;
 mod chart;
 mod compliance;
@@ -74,6 +75,23 @@ pub fn router() -> Router<AppState> {
         .route("/ui/audit", get(audit_page))
         .route("/ui/compliance", get(compliance::page))
         .route("/ui/agreements", get(agreements::page))
+        .route("/ui/armed-forces", get(armed_forces::page))
+        .route("/ui/armed-forces/servicemen", post(armed_forces::enlist))
+        .route("/ui/armed-forces/assessments", post(armed_forces::run))
+        .route(
+            "/ui/armed-forces/transfers",
+            post(armed_forces::import_transfer),
+        )
+        .route("/ui/armed-forces/{sin}", get(armed_forces::record))
+        .route(
+            "/ui/armed-forces/{sin}/discharge",
+            post(armed_forces::discharge),
+        )
+        .route(
+            "/ui/armed-forces/{sin}/relatives",
+            post(armed_forces::relative),
+        )
+        .route("/ui/armed-forces/{sin}/cards", post(armed_forces::card))
         .route("/ui/agreements/certificates", post(agreements::record))
         .route(
             "/ui/agreements/certificates/{sin}/{number}",
@@ -913,6 +931,10 @@ struct PersonPage {
     /// shown to an employer: they are of the person's other employments).
     certificates: Vec<ansinh_store::certificate::CoverageCertificate>,
     foreign_periods: Vec<ansinh_store::certificate::ForeignPeriod>,
+    /// Periods verified from another record (a serviceman's transfer), counted once.
+    verified: Vec<ansinh_store::service::VerifiedPeriod>,
+    /// The person has a record with the armed forces' office.
+    serviceman: bool,
     audit: Vec<AuditEntry>,
 }
 
@@ -995,6 +1017,8 @@ async fn person_page(
             Some(_) => Vec::new(),
             None => state.store.foreign_periods_of(&p.sin).await?,
         };
+        let verified = state.store.verified_periods_of(&p.sin).await?;
+        let serviceman = !state.store.service_periods_of(&p.sin).await?.is_empty();
         Ok::<_, StoreError>((
             p,
             employments,
@@ -1003,15 +1027,23 @@ async fn person_page(
             unpaid,
             audit,
             today,
-            (certificates, foreign_periods),
+            (certificates, foreign_periods, verified, serviceman),
         ))
     }
     .await;
-    let (p, employments, cards, history, unpaid, audit, today, (certificates, foreign_periods)) =
-        match loaded {
-            Ok(x) => x,
-            Err(e) => return error_page(c, e),
-        };
+    let (
+        p,
+        employments,
+        cards,
+        history,
+        unpaid,
+        audit,
+        today,
+        (certificates, foreign_periods, verified, serviceman),
+    ) = match loaded {
+        Ok(x) => x,
+        Err(e) => return error_page(c, e),
+    };
     if let Some(format) = format {
         return lists::history(&c, format, &p.sin, &history.months);
     }
@@ -1055,6 +1087,8 @@ async fn person_page(
         cards,
         certificates,
         foreign_periods,
+        verified,
+        serviceman,
         audit,
         p,
         c,

@@ -654,11 +654,27 @@ impl Store {
                 .filter(|c| c.period_id == p.period_id)
                 .filter(|c| c.month.parse::<Month>().is_ok_and(|m| m >= first_counted))
                 .collect();
-            let base_sum: i64 = lines.iter().map(|c| c.base).sum();
-            let average_base = if lines.is_empty() {
+            // The base of every counted month from the rules (a month no run computed has one
+            // too); months the encoded law does not reach are left out of the average.
+            let kind = p.kind()?;
+            let mut bases: Vec<i64> = Vec::new();
+            let mut month = first_counted;
+            while month <= to && counted > 0 {
+                let base = if kind.is_conscript() {
+                    af::conscript(params, from, month).map(|(a, ..)| a.base_social)
+                } else {
+                    af::serviceman(params, month, ansinh_core::Dong(p.salary.unwrap_or(0)))
+                        .map(|(a, _)| a.base_social)
+                };
+                if let Ok(b) = base {
+                    bases.push(b.get());
+                }
+                month = month.plus(1);
+            }
+            let average_base = if bases.is_empty() {
                 p.salary.unwrap_or(0)
             } else {
-                base_sum / lines.len() as i64
+                bases.iter().sum::<i64>() / bases.len() as i64
             };
             periods.push(TransferPeriod {
                 participant: p.participant.clone(),

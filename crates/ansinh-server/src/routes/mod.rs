@@ -2,6 +2,7 @@
 
 mod accounts;
 pub(crate) mod agreements;
+mod armed_forces;
 mod assessments;
 mod calc;
 mod claims;
@@ -55,6 +56,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(agreements::of_person))
         .routes(routes!(agreements::import_periods))
         .routes(routes!(agreements::export_periods))
+        .routes(routes!(armed_forces::enlist, armed_forces::register))
+        .routes(routes!(armed_forces::record))
+        .routes(routes!(armed_forces::discharge))
+        .routes(routes!(armed_forces::relative))
+        .routes(routes!(armed_forces::card))
+        .routes(routes!(armed_forces::assess))
+        .routes(routes!(armed_forces::transfer))
+        .routes(routes!(armed_forces::import_transfer))
 }
 
 /// The `limit` of a list query: 1 to `max` (default: the store's), refused outside — never
