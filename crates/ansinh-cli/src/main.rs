@@ -159,6 +159,14 @@ enum Command {
         #[command(flatten)]
         db: system::DbArgs,
     },
+    /// The armed forces' scheme (BHXH Quân đội): servicemen's periods, the monthly run, the
+    /// transfer of a discharged serviceman's record.
+    Service {
+        #[command(subcommand)]
+        what: system::ServiceCommand,
+        #[command(flatten)]
+        db: system::DbArgs,
+    },
     /// Users of the web pages and the API, and their API tokens.
     User {
         #[command(subcommand)]
@@ -336,6 +344,9 @@ fn main() -> ExitCode {
                 &params,
                 json,
             ));
+        }
+        Command::Service { what, db } => {
+            return report(embedded().and_then(|p| block_on(system::service(&db, what, &p))));
         }
         Command::Agreement { what, db } => {
             return report(embedded().and_then(|p| block_on(system::agreement(&db, what, &p))));

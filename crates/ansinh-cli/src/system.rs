@@ -308,6 +308,104 @@ pub enum AgreementCommand {
     ExportPeriods,
 }
 
+#[derive(clap::Subcommand)]
+pub enum ServiceCommand {
+    /// Record a period of service (a conscript or cadet without salary; others with it).
+    Enlist {
+        #[arg(long)]
+        person: String,
+        /// conscript, cadet, officer, professional_soldier or defence_worker.
+        #[arg(long)]
+        participant: String,
+        #[arg(long)]
+        unit: String,
+        /// Day of enlistment, YYYY-MM-DD.
+        #[arg(long)]
+        enlisted: String,
+        #[arg(long)]
+        salary: Option<i64>,
+    },
+    /// Record the discharge of the period in service.
+    Discharge {
+        #[arg(long)]
+        person: String,
+        #[arg(long)]
+        on: String,
+    },
+    /// Compute the scheme's contributions of a month (idempotent).
+    Assess {
+        #[arg(long)]
+        month: String,
+    },
+    /// Print the transfer document of a discharged serviceman (JSON).
+    Transfer {
+        #[arg(long)]
+        person: String,
+    },
+    /// Import a transfer document into the general scheme (once).
+    ImportTransfer {
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+pub async fn service(db: &DbArgs, command: ServiceCommand, params: &Params) -> Result<()> {
+    let store = open(db).await?;
+    let failed = |e: ansinh_store::StoreError| anyhow::anyhow!("{e}");
+    let out = match command {
+        ServiceCommand::Enlist {
+            person,
+            participant,
+            unit,
+            enlisted,
+            salary,
+        } => serde_json::to_value(
+            store
+                .enlist(&ansinh_store::service::NewServicePeriod {
+                    person_sin: person,
+                    participant,
+                    unit,
+                    enlisted,
+                    salary,
+                })
+                .await
+                .map_err(failed)?,
+        )?,
+        ServiceCommand::Discharge { person, on } => {
+            serde_json::to_value(store.discharge(&person, &on).await.map_err(failed)?)?
+        }
+        ServiceCommand::Assess { month } => {
+            let m = month
+                .parse()
+                .map_err(|_| anyhow::anyhow!("--month: `{month}` is not a month YYYY-MM"))?;
+            serde_json::to_value(
+                store
+                    .assess_service_month(params, m)
+                    .await
+                    .map_err(failed)?,
+            )?
+        }
+        ServiceCommand::Transfer { person } => {
+            let today = jiff::ZonedDateTime::now().date();
+            serde_json::to_value(
+                store
+                    .service_transfer(params, &person, today)
+                    .await
+                    .map_err(failed)?,
+            )?
+        }
+        ServiceCommand::ImportTransfer { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let doc: ansinh_store::service::ServiceTransfer = serde_json::from_str(&text)
+                .with_context(|| format!("{}: not a transfer document", file.display()))?;
+            serde_json::json!({ "recorded": store.import_service_transfer(&doc).await.map_err(failed)? })
+        }
+    };
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}
+
 /// The registry's population of a month for `ansinh simulate --from-registry`.
 pub async fn simulation_population(
     db: &DbArgs,

@@ -852,6 +852,42 @@ fn the_korea_agreement_from_the_command_line() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("periods[0].person_sin"));
+    // The armed forces' scheme: an empty month, and a refusal naming the field.
+    let out = ansinh(
+        &[
+            "service",
+            "assess",
+            "--month",
+            "2026-03",
+            "--database-url",
+            &db,
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json(&out)["servicemen"], 0);
+    let out = ansinh(
+        &[
+            "service",
+            "enlist",
+            "--person",
+            "0123456789",
+            "--participant",
+            "conscript",
+            "--unit",
+            "E1",
+            "--enlisted",
+            "2025-09-01",
+            "--database-url",
+            &db,
+        ],
+        "",
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("person_sin"));
     let out = ansinh(&["agreement", "export-periods", "--database-url", &db], "");
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("person_sin,personal_id,name"));
     let _ = std::fs::remove_file(file);
