@@ -297,6 +297,11 @@ fn korea_certificates(
             AgreementError::Country(ag.country.clone()),
         ));
     }
+    // A Vietnamese employee posted to Korea stays under Vietnamese legislation (the certificate
+    // Vietnam issues exempts them in Korea): charged in full here.
+    if participant == Participant::Employee {
+        return Ok(None);
+    }
     if participant != Participant::ForeignEmployee {
         return Err(CalcError::new(
             "participant",
@@ -383,6 +388,8 @@ struct ArmedForcesReq {
     /// allowances, or `rank_pay` to compute it.
     salary: Option<Dong>,
     rank_pay: Option<crate::armed_forces::RankPay>,
+    /// Accepted for a uniform request; servicemen's contributions do not depend on it.
+    region: Option<u8>,
 }
 
 fn armed_forces_kind(params: &Params, r: ArmedForcesReq) -> Outcome {
@@ -393,6 +400,14 @@ fn armed_forces_kind(params: &Params, r: ArmedForcesReq) -> Outcome {
         E::Negative(_) | E::BelowFloor { .. } | E::Overflow => "salary",
     };
     let code = r.participant.code();
+    if let Some(region) = r.region
+        && !(1..=4).contains(&region)
+    {
+        return Err(CalcError::new(
+            "region",
+            contribution::ContributionError::Region(region),
+        ));
+    }
     if r.participant.is_conscript() {
         if r.salary.is_some() || r.rank_pay.is_some() {
             return Err(CalcError::new(
@@ -646,6 +661,12 @@ fn contribution_kind(params: &Params, r: ContributionReq) -> Outcome {
         "warnings": warnings,
     });
     let mut body = body;
+    if r.agreement.is_some()
+        && r.participant == Participant::Employee
+        && let Some(w) = body["warnings"].as_array_mut()
+    {
+        w.push(json!("an employee in Vietnam's scheme posted to Korea stays under Vietnamese legislation for the period of Vietnam's certificate: every fund is charged here (Vietnam–Korea agreement Part II)"));
+    }
     if let Some(ag) = &r.agreement {
         body["agreement"] = json!({
             "country": ag.country,
