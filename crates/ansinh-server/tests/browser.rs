@@ -613,3 +613,98 @@ async fn a_lao_deployment_reads_in_lao_in_chromium() {
     shot(&c, "notice-lo-deployment").await;
     c.close().await.unwrap();
 }
+
+/// Sets a form field's value (dates and selects alike, whatever the browser's date format).
+async fn set_field(c: &Client, form: &str, name: &str, value: &str) {
+    c.execute(
+        "document.querySelector(arguments[0]).elements[arguments[1]].value = arguments[2];",
+        vec![json!(form), json!(name), json!(value)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{form} {name}: {e}"));
+}
+
+/// Issue 22 in Chromium: a collection officer records a Korean certificate of coverage from the
+/// register's form and prints it, then enlists a conscript, runs the armed forces' month and
+/// reads the Ministry's payment on his record (screenshots `agreements`, `certificate`,
+/// `serviceman`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn certificates_and_servicemen_are_recorded_from_the_pages_in_chromium() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = sqlite_app().await;
+    let (s, _) = app
+        .post(
+            "/api/v1/employers",
+            json!({"unit_code": "TK0001A", "tax_code": "0301234567", "name": "Công ty TNHH Hàn Việt", "province": "Hà Nội", "region": 1}),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::CREATED);
+    let (s, report) = app
+        .post(
+            "/api/v1/employers/TK0001A/declarations",
+            json!({"lines": [{"action": "hire", "personal_id": "M98765432", "name": "Park Ji-hoon", "sex": "male", "birth_date": "1988-04-02",
+                "nationality": "KR", "date": "2026-01-05", "salary": 40000000, "contract_kind": "definite", "contract_months": 36}]}),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::CREATED, "{report}");
+    let park = report["lines"][0]["sin"].as_str().unwrap().to_string();
+    let (_, quan) = app
+        .post(
+            "/api/v1/persons",
+            json!({"personal_id": "001205000321", "name": "Trần Minh Quân", "sex": "male", "birth_date": "2005-04-10", "nationality": "VN"}),
+        )
+        .await;
+    let quan = quan["sin"].as_str().unwrap().to_string();
+    app.client_as("thu.collection", Role::CollectionOfficer, None, None)
+        .await;
+    let c = browser(&driver).await;
+    let base = app.base.clone();
+    sign_in(&c, &base, "thu.collection").await;
+
+    c.goto(&format!("{base}/ui/agreements")).await.unwrap();
+    text(&c, "#certificate-form").await;
+    for (name, value) in [
+        ("person_sin", park.as_str()),
+        ("certificate_no", "NPS-2026-000731"),
+        ("direction", "inbound"),
+        ("kind", "local_hire"),
+        ("valid_from", "2026-01-01"),
+        ("valid_to", "2030-12-31"),
+        ("sending_employer", "Công ty TNHH Hàn Việt"),
+        ("issued_on", "2025-12-15"),
+    ] {
+        set_field(&c, "#certificate-form", name, value).await;
+    }
+    click(&c, "#certificate-form button[type=submit]").await;
+    wait_for_text(&c, "#certificate-no", "NPS-2026-000731").await;
+    assert!(text(&c, "#holder").await.contains("Park Ji-hoon"));
+    shot(&c, "certificate").await;
+    c.goto(&format!("{base}/ui/agreements")).await.unwrap();
+    wait_for_text(&c, "#register", "NPS-2026-000731").await;
+    shot(&c, "agreements").await;
+
+    c.goto(&format!("{base}/ui/armed-forces")).await.unwrap();
+    text(&c, "#enlist-form").await;
+    for (name, value) in [
+        ("person_sin", quan.as_str()),
+        ("participant", "conscript"),
+        ("unit", "Trung đoàn 141, Sư đoàn 312"),
+        ("enlisted", "2024-09-10"),
+    ] {
+        set_field(&c, "#enlist-form", name, value).await;
+    }
+    click(&c, "#enlist-form button[type=submit]").await;
+    wait_for_text(&c, "#serviceman-name", "Trần Minh Quân").await;
+    c.goto(&format!("{base}/ui/armed-forces")).await.unwrap();
+    set_field(&c, "#service-run", "month", "2026-09").await;
+    click(&c, "#service-run button[type=submit]").await;
+    wait_for_text(&c, "#servicemen", &quan).await;
+    c.goto(&format!("{base}/ui/armed-forces/{quan}"))
+        .await
+        .unwrap();
+    wait_for_text(&c, "#ministry-total", "1.391.500").await;
+    shot(&c, "serviceman").await;
+    c.close().await.unwrap();
+}
