@@ -399,7 +399,7 @@ pub async fn service(db: &DbArgs, command: ServiceCommand, params: &Params) -> R
                 .with_context(|| format!("reading {}", file.display()))?;
             let doc: ansinh_store::service::ServiceTransfer = serde_json::from_str(&text)
                 .with_context(|| format!("{}: not a transfer document", file.display()))?;
-            serde_json::json!({ "recorded": store.import_service_transfer(&doc).await.map_err(failed)? })
+            serde_json::json!({ "recorded": store.import_service_transfer(params, &doc).await.map_err(failed)? })
         }
     };
     println!("{}", serde_json::to_string_pretty(&out)?);

@@ -112,6 +112,14 @@ pub enum AgreementError {
     )]
     NotForeignEmployee,
     #[error(
+        "an extension follows a detachment directly (from the day after it ends); it cannot stand alone or follow another extension"
+    )]
+    ExtensionWithoutDetachment,
+    #[error(
+        "a detachment that continues another certificate without a break is an extension (at most 36 months); a new dispatch begins after a return home"
+    )]
+    ContinuedDetachment,
+    #[error(
         "{own} Vietnamese months: a pro-rata pension needs at least {min} (agreement, totalisation)"
     )]
     TooFewOwnMonths { own: i64, min: i64 },
@@ -155,28 +163,72 @@ pub fn check_certificate(p: &KoreaAgreement, c: &Certificate) -> Result<(), Agre
     Ok(())
 }
 
-/// Checks a person's certificates one by one and against each other: no two overlap
-/// (Agreement Part II: one legislation at a time). The error carries the index at fault.
+/// Checks a person's certificates one by one and against each other (Agreement Part II): no
+/// two overlap; an extension follows a detachment directly (its first day is the day after the
+/// detachment's last), so a detachment with its extension lasts at most 60 + 36 months; a
+/// detachment does not follow another certificate directly (a new dispatch begins after a return
+/// home; a continued one is an extension). The error carries the index at fault.
 pub fn check_certificates(
     p: &KoreaAgreement,
     certificates: &[Certificate],
 ) -> Result<(), (usize, AgreementError)> {
     for (i, c) in certificates.iter().enumerate() {
         check_certificate(p, c).map_err(|e| (i, e))?;
-        for (j, other) in certificates[..i].iter().enumerate() {
-            if c.from <= other.to && other.from <= c.to {
-                return Err((
-                    i,
-                    AgreementError::Overlap {
-                        other: j,
-                        from: other.from,
-                        to: other.to,
-                    },
-                ));
+    }
+    let mut order: Vec<usize> = (0..certificates.len()).collect();
+    order.sort_by_key(|&i| certificates[i].from);
+    for w in order.windows(2) {
+        let (a, b) = (&certificates[w[0]], &certificates[w[1]]);
+        if b.from <= a.to {
+            return Err((
+                w[1],
+                AgreementError::Overlap {
+                    other: w[0],
+                    from: a.from,
+                    to: a.to,
+                },
+            ));
+        }
+    }
+    for (k, &i) in order.iter().enumerate() {
+        let c = &certificates[i];
+        let before = k.checked_sub(1).map(|j| &certificates[order[j]]);
+        let follows = before.is_some_and(|b| b.to.tomorrow().is_ok_and(|d| d == c.from));
+        match c.kind {
+            CertificateKind::Extension
+                if !(follows && before.is_some_and(|b| b.kind == CertificateKind::Detached)) =>
+            {
+                return Err((i, AgreementError::ExtensionWithoutDetachment));
             }
+            CertificateKind::Detached if follows => {
+                return Err((i, AgreementError::ContinuedDetachment));
+            }
+            _ => {}
         }
     }
     Ok(())
+}
+
+/// The months a certificate exempts: those in force on at least `covered_share_of_month` of
+/// their days, never before the entry into force, and no more than the longest period of its
+/// kind (a certificate starting and ending mid-month covers its 60 months, not 61).
+pub fn covered_months(p: &KoreaAgreement, c: &Certificate) -> Vec<Month> {
+    let max = match c.kind {
+        CertificateKind::Detached => p.detached_max_months,
+        CertificateKind::Extension => p.extension_max_months,
+        CertificateKind::LocalHire => p.local_hire_max_months,
+    };
+    let (mut m, last) = (Month::of(c.from.max(p.in_force)), Month::of(c.to));
+    let mut out = Vec::new();
+    while m <= last && (out.len() as i64) < max {
+        let days = i64::from(m.last_day().day());
+        let d = days_in_force(p, c, m);
+        if d > 0 && d * 1_000_000 >= p.covered_share_of_month.ppm() * days {
+            out.push(m);
+        }
+        m = m.plus(1);
+    }
+    out
 }
 
 /// Days of `month` on which the certificate is in force (never before the entry into force).
@@ -191,15 +243,13 @@ pub fn days_in_force(p: &KoreaAgreement, c: &Certificate, month: Month) -> i64 {
     }
 }
 
-/// Whether `month` is exempt from the pension-survivor fund under a certificate: in force on
-/// at least `covered_share_of_month` of its days (a parameter: the agreement counts periods,
-/// the monthly contribution needs a month; UNCONFIRMED). Returns the covering certificate.
+/// Whether `month` is exempt from the pension-survivor fund under a certificate: one of its
+/// [`covered_months`] (the share of the month is a parameter: the agreement counts periods, the
+/// monthly contribution needs a month; UNCONFIRMED). Returns the covering certificate.
 pub fn covering(p: &KoreaAgreement, certificates: &[Certificate], month: Month) -> Option<usize> {
-    let days = i64::from(month.last_day().day());
-    certificates.iter().position(|c| {
-        let d = days_in_force(p, c, month);
-        d > 0 && d * 1_000_000 >= p.covered_share_of_month.ppm() * days
-    })
+    certificates
+        .iter()
+        .position(|c| covered_months(p, c).contains(&month))
 }
 
 /// The explanation line of an exempt month.
@@ -428,6 +478,34 @@ mod tests {
     }
 
     #[test]
+    fn an_extension_follows_a_detachment_and_a_detachment_does_not_continue_one() {
+        let p = p();
+        let ok = [
+            cert("2029-01-01", "2031-12-31", CertificateKind::Extension),
+            cert("2024-01-01", "2028-12-31", CertificateKind::Detached),
+        ];
+        assert!(check_certificates(&p, &ok).is_ok());
+        let alone = [cert("2026-01-01", "2027-12-31", CertificateKind::Extension)];
+        assert_eq!(
+            check_certificates(&p, &alone),
+            Err((0, AgreementError::ExtensionWithoutDetachment))
+        );
+        let chained = [
+            cert("2024-01-01", "2028-12-31", CertificateKind::Detached),
+            cert("2029-01-01", "2033-12-31", CertificateKind::Detached),
+        ];
+        assert_eq!(
+            check_certificates(&p, &chained),
+            Err((1, AgreementError::ContinuedDetachment))
+        );
+        let after_return = [
+            cert("2024-01-01", "2028-12-31", CertificateKind::Detached),
+            cert("2029-03-01", "2033-12-31", CertificateKind::Detached),
+        ];
+        assert!(check_certificates(&p, &after_return).is_ok());
+    }
+
+    #[test]
     fn overlapping_certificates_are_refused_with_the_index_at_fault() {
         let p = p();
         let certs = [
@@ -458,6 +536,9 @@ mod tests {
             month = month.plus(1);
         }
         assert_eq!(months, 60);
+        // Mid-month to mid-month, each end month exactly half covered: still 60 months, not 61.
+        let half = [cert("2025-04-16", "2030-04-15", CertificateKind::Detached)];
+        assert_eq!(covered_months(&p, &half[0]).len(), 60);
         // Never before the entry into force.
         let early = [cert("2023-06-01", "2025-12-31", CertificateKind::Detached)];
         assert_eq!(covering(&p, &early, m("2023-12")), None);

@@ -426,7 +426,7 @@ pub fn serviceman(
 pub struct ArmedForcesHealth {
     /// Longest validity of a card that has no other end.
     pub card_max_months: i64,
-    /// A child is insured as a relative above this age (younger: the State's child group)…
+    /// A child is insured as a relative from this birthday (younger: the State's children group)…
     pub child_above_age: i64,
     /// …and below this one, or older while still in upper secondary school.
     pub child_below_age: i64,
@@ -508,8 +508,8 @@ pub enum Relation {
 }
 
 /// Whether a relative is insured by the armed forces' office on `on` (Circular 98/2025/TT-BQP
-/// Art. 2.5): parents, parents-in-law and the spouse not insured otherwise; a child above
-/// `child_above_age` and below `child_below_age`, or older while in upper secondary school.
+/// Art. 2.5): parents, parents-in-law and the spouse not insured otherwise; a child from the
+/// `child_above_age` birthday to below `child_below_age`, or older while in upper secondary school.
 /// `Err` holds the reason in English.
 pub fn relative_eligible(
     p: &ArmedForcesHealth,
@@ -526,9 +526,10 @@ pub fn relative_eligible(
         return Ok(());
     }
     let age = crate::sickness::full_years(birth, on);
-    if age <= p.child_above_age {
+    // "Above 6": from the sixth birthday, when the children's card (under 6) ends.
+    if age < p.child_above_age {
         return Err(format!(
-            "{age} years old: a child up to {} is insured in the State's children group (thẻ TE), not as a relative (Circular 98/2025/TT-BQP Art. 2.5)",
+            "{age} years old: a child under {} is insured in the State's children group (thẻ TE), not as a relative (Circular 98/2025/TT-BQP Art. 2.5)",
             p.child_above_age
         ));
     }
@@ -641,6 +642,9 @@ mod tests {
         let on = d("2026-06-01");
         assert!(relative_eligible(h, Relation::Child, d("2015-01-01"), on, false, false).is_ok());
         assert!(relative_eligible(h, Relation::Child, d("2021-01-01"), on, false, false).is_err());
+        // 6 years and 5 months: past the children's card, a relative.
+        assert!(relative_eligible(h, Relation::Child, d("2020-01-01"), on, false, false).is_ok());
+        assert!(relative_eligible(h, Relation::Child, d("2020-06-02"), on, false, false).is_err());
         assert!(relative_eligible(h, Relation::Child, d("2007-01-01"), on, false, false).is_err());
         assert!(relative_eligible(h, Relation::Child, d("2007-01-01"), on, true, false).is_ok());
         assert!(relative_eligible(h, Relation::Mother, d("1960-01-01"), on, false, true).is_err());

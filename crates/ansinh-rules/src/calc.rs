@@ -49,6 +49,7 @@ pub const KINDS: &[&str] = &[
     "pregnancy",
     "voluntary_maternity",
     "adoption",
+    "surrogacy",
     "social_pension",
     "survivor",
     "unemployment",
@@ -113,6 +114,7 @@ pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
         "pregnancy" => pregnancy_kind(params, parse(fields)?)?,
         "voluntary_maternity" => voluntary_maternity_kind(params, parse(fields)?)?,
         "adoption" => adoption_kind(params, parse(fields)?)?,
+        "surrogacy" => surrogacy_kind(params, parse(fields)?)?,
         "social_pension" => social_pension_kind(params, parse(fields)?)?,
         "survivor" => survivor_kind(params, parse(fields)?)?,
         "unemployment" => unemployment_kind(params, parse(fields)?)?,
@@ -1053,6 +1055,10 @@ struct SicknessReq {
     days_used: i64,
     /// Leave to care for a sick child born on this day (L41 Art. 44).
     child_birth_date: Option<Date>,
+    /// An illness on the list of long-term illnesses: `days` are calendar days (L41 Art. 43.2,
+    /// 45.3).
+    #[serde(default)]
+    long_term_illness: bool,
 }
 
 fn sickness_kind(params: &Params, r: SicknessReq) -> Outcome {
@@ -1078,9 +1084,13 @@ fn sickness_kind(params: &Params, r: SicknessReq) -> Outcome {
         days_used: count("days_used", r.days_used, bounds::MAX_DAYS)?,
         date: opt_date("date", r.date)?.unwrap_or(latest(&params.sickness)),
         child_birth: opt_date("child_birth_date", r.child_birth_date)?,
+        long_term: r.long_term_illness,
     };
     let (o, lines) = sickness::evaluate(params, &facts).map_err(|e| match e {
-        sickness::SicknessError::ChildNotBorn => CalcError::new("child_birth_date", e),
+        sickness::SicknessError::ChildNotBorn | sickness::SicknessError::LongTermChild => {
+            CalcError::new("child_birth_date", e)
+        }
+        sickness::SicknessError::LongTermNeedsYears => CalcError::new("contribution_years", e),
         other => CalcError::new("date", other),
     })?;
     Ok((to_value(&o), lines))
@@ -1233,6 +1243,41 @@ fn adoption_kind(params: &Params, r: AdoptionReq) -> Outcome {
     let (o, lines) = maternity::adoption(params, &facts).map_err(|e| match e {
         maternity::MaternityError::Missing(_) => CalcError::new("adoption_date", e),
         other => CalcError::new("average_salary", other),
+    })?;
+    Ok((to_value(&o), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SurrogacyReq {
+    role: crate::surrogacy::Role,
+    average_salary: Dong,
+    birth_date: Date,
+    handover_date: Date,
+    #[serde(default = "one")]
+    children: i64,
+    months_contributed_last_12: Option<i64>,
+}
+
+fn surrogacy_kind(params: &Params, r: SurrogacyReq) -> Outcome {
+    use crate::surrogacy::SurrogacyError as E;
+    let facts = crate::surrogacy::SurrogacyFacts {
+        role: r.role,
+        average_salary: salary("average_salary", r.average_salary)?,
+        birth_date: date("birth_date", r.birth_date)?,
+        handover_date: date("handover_date", r.handover_date)?,
+        children: count("children", r.children, bounds::MAX_PERSONS)?,
+        months_in_window: opt_count(
+            "months_contributed_last_12",
+            r.months_contributed_last_12,
+            12,
+        )?,
+    };
+    let (o, lines) = crate::surrogacy::evaluate(params, &facts).map_err(|e| match e {
+        E::HandoverBeforeBirth { .. } => CalcError::new("handover_date", e),
+        E::Children => CalcError::new("children", e),
+        E::Missing(_) => CalcError::new("birth_date", e),
+        E::Overflow => CalcError::new("average_salary", e),
     })?;
     Ok((to_value(&o), lines))
 }

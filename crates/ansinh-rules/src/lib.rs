@@ -42,6 +42,7 @@ pub mod revaluation;
 pub mod sickness;
 pub mod simulation;
 pub mod social_pension;
+pub mod surrogacy;
 pub mod survivor;
 pub mod unemployment;
 

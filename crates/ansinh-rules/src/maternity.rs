@@ -26,6 +26,8 @@ pub struct MaternityParams {
     pub father_within_days: i64,
     /// Working days a month for a daily allowance (Art. 59.2).
     pub days_per_month: i64,
+    /// A surrogate mother's shortest leave after the birth, in calendar days (Art. 55.1).
+    pub surrogate_min_days: i64,
 }
 
 impl Concept for MaternityParams {
@@ -469,6 +471,20 @@ pub struct AdoptionOutcome {
     pub lump_sum: Dong,
 }
 
+/// Whole months from `from`, then the odd days up to `to` (a leave counted in months and days,
+/// L41 Art. 59.3); nothing when `to` is not after `from`.
+pub(crate) fn months_and_days(from: Date, to: Date) -> (i64, i64) {
+    let (mut months, mut cursor) = (0i64, from);
+    while let Ok(next) = cursor.checked_add(jiff::Span::new().months(1)) {
+        if next > to {
+            break;
+        }
+        months += 1;
+        cursor = next;
+    }
+    (months, i64::from((to - cursor).get_days()).max(0))
+}
+
 /// Adopting a child under 6 months (L41 Art. 56, 58.4, 59): leave until the child is 6 months
 /// old, paid at 100 % of the average a month and, for the odd days, average / 30 a day
 /// (Art. 59.3); the lump sum of 2 × the reference level; the contribution condition of
@@ -503,15 +519,7 @@ pub fn adoption(
         ));
     }
     // Whole months from the adoption day, then the odd days to the 6-month birthday.
-    let (mut months, mut cursor) = (0i64, f.adoption_date);
-    while let Ok(next) = cursor.checked_add(jiff::Span::new().months(1)) {
-        if next > six_months {
-            break;
-        }
-        months += 1;
-        cursor = next;
-    }
-    let days = i64::from((six_months - cursor).get_days()).max(0);
+    let (months, days) = months_and_days(f.adoption_date, six_months);
     let eligible = reason.is_none();
     let monthly = rounding.apply(f.average_salary, p.rate);
     let cal = per_calendar_day.value.calendar_days_per_month;

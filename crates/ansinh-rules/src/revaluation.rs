@@ -15,6 +15,10 @@ pub struct RevaluationTable {
     pub before_1995: Rate,
     /// Contribution year → coefficient.
     pub years: BTreeMap<String, Rate>,
+    /// First year of the voluntary-income column (D159 Art. 10; Official Letter 340/BHXH-CSXH):
+    /// from it, its coefficients are the salary column's; voluntary insurance began in 2008.
+    #[serde(default)]
+    pub voluntary_from: Option<i32>,
 }
 
 impl Concept for RevaluationTable {
@@ -69,12 +73,22 @@ pub struct Period {
     pub from: Month,
     pub to: Month,
     pub salary: Dong,
+    /// A period of voluntary insurance: `salary` is the chosen income, revalued by the
+    /// voluntary column (D159 Art. 10).
+    #[serde(default)]
+    pub voluntary: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum HistoryError {
     #[error("the contribution history is empty")]
     Empty,
+    #[error("period {index}: voluntary insurance in {year} — the voluntary column starts in {}", first.map_or("no year encoded".to_string(), |f| f.to_string()))]
+    VoluntaryBefore {
+        index: usize,
+        year: i32,
+        first: Option<i32>,
+    },
     #[error("period {index}: `to` {to} is before `from` {from}")]
     Reversed {
         index: usize,
@@ -107,6 +121,7 @@ impl HistoryError {
             HistoryError::Overlap { index, .. } => Some((*index, "from")),
             HistoryError::NegativeSalary { index } => Some((*index, "salary")),
             HistoryError::AfterSettlement { index, .. } => Some((*index, "to")),
+            HistoryError::VoluntaryBefore { index, .. } => Some((*index, "from")),
             _ => None,
         }
     }
@@ -179,12 +194,19 @@ pub fn average_salary(
     let mut months: i64 = 0;
     let mut before_2014: i64 = 0;
     let mut lines = Vec::new();
-    for (_, p) in &sorted {
+    for (index, p) in &sorted {
         let mut start = p.from;
         while start <= p.to {
             let year = start.year();
             let year_end = Month::new(year, 12).unwrap_or(p.to).min(p.to);
             let n = i64::from(start.months_until(year_end)) + 1;
+            if p.voluntary && table.value.voluntary_from.is_none_or(|first| year < first) {
+                return Err(HistoryError::VoluntaryBefore {
+                    index: *index,
+                    year,
+                    first: table.value.voluntary_from,
+                });
+            }
             let coef = table
                 .value
                 .coefficient(year)
@@ -220,7 +242,11 @@ pub fn average_salary(
                     coef.as_factor(),
                     table,
                 )
-                .cite("L41 Art. 73; Decree 158/2025 Art. 16"),
+                .cite(if p.voluntary {
+                    "L41 Art. 73; Decree 159/2025 Art. 10 (voluntary income: the voluntary column, equal to the salary column from 2008)"
+                } else {
+                    "L41 Art. 73; Decree 158/2025 Art. 16"
+                }),
             );
             start = year_end.plus(1);
         }
@@ -256,6 +282,7 @@ mod tests {
 
     fn period(from: &str, to: &str, salary: i64) -> Period {
         Period {
+            voluntary: false,
             from: from.parse().unwrap(),
             to: to.parse().unwrap(),
             salary: Dong(salary),

@@ -15,6 +15,9 @@ pub struct SicknessParams {
     pub max_days_normal: [i64; 3],
     pub max_days_hazardous: [i64; 3],
     pub long_term_rates: [Rate; 3],
+    /// Days of a long-term illness paid at `rate` in a year, counting holidays and rest days
+    /// (Art. 43.2); beyond them at `long_term_rates` by contribution years (Art. 45.3).
+    pub long_term_first_days: i64,
     pub convalescence_daily: Rate,
     /// Days of convalescence after sickness: long-term illness, surgery, other (Art. 46.2).
     pub convalescence_days: [i64; 3],
@@ -76,6 +79,9 @@ pub struct SicknessFacts {
     pub date: Date,
     /// The leave is to care for a sick child born on this day (Art. 42.1.c, 44).
     pub child_birth: Option<Date>,
+    /// An illness on the Ministry of Health's list of long-term illnesses: days are calendar
+    /// days, paid beyond the yearly maximum at a lower rate (Art. 43.2, 45.3).
+    pub long_term: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -98,6 +104,12 @@ pub enum SicknessError {
     Negative,
     #[error("the child's birth date is after the leave")]
     ChildNotBorn,
+    #[error("a long-term illness is the insured person's own, not a child's")]
+    LongTermChild,
+    #[error(
+        "missing: the years of contributions set the rate after the first days of a long-term illness (L41 Art. 45.3)"
+    )]
+    LongTermNeedsYears,
 }
 
 /// Whole years from `born` to `on` (negative when `on` is before `born`).
@@ -123,6 +135,9 @@ pub fn evaluate(
         || f.contribution_years.is_some_and(|y| y < 0)
     {
         return Err(SicknessError::Negative);
+    }
+    if f.long_term {
+        return long_term(params, f);
     }
     let dated = params.sickness.at(f.date)?;
     let p = &dated.value;
@@ -214,6 +229,111 @@ pub fn evaluate(
     ))
 }
 
+/// A long-term illness (bệnh cần chữa trị dài ngày, the Ministry of Health's list): the first
+/// `long_term_first_days` days of the year (holidays and rest days included) at 75 % (Art. 43.2,
+/// 45.1), the days after at 65 % with 30 years of contributions or more, 55 % from 15 to under
+/// 30, 50 % under 15 (Art. 45.3); each day = monthly / 24 (Art. 45.5).
+fn long_term(
+    params: &Params,
+    f: &SicknessFacts,
+) -> Result<(SicknessOutcome, Vec<Line>), SicknessError> {
+    if f.child_birth.is_some() {
+        return Err(SicknessError::LongTermChild);
+    }
+    let years = f
+        .contribution_years
+        .ok_or(SicknessError::LongTermNeedsYears)?;
+    let dated = params.sickness.at(f.date)?;
+    let p = &dated.value;
+    let rounding = params.rounding.at(f.date)?.value.rounding();
+    let first_left = (2 * (p.long_term_first_days - f.days_used)).max(0);
+    let first = f.half_days.min(first_left);
+    let after = f.half_days - first;
+    let band = if years < p.band_years[0] {
+        0
+    } else if years < p.band_years[1] {
+        1
+    } else {
+        2
+    };
+    let later_rate = p.long_term_rates[band];
+    let part = |rate: Rate, halves: i64| {
+        rounding
+            .ratio(
+                i128::from(f.salary.get()) * i128::from(rate.ppm()) * i128::from(halves),
+                2 * i128::from(p.days_per_month) * i128::from(PPM),
+            )
+            .unwrap_or(Dong(i64::MAX))
+    };
+    let (a, b) = (part(p.rate, first), part(later_rate, after));
+    let amount = a.checked_add(b).unwrap_or(Dong(i64::MAX));
+    let daily = rounding
+        .ratio(
+            i128::from(f.salary.get()) * i128::from(p.rate.ppm()),
+            i128::from(p.days_per_month) * i128::from(PPM),
+        )
+        .unwrap_or(Dong(i64::MAX));
+    let mut lines = vec![
+        Line::new(
+            "amount.first_days",
+            "Trợ cấp ốm đau dài ngày – trong thời hạn",
+            "Long-term illness – within the first days",
+        )
+        .amount(a)
+        .formula(format!(
+            "{} × {} / {} × {} days (of {} a year, {} already paid)",
+            f.salary,
+            p.rate.as_percent(),
+            p.days_per_month,
+            first as f64 / 2.0,
+            p.long_term_first_days,
+            f.days_used
+        ))
+        .param(
+            "sickness.long_term_first_days",
+            p.long_term_first_days,
+            dated,
+        )
+        .cite("L41 Art. 43.2, 45.1, 45.5"),
+    ];
+    if after > 0 {
+        lines.push(
+            Line::new(
+                "amount.after",
+                "Trợ cấp ốm đau dài ngày – tiếp tục điều trị",
+                "Long-term illness – continued treatment",
+            )
+            .amount(b)
+            .formula(format!(
+                "{} × {} ({years} years of contributions) / {} × {} days",
+                f.salary,
+                later_rate.as_percent(),
+                p.days_per_month,
+                after as f64 / 2.0
+            ))
+            .param("sickness.long_term_rates", later_rate.as_percent(), dated)
+            .cite("L41 Art. 45.3"),
+        );
+    }
+    lines.push(
+        Line::new("amount", "Trợ cấp ốm đau", "Sickness allowance")
+            .amount(amount)
+            .formula(format!("{a} + {b}"))
+            .cite("L41 Art. 45"),
+    );
+    Ok((
+        SicknessOutcome {
+            eligible: true,
+            reason: None,
+            days_paid: f.half_days as f64 / 2.0,
+            max_days: Some(p.long_term_first_days),
+            daily,
+            amount,
+        },
+        lines,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,6 +361,7 @@ mod tests {
             days_used: 28,
             date: "2026-03-01".parse().unwrap(),
             child_birth: None,
+            long_term: false,
         };
         let (o, _) = evaluate(&params, &f).unwrap();
         assert_eq!(o.days_paid, 2.0);
@@ -259,6 +380,7 @@ mod tests {
             days_used,
             date: "2026-03-02".parse().unwrap(),
             child_birth: Some(born.parse().unwrap()),
+            long_term: false,
         };
         // Under 3: 20 days a year; 15 already taken → 5 paid.
         let (o, _) = evaluate(&params, &f("2024-05-01", 15)).unwrap();

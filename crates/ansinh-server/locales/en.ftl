@@ -356,3 +356,4 @@ issue-card = Issue the card
 transfer-note = The service time counted, its average base and the contributions; imported once into the person's record (a month held twice counts once). Conscript service before 2007 does not count.
 service-relatives = Relatives insured for health
 verified-periods = Periods verified from another record (counted once)
+expected-discharge = Expected discharge (a serving conscript)

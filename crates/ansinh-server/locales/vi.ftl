@@ -356,3 +356,4 @@ issue-card = Cấp thẻ
 transfer-note = Thời gian phục vụ được tính, mức căn cứ bình quân và số đã đóng; nhận một lần vào hồ sơ của người lao động (tháng trùng chỉ tính một lần). Thời gian nghĩa vụ trước năm 2007 không được tính.
 service-relatives = Thân nhân được cấp thẻ BHYT
 verified-periods = Thời gian đã được xác nhận từ hồ sơ khác (tính một lần)
+expected-discharge = Ngày dự kiến xuất ngũ (hạ sĩ quan, binh sĩ đang phục vụ)

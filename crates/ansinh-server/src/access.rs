@@ -36,6 +36,9 @@ pub enum Owner {
     Employer(&'static str),
     /// The person whose social insurance number is this path parameter.
     Person(&'static str),
+    /// The same, but not for an employer of the person: records of the person's other life
+    /// (military service, relatives, insurance abroad) are not an employer's to read.
+    PersonOnly(&'static str),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,6 +74,10 @@ const fn employer(p: Permission) -> Access {
 
 const fn person(p: Permission) -> Access {
     Access::Needs(p, Owner::Person("sin"))
+}
+
+const fn own_person(p: Permission) -> Access {
+    Access::Needs(p, Owner::PersonOnly("sin"))
 }
 
 use Access::Public;
@@ -199,7 +206,7 @@ pub const RULES: &[Rule] = &[
     rule(
         "GET",
         "/api/v1/armed-forces/servicemen/{sin}",
-        person(ReadPerson),
+        own_person(ReadPerson),
     ),
     rule(
         "POST",
@@ -224,7 +231,7 @@ pub const RULES: &[Rule] = &[
     rule(
         "GET",
         "/api/v1/armed-forces/servicemen/{sin}/transfer",
-        person(ReadPerson),
+        own_person(ReadPerson),
     ),
     rule(
         "POST",
@@ -267,7 +274,7 @@ pub const RULES: &[Rule] = &[
     rule("POST", "/ui/armed-forces/servicemen", needs(WriteRegistry)),
     rule("POST", "/ui/armed-forces/assessments", needs(RunAssessment)),
     rule("POST", "/ui/armed-forces/transfers", needs(WriteRegistry)),
-    rule("GET", "/ui/armed-forces/{sin}", person(ReadPerson)),
+    rule("GET", "/ui/armed-forces/{sin}", own_person(ReadPerson)),
     rule(
         "POST",
         "/ui/armed-forces/{sin}/discharge",
@@ -484,7 +491,9 @@ async fn owns(
             Some(own) => store.employs(own, &value(p)).await?,
             None => false,
         },
-        (Role::Insured, Owner::Person(p)) => user.person_sin.as_deref() == Some(value(p).as_str()),
+        (Role::Insured, Owner::Person(p) | Owner::PersonOnly(p)) => {
+            user.person_sin.as_deref() == Some(value(p).as_str())
+        }
         _ => false,
     })
 }
@@ -668,7 +677,9 @@ mod tests {
     #[test]
     fn owner_parameters_are_in_the_path() {
         for r in RULES {
-            if let Access::Needs(_, Owner::Employer(p) | Owner::Person(p)) = r.access {
+            if let Access::Needs(_, Owner::Employer(p) | Owner::Person(p) | Owner::PersonOnly(p)) =
+                r.access
+            {
                 assert!(
                     r.path.contains(&format!("{{{p}}}")),
                     "{} {}",

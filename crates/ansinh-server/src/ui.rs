@@ -948,6 +948,8 @@ struct Estimate {
     /// Months of the career from monthly runs, and declared months no run assessed.
     assessed: i64,
     declared: i64,
+    /// Months verified from another record.
+    verified: i64,
     /// Label, amount, formula, citation.
     lines: Vec<(String, Option<i64>, String, String)>,
 }
@@ -1017,8 +1019,14 @@ async fn person_page(
             Some(_) => Vec::new(),
             None => state.store.foreign_periods_of(&p.sin).await?,
         };
-        let verified = state.store.verified_periods_of(&p.sin).await?;
-        let serviceman = !state.store.service_periods_of(&p.sin).await?.is_empty();
+        // The person's military service is not an employer's to read.
+        let (verified, serviceman) = match crate::scope::employer_of(&caller) {
+            Some(_) => (Vec::new(), false),
+            None => (
+                state.store.verified_periods_of(&p.sin).await?,
+                !state.store.service_periods_of(&p.sin).await?.is_empty(),
+            ),
+        };
         Ok::<_, StoreError>((
             p,
             employments,
@@ -1064,11 +1072,22 @@ async fn person_page(
     let (estimate, estimate_error) = if show_estimate {
         let through = ansinh_core::Month::of(today).plus(-1);
         let career = ansinh_store::career::join(&history.months, &employments, through);
-        let foreign_months: i64 = foreign_periods.iter().map(|f| f.months).sum();
-        match career
-            .map_err(|e| e.to_string())
-            .and_then(|career| estimate(&state, &c, &p, &career, today.year(), foreign_months))
-        {
+        let verified_periods: Vec<(ansinh_core::Month, ansinh_core::Month, i64)> = verified
+            .iter()
+            .filter_map(|v| {
+                Some((
+                    v.period_from.parse().ok()?,
+                    v.period_to.parse().ok()?,
+                    v.salary,
+                ))
+            })
+            .collect();
+        match career.map_err(|e| e.to_string()).and_then(|mut career| {
+            // Months verified from another record (a serviceman's transfer) count once.
+            career.add_verified(&verified_periods, "verified");
+            let foreign_months = calculator::foreign_months(&career, &foreign_periods);
+            estimate(&state, &c, &p, &career, today.year(), foreign_months)
+        }) {
             Ok(e) => (e, None),
             Err(why) => (None, Some(why)),
         }
@@ -1137,6 +1156,7 @@ fn estimate(
         lump_sum,
         assessed: career.assessed,
         declared: career.declared,
+        verified: career.verified,
         lines: calculator::lines(c, &pension, true),
     }))
 }

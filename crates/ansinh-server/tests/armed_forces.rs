@@ -142,6 +142,7 @@ async fn a_conscript_is_recorded_paid_for_and_transferred(app: App) {
     let person_page = page_text(&app.http, format!("{}/ui/persons/{sin}", app.base)).await;
     assert!(
         person_page.contains("id=\"verified-periods\"")
+            && person_page.contains("id=\"estimate-verified\">25<")
             && person_page.contains("service-record-link"),
         "{person_page}"
     );

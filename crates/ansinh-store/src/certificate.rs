@@ -251,20 +251,49 @@ impl Store {
                 "missing: the employer that sends or employs the worker",
             ));
         }
-        for existing in self.certificates_of(&sin).await? {
-            if existing.direction != direction {
-                continue;
-            }
-            let other = existing.rule()?;
-            if rule.from <= other.to && other.from <= rule.to {
-                return Err(StoreError::Conflict {
-                    field: "valid_from".into(),
-                    reason: format!(
-                        "certificate {} already covers {} – {}: one period is covered once",
-                        existing.certificate_no, existing.valid_from, existing.valid_to
-                    ),
-                });
-            }
+        if rule.kind == CertificateKind::LocalHire
+            && (direction == Direction::Outbound || person.nationality != "KR")
+        {
+            return Err(StoreError::invalid(
+                "kind",
+                "a local hire is a Korean national hired in Vietnam and covered by Korea's National Pension (an inbound certificate of a KR national)",
+            ));
+        }
+        // With the person's other certificates of this direction: no overlap, an extension
+        // directly after a detachment, no detachment continuing another without a break.
+        let existing: Vec<CoverageCertificate> = self
+            .certificates_of(&sin)
+            .await?
+            .into_iter()
+            .filter(|e| e.direction == direction)
+            .collect();
+        let mut all: Vec<Certificate> = existing
+            .iter()
+            .map(|e| e.rule())
+            .collect::<Result<_, _>>()?;
+        all.push(rule);
+        if let Err((i, e)) = agreement::check_certificates(&dated.value, &all) {
+            let at = if i == all.len() - 1 {
+                existing.len()
+            } else {
+                i
+            };
+            return Err(match e {
+                agreement::AgreementError::Overlap { other, .. } => {
+                    let clash = existing.get(if at == existing.len() { other } else { at });
+                    StoreError::Conflict {
+                        field: "valid_from".into(),
+                        reason: match clash {
+                            Some(x) => format!(
+                                "certificate {} already covers {} – {}: one period is covered once",
+                                x.certificate_no, x.valid_from, x.valid_to
+                            ),
+                            None => e.to_string(),
+                        },
+                    }
+                }
+                other => StoreError::invalid("kind", other),
+            });
         }
         let issued_on = match c.issued_on.as_deref().map(str::trim) {
             None | Some("") => crate::registry::today().to_string(),
@@ -488,6 +517,19 @@ impl Store {
                 .filter(|m| m.pension)
                 .filter_map(|m| m.month.parse().ok())
                 .collect();
+            // Service time verified from the armed forces' record is Vietnamese insured time too.
+            for v in self.verified_periods_of(&sin).await? {
+                if let (Ok(from), Ok(to)) = (
+                    v.period_from.parse::<ansinh_core::Month>(),
+                    v.period_to.parse::<ansinh_core::Month>(),
+                ) {
+                    let mut m = from;
+                    while m <= to {
+                        months.push(m);
+                        m = m.plus(1);
+                    }
+                }
+            }
             months.sort();
             months.dedup();
             let mut runs: Vec<(ansinh_core::Month, ansinh_core::Month, i64)> = Vec::new();

@@ -87,6 +87,22 @@ pub struct Relative {
     pub in_high_school: bool,
 }
 
+/// A card to issue by the armed forces' office.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewServiceCard {
+    /// 15 characters; its last ten digits are the serviceman's social insurance number.
+    pub card_code: String,
+    pub initial_facility: String,
+    pub valid_from: String,
+    /// A cadet's card runs to 31 December of this year.
+    #[serde(default)]
+    pub graduation_year: Option<i16>,
+    /// A serving conscript's expected day of discharge: his card runs to the end of its month.
+    #[serde(default)]
+    pub expected_discharge: Option<String>,
+}
+
 /// A serviceman's whole record.
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct ServiceRecord {
@@ -249,6 +265,21 @@ impl Store {
             ));
         }
         let enlisted = parse_date("enlisted", &p.enlisted)?;
+        let birth = parse_date("birth_date", &person.birth_date)?;
+        let youngest = birth
+            .checked_add(jiff::Span::new().years(15))
+            .map_err(|e| StoreError::invalid("enlisted", e))?;
+        let latest = crate::registry::today()
+            .checked_add(jiff::Span::new().days(366))
+            .map_err(|e| StoreError::invalid("enlisted", e))?;
+        if enlisted < youngest || enlisted > latest {
+            return Err(StoreError::invalid(
+                "enlisted",
+                format!(
+                    "{enlisted} is not a day of enlistment for a person born on {birth}: from the 15th birthday, at most a year ahead"
+                ),
+            ));
+        }
         match (kind.is_conscript(), p.salary) {
             (true, Some(_)) => {
                 return Err(StoreError::invalid(
@@ -341,11 +372,25 @@ impl Store {
                 format!("{day} is before the enlistment on {}", open.enlisted),
             ));
         }
+        let latest = crate::registry::today()
+            .checked_add(jiff::Span::new().days(366))
+            .map_err(|e| StoreError::invalid("discharged", e))?;
+        if day > latest {
+            return Err(StoreError::invalid(
+                "discharged",
+                format!("{day} is more than a year ahead"),
+            ));
+        }
         open.discharged = Some(day.to_string());
+        // Months after a discharge recorded late carried no service: their rows go.
+        let after = Month::of(day).plus(1).to_string();
         on_pool!(self, pool => async {
             let mut tx = pool.begin().await?;
             sqlx::query("UPDATE service_periods SET discharged = $3 WHERE person_sin = $1 AND period_id = $2 AND discharged IS NULL")
                 .bind(sin).bind(&open.period_id).bind(&open.discharged)
+                .execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM service_contributions WHERE person_sin = $1 AND period_id = $2 AND month >= $3")
+                .bind(sin).bind(&open.period_id).bind(&after)
                 .execute(&mut *tx).await?;
             append!(tx, self, Change {
                 action: "service.discharge",
@@ -573,11 +618,15 @@ impl Store {
         &self,
         params: &Params,
         sin: &str,
-        card_code: &str,
-        facility: &str,
-        valid_from: &str,
-        graduation_year: Option<i16>,
+        card: &NewServiceCard,
     ) -> Result<crate::card::HealthCard, StoreError> {
+        let (card_code, facility, valid_from, graduation_year) = (
+            card.card_code.as_str(),
+            card.initial_facility.as_str(),
+            card.valid_from.as_str(),
+            card.graduation_year,
+        );
+        let expected_discharge = card.expected_discharge.as_deref();
         let sin = sin.trim();
         let period =
             self.service_periods_of(sin)
@@ -595,11 +644,42 @@ impl Store {
             ));
         }
         let from = parse_date("valid_from", valid_from)?;
-        let discharge = period
-            .discharged
-            .as_deref()
-            .map(|d| parse_date("discharged", d))
-            .transpose()?;
+        let enlisted = parse_date("enlisted", &period.enlisted)?;
+        // A serving conscript's card runs to the month of his expected discharge.
+        let discharge = match (
+            period.discharged.as_deref(),
+            expected_discharge.map(str::trim),
+        ) {
+            (Some(d), _) => Some(parse_date("discharged", d)?),
+            (None, Some(e)) if !e.is_empty() => Some(parse_date("expected_discharge", e)?),
+            _ => None,
+        };
+        if from < enlisted || discharge.is_some_and(|d| from > d) {
+            return Err(StoreError::invalid(
+                "valid_from",
+                format!(
+                    "{from} is outside the period of service from {}",
+                    period.enlisted
+                ),
+            ));
+        }
+        if discharge.is_some_and(|d| d < enlisted) {
+            return Err(StoreError::invalid(
+                "expected_discharge",
+                "is before the enlistment",
+            ));
+        }
+        if let Some(y) = graduation_year
+            && !(enlisted.year()..=enlisted.year() + 7).contains(&y)
+        {
+            return Err(StoreError::invalid(
+                "graduation_year",
+                format!(
+                    "{y} is not within 7 years of the admission in {}",
+                    enlisted.year()
+                ),
+            ));
+        }
         let rules = &params
             .armed_forces_health
             .at(from)
@@ -652,7 +732,11 @@ impl Store {
                 .contributions
                 .iter()
                 .filter(|c| c.period_id == p.period_id)
-                .filter(|c| c.month.parse::<Month>().is_ok_and(|m| m >= first_counted))
+                .filter(|c| {
+                    c.month
+                        .parse::<Month>()
+                        .is_ok_and(|m| m >= first_counted && m <= to)
+                })
                 .collect();
             // The base of every counted month from the rules (a month no run computed has one
             // too); months the encoded law does not reach are left out of the average.
@@ -710,6 +794,7 @@ impl Store {
     /// (`Ok(0)` the second time).
     pub async fn import_service_transfer(
         &self,
+        params: &Params,
         doc: &ServiceTransfer,
     ) -> Result<usize, StoreError> {
         if doc.format != TRANSFER_FORMAT {
@@ -730,6 +815,20 @@ impl Store {
                 format!("{} is registered with another personal ID", doc.person_sin),
             ));
         }
+        // A record this database holds itself is checked against it: the document must be the
+        // one the record gives.
+        if !self.service_periods_of(&doc.person_sin).await?.is_empty() {
+            let today = parse_date("issued_on", &doc.issued_on)?;
+            let ours = self
+                .service_transfer(params, &doc.person_sin, today)
+                .await?;
+            if ours.periods != doc.periods || ours.reference != doc.reference {
+                return Err(StoreError::invalid(
+                    "periods",
+                    "the document does not match the service record held here",
+                ));
+            }
+        }
         let mut rows = Vec::new();
         for (i, p) in doc.periods.iter().enumerate() {
             let field = |f: &str| format!("periods[{i}].{f}");
@@ -741,7 +840,16 @@ impl Store {
                 p.to.parse()
                     .map_err(|_| StoreError::invalid(&field("to"), "not a month YYYY-MM"))?;
             let span = i64::from(from.months_until(to)) + 1;
-            if span < 1 || p.months_counted < 0 || p.months_counted > span || p.average_base < 0 {
+            if p.average_base < 0 || p.average_base > 1_000_000_000_000 {
+                return Err(StoreError::invalid(
+                    &field("average_base"),
+                    format!(
+                        "{} is out of range: 0 to 1,000,000,000,000 đồng",
+                        p.average_base
+                    ),
+                ));
+            }
+            if !(1..=600).contains(&span) || p.months_counted < 0 || p.months_counted > span {
                 return Err(StoreError::invalid(
                     &field("months_counted"),
                     format!(
@@ -758,6 +866,21 @@ impl Store {
         let known: Vec<VerifiedPeriod> = self.verified_periods_of(&doc.person_sin).await?;
         if known.iter().any(|k| k.reference == doc.reference) {
             return Ok(0);
+        }
+        // The same months under another reference are another claim to them: refused.
+        for (from, to, _) in &rows {
+            if let Some(k) = known.iter().find(|k| {
+                k.period_from.as_str() <= to.to_string().as_str()
+                    && from.to_string().as_str() <= k.period_to.as_str()
+            }) {
+                return Err(StoreError::Conflict {
+                    field: "periods".into(),
+                    reason: format!(
+                        "{} to {} are already verified from {} ({})",
+                        k.period_from, k.period_to, k.reference, k.source
+                    ),
+                });
+            }
         }
         let at = now();
         let n = rows.len();

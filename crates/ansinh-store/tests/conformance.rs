@@ -2060,7 +2060,17 @@ async fn a_conscripts_record_is_assessed_insured_and_transferred_once(store: Sto
     assert_eq!(
         refused(
             store
-                .issue_service_card(&p, &sin, &card_code, "01001", "2024-09-10", None)
+                .issue_service_card(
+                    &p,
+                    &sin,
+                    &ansinh_store::service::NewServiceCard {
+                        card_code: card_code.to_string(),
+                        initial_facility: "01001".into(),
+                        valid_from: "2024-09-10".into(),
+                        graduation_year: None,
+                        expected_discharge: None
+                    }
+                )
                 .await
         ),
         "valid_from"
@@ -2069,9 +2079,69 @@ async fn a_conscripts_record_is_assessed_insured_and_transferred_once(store: Sto
         refused(store.discharge(&sin, "2024-01-01").await),
         "discharged"
     );
+    // While he serves, his card runs to the end of the month of his expected discharge; a card
+    // before the enlistment is refused.
+    let serving = store
+        .issue_service_card(
+            &p,
+            &sin,
+            &ansinh_store::service::NewServiceCard {
+                card_code: format!("QN297{sin}").to_string(),
+                initial_facility: "01001".into(),
+                valid_from: "2024-09-10".into(),
+                graduation_year: None,
+                expected_discharge: Some("2026-09-18".into()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(serving.valid_to.as_deref(), Some("2026-09-30"));
+    assert_eq!(
+        refused(
+            store
+                .issue_service_card(
+                    &p,
+                    &sin,
+                    &ansinh_store::service::NewServiceCard {
+                        card_code: format!("QN497{sin}").to_string(),
+                        initial_facility: "01001".into(),
+                        valid_from: "2010-01-01".into(),
+                        graduation_year: None,
+                        expected_discharge: Some("2026-09-18".into())
+                    }
+                )
+                .await
+        ),
+        "valid_from"
+    );
+    assert_eq!(
+        refused(store.discharge(&sin, "2099-01-01").await),
+        "discharged"
+    );
+    // Discharged on 18 Sep 2026, recorded late: the month after carried no service.
+    store.assess_service_month(&p, m("2026-10")).await.unwrap();
     store.discharge(&sin, "2026-09-18").await.unwrap();
+    assert!(
+        store
+            .service_record(&sin)
+            .await
+            .unwrap()
+            .contributions
+            .iter()
+            .all(|c| c.month.as_str() <= "2026-09")
+    );
     let card = store
-        .issue_service_card(&p, &sin, &card_code, "01001", "2024-09-10", None)
+        .issue_service_card(
+            &p,
+            &sin,
+            &ansinh_store::service::NewServiceCard {
+                card_code: card_code.to_string(),
+                initial_facility: "01001".into(),
+                valid_from: "2024-09-10".into(),
+                graduation_year: None,
+                expected_discharge: None,
+            },
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -2098,9 +2168,9 @@ async fn a_conscripts_record_is_assessed_insured_and_transferred_once(store: Sto
         doc.periods[0].contributions_total,
         514_800 + 1_029_600 + 1_391_500
     );
-    assert_eq!(store.import_service_transfer(&doc).await.unwrap(), 1);
+    assert_eq!(store.import_service_transfer(&p, &doc).await.unwrap(), 1);
     assert_eq!(
-        store.import_service_transfer(&doc).await.unwrap(),
+        store.import_service_transfer(&p, &doc).await.unwrap(),
         0,
         "the same document twice is recorded once"
     );
@@ -2110,8 +2180,16 @@ async fn a_conscripts_record_is_assessed_insured_and_transferred_once(store: Sto
     forged.personal_id = "001205000999".into();
     forged.reference = "other".into();
     assert_eq!(
-        refused(store.import_service_transfer(&forged).await),
+        refused(store.import_service_transfer(&p, &forged).await),
         "personal_id"
+    );
+    let mut inflated = doc.clone();
+    inflated.periods[0].months_counted = 24;
+    inflated.reference = "BQP-again".into();
+    assert_eq!(
+        refused(store.import_service_transfer(&p, &inflated).await),
+        "periods",
+        "not the record held here"
     );
 
     // In the career, a month held twice counts once.

@@ -145,14 +145,20 @@ pub struct PersonAgreement {
     responses((status = 200, body = PersonAgreement), (status = 404, body = ErrorBody)))]
 pub async fn of_person(
     State(state): State<AppState>,
+    crate::access::Caller(caller): crate::access::Caller,
     Path(sin): Path<String>,
 ) -> Result<Json<PersonAgreement>, ApiError> {
     if state.store.person(&sin).await?.is_none() {
         return Err(ApiError::not_found(format!("person {sin}")));
     }
+    // An employer sees the certificate it pays less under, not the person's career in Korea.
+    let foreign_periods = match crate::scope::employer_of(&caller) {
+        Some(_) => Vec::new(),
+        None => state.store.foreign_periods_of(&sin).await?,
+    };
     Ok(Json(PersonAgreement {
         certificates: state.store.certificates_of(&sin).await?,
-        foreign_periods: state.store.foreign_periods_of(&sin).await?,
+        foreign_periods,
     }))
 }
 

@@ -8,8 +8,8 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiJson;
 use ansinh_store::card::HealthCard;
 use ansinh_store::service::{
-    NewRelative, NewServicePeriod, Relative, ServicePeriod, ServiceRecord, ServiceRunSummary,
-    ServiceTransfer,
+    NewRelative, NewServiceCard, NewServicePeriod, Relative, ServicePeriod, ServiceRecord,
+    ServiceRunSummary, ServiceTransfer,
 };
 use axum::Json;
 use axum::extract::{Path, State};
@@ -96,39 +96,18 @@ pub async fn relative(
     Ok((StatusCode::CREATED, Json(added)))
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ServiceCard {
-    /// 15 characters; its last ten digits are the serviceman's social insurance number.
-    pub card_code: String,
-    pub initial_facility: String,
-    pub valid_from: String,
-    /// A cadet's card runs to 31 December of this year.
-    #[serde(default)]
-    pub graduation_year: Option<i16>,
-}
-
 /// Issue a health insurance card of the armed forces' office, its end set by the scheme's rule
 /// (a conscript's to the last day of the month of discharge).
 #[utoipa::path(post, path = "/api/v1/armed-forces/servicemen/{sin}/cards", tag = "armed_forces",
-    params(("sin" = String, Path, description = "social insurance number")), request_body = ServiceCard,
+    params(("sin" = String, Path, description = "social insurance number")), request_body = NewServiceCard,
     responses((status = 201, body = HealthCard), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn card(
     State(state): State<AppState>,
     Acting(store): Acting,
     Path(sin): Path<String>,
-    ApiJson(c): ApiJson<ServiceCard>,
+    ApiJson(c): ApiJson<NewServiceCard>,
 ) -> Result<(StatusCode, Json<HealthCard>), ApiError> {
-    let card = store
-        .issue_service_card(
-            &state.params,
-            &sin,
-            &c.card_code,
-            &c.initial_facility,
-            &c.valid_from,
-            c.graduation_year,
-        )
-        .await?;
+    let card = store.issue_service_card(&state.params, &sin, &c).await?;
     Ok((StatusCode::CREATED, Json(card)))
 }
 
@@ -176,10 +155,11 @@ pub struct TransferImported {
     responses((status = 201, body = TransferImported), (status = 200, body = TransferImported, description = "imported before"),
               (status = 400, body = ErrorBody)))]
 pub async fn import_transfer(
+    State(state): State<AppState>,
     Acting(store): Acting,
     ApiJson(doc): ApiJson<ServiceTransfer>,
 ) -> Result<(StatusCode, Json<TransferImported>), ApiError> {
-    let recorded = store.import_service_transfer(&doc).await?;
+    let recorded = store.import_service_transfer(&state.params, &doc).await?;
     let status = if recorded == 0 && !doc.periods.is_empty() {
         StatusCode::OK
     } else {

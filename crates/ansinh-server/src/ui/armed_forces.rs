@@ -219,6 +219,7 @@ pub(super) struct CardForm {
     initial_facility: String,
     valid_from: String,
     graduation_year: Option<String>,
+    expected_discharge: Option<String>,
 }
 
 pub(super) async fn card(
@@ -247,17 +248,14 @@ pub(super) async fn card(
             }
         },
     };
-    match store
-        .issue_service_card(
-            &state.params,
-            &sin,
-            &f.card_code,
-            &f.initial_facility,
-            &f.valid_from,
-            year,
-        )
-        .await
-    {
+    let card = ansinh_store::service::NewServiceCard {
+        card_code: f.card_code,
+        initial_facility: f.initial_facility,
+        valid_from: f.valid_from,
+        graduation_year: year,
+        expected_discharge: f.expected_discharge,
+    };
+    match store.issue_service_card(&state.params, &sin, &card).await {
         Ok(_) => see_other(&format!("/ui/persons/{sin}")),
         Err(e) => error_page(c, e),
     }
@@ -270,6 +268,7 @@ pub(super) struct TransferForm {
 
 /// Imports a pasted transfer document; to the person's page, where the verified months show.
 pub(super) async fn import_transfer(
+    State(state): State<AppState>,
     Acting(store): Acting,
     Caller(caller): Caller,
     headers: HeaderMap,
@@ -285,7 +284,7 @@ pub(super) async fn import_transfer(
             );
         }
     };
-    match store.import_service_transfer(&doc).await {
+    match store.import_service_transfer(&state.params, &doc).await {
         Ok(_) => see_other(&format!("/ui/persons/{}", doc.person_sin)),
         Err(e) => error_page(c, e),
     }

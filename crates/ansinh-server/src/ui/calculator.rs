@@ -32,6 +32,33 @@ pub(super) fn vietnamese_law_only(state: &AppState) -> Result<(), String> {
     ))
 }
 
+/// Months insured in Korea that the career does not already hold as Vietnamese months: a
+/// calendar month is insured once (Vietnam–Korea agreement Part III), at most the months the
+/// liaison body reported for each period.
+pub(super) fn foreign_months(
+    career: &Career,
+    periods: &[ansinh_store::certificate::ForeignPeriod],
+) -> i64 {
+    let held: std::collections::BTreeSet<&str> =
+        career.months.iter().map(|m| m.month.as_str()).collect();
+    periods
+        .iter()
+        .filter_map(|p| {
+            let from = ansinh_core::Month::of(p.period_from.parse().ok()?);
+            let to = ansinh_core::Month::of(p.period_to.parse().ok()?);
+            let mut free = 0i64;
+            let mut m = from;
+            while m <= to {
+                if !held.contains(m.to_string().as_str()) {
+                    free += 1;
+                }
+                m = m.plus(1);
+            }
+            Some(free.min(p.months))
+        })
+        .sum()
+}
+
 /// The record as the history of a calculation request: consecutive months at one salary are
 /// one period.
 pub(super) fn history(career: &Career) -> Vec<Value> {
