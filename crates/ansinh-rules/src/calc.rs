@@ -50,6 +50,7 @@ pub const KINDS: &[&str] = &[
     "voluntary_maternity",
     "adoption",
     "surrogacy",
+    "voluntary_payment",
     "social_pension",
     "survivor",
     "unemployment",
@@ -115,6 +116,7 @@ pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
         "voluntary_maternity" => voluntary_maternity_kind(params, parse(fields)?)?,
         "adoption" => adoption_kind(params, parse(fields)?)?,
         "surrogacy" => surrogacy_kind(params, parse(fields)?)?,
+        "voluntary_payment" => voluntary_payment_kind(params, parse(fields)?)?,
         "social_pension" => social_pension_kind(params, parse(fields)?)?,
         "survivor" => survivor_kind(params, parse(fields)?)?,
         "unemployment" => unemployment_kind(params, parse(fields)?)?,
@@ -1243,6 +1245,42 @@ fn adoption_kind(params: &Params, r: AdoptionReq) -> Outcome {
     let (o, lines) = maternity::adoption(params, &facts).map_err(|e| match e {
         maternity::MaternityError::Missing(_) => CalcError::new("adoption_date", e),
         other => CalcError::new("average_salary", other),
+    })?;
+    Ok((to_value(&o), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VoluntaryPaymentReq {
+    month: Month,
+    income: Dong,
+    method: crate::voluntary_payment::Method,
+    #[serde(default)]
+    months: i64,
+    support_group: Option<SupportGroup>,
+    #[serde(default)]
+    support_months_used: i64,
+}
+
+fn voluntary_payment_kind(params: &Params, r: VoluntaryPaymentReq) -> Outcome {
+    use crate::voluntary_payment::PaymentError as E;
+    let facts = crate::voluntary_payment::PaymentFacts {
+        month: r.month,
+        income: salary("income", r.income)?,
+        method: r.method,
+        months: count("months", r.months, bounds::MAX_MONTHS)?,
+        support_group: r.support_group,
+        support_months_used: count(
+            "support_months_used",
+            r.support_months_used,
+            bounds::MAX_MONTHS,
+        )?,
+    };
+    let (o, lines) = crate::voluntary_payment::evaluate(params, &facts).map_err(|e| match e {
+        E::Months { .. } => CalcError::new("months", e),
+        E::Missing(_) => CalcError::new("month", e),
+        E::Contribution(contribution::ContributionError::Missing(_)) => CalcError::new("month", e),
+        E::Contribution(_) | E::Overflow => CalcError::new("income", e),
     })?;
     Ok((to_value(&o), lines))
 }

@@ -45,5 +45,6 @@ pub mod social_pension;
 pub mod surrogacy;
 pub mod survivor;
 pub mod unemployment;
+pub mod voluntary_payment;
 
 pub use params::{ParamError, Params};

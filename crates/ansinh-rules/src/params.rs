@@ -60,6 +60,7 @@ ansinh_law::parameter_pack! {
         conscript_contribution: crate::armed_forces::ConscriptContribution,
         servicemen_rates: crate::armed_forces::ServicemenRates,
         armed_forces_health: crate::armed_forces::ArmedForcesHealth,
+        voluntary_payment: crate::voluntary_payment::VoluntaryPayment,
         agreement_kr: crate::agreement::KoreaAgreement,
     }
 }
