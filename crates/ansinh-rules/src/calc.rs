@@ -51,6 +51,7 @@ pub const KINDS: &[&str] = &[
     "adoption",
     "surrogacy",
     "voluntary_payment",
+    "monthly_allowance",
     "social_pension",
     "survivor",
     "unemployment",
@@ -117,6 +118,7 @@ pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
         "adoption" => adoption_kind(params, parse(fields)?)?,
         "surrogacy" => surrogacy_kind(params, parse(fields)?)?,
         "voluntary_payment" => voluntary_payment_kind(params, parse(fields)?)?,
+        "monthly_allowance" => monthly_allowance_kind(params, parse(fields)?)?,
         "social_pension" => social_pension_kind(params, parse(fields)?)?,
         "survivor" => survivor_kind(params, parse(fields)?)?,
         "unemployment" => unemployment_kind(params, parse(fields)?)?,
@@ -1244,6 +1246,49 @@ fn adoption_kind(params: &Params, r: AdoptionReq) -> Outcome {
     };
     let (o, lines) = maternity::adoption(params, &facts).map_err(|e| match e {
         maternity::MaternityError::Missing(_) => CalcError::new("adoption_date", e),
+        other => CalcError::new("average_salary", other),
+    })?;
+    Ok((to_value(&o), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MonthlyAllowanceReq {
+    sex: Sex,
+    birth_date: String,
+    average_salary: Dong,
+    contribution_months: Option<i64>,
+    years: Option<i64>,
+    first_month: Option<Month>,
+}
+
+fn monthly_allowance_kind(params: &Params, r: MonthlyAllowanceReq) -> Outcome {
+    let months = match (r.contribution_months, r.years) {
+        (Some(m), None) => count("contribution_months", m, bounds::MAX_MONTHS)?,
+        (None, Some(y)) => count("years", y, bounds::MAX_YEARS)? * 12,
+        (Some(_), Some(_)) => {
+            return Err(CalcError::new(
+                "years",
+                "give either `contribution_months` or `years`, not both",
+            ));
+        }
+        (None, None) => {
+            return Err(CalcError::new(
+                "contribution_months",
+                "missing: the months of contributions (or `years`)",
+            ));
+        }
+    };
+    let facts = crate::monthly_allowance::AllowanceFacts {
+        sex: r.sex,
+        birth: birth(&r.birth_date)?,
+        average_salary: salary("average_salary", r.average_salary)?,
+        contribution_months: months,
+        first_month: r.first_month,
+    };
+    let (o, lines) = crate::monthly_allowance::evaluate(params, &facts).map_err(|e| match e {
+        crate::monthly_allowance::AllowanceError::TooEarly(..) => CalcError::new("first_month", e),
+        crate::monthly_allowance::AllowanceError::Missing(_) => CalcError::new("birth_date", e),
         other => CalcError::new("average_salary", other),
     })?;
     Ok((to_value(&o), lines))

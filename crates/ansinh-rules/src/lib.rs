@@ -32,6 +32,7 @@ pub mod health;
 pub mod indexation;
 pub mod jurisdiction;
 pub mod maternity;
+pub mod monthly_allowance;
 pub mod occupational;
 pub mod one_time;
 pub mod params;
