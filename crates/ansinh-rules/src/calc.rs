@@ -957,6 +957,10 @@ struct OneTimeReq {
     /// The State's support of voluntary contributions received (deducted, L41 Art. 70, 102).
     #[serde(default)]
     state_support_received: Dong,
+    /// Paid on the State's pay scale: the average of L41 Art. 72.1, 73.1, settled in the month
+    /// of the decision.
+    #[serde(default)]
+    state_pay_scale: bool,
 }
 
 fn one_time_kind(params: &Params, r: OneTimeReq) -> Outcome {
@@ -982,8 +986,12 @@ fn one_time_kind(params: &Params, r: OneTimeReq) -> Outcome {
     let settlement_year = r.settlement_year.unwrap_or(i32::from(date.year()));
     let (before, from, first, average, mut lines) = match &r.history {
         Some(h) => {
-            let (avg, lines) = average_salary(params, checked_history(h)?, settlement_year)
-                .map_err(history_error)?;
+            let (avg, lines) = averaged(
+                params,
+                h,
+                settlement_year,
+                r.state_pay_scale.then_some(Month::of(date)),
+            )?;
             (
                 avg.months_before_2014,
                 avg.months_from_2014,
@@ -1503,6 +1511,10 @@ struct SurvivorReq {
     relatives_without_carer: i64,
     #[serde(default)]
     died_of_occupational: bool,
+    /// Paid on the State's pay scale: the average of L41 Art. 72.1, 73.1, settled in the month
+    /// of death.
+    #[serde(default)]
+    state_pay_scale: bool,
 }
 
 fn survivor_kind(params: &Params, r: SurvivorReq) -> Outcome {
@@ -1517,9 +1529,12 @@ fn survivor_kind(params: &Params, r: SurvivorReq) -> Outcome {
     }
     let (months, before, average, mut lines) = match &r.history {
         Some(h) => {
-            let (avg, lines) =
-                average_salary(params, checked_history(h)?, i32::from(r.death_date.year()))
-                    .map_err(history_error)?;
+            let (avg, lines) = averaged(
+                params,
+                h,
+                i32::from(r.death_date.year()),
+                r.state_pay_scale.then_some(Month::of(r.death_date)),
+            )?;
             (avg.months, avg.months_before_2014, Some(avg.average), lines)
         }
         None => (
