@@ -357,8 +357,8 @@ pub fn table(doc: &serde_json::Value) -> String {
         out,
         "Month {}: {} persons charged, {} below the minimum contribution salary",
         doc["month"].as_str().unwrap_or(""),
-        doc["persons"],
-        doc["excluded"]
+        doc["persons"].as_i64().unwrap_or(0),
+        doc["excluded"].as_i64().unwrap_or(0)
     );
     let _ = writeln!(out, "{:<22} {:>22} {:>22}", "fund", "employee", "employer");
     for (code, ..) in ansinh_rules::contribution::FUNDS {
@@ -370,32 +370,21 @@ pub fn table(doc: &serde_json::Value) -> String {
             money(&doc["funds"]["employer"][code])
         );
     }
-    let _ = writeln!(
-        out,
-        "{:<22} {:>22} {:>22}   total {}",
-        "law",
-        money(&doc["employee_total"]),
-        money(&doc["employer_total"]),
-        money(&doc["total"])
-    );
+    let totals = |out: &mut String, label: &str, d: &serde_json::Value| {
+        let _ = writeln!(
+            out,
+            "{:<22} {:>22} {:>22}   total {}",
+            label,
+            money(&d["employee_total"]),
+            money(&d["employer_total"]),
+            money(&d["total"])
+        );
+    };
+    totals(&mut out, "law", doc);
     let r = &doc["reform"];
     if !r.is_null() {
-        let _ = writeln!(
-            out,
-            "{:<22} {:>22} {:>22}   total {}",
-            "reform",
-            money(&r["employee_total"]),
-            money(&r["employer_total"]),
-            money(&r["total"])
-        );
-        let _ = writeln!(
-            out,
-            "{:<22} {:>22} {:>22}   total {}",
-            "difference",
-            money(&r["difference"]["employee_total"]),
-            money(&r["difference"]["employer_total"]),
-            money(&r["difference"]["total"])
-        );
+        totals(&mut out, "reform", r);
+        totals(&mut out, "difference", &r["difference"]);
         let _ = writeln!(
             out,
             "\n{:>6} {:>14} {:>14} {:>20} {:>20} {:>9} {:>9}",
@@ -411,13 +400,13 @@ pub fn table(doc: &serde_json::Value) -> String {
             let _ = writeln!(
                 out,
                 "{:>6} {:>14} {:>14} {:>20} {:>20} {:>9} {:>9}",
-                d["decile"],
+                d["decile"].as_i64().unwrap_or(0),
                 money(&d["salary_from"]),
                 money(&d["salary_to"]),
                 money(&d["employee_law"]),
                 money(&d["employee_reform"]),
-                d["winners"],
-                d["losers"]
+                d["winners"].as_i64().unwrap_or(0),
+                d["losers"].as_i64().unwrap_or(0)
             );
         }
     }

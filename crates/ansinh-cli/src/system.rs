@@ -515,30 +515,9 @@ pub async fn agreement(db: &DbArgs, command: AgreementCommand, params: &Params) 
         }
         AgreementCommand::ExportPeriods => {
             let mut w = csv::Writer::from_writer(std::io::stdout());
-            w.write_record([
-                "person_sin",
-                "personal_id",
-                "name",
-                "birth_date",
-                "nationality",
-                "country",
-                "period_from",
-                "period_to",
-                "months",
-            ])?;
+            w.write_record(ansinh_store::certificate::EXCHANGE_COLUMNS)?;
             for p in store.exchange_periods().await.map_err(failed)? {
-                let months = p.months.to_string();
-                w.write_record([
-                    p.person_sin.as_str(),
-                    &p.personal_id,
-                    &p.name,
-                    &p.birth_date,
-                    &p.nationality,
-                    &p.country,
-                    &p.period_from,
-                    &p.period_to,
-                    &months,
-                ])?;
+                w.write_record(p.row())?;
             }
             w.flush()?;
         }

@@ -345,24 +345,8 @@ pub fn serviceman(
         .param("si_cap.multiple", cap.value.multiple, cap)
         .cite("L41 Art. 31.1.a, 31.1.đ"),
     ];
-    const NAMES: [(&str, &str, &str); 4] = [
-        (
-            "sickness_maternity",
-            "Quỹ ốm đau – thai sản",
-            "Sickness & maternity fund",
-        ),
-        (
-            "pension_survivor",
-            "Quỹ hưu trí – tử tuất",
-            "Pension & survivorship fund",
-        ),
-        (
-            "occupational",
-            "Quỹ bảo hiểm TNLĐ–BNN",
-            "Occupational accident & disease fund",
-        ),
-        ("health", "Bảo hiểm y tế", "Health insurance"),
-    ];
+    // The four funds of servicemen, in the order of `contribution::FUNDS` (no unemployment).
+    let names = &crate::contribution::FUNDS[..4];
     for (payer, payer_vi, payer_rates, amounts) in [
         ("employee", "quân nhân", employee_rates, employee),
         ("employer", "đơn vị", employer_rates, employer),
@@ -373,7 +357,7 @@ pub fn serviceman(
             amounts.occupational,
             amounts.health,
         ];
-        for (i, (fund, vi, en)) in NAMES.iter().enumerate() {
+        for (i, (fund, vi, en)) in names.iter().enumerate() {
             if payer_rates[i].is_zero() {
                 continue;
             }

@@ -7,6 +7,15 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
+/// The request's media type, lower-cased ("" when absent or not text).
+pub fn content_type(req: &Request) -> String {
+    req.headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
 /// JSON body parsed with the path of the offending field in errors.
 pub struct ApiJson<T>(pub T);
 

@@ -560,6 +560,37 @@ impl Store {
     }
 }
 
+/// The columns of the exchange file sent to the liaison body (docs/agreements.md), in the
+/// order of [`ExchangePeriod::row`].
+pub const EXCHANGE_COLUMNS: [&str; 9] = [
+    "person_sin",
+    "personal_id",
+    "name",
+    "birth_date",
+    "nationality",
+    "country",
+    "period_from",
+    "period_to",
+    "months",
+];
+
+impl ExchangePeriod {
+    /// The row of the exchange file, as text.
+    pub fn row(&self) -> [String; 9] {
+        [
+            self.person_sin.clone(),
+            self.personal_id.clone(),
+            self.name.clone(),
+            self.birth_date.clone(),
+            self.nationality.clone(),
+            self.country.clone(),
+            self.period_from.clone(),
+            self.period_to.clone(),
+            self.months.to_string(),
+        ]
+    }
+}
+
 /// One Vietnamese insured period of the exchange file sent to the Korean liaison body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ExchangePeriod {

@@ -11,7 +11,7 @@ use ansinh_store::certificate::{
 };
 use axum::Json;
 use axum::extract::{Path, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -183,12 +183,7 @@ pub async fn import_periods(
     Acting(store): Acting,
     req: Request,
 ) -> Result<(StatusCode, Json<Imported>), ApiError> {
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let content_type = crate::extract::content_type(&req);
     let bytes = body_bytes(req).await?;
     let periods = if content_type.starts_with("application/json") {
         parse_json::<PeriodBatch>(&bytes)?.periods
@@ -206,19 +201,6 @@ pub async fn import_periods(
     Ok((StatusCode::CREATED, Json(Imported { recorded })))
 }
 
-/// The columns of the exchange file sent to the liaison body.
-pub const EXCHANGE_COLUMNS: [&str; 9] = [
-    "person_sin",
-    "personal_id",
-    "name",
-    "birth_date",
-    "nationality",
-    "country",
-    "period_from",
-    "period_to",
-    "months",
-];
-
 /// The Vietnamese insured periods of every person of the agreement, from the record, as the
 /// exchange file for the Korean liaison body (CSV, docs/agreements.md).
 #[utoipa::path(get, path = "/api/v1/agreements/periods/export", tag = "agreements",
@@ -230,23 +212,15 @@ pub async fn export_periods(State(state): State<AppState>) -> Result<Response, A
         .await?
         .into_iter()
         .map(|p| {
-            vec![
-                p.person_sin.into(),
-                p.personal_id.into(),
-                p.name.into(),
-                p.birth_date.into(),
-                p.nationality.into(),
-                p.country.into(),
-                p.period_from.into(),
-                p.period_to.into(),
-                p.months.into(),
-            ]
+            let mut row: Vec<Cell> = p.row().into_iter().map(Cell::from).collect();
+            row[8] = p.months.into();
+            row
         })
         .collect();
     Ok(download(
         Format::Csv,
         "vn-kr-periods",
-        &EXCHANGE_COLUMNS,
+        &ansinh_store::certificate::EXCHANGE_COLUMNS,
         &rows,
     ))
 }

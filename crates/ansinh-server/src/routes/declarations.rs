@@ -8,7 +8,7 @@ use ansinh_store::declaration::{BatchReport, DeclarationBatch, parse_csv, parse_
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 use axum::Json;
 use axum::extract::{Path, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 
 /// Submit a batch of declarations as JSON (`{"lines": […]}`) or CSV (`text/csv`, UTF-8, header
 /// row). Applied atomically: one bad line rejects the batch (422, with a per-line report) and
@@ -29,12 +29,7 @@ pub async fn submit(
     Path(code): Path<String>,
     req: Request,
 ) -> Result<(StatusCode, Json<BatchReport>), ApiError> {
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let content_type = crate::extract::content_type(&req);
     let key = match req.headers().get("idempotency-key") {
         Some(v) => Some(
             v.to_str()
