@@ -1433,6 +1433,26 @@ async fn declarations_page(
 
 /// The form sends a CSV file, or the CSV typed into the text box (corrections of a rejected
 /// file are made there).
+/// The fields of a multipart form, in order (an upload page's file, text and reason); a field
+/// whose body breaks off ends the form, as a browser that gave up would.
+async fn form_fields(form: &mut Multipart) -> Result<Vec<(String, axum::body::Bytes)>, StoreError> {
+    let mut fields = Vec::new();
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                let Ok(bytes) = field.bytes().await else {
+                    break;
+                };
+                fields.push((name, bytes));
+            }
+            Ok(None) => break,
+            Err(e) => return Err(StoreError::invalid("file", e)),
+        }
+    }
+    Ok(fields)
+}
+
 async fn declarations_submit(
     State(state): State<AppState>,
     Acting(store): Acting,
@@ -1451,31 +1471,23 @@ async fn declarations_submit(
     let mut reason = None;
     // The one-line form: its fields are named `line.FIELD`.
     let mut one = std::collections::BTreeMap::<String, String>::new();
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or("").to_string();
-                let Ok(bytes) = field.bytes().await else {
-                    break;
-                };
-                match name.as_str() {
-                    "file" => file = bytes.to_vec(),
-                    "csv" => text = String::from_utf8_lossy(&bytes).into_owned(),
-                    "reason" => reason = Some(String::from_utf8_lossy(&bytes).into_owned()),
-                    CSRF_FIELD => {}
-                    other => {
-                        if let Some(f) = other.strip_prefix("line.") {
-                            let v = String::from_utf8_lossy(&bytes).trim().to_string();
-                            if !v.is_empty() {
-                                one.insert(f.to_string(), v);
-                            }
-                        }
+    let fields = match form_fields(&mut form).await {
+        Ok(f) => f,
+        Err(e) => return error_page(c, e),
+    };
+    for (name, bytes) in fields {
+        match name.as_str() {
+            "file" => file = bytes.to_vec(),
+            "csv" => text = String::from_utf8_lossy(&bytes).into_owned(),
+            "reason" => reason = Some(String::from_utf8_lossy(&bytes).into_owned()),
+            CSRF_FIELD => {}
+            other => {
+                if let Some(f) = other.strip_prefix("line.") {
+                    let v = String::from_utf8_lossy(&bytes).trim().to_string();
+                    if !v.is_empty() {
+                        one.insert(f.to_string(), v);
                     }
                 }
-            }
-            Ok(None) => break,
-            Err(e) => {
-                return error_page(c, StoreError::invalid("file", e));
             }
         }
     }
@@ -1858,22 +1870,15 @@ async fn claims_upload(
     mut form: Multipart,
 ) -> Response {
     let c = Chrome::new(&headers, Some(&caller), "/ui/claims");
-    let mut file = Vec::new();
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or("").to_string();
-                let Ok(bytes) = field.bytes().await else {
-                    break;
-                };
-                if name == "file" {
-                    file = bytes.to_vec();
-                }
-            }
-            Ok(None) => break,
-            Err(e) => return error_page(c, StoreError::invalid("file", e)),
-        }
-    }
+    let file = match form_fields(&mut form).await {
+        Ok(fields) => fields
+            .into_iter()
+            .rev()
+            .find(|(name, _)| name == "file")
+            .map(|(_, bytes)| bytes.to_vec())
+            .unwrap_or_default(),
+        Err(e) => return error_page(c, e),
+    };
     if file.is_empty() {
         return error_page(c, StoreError::invalid("file", "no claims file was chosen"));
     }
