@@ -100,7 +100,7 @@ pub async fn relative(
 /// (a conscript's to the last day of the month of discharge).
 #[utoipa::path(post, path = "/api/v1/armed-forces/servicemen/{sin}/cards", tag = "armed_forces",
     params(("sin" = String, Path, description = "social insurance number")), request_body = NewServiceCard,
-    responses((status = 201, body = HealthCard), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = HealthCard), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn card(
     State(state): State<AppState>,
     Acting(store): Acting,
@@ -153,7 +153,7 @@ pub struct TransferImported {
 /// Import a serviceman's transfer document into the general scheme (verified periods).
 #[utoipa::path(post, path = "/api/v1/armed-forces/transfers", tag = "armed_forces", request_body = ServiceTransfer,
     responses((status = 201, body = TransferImported), (status = 200, body = TransferImported, description = "imported before"),
-              (status = 400, body = ErrorBody)))]
+              (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn import_transfer(
     State(state): State<AppState>,
     Acting(store): Acting,
