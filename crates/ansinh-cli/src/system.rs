@@ -474,29 +474,9 @@ pub async fn agreement(db: &DbArgs, command: AgreementCommand, params: &Params) 
                 .map_err(failed)?;
             if csv {
                 let mut w = csv::Writer::from_writer(std::io::stdout());
-                w.write_record([
-                    "certificate_no",
-                    "direction",
-                    "kind",
-                    "person_sin",
-                    "valid_from",
-                    "valid_to",
-                    "sending_employer",
-                    "host_employer",
-                    "issued_on",
-                ])?;
+                w.write_record(ansinh_store::certificate::REGISTER_COLUMNS)?;
                 for c in &items {
-                    w.write_record([
-                        c.certificate_no.as_str(),
-                        c.direction.code(),
-                        &c.kind,
-                        &c.person_sin,
-                        &c.valid_from,
-                        &c.valid_to,
-                        &c.sending_employer,
-                        &c.host_employer,
-                        &c.issued_on,
-                    ])?;
+                    w.write_record(c.row())?;
                 }
                 w.flush()?;
             } else {

@@ -818,7 +818,7 @@ fn the_korea_agreement_from_the_command_line() {
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "certificate_no,direction,kind,person_sin,valid_from,valid_to,sending_employer,host_employer,issued_on"
+        "certificate_no,direction,issuer,country,kind,person_sin,valid_from,valid_to,sending_employer,host_employer,issued_on"
     );
     let out = ansinh(
         &[

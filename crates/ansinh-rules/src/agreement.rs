@@ -147,9 +147,18 @@ pub fn check_certificate(p: &KoreaAgreement, c: &Certificate) -> Result<(), Agre
         CertificateKind::Extension => p.extension_max_months,
         CertificateKind::LocalHire => p.local_hire_max_months,
     };
+    // The day before the anniversary `max` months on; an anniversary that falls on a day the
+    // month lacks (29 Feb) is the first of the next month, so the period ends on its last day.
     let latest = start
         .checked_add(jiff::Span::new().months(max))
-        .and_then(|d| d.yesterday())
+        .ok()
+        .and_then(|d| {
+            if d.day() == start.day() {
+                d.yesterday().ok()
+            } else {
+                Some(d)
+            }
+        })
         .unwrap_or(Date::MAX);
     if c.to > latest {
         return Err(AgreementError::TooLong {
@@ -290,12 +299,7 @@ pub fn totalised_pension(
     let own = f.contribution_months;
     let total = own
         .checked_add(foreign_months)
-        .ok_or(TotalisationError::Agreement(
-            AgreementError::TooFewOwnMonths {
-                own,
-                min: dated.value.totalisation_min_own_months,
-            },
-        ))?;
+        .ok_or(TotalisationError::Overflow)?;
     if national.eligible {
         lines.push(
             Line::new(
@@ -401,6 +405,8 @@ pub enum TotalisationError {
     Missing(#[from] MissingParam),
     #[error(transparent)]
     Agreement(#[from] AgreementError),
+    #[error("the months are too many to add")]
+    Overflow,
 }
 
 #[cfg(test)]

@@ -878,7 +878,15 @@ fn pension_kind(params: &Params, r: PensionReq) -> Outcome {
         crate::agreement::totalised_pension(params, &facts, foreign).map_err(|e| match e {
             T::Pension(p) => pension_error(p),
             T::Missing(m) => CalcError::new("birth_date", m),
-            T::Agreement(a) => CalcError::new("years", a),
+            T::Agreement(a) => CalcError::new(
+                if r.contribution_months.is_some() {
+                    "contribution_months"
+                } else {
+                    "years"
+                },
+                a,
+            ),
+            T::Overflow => CalcError::new("agreement.foreign_months", e),
         })?;
     lines.extend(more);
     let mut body = to_value(&outcome);

@@ -104,7 +104,39 @@ pub struct CoverageCertificate {
     pub recorded_at: String,
 }
 
+/// The columns of the register as a file, in the order of [`CoverageCertificate::row`].
+pub const REGISTER_COLUMNS: [&str; 11] = [
+    "certificate_no",
+    "direction",
+    "issuer",
+    "country",
+    "kind",
+    "person_sin",
+    "valid_from",
+    "valid_to",
+    "sending_employer",
+    "host_employer",
+    "issued_on",
+];
+
 impl CoverageCertificate {
+    /// The certificate as a row of the register's file.
+    pub fn row(&self) -> [String; 11] {
+        [
+            self.certificate_no.clone(),
+            self.direction.code().to_string(),
+            self.issuer.clone(),
+            self.country.clone(),
+            self.kind.clone(),
+            self.person_sin.clone(),
+            self.valid_from.clone(),
+            self.valid_to.clone(),
+            self.sending_employer.clone(),
+            self.host_employer.clone(),
+            self.issued_on.clone(),
+        ]
+    }
+
     /// The certificate as the rules core reads it.
     pub fn rule(&self) -> Result<Certificate, StoreError> {
         Ok(Certificate {
@@ -245,12 +277,21 @@ impl Store {
             StoreError::invalid(field, e)
         })?;
         let sending = c.sending_employer.trim().to_string();
-        if sending.is_empty() {
+        if sending.is_empty() || sending.chars().count() > 200 {
             return Err(StoreError::invalid(
                 "sending_employer",
-                "missing: the employer that sends or employs the worker",
+                "the employer that sends or employs the worker, 1 to 200 characters",
             ));
         }
+        if c.host_employer.trim().chars().count() > 200 {
+            return Err(StoreError::invalid(
+                "host_employer",
+                "at most 200 characters",
+            ));
+        }
+        // One certificate recorded at a time in this process: the overlap check and the insert
+        // must see the same register (SQLite has one writer anyway).
+        let _guard = self.write_lock.lock().await;
         if rule.kind == CertificateKind::LocalHire
             && (direction == Direction::Outbound || person.nationality != "KR")
         {

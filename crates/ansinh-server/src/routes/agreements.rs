@@ -42,39 +42,12 @@ pub struct RegisterQuery {
     format: Option<String>,
 }
 
-/// The columns of the register as a file.
-pub const REGISTER_COLUMNS: [&str; 11] = [
-    "certificate_no",
-    "direction",
-    "issuer",
-    "country",
-    "kind",
-    "person_sin",
-    "valid_from",
-    "valid_to",
-    "sending_employer",
-    "host_employer",
-    "issued_on",
-];
+pub use ansinh_store::certificate::REGISTER_COLUMNS;
 
 pub fn register_rows(items: &[CoverageCertificate]) -> Vec<Vec<Cell>> {
     items
         .iter()
-        .map(|c| {
-            vec![
-                c.certificate_no.clone().into(),
-                c.direction.code().into(),
-                c.issuer.clone().into(),
-                c.country.clone().into(),
-                c.kind.clone().into(),
-                c.person_sin.clone().into(),
-                c.valid_from.clone().into(),
-                c.valid_to.clone().into(),
-                c.sending_employer.clone().into(),
-                c.host_employer.clone().into(),
-                c.issued_on.clone().into(),
-            ]
-        })
+        .map(|c| c.row().into_iter().map(Cell::from).collect())
         .collect()
 }
 
