@@ -5,6 +5,7 @@
 
 mod bench;
 mod claims;
+mod project;
 mod simulate;
 mod system;
 mod table;
@@ -195,6 +196,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The long-term projection of the pension-survivor fund from a file of assumptions and
+    /// starting cohorts (docs/projection.md): contributors, pensioners, income, expenditure,
+    /// reserve year by year and the year it runs out.
+    Project {
+        #[arg(long, value_name = "FILE")]
+        assumptions: PathBuf,
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        #[arg(long)]
+        csv: bool,
+    },
     /// Create a demo database (if none) with a generated population and serve it.
     Demo {
         #[arg(long, default_value = "ansinh-demo.db")]
@@ -347,6 +359,13 @@ fn main() -> ExitCode {
         }
         Command::Service { what, db } => {
             return report(embedded().and_then(|p| block_on(system::service(&db, what, &p))));
+        }
+        Command::Project {
+            assumptions,
+            json,
+            csv,
+        } => {
+            return report(project::run(&assumptions, json, csv));
         }
         Command::Agreement { what, db } => {
             return report(embedded().and_then(|p| block_on(system::agreement(&db, what, &p))));

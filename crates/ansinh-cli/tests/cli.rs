@@ -1036,3 +1036,51 @@ fn simulate_a_population_under_the_law_and_a_reform() {
     assert!(doc["total"].as_i64().unwrap() > 0);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn project_the_fund_from_a_file_of_assumptions() {
+    let file = format!(
+        "{}/../../examples/projection.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = ansinh(&["project", "--assumptions", &file, "--json"], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    let rows = doc["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 50);
+    assert_eq!(rows[0]["year"], 2026);
+    // The first year by hand from the example's cohorts: Σ contributors × salary × 12 × 22 %.
+    let income: i64 = [
+        (2_000_000i64, 8_000_000i64),
+        (1_900_000, 7_500_000),
+        (2_500_000, 11_000_000),
+        (2_300_000, 10_000_000),
+        (900_000, 12_000_000),
+        (500_000, 10_500_000),
+    ]
+    .iter()
+    .map(|(n, s)| n * s * 12 * 22 / 100)
+    .sum();
+    assert_eq!(rows[0]["income"].as_i64(), Some(income));
+    // The same file gives the same table.
+    let again = ansinh(&["project", "--assumptions", &file, "--json"], "");
+    assert_eq!(out.stdout, again.stdout);
+    let csv = ansinh(&["project", "--assumptions", &file, "--csv"], "");
+    assert!(String::from_utf8_lossy(&csv.stdout).starts_with("year,contributors,pensioners"));
+    let bad = std::env::temp_dir().join(format!("ansinh-projection-{}.toml", std::process::id()));
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .replace("years = 50", "years = 500"),
+    )
+    .unwrap();
+    let out = ansinh(&["project", "--assumptions", bad.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("years"));
+    let _ = std::fs::remove_file(bad);
+}

@@ -17,6 +17,7 @@
 //! - the armed forces' scheme (BHXH Quân đội: sĩ quan, hạ sĩ quan, binh sĩ): [`armed_forces`]
 //! - the Vietnam–Korea agreement (Hiệp định BHXH Việt Nam – Hàn Quốc), certificates of coverage,
 //!   totalisation (cộng dồn thời gian): [`agreement`]
+//! - the long-term projection of the pension fund (dự báo dài hạn): [`projection`]
 //! - policy simulation over a population (mô phỏng chính sách): [`simulation`]
 //! - the JSON request/response of `ansinh calc`: [`calc`]
 //! - Vietnam as a jurisdiction package (currency, funds, identifiers): [`jurisdiction`]
@@ -38,6 +39,7 @@ pub mod one_time;
 pub mod params;
 pub mod pension;
 pub mod pregnancy;
+pub mod projection;
 pub mod retirement;
 pub mod revaluation;
 pub mod sickness;

@@ -185,3 +185,30 @@ proptest! {
         prop_assert_eq!(long.total, long.state.pension_survivor);
     }
 }
+
+proptest! {
+    /// Issue 23: in the long-term projection, higher wage growth never lowers the fund's income
+    /// in any year (the same population, the same other assumptions).
+    #[test]
+    fn higher_wage_growth_never_lowers_income(
+        cohorts in proptest::collection::vec((20u8..64, any::<bool>(), 0i64..5_000, 5_000_000i64..60_000_000), 1..8),
+        low in 0i64..80_000, extra in 0i64..80_000, entrants in 0i64..2_000,
+    ) {
+        use ansinh_rules::projection::{Assumptions, Cohort, project};
+        use ansinh_rules::retirement::Sex;
+        let start: Vec<Cohort> = cohorts.iter().map(|&(age, woman, n, salary)| Cohort {
+            age, sex: if woman { Sex::Female } else { Sex::Male }, contributors: n, salary, pensioners: n / 10, pension: salary / 2,
+        }).collect();
+        let with = |growth: i64| Assumptions {
+            start_year: 2026, years: 20, contribution_rate: Rate::percent(22), wage_growth: Rate::from_ppm(growth),
+            indexation: Rate::percent(3), investment_return: Rate::percent(5), replacement_rate: Rate::percent(60),
+            entrants, entry_age: 22, entry_salary: 6_000_000, exit_rate: Rate::percent(2),
+            mortality: vec![(0, Rate::from_ppm(1_000)), (60, Rate::percent(2))],
+            retirement_age: vec![(2026, 61, 57), (2028, 62, 58)], initial_reserve: 1_000_000_000_000,
+        };
+        let (a, b) = (project(&with(low), &start).unwrap(), project(&with(low + extra), &start).unwrap());
+        for (x, y) in a.rows.iter().zip(&b.rows) {
+            prop_assert!(x.income <= y.income, "{} {} > {}", x.year, x.income, y.income);
+        }
+    }
+}
