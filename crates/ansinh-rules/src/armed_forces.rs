@@ -320,14 +320,7 @@ pub fn serviceman(
     let employer_rates = row(&rates.employer, rates.occupational);
     let funds = |r: [Rate; 4]| {
         let a = r.map(|rate| rounding.apply(base, rate));
-        Funds {
-            sickness_maternity: a[0],
-            pension_survivor: a[1],
-            occupational: a[2],
-            health: a[3],
-            unemployment: Dong::ZERO,
-            total: a.into_iter().sum(),
-        }
+        Funds::from_array([a[0], a[1], a[2], a[3], Dong::ZERO])
     };
     let (employee, employer) = (funds(employee_rates), funds(employer_rates));
     let mut lines = vec![
@@ -351,12 +344,7 @@ pub fn serviceman(
         ("employee", "quân nhân", employee_rates, employee),
         ("employer", "đơn vị", employer_rates, employer),
     ] {
-        let amounts = [
-            amounts.sickness_maternity,
-            amounts.pension_survivor,
-            amounts.occupational,
-            amounts.health,
-        ];
+        let amounts = amounts.as_array();
         for (i, (fund, vi, en)) in names.iter().enumerate() {
             if payer_rates[i].is_zero() {
                 continue;

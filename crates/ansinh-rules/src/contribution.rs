@@ -412,7 +412,7 @@ pub struct Funds {
 
 impl Funds {
     #[inline(always)]
-    fn from_array(a: [Dong; 5]) -> Funds {
+    pub(crate) fn from_array(a: [Dong; 5]) -> Funds {
         Funds {
             sickness_maternity: a[0],
             pension_survivor: a[1],

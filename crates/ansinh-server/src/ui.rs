@@ -1366,7 +1366,7 @@ async fn payment_submit(
             }
         }
     };
-    let amount = match f.amount.replace(['.', ',', ' '], "").parse::<i64>() {
+    let amount = match form_amount(&f.amount) {
         Ok(a) => a,
         Err(_) => {
             let e =
@@ -1433,6 +1433,11 @@ async fn declarations_page(
 
 /// The form sends a CSV file, or the CSV typed into the text box (corrections of a rejected
 /// file are made there).
+/// An amount of đồng typed in a form, the thousands written with dots, commas or spaces.
+fn form_amount(text: &str) -> Result<i64, std::num::ParseIntError> {
+    text.replace(['.', ',', ' '], "").parse::<i64>()
+}
+
 /// The fields of a multipart form, in order (an upload page's file, text and reason); a field
 /// whose body breaks off ends the form, as a browser that gave up would.
 async fn form_fields(form: &mut Multipart) -> Result<Vec<(String, axum::body::Bytes)>, StoreError> {
@@ -1494,10 +1499,7 @@ async fn declarations_submit(
     // The lines, the bytes kept as the batch's content, and the text shown back in the box.
     let (lines, content, shown) = if file.is_empty() && text.trim().is_empty() && !one.is_empty() {
         // One line typed in the form: the same checks as a file of one line.
-        let salary = match one
-            .get("salary")
-            .map(|s| s.replace(['.', ',', ' '], "").parse::<i64>())
-        {
+        let salary = match one.get("salary").map(|s| form_amount(s)) {
             None => None,
             Some(Ok(v)) => Some(v),
             Some(Err(_)) => {

@@ -440,14 +440,26 @@ impl Store {
         self.require_vietnam("periods insured under the Vietnam–Korea agreement")
             .await?;
         let mut checked = Vec::with_capacity(periods.len());
+        // Per person, read once: the periods held, then those of the file already checked.
+        let mut known: std::collections::HashMap<String, Vec<(Date, Date)>> = Default::default();
         for (i, p) in periods.iter().enumerate() {
             let field = |f: &str| format!("periods[{i}].{f}");
             let sin = p.person_sin.trim().to_string();
-            if self.person(&sin).await?.is_none() {
-                return Err(StoreError::invalid(
-                    &field("person_sin"),
-                    format!("no insured person {sin} is registered"),
-                ));
+            if !known.contains_key(&sin) {
+                if self.person(&sin).await?.is_none() {
+                    return Err(StoreError::invalid(
+                        &field("person_sin"),
+                        format!("no insured person {sin} is registered"),
+                    ));
+                }
+                let mut held = Vec::new();
+                for e in self.foreign_periods_of(&sin).await? {
+                    held.push((
+                        parse_date("period_from", &e.period_from)?,
+                        parse_date("period_to", &e.period_to)?,
+                    ));
+                }
+                known.insert(sin.clone(), held);
             }
             if p.country.trim() != "KR" {
                 return Err(StoreError::invalid(
@@ -479,25 +491,14 @@ impl Store {
                     "missing: the exchange file or letter the period comes from",
                 ));
             }
-            let mut known: Vec<(Date, Date)> = Vec::new();
-            for e in self.foreign_periods_of(&sin).await? {
-                known.push((
-                    parse_date("period_from", &e.period_from)?,
-                    parse_date("period_to", &e.period_to)?,
-                ));
-            }
-            known.extend(
-                checked
-                    .iter()
-                    .filter(|(s, ..): &&(String, Date, Date, &ForeignPeriod)| *s == sin)
-                    .map(|(_, f, t, _)| (*f, *t)),
-            );
-            if let Some((f, t)) = known.iter().find(|(f, t)| from <= *t && *f <= to) {
+            let held = known.entry(sin.clone()).or_default();
+            if let Some((f, t)) = held.iter().find(|(f, t)| from <= *t && *f <= to) {
                 return Err(StoreError::Conflict {
                     field: field("period_from"),
                     reason: format!("{sin} already has a period in Korea from {f} to {t}"),
                 });
             }
+            held.push((from, to));
             checked.push((sin, from, to, p));
         }
         let at = now();

@@ -64,7 +64,7 @@ pub(super) async fn enlist(
     let c = Chrome::new(&headers, Some(&caller), "/ui/armed-forces");
     let salary = match f.salary.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
-        Some(s) => match s.replace(['.', ',', ' '], "").parse::<i64>() {
+        Some(s) => match super::form_amount(s) {
             Ok(v) => Some(v),
             Err(_) => {
                 return error_page(
