@@ -58,6 +58,8 @@ pub const KINDS: &[&str] = &[
     "late_charge",
     "late_interest_qd595",
     "compliance",
+    "back_collection",
+    "sanction",
 ];
 
 /// Parses and answers one request given as JSON text.
@@ -125,6 +127,8 @@ pub fn calc(params: &Params, request: &Value) -> Result<Answer, CalcError> {
         "late_charge" => late_charge_kind(params, parse(fields)?)?,
         "late_interest_qd595" => late_interest_kind(params, parse(fields)?)?,
         "compliance" => compliance_kind(params, parse(fields)?)?,
+        "back_collection" => back_collection_kind(params, parse(fields)?)?,
+        "sanction" => sanction_kind(params, parse(fields)?)?,
         other => {
             return Err(CalcError::new(
                 "kind",
@@ -1743,6 +1747,124 @@ fn compliance_kind(params: &Params, r: ComplianceReq) -> Outcome {
         _ => CalcError::new("amount_due", e),
     })?;
     Ok((to_value(&c), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BackCollectionReq {
+    as_of: Date,
+    region: u8,
+    occupational_rate: Option<Rate>,
+    findings: Vec<crate::back_collection::Finding>,
+}
+
+fn back_collection_kind(params: &Params, r: BackCollectionReq) -> Outcome {
+    use crate::back_collection::{self as bc, BackCollectionError as E};
+    date("as_of", r.as_of)?;
+    if r.findings.is_empty() {
+        return Err(CalcError::new("findings", "empty: give at least one finding"));
+    }
+    if r.findings.len() > bounds::MAX_PERIODS {
+        return Err(CalcError::new(
+            "findings",
+            format!("more than {} findings", bounds::MAX_PERIODS),
+        ));
+    }
+    for (i, f) in r.findings.iter().enumerate() {
+        if f.worker.trim().is_empty() || f.worker.chars().count() > 64 {
+            return Err(CalcError::new(
+                format!("findings[{i}].worker"),
+                "must name the worker in 1 to 64 characters",
+            ));
+        }
+        salary(&format!("findings[{i}].declared_salary"), f.declared_salary)?;
+        salary(&format!("findings[{i}].actual_salary"), f.actual_salary)?;
+        if i64::from(f.from.months_until(f.to)) >= bounds::MAX_MONTHS {
+            return Err(CalcError::new(
+                format!("findings[{i}].to"),
+                format!("more than {} months", bounds::MAX_MONTHS),
+            ));
+        }
+    }
+    let occupational = match r.occupational_rate {
+        None => None,
+        Some(rate) => {
+            let occ = params
+                .occupational_rates
+                .at(r.as_of)
+                .map_err(|e| missing("as_of", e))?;
+            Some(if rate == occ.value.standard {
+                OccupationalOption::Standard
+            } else if rate == occ.value.reduced {
+                OccupationalOption::Reduced
+            } else {
+                return Err(CalcError::new(
+                    "occupational_rate",
+                    contribution::ContributionError::UnknownOccupationalRate(
+                        rate,
+                        occ.value.standard,
+                        occ.value.reduced,
+                    ),
+                ));
+            })
+        }
+    };
+    if !(1..=4).contains(&r.region) {
+        return Err(CalcError::new(
+            "region",
+            contribution::ContributionError::Region(r.region),
+        ));
+    }
+    let (b, lines) = bc::back_collection(params, r.as_of, r.region, occupational, &r.findings)
+        .map_err(|e: E| {
+            let (index, field) = e.field();
+            let path = match index {
+                Some(i) if !matches!(field, "region" | "occupational_rate") => {
+                    format!("findings[{i}].{field}")
+                }
+                _ => field.to_string(),
+            };
+            CalcError::new(path, e)
+        })?;
+    Ok((to_value(&b), lines))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SanctionReq {
+    violation: crate::sanction::Violation,
+    offender: crate::sanction::Offender,
+    amount: Dong,
+    #[serde(default)]
+    workers: i64,
+    date: Date,
+    /// Months the evasion lasted (Penal Code Art. 216.1), when known.
+    months: Option<i64>,
+    /// Already sanctioned administratively for evasion (Art. 216.1), when known.
+    previously_sanctioned: Option<bool>,
+}
+
+fn sanction_kind(params: &Params, r: SanctionReq) -> Outcome {
+    use crate::sanction::{self, SanctionError as E};
+    amount("amount", r.amount)?;
+    count("workers", r.workers, 10_000_000)?;
+    date("date", r.date)?;
+    let months = opt_count("months", r.months, bounds::MAX_MONTHS)?;
+    let facts = sanction::Facts {
+        violation: r.violation,
+        offender: r.offender,
+        amount: r.amount,
+        workers: r.workers,
+        date: r.date,
+        months,
+        previously_sanctioned: r.previously_sanctioned,
+    };
+    let (s, lines) = sanction::sanction(params, &facts).map_err(|e| match e {
+        E::Missing(_) => CalcError::new("date", e),
+        E::Malformed(_) => CalcError::new("violation", e),
+        E::Overflow => CalcError::new("amount", e),
+    })?;
+    Ok((to_value(&s), lines))
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@
 pub mod agreement;
 pub mod armed_forces;
 pub mod calc;
+pub mod back_collection;
 pub mod compliance;
 pub mod contribution;
 pub mod convalescence;
@@ -41,6 +42,7 @@ pub mod pension;
 pub mod pregnancy;
 pub mod projection;
 pub mod retirement;
+pub mod sanction;
 pub mod revaluation;
 pub mod sickness;
 pub mod simulation;

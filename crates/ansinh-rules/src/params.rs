@@ -62,6 +62,8 @@ ansinh_law::parameter_pack! {
         armed_forces_health: crate::armed_forces::ArmedForcesHealth,
         voluntary_payment: crate::voluntary_payment::VoluntaryPayment,
         agreement_kr: crate::agreement::KoreaAgreement,
+        administrative_fines: crate::sanction::AdministrativeFines,
+        evasion_crime: crate::sanction::EvasionCrime,
     }
 }
 
