@@ -8,7 +8,9 @@
 //! month's difference from the day after its deadline (Art. 34.4) to the date of computation.
 
 use crate::compliance::payment_deadline;
-use crate::contribution::{self, ContributionError, Funds, OccupationalOption, Options, Participant};
+use crate::contribution::{
+    self, ContributionError, Funds, OccupationalOption, Options, Participant,
+};
 use crate::explanation::Line;
 use crate::params::{MissingParam, Params};
 use ansinh_core::{Date, Dong, Month, rate::PPM};
@@ -72,14 +74,30 @@ pub struct BackCollection {
 /// A finding the rules cannot compute, with the index of the finding at fault.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum BackCollectionError {
-    #[error("the computation date {0} is before L41's daily charge (1 Jul 2025) — earlier back-collections follow QĐ 595")]
+    #[error(
+        "the computation date {0} is before L41's daily charge (1 Jul 2025) — earlier back-collections follow QĐ 595"
+    )]
     AsOf(#[source] MissingParam),
     #[error("finding {index}: `to` {to} is before `from` {from}")]
-    EndsBeforeStart { index: usize, from: Month, to: Month },
+    EndsBeforeStart {
+        index: usize,
+        from: Month,
+        to: Month,
+    },
     #[error("finding {index}: month {month} is after the computation date {as_of}")]
-    AfterAsOf { index: usize, month: Month, as_of: Date },
-    #[error("finding {index}: the declared salary {declared} is above the actual salary {actual}: nothing to collect")]
-    DeclaredAboveActual { index: usize, declared: Dong, actual: Dong },
+    AfterAsOf {
+        index: usize,
+        month: Month,
+        as_of: Date,
+    },
+    #[error(
+        "finding {index}: the declared salary {declared} is above the actual salary {actual}: nothing to collect"
+    )]
+    DeclaredAboveActual {
+        index: usize,
+        declared: Dong,
+        actual: Dong,
+    },
     #[error("finding {index}, month {month}: {source}")]
     Contribution {
         index: usize,
@@ -225,7 +243,10 @@ pub fn back_collection(
         }
         let months = f.from.months_until(f.to) + 1;
         let what = if f.declared_salary.get() == 0 {
-            format!("{} not declared, actual salary {}", f.worker, f.actual_salary)
+            format!(
+                "{} not declared, actual salary {}",
+                f.worker, f.actual_salary
+            )
         } else {
             format!(
                 "{} declared at {}, actual salary {}",
@@ -286,19 +307,21 @@ pub fn back_collection(
         .checked_add(total.interest)
         .ok_or(BackCollectionError::Overflow)?;
     lines.push(
-        Line::new(
-            "total",
-            "Tổng số phải truy thu",
-            "Total to collect",
-        )
-        .amount(total.amount)
-        .formula(format!(
-            "contributions {} + interest {}",
-            total.contributions, total.interest
-        ))
-        .cite("L41 Art. 40–41"),
+        Line::new("total", "Tổng số phải truy thu", "Total to collect")
+            .amount(total.amount)
+            .formula(format!(
+                "contributions {} + interest {}",
+                total.contributions, total.interest
+            ))
+            .cite("L41 Art. 40–41"),
     );
-    Ok((BackCollection { workers: out, total }, lines))
+    Ok((
+        BackCollection {
+            workers: out,
+            total,
+        },
+        lines,
+    ))
 }
 
 /// The difference of one month: contributions on the actual salary minus those on the
@@ -398,7 +421,8 @@ mod tests {
             f("B", "2026-02", 6_000_000, 7_000_000),
             f("A", "2026-02", 0, 10_000_000),
         ];
-        let (b, _) = back_collection(&p, "2026-04-30".parse().unwrap(), 1, None, &findings).unwrap();
+        let (b, _) =
+            back_collection(&p, "2026-04-30".parse().unwrap(), 1, None, &findings).unwrap();
         let names: Vec<&str> = b.workers.iter().map(|w| w.worker.as_str()).collect();
         assert_eq!(names, ["A", "B"]);
         // A: 2 × 3,200,000; January late 61 days, February 30 → 3,200,000 × 0.03 % × 91.

@@ -1762,7 +1762,10 @@ fn back_collection_kind(params: &Params, r: BackCollectionReq) -> Outcome {
     use crate::back_collection::{self as bc, BackCollectionError as E};
     date("as_of", r.as_of)?;
     if r.findings.is_empty() {
-        return Err(CalcError::new("findings", "empty: give at least one finding"));
+        return Err(CalcError::new(
+            "findings",
+            "empty: give at least one finding",
+        ));
     }
     if r.findings.len() > bounds::MAX_PERIODS {
         return Err(CalcError::new(

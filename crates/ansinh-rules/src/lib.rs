@@ -24,11 +24,12 @@
 
 pub mod agreement;
 pub mod armed_forces;
-pub mod calc;
 pub mod back_collection;
+pub mod calc;
 pub mod compliance;
 pub mod contribution;
 pub mod convalescence;
+pub mod examination;
 pub mod explanation;
 pub mod health;
 pub mod indexation;
@@ -42,8 +43,9 @@ pub mod pension;
 pub mod pregnancy;
 pub mod projection;
 pub mod retirement;
-pub mod sanction;
 pub mod revaluation;
+pub mod risk;
+pub mod sanction;
 pub mod sickness;
 pub mod simulation;
 pub mod social_pension;

@@ -64,6 +64,8 @@ ansinh_law::parameter_pack! {
         agreement_kr: crate::agreement::KoreaAgreement,
         administrative_fines: crate::sanction::AdministrativeFines,
         evasion_crime: crate::sanction::EvasionCrime,
+        risk_criteria: crate::risk::RiskCriteria,
+        examination_time_limits: crate::examination::TimeLimits,
     }
 }
 

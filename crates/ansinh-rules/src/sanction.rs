@@ -350,10 +350,18 @@ mod tests {
         let p = Params::embedded().unwrap();
         let (s, _) = sanction(
             &p,
-            &facts(Violation::LatePayment, Offender::Organisation, 200_000_000, 5),
+            &facts(
+                Violation::LatePayment,
+                Offender::Organisation,
+                200_000_000,
+                5,
+            ),
         )
         .unwrap();
-        assert_eq!((s.fine_min, s.fine_max), (Dong(48_000_000), Dong(60_000_000)));
+        assert_eq!(
+            (s.fine_min, s.fine_max),
+            (Dong(48_000_000), Dong(60_000_000))
+        );
         assert!(!s.criminal.threshold_reached);
     }
 
@@ -363,10 +371,18 @@ mod tests {
         let p = Params::embedded().unwrap();
         let (s, _) = sanction(
             &p,
-            &facts(Violation::NotRegistered, Offender::Organisation, 600_000_000, 5),
+            &facts(
+                Violation::NotRegistered,
+                Offender::Organisation,
+                600_000_000,
+                5,
+            ),
         )
         .unwrap();
-        assert_eq!((s.fine_min, s.fine_max), (Dong(150_000_000), Dong(150_000_000)));
+        assert_eq!(
+            (s.fine_min, s.fine_max),
+            (Dong(150_000_000), Dong(150_000_000))
+        );
     }
 
     #[test]

@@ -73,6 +73,8 @@ fn request() -> impl Strategy<Value = Value> {
         (n(), n(), date()).prop_map(|(a, days, d)| json!({"kind": "late_charge", "amount": a, "days": days, "date": d})),
         (n(), n(), date()).prop_map(|(a, b, d)| json!({"kind": "late_interest_qd595", "overdue_balance": a, "latest_month_amount": b, "date": d})),
         (month(), n(), n(), date(), date()).prop_map(|(m, due, paid, on, as_of)| json!({"kind": "compliance", "month": m, "amount_due": due, "payments": [{"date": on, "amount": paid}], "as_of": as_of})),
+        (month(), month(), n(), n(), date(), n()).prop_map(|(from, to, declared, actual, as_of, region)| json!({"kind": "back_collection", "as_of": as_of, "region": region, "findings": [{"worker": "W", "from": from, "to": to, "declared_salary": declared, "actual_salary": actual}]})),
+        (n(), n(), date(), n()).prop_map(|(amount, workers, d, months)| json!({"kind": "sanction", "violation": "evasion", "offender": "organisation", "amount": amount, "workers": workers, "date": d, "months": months})),
     ]
     .prop_map(|mut v| {
         v["jurisdiction"] = json!("VN");
