@@ -87,11 +87,12 @@ impl CaseState {
         }
     }
 
-    /// Whether findings may still be recorded: from the decision to the report.
+    /// Whether findings may still be recorded: from the decision to the end of fieldwork (a
+    /// report sent back to fieldwork takes findings again).
     pub fn takes_findings(self) -> bool {
         matches!(
             self,
-            CaseState::Decided | CaseState::Announced | CaseState::Fieldwork | CaseState::Reported
+            CaseState::Decided | CaseState::Announced | CaseState::Fieldwork
         )
     }
 

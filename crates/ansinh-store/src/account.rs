@@ -657,9 +657,28 @@ impl Store {
 
 impl Store {
     /// Unpaid dues of all employers by age past the deadline (`0-30`, `31-60`, `61-90`, `90+`
-    /// days) as of a date: the same allocation as each employer's account (oldest month first),
-    /// over two sequential reads (dues by employer and month, payments), for the dashboard.
+    /// days) as of a date, for the dashboard.
     pub async fn arrears_ageing(&self, as_of: Date) -> Result<BTreeMap<String, i64>, StoreError> {
+        let mut ageing = BTreeMap::new();
+        for months in self.unpaid_months(as_of).await?.into_values() {
+            for (month, unpaid) in months {
+                let past = i64::from((as_of - compliance::payment_deadline(month)).get_days());
+                if unpaid > 0 && past > 0 {
+                    *ageing.entry(age(past, unpaid).to_string()).or_default() += unpaid;
+                }
+            }
+        }
+        Ok(ageing)
+    }
+
+    /// Every employer's contribution months with the amount left unpaid on `as_of`: the same
+    /// allocation as each employer's account (payments to the oldest month first, L41 Art.
+    /// 34), over two sequential reads (dues by employer and month, payments) instead of one
+    /// account per employer.
+    pub async fn unpaid_months(
+        &self,
+        as_of: Date,
+    ) -> Result<BTreeMap<String, Vec<(Month, i64)>>, StoreError> {
         let (dues, payments) = on_pool!(self, pool => {
             let mut dues: BTreeMap<String, Vec<(Month, i64)>> = BTreeMap::new();
             for r in sqlx::query("SELECT employer_code, month, CAST(SUM(total) AS BIGINT) AS total FROM employer_dues GROUP BY employer_code, month")
@@ -679,24 +698,25 @@ impl Store {
                 entries.into_iter().map(|(code, p)| (code, allocatable(&p))).collect();
             (dues, payments)
         });
-        let mut ageing = BTreeMap::new();
-        for (code, months) in dues {
+        let mut out = BTreeMap::new();
+        for (code, mut months) in dues {
+            months.sort_by_key(|(m, _)| *m);
             let paid = payments.get(&code).map(Vec::as_slice).unwrap_or(&[]);
             let allocations = allocate(&months, paid);
-            for (month, due) in months {
-                let covered: i64 = allocations
-                    .iter()
-                    .filter(|a| a.month == month)
-                    .map(|a| a.amount)
-                    .sum();
-                let unpaid = (due - covered).max(0);
-                let past = i64::from((as_of - compliance::payment_deadline(month)).get_days());
-                if unpaid > 0 && past > 0 {
-                    *ageing.entry(age(past, unpaid).to_string()).or_default() += unpaid;
-                }
-            }
+            let unpaid = months
+                .into_iter()
+                .map(|(month, due)| {
+                    let covered: i64 = allocations
+                        .iter()
+                        .filter(|a| a.month == month)
+                        .map(|a| a.amount)
+                        .sum();
+                    (month, (due - covered).max(0))
+                })
+                .collect();
+            out.insert(code, unpaid);
         }
-        Ok(ageing)
+        Ok(out)
     }
 }
 

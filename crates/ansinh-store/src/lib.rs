@@ -18,11 +18,13 @@ pub mod claim;
 pub mod course;
 pub mod declaration;
 pub mod deployment;
+pub mod examination;
 pub mod generate;
 pub mod model;
 mod monthly_run;
 pub mod overview;
 mod registry;
+pub mod risk;
 mod run_lock;
 pub mod service;
 

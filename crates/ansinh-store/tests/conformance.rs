@@ -61,6 +61,7 @@ on_both!(
     co_payments_stop_at_the_yearly_cap_across_files,
     a_korean_certificate_exempts_the_pension_fund_until_it_ends,
     a_conscripts_record_is_assessed_insured_and_transferred_once,
+    an_examination_goes_from_the_risk_list_to_a_remedied_close,
 );
 
 fn employer(code: &str, region: i64) -> NewEmployer {
@@ -2201,4 +2202,493 @@ async fn a_conscripts_record_is_assessed_insured_and_transferred_once(store: Sto
     career.add_verified(&periods, "BQP");
     career.add_verified(&periods, "BQP");
     assert_eq!((career.verified, career.months.len()), (25, 25));
+}
+
+fn step(to: &str, on: &str) -> ansinh_store::examination::Transition {
+    ansinh_store::examination::Transition {
+        to: to.into(),
+        on: on.into(),
+        ..Default::default()
+    }
+}
+
+fn found(
+    kind: &str,
+    sin: &str,
+    from: &str,
+    to: &str,
+    declared: i64,
+    actual: i64,
+    amount: i64,
+) -> ansinh_store::examination::NewFinding {
+    ansinh_store::examination::NewFinding {
+        kind: kind.into(),
+        person_sin: sin.into(),
+        from: from.into(),
+        to: to.into(),
+        declared_salary: declared,
+        actual_salary: actual,
+        amount,
+        note: String::new(),
+    }
+}
+
+/// Issue 20: a unit with arrears tops the risk list; its examination finds an under-declared
+/// and an undeclared worker and a benefit to recover; the conclusion equals the rules core's
+/// back-collection, is written once as a retroactive declaration whose adjustment lines the
+/// next run writes (and a second run nothing), the statistics count it, and the case closes
+/// when the amounts are paid.
+async fn an_examination_goes_from_the_risk_list_to_a_remedied_close(store: Store) {
+    use ansinh_store::examination::{CasePayment, NewCase, NewSanction, Transition};
+    let p = params();
+    let store = store.receiving_on("2026-01-05".parse().unwrap());
+    store
+        .create_employer(&employer("TK0001K", 1))
+        .await
+        .unwrap();
+    store
+        .create_employer(&employer("TK0002K", 1))
+        .await
+        .unwrap();
+    let lan = submit(
+        &store,
+        "TK0001K",
+        &[hire(
+            "079180000123",
+            "Nguyễn Thị Lan",
+            "2026-01-05",
+            6_000_000,
+        )],
+        None,
+    )
+    .await
+    .unwrap()
+    .lines[0]
+        .sin
+        .clone()
+        .unwrap();
+    submit(
+        &store,
+        "TK0002K",
+        &[hire(
+            "001085000001",
+            "Trần Văn Nam",
+            "2026-01-05",
+            9_000_000,
+        )],
+        None,
+    )
+    .await
+    .unwrap();
+    let minh = store
+        .create_person(&NewPerson {
+            sin: None,
+            personal_id: "001090000777".into(),
+            name: "Lê Văn Minh".into(),
+            sex: "male".into(),
+            birth_date: "1990-03-03".into(),
+            nationality: String::new(),
+        })
+        .await
+        .unwrap()
+        .sin;
+    for month in ["2026-01", "2026-02", "2026-03"] {
+        store
+            .assess_month(&p, month.parse().unwrap(), &|_| {})
+            .await
+            .unwrap();
+    }
+    // Nothing paid by TK0002K: January to March are past their deadlines on 31 July.
+    let risk = store
+        .risk_list(&p, "2026-07-31".parse().unwrap(), 10)
+        .await
+        .unwrap();
+    let top = risk
+        .iter()
+        .find(|r| r.employer_code == "TK0002K")
+        .expect("on the list");
+    assert!(
+        top.hits
+            .iter()
+            .any(|h| h.criterion == "arrears" && h.figure == 3),
+        "{top:?}"
+    );
+    assert!(top.score > 0 && top.open_case.is_none());
+
+    let case = store
+        .open_case(&NewCase {
+            employer_code: "TK0001K".into(),
+            plan_year: 2026,
+            examiners: vec!["thanhtra".into()],
+            origin: "risk".into(),
+            level: None,
+            complex: false,
+            score: Some(top.score),
+        })
+        .await
+        .unwrap();
+    let id = case.case_id.clone();
+    assert_eq!(
+        (case.state.as_str(), case.kind.as_str()),
+        ("planned", "examination")
+    );
+    // Out of order: the error names where the case stands and where it may go.
+    match store
+        .move_case(&p, &id, &step("concluded", "2026-04-10"))
+        .await
+    {
+        Err(StoreError::Conflict { field, reason }) => {
+            assert_eq!(field, "to");
+            assert!(
+                reason.contains("planned") && reason.contains("decided"),
+                "{reason}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Inspection is no longer the agency's from 1 Jul 2025.
+    let mut decide = Transition {
+        to: "decided".into(),
+        on: "2026-04-10".into(),
+        decision_no: Some("15/QĐ-BHXH".into()),
+        period_from: Some("2026-01".into()),
+        period_to: Some("2026-03".into()),
+        kind: Some("inspection".into()),
+        ..Default::default()
+    };
+    assert!(refused(store.move_case(&p, &id, &decide).await).contains("kind"));
+    decide.kind = None;
+    store.move_case(&p, &id, &decide).await.unwrap();
+    store
+        .move_case(&p, &id, &step("announced", "2026-04-12"))
+        .await
+        .unwrap();
+    store
+        .move_case(&p, &id, &step("fieldwork", "2026-04-13"))
+        .await
+        .unwrap();
+
+    // Bad findings are refused with their field; nothing is written.
+    assert!(
+        refused(
+            store
+                .add_finding(
+                    &p,
+                    &id,
+                    &found(
+                        "under_declared",
+                        &lan,
+                        "2025-12",
+                        "2026-03",
+                        6_000_000,
+                        10_000_000,
+                        0
+                    )
+                )
+                .await
+        )
+        .contains("from")
+    );
+    assert!(
+        refused(
+            store
+                .add_finding(
+                    &p,
+                    &id,
+                    &found(
+                        "under_declared",
+                        &minh,
+                        "2026-02",
+                        "2026-03",
+                        6_000_000,
+                        10_000_000,
+                        0
+                    )
+                )
+                .await
+        )
+        .contains("person_sin")
+    );
+    assert!(
+        refused(
+            store
+                .add_finding(
+                    &p,
+                    &id,
+                    &found("undeclared", &lan, "2026-02", "2026-03", 0, 10_000_000, 0)
+                )
+                .await
+        )
+        .contains("person_sin")
+    );
+    assert!(
+        refused(
+            store
+                .add_finding(
+                    &p,
+                    &id,
+                    &found("improper_benefit", &lan, "2026-02", "2026-02", 0, 0, -5)
+                )
+                .await
+        )
+        .contains("amount")
+    );
+    assert!(
+        refused(
+            store
+                .add_finding(
+                    &p,
+                    &id,
+                    &found(
+                        "under_declared",
+                        &lan,
+                        "2026-01",
+                        "2026-03",
+                        9_000_000,
+                        8_000_000,
+                        0
+                    )
+                )
+                .await
+        )
+        .contains("actual_salary")
+    );
+    store
+        .add_finding(
+            &p,
+            &id,
+            &found(
+                "under_declared",
+                &lan,
+                "2026-01",
+                "2026-03",
+                6_000_000,
+                10_000_000,
+                0,
+            ),
+        )
+        .await
+        .unwrap();
+    store
+        .add_finding(
+            &p,
+            &id,
+            &found("undeclared", &minh, "2026-02", "2026-03", 0, 8_000_000, 0),
+        )
+        .await
+        .unwrap();
+    store
+        .add_finding(
+            &p,
+            &id,
+            &found(
+                "improper_benefit",
+                &lan,
+                "2026-02",
+                "2026-02",
+                0,
+                0,
+                2_000_000,
+            ),
+        )
+        .await
+        .unwrap();
+    store
+        .move_case(&p, &id, &step("reported", "2026-04-20"))
+        .await
+        .unwrap();
+    assert!(
+        refused(
+            store
+                .add_finding(
+                    &p,
+                    &id,
+                    &found("improper_benefit", &lan, "2026-02", "2026-02", 0, 0, 5)
+                )
+                .await
+        )
+        .contains("case")
+    );
+
+    let concluded = store
+        .move_case(
+            &p,
+            &id,
+            &Transition {
+                conclusion: Some("Đơn vị đóng thiếu cho 2 lao động.".into()),
+                ..step("concluded", "2026-04-25")
+            },
+        )
+        .await
+        .unwrap();
+    // The conclusion is the rules core's back-collection on the same findings.
+    let calc = ansinh_rules::calc::calc(&p, &serde_json::json!({
+        "kind": "back_collection", "jurisdiction": "VN", "as_of": "2026-04-25", "region": 1, "occupational_rate": "0.5%",
+        "findings": [
+            {"worker": lan, "from": "2026-01", "to": "2026-03", "declared_salary": 6_000_000, "actual_salary": 10_000_000},
+            {"worker": minh, "from": "2026-02", "to": "2026-03", "declared_salary": 0, "actual_salary": 8_000_000}]})).unwrap().body;
+    assert_eq!(
+        concluded.case.back_collection,
+        calc["total"]["contributions"].as_i64().unwrap()
+    );
+    assert_eq!(
+        concluded.case.interest,
+        calc["total"]["interest"].as_i64().unwrap()
+    );
+    // 3 × 32 % × 4,000,000 + 2 × 32 % × 8,000,000.
+    assert_eq!(
+        concluded.case.back_collection,
+        3 * 1_280_000 + 2 * 2_560_000
+    );
+    assert_eq!(
+        (concluded.case.recovery, concluded.case.workers),
+        (2_000_000, 2)
+    );
+    assert!(concluded.case.batch_id.is_some());
+
+    // The next run writes the back-collection as adjustment lines; another run writes nothing.
+    let april = store
+        .assess_month(&p, "2026-04".parse().unwrap(), &|_| {})
+        .await
+        .unwrap();
+    let notice = store
+        .notice(&p, "TK0001K", "2026-04".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        notice.adjustments_total, concluded.case.back_collection,
+        "{april:?} {notice:?}"
+    );
+    assert_eq!(notice.headcount, 1, "Minh left at the end of March");
+    let again = store
+        .assess_month(&p, "2026-04".parse().unwrap(), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!((again.new_lines, again.adjustments), (0, 0), "{again:?}");
+    // A complaint and a second conclusion replay the same declaration: nothing more is written.
+    store
+        .move_case(&p, &id, &step("complaint", "2026-04-28"))
+        .await
+        .unwrap();
+    let twice = store
+        .move_case(&p, &id, &step("concluded", "2026-04-30"))
+        .await
+        .unwrap();
+    assert_eq!(twice.case.batch_id, concluded.case.batch_id);
+    let third = store
+        .assess_month(&p, "2026-04".parse().unwrap(), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!((third.new_lines, third.adjustments), (0, 0), "{third:?}");
+    let lan_history = store.contribution_history(&lan).await.unwrap();
+    assert!(
+        lan_history
+            .months
+            .iter()
+            .any(|m| m.month == "2026-01" && m.lines == 2),
+        "{lan_history:?}"
+    );
+
+    store
+        .move_case(&p, &id, &step("remedy", "2026-05-02"))
+        .await
+        .unwrap();
+    let sanction = |fine| NewSanction {
+        violation: "under_declared".into(),
+        offender: "organisation".into(),
+        amount: 50_000_000,
+        workers: 2,
+        fine,
+        decision_no: "7/QĐ-XPHC".into(),
+        decided_on: "2026-05-05".into(),
+        months: None,
+        previously_sanctioned: None,
+    };
+    // 12–15 % of 50,000,000, doubled: 12,000,000 – 15,000,000.
+    assert!(refused(store.add_sanction(&p, &id, &sanction(20_000_000)).await).contains("fine"));
+    let s = store
+        .add_sanction(&p, &id, &sanction(12_000_000))
+        .await
+        .unwrap();
+    assert_eq!((s.fine_min, s.fine_max), (12_000_000, 15_000_000));
+    store
+        .move_case(&p, &id, &step("sanction", "2026-05-05"))
+        .await
+        .unwrap();
+    store
+        .move_case(&p, &id, &step("follow_up", "2026-05-06"))
+        .await
+        .unwrap();
+    let pay = |reference: &str, what: &str, amount| CasePayment {
+        reference: reference.into(),
+        what: what.into(),
+        paid_on: "2026-05-10".into(),
+        amount,
+    };
+    let file = store
+        .record_case_payment(&p, &id, &pay("BC-1", "back_collection", 5_000_000))
+        .await
+        .unwrap();
+    assert_eq!(file.case.state, "follow_up");
+    assert!(
+        refused(
+            store
+                .move_case(&p, &id, &step("closed", "2026-05-11"))
+                .await
+        )
+        .contains("to")
+    );
+    store
+        .record_case_payment(&p, &id, &pay("FINE-1", "fine", 12_000_000))
+        .await
+        .unwrap();
+    let rest = file.outstanding - 2_000_000;
+    store
+        .record_case_payment(&p, &id, &pay("BC-2", "back_collection", rest))
+        .await
+        .unwrap();
+    let closed = store
+        .record_case_payment(&p, &id, &pay("REC-1", "recovery", 2_000_000))
+        .await
+        .unwrap();
+    assert_eq!(
+        (closed.case.state.as_str(), closed.outstanding),
+        ("closed", 0)
+    );
+    assert!(
+        refused(
+            store
+                .record_case_payment(&p, &id, &pay("BC-3", "back_collection", 1))
+                .await
+        )
+        .contains("case")
+    );
+
+    let (stats, rows) = store
+        .compliance_statistics(
+            "2026-01-01".parse().unwrap(),
+            "2026-12-31".parse().unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!((stats.examinations, stats.units, stats.workers), (1, 1, 2));
+    assert_eq!(stats.recommended, closed.recommended);
+    assert_eq!(stats.recovered, closed.recommended);
+    assert_eq!(
+        (stats.fines, stats.fines_collected),
+        (12_000_000, 12_000_000)
+    );
+    assert_eq!(rows.len(), 1);
+    let (none, _) = store
+        .compliance_statistics(
+            "2025-01-01".parse().unwrap(),
+            "2025-12-31".parse().unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(none.examinations, 0);
+    // Every step is in the case's history and the audit trail.
+    assert_eq!(closed.events.len(), 11, "{:?}", closed.events);
 }
