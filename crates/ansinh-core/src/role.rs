@@ -19,7 +19,8 @@ pub enum Role {
     BenefitsOfficer,
     /// Giám định viên BHYT: health-claim review.
     HealthAssessor,
-    /// Thanh tra: reads everything, writes nothing but findings.
+    /// Thanh tra (kiểm tra): reads everything; writes only examinations (cases, findings,
+    /// sanctions, payments against a case).
     Inspector,
     /// Đơn vị sử dụng lao động: its own workers, declarations, notices, payments.
     Employer,
@@ -45,8 +46,10 @@ pub enum Permission {
     RunAssessment,
     /// Record payments and urgings.
     RecordPayment,
-    /// Compliance lists (late payers, evaders).
+    /// Compliance lists (late payers, evaders), the risk list, examination cases and statistics.
     ReadCompliance,
+    /// Open and conduct examinations: cases, findings, sanctions, payments against a case.
+    Examine,
     /// Use the calculators of the rules core.
     Calculate,
     /// Read health claims: the review queue, visits, settlements.
@@ -81,7 +84,10 @@ impl Role {
         use Role::*;
         match self {
             Administrator => true,
-            CollectionOfficer => !matches!(p, ReadClaims | ReviewClaims | ReadAudit | ManageUsers),
+            CollectionOfficer => !matches!(
+                p,
+                ReadClaims | ReviewClaims | ReadAudit | ManageUsers | Examine
+            ),
             BenefitsOfficer => matches!(
                 p,
                 SearchRegistry | ReadEmployer | ReadPerson | Calculate | ViewDashboard | SignedIn
@@ -96,6 +102,7 @@ impl Role {
                     | ReadEmployer
                     | ReadPerson
                     | ReadCompliance
+                    | Examine
                     | ReadClaims
                     | ReadAudit
                     | ViewDashboard
@@ -184,8 +191,10 @@ mod tests {
     }
 
     #[test]
-    fn inspectors_read_but_do_not_write() {
+    fn inspectors_examine_but_do_not_write_the_registry() {
         assert!(Role::Inspector.may(Permission::ReadAudit));
+        assert!(Role::Inspector.may(Permission::Examine));
+        assert!(!Role::CollectionOfficer.may(Permission::Examine));
         for p in [
             Permission::WriteRegistry,
             Permission::Declare,

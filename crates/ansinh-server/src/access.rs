@@ -238,6 +238,41 @@ pub const RULES: &[Rule] = &[
         "/api/v1/armed-forces/transfers",
         needs(WriteRegistry),
     ),
+    rule("GET", "/api/v1/compliance/risk", needs(ReadCompliance)),
+    rule("POST", "/api/v1/compliance/headcounts", needs(Examine)),
+    rule("POST", "/api/v1/compliance/cases", needs(Examine)),
+    rule("GET", "/api/v1/compliance/cases", needs(ReadCompliance)),
+    rule(
+        "GET",
+        "/api/v1/compliance/cases/{case_id}",
+        needs(ReadCompliance),
+    ),
+    rule(
+        "POST",
+        "/api/v1/compliance/cases/{case_id}/transitions",
+        needs(Examine),
+    ),
+    rule(
+        "POST",
+        "/api/v1/compliance/cases/{case_id}/findings",
+        needs(Examine),
+    ),
+    rule(
+        "POST",
+        "/api/v1/compliance/cases/{case_id}/sanctions",
+        needs(Examine),
+    ),
+    rule(
+        "POST",
+        "/api/v1/compliance/cases/{case_id}/payments",
+        needs(Examine),
+    ),
+    rule("GET", "/api/v1/compliance/overdue", needs(ReadCompliance)),
+    rule(
+        "GET",
+        "/api/v1/compliance/statistics",
+        needs(ReadCompliance),
+    ),
     // Pages.
     rule("GET", "/login", Public),
     rule("POST", "/login", Public),
@@ -307,6 +342,40 @@ pub const RULES: &[Rule] = &[
         "POST",
         "/ui/claims/{facility}/{key}/review",
         needs(ReviewClaims),
+    ),
+    rule("GET", "/ui/compliance/risk", needs(ReadCompliance)),
+    rule("GET", "/ui/compliance/cases", needs(ReadCompliance)),
+    rule("POST", "/ui/compliance/cases", needs(Examine)),
+    rule("POST", "/ui/compliance/headcounts", needs(Examine)),
+    rule(
+        "GET",
+        "/ui/compliance/cases/{case_id}",
+        needs(ReadCompliance),
+    ),
+    rule(
+        "POST",
+        "/ui/compliance/cases/{case_id}/transitions",
+        needs(Examine),
+    ),
+    rule(
+        "POST",
+        "/ui/compliance/cases/{case_id}/findings",
+        needs(Examine),
+    ),
+    rule(
+        "POST",
+        "/ui/compliance/cases/{case_id}/sanctions",
+        needs(Examine),
+    ),
+    rule(
+        "POST",
+        "/ui/compliance/cases/{case_id}/payments",
+        needs(Examine),
+    ),
+    rule(
+        "GET",
+        "/ui/compliance/cases/{case_id}/documents/{document}",
+        needs(ReadCompliance),
     ),
 ];
 

@@ -7,6 +7,7 @@ mod armed_forces;
 mod calculator;
 mod chart;
 mod compliance;
+mod examinations;
 mod lists;
 mod users;
 
@@ -104,6 +105,33 @@ pub fn router() -> Router<AppState> {
         .route("/ui/claims/files", post(claims_upload))
         .route("/ui/claims/{facility}/{key}", get(claim_visit_page))
         .route("/ui/claims/{facility}/{key}/review", post(review_submit))
+        .route("/ui/compliance/risk", get(examinations::risk))
+        .route(
+            "/ui/compliance/cases",
+            get(examinations::cases).post(examinations::open),
+        )
+        .route("/ui/compliance/headcounts", post(examinations::headcounts))
+        .route("/ui/compliance/cases/{case_id}", get(examinations::case))
+        .route(
+            "/ui/compliance/cases/{case_id}/transitions",
+            post(examinations::transition),
+        )
+        .route(
+            "/ui/compliance/cases/{case_id}/findings",
+            post(examinations::finding),
+        )
+        .route(
+            "/ui/compliance/cases/{case_id}/sanctions",
+            post(examinations::sanction),
+        )
+        .route(
+            "/ui/compliance/cases/{case_id}/payments",
+            post(examinations::payment),
+        )
+        .route(
+            "/ui/compliance/cases/{case_id}/documents/{document}",
+            get(examinations::document),
+        )
 }
 
 /// An amount in đồng as templates hold it (by value or through references).
@@ -193,6 +221,7 @@ impl Chrome {
             "declare" => Permission::Declare,
             "claims" => Permission::ReadClaims,
             "compliance" => Permission::ReadCompliance,
+            "examine" => Permission::Examine,
             "register" => Permission::WriteRegistry,
             "users" => Permission::ManageUsers,
             "calculate" => Permission::Calculate,
@@ -249,6 +278,22 @@ impl Chrome {
         match self.lang {
             Lang::En | Lang::Lo if !en.is_empty() => en,
             _ => vi,
+        }
+    }
+
+    /// A code of a list (`case-state`, `fieldwork`) in the page's language: the key
+    /// `case-state-fieldwork`; an unknown code as it is.
+    pub fn code(&self, list: &str, code: &str) -> String {
+        let key = format!("{list}-{}", code.replace('_', "-"));
+        let name = self.t(&key);
+        if name == key { code.to_string() } else { name }
+    }
+
+    /// Of a text kept in Vietnamese and English, the page's (English on Lao pages).
+    pub fn either(&self, vi: &str, en: &str) -> String {
+        match self.lang {
+            Lang::Vi => vi.to_string(),
+            _ => en.to_string(),
         }
     }
 

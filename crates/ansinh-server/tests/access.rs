@@ -70,6 +70,17 @@ const EXPECTED: &[(&str, &str)] = &[
         "ACBHIP",
     ),
     ("POST /api/v1/armed-forces/transfers", "AC"),
+    ("GET /api/v1/compliance/risk", "ACI"),
+    ("POST /api/v1/compliance/headcounts", "AI"),
+    ("POST /api/v1/compliance/cases", "AI"),
+    ("GET /api/v1/compliance/cases", "ACI"),
+    ("GET /api/v1/compliance/cases/{case_id}", "ACI"),
+    ("POST /api/v1/compliance/cases/{case_id}/transitions", "AI"),
+    ("POST /api/v1/compliance/cases/{case_id}/findings", "AI"),
+    ("POST /api/v1/compliance/cases/{case_id}/sanctions", "AI"),
+    ("POST /api/v1/compliance/cases/{case_id}/payments", "AI"),
+    ("GET /api/v1/compliance/overdue", "ACI"),
+    ("GET /api/v1/compliance/statistics", "ACI"),
     ("GET /login", "public"),
     ("POST /login", "public"),
     ("POST /locale", "public"),
@@ -107,6 +118,19 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /ui/claims/files", "AH"),
     ("GET /ui/claims/{facility}/{key}", "AHI"),
     ("POST /ui/claims/{facility}/{key}/review", "AH"),
+    ("GET /ui/compliance/risk", "ACI"),
+    ("GET /ui/compliance/cases", "ACI"),
+    ("POST /ui/compliance/cases", "AI"),
+    ("POST /ui/compliance/headcounts", "AI"),
+    ("GET /ui/compliance/cases/{case_id}", "ACI"),
+    ("POST /ui/compliance/cases/{case_id}/transitions", "AI"),
+    ("POST /ui/compliance/cases/{case_id}/findings", "AI"),
+    ("POST /ui/compliance/cases/{case_id}/sanctions", "AI"),
+    ("POST /ui/compliance/cases/{case_id}/payments", "AI"),
+    (
+        "GET /ui/compliance/cases/{case_id}/documents/{document}",
+        "ACI",
+    ),
 ];
 
 fn letter(role: Role) -> char {
@@ -139,6 +163,8 @@ fn fill(path: &str, w: &World, others: bool) -> String {
         .replace("{facility}", "79001")
         .replace("{key}", "no-such-visit")
         .replace("{number}", "no-such-certificate")
+        .replace("{case_id}", "KT-2026-999999")
+        .replace("{document}", "decision")
 }
 
 async fn call(client: &reqwest::Client, base: &str, method: &str, path: &str) -> StatusCode {

@@ -8,6 +8,7 @@ mod calc;
 mod claims;
 mod declarations;
 mod employers;
+pub(crate) mod examinations;
 mod health;
 mod persons;
 mod users;
@@ -64,6 +65,16 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(armed_forces::assess))
         .routes(routes!(armed_forces::transfer))
         .routes(routes!(armed_forces::import_transfer))
+        .routes(routes!(examinations::risk))
+        .routes(routes!(examinations::headcounts))
+        .routes(routes!(examinations::open, examinations::list))
+        .routes(routes!(examinations::get))
+        .routes(routes!(examinations::transition))
+        .routes(routes!(examinations::finding))
+        .routes(routes!(examinations::sanction))
+        .routes(routes!(examinations::payment))
+        .routes(routes!(examinations::overdue))
+        .routes(routes!(examinations::statistics))
 }
 
 /// The `limit` of a list query: 1 to `max` (default: the store's), refused outside — never
