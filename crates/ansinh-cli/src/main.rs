@@ -5,6 +5,7 @@
 
 mod bench;
 mod claims;
+mod compliance;
 mod project;
 mod simulate;
 mod system;
@@ -165,6 +166,13 @@ enum Command {
     Service {
         #[command(subcommand)]
         what: system::ServiceCommand,
+        #[command(flatten)]
+        db: system::DbArgs,
+    },
+    /// Compliance examinations: the risk list, statistics, headcount imports and cases.
+    Compliance {
+        #[command(subcommand)]
+        what: compliance::ComplianceCommand,
         #[command(flatten)]
         db: system::DbArgs,
     },
@@ -369,6 +377,9 @@ fn main() -> ExitCode {
         }
         Command::Agreement { what, db } => {
             return report(embedded().and_then(|p| block_on(system::agreement(&db, what, &p))));
+        }
+        Command::Compliance { what, db } => {
+            return report(embedded().and_then(|p| block_on(compliance::run(&db, what, &p))));
         }
         Command::User { what, db } => {
             return report(block_on(system::user(&db, what)));

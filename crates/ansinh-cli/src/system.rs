@@ -737,7 +737,8 @@ pub async fn demo(
         database_url: url,
         jurisdiction: Some(jurisdiction.to_string()),
     };
-    if !file.exists() {
+    let fresh = !file.exists();
+    if fresh {
         println!(
             "Creating {} with a generated population of {persons} persons…",
             file.display()
@@ -769,6 +770,12 @@ pub async fn demo(
         );
     }
     demo_users(&store).await?;
+    if fresh && jurisdiction == "VN" {
+        let n = crate::compliance::seed_demo(&store, &params).await?;
+        println!(
+            "Seeded {n} examinations (planned, in fieldwork, concluded, closed) for the inspector."
+        );
+    }
     // The demo's notices say where a real deployment's account would be printed.
     let account = Some(if jurisdiction == "LA" {
         "(demo) ປກສ — 0000000000 — set with --collection-account".to_string()

@@ -1084,3 +1084,140 @@ fn project_the_fund_from_a_file_of_assumptions() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("years"));
     let _ = std::fs::remove_file(bad);
 }
+
+#[test]
+fn compliance_select_open_move_and_stats_from_the_command_line() {
+    let db = temp_db("compliance.db");
+    let out = ansinh(
+        &[
+            "generate",
+            "--database-url",
+            &db,
+            "--employers",
+            "3",
+            "--persons",
+            "60",
+            "--seed",
+            "5",
+            "--until",
+            "2026-03",
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ansinh(
+        &[
+            "compliance",
+            "select",
+            "--database-url",
+            &db,
+            "--as-of",
+            "2026-06-30",
+            "--limit",
+            "2",
+            "--json",
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = json(&out);
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    let code = list[0]["employer_code"].as_str().unwrap().to_string();
+    let out = ansinh(
+        &[
+            "compliance",
+            "open",
+            "--database-url",
+            &db,
+            "--employer",
+            &code,
+            "--year",
+            "2026",
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let case = json(&out)["case_id"].as_str().unwrap().to_string();
+    // Out of order: refused with exit 1 and the allowed next states named.
+    let out = ansinh(
+        &[
+            "compliance",
+            "move",
+            "--database-url",
+            &db,
+            "--case",
+            &case,
+            "--to",
+            "concluded",
+            "--on",
+            "2026-04-01",
+        ],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("decided"));
+    let out = ansinh(
+        &[
+            "compliance",
+            "move",
+            "--database-url",
+            &db,
+            "--case",
+            &case,
+            "--to",
+            "decided",
+            "--on",
+            "2026-04-01",
+            "--decision-no",
+            "9/QĐ-BHXH",
+            "--period-from",
+            "2026-01",
+            "--period-to",
+            "2026-03",
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ansinh(
+        &[
+            "compliance",
+            "stats",
+            "--database-url",
+            &db,
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--json",
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stats = json(&out);
+    assert_eq!(
+        (stats["examinations"].as_i64(), stats["units"].as_i64()),
+        (Some(1), Some(1)),
+        "{stats}"
+    );
+    assert_eq!(stats["recommended"], 0);
+}
