@@ -42,10 +42,6 @@ pub const HEADCOUNT_COLUMNS: [&str; 5] =
 
 const OWNERSHIPS: &[&str] = &["fdi", "non_state", "state", "household_business", ""];
 
-fn month_text(r: &str) -> Option<Month> {
-    r.get(..7)?.parse().ok()
-}
-
 impl Store {
     /// Every employer scored on `as_of`, highest score first (then the larger arrears, then the
     /// code), at most `limit`; employers that meet no criterion are left out.
@@ -113,42 +109,46 @@ impl Store {
                 }
             }
             if let Some(latest) = latest_month {
-                for r in sqlx::query("SELECT employer_code, salary FROM contribution_lines WHERE month = $1 AND run_month = $1 AND total > 0")
-                    .bind(latest.to_string()).fetch_all(pool).await? {
+                // Workers of the latest month and those near the floor of their employer's
+                // region, counted by the database (one row per employer, not per worker).
+                let day = latest.first_day();
+                let minimum = params.regional_minimum_wage.at(day).map_err(|e| StoreError::invalid("as_of", e))?.value.monthly;
+                let factor = 100 + criteria.near_floor_margin_percent;
+                for r in sqlx::query("SELECT l.employer_code, COUNT(*) AS workers, SUM(CASE WHEN l.salary * 100 <= (CASE e.region WHEN 1 THEN $2 WHEN 2 THEN $3 WHEN 3 THEN $4 ELSE $5 END) * $6 THEN 1 ELSE 0 END) AS near FROM contribution_lines l JOIN employers e ON e.unit_code = l.employer_code WHERE l.month = $1 AND l.run_month = $1 AND l.total > 0 GROUP BY l.employer_code")
+                    .bind(latest.to_string())
+                    .bind(minimum[0].get()).bind(minimum[1].get()).bind(minimum[2].get()).bind(minimum[3].get())
+                    .bind(factor)
+                    .fetch_all(pool).await? {
                     let code: String = r.try_get("employer_code")?;
-                    let salary: i64 = r.try_get("salary")?;
                     if let Some(f) = facts.get_mut(&code) {
-                        let region = usize::try_from(f.2.clamp(1, 4) - 1).unwrap_or(0);
-                        let minimum = params.regional_minimum_wage.at(latest.first_day()).map(|d| d.value.monthly[region].get()).unwrap_or(0);
-                        f.3.workers += 1;
-                        if i128::from(salary) * 100 <= i128::from(minimum) * i128::from(100 + criteria.near_floor_margin_percent) {
-                            f.3.workers_near_floor += 1;
-                        }
+                        f.3.workers = r.try_get("workers")?;
+                        f.3.workers_near_floor = r.try_get::<Option<i64>, _>("near")?.unwrap_or(0);
                     }
                 }
             }
-            for r in sqlx::query("SELECT e.employer_code, e.start_date, b.submitted_at FROM employments e JOIN declaration_batches b ON b.employer_code = e.employer_code AND b.batch_id = e.batch_id WHERE e.start_date >= $1 AND e.start_date <= $2")
-                .bind(year_ago.to_string()).bind(as_of.to_string()).fetch_all(pool).await? {
+            // Hires of the last 12 months registered after the registration window: the day
+            // count is the one expression the two dialects spell differently.
+            let days = match self.kind() {
+                crate::Kind::Sqlite => "CAST(julianday(substr(b.submitted_at, 1, 10)) - julianday(e.start_date) AS BIGINT)",
+                crate::Kind::Postgres => "(CAST(substr(b.submitted_at, 1, 10) AS DATE) - CAST(e.start_date AS DATE))",
+            };
+            for r in sqlx::query(&format!("SELECT e.employer_code, COUNT(*) AS n FROM employments e JOIN declaration_batches b ON b.employer_code = e.employer_code AND b.batch_id = e.batch_id WHERE e.start_date >= $1 AND e.start_date <= $2 AND {days} > $3 GROUP BY e.employer_code"))
+                .bind(year_ago.to_string()).bind(as_of.to_string()).bind(lp.value.registration_days)
+                .fetch_all(pool).await? {
                 let code: String = r.try_get("employer_code")?;
-                let start: String = r.try_get("start_date")?;
-                let submitted: String = r.try_get("submitted_at")?;
-                if let (Ok(start), Some(Ok(on))) = (start.parse::<Date>(), submitted.get(..10).map(str::parse::<Date>))
-                    && i64::from((on - start).get_days()) > lp.value.registration_days
-                    && let Some(f) = facts.get_mut(&code)
-                {
-                    f.3.late_registrations += 1;
+                if let Some(f) = facts.get_mut(&code) {
+                    f.3.late_registrations = r.try_get("n")?;
                 }
             }
-            for r in sqlx::query("SELECT e.employer_code, s.effective_month, s.recorded_at FROM salaries s JOIN employments e ON e.person_sin = s.person_sin AND e.employment_id = s.employment_id WHERE s.seq > 1 AND s.recorded_at >= $1 AND s.recorded_at <= $2")
-                .bind(year_ago.to_string()).bind(format!("{as_of}T23:59:59Z")).fetch_all(pool).await? {
+            // Salary records of the last 12 months for a month two or more before the month of
+            // recording (a hire's first salary is not a correction).
+            let index = |column: &str| format!("(CAST(substr({column}, 1, 4) AS INTEGER) * 12 + CAST(substr({column}, 6, 2) AS INTEGER))");
+            for r in sqlx::query(&format!("SELECT e.employer_code, COUNT(*) AS n FROM salaries s JOIN employments e ON e.person_sin = s.person_sin AND e.employment_id = s.employment_id WHERE s.seq > 1 AND s.recorded_at >= $1 AND s.recorded_at <= $2 AND {} - {} >= 2 GROUP BY e.employer_code", index("s.recorded_at"), index("s.effective_month")))
+                .bind(year_ago.to_string()).bind(format!("{as_of}T23:59:59Z"))
+                .fetch_all(pool).await? {
                 let code: String = r.try_get("employer_code")?;
-                let effective: String = r.try_get("effective_month")?;
-                let recorded: String = r.try_get("recorded_at")?;
-                if let (Ok(eff), Some(rec)) = (effective.parse::<Month>(), month_text(&recorded))
-                    && eff <= rec.plus(-2)
-                    && let Some(f) = facts.get_mut(&code)
-                {
-                    f.3.retro_corrections += 1;
+                if let Some(f) = facts.get_mut(&code) {
+                    f.3.retro_corrections = r.try_get("n")?;
                 }
             }
         });

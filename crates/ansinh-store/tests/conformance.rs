@@ -2292,6 +2292,19 @@ async fn an_examination_goes_from_the_risk_list_to_a_remedied_close(store: Store
         .await
         .unwrap()
         .sin;
+    // In March TK0002K declares a hire of January (74 days after the window) and a raise
+    // back to January: a late registration and a retroactive correction.
+    let march = store.receiving_on("2026-03-20".parse().unwrap());
+    let late = [
+        hire("001086000002", "Vũ Văn Tùng", "2026-01-05", 5_400_000),
+        change("salary", "001085000001", "2026-01", Some(9_500_000)),
+    ];
+    assert!(
+        submit(&march, "TK0002K", &late, None)
+            .await
+            .unwrap()
+            .applied()
+    );
     for month in ["2026-01", "2026-02", "2026-03"] {
         store
             .assess_month(&p, month.parse().unwrap(), &|_| {})
@@ -2314,6 +2327,14 @@ async fn an_examination_goes_from_the_risk_list_to_a_remedied_close(store: Store
         "{top:?}"
     );
     assert!(top.score > 0 && top.open_case.is_none());
+    assert_eq!(
+        (top.facts.late_registrations, top.facts.retro_corrections),
+        (1, 1),
+        "{top:?}"
+    );
+    assert_eq!((top.facts.workers, top.facts.headcount), (2, 2), "{top:?}");
+    // Region 1's minimum is 5,310,000 in 2026: 5,400,000 is within 105 % of it, 9,500,000 not.
+    assert_eq!(top.facts.workers_near_floor, 1);
 
     let case = store
         .open_case(&NewCase {
