@@ -540,7 +540,8 @@ async fn demo_users(store: &Store) -> Result<()> {
                 username: format!("demo-{}", role.as_str().replace('_', "-")),
                 password: password.clone(),
                 role,
-                employer_code: (role == Role::Employer).then(|| employer.unit_code.clone()),
+                employer_code: matches!(role, Role::Employer | Role::TradeUnion)
+                    .then(|| employer.unit_code.clone()),
                 person_sin: (role == Role::Insured).then(|| worker.sin.clone()),
                 locale: None,
             })

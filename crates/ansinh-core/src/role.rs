@@ -26,6 +26,9 @@ pub enum Role {
     Employer,
     /// Người tham gia: their own record.
     Insured,
+    /// Công đoàn cơ sở: the grassroots trade union of one employer, which reads its
+    /// employer's compliance and its workers' unpaid months and may sue for them (L41 Art. 14.1).
+    TradeUnion,
 }
 
 /// What a request needs (quyền).
@@ -62,12 +65,14 @@ pub enum Permission {
     ManageUsers,
     /// Staff dashboard.
     ViewDashboard,
+    /// An employer's compliance as its trade union reads it, and the lawsuit dossier.
+    ReadUnion,
     /// Nothing but being signed in (own profile, sign-out).
     SignedIn,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Administrator,
         Role::CollectionOfficer,
         Role::BenefitsOfficer,
@@ -75,6 +80,7 @@ impl Role {
         Role::Inspector,
         Role::Employer,
         Role::Insured,
+        Role::TradeUnion,
     ];
 
     /// Whether the role holds the permission; ownership (which employer, which person) is
@@ -103,6 +109,7 @@ impl Role {
                     | ReadPerson
                     | ReadCompliance
                     | Examine
+                    | ReadUnion
                     | ReadClaims
                     | ReadAudit
                     | ViewDashboard
@@ -113,12 +120,13 @@ impl Role {
                 ReadEmployer | ReadPerson | Declare | Calculate | SignedIn
             ),
             Insured => matches!(p, ReadPerson | Calculate | SignedIn),
+            TradeUnion => matches!(p, ReadUnion | SignedIn),
         }
     }
 
     /// Staff see every employer and person; the two others only what is theirs.
     pub fn is_staff(self) -> bool {
-        !matches!(self, Role::Employer | Role::Insured)
+        !matches!(self, Role::Employer | Role::Insured | Role::TradeUnion)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -130,6 +138,7 @@ impl Role {
             Role::Inspector => "inspector",
             Role::Employer => "employer",
             Role::Insured => "insured",
+            Role::TradeUnion => "trade_union",
         }
     }
 }
@@ -143,7 +152,7 @@ impl fmt::Display for Role {
 /// A role name that is not one of [`Role::ALL`].
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "`{0}` is not a role (administrator, collection_officer, benefits_officer, health_assessor, inspector, employer, insured)"
+    "`{0}` is not a role (administrator, collection_officer, benefits_officer, health_assessor, inspector, employer, insured, trade_union)"
 )]
 pub struct RoleError(String);
 
@@ -172,7 +181,7 @@ mod tests {
 
     #[test]
     fn bound_roles_hold_no_staff_permission() {
-        for r in [Role::Employer, Role::Insured] {
+        for r in [Role::Employer, Role::Insured, Role::TradeUnion] {
             for p in [
                 Permission::SearchRegistry,
                 Permission::WriteRegistry,

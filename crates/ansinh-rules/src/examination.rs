@@ -250,6 +250,23 @@ pub fn remedy_deadline(params: &Params, concluded: Date) -> Result<Date, Missing
     Ok(concluded + jiff::Span::new().days(limits.remedy_days))
 }
 
+/// When a trade union is offered the lawsuit dossier on its employer's arrears (L41 Art. 14.1;
+/// the threshold is configuration, `rules/vn/union_lawsuit.toml`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnionLawsuit {
+    pub min_days_past_deadline: i64,
+    pub min_unpaid: i64,
+}
+
+impl Concept for UnionLawsuit {}
+
+/// Whether a month unpaid `days_past` days after its deadline for `unpaid` đồng lets the
+/// trade union sue (L41 Art. 14.1 with the configured threshold).
+pub fn union_may_sue(p: &UnionLawsuit, days_past: i64, unpaid: i64) -> bool {
+    days_past > p.min_days_past_deadline && unpaid >= p.min_unpaid && unpaid > 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,5 +316,22 @@ mod tests {
         let complex = fieldwork_deadline(&p, d, CaseKind::Examination, Level::Provincial, true);
         assert_eq!(normal.unwrap(), (Date::constant(2024, 3, 27), 25));
         assert_eq!(complex.unwrap(), (Date::constant(2024, 4, 11), 40));
+    }
+
+    #[test]
+    fn the_union_may_sue_only_past_the_configured_delay_and_for_an_unpaid_amount() {
+        let p = Params::embedded().unwrap();
+        let t = p
+            .union_lawsuit
+            .at(Date::constant(2026, 12, 1))
+            .unwrap()
+            .value
+            .clone();
+        assert_eq!(t.min_days_past_deadline, 60);
+        assert!(!union_may_sue(&t, 60, 1_000_000));
+        assert!(union_may_sue(&t, 61, 1_000_000));
+        assert!(!union_may_sue(&t, 200, 0));
+        // Before Law 41 took effect the parameter does not exist.
+        assert!(p.union_lawsuit.at(Date::constant(2025, 6, 30)).is_err());
     }
 }

@@ -66,6 +66,7 @@ ansinh_law::parameter_pack! {
         evasion_crime: crate::sanction::EvasionCrime,
         risk_criteria: crate::risk::RiskCriteria,
         examination_time_limits: crate::examination::TimeLimits,
+        union_lawsuit: crate::examination::UnionLawsuit,
     }
 }
 

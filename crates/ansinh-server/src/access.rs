@@ -273,6 +273,11 @@ pub const RULES: &[Rule] = &[
         "/api/v1/compliance/statistics",
         needs(ReadCompliance),
     ),
+    rule(
+        "GET",
+        "/api/v1/employers/{code}/union-dossier",
+        employer(ReadUnion),
+    ),
     // Pages.
     rule("GET", "/login", Public),
     rule("POST", "/login", Public),
@@ -344,6 +349,7 @@ pub const RULES: &[Rule] = &[
         needs(ReviewClaims),
     ),
     rule("GET", "/ui/compliance/risk", needs(ReadCompliance)),
+    rule("GET", "/ui/employers/{code}/union", employer(ReadUnion)),
     rule("GET", "/ui/compliance/cases", needs(ReadCompliance)),
     rule("POST", "/ui/compliance/cases", needs(Examine)),
     rule("POST", "/ui/compliance/headcounts", needs(Examine)),
@@ -552,7 +558,7 @@ async fn owns(
     Ok(match (user.role, owner) {
         (role, _) if role.is_staff() => true,
         (_, Owner::Any) => true,
-        (Role::Employer, Owner::Employer(p)) => user
+        (Role::Employer | Role::TradeUnion, Owner::Employer(p)) => user
             .employer_code
             .as_deref()
             .is_some_and(|own| own.eq_ignore_ascii_case(&value(p))),

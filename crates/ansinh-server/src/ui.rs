@@ -106,6 +106,7 @@ pub fn router() -> Router<AppState> {
         .route("/ui/claims/{facility}/{key}", get(claim_visit_page))
         .route("/ui/claims/{facility}/{key}/review", post(review_submit))
         .route("/ui/compliance/risk", get(examinations::risk))
+        .route("/ui/employers/{code}/union", get(examinations::union))
         .route(
             "/ui/compliance/cases",
             get(examinations::cases).post(examinations::open),
@@ -311,6 +312,10 @@ impl Chrome {
                 .as_ref()
                 .map(|c| format!("/ui/employers/{c}")),
             Role::Insured => u.person_sin.as_ref().map(|s| format!("/ui/persons/{s}")),
+            Role::TradeUnion => u
+                .employer_code
+                .as_ref()
+                .map(|c| format!("/ui/employers/{c}/union")),
             _ => None,
         }
     }
@@ -614,6 +619,7 @@ async fn home(Caller(caller): Caller) -> Response {
     let u = &caller.user;
     match (u.role, &u.employer_code, &u.person_sin) {
         (Role::Employer, Some(code), _) => see_other(&format!("/ui/employers/{code}")),
+        (Role::TradeUnion, Some(code), _) => see_other(&format!("/ui/employers/{code}/union")),
         (Role::Insured, _, Some(sin)) => see_other(&format!("/ui/persons/{sin}")),
         _ if u.role.may(Permission::ViewDashboard) => see_other("/ui/dashboard"),
         _ => see_other("/ui/search"),

@@ -13,11 +13,11 @@ use std::collections::BTreeMap;
 /// The expected matrix, written out by hand (not derived from the code under test): for each
 /// route, the roles allowed. A administrator, C collection officer, B benefits officer,
 /// H health assessor, I inspector, E employer (its own employer / its own workers), P insured
-/// person (themself). `public` needs no sign-in.
+/// person (themself), U trade union (its own employer). `public` needs no sign-in.
 const EXPECTED: &[(&str, &str)] = &[
     ("GET /api/v1/health", "public"),
     ("GET /api/v1/ready", "public"),
-    ("GET /api/v1/me", "ACBHIEP"),
+    ("GET /api/v1/me", "ACBHIEPU"),
     ("POST /api/v1/users", "A"),
     ("GET /api/v1/users", "A"),
     ("POST /api/v1/users/{username}/tokens", "A"),
@@ -37,7 +37,7 @@ const EXPECTED: &[(&str, &str)] = &[
         "ACBIE",
     ),
     ("POST /api/v1/calc", "ACBEP"),
-    ("GET /api/v1/jurisdictions", "ACBHIEP"),
+    ("GET /api/v1/jurisdictions", "ACBHIEPU"),
     ("POST /api/v1/assessments/{month}", "AC"),
     ("GET /api/v1/employers/{code}/notices/{month}", "ACBIE"),
     ("GET /api/v1/persons/{sin}/contributions", "ACBHIEP"),
@@ -81,12 +81,13 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /api/v1/compliance/cases/{case_id}/payments", "AI"),
     ("GET /api/v1/compliance/overdue", "ACI"),
     ("GET /api/v1/compliance/statistics", "ACI"),
+    ("GET /api/v1/employers/{code}/union-dossier", "ACIU"),
     ("GET /login", "public"),
     ("POST /login", "public"),
     ("POST /locale", "public"),
     ("GET /static/{file}", "public"),
-    ("POST /logout", "ACBHIEP"),
-    ("GET /", "ACBHIEP"),
+    ("POST /logout", "ACBHIEPU"),
+    ("GET /", "ACBHIEPU"),
     ("GET /ui/dashboard", "ACBHI"),
     ("GET /ui/dashboard/charts/{chart}", "ACBHI"),
     ("GET /ui/search", "ACBHI"),
@@ -119,6 +120,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /ui/claims/{facility}/{key}", "AHI"),
     ("POST /ui/claims/{facility}/{key}/review", "AH"),
     ("GET /ui/compliance/risk", "ACI"),
+    ("GET /ui/employers/{code}/union", "ACIU"),
     ("GET /ui/compliance/cases", "ACI"),
     ("POST /ui/compliance/cases", "AI"),
     ("POST /ui/compliance/headcounts", "AI"),
@@ -142,6 +144,7 @@ fn letter(role: Role) -> char {
         Role::Inspector => 'I',
         Role::Employer => 'E',
         Role::Insured => 'P',
+        Role::TradeUnion => 'U',
     }
 }
 
@@ -205,7 +208,7 @@ async fn authorization_matrix(app: App) {
     for role in Role::ALL {
         let name = format!("m-{}", role.as_str().replace('_', "-"));
         let client = match role {
-            Role::Employer => {
+            Role::Employer | Role::TradeUnion => {
                 app.client_as(&name, role, Some(&w.own_employer), None)
                     .await
             }
@@ -248,7 +251,10 @@ async fn authorization_matrix(app: App) {
                 rule.access,
                 Access::Needs(_, Owner::Employer(_) | Owner::Person(_))
             );
-            if owned && matches!(role, Role::Employer | Role::Insured) && allowed.contains(l) {
+            if owned
+                && matches!(role, Role::Employer | Role::Insured | Role::TradeUnion)
+                && allowed.contains(l)
+            {
                 let theirs = fill(rule.path, &w, true);
                 let s = call(&clients[&l], &app.base, rule.method, &theirs).await;
                 assert_eq!(s, StatusCode::FORBIDDEN, "{role} {} {theirs}", rule.method);

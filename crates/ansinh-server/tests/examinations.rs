@@ -263,3 +263,121 @@ async fn an_inspector_takes_a_unit_from_the_risk_list_to_a_conclusion(app: App) 
         .unwrap();
     assert_eq!(nope.status(), StatusCode::NOT_FOUND);
 }
+
+on_both!(a_trade_union_reads_its_employer_and_gets_the_dossier_once_arrears_allow);
+
+/// L41 Art. 14.1: the union of one employer reads each month's status and each worker's
+/// unpaid months; the lawsuit dossier is offered only once a month is unpaid more than the
+/// configured 60 days after its deadline.
+async fn a_trade_union_reads_its_employer_and_gets_the_dossier_once_arrears_allow(app: App) {
+    let (s, _) = app
+        .post(
+            "/api/v1/employers",
+            json!({"unit_code": "CD0001A", "tax_code": "0301234588", "name": "Công ty May Hưng Yên", "province": "Hưng Yên", "region": 2}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, report) = app
+        .post(
+            "/api/v1/employers/CD0001A/declarations",
+            json!({"lines": [
+                {"action": "hire", "personal_id": "033190000111", "name": "Lê Thị Mai", "sex": "female", "birth_date": "1990-06-01",
+                 "date": "2026-09-01", "salary": 6000000, "contract_kind": "indefinite"},
+                {"action": "hire", "personal_id": "033091000222", "name": "Vũ Văn Nam", "sex": "male", "birth_date": "1991-07-01",
+                 "date": "2026-09-01", "salary": 9000000, "contract_kind": "indefinite"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{report}");
+    for m in ["2026-09", "2026-10"] {
+        let (s, body) = app
+            .post(&format!("/api/v1/assessments/{m}"), json!({}))
+            .await;
+        assert!(s.is_success(), "{body}");
+    }
+    let union = app
+        .client_as("congdoan1", Role::TradeUnion, Some("CD0001A"), None)
+        .await;
+    let get = |path: String| {
+        let union = union.clone();
+        let base = app.base.clone();
+        async move { union.get(format!("{base}{path}")).send().await.unwrap() }
+    };
+
+    // September's deadline is 31 October: on 20 December it is 50 days past, not yet 60.
+    let r = get("/api/v1/employers/CD0001A/union-dossier?as_of=2026-12-20".into()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let early: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(early["lawsuit_possible"], false, "{early}");
+    assert_eq!(early["months"].as_array().unwrap().len(), 2, "{early}");
+    let r = get("/api/v1/employers/CD0001A/union-dossier?as_of=2026-12-20&format=csv".into()).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let refused: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(refused["error"]["field"], "format", "{refused}");
+
+    // On 15 January 2027 September is 76 days past its deadline: the dossier is offered.
+    let r = get("/api/v1/employers/CD0001A/union-dossier?as_of=2027-01-15".into()).await;
+    let d: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(d["lawsuit_possible"], true, "{d}");
+    let (_, account) = app
+        .get("/api/v1/employers/CD0001A/account?as_of=2027-01-15")
+        .await;
+    let unpaid: i64 = account["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["unpaid"].as_i64().unwrap())
+        .sum();
+    assert_eq!(d["unpaid"].as_i64(), Some(unpaid), "{d} {account}");
+    let workers = d["workers"].as_array().unwrap();
+    assert_eq!(workers.len(), 2, "{d}");
+    // Nothing paid: each worker's unpaid share is the whole of their dues, month by month,
+    // and the workers' shares add up to the employer's unpaid months.
+    let mut shares = 0;
+    for w in workers {
+        assert_eq!(w["months"].as_array().unwrap().len(), 2, "{w}");
+        for m in w["months"].as_array().unwrap() {
+            assert_eq!(m["due"], m["unpaid"], "{m}");
+            shares += m["unpaid"].as_i64().unwrap();
+        }
+    }
+    assert_eq!(shares, unpaid);
+    let mai = workers.iter().find(|w| w["name"] == "Lê Thị Mai").unwrap();
+    let nam = workers.iter().find(|w| w["name"] == "Vũ Văn Nam").unwrap();
+    assert_eq!(
+        nam["unpaid"].as_i64().unwrap() * 2,
+        mai["unpaid"].as_i64().unwrap() * 3,
+        "dues are proportional to the salary: {mai} {nam}"
+    );
+    let r = get("/api/v1/employers/CD0001A/union-dossier?as_of=2027-01-15&format=csv".into()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let csv = r.text().await.unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        1 + 4,
+        "a header and a row per worker and month: {csv}"
+    );
+    assert!(csv.contains("Vũ Văn Nam"));
+
+    // The page, and the printable dossier.
+    let page = page_text(
+        &union,
+        format!("{}/ui/employers/CD0001A/union?as_of=2027-01-15", app.base),
+    )
+    .await;
+    assert!(page.contains("id=\"dossier-link\""), "{page}");
+    let dossier = page_text(
+        &union,
+        format!(
+            "{}/ui/employers/CD0001A/union?as_of=2027-01-15&view=dossier",
+            app.base
+        ),
+    )
+    .await;
+    assert!(
+        dossier.contains("41/2024/QH15") && dossier.contains("Lê Thị Mai"),
+        "{dossier}"
+    );
+    // The union reads nothing else: not the employer's own record, not another employer.
+    let r = get("/api/v1/employers/CD0001A".into()).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}

@@ -176,17 +176,19 @@ impl Store {
             }
         };
         let employer_code = match (u.role, &u.employer_code) {
-            (Role::Employer, Some(code)) => Some(self.existing_employer(code).await?.unit_code),
-            (Role::Employer, None) => {
+            (Role::Employer | Role::TradeUnion, Some(code)) => {
+                Some(self.existing_employer(code).await?.unit_code)
+            }
+            (Role::Employer | Role::TradeUnion, None) => {
                 return Err(StoreError::invalid(
                     "employer_code",
-                    "an employer user acts for one employer: give its unit code",
+                    "an employer's user or trade union acts for one employer: give its unit code",
                 ));
             }
             (_, Some(_)) => {
                 return Err(StoreError::invalid(
                     "employer_code",
-                    "only an employer user is bound to an employer",
+                    "only an employer's user or trade union is bound to an employer",
                 ));
             }
             (_, None) => None,

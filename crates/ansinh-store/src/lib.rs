@@ -27,6 +27,7 @@ mod registry;
 pub mod risk;
 mod run_lock;
 pub mod service;
+pub mod trade_union;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -307,3 +307,67 @@ pub async fn statistics(
         ),
     })
 }
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct UnionQuery {
+    /// Day of the view (YYYY-MM-DD); today when absent.
+    as_of: Option<String>,
+    /// `json` (default), `csv` or `xlsx`: each worker's unpaid months.
+    format: Option<String>,
+}
+
+/// The columns of the lawsuit dossier's worker list.
+pub const UNION_COLUMNS: [&str; 5] = ["sin", "name", "month", "due", "unpaid"];
+
+pub fn union_rows(d: &ansinh_store::trade_union::UnionDossier) -> Vec<Vec<Cell>> {
+    d.workers
+        .iter()
+        .flat_map(|w| {
+            w.months.iter().map(|m| {
+                vec![
+                    Cell::from(w.sin.clone()),
+                    Cell::from(w.name.clone()),
+                    Cell::from(m.month.clone()),
+                    m.due.into(),
+                    m.unpaid.into(),
+                ]
+            })
+        })
+        .collect()
+}
+
+/// The employer's compliance as its trade union reads it (L41 Art. 14.1): each month's status,
+/// each worker's share of the unpaid months, urgings, notices, and whether the arrears allow
+/// a lawsuit (the worker list as a file with `format`).
+#[utoipa::path(get, path = "/api/v1/employers/{code}/union-dossier", tag = "compliance",
+    params(("code" = String, Path, description = "unit code"), UnionQuery),
+    responses((status = 200, body = ansinh_store::trade_union::UnionDossier), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn union_dossier(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    ApiQuery(q): ApiQuery<UnionQuery>,
+) -> Result<Response, ApiError> {
+    let format = file_format(q.format.as_deref())?;
+    let as_of = date("as_of", q.as_of.as_deref())?.unwrap_or_else(today);
+    let d = state
+        .store
+        .union_dossier(&state.params, &code, as_of)
+        .await?;
+    Ok(match format {
+        None => Json(d).into_response(),
+        // The worker list is a dossier for a court: offered only once the arrears allow it.
+        Some(_) if !d.lawsuit_possible => {
+            return Err(ansinh_store::StoreError::Conflict {
+                field: "format".into(),
+                reason: format!(
+                    "no month of {} is unpaid more than {} days after its deadline on {}: the lawsuit dossier is not offered yet",
+                    d.employer_code, d.threshold_days, d.as_of
+                ),
+            }
+            .into());
+        }
+        Some(f) => download(f, "union-dossier", &UNION_COLUMNS, &union_rows(&d)),
+    })
+}

@@ -75,6 +75,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(examinations::payment))
         .routes(routes!(examinations::overdue))
         .routes(routes!(examinations::statistics))
+        .routes(routes!(examinations::union_dossier))
 }
 
 /// The `limit` of a list query: 1 to `max` (default: the store's), refused outside — never

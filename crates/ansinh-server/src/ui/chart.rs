@@ -175,6 +175,22 @@ pub fn coverage(c: &Chrome, provinces: &[(String, i64)]) -> String {
     frame(&title, &body)
 }
 
+/// Examinations by province: amounts recommended (back-collection, interest, recovery) and
+/// recovered.
+pub fn examinations(c: &Chrome, provinces: &[(String, i64, i64)]) -> String {
+    let title = c.t("chart-examinations");
+    if provinces.iter().all(|(_, a, b)| *a == 0 && *b == 0) {
+        return empty(c, &title);
+    }
+    let groups: Vec<(String, Vec<i64>)> = provinces
+        .iter()
+        .take(12)
+        .map(|(p, recommended, recovered)| (p.clone(), vec![*recommended, *recovered]))
+        .collect();
+    let (a, b) = (c.t("recommended"), c.t("recovered"));
+    grouped(c, &title, &[&a, &b], &groups)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,20 +233,4 @@ mod tests {
     fn no_data_says_so() {
         assert!(collection(&chrome(), &[]).contains(&Lang::Vi.t("chart-no-data")));
     }
-}
-
-/// Examinations by province: amounts recommended (back-collection, interest, recovery) and
-/// recovered.
-pub fn examinations(c: &Chrome, provinces: &[(String, i64, i64)]) -> String {
-    let title = c.t("chart-examinations");
-    if provinces.iter().all(|(_, a, b)| *a == 0 && *b == 0) {
-        return empty(c, &title);
-    }
-    let groups: Vec<(String, Vec<i64>)> = provinces
-        .iter()
-        .take(12)
-        .map(|(p, recommended, recovered)| (p.clone(), vec![*recommended, *recovered]))
-        .collect();
-    let (a, b) = (c.t("recommended"), c.t("recovered"));
-    grouped(c, &title, &[&a, &b], &groups)
 }

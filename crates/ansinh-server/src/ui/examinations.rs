@@ -495,3 +495,69 @@ pub(super) async fn document(
         Err(e) => error_page(c, e),
     }
 }
+
+#[derive(Template)]
+#[template(path = "union.html")]
+struct UnionPage {
+    c: Chrome,
+    d: ansinh_store::trade_union::UnionDossier,
+    print: bool,
+}
+
+#[derive(Deserialize)]
+pub(super) struct UnionQuery {
+    as_of: Option<String>,
+    /// `dossier`: the lawsuit dossier to print.
+    view: Option<String>,
+    format: Option<String>,
+}
+
+/// The trade union's page of its employer (L41 Art. 14.1), and the lawsuit dossier to print or
+/// download once the arrears allow it.
+pub(super) async fn union(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Query(q): Query<UnionQuery>,
+) -> Response {
+    let c = Chrome::new(
+        &headers,
+        Some(&caller),
+        &format!("/ui/employers/{code}/union"),
+    );
+    let as_of = match date_or("as_of", q.as_of.as_deref(), today()) {
+        Ok(d) => d,
+        Err(e) => return error_page(c, e),
+    };
+    let format = match Format::of(q.format.as_deref()) {
+        Ok(f) => f,
+        Err(why) => return error_page(c, StoreError::invalid("format", why)),
+    };
+    let d = match state.store.union_dossier(&state.params, &code, as_of).await {
+        Ok(d) => d,
+        Err(e) => return error_page(c, e),
+    };
+    let print = q.view.as_deref() == Some("dossier");
+    if (print || format.is_some()) && !d.lawsuit_possible {
+        return error_page(
+            c,
+            StoreError::Conflict {
+                field: "view".into(),
+                reason: format!(
+                    "no month of {} is unpaid more than {} days after its deadline on {}: the lawsuit dossier is not offered yet",
+                    d.employer_code, d.threshold_days, d.as_of
+                ),
+            },
+        );
+    }
+    if let Some(format) = format {
+        return export::download(
+            format,
+            "union-dossier",
+            &crate::routes::examinations::UNION_COLUMNS,
+            &crate::routes::examinations::union_rows(&d),
+        );
+    }
+    render(&UnionPage { c, d, print })
+}
