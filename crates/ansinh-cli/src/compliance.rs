@@ -49,6 +49,16 @@ pub enum ComplianceCommand {
         #[arg(long, default_value = "manual")]
         origin: String,
     },
+    /// An office's annual plan: the cases of a year (of one province), with their examiners
+    /// and states.
+    Plan {
+        #[arg(long)]
+        year: i64,
+        #[arg(long)]
+        province: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Move a case to its next state.
     Move {
         #[arg(long)]
@@ -193,6 +203,37 @@ pub async fn run(db: &DbArgs, command: ComplianceCommand, params: &Params) -> Re
                 .await
                 .map_err(failed)?;
             println!("{}", serde_json::to_string_pretty(&case)?);
+        }
+        ComplianceCommand::Plan {
+            year,
+            province,
+            json,
+        } => {
+            let cases = store
+                .cases(&ansinh_store::examination::CaseFilter {
+                    plan_year: Some(year),
+                    province,
+                    limit: 10_000,
+                    ..Default::default()
+                })
+                .await
+                .map_err(failed)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&cases)?);
+            } else {
+                println!("case	employer	province	state	examiners	recommended");
+                for k in &cases {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        k.case_id,
+                        k.employer_code,
+                        k.province,
+                        k.state,
+                        k.examiners.join(","),
+                        k.recommended()
+                    );
+                }
+            }
         }
         ComplianceCommand::Move {
             case,

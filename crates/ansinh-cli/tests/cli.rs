@@ -1150,6 +1150,31 @@ fn compliance_select_open_move_and_stats_from_the_command_line() {
         String::from_utf8_lossy(&out.stderr)
     );
     let case = json(&out)["case_id"].as_str().unwrap().to_string();
+    // The plan of 2026 holds the case; the plan of 2025 is empty.
+    let plan = |year: &str| {
+        let out = ansinh(
+            &[
+                "compliance",
+                "plan",
+                "--database-url",
+                &db,
+                "--year",
+                year,
+                "--json",
+            ],
+            "",
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        json(&out)
+    };
+    let y2026 = plan("2026");
+    assert_eq!(y2026.as_array().unwrap().len(), 1, "{y2026}");
+    assert_eq!(y2026[0]["case_id"], case.as_str());
+    assert_eq!(plan("2025").as_array().unwrap().len(), 0);
     // Out of order: refused with exit 1 and the allowed next states named.
     let out = ansinh(
         &[

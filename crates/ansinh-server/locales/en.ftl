@@ -496,3 +496,4 @@ union-urgings = Urgings sent
 union-notices = Notices issued
 union-sign = Chair of the trade union
 role-trade-union = Trade union
+plan-of-year = Plan of the year

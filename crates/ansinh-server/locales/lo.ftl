@@ -496,3 +496,4 @@ union-urgings = ການຕິດຕາມທວງ
 union-notices = ແຈ້ງການທີ່ອອກແລ້ວ
 union-sign = ປະທານສະຫະພັນກຳມະບານ
 role-trade-union = ສະຫະພັນກຳມະບານ
+plan-of-year = ແຜນການປະຈຳປີ

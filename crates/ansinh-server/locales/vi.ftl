@@ -496,3 +496,4 @@ union-urgings = Các lần đôn đốc
 union-notices = Các thông báo đã phát hành
 union-sign = Chủ tịch công đoàn
 role-trade-union = Công đoàn
+plan-of-year = Kế hoạch năm

@@ -708,3 +708,176 @@ async fn certificates_and_servicemen_are_recorded_from_the_pages_in_chromium() {
     shot(&c, "serviceman").await;
     c.close().await.unwrap();
 }
+
+/// Moves the case page's case to `to` on `on` through the transition form (with the decision's
+/// facts on the first step and the conclusion's text on the conclusion) and waits for it.
+async fn move_case(c: &Client, to: &str, on: &str) {
+    set_field(c, "#transition-form", "to", to).await;
+    set_field(c, "#transition-form", "on", on).await;
+    if to == "decided" {
+        set_field(c, "#transition-form", "decision_no", "45/QĐ-BHXH").await;
+        set_field(c, "#transition-form", "period_from", "2026-03").await;
+        set_field(c, "#transition-form", "period_to", "2026-05").await;
+    }
+    if to == "concluded" {
+        set_field(
+            c,
+            "#transition-form",
+            "conclusion",
+            "Đơn vị đóng thiếu trên tiền lương thực trả; truy thu và tính lãi theo Điều 40 Luật BHXH.",
+        )
+        .await;
+    }
+    click(c, "#transition-form button[type=submit]").await;
+    for _ in 0..50 {
+        if let Ok(e) = c.find(Locator::Css("#case-state")).await
+            && e.attr("data-state").await.ok().flatten().as_deref() == Some(to)
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("the case never reached {to}: {}", text(c, "main").await);
+}
+
+/// Issue 20 in Chromium: an inspector finds a unit on the risk list, opens a case from it,
+/// takes it through decision, fieldwork with a finding, conclusion (the back-collection written
+/// as a retroactive declaration) and follow-up, records the unit's payment, and the case closes
+/// as remedied; the statistics count it (screenshots `compliance-risk`, `compliance-case`,
+/// `compliance-conclusion`, `compliance-cases`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_inspector_takes_a_unit_from_the_risk_list_to_a_closed_case_in_chromium() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = sqlite_app().await;
+    let (s, _) = app
+        .post(
+            "/api/v1/employers",
+            json!({"unit_code": "TX0002A", "tax_code": "0301234577", "name": "Công ty TNHH Giày Thái Bình", "province": "Thái Bình", "region": 2}),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::CREATED);
+    let (s, report) = app
+        .post(
+            "/api/v1/employers/TX0002A/declarations",
+            json!({"lines": [{"action": "hire", "personal_id": "034192000333", "name": "Ngô Thị Thu", "sex": "female", "birth_date": "1992-03-01",
+                "date": "2026-03-01", "salary": 5000000, "contract_kind": "indefinite"}]}),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::CREATED, "{report}");
+    let thu = report["lines"][0]["sin"].as_str().unwrap().to_string();
+    for m in ["2026-03", "2026-04", "2026-05"] {
+        let (s, body) = app
+            .post(&format!("/api/v1/assessments/{m}"), json!({}))
+            .await;
+        assert!(s.is_success(), "{body}");
+    }
+    app.client_as("minh.inspector", Role::Inspector, None, None)
+        .await;
+    let c = browser(&driver).await;
+    let base = app.base.clone();
+    sign_in(&c, &base, "minh.inspector").await;
+
+    // The risk list on 15 August 2026: three months unpaid, the reason written out.
+    c.goto(&format!("{base}/ui/compliance/risk?as_of=2026-08-15"))
+        .await
+        .unwrap();
+    wait_for_text(&c, "#risk", "TX0002A").await;
+    shot(&c, "compliance-risk").await;
+    click(&c, "#risk form.open-case button[type=submit]").await;
+    text(&c, "#case-id").await;
+    let case_id = text(&c, "#case-id").await;
+    assert!(case_id.starts_with("KT-"), "{case_id}");
+
+    move_case(&c, "decided", "2026-08-20").await;
+    move_case(&c, "announced", "2026-08-21").await;
+    move_case(&c, "fieldwork", "2026-08-24").await;
+    // A finding outside the period examined is refused, naming the field.
+    for (name, value) in [
+        ("kind", "under_declared"),
+        ("person_sin", thu.as_str()),
+        ("from", "2026-02"),
+        ("to", "2026-05"),
+        ("declared_salary", "5000000"),
+        ("actual_salary", "9000000"),
+    ] {
+        set_field(&c, "#finding-form", name, value).await;
+    }
+    click(&c, "#finding-form button[type=submit]").await;
+    wait_for_text(&c, "main", "from").await;
+    c.goto(&format!("{base}/ui/compliance/cases/{case_id}"))
+        .await
+        .unwrap();
+    for (name, value) in [
+        ("kind", "under_declared"),
+        ("person_sin", thu.as_str()),
+        ("from", "2026-03"),
+        ("to", "2026-05"),
+        ("declared_salary", "5000000"),
+        ("actual_salary", "9000000"),
+    ] {
+        set_field(&c, "#finding-form", name, value).await;
+    }
+    click(&c, "#finding-form button[type=submit]").await;
+    wait_for_text(&c, "#findings", &thu).await;
+    move_case(&c, "reported", "2026-08-28").await;
+    move_case(&c, "concluded", "2026-09-01").await;
+    let batch = text(&c, "#case-batch").await;
+    assert!(!batch.is_empty());
+    let digits = |s: String| -> i64 {
+        s.chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap()
+    };
+    let recommended = digits(text(&c, "#case-recommended").await);
+    assert!(recommended > 0);
+    shot(&c, "compliance-case").await;
+    c.goto(&format!(
+        "{base}/ui/compliance/cases/{case_id}/documents/conclusion"
+    ))
+    .await
+    .unwrap();
+    wait_for_text(&c, "main", "45/QĐ-BHXH").await;
+    shot(&c, "compliance-conclusion").await;
+    c.goto(&format!("{base}/ui/compliance/cases/{case_id}"))
+        .await
+        .unwrap();
+    move_case(&c, "follow_up", "2026-09-03").await;
+
+    // The unit pays what was recommended: the case closes as remedied.
+    for (name, value) in [
+        ("reference", "UNC-0001"),
+        ("what", "back_collection"),
+        ("paid_on", "2026-09-10"),
+        ("amount", &recommended.to_string()),
+    ] {
+        set_field(&c, "#case-payment-form", name, value).await;
+    }
+    click(&c, "#case-payment-form button[type=submit]").await;
+    let mut closed = false;
+    for _ in 0..50 {
+        if let Ok(e) = c.find(Locator::Css("#case-state")).await
+            && e.attr("data-state").await.ok().flatten().as_deref() == Some("closed")
+        {
+            closed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(closed, "the case did not close: {}", text(&c, "main").await);
+    assert_eq!(digits(text(&c, "#case-outstanding").await), 0);
+    assert_eq!(digits(text(&c, "#case-recovered").await), recommended);
+
+    c.goto(&format!(
+        "{base}/ui/compliance/cases?from=2026-01-01&to=2026-12-31"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(text(&c, "#stat-examinations").await, "1");
+    assert_eq!(digits(text(&c, "#stat-recovered").await), recommended);
+    shot(&c, "compliance-cases").await;
+    c.close().await.unwrap();
+}

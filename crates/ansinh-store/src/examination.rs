@@ -367,6 +367,29 @@ const FINDING_KINDS: &[&str] = &[
     "improper_benefit",
 ];
 
+/// Which cases to list: an office's annual plan is the cases of one `plan_year` and
+/// `province`.
+#[derive(Clone, Debug)]
+pub struct CaseFilter {
+    pub employer: Option<String>,
+    pub state: Option<String>,
+    pub plan_year: Option<i64>,
+    pub province: Option<String>,
+    pub limit: i64,
+}
+
+impl Default for CaseFilter {
+    fn default() -> Self {
+        CaseFilter {
+            employer: None,
+            state: None,
+            plan_year: None,
+            province: None,
+            limit: 200,
+        }
+    }
+}
+
 impl Store {
     /// Opens a case in an office's plan (state `planned`) for a registered employer.
     pub async fn open_case(&self, c: &NewCase) -> Result<Case, StoreError> {
@@ -465,17 +488,15 @@ impl Store {
     }
 
     /// Cases, newest first; by employer or state when given.
-    pub async fn cases(
-        &self,
-        employer: Option<&str>,
-        state: Option<&str>,
-        limit: i64,
-    ) -> Result<Vec<Case>, StoreError> {
+    pub async fn cases(&self, filter: &CaseFilter) -> Result<Vec<Case>, StoreError> {
         let sql = format!(
-            "SELECT {CASE_COLUMNS} FROM compliance_cases WHERE ($1 = '' OR employer_code = $1) AND ($2 = '' OR state = $2) ORDER BY created_at DESC, case_id DESC LIMIT $3"
+            "SELECT {CASE_COLUMNS} FROM compliance_cases WHERE ($1 = '' OR employer_code = $1) AND ($2 = '' OR state = $2) AND ($3 = 0 OR plan_year = $3) AND ($4 = '' OR province = $4) ORDER BY created_at DESC, case_id DESC LIMIT $5"
         );
+        let text = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_string();
         on_pool!(self, pool => sqlx::query(&sql)
-            .bind(employer.unwrap_or("").trim()).bind(state.unwrap_or("").trim()).bind(limit.clamp(1, 10_000))
+            .bind(text(&filter.employer)).bind(text(&filter.state))
+            .bind(filter.plan_year.unwrap_or(0)).bind(text(&filter.province))
+            .bind(filter.limit.clamp(1, 10_000))
             .fetch_all(pool).await?.iter().map(case_from).collect())
     }
 

@@ -9,8 +9,8 @@ use crate::export::{Cell, Format, download};
 use crate::extract::{ApiJson, ApiQuery, body_bytes};
 use ansinh_core::Date;
 use ansinh_store::examination::{
-    Case, CaseFile, CaseFinding, CasePayment, CaseSanction, NewCase, NewFinding, NewSanction,
-    OverdueCase, Statistics, StatisticsRow, Transition,
+    Case, CaseFile, CaseFilter, CaseFinding, CasePayment, CaseSanction, NewCase, NewFinding,
+    NewSanction, OverdueCase, Statistics, StatisticsRow, Transition,
 };
 use ansinh_store::risk::{HeadcountImport, RiskEntry};
 use axum::Json;
@@ -112,6 +112,9 @@ pub async fn open(
 pub struct CasesQuery {
     employer: Option<String>,
     state: Option<String>,
+    /// The annual plan of this year (with `province`, an office's plan).
+    plan_year: Option<i64>,
+    province: Option<String>,
     /// 1–10,000, default 200.
     limit: Option<i64>,
 }
@@ -135,7 +138,13 @@ pub async fn list(
     Ok(Json(
         state
             .store
-            .cases(q.employer.as_deref(), q.state.as_deref(), limit)
+            .cases(&CaseFilter {
+                employer: q.employer,
+                state: q.state,
+                plan_year: q.plan_year,
+                province: q.province,
+                limit,
+            })
             .await?,
     ))
 }

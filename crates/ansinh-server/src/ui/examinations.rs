@@ -86,6 +86,7 @@ struct CasesPage {
     from: String,
     to: String,
     province: String,
+    plan_year: Option<i64>,
     cases: Vec<Case>,
     overdue: Vec<OverdueCase>,
     totals: Statistics,
@@ -100,6 +101,8 @@ pub(super) struct CasesQuery {
     from: Option<String>,
     to: Option<String>,
     province: Option<String>,
+    /// The annual plan shown: the cases of this year (of `province` when given).
+    plan_year: Option<String>,
     format: Option<String>,
 }
 
@@ -121,16 +124,45 @@ pub(super) async fn cases(
         )?;
         let to = date_or("to", q.to.as_deref(), now)?;
         let province = q.province.clone().unwrap_or_default();
+        let plan_year = match q
+            .plan_year
+            .as_deref()
+            .map(str::trim)
+            .filter(|y| !y.is_empty())
+        {
+            None => None,
+            Some(y) => Some(
+                y.parse::<i64>()
+                    .ok()
+                    .filter(|y| (2000..=2100).contains(y))
+                    .ok_or_else(|| {
+                        StoreError::invalid(
+                            "plan_year",
+                            format!("`{y}` is not a year between 2000 and 2100"),
+                        )
+                    })?,
+            ),
+        };
         let (totals, rows) = state
             .store
             .compliance_statistics(from, to, Some(&province))
             .await?;
-        let cases = state.store.cases(None, None, 500).await?;
+        let cases = state
+            .store
+            .cases(&ansinh_store::examination::CaseFilter {
+                plan_year,
+                province: plan_year.and(Some(province.clone())),
+                limit: 500,
+                ..Default::default()
+            })
+            .await?;
         let overdue = state.store.overdue_cases(&state.params, now).await?;
-        Ok::<_, StoreError>((format, from, to, province, totals, rows, cases, overdue))
+        Ok::<_, StoreError>((
+            format, from, to, province, plan_year, totals, rows, cases, overdue,
+        ))
     }
     .await;
-    let (format, from, to, province, totals, rows, cases, overdue) = match loaded {
+    let (format, from, to, province, plan_year, totals, rows, cases, overdue) = match loaded {
         Ok(x) => x,
         Err(e) => return error_page(c, e),
     };
@@ -159,6 +191,7 @@ pub(super) async fn cases(
         from: from.to_string(),
         to: to.to_string(),
         province,
+        plan_year,
         cases,
         overdue,
         totals,
