@@ -638,6 +638,8 @@ struct DashboardPage {
     coverage_chart: String,
     ageing_chart: String,
     claims_chart: String,
+    /// Only for those who read compliance.
+    examinations_chart: Option<String>,
     default_month: String,
     running: bool,
 }
@@ -649,10 +651,16 @@ async fn dashboard(
 ) -> Response {
     let c = Chrome::new(&headers, Some(&caller), "/ui/dashboard");
     let today = jiff::ZonedDateTime::now().date();
-    let (o, ageing) = match async {
+    let (o, ageing, examinations_chart) = match async {
+        let examinations = if caller.user.role.may(Permission::ReadCompliance) {
+            Some(examinations::year_chart(&state, &c, today).await?)
+        } else {
+            None
+        };
         Ok::<_, StoreError>((
             state.store.overview().await?,
             state.store.arrears_ageing(today).await?,
+            examinations,
         ))
     }
     .await
@@ -668,6 +676,7 @@ async fn dashboard(
         coverage_chart: chart::coverage(&c, &o.coverage_by_province),
         ageing_chart: chart::ageing(&c, &ageing),
         claims_chart: chart::claims(&c, &o.claims_by_month),
+        examinations_chart,
         runs,
         running,
         default_month,
@@ -699,6 +708,12 @@ async fn dashboard_chart(
         "collection.svg" => chart::collection(&c, &o.collection_by_month),
         "coverage.svg" => chart::coverage(&c, &o.coverage_by_province),
         "claims.svg" => chart::claims(&c, &o.claims_by_month),
+        "examinations.svg" if caller.user.role.may(Permission::ReadCompliance) => {
+            match examinations::year_chart(&state, &c, jiff::ZonedDateTime::now().date()).await {
+                Ok(svg) => svg,
+                Err(e) => return error_page(c, e),
+            }
+        }
         "ageing.svg" => match state
             .store
             .arrears_ageing(jiff::ZonedDateTime::now().date())

@@ -381,3 +381,28 @@ async fn a_trade_union_reads_its_employer_and_gets_the_dossier_once_arrears_allo
     let r = get("/api/v1/employers/CD0001A".into()).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+on_both!(the_dashboard_charts_examinations_for_those_who_read_compliance);
+
+async fn the_dashboard_charts_examinations_for_those_who_read_compliance(app: App) {
+    let inspector = app.client_as("tt.dash", Role::Inspector, None, None).await;
+    let benefits = app
+        .client_as("cd.dash", Role::BenefitsOfficer, None, None)
+        .await;
+    let page = page_text(&inspector, format!("{}/ui/dashboard", app.base)).await;
+    assert!(page.contains("id=\"examinations-chart\""), "{page}");
+    let page = page_text(&benefits, format!("{}/ui/dashboard", app.base)).await;
+    assert!(!page.contains("examinations-chart"));
+    let svg = inspector
+        .get(format!("{}/ui/dashboard/charts/examinations.svg", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(svg.status(), StatusCode::OK);
+    let svg = benefits
+        .get(format!("{}/ui/dashboard/charts/examinations.svg", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(svg.status(), StatusCode::NOT_FOUND);
+}

@@ -174,19 +174,7 @@ pub(super) async fn cases(
             &statistics_rows(&rows),
         );
     }
-    let mut by_province: Vec<(String, i64, i64)> = Vec::new();
-    for r in &rows {
-        match by_province.iter_mut().find(|(p, _, _)| *p == r.province) {
-            Some(e) => {
-                e.1 += r.totals.recommended;
-                e.2 += r.totals.recovered;
-            }
-            None => {
-                by_province.push((r.province.clone(), r.totals.recommended, r.totals.recovered))
-            }
-        }
-    }
-    let chart = super::chart::examinations(&c, &by_province);
+    let chart = super::chart::examinations(&c, &by_province(&rows));
     render(&CasesPage {
         from: from.to_string(),
         to: to.to_string(),
@@ -593,4 +581,32 @@ pub(super) async fn union(
         );
     }
     render(&UnionPage { c, d, print })
+}
+
+/// Amounts recommended and recovered per province, from the statistics rows (one per
+/// province and kind).
+fn by_province(rows: &[StatisticsRow]) -> Vec<(String, i64, i64)> {
+    let mut out: Vec<(String, i64, i64)> = Vec::new();
+    for r in rows {
+        match out.iter_mut().find(|(p, _, _)| *p == r.province) {
+            Some(e) => {
+                e.1 = e.1.saturating_add(r.totals.recommended);
+                e.2 = e.2.saturating_add(r.totals.recovered);
+            }
+            None => out.push((r.province.clone(), r.totals.recommended, r.totals.recovered)),
+        }
+    }
+    out
+}
+
+/// The dashboard's chart of this year's examinations by province (the statistics of
+/// `/ui/compliance/cases`).
+pub(super) async fn year_chart(
+    state: &AppState,
+    c: &Chrome,
+    today: Date,
+) -> Result<String, StoreError> {
+    let from = Date::new(today.year(), 1, 1).unwrap_or(today);
+    let (_, rows) = state.store.compliance_statistics(from, today, None).await?;
+    Ok(super::chart::examinations(c, &by_province(&rows)))
 }
