@@ -336,7 +336,9 @@ fn demo_creates_a_database_and_serves_it() {
                 .map(str::to_string)
         })
         .expect("demo prints its URL");
-    assert_eq!(users.len(), 7, "{users:?}");
+    // Eight roles: the seven staff and bound roles and the trade union (issue 20).
+    assert_eq!(users.len(), 8, "{users:?}");
+    assert!(users.iter().any(|(n, _)| n == "demo-trade-union"));
     let (name, password) = users
         .iter()
         .find(|(n, _)| n == "demo-collection-officer")
