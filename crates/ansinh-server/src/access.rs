@@ -267,6 +267,11 @@ pub const RULES: &[Rule] = &[
         "/api/v1/compliance/cases/{case_id}/payments",
         needs(Examine),
     ),
+    rule(
+        "POST",
+        "/api/v1/compliance/cases/{case_id}/reminders",
+        needs(Examine),
+    ),
     rule("GET", "/api/v1/compliance/overdue", needs(ReadCompliance)),
     rule(
         "GET",
@@ -376,6 +381,11 @@ pub const RULES: &[Rule] = &[
     rule(
         "POST",
         "/ui/compliance/cases/{case_id}/payments",
+        needs(Examine),
+    ),
+    rule(
+        "POST",
+        "/ui/compliance/cases/{case_id}/reminders",
         needs(Examine),
     ),
     rule(

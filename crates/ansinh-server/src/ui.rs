@@ -130,6 +130,10 @@ pub fn router() -> Router<AppState> {
             post(examinations::payment),
         )
         .route(
+            "/ui/compliance/cases/{case_id}/reminders",
+            post(examinations::reminder),
+        )
+        .route(
             "/ui/compliance/cases/{case_id}/documents/{document}",
             get(examinations::document),
         )

@@ -79,6 +79,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /api/v1/compliance/cases/{case_id}/findings", "AI"),
     ("POST /api/v1/compliance/cases/{case_id}/sanctions", "AI"),
     ("POST /api/v1/compliance/cases/{case_id}/payments", "AI"),
+    ("POST /api/v1/compliance/cases/{case_id}/reminders", "AI"),
     ("GET /api/v1/compliance/overdue", "ACI"),
     ("GET /api/v1/compliance/statistics", "ACI"),
     ("GET /api/v1/employers/{code}/union-dossier", "ACIU"),
@@ -129,6 +130,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /ui/compliance/cases/{case_id}/findings", "AI"),
     ("POST /ui/compliance/cases/{case_id}/sanctions", "AI"),
     ("POST /ui/compliance/cases/{case_id}/payments", "AI"),
+    ("POST /ui/compliance/cases/{case_id}/reminders", "AI"),
     (
         "GET /ui/compliance/cases/{case_id}/documents/{document}",
         "ACI",

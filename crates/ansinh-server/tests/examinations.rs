@@ -193,6 +193,17 @@ async fn an_inspector_takes_a_unit_from_the_risk_list_to_a_conclusion(app: App) 
         (Some(1), Some(1), Some(1))
     );
     assert_eq!(stats["recommended"], json!(concluded["recommended"]));
+    let (s, bad) = app
+        .post(
+            &format!("{path}/reminders"),
+            json!({"sent_on": "2026-12-16", "channel": "fax"}),
+        )
+        .await;
+    assert_eq!(
+        (s, bad["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("channel")),
+        "{bad}"
+    );
     let (s, csv) = app
         .get("/api/v1/compliance/statistics?from=2026-01-01&to=2026-12-31&format=csv")
         .await;

@@ -236,16 +236,54 @@ pub struct CaseFile {
     pub findings: Vec<CaseFinding>,
     pub sanctions: Vec<CaseSanction>,
     pub payments: Vec<CasePaymentRecord>,
+    pub reminders: Vec<CaseReminderRecord>,
     pub recommended: i64,
     /// Paid against the back-collection and the recovery.
     pub recovered: i64,
     pub outstanding: i64,
+    /// Recovered as a share of recommended, in per cent with one decimal (`"62.5%"`).
+    pub share_remedied: String,
     pub fines: i64,
     pub fines_paid: i64,
     /// The last day of fieldwork allowed, once decided.
     pub fieldwork_deadline: Option<String>,
     /// The day the remedy is due, once concluded.
     pub remedy_deadline: Option<String>,
+}
+
+/// A reminder (đôn đốc) to send the unit: what it still owes on the case.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseReminder {
+    pub sent_on: String,
+    /// `letter`, `email`, `phone` or `visit`.
+    pub channel: String,
+    /// The letter's number or the call's record.
+    #[serde(default)]
+    pub reference: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+pub struct CaseReminderRecord {
+    pub reminder_no: i64,
+    pub sent_on: String,
+    pub channel: String,
+    pub reference: String,
+    /// Outstanding when the reminder was sent.
+    pub outstanding: i64,
+    pub note: String,
+}
+
+/// `part` of `whole` in per cent with one decimal, rounded half up; 100 % when nothing was
+/// recommended.
+fn share(part: i64, whole: i64) -> String {
+    if whole <= 0 {
+        return "100.0%".into();
+    }
+    let tenths = (i128::from(part.max(0)) * 1000 + i128::from(whole) / 2) / i128::from(whole);
+    format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
 /// Totals as the agency publishes them.
@@ -504,7 +542,7 @@ impl Store {
     pub async fn case_file(&self, params: &Params, case_id: &str) -> Result<CaseFile, StoreError> {
         let case = self.case(case_id).await?;
         let id = case.case_id.clone();
-        let (events, sanctions, payments) = on_pool!(self, pool => {
+        let (events, sanctions, payments, reminders) = on_pool!(self, pool => {
             let events = sqlx::query("SELECT seq, from_state, to_state, on_date, actor, note FROM compliance_case_events WHERE case_id = $1 ORDER BY seq")
                 .bind(&id).fetch_all(pool).await?.iter().map(|r| Ok::<_, sqlx::Error>(CaseEvent {
                     seq: r.try_get("seq")?, from_state: r.try_get("from_state")?, to_state: r.try_get("to_state")?,
@@ -521,7 +559,12 @@ impl Store {
                 .bind(&id).fetch_all(pool).await?.iter().map(|r| Ok::<_, sqlx::Error>(CasePaymentRecord {
                     reference: r.try_get("reference")?, what: r.try_get("what")?, paid_on: r.try_get("paid_on")?, amount: r.try_get("amount")?,
                 })).collect::<Result<Vec<_>, _>>()?;
-            (events, sanctions, payments)
+            let reminders = sqlx::query("SELECT reminder_no, sent_on, channel, reference, outstanding, note FROM compliance_reminders WHERE case_id = $1 ORDER BY reminder_no")
+                .bind(&id).fetch_all(pool).await?.iter().map(|r| Ok::<_, sqlx::Error>(CaseReminderRecord {
+                    reminder_no: r.try_get("reminder_no")?, sent_on: r.try_get("sent_on")?, channel: r.try_get("channel")?,
+                    reference: r.try_get("reference")?, outstanding: r.try_get("outstanding")?, note: r.try_get("note")?,
+                })).collect::<Result<Vec<_>, _>>()?;
+            (events, sanctions, payments, reminders)
         });
         let findings = self.findings(&id).await?;
         let recovered: i64 = payments
@@ -567,6 +610,8 @@ impl Store {
             findings,
             sanctions,
             payments,
+            reminders,
+            share_remedied: share(recovered.min(recommended), recommended),
             recommended,
             recovered,
             outstanding: (recommended - recovered).max(0),
@@ -1310,6 +1355,87 @@ impl Store {
         Ok(sanction)
     }
 
+    /// Records a reminder (đôn đốc) to a unit that still owes what the conclusion recommended
+    /// (Decree 217/2025 follow-up of conclusions; L41 Art. 35 urging by the agency): refused
+    /// before the conclusion, after closing, when nothing is outstanding, and for a date before
+    /// the conclusion or in the future.
+    pub async fn remind_case(
+        &self,
+        params: &Params,
+        case_id: &str,
+        r: &CaseReminder,
+    ) -> Result<CaseFile, StoreError> {
+        let file = self.case_file(params, case_id).await?;
+        let case = &file.case;
+        if !matches!(
+            case.state(),
+            CaseState::Concluded | CaseState::Remedy | CaseState::Sanction | CaseState::FollowUp
+        ) {
+            return Err(StoreError::Conflict {
+                field: "case".into(),
+                reason: format!(
+                    "case {} is {}: reminders are sent from the conclusion to the follow-up",
+                    case.case_id, case.state
+                ),
+            });
+        }
+        let unpaid_fines = (file.fines - file.fines_paid).max(0);
+        if file.outstanding == 0 && unpaid_fines == 0 {
+            return Err(StoreError::Conflict {
+                field: "case".into(),
+                reason: format!("case {}: nothing is outstanding", case.case_id),
+            });
+        }
+        let channel = r.channel.trim();
+        if !matches!(channel, "letter" | "email" | "phone" | "visit") {
+            return Err(StoreError::invalid(
+                "channel",
+                format!("`{channel}` is not letter, email, phone or visit"),
+            ));
+        }
+        if r.reference.trim().len() > 64 {
+            return Err(StoreError::invalid("reference", "at most 64 characters"));
+        }
+        if r.note.len() > 2000 {
+            return Err(StoreError::invalid("note", "at most 2,000 characters"));
+        }
+        let sent_on = parse_date("sent_on", &r.sent_on)?;
+        if sent_on > crate::registry::today() {
+            return Err(StoreError::invalid(
+                "sent_on",
+                format!("{sent_on} is in the future: a reminder is recorded once sent"),
+            ));
+        }
+        if let Some(Ok(concluded)) = case.concluded_on.as_deref().map(str::parse::<Date>)
+            && sent_on < concluded
+        {
+            return Err(StoreError::invalid(
+                "sent_on",
+                format!("{sent_on} is before the conclusion of {concluded}"),
+            ));
+        }
+        let id = case.case_id.clone();
+        let owed = file.outstanding.saturating_add(unpaid_fines);
+        let at = now();
+        on_pool!(self, pool => async {
+            let mut tx = pool.begin().await?;
+            let next: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(reminder_no), 0) + 1 AS BIGINT) FROM compliance_reminders WHERE case_id = $1")
+                .bind(&id).fetch_one(&mut *tx).await?;
+            sqlx::query("INSERT INTO compliance_reminders (case_id, reminder_no, sent_on, channel, reference, outstanding, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                .bind(&id).bind(next).bind(sent_on.to_string()).bind(channel).bind(r.reference.trim())
+                .bind(owed).bind(r.note.trim()).bind(&at)
+                .execute(&mut *tx).await?;
+            append!(tx, self, Change {
+                action: "case.reminder",
+                entity_kind: "case",
+                entity_id: id.clone(),
+                change: serde_json::json!({"reminder_no": next, "sent_on": sent_on.to_string(), "channel": channel, "reference": r.reference.trim(), "outstanding": owed}),
+            })?;
+            tx.commit().await
+        }.await)?;
+        self.case_file(params, &id).await
+    }
+
     /// Records a payment against a concluded case. A payment of the back-collection is also
     /// entered in the employer's account (the same reference), where it is allocated to the
     /// oldest dues first like any payment; a case in follow-up whose recommended amounts are
@@ -1542,5 +1668,19 @@ impl Store {
             }
         });
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share;
+
+    #[test]
+    fn the_share_remedied_is_rounded_half_up_to_a_tenth() {
+        assert_eq!(share(1, 3), "33.3%");
+        assert_eq!(share(2, 3), "66.7%");
+        assert_eq!(share(5, 8), "62.5%");
+        assert_eq!(share(0, 0), "100.0%");
+        assert_eq!(share(i64::MAX, i64::MAX), "100.0%");
     }
 }

@@ -2614,6 +2614,37 @@ async fn an_examination_goes_from_the_risk_list_to_a_remedied_close(store: Store
         .move_case(&p, &id, &step("remedy", "2026-05-02"))
         .await
         .unwrap();
+    // A reminder of what is owed: dated from the conclusion, by a known channel.
+    use ansinh_store::examination::CaseReminder;
+    let reminder = |sent_on: &str, channel: &str| CaseReminder {
+        sent_on: sent_on.into(),
+        channel: channel.into(),
+        reference: "12/BHXH-TT".into(),
+        note: String::new(),
+    };
+    assert!(
+        refused(
+            store
+                .remind_case(&p, &id, &reminder("2026-04-01", "letter"))
+                .await
+        )
+        .contains("sent_on")
+    );
+    assert!(
+        refused(
+            store
+                .remind_case(&p, &id, &reminder("2026-05-03", "pigeon"))
+                .await
+        )
+        .contains("channel")
+    );
+    let reminded = store
+        .remind_case(&p, &id, &reminder("2026-05-03", "letter"))
+        .await
+        .unwrap();
+    assert_eq!(reminded.reminders.len(), 1);
+    assert_eq!(reminded.reminders[0].outstanding, reminded.outstanding);
+    assert_eq!(reminded.share_remedied, "0.0%");
     let sanction = |fine| NewSanction {
         violation: "under_declared".into(),
         offender: "organisation".into(),
@@ -2675,6 +2706,15 @@ async fn an_examination_goes_from_the_risk_list_to_a_remedied_close(store: Store
     assert_eq!(
         (closed.case.state.as_str(), closed.outstanding),
         ("closed", 0)
+    );
+    assert_eq!(closed.share_remedied, "100.0%");
+    assert!(
+        refused(
+            store
+                .remind_case(&p, &id, &reminder("2026-05-12", "letter"))
+                .await
+        )
+        .contains("case")
     );
     assert!(
         refused(

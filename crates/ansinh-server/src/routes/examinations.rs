@@ -9,8 +9,8 @@ use crate::export::{Cell, Format, download};
 use crate::extract::{ApiJson, ApiQuery, body_bytes};
 use ansinh_core::Date;
 use ansinh_store::examination::{
-    Case, CaseFile, CaseFilter, CaseFinding, CasePayment, CaseSanction, NewCase, NewFinding,
-    NewSanction, OverdueCase, Statistics, StatisticsRow, Transition,
+    Case, CaseFile, CaseFilter, CaseFinding, CasePayment, CaseReminder, CaseSanction, NewCase,
+    NewFinding, NewSanction, OverdueCase, Statistics, StatisticsRow, Transition,
 };
 use ansinh_store::risk::{HeadcountImport, RiskEntry};
 use axum::Json;
@@ -225,6 +225,22 @@ pub async fn payment(
                 .record_case_payment(&state.params, &case_id, &p)
                 .await?,
         ),
+    ))
+}
+
+/// Record a reminder (đôn đốc) sent to a unit that still owes what the conclusion recommended.
+#[utoipa::path(post, path = "/api/v1/compliance/cases/{case_id}/reminders", tag = "compliance",
+    params(("case_id" = String, Path)), request_body = CaseReminder,
+    responses((status = 201, body = CaseFile), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn reminder(
+    State(state): State<AppState>,
+    Acting(store): Acting,
+    Path(case_id): Path<String>,
+    ApiJson(r): ApiJson<CaseReminder>,
+) -> Result<(StatusCode, Json<CaseFile>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(store.remind_case(&state.params, &case_id, &r).await?),
     ))
 }
 

@@ -73,6 +73,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(examinations::finding))
         .routes(routes!(examinations::sanction))
         .routes(routes!(examinations::payment))
+        .routes(routes!(examinations::reminder))
         .routes(routes!(examinations::overdue))
         .routes(routes!(examinations::statistics))
         .routes(routes!(examinations::union_dossier))

@@ -11,8 +11,8 @@ use crate::routes::examinations::{STATISTICS_COLUMNS, statistics_rows};
 use ansinh_core::{Date, Permission};
 use ansinh_store::StoreError;
 use ansinh_store::examination::{
-    Case, CaseFile, CasePayment, NewCase, NewFinding, NewSanction, OverdueCase, Statistics,
-    StatisticsRow, Transition,
+    Case, CaseFile, CasePayment, CaseReminder, NewCase, NewFinding, NewSanction, OverdueCase,
+    Statistics, StatisticsRow, Transition,
 };
 use ansinh_store::risk::RiskEntry;
 use askama::Template;
@@ -453,6 +453,39 @@ pub(super) async fn payment(
         amount: f.amount,
     };
     match store.record_case_payment(&state.params, &case_id, &p).await {
+        Ok(_) => see_other(&format!("/ui/compliance/cases/{case_id}")),
+        Err(e) => error_page(c, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct ReminderForm {
+    sent_on: String,
+    channel: String,
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    note: String,
+    reason: Option<String>,
+}
+
+pub(super) async fn reminder(
+    State(state): State<AppState>,
+    Acting(store): Acting,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    Path(case_id): Path<String>,
+    axum::Form(f): axum::Form<ReminderForm>,
+) -> Response {
+    let c = Chrome::new(&headers, Some(&caller), "/ui/compliance/cases");
+    let store = with_reason(store, f.reason);
+    let r = CaseReminder {
+        sent_on: f.sent_on,
+        channel: f.channel,
+        reference: f.reference,
+        note: f.note,
+    };
+    match store.remind_case(&state.params, &case_id, &r).await {
         Ok(_) => see_other(&format!("/ui/compliance/cases/{case_id}")),
         Err(e) => error_page(c, e),
     }
