@@ -506,3 +506,4 @@ channel-letter = Letter
 channel-email = E-mail
 channel-phone = Telephone
 channel-visit = Visit
+reminder-owed = Owed when sent (fines included)

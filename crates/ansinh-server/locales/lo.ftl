@@ -506,3 +506,4 @@ channel-letter = ໜັງສື
 channel-email = ອີເມວ
 channel-phone = ໂທລະສັບ
 channel-visit = ພົບປະໂດຍກົງ
+reminder-owed = ຈຳນວນທີ່ຍັງຄ້າງເມື່ອທວງ (ລວມຄ່າປັບ)

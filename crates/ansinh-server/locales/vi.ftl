@@ -506,3 +506,4 @@ channel-letter = Văn bản
 channel-email = Thư điện tử
 channel-phone = Điện thoại
 channel-visit = Làm việc trực tiếp
+reminder-owed = Số còn phải nộp khi đôn đốc (gồm tiền phạt)

@@ -57,11 +57,22 @@ pub fn csv_bytes(headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, csv::E
     w.write_record(headers)?;
     for row in rows {
         w.write_record(row.iter().map(|c| match c {
-            Cell::Text(t) => t.clone(),
+            Cell::Text(t) => inert(t),
             Cell::Number(n) => n.to_string(),
         }))?;
     }
     w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// A text cell a spreadsheet will not run: text that would start a formula (`=`, `+`, `-`, `@`,
+/// a tab or a carriage return — a name typed as `=HYPERLINK(…)` by an employer's clerk) is
+/// prefixed with an apostrophe, as OWASP's CSV-injection guidance advises. Numbers are
+/// `Cell::Number` and never touched; XLSX cells are written as strings, never as formulas.
+fn inert(t: &str) -> String {
+    match t.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{t}"),
+        _ => t.to_string(),
+    }
 }
 
 /// The XLSX workbook of a table: one sheet, the header row bold and frozen.
@@ -170,6 +181,22 @@ mod tests {
                 ],
                 vec![Data::String("DV2".into()), Data::Float(0.0)],
             ]
+        );
+    }
+
+    #[test]
+    fn csv_text_that_would_be_a_formula_is_made_inert() {
+        let rows = vec![vec![
+            Cell::from("=HYPERLINK(\"http://x\")"),
+            Cell::from("@SUM(A1)"),
+            Cell::from("Nguyễn Văn A"),
+            Cell::from(-5),
+        ]];
+        let text = String::from_utf8(csv_bytes(&["a", "b", "c", "d"], &rows).unwrap()).unwrap();
+        let line = text.lines().nth(1).unwrap();
+        assert_eq!(
+            line,
+            "\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(A1),Nguyễn Văn A,-5"
         );
     }
 

@@ -271,7 +271,8 @@ pub struct CaseReminderRecord {
     pub sent_on: String,
     pub channel: String,
     pub reference: String,
-    /// Outstanding when the reminder was sent.
+    /// Owed when the reminder was sent: the outstanding back-collection and recovery plus the
+    /// unpaid fines.
     pub outstanding: i64,
     pub note: String,
 }
@@ -527,6 +528,14 @@ impl Store {
 
     /// Cases, newest first; by employer or state when given.
     pub async fn cases(&self, filter: &CaseFilter) -> Result<Vec<Case>, StoreError> {
+        if let Some(y) = filter.plan_year
+            && !(2000..=2100).contains(&y)
+        {
+            return Err(StoreError::invalid(
+                "plan_year",
+                format!("{y} is not a year between 2000 and 2100"),
+            ));
+        }
         let sql = format!(
             "SELECT {CASE_COLUMNS} FROM compliance_cases WHERE ($1 = '' OR employer_code = $1) AND ($2 = '' OR state = $2) AND ($3 = 0 OR plan_year = $3) AND ($4 = '' OR province = $4) ORDER BY created_at DESC, case_id DESC LIMIT $5"
         );
@@ -1379,7 +1388,7 @@ impl Store {
                 ),
             });
         }
-        let unpaid_fines = (file.fines - file.fines_paid).max(0);
+        let unpaid_fines = file.fines.saturating_sub(file.fines_paid).max(0);
         if file.outstanding == 0 && unpaid_fines == 0 {
             return Err(StoreError::Conflict {
                 field: "case".into(),
@@ -1393,10 +1402,10 @@ impl Store {
                 format!("`{channel}` is not letter, email, phone or visit"),
             ));
         }
-        if r.reference.trim().len() > 64 {
+        if r.reference.trim().chars().count() > 64 {
             return Err(StoreError::invalid("reference", "at most 64 characters"));
         }
-        if r.note.len() > 2000 {
+        if r.note.trim().chars().count() > 2000 {
             return Err(StoreError::invalid("note", "at most 2,000 characters"));
         }
         let sent_on = parse_date("sent_on", &r.sent_on)?;

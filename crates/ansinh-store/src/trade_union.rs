@@ -101,7 +101,7 @@ impl Store {
             let past = i64::from((as_of - payment_deadline(month)).get_days());
             possible |= union_may_sue(&threshold, past, m.unpaid);
             for w in self.notice_workers(&employer.unit_code, month).await? {
-                let due = w.employee_total + w.employer_total;
+                let due = w.employee_total.saturating_add(w.employer_total);
                 let unpaid = if m.dues > 0 {
                     i64::try_from(i128::from(due) * i128::from(m.unpaid) / i128::from(m.dues))
                         .unwrap_or(due)
@@ -115,7 +115,7 @@ impl Store {
                 };
                 match workers.iter_mut().find(|x| x.sin == w.sin) {
                     Some(x) => {
-                        x.unpaid += unpaid;
+                        x.unpaid = x.unpaid.saturating_add(unpaid);
                         x.months.push(line);
                     }
                     None => workers.push(UnionWorker {
@@ -140,8 +140,8 @@ impl Store {
                 .bind(&code).bind(as_of.to_string()).fetch_all(pool).await?
                 .iter().map(|r| Ok::<_, sqlx::Error>(Urging { month: r.try_get("month")?, reference: r.try_get("reference")?, urged_on: r.try_get("urged_on")? }))
                 .collect::<Result<Vec<_>, _>>()?;
-            let notices = sqlx::query("SELECT DISTINCT run_month FROM employer_dues WHERE employer_code = $1 ORDER BY run_month")
-                .bind(&code).fetch_all(pool).await?
+            let notices = sqlx::query("SELECT DISTINCT run_month FROM employer_dues WHERE employer_code = $1 AND run_month <= $2 ORDER BY run_month")
+                .bind(&code).bind(Month::of(as_of).to_string()).fetch_all(pool).await?
                 .iter().map(|r| r.try_get::<String, _>("run_month")).collect::<Result<Vec<_>, _>>()?;
             (urgings, notices)
         });
@@ -150,7 +150,10 @@ impl Store {
             employer_name: employer.name,
             as_of: as_of.to_string(),
             status: status.into(),
-            unpaid: account.months.iter().map(|m| m.unpaid).sum(),
+            unpaid: account
+                .months
+                .iter()
+                .fold(0i64, |a, m| a.saturating_add(m.unpaid)),
             charge: account.charge,
             months,
             workers,

@@ -592,12 +592,21 @@ pub(super) async fn union(
         Ok(d) => d,
         Err(e) => return error_page(c, e),
     };
-    let print = q.view.as_deref() == Some("dossier");
+    let print = match q.view.as_deref().map(str::trim) {
+        None | Some("") => false,
+        Some("dossier") => true,
+        Some(other) => {
+            return error_page(
+                c,
+                StoreError::invalid("view", format!("`{other}` is not a view (dossier)")),
+            );
+        }
+    };
     if (print || format.is_some()) && !d.lawsuit_possible {
         return error_page(
             c,
             StoreError::Conflict {
-                field: "view".into(),
+                field: if format.is_some() { "format" } else { "view" }.into(),
                 reason: format!(
                     "no month of {} is unpaid more than {} days after its deadline on {}: the lawsuit dossier is not offered yet",
                     d.employer_code, d.threshold_days, d.as_of
