@@ -221,7 +221,9 @@ impl Case {
 
     /// Back-collection, interest and recovery recommended by the conclusion.
     pub fn recommended(&self) -> i64 {
-        self.back_collection + self.interest + self.recovery
+        self.back_collection
+            .saturating_add(self.interest)
+            .saturating_add(self.recovery)
     }
 }
 
@@ -579,14 +581,12 @@ impl Store {
         let recovered: i64 = payments
             .iter()
             .filter(|p| p.what != "fine")
-            .map(|p| p.amount)
-            .sum();
+            .fold(0i64, |a, p| a.saturating_add(p.amount));
         let fines_paid: i64 = payments
             .iter()
             .filter(|p| p.what == "fine")
-            .map(|p| p.amount)
-            .sum();
-        let fines: i64 = sanctions.iter().map(|s| s.fine).sum();
+            .fold(0i64, |a, p| a.saturating_add(p.amount));
+        let fines: i64 = sanctions.iter().fold(0i64, |a, s| a.saturating_add(s.fine));
         let kind = if case.kind == "inspection" {
             CaseKind::Inspection
         } else {
@@ -623,7 +623,7 @@ impl Store {
             share_remedied: share(recovered.min(recommended), recommended),
             recommended,
             recovered,
-            outstanding: (recommended - recovered).max(0),
+            outstanding: recommended.saturating_sub(recovered).max(0),
             fines,
             fines_paid,
             fieldwork_deadline,
