@@ -46,6 +46,16 @@ pub const STATES: &[CaseState] = &[
 ];
 
 impl CaseState {
+    /// From the conclusion to the follow-up: the unit owes what the conclusion recommended, and
+    /// its payments and the reminders sent to it are recorded on the case (Decree 217/2025,
+    /// follow-up of an examination's conclusion).
+    pub fn in_recovery(self) -> bool {
+        matches!(
+            self,
+            CaseState::Concluded | CaseState::Remedy | CaseState::Sanction | CaseState::FollowUp
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             CaseState::Planned => "planned",

@@ -729,15 +729,39 @@ async fn move_case(c: &Client, to: &str, on: &str) {
         .await;
     }
     click(c, "#transition-form button[type=submit]").await;
+    assert!(
+        reaches(c, to).await,
+        "the case never reached {to}: {}",
+        text(c, "main").await
+    );
+}
+
+/// Fills the finding form: `sin` under-declared at 5,000,000 instead of 9,000,000 from `from` to
+/// May 2026.
+async fn fill_finding(c: &Client, sin: &str, from: &str) {
+    for (name, value) in [
+        ("kind", "under_declared"),
+        ("person_sin", sin),
+        ("from", from),
+        ("to", "2026-05"),
+        ("declared_salary", "5000000"),
+        ("actual_salary", "9000000"),
+    ] {
+        set_field(c, "#finding-form", name, value).await;
+    }
+}
+
+/// Whether the case page comes to show the case in `state` (the page after a submission).
+async fn reaches(c: &Client, state: &str) -> bool {
     for _ in 0..50 {
         if let Ok(e) = c.find(Locator::Css("#case-state")).await
-            && e.attr("data-state").await.ok().flatten().as_deref() == Some(to)
+            && e.attr("data-state").await.ok().flatten().as_deref() == Some(state)
         {
-            return;
+            return true;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    panic!("the case never reached {to}: {}", text(c, "main").await);
+    false
 }
 
 /// Issue 20 in Chromium: an inspector finds a unit on the risk list, opens a case from it,
@@ -794,31 +818,13 @@ async fn an_inspector_takes_a_unit_from_the_risk_list_to_a_closed_case_in_chromi
     move_case(&c, "announced", "2026-08-21").await;
     move_case(&c, "fieldwork", "2026-08-24").await;
     // A finding outside the period examined is refused, naming the field.
-    for (name, value) in [
-        ("kind", "under_declared"),
-        ("person_sin", thu.as_str()),
-        ("from", "2026-02"),
-        ("to", "2026-05"),
-        ("declared_salary", "5000000"),
-        ("actual_salary", "9000000"),
-    ] {
-        set_field(&c, "#finding-form", name, value).await;
-    }
+    fill_finding(&c, &thu, "2026-02").await;
     click(&c, "#finding-form button[type=submit]").await;
     wait_for_text(&c, "main", "from").await;
     c.goto(&format!("{base}/ui/compliance/cases/{case_id}"))
         .await
         .unwrap();
-    for (name, value) in [
-        ("kind", "under_declared"),
-        ("person_sin", thu.as_str()),
-        ("from", "2026-03"),
-        ("to", "2026-05"),
-        ("declared_salary", "5000000"),
-        ("actual_salary", "9000000"),
-    ] {
-        set_field(&c, "#finding-form", name, value).await;
-    }
+    fill_finding(&c, &thu, "2026-03").await;
     click(&c, "#finding-form button[type=submit]").await;
     wait_for_text(&c, "#findings", &thu).await;
     move_case(&c, "reported", "2026-08-28").await;
@@ -857,17 +863,11 @@ async fn an_inspector_takes_a_unit_from_the_risk_list_to_a_closed_case_in_chromi
         set_field(&c, "#case-payment-form", name, value).await;
     }
     click(&c, "#case-payment-form button[type=submit]").await;
-    let mut closed = false;
-    for _ in 0..50 {
-        if let Ok(e) = c.find(Locator::Css("#case-state")).await
-            && e.attr("data-state").await.ok().flatten().as_deref() == Some("closed")
-        {
-            closed = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    assert!(closed, "the case did not close: {}", text(&c, "main").await);
+    assert!(
+        reaches(&c, "closed").await,
+        "the case did not close: {}",
+        text(&c, "main").await
+    );
     assert_eq!(digits(text(&c, "#case-outstanding").await), 0);
     assert_eq!(digits(text(&c, "#case-recovered").await), recommended);
 

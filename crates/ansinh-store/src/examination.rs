@@ -279,6 +279,21 @@ pub struct CaseReminderRecord {
     pub note: String,
 }
 
+/// Refuses to record on a case that is not between its conclusion and its closing what only
+/// such a case takes (`what`: "payments are recorded", "reminders are sent").
+fn in_recovery(case: &Case, what: &str) -> Result<(), StoreError> {
+    if case.state().in_recovery() {
+        return Ok(());
+    }
+    Err(StoreError::Conflict {
+        field: "case".into(),
+        reason: format!(
+            "case {} is {}: {what} from the conclusion to the follow-up",
+            case.case_id, case.state
+        ),
+    })
+}
+
 /// `part` of `whole` in per cent with one decimal, rounded half up; 100 % when nothing was
 /// recommended.
 fn share(part: i64, whole: i64) -> String {
@@ -1376,18 +1391,7 @@ impl Store {
     ) -> Result<CaseFile, StoreError> {
         let file = self.case_file(params, case_id).await?;
         let case = &file.case;
-        if !matches!(
-            case.state(),
-            CaseState::Concluded | CaseState::Remedy | CaseState::Sanction | CaseState::FollowUp
-        ) {
-            return Err(StoreError::Conflict {
-                field: "case".into(),
-                reason: format!(
-                    "case {} is {}: reminders are sent from the conclusion to the follow-up",
-                    case.case_id, case.state
-                ),
-            });
-        }
+        in_recovery(case, "reminders are sent")?;
         let unpaid_fines = file.fines.saturating_sub(file.fines_paid).max(0);
         if file.outstanding == 0 && unpaid_fines == 0 {
             return Err(StoreError::Conflict {
@@ -1456,18 +1460,7 @@ impl Store {
         p: &CasePayment,
     ) -> Result<CaseFile, StoreError> {
         let case = self.case(case_id).await?;
-        if !matches!(
-            case.state(),
-            CaseState::Concluded | CaseState::Remedy | CaseState::Sanction | CaseState::FollowUp
-        ) {
-            return Err(StoreError::Conflict {
-                field: "case".into(),
-                reason: format!(
-                    "case {} is {}: payments are recorded from the conclusion to the follow-up",
-                    case.case_id, case.state
-                ),
-            });
-        }
+        in_recovery(&case, "payments are recorded")?;
         let what = p.what.trim();
         if !matches!(what, "back_collection" | "recovery" | "fine") {
             return Err(StoreError::invalid(

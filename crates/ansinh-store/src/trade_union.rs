@@ -62,6 +62,23 @@ pub struct UnionDossier {
     pub threshold_days: i64,
 }
 
+impl UnionDossier {
+    /// Refuses the dossier as a file or a printed paper (asked for by `field`) until the
+    /// arrears allow a lawsuit.
+    pub fn offered(&self, field: &str) -> Result<(), StoreError> {
+        if self.lawsuit_possible {
+            return Ok(());
+        }
+        Err(StoreError::Conflict {
+            field: field.into(),
+            reason: format!(
+                "no month of {} is unpaid more than {} days after its deadline on {}: the lawsuit dossier is not offered yet",
+                self.employer_code, self.threshold_days, self.as_of
+            ),
+        })
+    }
+}
+
 impl Store {
     /// The trade union's view of `employer_code` on `as_of` (L41 Art. 14.1): its account's
     /// months, each worker's share of the unpaid ones, urgings, notices and whether the

@@ -383,16 +383,9 @@ pub async fn union_dossier(
     Ok(match format {
         None => Json(d).into_response(),
         // The worker list is a dossier for a court: offered only once the arrears allow it.
-        Some(_) if !d.lawsuit_possible => {
-            return Err(ansinh_store::StoreError::Conflict {
-                field: "format".into(),
-                reason: format!(
-                    "no month of {} is unpaid more than {} days after its deadline on {}: the lawsuit dossier is not offered yet",
-                    d.employer_code, d.threshold_days, d.as_of
-                ),
-            }
-            .into());
+        Some(f) => {
+            d.offered("format")?;
+            download(f, "union-dossier", &UNION_COLUMNS, &union_rows(&d))
         }
-        Some(f) => download(f, "union-dossier", &UNION_COLUMNS, &union_rows(&d)),
     })
 }

@@ -132,15 +132,10 @@ pub(super) async fn cases(
         {
             None => None,
             Some(y) => Some(
-                y.parse::<i64>()
-                    .ok()
-                    .filter(|y| (2000..=2100).contains(y))
-                    .ok_or_else(|| {
-                        StoreError::invalid(
-                            "plan_year",
-                            format!("`{y}` is not a year between 2000 and 2100"),
-                        )
-                    })?,
+                // The range is the store's to check (CaseFilter).
+                y.parse::<i64>().map_err(|_| {
+                    StoreError::invalid("plan_year", format!("`{y}` is not a year"))
+                })?,
             ),
         };
         let (totals, rows) = state
@@ -602,17 +597,11 @@ pub(super) async fn union(
             );
         }
     };
-    if (print || format.is_some()) && !d.lawsuit_possible {
-        return error_page(
-            c,
-            StoreError::Conflict {
-                field: if format.is_some() { "format" } else { "view" }.into(),
-                reason: format!(
-                    "no month of {} is unpaid more than {} days after its deadline on {}: the lawsuit dossier is not offered yet",
-                    d.employer_code, d.threshold_days, d.as_of
-                ),
-            },
-        );
+    if print || format.is_some() {
+        let field = if format.is_some() { "format" } else { "view" };
+        if let Err(e) = d.offered(field) {
+            return error_page(c, e);
+        }
     }
     if let Some(format) = format {
         return export::download(
