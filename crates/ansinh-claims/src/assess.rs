@@ -474,19 +474,35 @@ pub fn assess_visit(
         needs_review = true;
         findings.extend(extra.review);
     }
-    let notes = extra.notes;
+    let mut notes = extra.notes;
     // R05: drugs and services paid at most at their approved price (catalogue C040–C042).
     // One look-up a line serves both: a technical service with no approved price of the
     // facility on the day goes to a human (R06.SERVICE, catalogue C052).
     let priced = reference.is_some_and(|r| r.has_prices());
     let mut unpriced = Vec::new();
+    let mut below = Vec::new();
     let prices: Vec<Price> = claim
         .lines
         .iter()
         .map(|l| {
             let date = l.ordered.unwrap_or(claim.admitted).date();
-            match reference.and_then(|r| r.price(&l.code, date)) {
-                Some(approved) => l.unit_price_insured.min(approved),
+            // The approved list's price and the facility's catalogue's, the lower of the two.
+            let approved = match (
+                reference.and_then(|r| r.price(&l.code, date)),
+                crate::checks::catalogue::approved_price(reference, &claim.facility, l, date),
+            ) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            match approved {
+                Some(approved) => {
+                    // C043: a price under the approved one by more than half a đồng is the
+                    // facility's to correct; the fund pays what it claimed.
+                    if l.unit_price_insured.units() + 500 < approved.units() {
+                        below.push(line_ref(l));
+                    }
+                    l.unit_price_insured.min(approved)
+                }
                 None => {
                     let service = l.table == crate::claim::Table::Xml3
                         && !matches!(
@@ -501,6 +517,17 @@ pub fn assess_visit(
             }
         })
         .collect();
+    if !below.is_empty() {
+        notes.push(Finding {
+            rule: "S",
+            code: "S.PRICE_BELOW",
+            text_vi: "Đơn giá thấp hơn giá được duyệt (quá 0,5 đồng): cơ sở kiểm tra lại".into(),
+            text_en: "A unit price below the approved price by more than 0.5 đồng: for the facility to check".into(),
+            lines: below,
+            amount: Amount::ZERO,
+            basis: "TT 12/2026/TT-BTC Art. 10.1.d; QĐ 130/QĐ-BYT Bảng 2–3 (DON_GIA, DON_GIA_BH)",
+        });
+    }
     if !unpriced.is_empty() {
         needs_review = true;
         findings.push(Finding {

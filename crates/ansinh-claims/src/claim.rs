@@ -511,6 +511,8 @@ pub struct Patient {
     /// The XML1 fields sent non-empty, by slot of [`SummaryField`].
     #[serde(skip)]
     pub present: u64,
+    /// HO_TEN as sent (compared with the card register, C020).
+    pub name: Option<Box<str>>,
     /// NGAY_SINH (yyyyMMddHHmm; yyyyMMdd read too).
     pub birth: Option<Date>,
     /// GIOI_TINH: 1 male, 2 female, 3 not determined.
@@ -800,6 +802,7 @@ impl Claim {
         };
         let patient = Patient {
             present: summary.present(),
+            name: r.soft_text(S::HO_TEN),
             birth: r.soft_date(S::NGAY_SINH),
             sex: r.soft_text(S::GIOI_TINH),
             weight: r.soft_decimal(S::CAN_NANG),

@@ -47,6 +47,8 @@ pub struct ReadVisit {
     pub tender_uses: Vec<checks::tender::Use>,
     /// The beds, machines and surgeons its lines use, with their times (R10 across the file).
     pub resource_uses: Vec<checks::resources::Use>,
+    /// NGAY_RA: when the visit ended (its data is sent within hours of it, C139).
+    pub ended: Option<jiff::civil::DateTime>,
 }
 
 /// What reading a file keeps of each visit besides its decision, amounts and findings.
@@ -107,6 +109,7 @@ pub fn read_visits(
                     detail.explanations,
                 ))),
                 inpatient: claim.inpatient(),
+                ended: claim.discharged,
                 tender_uses: checks::tender::uses(reference, &claim),
                 resource_uses: checks::resources::uses(&claim),
                 stay: overlap::Stay::of(*claim).map(Box::new),
@@ -117,6 +120,7 @@ pub fn read_visits(
                 stay: None,
                 digest,
                 inpatient: false,
+                ended: None,
                 tender_uses: Vec::new(),
                 resource_uses: Vec::new(),
             },
@@ -128,11 +132,50 @@ pub fn read_visits(
         flag_other_facility(&mut visits, envelope);
     }
     flag_resource_overlaps(&mut visits);
+    if let Some(made) = head.made {
+        flag_late_submission(params, &mut visits, made);
+    }
     if let Some(r) = reference {
         flag_tender_quantities(&mut visits, r);
         head.notices.extend(cost_averages(params, r, &visits));
     }
     Ok((head, visits))
+}
+
+/// C139: a visit whose file was made (NGAYLAP) after the day by which its data was due —
+/// `submission_hours` after it ended (TT 48/2017/TT-BYT Art. 6–7; UNCONFIRMED) — is noted for
+/// the facility; the amounts stand. NGAYLAP is a day, so a file of the day the data fell due
+/// is on time.
+fn flag_late_submission(params: &Params, visits: &mut [ReadVisit], made: ansinh_core::Date) {
+    for v in visits {
+        let (Outcome::Assessed(a), Some(ended)) = (&mut v.outcome, v.ended) else {
+            continue;
+        };
+        let Ok(limits) = ansinh_rules::health::claims_assessment(params, ended.date()) else {
+            continue;
+        };
+        let Ok(due) = ended.checked_add(jiff::Span::new().hours(limits.submission_hours)) else {
+            continue;
+        };
+        if made > due.date() {
+            let days = (made - due.date()).get_days();
+            a.notes.push(assess::Finding {
+                rule: "S",
+                code: "S.LATE_SUBMISSION",
+                text_vi: format!(
+                    "Dữ liệu gửi chậm: tệp lập ngày {made}, quá {} giờ sau khi ra viện ({days} ngày)",
+                    limits.submission_hours
+                ),
+                text_en: format!(
+                    "Data sent late: the file was made on {made}, more than {} hours after the visit ended ({days} days late)",
+                    limits.submission_hours
+                ),
+                lines: Vec::new(),
+                amount: decimal::Amount::ZERO,
+                basis: "TT 48/2017/TT-BYT Art. 6–7 (sending time; UNCONFIRMED); QĐ 130/QĐ-BYT (NGAYLAP, NGAY_RA)",
+            });
+        }
+    }
 }
 
 /// R10 over the file: the visits that use a bed, machine or surgeon at the same time as another.

@@ -97,6 +97,32 @@ pub struct Lists {
     /// `averages.csv`: code,average — the cost per visit of a kind of visit (`outpatient`,
     /// `inpatient`) at a level of facility, against which a facility's average is compared (R16).
     pub averages: List,
+    /// `catalogue.csv`: code,facility,kind,name,strength,registration,tender,price — the
+    /// facility's catalogue the agency approved (danh mục dùng chung đã được phê duyệt): each
+    /// drug, supply or service it may bill, as approved (R05, R06; C040, C041, C048–C058).
+    pub catalogue: List,
+    /// `limits.csv`: code,per_day,per_visit,min_days — how many of a service are paid a day or
+    /// a visit, and the least days between two (R09.LIMIT; C098–C100).
+    pub limits: List,
+    /// `durations.csv`: code,min_minutes,unit_minutes — how long a service takes at least, and
+    /// the minutes one unit of its quantity stands for (R12.DURATION; C101, C106, C136).
+    pub durations: List,
+    /// `settings.csv`: code,setting — a service paid only for outpatients (`outpatient`) or
+    /// only in a stay (`inpatient`) (R09.SETTING; C066).
+    pub settings: List,
+    /// `interactions.csv`: code,with,severity — two drugs not to be given together (R11;
+    /// C127).
+    pub interactions: List,
+    /// `requires.csv`: code,requires — a service paid only with one of the `;`-separated
+    /// services in the same visit (R08.REQUIRES; C046, C086).
+    pub requires: List,
+    /// `concurrent.csv`: code,with — an item not paid while the service `with` runs
+    /// (R08.CONCURRENT; C078).
+    pub concurrent: List,
+    /// `cards.csv`: code,name,birth,sex,registered_at — the health cards the agency issued (the
+    /// card register of Ansinh, `ansinh cards export`), against which a claim's card and
+    /// holder are looked up (R01.REGISTER, R02.IDENTITY; C006, C020).
+    pub cards: List,
 }
 
 /// The columns of each list after `code`.
@@ -109,7 +135,94 @@ pub const LIST_COLUMNS: &[(&str, &[&str])] = &[
     ("tenders.csv", &["tender", "price", "quantity"]),
     ("averages.csv", &["average"]),
     ("locked.csv", &["reason"]),
+    (
+        "catalogue.csv",
+        &[
+            "facility",
+            "kind",
+            "name",
+            "strength",
+            "registration",
+            "tender",
+            "price",
+        ],
+    ),
+    ("limits.csv", &["per_day", "per_visit", "min_days"]),
+    ("durations.csv", &["min_minutes", "unit_minutes"]),
+    ("settings.csv", &["setting"]),
+    ("interactions.csv", &["with", "severity"]),
+    ("requires.csv", &["requires"]),
+    ("concurrent.csv", &["with"]),
+    ("cards.csv", &["name", "birth", "sex", "registered_at"]),
 ];
+
+/// The columns that hold a number (empty: none), checked when a list is read so that a check
+/// never meets a value that does not read.
+const NUMBERS: &[(&str, &str)] = &[
+    ("catalogue.csv", "price"),
+    ("limits.csv", "per_day"),
+    ("limits.csv", "per_visit"),
+    ("limits.csv", "min_days"),
+    ("durations.csv", "min_minutes"),
+    ("durations.csv", "unit_minutes"),
+];
+
+/// The columns whose value is one of a few words.
+const WORDS: &[(&str, &str, &[&str])] = &[
+    ("catalogue.csv", "kind", &["drug", "supply", "service"]),
+    ("settings.csv", "setting", &["outpatient", "inpatient"]),
+    (
+        "interactions.csv",
+        "severity",
+        &["contraindicated", "major", "moderate"],
+    ),
+    ("cards.csv", "sex", &["", "1", "2", "3"]),
+];
+
+/// Refuses a list whose number or word columns hold what they may not, naming the row.
+fn check_cells(file: &str, columns: &[&str], list: &List) -> Result<(), ReferenceError> {
+    for rows in list.rows.values() {
+        for row in rows {
+            for (i, column) in columns.iter().enumerate() {
+                let v = row.cells[i].as_str();
+                let fail = |reason: String| ReferenceError {
+                    file: file.to_string(),
+                    line: row.line,
+                    field: column.to_string(),
+                    reason,
+                };
+                if NUMBERS.contains(&(file, column)) && !v.is_empty() {
+                    v.parse::<Value>()
+                        .ok()
+                        .filter(|v| *v >= Value::ZERO)
+                        .ok_or_else(|| fail(format!("`{v}` is not a number of at least 0")))?;
+                }
+                if let Some((_, _, words)) =
+                    WORDS.iter().find(|(f, c, _)| *f == file && c == column)
+                    && !words.contains(&v)
+                {
+                    return Err(fail(format!("`{v}` is none of {}", words.join(", "))));
+                }
+            }
+        }
+    }
+    if file == "cards.csv" {
+        for rows in list.rows.values() {
+            for row in rows {
+                let birth = row.cells[1].as_str();
+                if !birth.is_empty() && birth.parse::<Date>().is_err() {
+                    return Err(ReferenceError {
+                        file: file.to_string(),
+                        line: row.line,
+                        field: "birth".into(),
+                        reason: format!("`{birth}` is not YYYY-MM-DD"),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Reads one list: `code`, its `columns`, `from`, `to`, `source`; a bad row refuses the file.
 pub fn list(file: &str, text: &str, columns: &[&str]) -> Result<List, ReferenceError> {
@@ -232,6 +345,7 @@ impl Reference {
             });
         };
         let read = list(file, text, columns)?;
+        check_cells(file, columns, &read)?;
         let l = &mut self.lists;
         let slot = match file {
             "icd10.csv" => &mut l.icd10,
@@ -241,6 +355,14 @@ impl Reference {
             "bundles.csv" => &mut l.bundles,
             "tenders.csv" => &mut l.tenders,
             "locked.csv" => &mut l.locked,
+            "catalogue.csv" => &mut l.catalogue,
+            "limits.csv" => &mut l.limits,
+            "durations.csv" => &mut l.durations,
+            "settings.csv" => &mut l.settings,
+            "interactions.csv" => &mut l.interactions,
+            "requires.csv" => &mut l.requires,
+            "concurrent.csv" => &mut l.concurrent,
+            "cards.csv" => &mut l.cards,
             _ => &mut l.averages,
         };
         *slot = read;

@@ -76,6 +76,8 @@ pub struct Notice {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Head {
     pub facility: Option<String>,
+    /// NGAYLAP: the day the facility made the file (what the sending time is read against).
+    pub made: Option<ansinh_core::Date>,
     pub notices: Vec<Notice>,
 }
 
@@ -230,6 +232,8 @@ pub struct Envelope<'a> {
     visits: usize,
     /// SOLUONGHOSO as sent: the visits the sender says the file holds.
     declared: Option<String>,
+    /// NGAYLAP as sent.
+    made: Option<String>,
     /// FILEHOSO met outside any HOSO: tables of no visit.
     stray_files: usize,
 }
@@ -249,6 +253,7 @@ impl<'a> Envelope<'a> {
             seen_root: false,
             visits: 0,
             declared: None,
+            made: None,
             stray_files: 0,
         }
     }
@@ -311,7 +316,24 @@ impl<'a> Envelope<'a> {
                 ),
             });
         }
-        Head { facility, notices }
+        let made = self.made.as_deref().and_then(|t| {
+            let t = t.trim();
+            (t.len() >= 8 && t.as_bytes()[..8].iter().all(u8::is_ascii_digit))
+                .then(|| {
+                    ansinh_core::Date::new(
+                        t[..4].parse().ok()?,
+                        t[4..6].parse().ok()?,
+                        t[6..8].parse().ok()?,
+                    )
+                    .ok()
+                })
+                .flatten()
+        });
+        Head {
+            facility,
+            made,
+            notices,
+        }
     }
 
     /// The files of the next visit; none at the end of a well-formed envelope.
@@ -327,6 +349,7 @@ impl<'a> Envelope<'a> {
             seen_root,
             visits,
             declared,
+            made,
             stray_files,
         } = self;
         let too_large = |element, limit, unit, visit| FileError::TooLarge {
@@ -372,6 +395,7 @@ impl<'a> Envelope<'a> {
                         // Its text may come in pieces (around a reference); a second one replaces it.
                         Tag::Facility => *facility = Some(String::new()),
                         Tag::Count => *declared = Some(String::new()),
+                        Tag::Made => *made = Some(String::new()),
                         Tag::File => {
                             *file_kind = Cow::Borrowed("");
                             *file_body = Cow::Borrowed(&[]);
@@ -463,6 +487,7 @@ impl<'a> Envelope<'a> {
                             facility.get_or_insert_default().push_str(text.trim())
                         }
                         Some(Tag::Count) => declared.get_or_insert_default().push_str(text.trim()),
+                        Some(Tag::Made) => made.get_or_insert_default().push_str(text.trim()),
                         _ => {}
                     }
                 }
@@ -530,6 +555,7 @@ enum Tag {
     File,
     Kind,
     Content,
+    Made,
     Other,
 }
 
@@ -539,6 +565,7 @@ impl Tag {
             b"GIAMDINHHS" => Tag::Root,
             b"MACSKCB" => Tag::Facility,
             b"SOLUONGHOSO" => Tag::Count,
+            b"NGAYLAP" => Tag::Made,
             b"HOSO" => Tag::Visit,
             b"FILEHOSO" => Tag::File,
             b"LOAIHOSO" => Tag::Kind,

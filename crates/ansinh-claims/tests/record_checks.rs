@@ -873,3 +873,537 @@ fn c184_c010_not_under_the_card_and_a_childs_card_too_late() {
     t[0] = t[0].replace("<NGAY_SINH>201805150000", "<NGAY_SINH>201905150000");
     assert!(!codes(&assess(&t, None)).contains(&"R02.CHILD_CARD"));
 }
+
+/// A zero-priced XML3 line of TC1's visit (moves no total): `code` of cost group `group`,
+/// ordered at `ordered`, done from `done` to `result` (yyyyMMddHHmm, empty: not sent).
+fn free_line(n: usize, code: &str, group: u32, qty: u32, times: [&str; 3]) -> String {
+    let [ordered, done, result] = times;
+    let opt = |tag: &str, v: &str| {
+        if v.is_empty() {
+            String::new()
+        } else {
+            format!("<{tag}>{v}</{tag}>")
+        }
+    };
+    format!(
+        "<CHI_TIET_DVKT><MA_LK>79001.250310.000123</MA_LK><STT>{n}</STT><MA_DICH_VU>{code}</MA_DICH_VU><MA_NHOM>{group}</MA_NHOM><PHAM_VI>1</PHAM_VI><SO_LUONG>{qty}</SO_LUONG><DON_GIA_BV>0</DON_GIA_BV><DON_GIA_BH>0</DON_GIA_BH><TYLE_TT_DV>100</TYLE_TT_DV><TYLE_TT_BH>100</TYLE_TT_BH><THANH_TIEN_BV>0</THANH_TIEN_BV><THANH_TIEN_BH>0</THANH_TIEN_BH><MUC_HUONG>80</MUC_HUONG><T_NGUONKHAC>0</T_NGUONKHAC><T_BNTT>0</T_BNTT><T_BNCCT>0</T_BNCCT><T_BHTT>0</T_BHTT>{}{}{}</CHI_TIET_DVKT>",
+        opt("NGAY_YL", ordered),
+        opt("NGAY_TH_YL", done),
+        opt("NGAY_KQ", result)
+    )
+}
+
+fn with_lines(t: &[String; 3], lines: &[String]) -> [String; 3] {
+    let mut t = t.clone();
+    t[2] = t[2].replace(
+        "</DSACH_CHI_TIET_DVKT>",
+        &format!("{}</DSACH_CHI_TIET_DVKT>", lines.concat()),
+    );
+    t
+}
+
+fn finding<'a>(a: &'a Assessment, code: &str) -> Option<&'a ansinh_claims::assess::Finding> {
+    a.findings
+        .iter()
+        .chain(a.notes.iter())
+        .find(|f| f.code == code)
+}
+
+/// C048, C049, C055, C056: the facility's approved catalogue — TC1 as approved passes; a
+/// strength other than the approved one, a name other than it, an item the facility has no
+/// row for (a row of another facility does not count) are found.
+#[test]
+fn c048_c049_c055_c056_the_facility_catalogue() {
+    let r = reference(&[("catalogue.csv", "")]);
+    let a = assess(&tc1(), Some(&r));
+    assert_eq!(a.decision, Decision::Accepted, "{:?}", a.findings);
+    assert!(finding(&a, "R06.CATALOGUE").is_none() && finding(&a, "S.CATALOGUE_NAME").is_none());
+    let mut t = tc1();
+    t[1] = t[1]
+        .replace(
+            "<HAM_LUONG>850mg</HAM_LUONG>",
+            "<HAM_LUONG>500 mg</HAM_LUONG>",
+        )
+        .replace("Gliclazid 30mg", "Gliclazide MR 30mg");
+    let a = assess(&t, Some(&r));
+    let matched = finding(&a, "R05.CATALOGUE_MATCH").expect("strength");
+    assert!(
+        matched.text_en.contains("XML2#1 (HAM_LUONG)"),
+        "{}",
+        matched.text_en
+    );
+    assert_eq!(a.decision, Decision::NeedsReview);
+    let named = finding(&a, "S.CATALOGUE_NAME").expect("name");
+    assert!(
+        named.text_en.contains("Gliclazide MR 30mg"),
+        "{}",
+        named.text_en
+    );
+    // The same catalogue for another facility only: TC1's items are not approved at 79001.
+    let elsewhere = read_sample("catalogue.csv").replace(",79001,", ",01001,");
+    let r = reference(&[("catalogue.csv", &elsewhere)]);
+    let a = assess(&tc1(), Some(&r));
+    let absent = finding(&a, "R06.CATALOGUE").expect("absent");
+    assert!(
+        absent.lines.contains(&"XML2#1".to_string()),
+        "{:?}",
+        absent.lines
+    );
+    // Services listed for every facility (facility empty) stay approved.
+    assert!(
+        !absent.lines.contains(&"XML3#1".to_string()),
+        "{:?}",
+        absent.lines
+    );
+}
+
+fn read_sample(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/../../examples/claims/reference/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// C040, C041, C043: the price the catalogue approves for the matched row caps the line's; a
+/// price below the approved one by more than half a đồng is noted.
+#[test]
+fn c040_c043_the_catalogue_price_caps_and_a_lower_price_is_noted() {
+    let catalogue = "code,facility,kind,name,strength,registration,tender,price,from,to,source\n\
+        40.XXX,79001,drug,Metformin 850mg,850mg,VD-XXXXX-XX,XX/QĐ-BV;G1;N4;2024,1000,2024-06-01,,x\n\
+        02.03,79001,service,Khám Nội tổng hợp,,,,45000,2024-06-01,,x\n";
+    let prices = "code,price,from,to,source\n";
+    let covered = read_sample("covered.csv");
+    let r = Reference::from_csv(prices, &covered)
+        .unwrap()
+        .with_list("catalogue.csv", catalogue)
+        .unwrap();
+    let a = assess(&tc1(), Some(&r));
+    // 60 tablets at 1,000 instead of 1,200: 12,000 đồng of cover, 80 % of it the fund's.
+    let price = finding(&a, "R05.PRICE").expect("capped");
+    assert_eq!(price.lines, vec!["XML2#1".to_string()]);
+    assert_eq!(a.assessed.insurer, d(293_680 - 9_600));
+    let below = finding(&a, "S.PRICE_BELOW").expect("below");
+    assert_eq!(below.lines, vec!["XML3#1".to_string()]);
+    // A row that does not match the line (another registration) prices nothing.
+    let other = catalogue.replace("VD-XXXXX-XX", "VD-00000-00");
+    let r = Reference::from_csv(prices, &covered)
+        .unwrap()
+        .with_list("catalogue.csv", &other)
+        .unwrap();
+    let a = assess(&tc1(), Some(&r));
+    assert!(finding(&a, "R05.PRICE").is_none());
+    assert!(finding(&a, "R05.CATALOGUE_MATCH").is_some());
+}
+
+/// A catalogue row with a price that is no number, or a kind that is none of the three, is
+/// refused naming the line and column.
+#[test]
+fn a_bad_catalogue_or_limit_row_is_refused_naming_it() {
+    let r = reference(&[]);
+    let bad = "code,facility,kind,name,strength,registration,tender,price,from,to,source\n\
+        40.XXX,79001,drug,M,,,,abc,2024-06-01,,x\n";
+    let e = r.clone().with_list("catalogue.csv", bad).unwrap_err();
+    assert_eq!((e.line, e.field.as_str()), (2, "price"));
+    let bad = bad.replace(",drug,", ",pill,").replace("abc", "1");
+    let e = r.clone().with_list("catalogue.csv", &bad).unwrap_err();
+    assert_eq!(e.field, "kind");
+    let e = r
+        .with_list(
+            "limits.csv",
+            "code,per_day,per_visit,min_days,from,to,source\nX,-1,,,2024-01-01,,x\n",
+        )
+        .unwrap_err();
+    assert_eq!(e.field, "per_day");
+}
+
+/// C098, C099: beyond the times paid a day or a visit the lines are rejected, one crossing
+/// the limit goes to a human; C100: a test repeated before its least interval.
+#[test]
+fn c098_c099_c100_times_paid_a_day_a_visit_and_the_interval() {
+    let limits = "code,per_day,per_visit,min_days,from,to,source\n\
+        24.0017.1714,2,,,2024-01-01,,x\n\
+        11.0001.0001,,3,,2024-01-01,,x\n\
+        23.0083.1523,,,90,2024-01-01,,x\n";
+    let r = reference(&[("limits.csv", limits)]);
+    // Two AFB smears a day are paid; a third is not.
+    let afb = |n, at| free_line(n, "24.0017.1714", 1, 1, [at, "", ""]);
+    let t = with_lines(&tc1(), &[afb(3, "202503100900"), afb(4, "202503100905")]);
+    assert!(finding(&assess(&t, Some(&r)), "R09.LIMIT").is_none());
+    let t = with_lines(
+        &tc1(),
+        &[
+            afb(3, "202503100900"),
+            afb(4, "202503100905"),
+            afb(5, "202503100910"),
+        ],
+    );
+    let a = assess(&t, Some(&r));
+    assert_eq!(
+        finding(&a, "R09.LIMIT").unwrap().lines,
+        vec!["XML3#5".to_string()]
+    );
+    // A line of 3 crosses the limit of 2: a human pays the part within.
+    let t = with_lines(
+        &tc1(),
+        &[free_line(3, "24.0017.1714", 1, 3, ["202503100900", "", ""])],
+    );
+    let a = assess(&t, Some(&r));
+    assert!(finding(&a, "R09.LIMIT_PART").is_some() && finding(&a, "R09.LIMIT").is_none());
+    // The 4th dressing of a visit is not paid.
+    let dressing = |n| free_line(n, "11.0001.0001", 18, 1, ["202503100900", "", ""]);
+    let t = with_lines(&tc1(), &(3..7).map(dressing).collect::<Vec<_>>());
+    let a = assess(&t, Some(&r));
+    assert_eq!(
+        finding(&a, "R09.LIMIT").unwrap().lines,
+        vec!["XML3#6".to_string()]
+    );
+    // HbA1c again within the visit's days is too soon.
+    let again = free_line(3, "23.0083.1523", 1, 1, ["202503101000", "", ""]);
+    let a = assess(&with_lines(&tc1(), &[again]), Some(&r));
+    assert!(finding(&a, "R09.INTERVAL").is_some(), "{:?}", a.findings);
+}
+
+/// C101, C106, C136: durations — a dialysis under 4 hours, a ventilator billed beyond the time
+/// it ran, a consultation of no time and two begun minutes apart, and too many services at
+/// once.
+#[test]
+fn c101_c106_c136_durations_units_and_bursts() {
+    let durations = "code,min_minutes,unit_minutes,from,to,source\n\
+        37.8B00.0001,240,,2024-01-01,,x\n\
+        01.0153.0200,,1440,2024-01-01,,x\n";
+    let r = reference(&[("durations.csv", durations)]);
+    let dialysis = free_line(
+        3,
+        "37.8B00.0001",
+        18,
+        1,
+        ["202503100840", "202503100845", "202503101000"],
+    );
+    let a = assess(&with_lines(&tc1(), &[dialysis]), Some(&r));
+    let short = finding(&a, "R12.DURATION").expect("short");
+    assert!(short.text_en.contains("75 < 240"), "{}", short.text_en);
+    // Two days of ventilation billed for 95 minutes of it.
+    let ventilation = free_line(
+        3,
+        "01.0153.0200",
+        18,
+        2,
+        ["202503100840", "202503100845", "202503101020"],
+    );
+    let a = assess(&with_lines(&tc1(), &[ventilation]), Some(&r));
+    assert!(finding(&a, "R12.UNITS").is_some(), "{:?}", a.findings);
+    // Without the list the service durations are not checked; consultations are.
+    let a = assess(&tc1(), None);
+    assert!(finding(&a, "R12.DURATION").is_none() && finding(&a, "R12.EXAM_GAP").is_none());
+    let mut t = tc1();
+    t[2] = t[2].replace(
+        "<NGAY_KQ>202503100835</NGAY_KQ>",
+        "<NGAY_KQ>202503100820</NGAY_KQ>",
+    );
+    assert!(finding(&assess(&t, None), "R12.DURATION").is_some());
+    let second = free_line(
+        3,
+        "02.03",
+        13,
+        1,
+        ["202503100825", "202503100825", "202503100840"],
+    );
+    let a = assess(&with_lines(&tc1(), &[second]), None);
+    assert!(finding(&a, "R12.EXAM_GAP").is_some(), "{:?}", a.findings);
+    // 21 services in an outpatient visit.
+    let many: Vec<String> = (3..22)
+        .map(|n| {
+            free_line(
+                n,
+                &format!("22.{n:04}.0001"),
+                1,
+                1,
+                ["202503100900", "", ""],
+            )
+        })
+        .collect();
+    assert!(finding(&assess(&with_lines(&tc1(), &many[..18]), None), "R12.BURST").is_none());
+    assert!(finding(&assess(&with_lines(&tc1(), &many), None), "R12.BURST").is_some());
+}
+
+/// C066, C046, C086, C078: a service for outpatients only billed in a stay is rejected; a
+/// service without the one it requires goes to a human; oxygen during ventilation is rejected.
+#[test]
+fn c066_c046_c078_payment_conditions_of_the_visit() {
+    let r = reference(&[
+        (
+            "settings.csv",
+            "code,setting,from,to,source\n11.0002.0001,inpatient,2024-01-01,,x\n",
+        ),
+        ("requires.csv", ""),
+        ("concurrent.csv", ""),
+    ]);
+    // TC1 is an outpatient visit: a service paid in a stay only is rejected.
+    let stitches = free_line(3, "11.0002.0001", 18, 1, ["202503100900", "", ""]);
+    let a = assess(&with_lines(&tc1(), &[stitches]), Some(&r));
+    assert_eq!(
+        finding(&a, "R09.SETTING").unwrap().lines,
+        vec!["XML3#3".to_string()]
+    );
+    // Endoscopy with biopsy without the pathology; with it, paid.
+    let endoscopy = free_line(3, "20.0080.0141", 18, 1, ["202503100900", "", ""]);
+    let a = assess(
+        &with_lines(&tc1(), std::slice::from_ref(&endoscopy)),
+        Some(&r),
+    );
+    assert!(finding(&a, "R08.REQUIRES").is_some());
+    let pathology = free_line(4, "25.0002.0001", 1, 1, ["202503100930", "", ""]);
+    let a = assess(&with_lines(&tc1(), &[endoscopy, pathology]), Some(&r));
+    assert!(finding(&a, "R08.REQUIRES").is_none());
+    // Oxygen ordered while the ventilator ran.
+    let ventilation = free_line(
+        3,
+        "01.0153.0200",
+        18,
+        1,
+        ["202503100840", "202503100845", "202503101020"],
+    );
+    let oxygen = |at| free_line(4, "40.1000", 18, 1, [at, "", ""]);
+    let a = assess(
+        &with_lines(&tc1(), &[ventilation.clone(), oxygen("202503100900")]),
+        Some(&r),
+    );
+    assert_eq!(
+        finding(&a, "R08.CONCURRENT").unwrap().lines,
+        vec!["XML3#4".to_string()]
+    );
+    let a = assess(
+        &with_lines(&tc1(), &[ventilation, oxygen("202503101025")]),
+        Some(&r),
+    );
+    assert!(finding(&a, "R08.CONCURRENT").is_none());
+}
+
+/// C127: two interacting drugs of one day go to a human, in whichever order they come.
+#[test]
+fn c127_interacting_drugs_go_to_review() {
+    let pair = "code,with,severity,from,to,source\n40.YYY,40.XXX,major,2024-01-01,,x\n";
+    let r = reference(&[("interactions.csv", pair)]);
+    let a = assess(&tc1(), Some(&r));
+    let found = finding(&a, "R11.INTERACTION").expect("pair");
+    assert!(found.text_en.contains("(major)"), "{}", found.text_en);
+    assert!(
+        finding(
+            &assess(&tc1(), Some(&reference(&[("interactions.csv", "")]))),
+            "R11.INTERACTION"
+        )
+        .is_none()
+    );
+}
+
+/// C006, C020: the card register — a card it does not hold, a card of other dates, a holder
+/// whose birth or sex differ.
+#[test]
+fn c006_c020_the_card_register() {
+    let r = reference(&[("cards.csv", "")]);
+    let a = assess(&tc1(), Some(&r));
+    assert!(
+        finding(&a, "R01.REGISTER").is_none() && finding(&a, "R02.IDENTITY").is_none(),
+        "{:?}",
+        a.findings
+    );
+    let mut t = tc1();
+    t[0] = t[0]
+        .replace(
+            "<NGAY_SINH>198005150000</NGAY_SINH>",
+            "<NGAY_SINH>198105150000</NGAY_SINH>",
+        )
+        .replace(
+            "<HO_TEN>NGUYỄN THỊ A</HO_TEN>",
+            "<HO_TEN>Nguyễn  Thị A</HO_TEN>",
+        );
+    let a = assess(&t, Some(&r));
+    let differ = finding(&a, "R02.IDENTITY").expect("birth");
+    assert!(
+        differ.text_en.contains("NGAY_SINH 1981-05-15"),
+        "{}",
+        differ.text_en
+    );
+    assert!(!differ.text_en.contains("HO_TEN"), "{}", differ.text_en);
+    let register = "code,name,birth,sex,registered_at,from,to,source\n\
+        DN4790123456789,NGUYỄN THỊ A,1980-05-15,2,79001,2024-01-01,2024-12-31,x\n";
+    let a = assess(&tc1(), Some(&reference(&[("cards.csv", register)])));
+    let off = finding(&a, "R01.REGISTER").expect("dates");
+    assert!(
+        off.text_en.contains("2024-01-01–2024-12-31"),
+        "{}",
+        off.text_en
+    );
+    let other = register.replace("DN4790123456789", "DN4790000000001");
+    let a = assess(&tc1(), Some(&reference(&[("cards.csv", &other)])));
+    assert!(
+        finding(&a, "R01.REGISTER")
+            .unwrap()
+            .text_en
+            .contains("does not hold")
+    );
+}
+
+/// The papers of a visit: TC1 with the given extra tables.
+fn with_papers(papers: &[(&'static str, &str)], reference: Option<&Reference>) -> Assessment {
+    let mut tables = tables(&tc1());
+    tables.extend(papers.iter().map(|(k, t)| (*k, t.to_string())));
+    assess_tables(tables, reference)
+}
+
+fn certificate_note(a: &Assessment) -> String {
+    finding(a, "S.CERTIFICATE")
+        .map(|f| f.text_en.clone())
+        .unwrap_or_default()
+}
+
+/// C015, C135, C182: the social-insurance leave certificate (XML11) — its required fields,
+/// the numbers' lengths, its form and its dates against the visit.
+#[test]
+fn c015_c135_c182_the_leave_certificate() {
+    let good = "<CHI_TIEU_DU_LIEU_GIAY_CHUNG_NHAN_NGHI_VIEC_HUONG_BAO_HIEM_XA_HOI><MA_LK>79001.250310.000123</MA_LK><SO_CT>12</SO_CT><SO_SERI>AB123</SO_SERI><SO_KCB>PK2503100123</SO_KCB><MA_BHXH>7901234567</MA_BHXH><MA_THE_BHYT>DN4790123456789</MA_THE_BHYT><CHAN_DOAN_RV>E11.9</CHAN_DOAN_RV><PP_DIEUTRI>Nội khoa</PP_DIEUTRI><SO_NGAY_NGHI>3</SO_NGAY_NGHI><TU_NGAY>20250310</TU_NGAY><DEN_NGAY>20250312</DEN_NGAY><MA_TTDV>000123/HCM-CCHN</MA_TTDV><MA_BS>000123/HCM-CCHN</MA_BS><NGAY_CT>20250310</NGAY_CT><MAU_SO>CT07</MAU_SO></CHI_TIEU_DU_LIEU_GIAY_CHUNG_NHAN_NGHI_VIEC_HUONG_BAO_HIEM_XA_HOI>";
+    let a = with_papers(&[("XML11", good)], None);
+    assert_eq!(certificate_note(&a), "", "{:?}", a.notes);
+    let bad = good
+        .replace("<MA_BHXH>7901234567</MA_BHXH>", "<MA_BHXH>790123</MA_BHXH>")
+        .replace("<MAU_SO>CT07</MAU_SO>", "<MAU_SO>C65</MAU_SO>")
+        .replace("<TU_NGAY>20250310</TU_NGAY>", "<TU_NGAY>20250311</TU_NGAY>")
+        .replace(
+            "<DEN_NGAY>20250312</DEN_NGAY>",
+            "<DEN_NGAY>20250309</DEN_NGAY>",
+        )
+        .replace("<SO_SERI>AB123</SO_SERI>", "");
+    let a = with_papers(&[("XML11", &bad)], None);
+    let note = certificate_note(&a);
+    for part in [
+        "SO_SERI required",
+        "MA_BHXH `790123` is not 10 characters",
+        "MAU_SO `C65` is not CT07",
+        "TU_NGAY 2025-03-11 is after the discharge 2025-03-10",
+        "DEN_NGAY 2025-03-09 is before the admission",
+        "DEN_NGAY 2025-03-09 is before TU_NGAY",
+    ] {
+        assert!(note.contains(part), "{part}: {note}");
+    }
+    // A paper's defect moves no amount.
+    assert_eq!(
+        (a.decision, a.assessed.insurer),
+        (Decision::Accepted, d(293_680))
+    );
+}
+
+/// C016, C038: a temporary card's form, and a visit claimed under one away from where the card
+/// was issued; C107: a pregnancy-rest certificate of too many days; C135: an appointment not
+/// after the discharge.
+#[test]
+fn c016_c038_c107_c135_temporary_card_rest_days_and_the_appointment() {
+    let birth = |card: &str, province: &str| {
+        format!(
+            "<CHI_TIEU_DU_LIEU_GIAY_CHUNG_SINH><DSACH_GIAYCHUNGSINH><DU_LIEU_GIAY_CHUNG_SINH><MA_LK>79001.250310.000123</MA_LK><MA_THE_TAM>{card}</MA_THE_TAM><MATINH_CU_TRU>{province}</MATINH_CU_TRU><NGAYCAP_CCCD_NND>20260101</NGAYCAP_CCCD_NND><NGAY_CT>20250310</NGAY_CT></DU_LIEU_GIAY_CHUNG_SINH></DSACH_GIAYCHUNGSINH></CHI_TIEU_DU_LIEU_GIAY_CHUNG_SINH>"
+        )
+    };
+    let a = with_papers(&[("XML9", &birth("TE1790123456789", "01"))], None);
+    let note = certificate_note(&a);
+    assert!(
+        note.contains("province 79 is not the residence's 01"),
+        "{note}"
+    );
+    assert!(
+        note.contains("NGAYCAP_CCCD_NND 2026-01-01 is after"),
+        "{note}"
+    );
+    assert!(note.contains("HO_TEN_CON"), "{note}");
+    assert!(
+        certificate_note(&with_papers(&[("XML9", &birth("TE179012345", "79"))], None))
+            .contains("not TE1 + province + 10 digits")
+    );
+    // The visit claimed under the temporary card, registered elsewhere: a human reads it.
+    let mut t = tc1();
+    t[0] = t[0]
+        .replace("DN4790123456789", "TE1790123456789")
+        .replace("<MA_DKBD>79001</MA_DKBD>", "<MA_DKBD>79002</MA_DKBD>");
+    let mut visit = tables(&t);
+    visit.push(("XML9", birth("TE1790123456789", "79")));
+    let a = assess_tables(visit, None);
+    assert!(
+        codes(&a).contains(&"R04.TEMPORARY_CARD"),
+        "{:?}",
+        a.findings
+    );
+    let rest = "<CHI_TIEU_DU_LIEU_GIAY_NGHI_DUONG_THAI><MA_LK>79001.250310.000123</MA_LK><SO_SERI>1</SO_SERI><SO_CT>1</SO_CT><SO_NGAY>200</SO_NGAY><DON_VI>x</DON_VI><CHAN_DOAN_RV>O20</CHAN_DOAN_RV><TU_NGAY>20250310</TU_NGAY><DEN_NGAY>20250315</DEN_NGAY><MA_TTDV>x</MA_TTDV></CHI_TIEU_DU_LIEU_GIAY_NGHI_DUONG_THAI>";
+    let note = certificate_note(&with_papers(&[("XML10", rest)], None));
+    assert!(note.contains("SO_NGAY 200 is more than 180 days"), "{note}");
+    assert!(
+        note.contains("more than the days from TU_NGAY to DEN_NGAY"),
+        "{note}"
+    );
+    let follow = "<CHI_TIEU_GIAYHEN_KHAMLAI><MA_LK>79001.250310.000123</MA_LK><NGAY_HEN_KL>20250310</NGAY_HEN_KL></CHI_TIEU_GIAYHEN_KHAMLAI>";
+    let note = certificate_note(&with_papers(&[("XML14", follow)], None));
+    assert!(
+        note.contains("NGAY_HEN_KL 2025-03-10 is not after the discharge"),
+        "{note}"
+    );
+    assert!(note.contains("SO_GIAYHEN_KL"), "{note}");
+}
+
+/// C036, C037, C154: the referral paper (XML13) — its destination in the facility list, its
+/// discharge the visit's, and who signed it on the staff list.
+#[test]
+fn c036_c037_c154_the_referral_paper() {
+    let r = reference(&[("staff.csv", "")])
+        .with_facilities(&read_sample("facilities.csv"))
+        .unwrap();
+    let paper = |to: &str, out: &str| {
+        format!(
+            "<CHI_TIEU_GIAYCHUYENTUYEN><MA_LK>79001.250310.000123</MA_LK><SO_HOSO>1</SO_HOSO><SO_CHUYENTUYEN>1</SO_CHUYENTUYEN><GIAY_CHUYEN_TUYEN>1</GIAY_CHUYEN_TUYEN><MA_CSKCB>79001</MA_CSKCB><MA_NOI_DEN>{to}</MA_NOI_DEN><NGAY_RA>{out}</NGAY_RA><DAU_HIEU_LS>x</DAU_HIEU_LS><CHAN_DOAN_RV>x</CHAN_DOAN_RV><QT_BENHLY>x</QT_BENHLY><MA_LOAI_RV>2</MA_LOAI_RV><MA_LYDO_CT>1</MA_LYDO_CT><HUONG_DIEU_TRI>x</HUONG_DIEU_TRI><PHUONGTIEN_VC>x</PHUONGTIEN_VC><MA_BAC_SI>000123/HCM-CCHN</MA_BAC_SI><MA_TTDV>000123/HCM-CCHN</MA_TTDV></CHI_TIEU_GIAYCHUYENTUYEN>"
+        )
+    };
+    let a = with_papers(&[("XML13", &paper("01001", "202503101030"))], Some(&r));
+    assert_eq!(certificate_note(&a), "");
+    let a = with_papers(
+        &[(
+            "XML13",
+            &paper("99999", "202503111030").replace("000123/HCM", "999999/HCM"),
+        )],
+        Some(&r),
+    );
+    let note = certificate_note(&a);
+    for part in [
+        "MA_NOI_DEN 99999 is not in the facility list",
+        "NGAY_RA 2025-03-11 is not the visit's discharge",
+        "MA_BAC_SI 999999/HCM-CCHN is not on the staff list",
+    ] {
+        assert!(note.contains(part), "{part}: {note}");
+    }
+}
+
+/// C139: a file made more than the sending time after a visit ended notes it, naming the days.
+#[test]
+fn c139_data_sent_late_is_noted() {
+    let on_time = write_file("79001", "20250311", &[tables(&tc1())]);
+    let late = write_file("79001", "20250320", &[tables(&tc1())]);
+    let notes =
+        |file: String| match assess_file(&params(), None, file.as_bytes(), Detail::EXPLAINED)
+            .unwrap()
+            .remove(0)
+        {
+            Outcome::Assessed(a) => a
+                .notes
+                .iter()
+                .map(|n| (n.code, n.text_en.clone()))
+                .collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+    assert!(
+        notes(on_time)
+            .iter()
+            .all(|(c, _)| *c != "S.LATE_SUBMISSION")
+    );
+    let late = notes(late);
+    let (_, text) = late
+        .iter()
+        .find(|(c, _)| *c == "S.LATE_SUBMISSION")
+        .expect("late");
+    assert!(text.contains("9 days late"), "{text}");
+}

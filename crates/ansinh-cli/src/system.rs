@@ -225,6 +225,13 @@ pub enum CardCommand {
         #[arg(long)]
         person: String,
     },
+    /// The card register as CSV for the claims assessment (`cards.csv` of a reference folder:
+    /// `ansinh claims assess FILE --reference DIR` then looks each claim's card up).
+    Export {
+        /// Where to write it; standard output when absent.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 pub async fn card(db: &DbArgs, command: CardCommand) -> Result<()> {
@@ -252,6 +259,35 @@ pub async fn card(db: &DbArgs, command: CardCommand) -> Result<()> {
         }
         CardCommand::List { person } => {
             serde_json::to_value(store.cards_of(&person).await.map_err(failed)?)?
+        }
+        CardCommand::Export { out } => {
+            let rows = store.card_register().await.map_err(failed)?;
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record([
+                "code",
+                "name",
+                "birth",
+                "sex",
+                "registered_at",
+                "from",
+                "to",
+                "source",
+            ])?;
+            for r in &rows {
+                w.write_record(r.iter().map(String::as_str).chain(["Ansinh card register"]))?;
+            }
+            let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, &bytes)?;
+                    eprintln!("{} cards written to {}", rows.len(), path.display());
+                }
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                }
+            }
+            return Ok(());
         }
     };
     println!("{}", serde_json::to_string_pretty(&out)?);

@@ -45,6 +45,38 @@ pub struct HealthBenefit {
     pub out_of_network: Vec<String>,
 }
 
+/// Thresholds of the assessment of claim files (see `rules/vn/claims_assessment.toml`): the
+/// times and counts the assessor applies where the law gives one or leaves it to him.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimsAssessment {
+    /// A consultation shorter than this many minutes is read by a human.
+    pub exam_min_minutes: i64,
+    /// Two consultations of a visit begun less than this many minutes apart.
+    pub exam_gap_minutes: i64,
+    /// More than this many services ordered within `burst_minutes`, or in an outpatient visit.
+    pub burst_services: usize,
+    pub burst_minutes: i64,
+    /// Hours after a visit's end by which its data is sent (TT 48/2017/TT-BYT Art. 6–7).
+    pub submission_hours: i64,
+    /// The days one pregnancy-rest certificate (XML10) may give.
+    pub pregnancy_rest_max_days: i64,
+    /// A drug dispensed above its dose × days by more than this share.
+    pub dose_tolerance: Rate,
+}
+
+impl Concept for ClaimsAssessment {}
+
+/// The thresholds of the assessment of claim files in force on `date` (QĐ 130/QĐ-BYT as
+/// amended; TT 48/2017/TT-BYT Art. 6–7 for the sending time; the others as checkers apply them,
+/// UNCONFIRMED).
+pub fn claims_assessment(
+    params: &Params,
+    date: Date,
+) -> Result<&ClaimsAssessment, crate::params::MissingParam> {
+    Ok(&params.claims_assessment.at(date)?.value)
+}
+
 impl Concept for HealthBenefit {
     fn check(&self) -> Result<(), (String, String)> {
         for d in ["1", "2", "3", "4", "5"] {

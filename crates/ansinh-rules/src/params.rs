@@ -51,6 +51,7 @@ ansinh_law::parameter_pack! {
         unemployment: UnemploymentParams,
         rounding: RoundingPolicy,
         health_benefit: crate::health::HealthBenefit,
+        claims_assessment: crate::health::ClaimsAssessment,
         occupational_benefit: crate::occupational::OccupationalBenefit,
         pension_indexation: crate::indexation::PensionIndexation,
         pregnancy_leave: crate::pregnancy::PregnancyLeave,

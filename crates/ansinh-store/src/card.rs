@@ -181,4 +181,38 @@ impl Store {
         );
         on_pool!(self, pool => sqlx::query(&sql).bind(sin.trim()).fetch_all(pool).await?.iter().map(card_from).collect())
     }
+
+    /// The card register as the claims assessment reads it (`cards.csv` of the reference
+    /// folder: code, holder's name, birth, sex as GIOI_TINH codes, registered facility, and
+    /// the card's dates; C006, C020): every card issued, with its holder when the registry
+    /// knows the person.
+    pub async fn card_register(&self) -> Result<Vec<[String; 7]>, StoreError> {
+        let sql = "SELECT c.card_code, COALESCE(p.name, '') AS name, COALESCE(p.birth_date, '') AS birth, \
+                   COALESCE(p.sex, '') AS sex, c.initial_facility, c.valid_from, COALESCE(c.valid_to, '') AS valid_to \
+                   FROM health_cards c LEFT JOIN persons p ON p.sin = c.person_sin \
+                   ORDER BY c.card_code, c.valid_from";
+        fn read<R: Row>(r: &R) -> Result<[String; 7], StoreError>
+        where
+            for<'c> &'c str: sqlx::ColumnIndex<R>,
+            String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        {
+            let get = |c: &str| r.try_get::<String, _>(c);
+            // GIOI_TINH: 1 male, 2 female (QĐ 130/QĐ-BYT Bảng 1).
+            let sex = match get("sex")?.as_str() {
+                "male" => "1",
+                "female" => "2",
+                _ => "",
+            };
+            Ok([
+                get("card_code")?,
+                get("name")?,
+                get("birth")?,
+                sex.to_string(),
+                get("initial_facility")?,
+                get("valid_from")?,
+                get("valid_to")?,
+            ])
+        }
+        on_pool!(self, pool => sqlx::query(sql).fetch_all(pool).await?.iter().map(read).collect())
+    }
 }

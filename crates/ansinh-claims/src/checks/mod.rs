@@ -11,9 +11,16 @@
 //! them; the finding's amount is their claimed fund share).
 
 pub mod bundling;
+pub mod card_register;
+pub mod catalogue;
+pub mod certificates;
 pub mod completeness;
 pub mod cost_average;
 pub mod diagnosis;
+pub mod duration;
+pub mod frequency;
+pub mod interaction;
+pub mod payment_conditions;
 pub mod practitioner;
 pub mod resources;
 pub mod results;
@@ -129,5 +136,12 @@ pub fn visit(params: &Params, reference: Option<&Reference>, claim: &Claim) -> F
     bundling::check(reference, claim, &mut found);
     services::check(reference, claim, &mut found);
     results::check(reference, claim, &mut found);
+    catalogue::check(reference, claim, &mut found);
+    frequency::check(reference, claim, &mut found);
+    duration::check(params, reference, claim, &mut found);
+    payment_conditions::check(reference, claim, &mut found);
+    interaction::check(reference, claim, &mut found);
+    certificates::check(params, reference, claim, &mut found);
+    card_register::check(reference, claim, &mut found);
     found
 }

@@ -1,0 +1,109 @@
+//! How often a service is paid (R09.LIMIT, `limits.csv`): at most `per_day` of it a day, at
+//! most `per_visit` in a visit, and not again within `min_days` of the last time (the payment
+//! conditions of the technique list, TT 35/2016/TT-BYT as amended by TT 39/2024/TT-BYT, and the
+//! agency's assessment topics: AFB smears at most 2 a day, C098; a caesarean wound's dressing
+//! not paid from the 4th time, C099; HbA1c or procalcitonin repeated too soon, C100).
+//!
+//! Lines are counted in the order they were ordered. A line entirely beyond a limit is rejected;
+//! a line that crosses it (its quantity partly within) goes to a human, who pays the part within.
+
+use super::{Found, line_ref};
+use crate::claim::{Claim, Table};
+use crate::decimal::Quantity;
+use crate::reference::Reference;
+
+const BASIS: &str = "TT 35/2016/TT-BYT as amended by TT 39/2024/TT-BYT (payment conditions); TT 12/2026/TT-BTC Art. 10.1";
+
+/// Catalogue C098, C099, C100 (within a visit) on one visit.
+pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
+    let Some(limits) = reference.map(|r| &r.lists.limits).filter(|l| !l.is_empty()) else {
+        return;
+    };
+    let mut beyond = Vec::new();
+    let mut crossing = Vec::new();
+    let mut too_soon = Vec::new();
+    // The lines of a listed code, by code, in order of their order time.
+    let mut listed: Vec<(usize, &crate::reference::Row)> = Vec::new();
+    for (i, l) in claim.lines.iter().enumerate() {
+        if l.table != Table::Xml3 {
+            continue;
+        }
+        let at = l.ordered.unwrap_or(claim.admitted);
+        if let Some(row) = limits.on(&l.code, at.date()).next() {
+            listed.push((i, row));
+        }
+    }
+    if listed.is_empty() {
+        return;
+    }
+    let at = |i: usize| claim.lines[i].ordered.unwrap_or(claim.admitted);
+    listed.sort_by_key(|(i, _)| (claim.lines[*i].code.as_str(), at(*i)));
+    let number = |v: &str| v.parse::<Quantity>().ok();
+    let (mut day_count, mut visit_count) = (Quantity::ZERO, Quantity::ZERO);
+    for (k, (i, row)) in listed.iter().enumerate() {
+        let l = &claim.lines[*i];
+        let previous = k.checked_sub(1).map(|p| listed[p].0);
+        let same_code = previous.is_some_and(|p| claim.lines[p].code == l.code);
+        if !same_code {
+            (day_count, visit_count) = (Quantity::ZERO, Quantity::ZERO);
+        } else if previous.is_some_and(|p| at(p).date() != at(*i).date()) {
+            day_count = Quantity::ZERO;
+        }
+        let before = (day_count, visit_count);
+        day_count += l.quantity;
+        visit_count += l.quantity;
+        let mut over = None;
+        for (limit, counted, was) in [
+            (number(&row.cells[0]), day_count, before.0),
+            (number(&row.cells[1]), visit_count, before.1),
+        ] {
+            if let Some(limit) = limit
+                && counted > limit
+            {
+                over = Some(over.unwrap_or(false) || was >= limit);
+            }
+        }
+        match over {
+            Some(true) => beyond.push(*i),
+            Some(false) => crossing.push(line_ref(l)),
+            None => {}
+        }
+        if let (Some(p), Some(days)) = (previous.filter(|_| same_code), number(&row.cells[2]))
+            && days > Quantity::ZERO
+        {
+            let gap = (at(*i).date() - at(p).date()).get_days();
+            if i64::from(gap) * 1000 < days.units() {
+                too_soon.push(format!("{} ({gap} d < {})", line_ref(l), days.trimmed()));
+            }
+        }
+    }
+    if !beyond.is_empty() {
+        found.reject(
+            "R09.LIMIT",
+            "Vượt số lần được thanh toán trong ngày hoặc trong đợt điều trị".into(),
+            "More than the times paid a day or a visit".into(),
+            beyond,
+            claim,
+            BASIS,
+        );
+    }
+    if !crossing.is_empty() {
+        found.review(
+            "R09.LIMIT_PART",
+            "Số lượng vượt một phần số lần được thanh toán".into(),
+            "A quantity partly beyond the times paid".into(),
+            crossing,
+            BASIS,
+        );
+    }
+    if !too_soon.is_empty() {
+        let list = too_soon.join(", ");
+        found.review(
+            "R09.INTERVAL",
+            format!("Chỉ định lại trước khoảng cách tối thiểu: {list}"),
+            format!("Repeated before the least interval: {list}"),
+            Vec::new(),
+            BASIS,
+        );
+    }
+}
