@@ -73,7 +73,9 @@ pub fn check(params: &Params, reference: Option<&Reference>, claim: &Claim, foun
     let mut close: Vec<String> = Vec::new();
     if claim.lines.iter().filter(is_exam).nth(1).is_some() {
         let mut exams: Vec<_> = claim.lines.iter().filter(is_exam).collect();
-        exams.sort_by_key(|l| l.performed.or(l.ordered));
+        // Begun: NGAY_TH_YL. Orders at the reception desk may share a minute; examinations not.
+        exams.retain(|l| l.performed.is_some());
+        exams.sort_by_key(|l| l.performed);
         close = exams
             .windows(2)
             .filter_map(|w| {
