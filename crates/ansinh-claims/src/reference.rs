@@ -104,8 +104,9 @@ pub struct Lists {
     /// `limits.csv`: code,per_day,per_visit,min_days — how many of a service are paid a day or
     /// a visit, and the least days between two (R09.LIMIT; C098–C100).
     pub limits: List,
-    /// `durations.csv`: code,min_minutes,unit_minutes — how long a service takes at least, and
-    /// the minutes one unit of its quantity stands for (R12.DURATION; C101, C106, C136).
+    /// `durations.csv`: code,min_minutes,unit_minutes,max_minutes — how long a service takes at
+    /// least, the minutes one unit of its quantity stands for, and how long it may run at most
+    /// (R12.DURATION; C101, C106, C136).
     pub durations: List,
     /// `settings.csv`: code,setting — a service paid only for outpatients (`outpatient`) or
     /// only in a stay (`inpatient`) (R09.SETTING; C066).
@@ -148,7 +149,10 @@ pub const LIST_COLUMNS: &[(&str, &[&str])] = &[
         ],
     ),
     ("limits.csv", &["per_day", "per_visit", "min_days"]),
-    ("durations.csv", &["min_minutes", "unit_minutes"]),
+    (
+        "durations.csv",
+        &["min_minutes", "unit_minutes", "max_minutes"],
+    ),
     ("settings.csv", &["setting"]),
     ("interactions.csv", &["with", "severity"]),
     ("requires.csv", &["requires"]),
@@ -165,6 +169,7 @@ const NUMBERS: &[(&str, &str)] = &[
     ("limits.csv", "min_days"),
     ("durations.csv", "min_minutes"),
     ("durations.csv", "unit_minutes"),
+    ("durations.csv", "max_minutes"),
 ];
 
 /// The columns whose value is one of a few words.

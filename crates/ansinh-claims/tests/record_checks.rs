@@ -1069,9 +1069,10 @@ fn c098_c099_c100_times_paid_a_day_a_visit_and_the_interval() {
 /// once.
 #[test]
 fn c101_c106_c136_durations_units_and_bursts() {
-    let durations = "code,min_minutes,unit_minutes,from,to,source\n\
-        37.8B00.0001,240,,2024-01-01,,x\n\
-        01.0153.0200,,1440,2024-01-01,,x\n";
+    let durations = "code,min_minutes,unit_minutes,max_minutes,from,to,source\n\
+        37.8B00.0001,240,,,2024-01-01,,x\n\
+        01.0153.0200,,1440,,2024-01-01,,x\n\
+        22.0001.0001,,,1440,2024-01-01,,x\n";
     let r = reference(&[("durations.csv", durations)]);
     let dialysis = free_line(
         3,
@@ -1093,6 +1094,21 @@ fn c101_c106_c136_durations_units_and_bursts() {
     );
     let a = assess(&with_lines(&tc1(), &[ventilation]), Some(&r));
     assert!(finding(&a, "R12.UNITS").is_some(), "{:?}", a.findings);
+    // An anaesthesia recorded over more than 24 hours.
+    let anaesthesia = free_line(
+        3,
+        "22.0001.0001",
+        18,
+        1,
+        ["202503100840", "202503100845", "202503111000"],
+    );
+    let a = assess(&with_lines(&tc1(), &[anaesthesia]), Some(&r));
+    assert!(
+        finding(&a, "R12.DURATION")
+            .unwrap()
+            .text_en
+            .contains("> 1440 min")
+    );
     // Without the list the service durations are not checked; consultations are.
     let a = assess(&tc1(), None);
     assert!(finding(&a, "R12.DURATION").is_none() && finding(&a, "R12.EXAM_GAP").is_none());
@@ -1406,4 +1422,81 @@ fn c139_data_sent_late_is_noted() {
         .find(|(c, _)| *c == "S.LATE_SUBMISSION")
         .expect("late");
     assert!(text.contains("9 days late"), "{text}");
+}
+
+/// C105, C103: a drug dispensed above its dose × days goes to a human, and so does an
+/// outpatient prescription of more days than one may give.
+#[test]
+fn c105_c103_dispensed_above_the_dose_and_too_many_days() {
+    assert!(finding(&assess(&tc1(), None), "R09.DOSE").is_none());
+    let mut t = tc1();
+    // 60 tablets for 2 a day × 20 days (40, 48 with the tolerance).
+    t[1] = t[1].replacen("* 30 ngày [2 viên/ngày]", "* 20 ngày [2 viên/ngày]", 1);
+    let dose = finding(&assess(&t, None), "R09.DOSE")
+        .cloned()
+        .expect("dose");
+    assert!(
+        dose.text_en.contains("XML2#1 (60 > 2 × 20)"),
+        "{}",
+        dose.text_en
+    );
+    let mut t = tc1();
+    t[1] = t[1].replacen("* 30 ngày [2 viên/ngày]", "* 60 ngày [1 viên/ngày]", 1);
+    let a = assess(&t, None);
+    assert!(
+        finding(&a, "R09.PRESCRIPTION_DAYS").is_some(),
+        "{:?}",
+        a.findings
+    );
+    assert!(finding(&a, "R09.DOSE").is_none());
+}
+
+/// C019, C035, C151, C154, C166: the registration facility in the list, the referral pair,
+/// lines of a visit claiming nothing, the head of the facility on the staff list, an
+/// examination visit with a clinical course.
+#[test]
+fn c019_c035_c151_c154_c166_small_record_checks() {
+    let r = reference(&[("staff.csv", "")])
+        .with_facilities(&read_sample("facilities.csv"))
+        .unwrap();
+    let mut t = tc1();
+    t[0] = t[0]
+        .replace("<MA_DKBD>79001</MA_DKBD>", "<MA_DKBD>79999</MA_DKBD>")
+        .replace(
+            "<MA_HSBA>",
+            "<MA_NOI_DI>01001</MA_NOI_DI><MA_TTDV>999/HCM-CCHN</MA_TTDV><MA_HSBA>",
+        );
+    let mut visit = tables(&t);
+    visit.push((
+        "XML5",
+        "<CHITIEU_CHITIET_DIENBIENLAMSANG><DSACH_CHI_TIET_DIEN_BIEN_BENH><CHI_TIET_DIEN_BIEN_BENH><MA_LK>79001.250310.000123</MA_LK><STT>1</STT><THOI_DIEM_DBLS>202503100830</THOI_DIEM_DBLS></CHI_TIET_DIEN_BIEN_BENH></DSACH_CHI_TIET_DIEN_BIEN_BENH></CHITIEU_CHITIET_DIENBIENLAMSANG>".into(),
+    ));
+    let a = assess_tables(visit, Some(&r));
+    let text = |code| {
+        finding(&a, code)
+            .map(|f| f.text_en.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        text("S.REFERRAL_FACILITY").contains("MA_DKBD 79999"),
+        "{:?}",
+        a.notes
+    );
+    assert!(text("S.REFERRAL").contains("MA_NOI_DI sent without GIAY_CHUYEN_TUYEN"));
+    assert!(text("S.CERTIFICATE").contains("MA_TTDV 999/HCM-CCHN"));
+    assert!(
+        a.notes
+            .iter()
+            .any(|n| n.code == "S.TABLES" && n.text_en.contains("examination visit"))
+    );
+    // Lines sent for a visit that claims nothing.
+    let zero = |t: &str| {
+        t.replace(
+            "<T_TONGCHI_BV>367100</T_TONGCHI_BV>",
+            "<T_TONGCHI_BV>0</T_TONGCHI_BV>",
+        )
+    };
+    let mut t = tc1();
+    t[0] = zero(&t[0]);
+    assert!(finding(&assess(&t, None), "S.ZERO_TOTAL").is_some());
 }

@@ -63,6 +63,9 @@ pub struct ClaimsAssessment {
     pub pregnancy_rest_max_days: i64,
     /// A drug dispensed above its dose × days by more than this share.
     pub dose_tolerance: Rate,
+    /// The days an outpatient prescription may give (TT 26/2025/TT-BYT; longer for the chronic
+    /// diseases of its list, not encoded).
+    pub prescription_max_days: i64,
 }
 
 impl Concept for ClaimsAssessment {}

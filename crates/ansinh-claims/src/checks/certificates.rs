@@ -323,12 +323,26 @@ fn length(seen: &mut Seen<'_>, at: &str, field: &str, value: Option<&str>, n: us
 /// Catalogue C005 (XML13), C015, C016, C036, C037 (partly), C038, C107, C135, C154 (papers),
 /// C182 on one visit.
 pub fn check(params: &Params, reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
+    let admitted = claim.admitted.date();
+    let staff = reference.map(|r| &r.lists.staff).filter(|l| !l.is_empty());
+    // C154: the head of the facility who signs the claim (XML1 MA_TTDV) is on the staff list.
+    if let (Some(list), Some(head)) = (staff, claim.patient.head.as_deref())
+        && !list
+            .on(head, admitted)
+            .any(|r| r.cells[1].is_empty() || r.cells[1] == claim.facility)
+    {
+        found.note(
+            "S.CERTIFICATE",
+            format!("MA_TTDV {head} (thủ trưởng đơn vị) không có trong danh sách nhân viên"),
+            format!("XML1 MA_TTDV {head} (head of the facility) is not on the staff list"),
+            Vec::new(),
+            BASIS,
+        );
+    }
     if claim.other_tables.is_empty() {
         return;
     }
-    let admitted = claim.admitted.date();
     let discharged = claim.discharged.map(|d| d.date());
-    let staff = reference.map(|r| &r.lists.staff).filter(|l| !l.is_empty());
     let facilities = reference.filter(|r| r.has_facilities());
     let unregistered = |code: &str| {
         staff.is_some_and(|s| {

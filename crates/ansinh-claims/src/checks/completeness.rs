@@ -196,6 +196,16 @@ pub fn check(claim: &Claim, found: &mut Found) {
 /// course (XML5); an imaging line has its result (XML4); a drug used in a service names a
 /// service of XML3; a supply used in a service is ordered with it (C089).
 fn tables(claim: &Claim, found: &mut Found) {
+    // C151: lines sent for a visit that claims nothing (its total is 0).
+    if !claim.lines.is_empty() && claim.totals.hospital == crate::decimal::Amount::ZERO {
+        found.note(
+            "S.ZERO_TOTAL",
+            "Hồ sơ có dòng chi phí nhưng T_TONGCHI_BV bằng 0".into(),
+            "Cost lines sent for a visit whose T_TONGCHI_BV is 0".into(),
+            Vec::new(),
+            BASIS,
+        );
+    }
     let sent = |kind: &str| claim.other_tables.iter().any(|(k, _)| k.trim() == kind);
     let mut missing: Vec<&str> = Vec::new();
     if claim.inpatient() {
@@ -205,6 +215,16 @@ fn tables(claim: &Claim, found: &mut Found) {
         if !sent("XML5") {
             missing.push("XML5 (diễn biến lâm sàng / clinical course)");
         }
+    } else if claim.visit_type == "01" && sent("XML5") {
+        // C166: an examination visit has no clinical course (XML5 is for treatment: 02, 05,
+        // 08 and stays, QĐ 130/QĐ-BYT Bảng 5).
+        found.note(
+            "S.TABLES",
+            "Lần khám (MA_LOAI_KCB 01) gửi bảng diễn biến lâm sàng (XML5)".into(),
+            "An examination visit (MA_LOAI_KCB 01) sends a clinical course (XML5)".into(),
+            Vec::new(),
+            BASIS,
+        );
     }
     if claim
         .lines

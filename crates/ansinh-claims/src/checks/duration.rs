@@ -44,6 +44,12 @@ pub fn check(params: &Params, reference: Option<&Reference>, claim: &Claim, foun
             {
                 short.push(format!("{} ({ran} < {least} min)", line_ref(l)));
             }
+            if let (Some(most), Some(ran)) = (number(&row.cells[2]), ran)
+                && most > 0
+                && ran > most
+            {
+                short.push(format!("{} ({ran} > {most} min)", line_ref(l)));
+            }
             if let Some(unit) = number(&row.cells[1]).filter(|u| *u > 0) {
                 // Quantity × minutes a unit, in thousandths of a unit.
                 let billed = l.quantity.units().saturating_mul(unit) / 1000;
@@ -92,8 +98,8 @@ pub fn check(params: &Params, reference: Option<&Reference>, claim: &Claim, foun
         let list = short.join(", ");
         found.review(
             "R12.DURATION",
-            format!("Thời gian thực hiện ngắn hơn thời gian tối thiểu: {list}"),
-            format!("Done in less than the least time: {list}"),
+            format!("Thời gian thực hiện ngoài thời gian tối thiểu hoặc tối đa: {list}"),
+            format!("Done in less than the least time or more than the most: {list}"),
             Vec::new(),
             BASIS,
         );

@@ -22,6 +22,7 @@ pub mod frequency;
 pub mod interaction;
 pub mod payment_conditions;
 pub mod practitioner;
+pub mod prescription;
 pub mod resources;
 pub mod results;
 pub mod services;
@@ -141,6 +142,7 @@ pub fn visit(params: &Params, reference: Option<&Reference>, claim: &Claim) -> F
     duration::check(params, reference, claim, &mut found);
     payment_conditions::check(reference, claim, &mut found);
     interaction::check(reference, claim, &mut found);
+    prescription::check(params, claim, &mut found);
     certificates::check(params, reference, claim, &mut found);
     card_register::check(reference, claim, &mut found);
     found

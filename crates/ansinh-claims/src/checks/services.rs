@@ -51,15 +51,17 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
     if let Some(r) = reference.filter(|r| r.has_facilities()) {
         let p = &claim.patient;
         let date = claim.admitted.date();
+        let registered = p.registered_at.as_deref().unwrap_or("");
         let unknown: Vec<String> = [
-            ("MA_NOI_DI", &p.referred_from),
-            ("MA_NOI_DEN", &p.referred_to),
+            ("MA_NOI_DI", p.referred_from.as_deref().unwrap_or("")),
+            ("MA_NOI_DEN", p.referred_to.as_deref().unwrap_or("")),
         ]
         .into_iter()
+        // C019: each registration facility (one per card) is a facility of the list.
+        .chain(registered.split(';').map(|c| ("MA_DKBD", c)))
         .filter_map(|(field, code)| {
-            let code = code.as_deref()?;
-            r.facility_level(code, date)
-                .is_none()
+            let code = code.trim();
+            (!code.is_empty() && r.facility_level(code, date).is_none())
                 .then(|| format!("{field} {code}"))
         })
         .collect();

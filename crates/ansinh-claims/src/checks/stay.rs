@@ -337,6 +337,21 @@ fn network(claim: &Claim, found: &mut Found) {
             "TT 01/2025/TT-BYT Art. 9–10; QĐ 130/QĐ-BYT Bảng 1",
         );
     }
+    // C035: where the patient was referred from and the referral paper go together.
+    if claim.category != "1.3" && p.referred_from.is_some() != p.referral_paper.is_some() {
+        let (sent, missing) = if p.referred_from.is_some() {
+            ("MA_NOI_DI", "GIAY_CHUYEN_TUYEN")
+        } else {
+            ("GIAY_CHUYEN_TUYEN", "MA_NOI_DI")
+        };
+        found.note(
+            "S.REFERRAL",
+            format!("Có {sent} nhưng thiếu {missing}"),
+            format!("{sent} sent without {missing}"),
+            Vec::new(),
+            "QĐ 130/QĐ-BYT Bảng 1 (MA_NOI_DI, GIAY_CHUYEN_TUYEN); TT 01/2025/TT-BYT Art. 9–10",
+        );
+    }
     let armed = claim
         .cards
         .first()
