@@ -390,6 +390,20 @@ fn hygiene(r: &mut Reading<'_, SummaryField>) {
                 "holds digits or signs, a double space, or one letter",
             );
         }
+        // C183: "Thị" as a middle name is a woman's; sent with GIOI_TINH 1 (male), one of
+        // the two is likely wrong.
+        let male = r.fields.get(S::GIOI_TINH) == Some("1");
+        if male
+            && name
+                .split_whitespace()
+                .skip(1)
+                .any(|w| w == "THỊ" || w == "Thị" || w == "thị")
+        {
+            r.note(
+                S::GIOI_TINH,
+                "is 1 (male) for a name with the middle name Thị, a woman's",
+            );
+        }
     }
     if let Some(phone) = r.fields.get(S::DIEN_THOAI) {
         let d: Vec<u8> = phone

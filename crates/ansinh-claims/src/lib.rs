@@ -49,6 +49,8 @@ pub struct ReadVisit {
     pub resource_uses: Vec<checks::resources::Use>,
     /// NGAY_RA: when the visit ended (its data is sent within hours of it, C139).
     pub ended: Option<jiff::civil::DateTime>,
+    /// The latest time the visit's XML1–XML3 give (no time may come after the file, C133).
+    pub latest: Option<jiff::civil::DateTime>,
 }
 
 /// What reading a file keeps of each visit besides its decision, amounts and findings.
@@ -110,6 +112,13 @@ pub fn read_visits(
                 ))),
                 inpatient: claim.inpatient(),
                 ended: claim.discharged,
+                latest: claim
+                    .lines
+                    .iter()
+                    .flat_map(|l| [l.ordered, l.performed, l.result])
+                    .chain([claim.discharged, claim.patient.settled])
+                    .flatten()
+                    .max(),
                 tender_uses: checks::tender::uses(reference, &claim),
                 resource_uses: checks::resources::uses(&claim),
                 stay: overlap::Stay::of(*claim).map(Box::new),
@@ -121,6 +130,7 @@ pub fn read_visits(
                 digest,
                 inpatient: false,
                 ended: None,
+                latest: None,
                 tender_uses: Vec::new(),
                 resource_uses: Vec::new(),
             },
@@ -148,7 +158,26 @@ pub fn read_visits(
 /// is on time.
 fn flag_late_submission(params: &Params, visits: &mut [ReadVisit], made: ansinh_core::Date) {
     for v in visits {
-        let (Outcome::Assessed(a), Some(ended)) = (&mut v.outcome, v.ended) else {
+        let Outcome::Assessed(a) = &mut v.outcome else {
+            continue;
+        };
+        // C133: the core has no clock; the day the file was made stands for "now".
+        if let Some(latest) = v.latest
+            && latest.date() > made
+        {
+            a.notes.push(assess::Finding {
+                rule: "S",
+                code: "S.FUTURE_TIME",
+                text_vi: format!("Thời điểm {latest} sau ngày lập tệp {made}"),
+                text_en: format!(
+                    "A time of the visit, {latest}, after the file was made on {made}"
+                ),
+                lines: Vec::new(),
+                amount: decimal::Amount::ZERO,
+                basis: "QĐ 130/QĐ-BYT (NGAYLAP; NGAY_YL, NGAY_TH_YL, NGAY_KQ, NGAY_RA, NGAY_TTOAN)",
+            });
+        }
+        let Some(ended) = v.ended else {
             continue;
         };
         let Ok(limits) = ansinh_rules::health::claims_assessment(params, ended.date()) else {

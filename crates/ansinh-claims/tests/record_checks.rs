@@ -93,7 +93,7 @@ fn the_complete_worked_case_passes_every_record_check() {
     let a = assess(&tc1(), None);
     assert_eq!(a.decision, Decision::Accepted, "{a:?}");
     assert!(a.findings.is_empty(), "{:?}", a.findings);
-    // TC1 as published leaves MA_QUOCTICH, MA_DANTOC, DIA_CHI out and one line's prescriber and
+    // TC1 as published leaves MA_QUOCTICH, MA_DANTOC, DIA_CHI, LY_DO_VV out and one line's prescriber and
     // a drug's tender: noted for the facility, and nothing else.
     let notes = note_codes(&a);
     assert!(
@@ -1499,4 +1499,68 @@ fn c019_c035_c151_c154_c166_small_record_checks() {
     let mut t = tc1();
     t[0] = zero(&t[0]);
     assert!(finding(&assess(&t, None), "S.ZERO_TOTAL").is_some());
+}
+
+/// C034: a visit of category 1.1 (at the registered facility) elsewhere than its MA_DKBD and
+/// not referred goes to a human; C155: a drug prescribed by a nurse; C183: a man named Thị;
+/// C004: LY_DO_VV and GT_THE_DEN are asked for.
+#[test]
+fn c034_c155_c183_c004_category_prescriber_name_and_card_fields() {
+    let mut t = tc1();
+    t[0] = t[0].replace("<MA_DKBD>79001</MA_DKBD>", "<MA_DKBD>79002</MA_DKBD>");
+    assert!(codes(&assess(&t, None)).contains(&"R04.CATEGORY"));
+    t[0] = t[0].replace(
+        "<MA_HSBA>",
+        "<MA_NOI_DI>79002</MA_NOI_DI><GIAY_CHUYEN_TUYEN>1</GIAY_CHUYEN_TUYEN><MA_HSBA>",
+    );
+    assert!(!codes(&assess(&t, None)).contains(&"R04.CATEGORY"));
+    // Metformin prescribed by the nurse of the staff list.
+    let r = reference(&[("staff.csv", "")]);
+    let mut t = tc1();
+    t[1] = t[1].replacen(
+        "<MA_BAC_SI>XXXXXXXXXX</MA_BAC_SI>",
+        "<MA_BAC_SI>000456/HCM-CCHN</MA_BAC_SI>",
+        1,
+    );
+    let a = assess(&t, Some(&r));
+    assert_eq!(
+        finding(&a, "R14.PRESCRIBER").unwrap().lines,
+        vec!["XML2#1".to_string()]
+    );
+    let mut t = tc1();
+    t[0] = t[0].replace("<GIOI_TINH>2</GIOI_TINH>", "<GIOI_TINH>1</GIOI_TINH>");
+    let a = assess(&t, None);
+    assert!(
+        a.notes
+            .iter()
+            .any(|n| n.code == "S.FORMAT" && n.text_en.contains("middle name Thị")),
+        "{:?}",
+        a.notes
+    );
+    let mut t = tc1();
+    t[0] = t[0].replace("<GT_THE_DEN>20251231</GT_THE_DEN>", "");
+    let a = assess(&t, None);
+    let required = finding(&a, "S.REQUIRED").unwrap();
+    assert!(
+        required.text_en.contains("GT_THE_DEN") && required.text_en.contains("LY_DO_VV"),
+        "{}",
+        required.text_en
+    );
+}
+
+/// C133: a time of the visit after the day the file was made.
+#[test]
+fn c133_a_time_after_the_file_was_made_is_noted() {
+    let file = write_file("79001", "20250309", &[tables(&tc1())]);
+    let Outcome::Assessed(a) = assess_file(&params(), None, file.as_bytes(), Detail::EXPLAINED)
+        .unwrap()
+        .remove(0)
+    else {
+        panic!()
+    };
+    assert!(
+        a.notes.iter().any(|n| n.code == "S.FUTURE_TIME"),
+        "{:?}",
+        a.notes
+    );
 }

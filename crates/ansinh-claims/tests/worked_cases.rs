@@ -681,9 +681,14 @@ fn r04_a_facility_without_a_contract_on_the_day_goes_to_review() {
             .map(|(k, t)| {
                 (
                     k,
+                    // The holder registered where the visit is (category 1.1).
                     t.replace(
                         "<MA_CSKCB>79001</MA_CSKCB>",
                         &format!("<MA_CSKCB>{facility}</MA_CSKCB>"),
+                    )
+                    .replace(
+                        "<MA_DKBD>79001</MA_DKBD>",
+                        &format!("<MA_DKBD>{facility}</MA_DKBD>"),
                     ),
                 )
             })

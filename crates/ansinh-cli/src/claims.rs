@@ -179,6 +179,8 @@ fn synthetic_visit(
         "LÊ VĂN CƯỜNG",
         "PHẠM THỊ DUNG",
     ][n % 4];
+    // GIOI_TINH: 2 for the names with the middle name Thị.
+    let sex = if n % 2 == 1 { 2 } else { 1 };
     // A stay says why and when it became one, and how it was treated (QĐ 4750 Bảng 1).
     let inpatient_fields = if inpatient {
         format!(
@@ -188,7 +190,7 @@ fn synthetic_visit(
         String::new()
     };
     let xml1 = format!(
-        "<TONG_HOP><MA_LK>{key}</MA_LK><STT>{n}</STT><MA_BN>BN{n}</MA_BN><HO_TEN>{name}</HO_TEN><NGAY_SINH>{birth}</NGAY_SINH>{weight}<GIOI_TINH>1</GIOI_TINH><MA_QUOCTICH>000</MA_QUOCTICH><MA_DANTOC>01</MA_DANTOC><DIA_CHI>Quận 1, TP Hồ Chí Minh</DIA_CHI><MA_THE_BHYT>{card}</MA_THE_BHYT><MA_DKBD>79001</MA_DKBD><GT_THE_TU>20250101</GT_THE_TU><GT_THE_DEN>{to}</GT_THE_DEN><CHAN_DOAN_RV>Đái tháo đường týp 2</CHAN_DOAN_RV><MA_BENH_CHINH>E11.9</MA_BENH_CHINH><MA_DOITUONG_KCB>1.1</MA_DOITUONG_KCB><NGAY_VAO>{admit}</NGAY_VAO>{inpatient_fields}<NGAY_RA>{discharge}</NGAY_RA><KET_QUA_DTRI>2</KET_QUA_DTRI><MA_LOAI_RV>1</MA_LOAI_RV><T_THUOC>{t_thuoc}</T_THUOC><T_VTYT>0</T_VTYT><T_TONGCHI_BV>{t_bv}</T_TONGCHI_BV><T_TONGCHI_BH>{t_bv}</T_TONGCHI_BH><T_BNTT>0</T_BNTT><T_BNCCT>{t_cct}</T_BNCCT><T_BHTT>{t_bhtt}</T_BHTT><T_NGUONKHAC>0</T_NGUONKHAC><NAM_QT>2025</NAM_QT><THANG_QT>3</THANG_QT><MA_LOAI_KCB>{visit_type}</MA_LOAI_KCB><MA_KHOA>K01</MA_KHOA><MA_CSKCB>79001</MA_CSKCB><MA_HSBA>HS{n}</MA_HSBA></TONG_HOP>"
+        "<TONG_HOP><MA_LK>{key}</MA_LK><STT>{n}</STT><MA_BN>BN{n}</MA_BN><HO_TEN>{name}</HO_TEN><NGAY_SINH>{birth}</NGAY_SINH>{weight}<GIOI_TINH>{sex}</GIOI_TINH><SO_CCCD>079{n:09}</SO_CCCD><MA_QUOCTICH>000</MA_QUOCTICH><MA_DANTOC>01</MA_DANTOC><DIA_CHI>Quận 1, TP Hồ Chí Minh</DIA_CHI><MA_THE_BHYT>{card}</MA_THE_BHYT><MA_DKBD>79001</MA_DKBD><GT_THE_TU>20250101</GT_THE_TU><GT_THE_DEN>{to}</GT_THE_DEN><LY_DO_VV>Khám bệnh</LY_DO_VV><CHAN_DOAN_RV>Đái tháo đường týp 2</CHAN_DOAN_RV><MA_BENH_CHINH>E11.9</MA_BENH_CHINH><MA_DOITUONG_KCB>1.1</MA_DOITUONG_KCB><NGAY_VAO>{admit}</NGAY_VAO>{inpatient_fields}<NGAY_RA>{discharge}</NGAY_RA><KET_QUA_DTRI>2</KET_QUA_DTRI><MA_LOAI_RV>1</MA_LOAI_RV><T_THUOC>{t_thuoc}</T_THUOC><T_VTYT>0</T_VTYT><T_TONGCHI_BV>{t_bv}</T_TONGCHI_BV><T_TONGCHI_BH>{t_bv}</T_TONGCHI_BH><T_BNTT>0</T_BNTT><T_BNCCT>{t_cct}</T_BNCCT><T_BHTT>{t_bhtt}</T_BHTT><T_NGUONKHAC>0</T_NGUONKHAC><NAM_QT>2025</NAM_QT><THANG_QT>3</THANG_QT><MA_LOAI_KCB>{visit_type}</MA_LOAI_KCB><MA_KHOA>K01</MA_KHOA><MA_CSKCB>79001</MA_CSKCB><MA_HSBA>HS{n}</MA_HSBA></TONG_HOP>"
     );
     let mut tables = vec![
         ("XML1", xml1),

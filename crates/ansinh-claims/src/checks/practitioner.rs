@@ -24,12 +24,13 @@ fn examines(title: &str) -> bool {
     matches!(title, "doctor" | "physician_assistant" | "bac_si" | "y_si")
 }
 
-/// R14 on one visit (catalogue C152, C153, C156, C157).
+/// R14 on one visit (catalogue C152, C153, C155 prescribers, C156, C157).
 pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
     let staff = reference.map(|r| &r.lists.staff).filter(|l| !l.is_empty());
     let mut unnamed = Vec::new();
     let mut unknown: Vec<(String, String)> = Vec::new();
     let mut not_doctor = Vec::new();
+    let mut not_prescriber = Vec::new();
     let mut last: Option<(&str, ansinh_core::Date, (bool, bool))> = None;
     for l in &claim.lines {
         let d = l.detail.as_ref();
@@ -64,6 +65,10 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
             };
             if !registered {
                 unknown.push((line_ref(l), code.to_string()));
+            } else if l.table == Table::Xml2 && Some(code) == doctor && !examiner {
+                // C155: a drug is prescribed by a doctor or physician assistant (TT 26/2025/
+                // TT-BYT), not a nurse, midwife or technician.
+                not_prescriber.push(line_ref(l));
             } else if l.group == group::CONSULTATION
                 && Some(code) == performers.map(str::trim).or(doctor)
                 && !examiner
@@ -91,6 +96,16 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
             format!("Practitioners not registered at the facility on the day: {list}"),
             unknown.into_iter().map(|(r, _)| r).collect(),
             BASIS,
+        );
+    }
+    if !not_prescriber.is_empty() {
+        found.review(
+            "R14.PRESCRIBER",
+            "Thuốc do người không được kê đơn chỉ định (điều dưỡng, hộ sinh, kỹ thuật viên)".into(),
+            "A drug prescribed by someone who may not prescribe (a nurse, midwife or technician)"
+                .into(),
+            not_prescriber,
+            "TT 26/2025/TT-BYT (người kê đơn); TT 32/2023/TT-BYT; QĐ 130/QĐ-BYT Bảng 2 (MA_BAC_SI)",
         );
     }
     if !not_doctor.is_empty() {

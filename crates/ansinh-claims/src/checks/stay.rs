@@ -328,6 +328,28 @@ fn network(claim: &Claim, found: &mut Found) {
             "QĐ 130/QĐ-BYT Bảng 1 (MA_DOITUONG_KCB, MA_DKBD); Law on Health Insurance Art. 22",
         );
     }
+    // C034 (the admission reason of QĐ 4210 read as QĐ 130's category): a visit at one's
+    // registered facility (1.1) elsewhere than the MA_DKBD, and not referred there.
+    if claim.category == "1.1"
+        && p.referred_from.is_none()
+        && p.registered_at
+            .as_deref()
+            .is_some_and(|r| r.split(';').all(|r| r.trim() != claim.facility))
+    {
+        found.review(
+            "R04.CATEGORY",
+            format!(
+                "Mã đối tượng 1.1 (đúng nơi đăng ký KCB ban đầu) nhưng MA_DKBD không phải cơ sở {} và không có nơi chuyển đến",
+                claim.facility
+            ),
+            format!(
+                "Category 1.1 (at the registered facility) but MA_DKBD is not facility {} and no referral is given",
+                claim.facility
+            ),
+            Vec::new(),
+            "QĐ 130/QĐ-BYT Bảng 1 (MA_DOITUONG_KCB, MA_DKBD, MA_NOI_DI); Law on Health Insurance Art. 22, 26",
+        );
+    }
     if claim.category == "1.3" && (p.referred_from.is_none() || p.referral_paper.is_none()) {
         found.review(
             "R04.REFERRAL",
