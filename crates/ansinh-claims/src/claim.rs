@@ -527,6 +527,10 @@ pub struct Patient {
     pub present: u64,
     /// HO_TEN as sent (compared with the card register, C020).
     pub name: Option<Box<str>>,
+    /// SO_CCCD, MA_BN: the person's identity number and the facility's patient code (one
+    /// identity number is one person across a file, C116).
+    pub id_number: Option<Box<str>>,
+    pub patient_code: Option<Box<str>>,
     /// NGAY_SINH (yyyyMMddHHmm; yyyyMMdd read too).
     pub birth: Option<Date>,
     /// GIOI_TINH: 1 male, 2 female, 3 not determined.
@@ -817,6 +821,8 @@ impl Claim {
         let patient = Patient {
             present: summary.present(),
             name: r.soft_text(S::HO_TEN),
+            id_number: r.soft_text(S::SO_CCCD),
+            patient_code: r.soft_text(S::MA_BN),
             birth: r.soft_date(S::NGAY_SINH),
             sex: r.soft_text(S::GIOI_TINH),
             weight: r.soft_decimal(S::CAN_NANG),

@@ -51,6 +51,12 @@ pub struct ReadVisit {
     pub ended: Option<jiff::civil::DateTime>,
     /// The latest time the visit's XML1–XML3 give (no time may come after the file, C133).
     pub latest: Option<jiff::civil::DateTime>,
+    /// SO_CCCD and who holds it (MA_BN, else name and birth), and the serials of its papers:
+    /// one number is one person, one serial one paper, across a file (C116).
+    pub identity: Option<Box<(Box<str>, String)>>,
+    pub serials: Vec<String>,
+    /// Its services of the interval list (R09.INTERVAL across the file, C100).
+    pub interval_uses: Vec<checks::frequency::Use>,
 }
 
 /// What reading a file keeps of each visit besides its decision, amounts and findings.
@@ -112,6 +118,24 @@ pub fn read_visits(
                 ))),
                 inpatient: claim.inpatient(),
                 ended: claim.discharged,
+                identity: claim.patient.id_number.as_ref().map(|id| {
+                    let p = &claim.patient;
+                    let who = match (&p.patient_code, &p.name) {
+                        (Some(code), _) => format!("MA_BN {code}"),
+                        (None, name) => format!(
+                            "{} {}",
+                            name.as_deref().unwrap_or(""),
+                            p.birth.map(|b| b.to_string()).unwrap_or_default()
+                        ),
+                    };
+                    Box::new((id.clone(), who))
+                }),
+                interval_uses: checks::frequency::uses(reference, &claim),
+                serials: if claim.other_tables.is_empty() {
+                    Vec::new()
+                } else {
+                    checks::certificates::serials(&claim)
+                },
                 latest: claim
                     .lines
                     .iter()
@@ -131,6 +155,9 @@ pub fn read_visits(
                 inpatient: false,
                 ended: None,
                 latest: None,
+                identity: None,
+                serials: Vec::new(),
+                interval_uses: Vec::new(),
                 tender_uses: Vec::new(),
                 resource_uses: Vec::new(),
             },
@@ -142,14 +169,102 @@ pub fn read_visits(
         flag_other_facility(&mut visits, envelope);
     }
     flag_resource_overlaps(&mut visits);
+    flag_shared_identities(&mut visits);
     if let Some(made) = head.made {
         flag_late_submission(params, &mut visits, made);
     }
     if let Some(r) = reference {
         flag_tender_quantities(&mut visits, r);
+        flag_intervals(&mut visits, r);
         head.notices.extend(cost_averages(params, r, &visits));
     }
     Ok((head, visits))
+}
+
+/// R09 over the file (C100): a service repeated for the same card before its least interval.
+fn flag_intervals(visits: &mut [ReadVisit], reference: &reference::Reference) {
+    if visits.iter().all(|v| v.interval_uses.is_empty()) {
+        return;
+    }
+    let uses: Vec<Vec<checks::frequency::Use>> = visits
+        .iter_mut()
+        .map(|v| std::mem::take(&mut v.interval_uses))
+        .collect();
+    for (i, vi, en) in checks::frequency::intervals(reference, &uses) {
+        if let Outcome::Assessed(a) = &mut visits[i].outcome {
+            overlap::flag(
+                a,
+                assess::Finding {
+                    rule: "R09",
+                    code: "R09.INTERVAL",
+                    text_vi: format!("Chỉ định lại trước khoảng cách tối thiểu: {vi}"),
+                    text_en: format!("Repeated before the least interval: {en}"),
+                    lines: Vec::new(),
+                    amount: decimal::Amount::ZERO,
+                    basis: "TT 35/2016/TT-BYT as amended by TT 39/2024/TT-BYT (payment conditions)",
+                },
+            );
+        }
+    }
+}
+
+/// C116: one identity number (SO_CCCD) sent for two persons of a file (another MA_BN, or
+/// another name and birth), and one paper's serial sent for two visits, go to a human; the
+/// later visit names the earlier.
+fn flag_shared_identities(visits: &mut [ReadVisit]) {
+    let mut found: Vec<(usize, String, String)> = Vec::new();
+    {
+        let mut holders: FxHashMap<&str, (&str, usize)> = FxHashMap::default();
+        let mut papers: FxHashMap<&str, usize> = FxHashMap::default();
+        let key = |v: &ReadVisit| match &v.outcome {
+            Outcome::Assessed(a) => a.key.clone(),
+            Outcome::Malformed { key, .. } => key.clone().unwrap_or_default(),
+        };
+        for (i, v) in visits.iter().enumerate() {
+            if let Some(identity) = &v.identity {
+                let (id, who) = (&*identity.0, identity.1.as_str());
+                match holders.get(id) {
+                    Some((first, j)) if *first != who => found.push((
+                        i,
+                        format!("SO_CCCD {id}: {who} ≠ {first} ({})", key(&visits[*j])),
+                        format!("SO_CCCD {id}: {who} ≠ {first} ({})", key(&visits[*j])),
+                    )),
+                    Some(_) => {}
+                    None => {
+                        holders.insert(id, (who, i));
+                    }
+                }
+            }
+            for serial in &v.serials {
+                match papers.get(serial.as_str()) {
+                    Some(j) => found.push((
+                        i,
+                        format!("{serial} đã có ở hồ sơ {}", key(&visits[*j])),
+                        format!("{serial} already sent with visit {}", key(&visits[*j])),
+                    )),
+                    None => {
+                        papers.insert(serial, i);
+                    }
+                }
+            }
+        }
+    }
+    for (i, vi, en) in found {
+        if let Outcome::Assessed(a) = &mut visits[i].outcome {
+            let finding = assess::Finding {
+                rule: "R10",
+                code: "R10.SHARED_IDENTITY",
+                text_vi: format!("Trùng số định danh hoặc số giấy trong tệp: {vi}"),
+                text_en: format!(
+                    "An identity number or a paper's serial sent twice in the file: {en}"
+                ),
+                lines: Vec::new(),
+                amount: decimal::Amount::ZERO,
+                basis: "QĐ 130/QĐ-BYT Bảng 1 (SO_CCCD, MA_BN), Bảng 7, 10, 11 (SO_LUU_TRU, SO_SERI)",
+            };
+            overlap::flag(a, finding);
+        }
+    }
 }
 
 /// C139: a visit whose file was made (NGAYLAP) after the day by which its data was due —

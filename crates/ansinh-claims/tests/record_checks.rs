@@ -1564,3 +1564,90 @@ fn c133_a_time_after_the_file_was_made_is_noted() {
         a.notes
     );
 }
+
+/// C116: one SO_CCCD for two persons of a file, and one paper's serial for two visits, go to a
+/// human on the later visit; the same person's two visits do not.
+#[test]
+fn c116_one_identity_number_for_two_persons_and_a_serial_twice() {
+    let first = tables(&tc1());
+    let same_person = keyed(&tc1(), "79001.250310.000124");
+    let other_person: Vec<_> = keyed(&tc1(), "79001.250310.000125")
+        .into_iter()
+        .map(|(k, t)| {
+            (
+                k,
+                t.replace("<MA_BN>BN000123</MA_BN>", "<MA_BN>BN000999</MA_BN>"),
+            )
+        })
+        .collect();
+    let run = |visits: &[Vec<(&str, String)>]| {
+        let file = write_file("79001", "20250310", visits);
+        assess_file(&params(), None, file.as_bytes(), Detail::EXPLAINED).unwrap()
+    };
+    let shared = |o: &Outcome| match o {
+        Outcome::Assessed(a) => finding(a, "R10.SHARED_IDENTITY").map(|f| f.text_en.clone()),
+        _ => None,
+    };
+    let out = run(&[first.clone(), same_person]);
+    assert!(out.iter().all(|o| shared(o).is_none()));
+    let out = run(&[first.clone(), other_person]);
+    assert!(shared(&out[0]).is_none());
+    let text = shared(&out[1]).expect("shared");
+    assert!(
+        text.contains("MA_BN BN000999 ≠ MA_BN BN000123 (79001.250310.000123)"),
+        "{text}"
+    );
+    // The same discharge paper's archive number on two visits.
+    let paper = |key: &str| {
+        format!(
+            "<CHI_TIEU_DU_LIEU_GIAY_RA_VIEN><MA_LK>{key}</MA_LK><SO_LUU_TRU>LT-0001</SO_LUU_TRU></CHI_TIEU_DU_LIEU_GIAY_RA_VIEN>"
+        )
+    };
+    let mut a = first;
+    a.push(("XML7", paper("79001.250310.000123")));
+    let mut b = keyed(&tc1(), "79001.250310.000124");
+    b.push(("XML7", paper("79001.250310.000124")));
+    let out = run(&[a, b]);
+    assert!(
+        shared(&out[1])
+            .expect("serial")
+            .contains("XML7 SO_LUU_TRU LT-0001 already sent")
+    );
+}
+
+/// C100 across a file: the same card's HbA1c of an earlier visit, 20 days before.
+#[test]
+fn c100_a_test_repeated_too_soon_across_the_visits_of_a_file() {
+    let r = reference(&[("limits.csv", "")]);
+    let earlier: Vec<_> = keyed(&tc1(), "79001.250218.000001")
+        .into_iter()
+        .map(|(k, t)| (k, t.replace("20250310", "20250218")))
+        .collect();
+    let file = write_file("79001", "20250310", &[earlier, tables(&tc1())]);
+    let out = assess_file(&params(), Some(&r), file.as_bytes(), Detail::EXPLAINED).unwrap();
+    let interval = |o: &Outcome| match o {
+        Outcome::Assessed(a) => finding(a, "R09.INTERVAL").map(|f| f.text_en.clone()),
+        _ => None,
+    };
+    assert!(interval(&out[0]).is_none());
+    let text = interval(&out[1]).expect("too soon");
+    assert!(
+        text.contains("23.0083.1523 repeated after 20 days (at least 90), last on 2025-02-18"),
+        "{text}"
+    );
+}
+
+/// C141: an examination on a Sunday or a public holiday is noted; an emergency is not.
+#[test]
+fn c141_an_examination_on_a_day_off_is_noted() {
+    assert!(finding(&assess(&tc1(), None), "S.DAY_OFF").is_none());
+    // TC1 moved to Sunday 9 March 2025.
+    let sunday: [String; 3] = tc1().map(|t| t.replace("20250310", "20250309"));
+    assert!(finding(&assess(&sunday, None), "S.DAY_OFF").is_some());
+    let mut emergency = sunday;
+    emergency[0] = emergency[0].replace(
+        "<MA_DOITUONG_KCB>1.1</MA_DOITUONG_KCB>",
+        "<MA_DOITUONG_KCB>2</MA_DOITUONG_KCB>",
+    );
+    assert!(finding(&assess(&emergency, None), "S.DAY_OFF").is_none());
+}

@@ -26,6 +26,7 @@ pub mod agreement;
 pub mod armed_forces;
 pub mod back_collection;
 pub mod calc;
+pub mod calendar;
 pub mod compliance;
 pub mod contribution;
 pub mod convalescence;

@@ -52,6 +52,7 @@ ansinh_law::parameter_pack! {
         rounding: RoundingPolicy,
         health_benefit: crate::health::HealthBenefit,
         claims_assessment: crate::health::ClaimsAssessment,
+        public_holidays: crate::calendar::PublicHolidays,
         occupational_benefit: crate::occupational::OccupationalBenefit,
         pension_indexation: crate::indexation::PensionIndexation,
         pregnancy_leave: crate::pregnancy::PregnancyLeave,

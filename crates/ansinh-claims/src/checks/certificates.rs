@@ -567,3 +567,40 @@ pub fn check(params: &Params, reference: Option<&Reference>, claim: &Claim, foun
         );
     }
 }
+
+/// The serial numbers of a visit's papers (XML7 SO_LUU_TRU, XML10 and XML11 SO_SERI), each
+/// with its table: one serial is one paper across a file (C116).
+pub fn serials(claim: &Claim) -> Vec<String> {
+    let mut out = Vec::new();
+    for (paper, field) in [
+        (&DISCHARGE, "SO_LUU_TRU"),
+        (&PREGNANCY_REST, "SO_SERI"),
+        (&LEAVE, "SO_SERI"),
+    ] {
+        let Some((_, bytes)) = claim
+            .other_tables
+            .iter()
+            .find(|(k, _)| k.trim() == paper.kind)
+        else {
+            continue;
+        };
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            continue;
+        };
+        let rows = match paper.kind {
+            "XML7" => {
+                records::<DischargeField>(text, paper.record).map(|r| (r, DischargeField::NAMES))
+            }
+            "XML10" => records::<PregnancyRestField>(text, paper.record)
+                .map(|r| (r, PregnancyRestField::NAMES)),
+            _ => records::<LeaveField>(text, paper.record).map(|r| (r, LeaveField::NAMES)),
+        };
+        let Ok((rows, names)) = rows else { continue };
+        for cells in rows.iter() {
+            if let Some(v) = (Record { names, cells }).get(field) {
+                out.push(format!("{} {field} {v}", paper.kind));
+            }
+        }
+    }
+    out
+}

@@ -107,3 +107,86 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
         );
     }
 }
+
+/// A service of the interval list a visit used: the card, the code, the day, the line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Use {
+    pub card: String,
+    pub code: String,
+    pub day: ansinh_core::Date,
+    pub line: String,
+}
+
+/// The lines of a visit whose code has a least interval (`min_days`), for the check across the
+/// visits of a file (C100); none when no list is loaded.
+pub fn uses(reference: Option<&Reference>, claim: &Claim) -> Vec<Use> {
+    let Some(limits) = reference.map(|r| &r.lists.limits).filter(|l| !l.is_empty()) else {
+        return Vec::new();
+    };
+    let Some(card) = claim.cards.first() else {
+        return Vec::new();
+    };
+    claim
+        .lines
+        .iter()
+        .filter(|l| l.table == Table::Xml3)
+        .filter_map(|l| {
+            let day = l.ordered.unwrap_or(claim.admitted).date();
+            let row = limits.on(&l.code, day).next()?;
+            (!row.cells[2].is_empty()).then(|| Use {
+                card: card.code.clone(),
+                code: l.code.clone(),
+                day,
+                line: line_ref(l),
+            })
+        })
+        .collect()
+}
+
+/// C100 across a file: the visits (by index) whose service comes before its least interval
+/// after the same card's earlier one, with the finding's texts (vi, en).
+pub fn intervals(reference: &Reference, uses: &[Vec<Use>]) -> Vec<(usize, String, String)> {
+    let mut all: Vec<(usize, &Use)> = uses
+        .iter()
+        .enumerate()
+        .flat_map(|(i, u)| u.iter().map(move |u| (i, u)))
+        .collect();
+    all.sort_by(|a, b| (&a.1.card, &a.1.code, a.1.day).cmp(&(&b.1.card, &b.1.code, b.1.day)));
+    let mut out = Vec::new();
+    for w in all.windows(2) {
+        let ((i, earlier), (j, later)) = (w[0], w[1]);
+        if i == j || earlier.card != later.card || earlier.code != later.code {
+            continue;
+        }
+        let Some(days) = reference
+            .lists
+            .limits
+            .on(&later.code, later.day)
+            .next()
+            .and_then(|r| r.cells[2].parse::<Quantity>().ok())
+        else {
+            continue;
+        };
+        let gap = i64::from((later.day - earlier.day).get_days());
+        if gap * 1000 < days.units() {
+            out.push((
+                j,
+                format!(
+                    "{} {} chỉ định lại sau {gap} ngày (tối thiểu {}), lần trước {}",
+                    later.line,
+                    later.code,
+                    days.trimmed(),
+                    earlier.day
+                ),
+                format!(
+                    "{} {} repeated after {gap} days (at least {}), last on {}",
+                    later.line,
+                    later.code,
+                    days.trimmed(),
+                    earlier.day
+                ),
+            ));
+        }
+    }
+    out
+}

@@ -44,6 +44,26 @@ pub fn check(
     locked(reference, claim, found);
     let p = &claim.patient;
     let inpatient = claim.inpatient();
+    // C141: an examination visit on a Sunday or a public holiday (not an emergency) is noted:
+    // the facility's days of service are the assessor's to check.
+    if claim.visit_type == "01"
+        && claim.category != "2"
+        && ansinh_rules::calendar::is_day_off(params, claim.admitted.date())
+    {
+        found.note(
+            "S.DAY_OFF",
+            format!(
+                "Khám ngoại trú vào ngày nghỉ (chủ nhật hoặc ngày lễ) {}",
+                claim.admitted.date()
+            ),
+            format!(
+                "An examination on a day off (a Sunday or a public holiday), {}",
+                claim.admitted.date()
+            ),
+            Vec::new(),
+            "Labour Code 45/2019/QH14 Art. 111–112; QĐ 130/QĐ-BYT Bảng 1 (NGAY_VAO)",
+        );
+    }
     let mut inpatient_beds = Vec::new();
     let (mut bed_total, mut bed_lines) = (Quantity::ZERO, Vec::new());
     let mut over_one = Vec::new();
