@@ -1651,3 +1651,46 @@ fn c141_an_examination_on_a_day_off_is_noted() {
     );
     assert!(finding(&assess(&emergency, None), "S.DAY_OFF").is_none());
 }
+
+/// C177: a bed service of one department ordered by another; C180: a field beyond the
+/// standard's own limit.
+#[test]
+fn c177_c180_the_beds_department_and_fields_own_limits() {
+    let bed = free_line(3, "K03.1905", 16, 1, ["202503100900", "", ""]).replace(
+        "<NGAY_YL>",
+        "<MA_KHOA>K01</MA_KHOA><MA_GIUONG>H001</MA_GIUONG><NGAY_YL>",
+    );
+    let a = assess(&with_lines(&tc1(), &[bed.clone()]), None);
+    let line = finding(&a, "S.LINE").unwrap();
+    assert!(
+        line.text_en
+            .contains("MA_KHOA K01 is not the bed's department K03"),
+        "{}",
+        line.text_en
+    );
+    let a = assess(
+        &with_lines(
+            &tc1(),
+            &[bed.replace("<MA_KHOA>K01</MA_KHOA>", "<MA_KHOA>K03</MA_KHOA>")],
+        ),
+        None,
+    );
+    assert!(
+        !finding(&a, "S.LINE")
+            .map(|f| f.text_en.clone())
+            .unwrap_or_default()
+            .contains("bed's department")
+    );
+    let long = "X".repeat(60);
+    let results = format!(
+        "<CHITIEU_CHITIET_DICHVUCANLAMSANG><DSACH_CHI_TIET_CLS><CHI_TIET_CLS><MA_LK>79001.250310.000123</MA_LK><STT>1</STT><MA_DICH_VU>23.0083.1523</MA_DICH_VU><MA_CHI_SO>{long}</MA_CHI_SO><GIA_TRI>6.5</GIA_TRI><NGAY_KQ>202503100950</NGAY_KQ></CHI_TIET_CLS></DSACH_CHI_TIET_CLS></CHITIEU_CHITIET_DICHVUCANLAMSANG>"
+    );
+    let a = with_papers(&[("XML4", &results)], None);
+    let text = finding(&a, "S.RESULTS")
+        .map(|f| f.text_en.clone())
+        .unwrap_or_default();
+    assert!(
+        text.contains("MA_CHI_SO longer than 50 characters"),
+        "{text}"
+    );
+}

@@ -483,6 +483,18 @@ pub fn check(params: &Params, reference: Option<&Reference>, claim: &Claim, foun
     });
     read::<ReferralField>(claim, &REFERRAL, &mut seen, |r, seen, at| {
         signers(r, seen, at, &["MA_BAC_SI", "MA_TTDV"]);
+        // C180: the fields' own limits (QĐ 130 Bảng 13 as amended by QĐ 4750).
+        for (f, most) in [
+            ("SO_HOSO", 50),
+            ("SO_CHUYENTUYEN", 50),
+            ("GIAY_CHUYEN_TUYEN", 50),
+            ("PHUONGTIEN_VC", 255),
+        ] {
+            if r.get(f).is_some_and(|v| v.chars().count() > most) {
+                seen.notes
+                    .push(format!("{at}: {f} longer than {most} characters"));
+            }
+        }
         let destination = r.get("MA_NOI_DEN").or(r.get("MA_CSKCB_DEN"));
         match destination {
             None => seen

@@ -354,6 +354,22 @@ fn lines(claim: &Claim, found: &mut Found) {
                         Some(b) if !bed_code(b) => bad.push(format!("MA_GIUONG `{b}` ([HTCK]nnn)")),
                         Some(_) => {}
                     }
+                    // The bed service's department (K03 of K03.1905) is the ordering one.
+                    let department = d.and_then(|d| d.get(crate::claim::LineText::Department));
+                    if let (Some(dept), Some((prefix, _))) = (department, l.code.split_once('.'))
+                        && prefix.starts_with('K')
+                        && prefix != dept
+                    {
+                        bad.push(format!(
+                            "MA_KHOA {dept} is not the bed's department {prefix}"
+                        ));
+                    }
+                }
+                // C180: the standard's own limit of a field (Bảng 3 MA_BENH: 100 characters).
+                if let Some(codes) = d.and_then(|d| d.diagnosis())
+                    && codes.chars().count() > 100
+                {
+                    bad.push("MA_BENH longer than 100 characters".to_string());
                 }
             }
         }

@@ -81,6 +81,21 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
                         )),
                         None => notes.push(format!("XML4 #{} without MA_DICH_VU", n + 1)),
                     }
+                    // C180: the fields' own limits (QĐ 130 Bảng 4).
+                    for (field, most) in [
+                        (ResultField::MA_CHI_SO, 50),
+                        (ResultField::TEN_CHI_SO, 255),
+                        (ResultField::GIA_TRI, 50),
+                        (ResultField::DON_VI_DO, 50),
+                    ] {
+                        if get(cells, field).is_some_and(|v| v.chars().count() > most) {
+                            notes.push(format!(
+                                "XML4 #{} {} longer than {most} characters",
+                                n + 1,
+                                ResultField::NAMES[field.index()]
+                            ));
+                        }
+                    }
                     if let Some(code) = code
                         && get(cells, ResultField::MO_TA).is_some()
                         && get(cells, ResultField::KET_LUAN).is_some()
