@@ -1660,7 +1660,7 @@ fn c177_c180_the_beds_department_and_fields_own_limits() {
         "<NGAY_YL>",
         "<MA_KHOA>K01</MA_KHOA><MA_GIUONG>H001</MA_GIUONG><NGAY_YL>",
     );
-    let a = assess(&with_lines(&tc1(), &[bed.clone()]), None);
+    let a = assess(&with_lines(&tc1(), std::slice::from_ref(&bed)), None);
     let line = finding(&a, "S.LINE").unwrap();
     assert!(
         line.text_en

@@ -1,10 +1,10 @@
-//! The prescription of a drug line read from its dose (LIEU_DUNG, QĐ 130/QĐ-BYT Bảng 2: "1 viên/lần
-//! * 2 lần/ngày * 30 ngày [2 viên/ngày]"): a quantity dispensed above the dose a day × the days
-//! by more than the tolerance goes to a human (R09.DOSE; catalogue C105), and so does an
-//! outpatient prescription for more days than a prescription may give (R09.PRESCRIPTION_DAYS;
-//! C103; TT 26/2025/TT-BYT allows longer prescriptions for the chronic diseases of its list,
-//! which is not encoded: the limit is a parameter). A dose that does not read this way is not
-//! checked.
+//! The prescription of a drug line read from its dose (LIEU_DUNG, QĐ 130/QĐ-BYT Bảng 2, written
+//! as `1 viên/lần * 2 lần/ngày * 30 ngày [2 viên/ngày]`): a quantity dispensed above the dose
+//! a day × the days by more than the tolerance goes to a human (R09.DOSE; catalogue C105), and
+//! so does an outpatient prescription for more days than a prescription may give
+//! (R09.PRESCRIPTION_DAYS; C103; TT 26/2025/TT-BYT allows longer prescriptions for the chronic
+//! diseases of its list, which is not encoded: the limit is a parameter). A dose that does not
+//! read this way is not checked.
 
 use super::{Found, line_ref};
 use crate::claim::{Claim, LineText, Table};
