@@ -53,7 +53,7 @@ pub struct ReadVisit {
     pub latest: Option<jiff::civil::DateTime>,
     /// SO_CCCD and who holds it (MA_BN, else name and birth), and the serials of its papers:
     /// one number is one person, one serial one paper, across a file (C116).
-    pub identity: Option<Box<(Box<str>, String)>>,
+    pub identity: Option<Box<(Box<str>, Holder)>>,
     pub serials: Vec<String>,
     /// Its services of the interval list (R09.INTERVAL across the file, C100).
     pub interval_uses: Vec<checks::frequency::Use>,
@@ -86,6 +86,23 @@ impl Detail {
     };
 }
 
+/// Who holds an identity number in a visit: the facility's patient code (MA_BN), or, without
+/// one, the name and birth.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Holder {
+    Code(Box<str>),
+    Person(Box<str>),
+}
+
+impl std::fmt::Display for Holder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Holder::Code(c) => write!(f, "MA_BN {c}"),
+            Holder::Person(p) => f.write_str(p),
+        }
+    }
+}
+
 /// Reads and assesses every visit of a claims file on every core, without the cross-claim
 /// rule R10 (see [`flag_overlaps`]), keeping the `detail` asked for.
 pub fn read_visits(
@@ -109,7 +126,7 @@ pub fn read_visits(
             String::new()
         };
         match xml::visit(files) {
-            xml::Visit::Read(claim) => ReadVisit {
+            xml::Visit::Read(mut claim) => ReadVisit {
                 outcome: Outcome::Assessed(Box::new(assess::assess_visit(
                     params,
                     reference,
@@ -118,17 +135,21 @@ pub fn read_visits(
                 ))),
                 inpatient: claim.inpatient(),
                 ended: claim.discharged,
-                identity: claim.patient.id_number.as_ref().map(|id| {
-                    let p = &claim.patient;
-                    let who = match (&p.patient_code, &p.name) {
-                        (Some(code), _) => format!("MA_BN {code}"),
-                        (None, name) => format!(
-                            "{} {}",
-                            name.as_deref().unwrap_or(""),
-                            p.birth.map(|b| b.to_string()).unwrap_or_default()
+                // Moved out of the claim (assessed by now): a million visits, no copies.
+                identity: claim.patient.id_number.take().map(|id| {
+                    let p = &mut claim.patient;
+                    let who = match p.patient_code.take() {
+                        Some(code) => Holder::Code(code),
+                        None => Holder::Person(
+                            format!(
+                                "{} {}",
+                                p.name.as_deref().unwrap_or(""),
+                                p.birth.map(|b| b.to_string()).unwrap_or_default()
+                            )
+                            .into(),
                         ),
                     };
-                    Box::new((id.clone(), who))
+                    Box::new((id, who))
                 }),
                 interval_uses: checks::frequency::uses(reference, &claim),
                 serials: if claim.other_tables.is_empty() {
@@ -214,7 +235,7 @@ fn flag_intervals(visits: &mut [ReadVisit], reference: &reference::Reference) {
 fn flag_shared_identities(visits: &mut [ReadVisit]) {
     let mut found: Vec<(usize, String, String)> = Vec::new();
     {
-        let mut holders: FxHashMap<&str, (&str, usize)> = FxHashMap::default();
+        let mut holders: FxHashMap<&str, (&Holder, usize)> = FxHashMap::default();
         let mut papers: FxHashMap<&str, usize> = FxHashMap::default();
         let key = |v: &ReadVisit| match &v.outcome {
             Outcome::Assessed(a) => a.key.clone(),
@@ -222,7 +243,7 @@ fn flag_shared_identities(visits: &mut [ReadVisit]) {
         };
         for (i, v) in visits.iter().enumerate() {
             if let Some(identity) = &v.identity {
-                let (id, who) = (&*identity.0, identity.1.as_str());
+                let (id, who) = (&*identity.0, &identity.1);
                 match holders.get(id) {
                     Some((first, j)) if *first != who => found.push((
                         i,

@@ -679,6 +679,45 @@ fn users_cards_and_claims_from_the_command_line() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("card_code"));
 
+    // The card register for the claims assessment: both issues, with their dates.
+    let out = ansinh(&["card", "export", "--database-url", &db], "");
+    let csv = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        csv.starts_with("code,name,birth,sex,registered_at,from,to,source\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("HT3790000000009,,,,79001,2026-01-01,2026-12-31,Ansinh card register"));
+    assert!(csv.contains("HT3790000000009,,,,79001,2027-01-01,2027-12-31,"));
+    // Read as a reference list: a claim's card the register does not hold goes to a human.
+    let samples = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/claims/reference"
+    );
+    let folder = std::env::temp_dir().join(format!("ansinh-cli-register-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("cards.csv"), &csv).unwrap();
+    for f in ["prices.csv", "covered.csv"] {
+        std::fs::copy(format!("{samples}/{f}"), folder.join(f)).unwrap();
+    }
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/claims/two-visits.xml"
+    );
+    let out = ansinh(
+        &[
+            "claims",
+            "assess",
+            example,
+            "--json",
+            "--reference",
+            folder.to_str().unwrap(),
+        ],
+        "",
+    );
+    let doc = json(&out);
+    assert_eq!(doc[0]["decision"], "needs_review", "{doc}");
+    assert!(doc[0]["findings"].to_string().contains("R01.REGISTER"));
+
     // Claims: imported once, the same file again changes nothing.
     let file = format!(
         "{}/../../examples/claims/overlap/stay.xml",

@@ -13,7 +13,14 @@ use ansinh_rules::Params;
 
 /// (quantity a day, days) of a dose text, each when it reads.
 pub fn dose(text: &str) -> (Option<Quantity>, Option<Quantity>) {
-    let number = |s: &str| s.trim().replace(',', ".").parse::<Quantity>().ok();
+    let number = |s: &str| {
+        let s = s.trim();
+        if s.contains(',') {
+            s.replace(',', ".").parse::<Quantity>().ok()
+        } else {
+            s.parse::<Quantity>().ok()
+        }
+    };
     let (mut per_day, mut days) = (None, None);
     let (mut per_time, mut times) = (None, None);
     for part in text.split(['*', '[', ']', ';']) {
@@ -21,7 +28,8 @@ pub fn dose(text: &str) -> (Option<Quantity>, Option<Quantity>) {
         let Some((value, unit)) = part.split_once(' ') else {
             continue;
         };
-        let unit = unit.trim().to_lowercase();
+        // The standard writes the units in lower case.
+        let unit = unit.trim();
         let Some(v) = number(value) else { continue };
         if unit == "ngày" {
             days = Some(v);
