@@ -498,7 +498,7 @@ pub fn assess_visit(
                 Some(approved) => {
                     // C043: a price under the approved one by more than half a đồng is the
                     // facility's to correct; the fund pays what it claimed.
-                    if l.unit_price_insured.units() + 500 < approved.units() {
+                    if l.unit_price_insured.units().saturating_add(500) < approved.units() {
                         below.push(line_ref(l));
                     }
                     l.unit_price_insured.min(approved)

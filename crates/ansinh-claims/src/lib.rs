@@ -86,20 +86,45 @@ impl Detail {
     };
 }
 
-/// Who holds an identity number in a visit: the facility's patient code (MA_BN), or, without
-/// one, the name and birth.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Holder {
-    Code(Box<str>),
-    Person(Box<str>),
+/// Who holds an identity number in a visit, as far as the visit says: the facility's patient
+/// code (MA_BN), the name and the birth.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Holder {
+    pub code: Option<Box<str>>,
+    pub name: Option<Box<str>>,
+    pub birth: Option<ansinh_core::Date>,
+}
+
+impl Holder {
+    /// Whether two holders are surely two persons: other patient codes when both give one,
+    /// else other names (case and spaces aside) or births when both give them; what cannot be
+    /// compared is not a second person.
+    fn other_than(&self, first: &Holder) -> bool {
+        if let (Some(a), Some(b)) = (&self.code, &first.code) {
+            return a != b;
+        }
+        let names = match (&self.name, &first.name) {
+            (Some(a), Some(b)) => !checks::card_register::same_name(a, b),
+            _ => false,
+        };
+        let births = matches!((self.birth, first.birth), (Some(a), Some(b)) if a != b);
+        names || births
+    }
 }
 
 impl std::fmt::Display for Holder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Holder::Code(c) => write!(f, "MA_BN {c}"),
-            Holder::Person(p) => f.write_str(p),
+        match (&self.code, &self.name) {
+            (Some(c), _) => write!(f, "MA_BN {c}")?,
+            (None, Some(n)) => write!(f, "{n}")?,
+            (None, None) => f.write_str("?")?,
         }
+        if self.code.is_none()
+            && let Some(b) = self.birth
+        {
+            write!(f, " {b}")?;
+        }
+        Ok(())
     }
 }
 
@@ -138,16 +163,10 @@ pub fn read_visits(
                 // Moved out of the claim (assessed by now): a million visits, no copies.
                 identity: claim.patient.id_number.take().map(|id| {
                     let p = &mut claim.patient;
-                    let who = match p.patient_code.take() {
-                        Some(code) => Holder::Code(code),
-                        None => Holder::Person(
-                            format!(
-                                "{} {}",
-                                p.name.as_deref().unwrap_or(""),
-                                p.birth.map(|b| b.to_string()).unwrap_or_default()
-                            )
-                            .into(),
-                        ),
+                    let who = Holder {
+                        code: p.patient_code.take(),
+                        name: p.name.take(),
+                        birth: p.birth,
                     };
                     Box::new((id, who))
                 }),
@@ -245,7 +264,7 @@ fn flag_shared_identities(visits: &mut [ReadVisit]) {
             if let Some(identity) = &v.identity {
                 let (id, who) = (&*identity.0, &identity.1);
                 match holders.get(id) {
-                    Some((first, j)) if *first != who => found.push((
+                    Some((first, j)) if who.other_than(first) => found.push((
                         i,
                         format!("SO_CCCD {id}: {who} ≠ {first} ({})", key(&visits[*j])),
                         format!("SO_CCCD {id}: {who} ≠ {first} ({})", key(&visits[*j])),
@@ -257,7 +276,14 @@ fn flag_shared_identities(visits: &mut [ReadVisit]) {
                 }
             }
             for serial in &v.serials {
+                // A placeholder ("0", ".", "-") is no serial.
+                let value = serial.rsplit(' ').next().unwrap_or("");
+                if value.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+                    continue;
+                }
                 match papers.get(serial.as_str()) {
+                    // Two records of one visit are its own affair.
+                    Some(j) if *j == i => {}
                     Some(j) => found.push((
                         i,
                         format!("{serial} đã có ở hồ sơ {}", key(&visits[*j])),
@@ -319,7 +345,10 @@ fn flag_late_submission(params: &Params, visits: &mut [ReadVisit], made: ansinh_
         let Ok(limits) = ansinh_rules::health::claims_assessment(params, ended.date()) else {
             continue;
         };
-        let Ok(due) = ended.checked_add(jiff::Span::new().hours(limits.submission_hours)) else {
+        let Ok(due) = jiff::Span::new()
+            .try_hours(limits.submission_hours)
+            .and_then(|span| ended.checked_add(span))
+        else {
             continue;
         };
         if made > due.date() {

@@ -121,7 +121,7 @@ pub struct Lists {
     /// (R08.CONCURRENT; C078).
     pub concurrent: List,
     /// `cards.csv`: code,name,birth,sex,registered_at — the health cards the agency issued (the
-    /// card register of Ansinh, `ansinh cards export`), against which a claim's card and
+    /// card register of Ansinh, `ansinh card export`), against which a claim's card and
     /// holder are looked up (R01.REGISTER, R02.IDENTITY; C006, C020).
     pub cards: List,
 }

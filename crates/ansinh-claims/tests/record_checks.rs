@@ -1125,8 +1125,17 @@ fn c101_c106_c136_durations_units_and_bursts() {
         1,
         ["202503100825", "202503100825", "202503100840"],
     );
-    let a = assess(&with_lines(&tc1(), &[second]), None);
+    // By the same physician as TC1's consultation: too close; by another: two departments.
+    let by = |who: &str| {
+        second.replace(
+            "<NGAY_YL>",
+            &format!("<MA_BAC_SI>{who}</MA_BAC_SI><NGAY_YL>"),
+        )
+    };
+    let a = assess(&with_lines(&tc1(), &[by("XXXXXXXXXX")]), None);
     assert!(finding(&a, "R12.EXAM_GAP").is_some(), "{:?}", a.findings);
+    let a = assess(&with_lines(&tc1(), &[by("000999/HCM-CCHN")]), None);
+    assert!(finding(&a, "R12.EXAM_GAP").is_none(), "{:?}", a.findings);
     // 21 services in an outpatient visit.
     let many: Vec<String> = (3..22)
         .map(|n| {
@@ -1637,14 +1646,16 @@ fn c100_a_test_repeated_too_soon_across_the_visits_of_a_file() {
     );
 }
 
-/// C141: an examination on a Sunday or a public holiday is noted; an emergency is not.
+/// C141: an examination on a public holiday is noted; on a Sunday, or an emergency, not.
 #[test]
 fn c141_an_examination_on_a_day_off_is_noted() {
     assert!(finding(&assess(&tc1(), None), "S.DAY_OFF").is_none());
-    // TC1 moved to Sunday 9 March 2025.
+    // TC1 moved to Sunday 9 March 2025, then to 30 April 2025.
     let sunday: [String; 3] = tc1().map(|t| t.replace("20250310", "20250309"));
-    assert!(finding(&assess(&sunday, None), "S.DAY_OFF").is_some());
-    let mut emergency = sunday;
+    assert!(finding(&assess(&sunday, None), "S.DAY_OFF").is_none());
+    let holiday: [String; 3] = tc1().map(|t| t.replace("20250310", "20250430"));
+    assert!(finding(&assess(&holiday, None), "S.DAY_OFF").is_some());
+    let mut emergency = holiday;
     emergency[0] = emergency[0].replace(
         "<MA_DOITUONG_KCB>1.1</MA_DOITUONG_KCB>",
         "<MA_DOITUONG_KCB>2</MA_DOITUONG_KCB>",

@@ -34,21 +34,37 @@ impl Concept for PublicHolidays {
     }
 }
 
-/// Whether `date` is a day off: a Sunday (Labour Code Art. 111, the weekly rest) or a public
-/// holiday of Art. 112. A date outside every entry of the holidays is read by the fixed days
-/// and Sundays only.
-pub fn is_day_off(params: &Params, date: Date) -> bool {
-    if date.weekday() == jiff::civil::Weekday::Sunday {
-        return true;
-    }
-    let Ok(entry) = params.public_holidays.at(date) else {
-        return false;
+/// Whether `date` is a public holiday of Labour Code Art. 112. A date outside every entry
+/// (a year whose lunar days are not listed) is read by the fixed days of the nearest entry.
+pub fn is_public_holiday(params: &Params, date: Date) -> bool {
+    let timeline = &params.public_holidays;
+    let h = match timeline.at(date) {
+        Ok(entry) => &entry.value,
+        Err(_) => {
+            let entries = timeline.entries();
+            match entries
+                .iter()
+                .rev()
+                .find(|e| e.from <= date)
+                .or(entries.first())
+            {
+                Some(e) => &e.value,
+                None => return false,
+            }
+        }
     };
-    let h = &entry.value;
     h.fixed
         .iter()
         .any(|v| month_day(v) == Some((date.month(), date.day())))
         || h.days.contains(&date)
+}
+
+/// Whether `date` is a day off of the State's offices: a Saturday or Sunday (the 40-hour week
+/// of the State's offices, QĐ 188/1999/QĐ-TTg; Labour Code Art. 111) or a public holiday. An employer may choose another weekly rest (Art. 111.2): a facility's days of
+/// service are not read from this.
+pub fn is_day_off(params: &Params, date: Date) -> bool {
+    use jiff::civil::Weekday;
+    matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday) || is_public_holiday(params, date)
 }
 
 #[cfg(test)]
@@ -65,5 +81,11 @@ mod tests {
         assert!(is_day_off(&p, d("2026-09-02")));
         assert!(is_day_off(&p, d("2025-01-29")), "Tết 2025");
         assert!(is_day_off(&p, d("2026-02-17")), "Tết 2026");
+        // A year without an entry: the fixed days still hold.
+        assert!(is_public_holiday(&p, d("2027-04-30")));
+        assert!(
+            !is_public_holiday(&p, d("2025-03-09")),
+            "a Sunday is no public holiday"
+        );
     }
 }

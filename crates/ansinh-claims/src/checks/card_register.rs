@@ -1,4 +1,4 @@
-//! The card register (`cards.csv`, what Ansinh issued: `ansinh cards export`): a claim's card
+//! The card register (`cards.csv`, what Ansinh issued: `ansinh card export`): a claim's card
 //! looked up as the agency's portal looks it up for the facility (tra cứu thẻ). A card the
 //! register does not hold, or holds for other dates — expired, not yet valid, replaced —
 //! goes to a human (R01.REGISTER; catalogue C006), and so does a holder whose name, date of
@@ -11,11 +11,12 @@ use crate::reference::Reference;
 
 const BASIS: &str = "Law on Health Insurance Art. 16, 28 (the card shown at the visit); QĐ 130/QĐ-BYT Bảng 1 (MA_THE_BHYT, HO_TEN, NGAY_SINH, GIOI_TINH, MA_DKBD)";
 
-fn same_name(a: &str, b: &str) -> bool {
-    let words = |s: &str| {
+/// Equal by words, case aside ("NGUYỄN  THỊ A" is "Nguyễn Thị A").
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    let words = |s: &'_ str| {
         s.split_whitespace()
             .flat_map(|w| w.chars().flat_map(char::to_lowercase).chain([' ']))
-            .collect::<String>()
+            .collect::<Vec<char>>()
     };
     a == b || words(a) == words(b)
 }
@@ -35,7 +36,9 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
             unknown.push(card.code.clone());
             continue;
         };
-        let on_day = rows.iter().find(|r| r.valid_on(date));
+        // A card issued during the stay (the second of "a;b") is looked up from its first day.
+        let day = card.valid_from.max(date);
+        let on_day = rows.iter().find(|r| r.valid_on(day));
         let Some(row) = on_day else {
             let spans: Vec<String> = rows
                 .iter()

@@ -39,13 +39,12 @@ pub enum Listed<'a> {
 
 /// Equal but for case and white space ("850 mg" is "850mg").
 fn same(a: &str, b: &str) -> bool {
-    let squeeze = |s: &str| {
+    fn squeeze(s: &str) -> impl Iterator<Item = char> + '_ {
         s.chars()
             .filter(|c| !c.is_whitespace())
             .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
-    a == b || squeeze(a) == squeeze(b)
+    }
+    a == b || squeeze(a).eq(squeeze(b))
 }
 
 /// The fields of the line that differ from a row's given ones, by the standard's names.
@@ -139,6 +138,7 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
             && !approved.is_empty()
             && !list
                 .on(&l.code, date)
+                .filter(|r| r.cells[FACILITY].is_empty() || r.cells[FACILITY] == claim.facility)
                 .any(|r| same(r.cells[NAME].as_str(), name))
         {
             named.push(format!("{} `{name}` ≠ `{approved}`", line_ref(l)));

@@ -57,8 +57,9 @@ pub fn check(params: &Params, reference: Option<&Reference>, claim: &Claim, foun
                     (Some(ran), _) => Some(ran),
                     (None, stay) => stay,
                 };
+                // A unit begun is billed whole: 2 days and 5 hours of ventilation are 3 days.
                 if let Some(within) = within
-                    && billed > within.max(unit)
+                    && billed > (within.max(1) + unit - 1) / unit * unit
                 {
                     long.push(format!("{} ({billed} > {within} min)", line_ref(l)));
                 }
@@ -82,17 +83,27 @@ pub fn check(params: &Params, reference: Option<&Reference>, claim: &Claim, foun
         // Begun: NGAY_TH_YL. Orders at the reception desk may share a minute; examinations not.
         exams.retain(|l| l.performed.is_some());
         exams.sort_by_key(|l| l.performed);
-        close = exams
-            .windows(2)
-            .filter_map(|w| {
-                let (a, b) = (
-                    w[0].performed.or(w[0].ordered)?,
-                    w[1].performed.or(w[1].ordered)?,
-                );
-                (minutes(a, b) < limits.exam_gap_minutes)
-                    .then(|| format!("{} & {}", line_ref(w[0]), line_ref(w[1])))
-            })
-            .collect();
+        // One physician cannot examine twice within minutes; two physicians of two
+        // departments can.
+        fn examiner(l: &crate::claim::CostLine) -> Option<&str> {
+            l.detail
+                .as_ref()
+                .and_then(|d| d.performers().or(d.doctor()))
+                .map(str::trim)
+        }
+        for (i, a) in exams.iter().enumerate() {
+            for b in &exams[i + 1..] {
+                let (Some(from), Some(to)) = (a.performed, b.performed) else {
+                    continue;
+                };
+                if minutes(from, to) >= limits.exam_gap_minutes {
+                    break;
+                }
+                if examiner(a).is_some() && examiner(a) == examiner(b) {
+                    close.push(format!("{} & {}", line_ref(a), line_ref(b)));
+                }
+            }
+        }
     }
     if !short.is_empty() {
         let list = short.join(", ");
@@ -119,11 +130,11 @@ pub fn check(params: &Params, reference: Option<&Reference>, claim: &Claim, foun
         found.review(
             "R12.EXAM_GAP",
             format!(
-                "Hai lần khám cách nhau dưới {} phút: {list}",
+                "Hai lần khám của cùng một người khám cách nhau dưới {} phút: {list}",
                 limits.exam_gap_minutes
             ),
             format!(
-                "Two consultations begun less than {} minutes apart: {list}",
+                "Two consultations by the same practitioner begun less than {} minutes apart: {list}",
                 limits.exam_gap_minutes
             ),
             Vec::new(),
@@ -134,7 +145,7 @@ pub fn check(params: &Params, reference: Option<&Reference>, claim: &Claim, foun
 }
 
 /// C106: more services than can be done — over `burst_services` ordered within
-/// `burst_minutes`, or in an outpatient visit.
+/// `burst_minutes`, or in an examination visit.
 fn burst(limits: &ansinh_rules::health::ClaimsAssessment, claim: &Claim, found: &mut Found) {
     let n = limits.burst_services;
     let service = |l: &&crate::claim::CostLine| {
@@ -152,7 +163,8 @@ fn burst(limits: &ansinh_rules::health::ClaimsAssessment, claim: &Claim, found: 
         .map(|l| l.ordered.unwrap_or(claim.admitted))
         .collect();
     times.sort_unstable();
-    let crowded = !claim.inpatient()
+    // The whole visit for an examination (01); a treatment over days by the window only.
+    let crowded = claim.visit_type == "01"
         || times
             .windows(n + 1)
             .any(|w| minutes(w[0], w[n]) < limits.burst_minutes);

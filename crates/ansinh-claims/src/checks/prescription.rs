@@ -13,13 +13,19 @@ use ansinh_rules::Params;
 
 /// (quantity a day, days) of a dose text, each when it reads.
 pub fn dose(text: &str) -> (Option<Quantity>, Option<Quantity>) {
+    // "0,5" is written as often as "0.5": read on the stack with the comma a point.
     let number = |s: &str| {
         let s = s.trim();
-        if s.contains(',') {
-            s.replace(',', ".").parse::<Quantity>().ok()
-        } else {
-            s.parse::<Quantity>().ok()
+        if !s.contains(',') {
+            return s.parse::<Quantity>().ok();
         }
+        let mut buf = [0u8; 24];
+        let bytes = s.as_bytes();
+        let out = buf.get_mut(..bytes.len())?;
+        for (o, b) in out.iter_mut().zip(bytes) {
+            *o = if *b == b',' { b'.' } else { *b };
+        }
+        std::str::from_utf8(out).ok()?.parse::<Quantity>().ok()
     };
     let (mut per_day, mut days) = (None, None);
     let (mut per_time, mut times) = (None, None);
@@ -132,5 +138,6 @@ mod tests {
         assert_eq!(dose("2 viên/lần * 3 lần/ngày * 5 ngày"), (q(6), q(5)));
         assert_eq!(dose("1 viên/lần * 2 lần/ngày"), (q(2), None));
         assert_eq!(dose("uống khi sốt"), (None, None));
+        assert_eq!(dose("0,5 viên/lần * 2 lần/ngày * 10 ngày"), (q(1), q(10)));
     }
 }

@@ -44,24 +44,25 @@ pub fn check(
     locked(reference, claim, found);
     let p = &claim.patient;
     let inpatient = claim.inpatient();
-    // C141: an examination visit on a Sunday or a public holiday (not an emergency) is noted:
-    // the facility's days of service are the assessor's to check.
+    // C141: an examination visit on a public holiday (not an emergency) is noted: the
+    // facility's days of service are the assessor's to check. Sundays are not: a facility
+    // chooses its weekly rest (Labour Code Art. 111.2) and many hold clinics on Sundays.
     if claim.visit_type == "01"
         && claim.category != "2"
-        && ansinh_rules::calendar::is_day_off(params, claim.admitted.date())
+        && ansinh_rules::calendar::is_public_holiday(params, claim.admitted.date())
     {
         found.note(
             "S.DAY_OFF",
             format!(
-                "Khám ngoại trú vào ngày nghỉ (chủ nhật hoặc ngày lễ) {}",
+                "Khám ngoại trú vào ngày nghỉ lễ, tết {}",
                 claim.admitted.date()
             ),
             format!(
-                "An examination on a day off (a Sunday or a public holiday), {}",
+                "An examination on a public holiday, {}",
                 claim.admitted.date()
             ),
             Vec::new(),
-            "Labour Code 45/2019/QH14 Art. 111–112; QĐ 130/QĐ-BYT Bảng 1 (NGAY_VAO)",
+            "Labour Code 45/2019/QH14 Art. 112; QĐ 130/QĐ-BYT Bảng 1 (NGAY_VAO)",
         );
     }
     let mut inpatient_beds = Vec::new();
@@ -359,11 +360,11 @@ fn network(claim: &Claim, found: &mut Found) {
         found.review(
             "R04.CATEGORY",
             format!(
-                "Mã đối tượng 1.1 (đúng nơi đăng ký KCB ban đầu) nhưng MA_DKBD không phải cơ sở {} và không có nơi chuyển đến",
+                "Mã đối tượng 1.1 (đúng nơi đăng ký KCB ban đầu) nhưng MA_DKBD không phải cơ sở {} và không có nơi chuyển đi (MA_NOI_DI)",
                 claim.facility
             ),
             format!(
-                "Category 1.1 (at the registered facility) but MA_DKBD is not facility {} and no referral is given",
+                "Category 1.1 (at the registered facility) but MA_DKBD is not facility {} and no referral from (MA_NOI_DI) is given",
                 claim.facility
             ),
             Vec::new(),
