@@ -210,8 +210,10 @@ pub fn read_visits(
     }
     flag_resource_overlaps(&mut visits);
     flag_shared_identities(&mut visits);
-    if let Some(made) = head.made {
-        flag_late_submission(params, &mut visits, made);
+    if let Some(made) = head.made
+        && let Some(notice) = flag_sending_time(params, &mut visits, made)
+    {
+        head.notices.push(notice);
     }
     if let Some(r) = reference {
         flag_tender_quantities(&mut visits, r);
@@ -314,16 +316,23 @@ fn flag_shared_identities(visits: &mut [ReadVisit]) {
     }
 }
 
-/// C139: a visit whose file was made (NGAYLAP) after the day by which its data was due —
-/// `submission_hours` after it ended (TT 48/2017/TT-BYT Art. 6–7; UNCONFIRMED) — is noted for
-/// the facility; the amounts stand. NGAYLAP is a day, so a file of the day the data fell due
-/// is on time.
-fn flag_late_submission(params: &Params, visits: &mut [ReadVisit], made: ansinh_core::Date) {
+/// C139: the visits of a file made (NGAYLAP) after the day by which their data was due —
+/// `submission_hours` after each ended (TT 48/2017/TT-BYT Art. 6–7; UNCONFIRMED) — are noted
+/// once for the file, with their number and the first of them: the facility's to answer for,
+/// the amounts stand (a month's file gathered from data sent day by day would otherwise note
+/// every visit). NGAYLAP is a day, so a file of the day the data fell due is on time. C133: a
+/// time of a visit after the day the file was made is noted on the visit (the core has no
+/// clock: NGAYLAP stands for "now").
+fn flag_sending_time(
+    params: &Params,
+    visits: &mut [ReadVisit],
+    made: ansinh_core::Date,
+) -> Option<xml::Notice> {
+    let (mut late, mut first, mut hours) = (0usize, Vec::new(), 0i64);
     for v in visits {
         let Outcome::Assessed(a) = &mut v.outcome else {
             continue;
         };
-        // C133: the core has no clock; the day the file was made stands for "now".
         if let Some(latest) = v.latest
             && latest.date() > made
         {
@@ -352,24 +361,27 @@ fn flag_late_submission(params: &Params, visits: &mut [ReadVisit], made: ansinh_
             continue;
         };
         if made > due.date() {
-            let days = (made - due.date()).get_days();
-            a.notes.push(assess::Finding {
-                rule: "S",
-                code: "S.LATE_SUBMISSION",
-                text_vi: format!(
-                    "Dữ liệu gửi chậm: tệp lập ngày {made}, quá {} giờ sau khi ra viện ({days} ngày)",
-                    limits.submission_hours
-                ),
-                text_en: format!(
-                    "Data sent late: the file was made on {made}, more than {} hours after the visit ended ({days} days late)",
-                    limits.submission_hours
-                ),
-                lines: Vec::new(),
-                amount: decimal::Amount::ZERO,
-                basis: "TT 48/2017/TT-BYT Art. 6–7 (sending time; UNCONFIRMED); QĐ 130/QĐ-BYT (NGAYLAP, NGAY_RA)",
-            });
+            late += 1;
+            hours = limits.submission_hours;
+            if first.len() < 5 {
+                first.push(a.key.clone());
+            }
         }
     }
+    (late > 0).then(|| {
+        let more = if late > first.len() { ", …" } else { "" };
+        let keys = format!("{}{more}", first.join(", "));
+        xml::Notice {
+            code: "S.LATE_SUBMISSION",
+            field: "NGAYLAP",
+            text_vi: format!(
+                "{late} hồ sơ gửi chậm: tệp lập ngày {made}, quá {hours} giờ sau khi kết thúc điều trị ({keys})"
+            ),
+            text_en: format!(
+                "{late} visits sent late: the file was made on {made}, more than {hours} hours after they ended ({keys})"
+            ),
+        }
+    })
 }
 
 /// R10 over the file: the visits that use a bed, machine or surgeon at the same time as another.

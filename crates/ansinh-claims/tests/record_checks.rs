@@ -1226,7 +1226,14 @@ fn c127_interacting_drugs_go_to_review() {
 /// whose birth or sex differ.
 #[test]
 fn c006_c020_the_card_register() {
-    let r = reference(&[("cards.csv", "")]);
+    let r = reference(&[(
+        "cards.csv",
+        &std::fs::read_to_string(format!(
+            "{}/../../examples/claims/register/cards.csv",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )]);
     let a = assess(&tc1(), Some(&r));
     assert!(
         finding(&a, "R01.REGISTER").is_none() && finding(&a, "R02.IDENTITY").is_none(),
@@ -1403,34 +1410,30 @@ fn c036_c037_c154_the_referral_paper() {
     }
 }
 
-/// C139: a file made more than the sending time after a visit ended notes it, naming the days.
+/// C139: a file made more than the sending time after its visits ended says so once, with
+/// their number and keys; the visits' amounts stand.
 #[test]
 fn c139_data_sent_late_is_noted() {
-    let on_time = write_file("79001", "20250311", &[tables(&tc1())]);
-    let late = write_file("79001", "20250320", &[tables(&tc1())]);
-    let notes =
-        |file: String| match assess_file(&params(), None, file.as_bytes(), Detail::EXPLAINED)
-            .unwrap()
-            .remove(0)
-        {
-            Outcome::Assessed(a) => a
-                .notes
-                .iter()
-                .map(|n| (n.code, n.text_en.clone()))
-                .collect::<Vec<_>>(),
-            other => panic!("{other:?}"),
-        };
+    let late_notice = |made: &str| {
+        let file = write_file("79001", made, &[tables(&tc1())]);
+        let (head, visits) =
+            ansinh_claims::assess_visits(&params(), None, file.as_bytes(), Detail::EXPLAINED)
+                .unwrap();
+        assert!(matches!(visits[0].outcome, Outcome::Assessed(_)));
+        head.into_iter().find(|n| n.code == "S.LATE_SUBMISSION")
+    };
+    assert!(late_notice("20250311").is_none());
+    let notice = late_notice("20250320").expect("late");
     assert!(
-        notes(on_time)
-            .iter()
-            .all(|(c, _)| *c != "S.LATE_SUBMISSION")
+        notice.text_en.starts_with("1 visits sent late"),
+        "{}",
+        notice.text_en
     );
-    let late = notes(late);
-    let (_, text) = late
-        .iter()
-        .find(|(c, _)| *c == "S.LATE_SUBMISSION")
-        .expect("late");
-    assert!(text.contains("9 days late"), "{text}");
+    assert!(
+        notice.text_en.contains("79001.250310.000123"),
+        "{}",
+        notice.text_en
+    );
 }
 
 /// C105, C103: a drug dispensed above its dose × days goes to a human, and so does an

@@ -215,7 +215,7 @@ fn synthetic_visit(
         ));
         tables.push((
             "XML7",
-            format!("<CHI_TIEU_DU_LIEU_GIAY_RA_VIEN><MA_LK>{key}</MA_LK><SO_LUU_TRU>RV{n}</SO_LUU_TRU><NGAY_VAO>{admit}</NGAY_VAO><NGAY_RA>{discharge}</NGAY_RA><MA_TTDV>000123/HCM-CCHN</MA_TTDV></CHI_TIEU_DU_LIEU_GIAY_RA_VIEN>"),
+            format!("<CHI_TIEU_DU_LIEU_GIAY_RA_VIEN><MA_LK>{key}</MA_LK><SO_LUU_TRU>RV{n}</SO_LUU_TRU><NGAY_VAO>{admit}</NGAY_VAO><NGAY_RA>{discharge}</NGAY_RA><PP_DIEUTRI>Nội khoa</PP_DIEUTRI><MA_TTDV>000123/HCM-CCHN</MA_TTDV><MA_BS>000123/HCM-CCHN</MA_BS><NGAY_CT>{}</NGAY_CT></CHI_TIEU_DU_LIEU_GIAY_RA_VIEN>", &discharge[..8]),
         ));
     }
     tables
