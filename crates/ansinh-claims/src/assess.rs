@@ -475,6 +475,7 @@ pub fn assess_visit(
         findings.extend(extra.review);
     }
     let mut notes = extra.notes;
+    let catalogue_prices = extra.catalogue_prices;
     // R05: drugs and services paid at most at their approved price (catalogue C040–C042).
     // One look-up a line serves both: a technical service with no approved price of the
     // facility on the day goes to a human (R06.SERVICE, catalogue C052).
@@ -484,12 +485,16 @@ pub fn assess_visit(
     let prices: Vec<Price> = claim
         .lines
         .iter()
-        .map(|l| {
+        .enumerate()
+        .map(|(i, l)| {
             let date = l.ordered.unwrap_or(claim.admitted).date();
             // The approved list's price and the facility's catalogue's, the lower of the two.
             let approved = match (
                 reference.and_then(|r| r.price(&l.code, date)),
-                crate::checks::catalogue::approved_price(reference, &claim.facility, l, date),
+                catalogue_prices
+                    .iter()
+                    .find(|(at, _)| *at == i)
+                    .map(|(_, p)| *p),
             ) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),

@@ -34,6 +34,20 @@ pub struct Reference {
     facilities: HashMap<String, Dated<Value>>,
     /// The lists of the checks of issue 18, each empty (not checked) until loaded.
     pub lists: Lists,
+    /// Code → the lists of [`listed`] that have a row of it: one look-up a line tells which
+    /// of the per-line lists to look in (most codes are in none of them).
+    line_lists: HashMap<String, u16>,
+}
+
+/// The per-line lists, as bits of [`Reference::listed`].
+pub mod listed {
+    pub const CATALOGUE: u16 = 1;
+    pub const LIMITS: u16 = 1 << 1;
+    pub const DURATIONS: u16 = 1 << 2;
+    pub const SETTINGS: u16 = 1 << 3;
+    pub const REQUIRES: u16 = 1 << 4;
+    pub const CONCURRENT: u16 = 1 << 5;
+    pub const INTERACTIONS: u16 = 1 << 6;
 }
 
 /// One dated row of a reference list, its columns by name as the file gives them.
@@ -336,6 +350,7 @@ impl Reference {
             drugs: rows("covered.csv", covered, "ratio", kind_is_drug)?,
             facilities: HashMap::default(),
             lists: Lists::default(),
+            line_lists: HashMap::default(),
         })
     }
 
@@ -371,6 +386,7 @@ impl Reference {
             _ => &mut l.averages,
         };
         *slot = read;
+        self.index_line_lists();
         Ok(self)
     }
 
@@ -379,6 +395,38 @@ impl Reference {
     pub fn with_facilities(mut self, facilities: &str) -> Result<Reference, ReferenceError> {
         self.facilities = rows("facilities.csv", facilities, "level", |_| true)?;
         Ok(self)
+    }
+
+    fn index_line_lists(&mut self) {
+        let l = &self.lists;
+        let mut index: HashMap<String, u16> = HashMap::default();
+        for (list, bit) in [
+            (&l.catalogue, listed::CATALOGUE),
+            (&l.limits, listed::LIMITS),
+            (&l.durations, listed::DURATIONS),
+            (&l.settings, listed::SETTINGS),
+            (&l.requires, listed::REQUIRES),
+            (&l.concurrent, listed::CONCURRENT),
+            (&l.interactions, listed::INTERACTIONS),
+        ] {
+            for code in list.rows.keys() {
+                *index.entry(code.clone()).or_default() |= bit;
+            }
+        }
+        self.line_lists = index;
+    }
+
+    /// Whether any per-line list is loaded.
+    pub fn listed_any(&self) -> bool {
+        !self.line_lists.is_empty()
+    }
+
+    /// Which per-line lists (bits of [`listed`]) hold a row of `code`, whatever its dates.
+    pub fn listed(&self, code: &str) -> u16 {
+        if self.line_lists.is_empty() {
+            return 0;
+        }
+        self.line_lists.get(code.trim()).copied().unwrap_or(0)
     }
 
     /// Whether services are priced at all (a price list was loaded).

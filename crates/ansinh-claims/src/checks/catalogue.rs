@@ -84,28 +84,13 @@ pub fn lookup<'a>(list: &'a List, facility: &str, line: &CostLine, date: Date) -
     first.map_or(Listed::Absent, Listed::Unmatched)
 }
 
-/// The price the facility's catalogue approves for the line on `date`, when a row matches it
-/// and gives one (C040 drugs by code, strength, registration and tender; C041 supplies by code
-/// and tender).
-pub fn approved_price(
-    reference: Option<&Reference>,
-    facility: &str,
-    line: &CostLine,
-    date: Date,
-) -> Option<Price> {
-    let list = &reference?.lists.catalogue;
-    if list.is_empty() {
-        return None;
-    }
-    match lookup(list, facility, line, date) {
-        // Read when the list was loaded (`reference::check_cells`): a number or empty.
-        Listed::Matched(row) => row.cells[PRICE].parse().ok(),
-        _ => None,
-    }
-}
-
 /// Catalogue C048–C050, C053, C055, C056, C058 on one visit.
-pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
+pub fn check(
+    reference: Option<&Reference>,
+    claim: &Claim,
+    masks: super::Masks<'_>,
+    found: &mut Found,
+) {
     let Some(list) = reference
         .map(|r| &r.lists.catalogue)
         .filter(|l| !l.is_empty())
@@ -115,9 +100,14 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
     let mut absent = Vec::new();
     let mut unmatched = Vec::new();
     let mut named = Vec::new();
-    for l in &claim.lines {
+    for (i, l) in claim.lines.iter().enumerate() {
         let date = l.ordered.unwrap_or(claim.admitted).date();
-        let row = match lookup(list, &claim.facility, l, date) {
+        let listed = if masks.has(i, crate::reference::listed::CATALOGUE) {
+            lookup(list, &claim.facility, l, date)
+        } else {
+            Listed::Absent
+        };
+        let row = match listed {
             Listed::Absent => {
                 absent.push(line_ref(l));
                 continue;
@@ -130,7 +120,13 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
                 ));
                 row
             }
-            Listed::Matched(row) => row,
+            Listed::Matched(row) => {
+                // Read when the list was loaded (`reference::check_cells`): a number or empty.
+                if let Ok(price) = row.cells[PRICE].parse::<Price>() {
+                    found.catalogue_prices.push((i, price));
+                }
+                row
+            }
         };
         let name = l.detail.as_ref().and_then(|d| d.name());
         let approved = row.cells[NAME].as_str();

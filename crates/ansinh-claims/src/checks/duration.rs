@@ -20,7 +20,13 @@ fn minutes(from: DateTime, to: DateTime) -> i64 {
 }
 
 /// Catalogue C101, C106, C136 on one visit.
-pub fn check(params: &Params, reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
+pub fn check(
+    params: &Params,
+    reference: Option<&Reference>,
+    claim: &Claim,
+    masks: super::Masks<'_>,
+    found: &mut Found,
+) {
     let Ok(limits) = ansinh_rules::health::claims_assessment(params, claim.admitted.date()) else {
         return;
     };
@@ -31,7 +37,10 @@ pub fn check(params: &Params, reference: Option<&Reference>, claim: &Claim, foun
     let mut short = Vec::new();
     let mut long = Vec::new();
     if let Some(list) = durations {
-        for l in &claim.lines {
+        for (i, l) in claim.lines.iter().enumerate() {
+            if !masks.has(i, crate::reference::listed::DURATIONS) {
+                continue;
+            }
             let at = l.ordered.unwrap_or(claim.admitted);
             let Some(row) = list.on(&l.code, at.date()).next() else {
                 continue;

@@ -15,7 +15,12 @@ use crate::reference::Reference;
 const BASIS: &str = "TT 35/2016/TT-BYT as amended by TT 39/2024/TT-BYT (payment conditions); TT 12/2026/TT-BTC Art. 10.1";
 
 /// Catalogue C098, C099, C100 (within a visit) on one visit.
-pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
+pub fn check(
+    reference: Option<&Reference>,
+    claim: &Claim,
+    masks: super::Masks<'_>,
+    found: &mut Found,
+) {
     let Some(limits) = reference.map(|r| &r.lists.limits).filter(|l| !l.is_empty()) else {
         return;
     };
@@ -25,7 +30,7 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
     // The lines of a listed code, by code, in order of their order time.
     let mut listed: Vec<(usize, &crate::reference::Row)> = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
-        if l.table != Table::Xml3 {
+        if l.table != Table::Xml3 || !masks.has(i, crate::reference::listed::LIMITS) {
             continue;
         }
         let at = l.ordered.unwrap_or(claim.admitted);
@@ -129,7 +134,11 @@ pub fn uses(reference: Option<&Reference>, claim: &Claim) -> Vec<Use> {
     claim
         .lines
         .iter()
-        .filter(|l| l.table == Table::Xml3)
+        .filter(|l| {
+            l.table == Table::Xml3
+                && reference
+                    .is_some_and(|r| r.listed(&l.code) & crate::reference::listed::LIMITS != 0)
+        })
         .filter_map(|l| {
             let day = l.ordered.unwrap_or(claim.admitted).date();
             let row = limits.on(&l.code, day).next()?;

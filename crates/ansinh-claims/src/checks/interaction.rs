@@ -8,7 +8,12 @@ use crate::claim::{Claim, Table};
 use crate::reference::Reference;
 
 /// Catalogue C127 on one visit.
-pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
+pub fn check(
+    reference: Option<&Reference>,
+    claim: &Claim,
+    masks: super::Masks<'_>,
+    found: &mut Found,
+) {
     let Some(list) = reference
         .map(|r| &r.lists.interactions)
         .filter(|l| !l.is_empty())
@@ -17,7 +22,10 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
     };
     let mut pairs = Vec::new();
     let drugs = || claim.lines.iter().filter(|l| l.table == Table::Xml2);
-    for a in drugs() {
+    for (i, a) in claim.lines.iter().enumerate() {
+        if a.table != Table::Xml2 || !masks.has(i, crate::reference::listed::INTERACTIONS) {
+            continue;
+        }
         let day = a.ordered.unwrap_or(claim.admitted).date();
         for row in list.on(&a.code, day) {
             if let Some(b) = drugs().find(|b| {

@@ -42,6 +42,9 @@ pub struct Found {
     pub review: Vec<Finding>,
     /// Findings that reject lines, with the indexes of the lines in the claim.
     pub reject: Vec<(Finding, Vec<usize>)>,
+    /// The prices the facility's catalogue approves for lines it matched (line index, price),
+    /// which cap the lines' prices in `assess` (R05.PRICE; C040, C041).
+    pub catalogue_prices: Vec<(usize, crate::decimal::Price)>,
 }
 
 impl Found {
@@ -125,10 +128,28 @@ pub mod group {
     }
 }
 
+/// The per-line lists each line's code is in (bits of [`crate::reference::listed`]), found
+/// once a visit.
+#[derive(Clone, Copy)]
+pub struct Masks<'a>(&'a [u16]);
+
+impl Masks<'_> {
+    /// Whether line `i`'s code has a row in the list of `bit`.
+    pub fn has(self, i: usize, bit: u16) -> bool {
+        self.0.get(i).is_some_and(|m| m & bit != 0)
+    }
+}
+
 /// Every check of this module on one visit, in the order of the catalogue's groups. Nothing is
 /// allocated for a visit they find nothing in.
 pub fn visit(params: &Params, reference: Option<&Reference>, claim: &Claim) -> Found {
     let mut found = Found::default();
+    // Which per-line lists hold each line's code: one look-up a line for them all.
+    let masks: Vec<u16> = match reference {
+        Some(r) if r.listed_any() => claim.lines.iter().map(|l| r.listed(&l.code)).collect(),
+        _ => Vec::new(),
+    };
+    let masks = Masks(&masks);
     completeness::check(claim, &mut found);
     tender::check_format(reference, claim, &mut found);
     diagnosis::check(reference, claim, &mut found);
@@ -137,11 +158,11 @@ pub fn visit(params: &Params, reference: Option<&Reference>, claim: &Claim) -> F
     bundling::check(reference, claim, &mut found);
     services::check(reference, claim, &mut found);
     results::check(reference, claim, &mut found);
-    catalogue::check(reference, claim, &mut found);
-    frequency::check(reference, claim, &mut found);
-    duration::check(params, reference, claim, &mut found);
-    payment_conditions::check(reference, claim, &mut found);
-    interaction::check(reference, claim, &mut found);
+    catalogue::check(reference, claim, masks, &mut found);
+    frequency::check(reference, claim, masks, &mut found);
+    duration::check(params, reference, claim, masks, &mut found);
+    payment_conditions::check(reference, claim, masks, &mut found);
+    interaction::check(reference, claim, masks, &mut found);
     prescription::check(params, claim, &mut found);
     certificates::check(params, reference, claim, &mut found);
     card_register::check(reference, claim, &mut found);

@@ -21,7 +21,13 @@ fn at(claim: &Claim, l: &CostLine) -> jiff::civil::DateTime {
 }
 
 /// Catalogue C046, C066, C078, C086 on one visit.
-pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
+pub fn check(
+    reference: Option<&Reference>,
+    claim: &Claim,
+    masks: super::Masks<'_>,
+    found: &mut Found,
+) {
+    use crate::reference::listed;
     let Some(r) = reference else { return };
     let lists = &r.lists;
     if lists.settings.is_empty() && lists.requires.is_empty() && lists.concurrent.is_empty() {
@@ -32,6 +38,9 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
     let mut during = Vec::new();
     let stay = claim.inpatient();
     for (i, l) in claim.lines.iter().enumerate() {
+        if !masks.has(i, listed::SETTINGS | listed::REQUIRES | listed::CONCURRENT) {
+            continue;
+        }
         let date = at(claim, l).date();
         if let Some(row) = lists.settings.on(&l.code, date).next() {
             let only_outpatient = row.cells[0] == "outpatient";

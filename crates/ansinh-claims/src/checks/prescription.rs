@@ -68,7 +68,13 @@ pub fn check(params: &Params, claim: &Claim, found: &mut Found) {
         if l.table != Table::Xml2 {
             continue;
         }
-        let Some(text) = l.detail.as_ref().and_then(|d| d.get(LineText::Dose)) else {
+        // Both checks need the days ("30 ngày"); most doses of a visit give none.
+        let Some(text) = l
+            .detail
+            .as_ref()
+            .and_then(|d| d.get(LineText::Dose))
+            .filter(|t| t.contains(" ngày"))
+        else {
             continue;
         };
         let (per_day, days) = dose(text);
