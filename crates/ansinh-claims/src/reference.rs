@@ -416,6 +416,11 @@ impl Reference {
         self.line_lists = index;
     }
 
+    /// The list `pick` chooses, when it is loaded (a check whose list is absent is not made).
+    pub fn loaded(reference: Option<&Reference>, pick: fn(&Lists) -> &List) -> Option<&List> {
+        reference.map(|r| pick(&r.lists)).filter(|l| !l.is_empty())
+    }
+
     /// Whether any per-line list is loaded.
     pub fn listed_any(&self) -> bool {
         !self.line_lists.is_empty()

@@ -11,10 +11,7 @@ const BASIS: &str = "TT 21/2024/TT-BYT (cơ cấu giá dịch vụ); TT 39/2018/
 /// R08 on one visit (catalogue C070–C088): each line whose code the list says is included in
 /// another line billed the same day is rejected.
 pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
-    let Some(bundles) = reference
-        .map(|r| &r.lists.bundles)
-        .filter(|l| !l.is_empty())
-    else {
+    let Some(bundles) = Reference::loaded(reference, |l| &l.bundles) else {
         return;
     };
     let mut included = Vec::new();

@@ -23,7 +23,7 @@ pub(crate) fn same_name(a: &str, b: &str) -> bool {
 
 /// Catalogue C006, C020 on one visit.
 pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
-    let Some(list) = reference.map(|r| &r.lists.cards).filter(|l| !l.is_empty()) else {
+    let Some(list) = Reference::loaded(reference, |l| &l.cards) else {
         return;
     };
     let date = claim.admitted.date();

@@ -91,10 +91,7 @@ pub fn check(
     masks: super::Masks<'_>,
     found: &mut Found,
 ) {
-    let Some(list) = reference
-        .map(|r| &r.lists.catalogue)
-        .filter(|l| !l.is_empty())
-    else {
+    let Some(list) = Reference::loaded(reference, |l| &l.catalogue) else {
         return;
     };
     let mut absent = Vec::new();

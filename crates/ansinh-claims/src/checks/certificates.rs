@@ -324,7 +324,7 @@ fn length(seen: &mut Seen<'_>, at: &str, field: &str, value: Option<&str>, n: us
 /// C182 on one visit.
 pub fn check(params: &Params, reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
     let admitted = claim.admitted.date();
-    let staff = reference.map(|r| &r.lists.staff).filter(|l| !l.is_empty());
+    let staff = Reference::loaded(reference, |l| &l.staff);
     // C154: the head of the facility who signs the claim (XML1 MA_TTDV) is on the staff list.
     if let (Some(list), Some(head)) = (staff, claim.patient.head.as_deref())
         && !list

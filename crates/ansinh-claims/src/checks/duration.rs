@@ -30,9 +30,7 @@ pub fn check(
     let Ok(limits) = ansinh_rules::health::claims_assessment(params, claim.admitted.date()) else {
         return;
     };
-    let durations = reference
-        .map(|r| &r.lists.durations)
-        .filter(|l| !l.is_empty());
+    let durations = Reference::loaded(reference, |l| &l.durations);
     let stay = claim.discharged.map(|out| minutes(claim.admitted, out));
     let mut short = Vec::new();
     let mut long = Vec::new();

@@ -21,7 +21,7 @@ pub fn check(
     masks: super::Masks<'_>,
     found: &mut Found,
 ) {
-    let Some(limits) = reference.map(|r| &r.lists.limits).filter(|l| !l.is_empty()) else {
+    let Some(limits) = Reference::loaded(reference, |l| &l.limits) else {
         return;
     };
     let mut beyond = Vec::new();
@@ -125,7 +125,7 @@ pub struct Use {
 /// The lines of a visit whose code has a least interval (`min_days`), for the check across the
 /// visits of a file (C100); none when no list is loaded.
 pub fn uses(reference: Option<&Reference>, claim: &Claim) -> Vec<Use> {
-    let Some(limits) = reference.map(|r| &r.lists.limits).filter(|l| !l.is_empty()) else {
+    let Some(limits) = Reference::loaded(reference, |l| &l.limits) else {
         return Vec::new();
     };
     let Some(card) = claim.cards.first() else {

@@ -14,10 +14,7 @@ pub fn check(
     masks: super::Masks<'_>,
     found: &mut Found,
 ) {
-    let Some(list) = reference
-        .map(|r| &r.lists.interactions)
-        .filter(|l| !l.is_empty())
-    else {
+    let Some(list) = Reference::loaded(reference, |l| &l.interactions) else {
         return;
     };
     let mut pairs = Vec::new();

@@ -26,7 +26,7 @@ fn examines(title: &str) -> bool {
 
 /// R14 on one visit (catalogue C152, C153, C155 prescribers, C156, C157).
 pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
-    let staff = reference.map(|r| &r.lists.staff).filter(|l| !l.is_empty());
+    let staff = Reference::loaded(reference, |l| &l.staff);
     let mut unnamed = Vec::new();
     let mut unknown: Vec<(String, String)> = Vec::new();
     let mut not_doctor = Vec::new();

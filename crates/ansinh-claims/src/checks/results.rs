@@ -49,7 +49,7 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
     if results.is_none() && course.is_none() {
         return;
     }
-    let staff = reference.map(|r| &r.lists.staff).filter(|l| !l.is_empty());
+    let staff = Reference::loaded(reference, |l| &l.staff);
     let within = |t: jiff::civil::DateTime| {
         t >= claim.admitted && claim.discharged.is_none_or(|out| t <= out)
     };

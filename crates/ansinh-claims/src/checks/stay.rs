@@ -6,6 +6,7 @@
 use super::{Found, group, line_ref};
 use crate::claim::{Claim, Table};
 use crate::decimal::Quantity;
+use crate::reference::Reference;
 use ansinh_rules::Params;
 
 const BASIS_BED: &str = "TT 39/2018/TT-BYT Art. 6 as amended by TT 22/2023/TT-BYT (ngày giường); QĐ 130/QĐ-BYT Bảng 1 SO_NGAY_DTRI";
@@ -420,7 +421,7 @@ fn network(claim: &Claim, found: &mut Found) {
 
 /// C007: a card on the agency's lock list on the day of the visit goes to a human.
 fn locked(reference: Option<&crate::reference::Reference>, claim: &Claim, found: &mut Found) {
-    let Some(list) = reference.map(|r| &r.lists.locked).filter(|l| !l.is_empty()) else {
+    let Some(list) = Reference::loaded(reference, |l| &l.locked) else {
         return;
     };
     let date = claim.admitted.date();

@@ -49,9 +49,7 @@ fn tendered(table: Table, g: u32) -> Option<bool> {
 /// The form of TT_THAU on each drug and supply line (C159, C160), and the award it names on
 /// the tender list when one is loaded (C161).
 pub fn check_format(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
-    let tenders = reference
-        .map(|r| &r.lists.tenders)
-        .filter(|l| !l.is_empty());
+    let tenders = Reference::loaded(reference, |l| &l.tenders);
     let mut bad = Vec::new();
     let mut unawarded = Vec::new();
     for l in &claim.lines {
@@ -106,10 +104,7 @@ pub struct Use {
 
 /// The awards a visit's lines draw on, when a tender list is loaded (nothing otherwise).
 pub fn uses(reference: Option<&Reference>, claim: &Claim) -> Vec<Use> {
-    let Some(list) = reference
-        .map(|r| &r.lists.tenders)
-        .filter(|l| !l.is_empty())
-    else {
+    let Some(list) = Reference::loaded(reference, |l| &l.tenders) else {
         return Vec::new();
     };
     claim
