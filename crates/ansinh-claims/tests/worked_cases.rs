@@ -985,3 +985,42 @@ fn r04_a_visit_of_another_facility_than_its_envelope_goes_to_review() {
             .any(|f| f.code == "R04.ENVELOPE_FACILITY" && f.text_en.contains("01002"))
     );
 }
+
+/// C006 on a stay under two cards: the register holds each for its own dates, and the card
+/// issued during the stay is looked up from its first day, not the admission's.
+#[test]
+fn c006_a_card_issued_during_a_stay_is_looked_up_from_its_first_day() {
+    let tables = two_bed_days_across_5_march(Spec {
+        card: "DN4790123456789;HT3790123456789",
+        from: "20250101;20250305",
+        to: "20250304;20271231",
+        ..outpatient("202503030800", Vec::new(), 95)
+    });
+    let register = "code,name,birth,sex,registered_at,from,to,source\n\
+        DN4790123456789,,,,79001,2025-01-01,2025-03-04,x\n\
+        HT3790123456789,,,,79001,2025-03-05,2027-12-31,x\n";
+    let reference = sample_reference().with_list("cards.csv", register).unwrap();
+    let file = write_file("79001", "20250310", &[tables.clone()]);
+    let a = assess_one(&file, &reference);
+    assert!(
+        a.findings.iter().all(|f| f.code != "R01.REGISTER"),
+        "{:?}",
+        a.findings
+    );
+    // The register's second card from 6 March only: not held on its first day in the stay.
+    let late = register.replace("2025-03-05,2027", "2025-03-06,2027");
+    let reference = sample_reference().with_list("cards.csv", &late).unwrap();
+    let a = assess_one(&file, &reference);
+    let found = a
+        .findings
+        .iter()
+        .find(|f| f.code == "R01.REGISTER")
+        .expect("dates");
+    assert!(
+        found
+            .text_en
+            .contains("HT3790123456789 (2025-03-06–2027-12-31)"),
+        "{}",
+        found.text_en
+    );
+}
