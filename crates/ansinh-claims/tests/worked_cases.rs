@@ -1000,7 +1000,7 @@ fn c006_a_card_issued_during_a_stay_is_looked_up_from_its_first_day() {
         DN4790123456789,,,,79001,2025-01-01,2025-03-04,x\n\
         HT3790123456789,,,,79001,2025-03-05,2027-12-31,x\n";
     let reference = sample_reference().with_list("cards.csv", register).unwrap();
-    let file = write_file("79001", "20250310", &[tables.clone()]);
+    let file = write_file("79001", "20250310", std::slice::from_ref(&tables));
     let a = assess_one(&file, &reference);
     assert!(
         a.findings.iter().all(|f| f.code != "R01.REGISTER"),
