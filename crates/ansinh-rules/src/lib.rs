@@ -25,6 +25,7 @@
 pub mod agreement;
 pub mod armed_forces;
 pub mod back_collection;
+pub mod benefit_claim;
 pub mod calc;
 pub mod calendar;
 pub mod compliance;

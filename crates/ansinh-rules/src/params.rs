@@ -53,6 +53,7 @@ ansinh_law::parameter_pack! {
         health_benefit: crate::health::HealthBenefit,
         claims_assessment: crate::health::ClaimsAssessment,
         public_holidays: crate::calendar::PublicHolidays,
+        benefit_claims: crate::benefit_claim::BenefitClaims,
         occupational_benefit: crate::occupational::OccupationalBenefit,
         pension_indexation: crate::indexation::PensionIndexation,
         pregnancy_leave: crate::pregnancy::PregnancyLeave,
