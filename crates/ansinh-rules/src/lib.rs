@@ -41,6 +41,7 @@ pub mod monthly_allowance;
 pub mod occupational;
 pub mod one_time;
 pub mod params;
+pub mod payment_channel;
 pub mod pension;
 pub mod pregnancy;
 pub mod projection;

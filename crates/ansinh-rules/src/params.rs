@@ -54,6 +54,7 @@ ansinh_law::parameter_pack! {
         claims_assessment: crate::health::ClaimsAssessment,
         public_holidays: crate::calendar::PublicHolidays,
         benefit_claims: crate::benefit_claim::BenefitClaims,
+        benefit_payment: crate::payment_channel::BenefitPayment,
         occupational_benefit: crate::occupational::OccupationalBenefit,
         pension_indexation: crate::indexation::PensionIndexation,
         pregnancy_leave: crate::pregnancy::PregnancyLeave,
