@@ -181,16 +181,7 @@ impl<'a, S: Schema> Reading<'a, S> {
     /// A date (yyyyMMdd, or the first 8 digits of yyyyMMddHHmm) no amount depends on.
     fn soft_date(&mut self, field: S) -> Option<Date> {
         let v = self.fields.get(field)?;
-        let parsed = (matches!(v.len(), 8 | 12) && v.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| {
-                Date::new(
-                    v[..4].parse().ok()?,
-                    v[4..6].parse().ok()?,
-                    v[6..8].parse().ok()?,
-                )
-                .ok()
-            })
-            .flatten();
+        let parsed = parse_day(v);
         if parsed.is_none() {
             self.note(
                 field,
@@ -421,6 +412,19 @@ fn hygiene(r: &mut Reading<'_, SummaryField>) {
             r.note(S::DIEN_THOAI, "is not a telephone number");
         }
     }
+}
+
+/// A day of the standard: yyyyMMdd, or the day of yyyyMMddHHmm.
+pub(crate) fn parse_day(text: &str) -> Option<Date> {
+    if !matches!(text.len(), 8 | 12) || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Date::new(
+        text[..4].parse().ok()?,
+        text[4..6].parse().ok()?,
+        text[6..8].parse().ok()?,
+    )
+    .ok()
 }
 
 /// A time of the standard, yyyyMMddHHmm.
@@ -990,6 +994,14 @@ impl Claim {
 
     /// Inpatient visit types (MA_LOAI_KCB 03 inpatient, 04 day inpatient, 06 stay at a
     /// commune station, 09 inpatient under 4 hours).
+    /// A table of the visit kept as sent (XML4…XML15), by its LOAIHOSO.
+    pub fn other_table(&self, kind: &str) -> Option<&[u8]> {
+        self.other_tables
+            .iter()
+            .find(|(k, _)| k.trim() == kind)
+            .map(|(_, bytes)| bytes.as_slice())
+    }
+
     pub fn inpatient(&self) -> bool {
         matches!(
             self.visit_type.as_str(),

@@ -232,20 +232,9 @@ fn flag_intervals(visits: &mut [ReadVisit], reference: &reference::Reference) {
         .iter_mut()
         .map(|v| std::mem::take(&mut v.interval_uses))
         .collect();
-    for (i, vi, en) in checks::frequency::intervals(reference, &uses) {
+    for (i, finding) in checks::frequency::intervals(reference, &uses) {
         if let Outcome::Assessed(a) = &mut visits[i].outcome {
-            overlap::flag(
-                a,
-                assess::Finding {
-                    rule: "R09",
-                    code: "R09.INTERVAL",
-                    text_vi: format!("Chỉ định lại trước khoảng cách tối thiểu: {vi}"),
-                    text_en: format!("Repeated before the least interval: {en}"),
-                    lines: Vec::new(),
-                    amount: decimal::Amount::ZERO,
-                    basis: "TT 35/2016/TT-BYT as amended by TT 39/2024/TT-BYT (payment conditions)",
-                },
-            );
+            overlap::flag(a, finding);
         }
     }
 }

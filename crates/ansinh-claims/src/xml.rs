@@ -316,19 +316,12 @@ impl<'a> Envelope<'a> {
                 ),
             });
         }
-        let made = self.made.as_deref().and_then(|t| {
-            let t = t.trim();
-            (t.len() >= 8 && t.as_bytes()[..8].iter().all(u8::is_ascii_digit))
-                .then(|| {
-                    ansinh_core::Date::new(
-                        t[..4].parse().ok()?,
-                        t[4..6].parse().ok()?,
-                        t[6..8].parse().ok()?,
-                    )
-                    .ok()
-                })
-                .flatten()
-        });
+        // NGAYLAP is yyyyMMdd; its first eight characters are read.
+        let made = self
+            .made
+            .as_deref()
+            .and_then(|t| t.trim().get(..8))
+            .and_then(crate::claim::parse_day);
         Head {
             facility,
             made,

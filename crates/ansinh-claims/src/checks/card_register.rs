@@ -13,12 +13,11 @@ const BASIS: &str = "Law on Health Insurance Art. 16, 28 (the card shown at the 
 
 /// Equal by words, case aside ("NGUYỄN  THỊ A" is "Nguyễn Thị A").
 pub(crate) fn same_name(a: &str, b: &str) -> bool {
-    let words = |s: &'_ str| {
+    fn words(s: &str) -> impl Iterator<Item = char> + '_ {
         s.split_whitespace()
             .flat_map(|w| w.chars().flat_map(char::to_lowercase).chain([' ']))
-            .collect::<Vec<char>>()
-    };
-    a == b || words(a) == words(b)
+    }
+    a == b || words(a).eq(words(b))
 }
 
 /// Catalogue C006, C020 on one visit.

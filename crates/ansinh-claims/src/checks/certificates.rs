@@ -205,16 +205,7 @@ impl<'r> Record<'r, '_> {
 
     /// A date of yyyyMMdd, or the day of yyyyMMddHHmm.
     fn date(&self, name: &str) -> Option<Date> {
-        let v = self.get(name)?;
-        if !(v.len() == 8 || v.len() == 12) || !v.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        Date::new(
-            v[..4].parse().ok()?,
-            v[4..6].parse().ok()?,
-            v[6..8].parse().ok()?,
-        )
-        .ok()
+        crate::claim::parse_day(self.get(name)?)
     }
 }
 
@@ -232,11 +223,7 @@ fn read<'c, S: Schema>(
     seen: &mut Seen<'c>,
     mut each: impl FnMut(&Record<'_, 'c>, &mut Seen<'c>, &str),
 ) {
-    let Some((_, bytes)) = claim
-        .other_tables
-        .iter()
-        .find(|(k, _)| k.trim() == paper.kind)
-    else {
+    let Some(bytes) = claim.other_table(paper.kind) else {
         return;
     };
     let Ok(text) = std::str::from_utf8(bytes) else {
@@ -584,35 +571,29 @@ pub fn check(params: &Params, reference: Option<&Reference>, claim: &Claim, foun
 /// with its table: one serial is one paper across a file (C116).
 pub fn serials(claim: &Claim) -> Vec<String> {
     let mut out = Vec::new();
-    for (paper, field) in [
-        (&DISCHARGE, "SO_LUU_TRU"),
-        (&PREGNANCY_REST, "SO_SERI"),
-        (&LEAVE, "SO_SERI"),
-    ] {
-        let Some((_, bytes)) = claim
-            .other_tables
-            .iter()
-            .find(|(k, _)| k.trim() == paper.kind)
-        else {
-            continue;
+    serials_of::<DischargeField>(claim, &DISCHARGE, "SO_LUU_TRU", &mut out);
+    serials_of::<PregnancyRestField>(claim, &PREGNANCY_REST, "SO_SERI", &mut out);
+    serials_of::<LeaveField>(claim, &LEAVE, "SO_SERI", &mut out);
+    out
+}
+
+fn serials_of<S: Schema>(claim: &Claim, paper: &Paper, field: &str, out: &mut Vec<String>) {
+    let Some(text) = claim
+        .other_table(paper.kind)
+        .and_then(|b| std::str::from_utf8(b).ok())
+    else {
+        return;
+    };
+    let Ok(rows) = records::<S>(text, paper.record) else {
+        return;
+    };
+    for cells in rows.iter() {
+        let record = Record {
+            names: S::NAMES,
+            cells,
         };
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            continue;
-        };
-        let rows = match paper.kind {
-            "XML7" => {
-                records::<DischargeField>(text, paper.record).map(|r| (r, DischargeField::NAMES))
-            }
-            "XML10" => records::<PregnancyRestField>(text, paper.record)
-                .map(|r| (r, PregnancyRestField::NAMES)),
-            _ => records::<LeaveField>(text, paper.record).map(|r| (r, LeaveField::NAMES)),
-        };
-        let Ok((rows, names)) = rows else { continue };
-        for cells in rows.iter() {
-            if let Some(v) = (Record { names, cells }).get(field) {
-                out.push(format!("{} {field} {v}", paper.kind));
-            }
+        if let Some(v) = record.get(field) {
+            out.push(format!("{} {field} {v}", paper.kind));
         }
     }
-    out
 }

@@ -214,7 +214,7 @@ fn tables(claim: &Claim, found: &mut Found) {
             BASIS,
         );
     }
-    let sent = |kind: &str| claim.other_tables.iter().any(|(k, _)| k.trim() == kind);
+    let sent = |kind: &str| claim.other_table(kind).is_some();
     let mut missing: Vec<&str> = Vec::new();
     if claim.inpatient() {
         if !sent("XML7") && claim.patient.discharge_kind.as_deref() != Some("3") {

@@ -153,8 +153,8 @@ pub fn uses(reference: Option<&Reference>, claim: &Claim) -> Vec<Use> {
 }
 
 /// C100 across a file: the visits (by index) whose service comes before its least interval
-/// after the same card's earlier one, with the finding's texts (vi, en).
-pub fn intervals(reference: &Reference, uses: &[Vec<Use>]) -> Vec<(usize, String, String)> {
+/// after the same card's earlier one, each with its finding (R09.INTERVAL, to review).
+pub fn intervals(reference: &Reference, uses: &[Vec<Use>]) -> Vec<(usize, crate::assess::Finding)> {
     let mut all: Vec<(usize, &Use)> = uses
         .iter()
         .enumerate()
@@ -178,21 +178,21 @@ pub fn intervals(reference: &Reference, uses: &[Vec<Use>]) -> Vec<(usize, String
         };
         let gap = i64::from((later.day - earlier.day).get_days());
         if gap * 1000 < days.units() {
+            let (line, code, least) = (&later.line, &later.code, days.trimmed());
             out.push((
                 j,
-                format!(
-                    "{} {} chỉ định lại sau {gap} ngày (tối thiểu {}), lần trước {}",
-                    later.line,
-                    later.code,
-                    days.trimmed(),
-                    earlier.day
-                ),
-                format!(
-                    "{} {} repeated after {gap} days (at least {}), last on {}",
-                    later.line,
-                    later.code,
-                    days.trimmed(),
-                    earlier.day
+                super::finding(
+                    "R09.INTERVAL",
+                    format!(
+                        "Chỉ định lại trước khoảng cách tối thiểu: {line} {code} chỉ định lại sau {gap} ngày (tối thiểu {least}), lần trước {}",
+                        earlier.day
+                    ),
+                    format!(
+                        "Repeated before the least interval: {line} {code} repeated after {gap} days (at least {least}), last on {}",
+                        earlier.day
+                    ),
+                    Vec::new(),
+                    BASIS,
                 ),
             ));
         }

@@ -28,8 +28,7 @@ crate::schema!(
 const BASIS: &str = "QĐ 130/QĐ-BYT Bảng 4–5, sửa đổi bởi QĐ 4750/QĐ-BYT";
 
 fn table<'a>(claim: &'a Claim, kind: &str) -> Option<&'a str> {
-    let (_, bytes) = claim.other_tables.iter().find(|(k, _)| k.trim() == kind)?;
-    std::str::from_utf8(bytes).ok()
+    std::str::from_utf8(claim.other_table(kind)?).ok()
 }
 
 /// A field of a record; none when empty.
