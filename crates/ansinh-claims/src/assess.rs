@@ -336,12 +336,10 @@ pub fn assess_visit(
     ];
     // C148: the fund's share of the lines paid per service (MA_PTTT 1), when sent; cards of the
     // armed forces and police are paid apart and do not count in it.
-    let global = claim.patient.fund_global.filter(|_| {
-        !claim
-            .cards
-            .first()
-            .is_some_and(|c| matches!(c.code.get(..2), Some("QN" | "CA" | "CY")))
-    });
+    let global = claim
+        .patient
+        .fund_global
+        .filter(|_| !claim.armed_forces_card());
     let global_lines: Amount = claim
         .lines
         .iter()

@@ -994,6 +994,21 @@ impl Claim {
 
     /// Inpatient visit types (MA_LOAI_KCB 03 inpatient, 04 day inpatient, 06 stay at a
     /// commune station, 09 inpatient under 4 hours).
+    /// Whether the visit's card is one of the armed forces or police (QN, CA, CY): paid in full
+    /// within its scope (PHAM_VI 3), outside the global budget, with possibly no end date.
+    pub fn armed_forces_card(&self) -> bool {
+        self.cards
+            .first()
+            .is_some_and(|c| matches!(c.code.get(..2), Some("QN" | "CA" | "CY")))
+    }
+
+    /// Whether the treating facility is one where the holder registered (MA_DKBD, one per card);
+    /// none when MA_DKBD was not sent.
+    pub fn registered_here(&self) -> Option<bool> {
+        let codes = self.patient.registered_at.as_deref()?;
+        Some(codes.split(';').any(|c| c.trim() == self.facility))
+    }
+
     /// A table of the visit kept as sent (XML4…XML15), by its LOAIHOSO.
     pub fn other_table(&self, kind: &str) -> Option<&[u8]> {
         self.other_tables

@@ -534,13 +534,7 @@ pub fn check(params: &Params, reference: Option<&Reference>, claim: &Claim, foun
     });
     // C038: a visit claimed under a temporary card is paid where the card was issued.
     let temporary = seen.temporary_cards.iter().any(|c| !c.is_empty());
-    if temporary
-        && claim
-            .patient
-            .registered_at
-            .as_deref()
-            .is_some_and(|r| r.split(';').all(|r| r.trim() != claim.facility))
-    {
+    if temporary && claim.registered_here() == Some(false) {
         found.review(
             "R04.TEMPORARY_CARD",
             format!(

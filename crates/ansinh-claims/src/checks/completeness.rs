@@ -59,11 +59,7 @@ pub fn check(claim: &Claim, found: &mut Found) {
     // A card names where its holder registered, and the visit why it came (C004); its end is
     // given but on the armed forces' cards, which may have none.
     wanted |= 1 << S::MA_DKBD.index() | 1 << S::LY_DO_VV.index();
-    let armed = claim
-        .cards
-        .first()
-        .is_some_and(|c| matches!(c.code.get(..2), Some("QN" | "CA" | "CY")));
-    if !armed {
+    if !claim.armed_forces_card() {
         wanted |= 1 << S::GT_THE_DEN.index();
     }
     if wanted & !p.present != 0 {

@@ -331,11 +331,7 @@ fn physiotherapy(params: &Params, claim: &Claim, found: &mut Found) {
 /// scope they are paid in full (PHAM_VI 3).
 fn network(claim: &Claim, found: &mut Found) {
     let p = &claim.patient;
-    if claim.category.starts_with("3.")
-        && p.registered_at
-            .as_deref()
-            .is_some_and(|r| r.split(';').any(|r| r.trim() == claim.facility))
-    {
+    if claim.category.starts_with("3.") && claim.registered_here() == Some(true) {
         found.review(
             "R04.CATEGORY",
             format!(
@@ -354,9 +350,7 @@ fn network(claim: &Claim, found: &mut Found) {
     // registered facility (1.1) elsewhere than the MA_DKBD, and not referred there.
     if claim.category == "1.1"
         && p.referred_from.is_none()
-        && p.registered_at
-            .as_deref()
-            .is_some_and(|r| r.split(';').all(|r| r.trim() != claim.facility))
+        && claim.registered_here() == Some(false)
     {
         found.review(
             "R04.CATEGORY",
@@ -396,11 +390,7 @@ fn network(claim: &Claim, found: &mut Found) {
             "QĐ 130/QĐ-BYT Bảng 1 (MA_NOI_DI, GIAY_CHUYEN_TUYEN); TT 01/2025/TT-BYT Art. 9–10",
         );
     }
-    let armed = claim
-        .cards
-        .first()
-        .is_some_and(|c| matches!(c.code.get(..2), Some("QN" | "CA" | "CY")));
-    if armed {
+    if claim.armed_forces_card() {
         let outside: Vec<String> = claim
             .lines
             .iter()
