@@ -60,13 +60,9 @@ pub fn check(
             if let Some(unit) = number(&row.cells[1]).filter(|u| *u > 0) {
                 // Quantity × minutes a unit, in thousandths of a unit.
                 let billed = l.quantity.units().saturating_mul(unit) / 1000;
-                let within = match (ran, stay) {
-                    (Some(ran), _) => Some(ran),
-                    (None, stay) => stay,
-                };
                 // A unit begun is billed whole: 2 days and 5 hours of ventilation are 3 days.
-                if let Some(within) = within
-                    && billed > (within.max(1) + unit - 1) / unit * unit
+                if let Some(within) = ran.or(stay)
+                    && billed > (within.max(1).saturating_add(unit - 1) / unit).saturating_mul(unit)
                 {
                     long.push(format!("{} ({billed} > {within} min)", line_ref(l)));
                 }
@@ -86,10 +82,14 @@ pub fn check(
     }
     let mut close: Vec<String> = Vec::new();
     if claim.lines.iter().filter(is_exam).nth(1).is_some() {
-        let mut exams: Vec<_> = claim.lines.iter().filter(is_exam).collect();
         // Begun: NGAY_TH_YL. Orders at the reception desk may share a minute; examinations not.
-        exams.retain(|l| l.performed.is_some());
-        exams.sort_by_key(|l| l.performed);
+        let mut exams: Vec<(DateTime, &crate::claim::CostLine)> = claim
+            .lines
+            .iter()
+            .filter(is_exam)
+            .filter_map(|l| Some((l.performed?, l)))
+            .collect();
+        exams.sort_by_key(|(begun, _)| *begun);
         // One physician cannot examine twice within minutes; two physicians of two
         // departments can.
         fn examiner(l: &crate::claim::CostLine) -> Option<&str> {
@@ -98,12 +98,9 @@ pub fn check(
                 .and_then(|d| d.performers().or(d.doctor()))
                 .map(str::trim)
         }
-        for (i, a) in exams.iter().enumerate() {
-            for b in &exams[i + 1..] {
-                let (Some(from), Some(to)) = (a.performed, b.performed) else {
-                    continue;
-                };
-                if minutes(from, to) >= limits.exam_gap_minutes {
+        for (i, (from, a)) in exams.iter().enumerate() {
+            for (to, b) in &exams[i + 1..] {
+                if minutes(*from, *to) >= limits.exam_gap_minutes {
                     break;
                 }
                 if examiner(a).is_some() && examiner(a) == examiner(b) {

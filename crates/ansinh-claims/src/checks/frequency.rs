@@ -14,6 +14,12 @@ use crate::reference::Reference;
 
 const BASIS: &str = "TT 35/2016/TT-BYT as amended by TT 39/2024/TT-BYT (payment conditions); TT 12/2026/TT-BTC Art. 10.1";
 
+/// The days from `earlier` to `later` when they are fewer than `least` (C100), else none.
+fn too_soon(earlier: ansinh_core::Date, later: ansinh_core::Date, least: Quantity) -> Option<i64> {
+    let gap = i64::from((later - earlier).get_days());
+    (least > Quantity::ZERO && gap.saturating_mul(1000) < least.units()).then_some(gap)
+}
+
 /// Catalogue C098, C099, C100 (within a visit) on one visit.
 pub fn check(
     reference: Option<&Reference>,
@@ -26,7 +32,7 @@ pub fn check(
     };
     let mut beyond = Vec::new();
     let mut crossing = Vec::new();
-    let mut too_soon = Vec::new();
+    let mut too_soon_lines = Vec::new();
     // The lines of a listed code, by code, in order of their order time.
     let mut listed: Vec<(usize, &crate::reference::Row)> = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
@@ -74,12 +80,9 @@ pub fn check(
             None => {}
         }
         if let (Some(p), Some(days)) = (previous.filter(|_| same_code), number(&row.cells[2]))
-            && days > Quantity::ZERO
+            && let Some(gap) = too_soon(at(p).date(), at(*i).date(), days)
         {
-            let gap = (at(*i).date() - at(p).date()).get_days();
-            if i64::from(gap) * 1000 < days.units() {
-                too_soon.push(format!("{} ({gap} d < {})", line_ref(l), days.trimmed()));
-            }
+            too_soon_lines.push(format!("{} ({gap} d < {})", line_ref(l), days.trimmed()));
         }
     }
     if !beyond.is_empty() {
@@ -101,8 +104,8 @@ pub fn check(
             BASIS,
         );
     }
-    if !too_soon.is_empty() {
-        let list = too_soon.join(", ");
+    if !too_soon_lines.is_empty() {
+        let list = too_soon_lines.join(", ");
         found.review(
             "R09.INTERVAL",
             format!("Chỉ định lại trước khoảng cách tối thiểu: {list}"),
@@ -176,8 +179,7 @@ pub fn intervals(reference: &Reference, uses: &[Vec<Use>]) -> Vec<(usize, crate:
         else {
             continue;
         };
-        let gap = i64::from((later.day - earlier.day).get_days());
-        if gap * 1000 < days.units() {
+        if let Some(gap) = too_soon(earlier.day, later.day, days) {
             let (line, code, least) = (&later.line, &later.code, days.trimmed());
             out.push((
                 j,
