@@ -420,7 +420,7 @@ pub fn assess_visit(
     let mut out_of_card = Vec::new();
     let mut out_of_list = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
-        let at = l.ordered.unwrap_or(claim.admitted);
+        let at = claim.ordered_at(l);
         let mut time_wrong = at < claim.admitted || claim.discharged.is_some_and(|d| at > d);
         if let (Some(done), Some(result)) = (l.performed, l.result) {
             time_wrong |= result < done;
@@ -485,7 +485,7 @@ pub fn assess_visit(
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let date = l.ordered.unwrap_or(claim.admitted).date();
+            let date = claim.ordered_at(l).date();
             // The approved list's price and the facility's catalogue's, the lower of the two.
             let approved = match (
                 reference.and_then(|r| r.price(&l.code, date)),
@@ -638,7 +638,7 @@ pub fn assess_visit(
         if later_rates.is_empty() {
             return rate;
         }
-        let at = l.ordered.unwrap_or(claim.admitted).date();
+        let at = claim.ordered_at(l).date();
         let under = claim
             .cards
             .iter()

@@ -994,6 +994,11 @@ impl Claim {
 
     /// Inpatient visit types (MA_LOAI_KCB 03 inpatient, 04 day inpatient, 06 stay at a
     /// commune station, 09 inpatient under 4 hours).
+    /// When line `l` was ordered: its NGAY_YL, or the admission for a line without one.
+    pub fn ordered_at(&self, l: &CostLine) -> DateTime {
+        l.ordered.unwrap_or(self.admitted)
+    }
+
     /// Whether the visit's card is one of the armed forces or police (QN, CA, CY): paid in full
     /// within its scope (PHAM_VI 3), outside the global budget, with possibly no end date.
     pub fn armed_forces_card(&self) -> bool {

@@ -17,12 +17,10 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
     let mut included = Vec::new();
     let mut names = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
-        let at = l.ordered.unwrap_or(claim.admitted);
+        let at = claim.ordered_at(l);
         let inside = bundles.on(&l.code, at.date()).find_map(|row| {
             claim.lines.iter().enumerate().find(|(j, other)| {
-                *j != i
-                    && other.code == row.cells[0]
-                    && other.ordered.unwrap_or(claim.admitted).date() == at.date()
+                *j != i && other.code == row.cells[0] && claim.ordered_at(other).date() == at.date()
             })
         });
         if let Some((_, other)) = inside {

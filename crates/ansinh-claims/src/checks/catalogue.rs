@@ -98,7 +98,7 @@ pub fn check(
     let mut unmatched = Vec::new();
     let mut named = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
-        let date = l.ordered.unwrap_or(claim.admitted).date();
+        let date = claim.ordered_at(l).date();
         let listed = if masks.has(i, crate::reference::listed::CATALOGUE) {
             lookup(list, &claim.facility, l, date)
         } else {

@@ -112,7 +112,7 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
     let mut not_indicated = Vec::new();
     let mut not_for = Vec::new();
     for (i, l) in claim.lines.iter().enumerate() {
-        let at = l.ordered.unwrap_or(claim.admitted).date();
+        let at = claim.ordered_at(l).date();
         let mut rows = lists.indications.on(&l.code, at).peekable();
         if rows.peek().is_some() {
             let line_diagnosis = l.detail.as_ref().and_then(|d| d.diagnosis());

@@ -39,7 +39,7 @@ pub fn check(
             if !masks.has(i, crate::reference::listed::DURATIONS) {
                 continue;
             }
-            let at = l.ordered.unwrap_or(claim.admitted);
+            let at = claim.ordered_at(l);
             let Some(row) = list.on(&l.code, at.date()).next() else {
                 continue;
             };
@@ -164,7 +164,7 @@ fn burst(limits: &ansinh_rules::health::ClaimsAssessment, claim: &Claim, found: 
         .lines
         .iter()
         .filter(service)
-        .map(|l| l.ordered.unwrap_or(claim.admitted))
+        .map(|l| claim.ordered_at(l))
         .collect();
     times.sort_unstable();
     // The whole visit for an examination (01); a treatment over days by the window only.

@@ -39,7 +39,7 @@ pub fn check(
         if l.table != Table::Xml3 || !masks.has(i, crate::reference::listed::LIMITS) {
             continue;
         }
-        let at = l.ordered.unwrap_or(claim.admitted);
+        let at = claim.ordered_at(l);
         if let Some(row) = limits.on(&l.code, at.date()).next() {
             listed.push((i, row));
         }
@@ -47,7 +47,7 @@ pub fn check(
     if listed.is_empty() {
         return;
     }
-    let at = |i: usize| claim.lines[i].ordered.unwrap_or(claim.admitted);
+    let at = |i: usize| claim.ordered_at(&claim.lines[i]);
     listed.sort_by_key(|(i, _)| (claim.lines[*i].code.as_str(), at(*i)));
     let number = |v: &str| v.parse::<Quantity>().ok();
     let (mut day_count, mut visit_count) = (Quantity::ZERO, Quantity::ZERO);
@@ -143,7 +143,7 @@ pub fn uses(reference: Option<&Reference>, claim: &Claim) -> Vec<Use> {
                     .is_some_and(|r| r.listed(&l.code) & crate::reference::listed::LIMITS != 0)
         })
         .filter_map(|l| {
-            let day = l.ordered.unwrap_or(claim.admitted).date();
+            let day = claim.ordered_at(l).date();
             let row = limits.on(&l.code, day).next()?;
             (!row.cells[2].is_empty()).then(|| Use {
                 card: card.code.clone(),

@@ -23,11 +23,11 @@ pub fn check(
         if a.table != Table::Xml2 || !masks.has(i, crate::reference::listed::INTERACTIONS) {
             continue;
         }
-        let day = a.ordered.unwrap_or(claim.admitted).date();
+        let day = claim.ordered_at(a).date();
         for row in list.on(&a.code, day) {
-            if let Some(b) = drugs().find(|b| {
-                b.code == row.cells[0] && b.ordered.unwrap_or(claim.admitted).date() == day
-            }) {
+            if let Some(b) =
+                drugs().find(|b| b.code == row.cells[0] && claim.ordered_at(b).date() == day)
+            {
                 pairs.push(format!(
                     "{} {} + {} {} ({})",
                     line_ref(a),

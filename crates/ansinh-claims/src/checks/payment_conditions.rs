@@ -11,14 +11,10 @@
 //!   ventilation, whose price includes it (R08.CONCURRENT, rejected; C078).
 
 use super::{Found, line_ref};
-use crate::claim::{Claim, CostLine};
+use crate::claim::Claim;
 use crate::reference::Reference;
 
 const BASIS: &str = "TT 35/2016/TT-BYT as amended by TT 39/2024/TT-BYT; TT 22/2023/TT-BYT (giá dịch vụ kỹ thuật, cơ cấu giá); TT 12/2026/TT-BTC Art. 10.1";
-
-fn at(claim: &Claim, l: &CostLine) -> jiff::civil::DateTime {
-    l.ordered.unwrap_or(claim.admitted)
-}
 
 /// Catalogue C046, C066, C078, C086 on one visit.
 pub fn check(
@@ -30,9 +26,6 @@ pub fn check(
     use crate::reference::listed;
     let Some(r) = reference else { return };
     let lists = &r.lists;
-    if lists.settings.is_empty() && lists.requires.is_empty() && lists.concurrent.is_empty() {
-        return;
-    }
     let mut wrong_setting = Vec::new();
     let mut without = Vec::new();
     let mut during = Vec::new();
@@ -41,7 +34,7 @@ pub fn check(
         if !masks.has(i, listed::SETTINGS | listed::REQUIRES | listed::CONCURRENT) {
             continue;
         }
-        let date = at(claim, l).date();
+        let date = claim.ordered_at(l).date();
         if let Some(row) = lists.settings.on(&l.code, date).next() {
             let only_outpatient = row.cells[0] == "outpatient";
             if only_outpatient == stay {
@@ -62,7 +55,7 @@ pub fn check(
                 without.push(format!("{} ({})", line_ref(l), needed.join(" | ")));
             }
         }
-        let when = l.performed.unwrap_or(at(claim, l));
+        let when = l.performed.unwrap_or(claim.ordered_at(l));
         for row in lists.concurrent.on(&l.code, date) {
             let running = claim.lines.iter().any(|o| {
                 o.code == row.cells[0]

@@ -41,7 +41,7 @@ pub fn check(reference: Option<&Reference>, claim: &Claim, found: &mut Found) {
             unnamed.push(line_ref(l));
         }
         let Some(staff) = staff else { continue };
-        let at = l.ordered.unwrap_or(claim.admitted).date();
+        let at = claim.ordered_at(l).date();
         let names = doctor
             .into_iter()
             .chain(performers.into_iter().flat_map(|p| p.split(';')));

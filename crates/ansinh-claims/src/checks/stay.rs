@@ -297,7 +297,7 @@ fn physiotherapy(params: &Params, claim: &Claim, found: &mut Found) {
         .lines
         .iter()
         .filter(|l| l.table == Table::Xml3 && l.code.starts_with(prefix.as_str()))
-        .map(|l| l.ordered.unwrap_or(claim.admitted).date())
+        .map(|l| claim.ordered_at(l).date())
         .collect();
     if days.len() <= per_day as usize {
         return;

@@ -58,7 +58,7 @@ pub fn check_format(reference: Option<&Reference>, claim: &Claim, found: &mut Fo
         };
         match l.detail.as_ref().and_then(|d| d.tender()) {
             Some(t) if tender_form(t, supply) => {
-                let at = l.ordered.unwrap_or(claim.admitted).date();
+                let at = claim.ordered_at(l).date();
                 if let Some(list) = tenders
                     && list.rows.contains_key(l.code.as_str())
                     && !list.on(&l.code, at).any(|row| row.cells[0] == t.trim())
@@ -118,7 +118,7 @@ pub fn uses(reference: Option<&Reference>, claim: &Claim) -> Vec<Use> {
                 code: l.code.clone(),
                 tender: tender.trim().to_string(),
                 quantity: l.quantity,
-                date: l.ordered.unwrap_or(claim.admitted).date(),
+                date: claim.ordered_at(l).date(),
             })
         })
         .collect()
