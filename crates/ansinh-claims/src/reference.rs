@@ -186,6 +186,9 @@ const NUMBERS: &[(&str, &str)] = &[
     ("durations.csv", "max_minutes"),
 ];
 
+/// The columns that hold a date, YYYY-MM-DD (empty: none).
+const DATES: &[(&str, &str)] = &[("cards.csv", "birth")];
+
 /// The columns whose value is one of a few words.
 const WORDS: &[(&str, &str, &[&str])] = &[
     ("catalogue.csv", "kind", &["drug", "supply", "service"]),
@@ -216,26 +219,14 @@ fn check_cells(file: &str, columns: &[&str], list: &List) -> Result<(), Referenc
                         .filter(|v| *v >= Value::ZERO)
                         .ok_or_else(|| fail(format!("`{v}` is not a number of at least 0")))?;
                 }
+                if DATES.contains(&(file, column)) && !v.is_empty() && v.parse::<Date>().is_err() {
+                    return Err(fail(format!("`{v}` is not YYYY-MM-DD")));
+                }
                 if let Some((_, _, words)) =
                     WORDS.iter().find(|(f, c, _)| *f == file && c == column)
                     && !words.contains(&v)
                 {
                     return Err(fail(format!("`{v}` is none of {}", words.join(", "))));
-                }
-            }
-        }
-    }
-    if file == "cards.csv" {
-        for rows in list.rows.values() {
-            for row in rows {
-                let birth = row.cells[1].as_str();
-                if !birth.is_empty() && birth.parse::<Date>().is_err() {
-                    return Err(ReferenceError {
-                        file: file.to_string(),
-                        line: row.line,
-                        field: "birth".into(),
-                        reason: format!("`{birth}` is not YYYY-MM-DD"),
-                    });
                 }
             }
         }

@@ -1015,6 +1015,13 @@ fn a_bad_catalogue_or_limit_row_is_refused_naming_it() {
         )
         .unwrap_err();
     assert_eq!(e.field, "per_day");
+    let e = reference(&[])
+        .with_list(
+            "cards.csv",
+            "code,name,birth,sex,registered_at,from,to,source\nDN4790123456789,A,15/05/1980,2,79001,2025-01-01,,x\n",
+        )
+        .unwrap_err();
+    assert_eq!((e.line, e.field.as_str()), (2, "birth"));
 }
 
 /// C098, C099: beyond the times paid a day or a visit the lines are rejected, one crossing
