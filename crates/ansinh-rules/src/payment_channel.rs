@@ -96,21 +96,16 @@ pub fn check(
                 ));
             }
         }
-        "home_delivery" => {
-            // Whole years on `on`: one more from the birthday.
-            let mut age = on.year() - birth.year();
-            if (on.month(), on.day()) < (birth.month(), birth.day()) {
-                age -= 1;
-            }
-            if age < p.home_delivery_min_age {
-                return Err(invalid(
-                    "channel",
-                    format!(
-                        "home delivery is for beneficiaries of {} or more (L41 Art. 10.2.đ)",
-                        p.home_delivery_min_age
-                    ),
-                ));
-            }
+        "home_delivery"
+            if crate::sickness::full_years(birth, on) < i64::from(p.home_delivery_min_age) =>
+        {
+            return Err(invalid(
+                "channel",
+                format!(
+                    "home delivery is for beneficiaries of {} or more (L41 Art. 10.2.đ)",
+                    p.home_delivery_min_age
+                ),
+            ));
         }
         _ => {}
     }
