@@ -7,7 +7,7 @@
 
 use crate::calendar::{is_day_off, is_public_holiday};
 use crate::params::{Concept, MissingParam, Params};
-use ansinh_core::Date;
+use ansinh_core::{Date, Dong};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -25,6 +25,9 @@ pub enum Clock {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimKind {
+    /// The component fund that pays the kind: `pension_survivor`, `sickness_maternity`,
+    /// `occupational` or `unemployment` (L41 Art. 116.2).
+    pub fund: String,
     /// `employer_list`, `employer`, `person` or `employment_service_centre`.
     pub filer: String,
     /// Days from the event within which the dossier is filed (none: no deadline).
@@ -49,12 +52,37 @@ pub struct ClaimKind {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BenefitClaims {
+    /// A decision above this amount (a one-off amount, or twelve months of a monthly one) is
+    /// approved by a second officer before it is paid: the agency's internal control.
+    pub second_approval_above: Dong,
+    #[serde(default)]
+    pub second_approval_unconfirmed: bool,
     pub kinds: BTreeMap<String, ClaimKind>,
 }
 
+/// The component funds of L41 Art. 116.2 and the unemployment fund (Law on Employment).
+pub const FUNDS: [&str; 4] = [
+    "pension_survivor",
+    "sickness_maternity",
+    "occupational",
+    "unemployment",
+];
+
 impl Concept for BenefitClaims {
     fn check(&self) -> Result<(), (String, String)> {
+        if self.second_approval_above.get() < 0 {
+            return Err((
+                "second_approval_above".into(),
+                "must not be negative".into(),
+            ));
+        }
         for (name, k) in &self.kinds {
+            if !FUNDS.contains(&k.fund.as_str()) {
+                return Err((
+                    format!("kinds.{name}.fund"),
+                    format!("`{}` is none of {}", k.fund, FUNDS.join(", ")),
+                ));
+            }
             if k.decision_days <= 0 {
                 return Err((
                     format!("kinds.{name}.decision_days"),
@@ -138,6 +166,20 @@ pub fn decision_due(params: &Params, kind: &ClaimKind, complete_on: Date) -> Dat
     day
 }
 
+/// Whether a decision needs a second officer's approval before it is paid: its one-off amount
+/// plus twelve months of its monthly amount above the parameter (the agency's internal control
+/// over what one officer may grant alone; `rules/vn/benefit_claims.toml`, UNCONFIRMED).
+pub fn needs_second_approval(
+    params: &Params,
+    on: Date,
+    one_off: Dong,
+    monthly: Dong,
+) -> Result<bool, MissingParam> {
+    let limit = params.benefit_claims.at(on)?.value.second_approval_above;
+    let yearly = monthly.get().checked_mul(12).unwrap_or(i64::MAX);
+    Ok(one_off.get().saturating_add(yearly) > limit.get())
+}
+
 /// How many days late a dossier received on `received` is for an event on `event` (none: in
 /// time, or the kind has no deadline). A late dossier is still received, with the filer's
 /// written explanation (L41 Art. 92.1). For a pension the deadline is a window before the
@@ -180,6 +222,17 @@ mod tests {
         assert_eq!(k.clock, Clock::DaysExcludingHolidays);
         // Complete on 20 Aug 2025: 20 days but 1 and 2 September → 11 September.
         assert_eq!(decision_due(&p, k, d("2025-08-20")), d("2025-09-11"));
+    }
+
+    #[test]
+    fn a_large_decision_needs_a_second_officer() {
+        let p = Params::embedded().unwrap();
+        let on = d("2025-08-01");
+        assert!(!needs_second_approval(&p, on, Dong(100_000_000), Dong(0)).unwrap());
+        assert!(needs_second_approval(&p, on, Dong(100_000_001), Dong(0)).unwrap());
+        // 9 M a month is 108 M a year.
+        assert!(needs_second_approval(&p, on, Dong(0), Dong(9_000_000)).unwrap());
+        assert!(!needs_second_approval(&p, on, Dong(0), Dong(8_000_000)).unwrap());
     }
 
     #[test]

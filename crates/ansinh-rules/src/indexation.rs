@@ -164,9 +164,44 @@ pub fn evaluate(
     ))
 }
 
+/// The pension in payment on `f.on`, as [`evaluate`] states it, without the explanation: the
+/// payroll asks this of every recipient each month, and most months no decree lies between
+/// (L41 Art. 67). The same decrees, the same rounding.
+pub fn in_payment(params: &Params, f: &IndexationFacts) -> Result<Dong, IndexationError> {
+    let between = params
+        .pension_indexation
+        .entries()
+        .iter()
+        .any(|d| d.from > f.as_of && d.from <= f.on);
+    if !between && f.monthly_pension.get() >= 0 && f.on >= f.as_of {
+        return Ok(f.monthly_pension);
+    }
+    evaluate(params, f).map(|(o, _)| o.monthly_pension)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_payment_is_evaluate_without_the_explanation() {
+        let p = Params::embedded().unwrap();
+        for (pension, before) in [(3_000_000, true), (3_400_000, true), (6_000_000, false)] {
+            let f = facts(pension, before);
+            assert_eq!(
+                in_payment(&p, &f).unwrap(),
+                evaluate(&p, &f).unwrap().0.monthly_pension
+            );
+        }
+        // No decree between: the amount is the one in payment.
+        let mut f = facts(6_000_000, false);
+        f.as_of = "2024-07-01".parse().unwrap();
+        f.on = "2025-03-01".parse().unwrap();
+        assert_eq!(in_payment(&p, &f).unwrap(), Dong(6_000_000));
+        // Decree 75/2024 once: +15 % from 1 Jul 2024.
+        f.as_of = "2024-06-30".parse().unwrap();
+        assert_eq!(in_payment(&p, &f).unwrap(), Dong(6_900_000));
+    }
 
     fn facts(pension: i64, before_1995: bool) -> IndexationFacts {
         IndexationFacts {

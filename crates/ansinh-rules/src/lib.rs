@@ -54,6 +54,7 @@ pub mod simulation;
 pub mod social_pension;
 pub mod surrogacy;
 pub mod survivor;
+pub mod suspension;
 pub mod unemployment;
 pub mod voluntary_payment;
 

@@ -55,6 +55,7 @@ ansinh_law::parameter_pack! {
         public_holidays: crate::calendar::PublicHolidays,
         benefit_claims: crate::benefit_claim::BenefitClaims,
         benefit_payment: crate::payment_channel::BenefitPayment,
+        benefit_suspension: crate::suspension::BenefitSuspension,
         occupational_benefit: crate::occupational::OccupationalBenefit,
         pension_indexation: crate::indexation::PensionIndexation,
         pregnancy_leave: crate::pregnancy::PregnancyLeave,

@@ -100,6 +100,18 @@ impl Career {
     }
 }
 
+/// The career as the `history` of a calculation request (`ansinh calc`): consecutive months
+/// at one salary are one period `{"from", "to", "salary"}`.
+pub fn history_rows(career: &Career) -> Vec<serde_json::Value> {
+    career
+        .periods()
+        .into_iter()
+        .map(|(from, to, salary)| {
+            serde_json::json!({"from": from.to_string(), "to": to.to_string(), "salary": salary})
+        })
+        .collect()
+}
+
 /// Whether the employment covers `month`: begun on or before its last day, not ended before its
 /// first, and not suspended for the whole of it (L41 Art. 85.3: a month without work and
 /// without salary is not contributed for).

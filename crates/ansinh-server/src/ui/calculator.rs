@@ -62,13 +62,7 @@ pub(super) fn foreign_months(
 /// The record as the history of a calculation request: consecutive months at one salary are
 /// one period.
 pub(super) fn history(career: &Career) -> Vec<Value> {
-    career
-        .periods()
-        .into_iter()
-        .map(|(from, to, salary)| {
-            json!({"from": from.to_string(), "to": to.to_string(), "salary": salary})
-        })
-        .collect()
+    ansinh_store::career::history_rows(career)
 }
 
 /// The rules' explanation lines in the page's language: label, amount, formula, citation.
