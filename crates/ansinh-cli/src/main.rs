@@ -4,6 +4,7 @@
 //! 1 anything else.
 
 mod bench;
+mod benefits;
 mod claims;
 mod compliance;
 mod project;
@@ -119,6 +120,17 @@ enum Command {
         /// Last month of the generated histories.
         #[arg(long, default_value = "2026-10")]
         until: String,
+        /// Recipients of monthly benefits to add (pensioners, survivors, allowances), paid
+        /// through --until; the payroll of the next month pays them.
+        #[arg(long, default_value_t = 0)]
+        pensioners: usize,
+    },
+    /// Benefit claims, decisions, the monthly payroll and entitlements.
+    Benefits {
+        #[command(subcommand)]
+        what: benefits::BenefitsCommand,
+        #[command(flatten)]
+        db: system::DbArgs,
     },
     /// Run the monthly assessment of a month (idempotent; a re-run writes only differences).
     Assess {
@@ -314,12 +326,14 @@ fn main() -> ExitCode {
             persons,
             seed,
             until,
+            pensioners,
         } => {
             let g = system::Generate {
                 employers,
                 persons,
                 seed,
                 until,
+                pensioners,
             };
             return report(embedded().and_then(|p| block_on(system::generate(&db, g, &p))));
         }
@@ -377,6 +391,13 @@ fn main() -> ExitCode {
         }
         Command::Agreement { what, db } => {
             return report(embedded().and_then(|p| block_on(system::agreement(&db, what, &p))));
+        }
+        Command::Benefits { what, db } => {
+            return match embedded().and_then(|p| block_on(benefits::run(&db, what, &p))) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(2),
+                Err(e) => report(Err(e)),
+            };
         }
         Command::Compliance { what, db } => {
             return report(embedded().and_then(|p| block_on(compliance::run(&db, what, &p))));

@@ -695,6 +695,7 @@ pub struct Generate {
     pub persons: usize,
     pub seed: u64,
     pub until: String,
+    pub pensioners: usize,
 }
 
 /// The law of the database's jurisdiction: Vietnam's `params`, or the Lao package's.
@@ -737,6 +738,22 @@ pub async fn generate(db: &DbArgs, g: Generate, params: &Params) -> Result<()> {
         summary.events,
         summary.persons as f64 / elapsed
     );
+    if g.pensioners > 0 {
+        let started = Instant::now();
+        let bar = ProgressBar::new(g.pensioners as u64);
+        bar.set_style(ProgressStyle::with_template(
+            "{spinner} {bar:40} {pos}/{len} recipients ({per_sec}, {eta})",
+        )?);
+        let n = store
+            .generate_recipients(g.pensioners, g.seed, until, &|done| bar.set_position(done))
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        bar.finish_and_clear();
+        println!(
+            "generated {n} recipients of monthly benefits in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     if let Some(path) = sqlite_path(&db.database_url) {
         store.close().await;
         let size: u64 = ["", "-wal"]
@@ -787,6 +804,7 @@ pub async fn demo(
                 persons,
                 seed: 42,
                 until: "2026-10".into(),
+                pensioners: persons / 20,
             },
             &params,
         )

@@ -585,3 +585,195 @@ impl Store {
         Ok(())
     }
 }
+
+/// One generated monthly entitlement, with its person.
+struct Recipient {
+    person: [String; 6],
+    kind: &'static str,
+    fund: &'static str,
+    amount: i64,
+    first_month: String,
+    before_1995: bool,
+    channel: &'static str,
+    account: Option<String>,
+    collector: Option<String>,
+    authorised: Option<(String, String)>,
+    office: &'static str,
+}
+
+impl BulkRow for Stamped<'_, Recipient> {
+    fn cells<'a>(&'a self, out: &mut Vec<Cell<'a>>) {
+        let r = self.row;
+        let bank = (r.channel == "bank").then_some("Agribank");
+        out.extend([
+            Cell::Text(&r.person[0]),
+            Cell::Text(&r.person[0]),
+            Cell::Text(r.kind),
+            Cell::Text(r.fund),
+            Cell::Int(r.amount),
+            Cell::Text("2024-07-01"),
+            Cell::Text(&r.first_month),
+            // The stamp's batch slot carries the first month Ansinh pays (`due_from`).
+            Cell::Text(self.batch),
+            Cell::Int(i64::from(r.before_1995)),
+            Cell::Text("active"),
+            Cell::Text(r.channel),
+            Cell::opt_text(bank),
+            Cell::opt_text(r.account.as_deref()),
+            Cell::opt_text(r.collector.as_deref()),
+            Cell::opt_text(r.authorised.as_ref().map(|a| a.0.as_str())),
+            Cell::opt_text(r.authorised.as_ref().map(|a| a.1.as_str())),
+            Cell::Text(r.office),
+            Cell::Text(self.at),
+            Cell::Text(self.at),
+        ]);
+    }
+}
+
+const RECIPIENT_COLUMNS: [&str; 19] = [
+    "entitlement_id",
+    "person_sin",
+    "kind",
+    "fund",
+    "monthly_amount",
+    "amount_as_of",
+    "first_month",
+    "due_from",
+    "before_1995",
+    "state",
+    "channel",
+    "bank",
+    "account",
+    "collector",
+    "authorised_from",
+    "authorised_to",
+    "office",
+    "created_at",
+    "updated_at",
+];
+
+impl Store {
+    /// Adds `n` recipients of monthly benefits to the registry (issue 21's `--pensioners`):
+    /// persons born 1930–1964, mostly pensioners (with survivors', the allowance of L41 Art. 23
+    /// and occupational pensions), amounts around the 2024 average of 6.2 M đồng, paid into an
+    /// account for about 60 %, at the post office (some through an authorised collector) or at
+    /// home for people of 80 or more. Every entitlement is paid through `until` by the payroll
+    /// before the registry: the first month Ansinh pays is the month after.
+    pub async fn generate_recipients(
+        &self,
+        n: usize,
+        seed: u64,
+        until: Month,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<u64, StoreError> {
+        let mut rng = fastrand::Rng::with_seed(seed ^ 0x5045_4E53);
+        let at = now();
+        let due_from = until.plus(1).to_string();
+        let province_weights: Vec<(usize, u32)> = PROVINCES
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i, p.3))
+            .collect();
+        let mut used: HashSet<u64> = HashSet::with_capacity(n);
+        let mut done = 0u64;
+        let mut rows: Vec<Recipient> = Vec::with_capacity(20_000);
+        for i in 0..n {
+            let female = rng.u8(..100) < 55;
+            let birth_year = rng.i32(1930..1965);
+            let birth = Date::new(birth_year as i16, rng.i8(1..13), rng.i8(1..29))
+                .unwrap_or(Date::constant(1955, 1, 1));
+            let age = until.year() - birth_year;
+            let p = &PROVINCES[weighted(&mut rng, &province_weights)];
+            let century = u64::from(female);
+            let id = loop {
+                let v = p.1.parse::<u64>().unwrap_or(1) * 1_000_000_000
+                    + century * 100_000_000
+                    + (birth_year as u64 % 100) * 1_000_000
+                    + rng.u64(..1_000_000);
+                if used.insert(v) {
+                    break v;
+                }
+            };
+            let family = weighted(&mut rng, &FAMILY);
+            let (middle, given) = if female {
+                (MIDDLE_FEMALE[rng.usize(..5)], GIVEN_FEMALE[rng.usize(..12)])
+            } else {
+                (MIDDLE_MALE[rng.usize(..5)], GIVEN_MALE[rng.usize(..12)])
+            };
+            let sin = format!(
+                "{:010}",
+                8_000_000_000u64 + seed % 100 * 20_000_000 + i as u64
+            );
+            let (kind, fund, amount) = match rng.u8(..100) {
+                0..=84 => (
+                    "pension",
+                    "pension_survivor",
+                    2_500_000 + (rng.f64().powi(2) * 16_000_000.0) as i64,
+                ),
+                85..=91 => (
+                    "survivor",
+                    "pension_survivor",
+                    1_500_000 + rng.i64(0..1_500_000),
+                ),
+                92..=96 => ("monthly_allowance", "pension_survivor", 2_340_000),
+                _ => (
+                    "occupational",
+                    "occupational",
+                    500_000 + rng.i64(0..3_000_000),
+                ),
+            };
+            let retired = Month::new(birth_year + if female { 55 } else { 60 }, rng.u8(1..13))
+                .unwrap_or(until)
+                .min(until);
+            let (channel, account) = match rng.u8(..100) {
+                _ if age >= 80 && rng.u8(..100) < 30 => ("home_delivery", None),
+                0..=59 => (
+                    "bank",
+                    Some(format!(
+                        "{:013}",
+                        rng.u64(1_000_000_000_000..10_000_000_000_000)
+                    )),
+                ),
+                _ => ("post_office", None),
+            };
+            let authorised = (channel == "post_office" && rng.u8(..10) == 0).then(|| {
+                let from = until.plus(-rng.i32(0..11)).first_day();
+                let to = from.saturating_add(jiff::Span::new().months(11));
+                (from.to_string(), to.to_string())
+            });
+            rows.push(Recipient {
+                person: [
+                    sin,
+                    format!("{id:012}"),
+                    format!("{family} {middle} {given}"),
+                    if female { "female" } else { "male" }.into(),
+                    birth.to_string(),
+                    "VN".into(),
+                ],
+                kind,
+                fund,
+                amount,
+                before_1995: retired < Month::new(1995, 1).unwrap_or(retired),
+                first_month: retired.to_string(),
+                channel,
+                account,
+                collector: authorised.as_ref().map(|_| "Nguyễn Văn Bình".to_string()),
+                authorised,
+                office: p.0,
+            });
+            if rows.len() == 20_000 || i + 1 == n {
+                let persons: Vec<[String; 6]> = rows.iter().map(|r| r.person.clone()).collect();
+                on_pool!(self, pool => {
+                    let mut tx = pool.begin().await?;
+                    tx.insert_rows("persons", &["sin", "personal_id", "name", "sex", "birth_date", "nationality", "created_at"], &stamped(&persons, "generated", &at)).await?;
+                    tx.insert_rows("entitlements", &RECIPIENT_COLUMNS, &stamped(&rows, &due_from, &at)).await?;
+                    tx.commit().await?;
+                });
+                done += rows.len() as u64;
+                progress(done);
+                rows.clear();
+            }
+        }
+        Ok(done)
+    }
+}
