@@ -67,6 +67,14 @@ pub enum Permission {
     ViewDashboard,
     /// An employer's compliance as its trade union reads it, and the lawsuit dossier.
     ReadUnion,
+    /// File a benefit claim: an officer at the counter, an employer on its list for its
+    /// workers, an insured person online for themself.
+    FileClaim,
+    /// Read the benefit claims' queues, decisions and payrolls.
+    ReadBenefits,
+    /// Decide and approve benefit claims, run the payroll, suspend and resume entitlements,
+    /// enter verified periods.
+    DecideBenefits,
     /// Nothing but being signed in (own profile, sign-out).
     SignedIn,
 }
@@ -92,11 +100,25 @@ impl Role {
             Administrator => true,
             CollectionOfficer => !matches!(
                 p,
-                ReadClaims | ReviewClaims | ReadAudit | ManageUsers | Examine
+                ReadClaims
+                    | ReviewClaims
+                    | ReadAudit
+                    | ManageUsers
+                    | Examine
+                    | FileClaim
+                    | DecideBenefits
             ),
             BenefitsOfficer => matches!(
                 p,
-                SearchRegistry | ReadEmployer | ReadPerson | Calculate | ViewDashboard | SignedIn
+                SearchRegistry
+                    | ReadEmployer
+                    | ReadPerson
+                    | Calculate
+                    | ViewDashboard
+                    | FileClaim
+                    | ReadBenefits
+                    | DecideBenefits
+                    | SignedIn
             ),
             HealthAssessor => matches!(
                 p,
@@ -112,14 +134,15 @@ impl Role {
                     | ReadUnion
                     | ReadClaims
                     | ReadAudit
+                    | ReadBenefits
                     | ViewDashboard
                     | SignedIn
             ),
             Employer => matches!(
                 p,
-                ReadEmployer | ReadPerson | Declare | Calculate | SignedIn
+                ReadEmployer | ReadPerson | Declare | Calculate | FileClaim | SignedIn
             ),
-            Insured => matches!(p, ReadPerson | Calculate | SignedIn),
+            Insured => matches!(p, ReadPerson | Calculate | FileClaim | SignedIn),
             TradeUnion => matches!(p, ReadUnion | SignedIn),
         }
     }
@@ -191,6 +214,8 @@ mod tests {
                 Permission::ReadClaims,
                 Permission::ReviewClaims,
                 Permission::ManageUsers,
+                Permission::ReadBenefits,
+                Permission::DecideBenefits,
             ] {
                 assert!(!r.may(p), "{r} must not hold {p:?}");
             }

@@ -284,6 +284,49 @@ pub const RULES: &[Rule] = &[
         employer(ReadUnion),
     ),
     // Pages.
+    rule("POST", "/api/v1/benefit-claims", needs(FileClaim)),
+    rule("GET", "/api/v1/benefit-claims", needs(ReadBenefits)),
+    rule(
+        "GET",
+        "/api/v1/benefit-claims/{claim_id}",
+        needs(ReadBenefits),
+    ),
+    rule(
+        "POST",
+        "/api/v1/benefit-claims/{claim_id}/documents",
+        needs(FileClaim),
+    ),
+    rule(
+        "POST",
+        "/api/v1/benefit-claims/{claim_id}/decision",
+        needs(DecideBenefits),
+    ),
+    rule(
+        "POST",
+        "/api/v1/benefit-claims/{claim_id}/approval",
+        needs(DecideBenefits),
+    ),
+    rule("POST", "/api/v1/payroll/{month}", needs(DecideBenefits)),
+    rule(
+        "GET",
+        "/api/v1/payroll/{month}/files/{channel}",
+        needs(DecideBenefits),
+    ),
+    rule(
+        "POST",
+        "/api/v1/entitlements/{entitlement_id}/changes",
+        needs(DecideBenefits),
+    ),
+    rule(
+        "GET",
+        "/api/v1/persons/{sin}/benefits",
+        own_person(ReadPerson),
+    ),
+    rule(
+        "POST",
+        "/api/v1/persons/{sin}/verified-periods",
+        needs(DecideBenefits),
+    ),
     rule("GET", "/login", Public),
     rule("POST", "/login", Public),
     rule("POST", "/locale", Public),
@@ -314,6 +357,37 @@ pub const RULES: &[Rule] = &[
     rule("POST", "/ui/assessments", needs(RunAssessment)),
     rule("GET", "/ui/audit", needs(ReadAudit)),
     rule("GET", "/ui/compliance", needs(ReadCompliance)),
+    rule("GET", "/ui/benefits", needs(ReadBenefits)),
+    rule("POST", "/ui/benefits/claims", needs(FileClaim)),
+    // A claim's page is its filer's or the benefits staff's: the handler checks which.
+    rule("GET", "/ui/benefits/claims/{claim_id}", needs(SignedIn)),
+    rule(
+        "POST",
+        "/ui/benefits/claims/{claim_id}/documents",
+        needs(FileClaim),
+    ),
+    rule(
+        "POST",
+        "/ui/benefits/claims/{claim_id}/decision",
+        needs(DecideBenefits),
+    ),
+    rule(
+        "POST",
+        "/ui/benefits/claims/{claim_id}/approval",
+        needs(DecideBenefits),
+    ),
+    rule("POST", "/ui/benefits/payroll", needs(DecideBenefits)),
+    rule(
+        "POST",
+        "/ui/benefits/entitlements/{entitlement_id}/changes",
+        needs(DecideBenefits),
+    ),
+    rule("GET", "/ui/persons/{sin}/benefits", own_person(ReadPerson)),
+    rule(
+        "GET",
+        "/ui/employers/{code}/benefit-claims",
+        employer(FileClaim),
+    ),
     rule("GET", "/ui/agreements", needs(SearchRegistry)),
     rule("GET", "/ui/armed-forces", needs(SearchRegistry)),
     rule("POST", "/ui/armed-forces/servicemen", needs(WriteRegistry)),

@@ -122,6 +122,7 @@ impl AppState {
         (name = "rules", description = "Calculations of the rules core"),
         (name = "collection", description = "Monthly assessment, notices and contribution records"),
         (name = "health", description = "Health insurance: cards, claims files, review queue, settlement"),
+        (name = "benefits", description = "Benefit claims, decisions from the record, the monthly payroll, entitlements and their suspension"),
         (name = "access", description = "Users, API tokens and the audit trail"),
         (name = "operations", description = "Health and readiness")
     )

@@ -4,6 +4,7 @@
 
 mod agreements;
 mod armed_forces;
+mod benefits;
 mod calculator;
 mod chart;
 mod compliance;
@@ -75,6 +76,31 @@ pub fn router() -> Router<AppState> {
         .route("/ui/assessments", post(run_submit))
         .route("/ui/audit", get(audit_page))
         .route("/ui/compliance", get(compliance::page))
+        .route("/ui/benefits", get(benefits::queue))
+        .route("/ui/benefits/claims", post(benefits::file))
+        .route("/ui/benefits/claims/{claim_id}", get(benefits::claim))
+        .route(
+            "/ui/benefits/claims/{claim_id}/documents",
+            post(benefits::upload),
+        )
+        .route(
+            "/ui/benefits/claims/{claim_id}/decision",
+            post(benefits::decide),
+        )
+        .route(
+            "/ui/benefits/claims/{claim_id}/approval",
+            post(benefits::approve),
+        )
+        .route("/ui/benefits/payroll", post(benefits::payroll))
+        .route(
+            "/ui/benefits/entitlements/{entitlement_id}/changes",
+            post(benefits::change),
+        )
+        .route("/ui/persons/{sin}/benefits", get(benefits::of_person))
+        .route(
+            "/ui/employers/{code}/benefit-claims",
+            get(benefits::of_employer),
+        )
         .route("/ui/agreements", get(agreements::page))
         .route("/ui/armed-forces", get(armed_forces::page))
         .route("/ui/armed-forces/servicemen", post(armed_forces::enlist))
@@ -230,6 +256,8 @@ impl Chrome {
             "register" => Permission::WriteRegistry,
             "users" => Permission::ManageUsers,
             "calculate" => Permission::Calculate,
+            "benefits" => Permission::ReadBenefits,
+            "file_claim" => Permission::FileClaim,
             _ => return false,
         };
         self.user.as_ref().is_some_and(|u| u.role.may(p))

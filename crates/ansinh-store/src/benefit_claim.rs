@@ -220,6 +220,8 @@ pub struct ClaimFilter {
     pub state: Option<String>,
     pub office: Option<String>,
     pub person: Option<String>,
+    /// The claims on this employer's lists.
+    pub employer: Option<String>,
     /// Only claims past their decision day on this day.
     pub overdue_on: Option<String>,
     pub limit: Option<i64>,
@@ -528,6 +530,15 @@ impl Store {
             Some(r) => parse_date("received_on", r)?,
             None => self.today(),
         };
+        if received > self.today() {
+            return Err(StoreError::invalid(
+                "received_on",
+                format!(
+                    "{received} is after today ({}): a claim is received on a day that has come",
+                    self.today()
+                ),
+            ));
+        }
         if received < event && !matches!(c.kind.trim(), "pension") {
             return Err(StoreError::invalid(
                 "received_on",
@@ -693,10 +704,10 @@ impl Store {
             None => String::new(),
         };
         let sql = format!(
-            "SELECT {CLAIM_COLUMNS} FROM benefit_claims WHERE ($1 = '' OR state = $1) AND ($2 = '' OR office = $2) AND ($3 = '' OR person_sin = $3) AND ($4 = '' OR (state IN ('incomplete', 'complete', 'decided') AND decision_due < $4)) ORDER BY COALESCE(decision_due, received_on), claim_id LIMIT $5"
+            "SELECT {CLAIM_COLUMNS} FROM benefit_claims WHERE ($1 = '' OR state = $1) AND ($2 = '' OR office = $2) AND ($3 = '' OR person_sin = $3) AND ($4 = '' OR (state IN ('incomplete', 'complete', 'decided') AND decision_due < $4)) AND ($5 = '' OR employer_code = $5) ORDER BY COALESCE(decision_due, received_on), claim_id LIMIT $6"
         );
         on_pool!(self, pool => sqlx::query(&sql)
-            .bind(text(&f.state)).bind(text(&f.office)).bind(text(&f.person)).bind(&overdue)
+            .bind(text(&f.state)).bind(text(&f.office)).bind(text(&f.person)).bind(&overdue).bind(text(&f.employer))
             .bind(f.limit.unwrap_or(200).clamp(1, 10_000))
             .fetch_all(pool).await?.iter().map(|r| claim_from(r, params)).collect::<Result<Vec<_>, _>>())
         .map_err(StoreError::from)

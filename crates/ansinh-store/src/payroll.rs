@@ -422,7 +422,7 @@ impl Store {
         &self,
         month: &str,
         channel: &str,
-        out: &mut dyn std::io::Write,
+        out: &mut (dyn std::io::Write + Send),
     ) -> Result<i64, StoreError> {
         let month = parse_month("month", month)?.to_string();
         let mut w = csv::Writer::from_writer(out);

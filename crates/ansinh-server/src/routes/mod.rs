@@ -4,6 +4,7 @@ mod accounts;
 pub(crate) mod agreements;
 mod armed_forces;
 mod assessments;
+pub(crate) mod benefits;
 mod calc;
 mod claims;
 mod declarations;
@@ -77,6 +78,16 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(examinations::overdue))
         .routes(routes!(examinations::statistics))
         .routes(routes!(examinations::union_dossier))
+        .routes(routes!(benefits::file, benefits::list))
+        .routes(routes!(benefits::get))
+        .routes(routes!(benefits::upload))
+        .routes(routes!(benefits::decide))
+        .routes(routes!(benefits::approve))
+        .routes(routes!(benefits::payroll))
+        .routes(routes!(benefits::payroll_file))
+        .routes(routes!(benefits::change))
+        .routes(routes!(benefits::of_person))
+        .routes(routes!(benefits::verified_period))
 }
 
 /// The `limit` of a list query: 1 to `max` (default: the store's), refused outside — never
