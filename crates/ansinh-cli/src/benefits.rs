@@ -159,6 +159,7 @@ pub async fn run(db: &DbArgs, command: BenefitsCommand, params: &Params) -> Resu
                     overdue_on,
                     limit: Some(10_000),
                     person: None,
+                    employer: None,
                 },
             )
             .await

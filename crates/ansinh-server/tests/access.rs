@@ -83,6 +83,17 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /api/v1/compliance/overdue", "ACI"),
     ("GET /api/v1/compliance/statistics", "ACI"),
     ("GET /api/v1/employers/{code}/union-dossier", "ACIU"),
+    ("POST /api/v1/benefit-claims", "ABEP"),
+    ("GET /api/v1/benefit-claims", "ACBI"),
+    ("GET /api/v1/benefit-claims/{claim_id}", "ACBI"),
+    ("POST /api/v1/benefit-claims/{claim_id}/documents", "ABEP"),
+    ("POST /api/v1/benefit-claims/{claim_id}/decision", "AB"),
+    ("POST /api/v1/benefit-claims/{claim_id}/approval", "AB"),
+    ("POST /api/v1/payroll/{month}", "AB"),
+    ("GET /api/v1/payroll/{month}/files/{channel}", "AB"),
+    ("POST /api/v1/entitlements/{entitlement_id}/changes", "AB"),
+    ("GET /api/v1/persons/{sin}/benefits", "ACBHIP"),
+    ("POST /api/v1/persons/{sin}/verified-periods", "AB"),
     ("GET /login", "public"),
     ("POST /login", "public"),
     ("POST /locale", "public"),
@@ -101,6 +112,20 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /ui/assessments", "AC"),
     ("GET /ui/audit", "AI"),
     ("GET /ui/compliance", "ACI"),
+    ("GET /ui/benefits", "ACBI"),
+    ("POST /ui/benefits/claims", "ABEP"),
+    // A claim's page answers 404 to whoever may not read that claim.
+    ("GET /ui/benefits/claims/{claim_id}", "ACBHIEPU"),
+    ("POST /ui/benefits/claims/{claim_id}/documents", "ABEP"),
+    ("POST /ui/benefits/claims/{claim_id}/decision", "AB"),
+    ("POST /ui/benefits/claims/{claim_id}/approval", "AB"),
+    ("POST /ui/benefits/payroll", "AB"),
+    (
+        "POST /ui/benefits/entitlements/{entitlement_id}/changes",
+        "AB",
+    ),
+    ("GET /ui/persons/{sin}/benefits", "ACBHIP"),
+    ("GET /ui/employers/{code}/benefit-claims", "ABE"),
     ("GET /ui/agreements", "ACBHI"),
     ("GET /ui/armed-forces", "ACBHI"),
     ("POST /ui/armed-forces/servicemen", "AC"),
@@ -170,6 +195,9 @@ fn fill(path: &str, w: &World, others: bool) -> String {
         .replace("{number}", "no-such-certificate")
         .replace("{case_id}", "KT-2026-999999")
         .replace("{document}", "decision")
+        .replace("{claim_id}", "HS-2026-9999999")
+        .replace("{entitlement_id}", "HS-2026-9999999")
+        .replace("{channel}", "bank")
 }
 
 async fn call(client: &reqwest::Client, base: &str, method: &str, path: &str) -> StatusCode {
