@@ -881,3 +881,86 @@ async fn an_inspector_takes_a_unit_from_the_risk_list_to_a_closed_case_in_chromi
     shot(&c, "compliance-cases").await;
     c.close().await.unwrap();
 }
+
+/// Issue 21 in Chromium: an employer adds a worker's maternity claim to its list with the birth
+/// certificate, the benefits officer decides it from the record and runs the month's payroll,
+/// and the worker reads the payment on her own benefits page (screenshots `benefits-queue`,
+/// `benefit-claim`, `person-benefits`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_maternity_claim_goes_from_the_employers_list_to_the_payment_in_chromium() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = sqlite_app().await;
+    let (s, _) = app
+        .post(
+            "/api/v1/employers",
+            json!({"unit_code": "TM0001A", "tax_code": "0301234501", "name": "Công ty TNHH Thêu Huế", "province": "Thừa Thiên Huế", "region": 2}),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::CREATED);
+    let (s, report) = app
+        .post(
+            "/api/v1/employers/TM0001A/declarations",
+            json!({"lines": [{"action": "hire", "personal_id": "046193000123", "name": "Hồ Thị Mai", "sex": "female", "birth_date": "1993-04-02",
+                "date": "2025-03-01", "salary": 9000000, "contract_kind": "indefinite"}]}),
+        )
+        .await;
+    assert_eq!(s, reqwest::StatusCode::CREATED, "{report}");
+    let mai = report["lines"][0]["sin"].as_str().unwrap().to_string();
+    app.client_as("hr.tm1", Role::Employer, Some("TM0001A"), None)
+        .await;
+    app.client_as("lan.benefits", Role::BenefitsOfficer, None, None)
+        .await;
+    app.client_as("mai.self", Role::Insured, None, Some(&mai))
+        .await;
+    let base = app.base.clone();
+    let c = browser(&driver).await;
+
+    sign_in(&c, &base, "hr.tm1").await;
+    c.goto(&format!("{base}/ui/employers/TM0001A/benefit-claims"))
+        .await
+        .unwrap();
+    text(&c, "#claim-form").await;
+    for (name, value) in [
+        ("person_sin", mai.as_str()),
+        ("kind", "maternity"),
+        ("event_date", "2025-12-20"),
+        ("documents", "birth_certificate"),
+        ("children", "1"),
+    ] {
+        set_field(&c, "#claim-form", name, value).await;
+    }
+    click(&c, "#add-claim").await;
+    wait_for_text(&c, "#employer-claims", &mai).await;
+    sign_out(&c).await;
+
+    sign_in(&c, &base, "lan.benefits").await;
+    c.goto(&format!("{base}/ui/benefits?state=complete"))
+        .await
+        .unwrap();
+    wait_for_text(&c, "#claims", &mai).await;
+    shot(&c, "benefits-queue").await;
+    click(&c, "#claims a[href^='/ui/benefits/claims/']").await;
+    text(&c, "#decide-form").await;
+    click(&c, "#decide").await;
+    wait_for_text(&c, "#decision-outcome", "Được giải quyết").await;
+    let amount = text(&c, "#decision-one-off").await;
+    assert!(amount.contains('₫'), "{amount}");
+    wait_for_text(&c, "#explanation", "Trợ cấp thai sản khi sinh con").await;
+    shot(&c, "benefit-claim").await;
+    c.goto(&format!("{base}/ui/benefits")).await.unwrap();
+    set_field(&c, "#payroll-form", "month", "2026-01").await;
+    click(&c, "#run-payroll").await;
+    wait_for_text(&c, "#payroll-recipients", "1").await;
+    assert_eq!(text(&c, "#payroll-total").await, amount);
+    sign_out(&c).await;
+
+    sign_in(&c, &base, "mai.self").await;
+    c.goto(&format!("{base}/ui/persons/{mai}/benefits"))
+        .await
+        .unwrap();
+    wait_for_text(&c, "#benefit-payments", &amount).await;
+    shot(&c, "person-benefits").await;
+    c.close().await.unwrap();
+}
