@@ -491,6 +491,98 @@ fn an_assessment_killed_at_any_point_completes_with_the_same_totals() {
 }
 
 #[test]
+fn a_payroll_killed_at_any_point_pays_each_recipient_once() {
+    let clean = temp_db("payroll-clean.db");
+    let killed = temp_db("payroll-killed.db");
+    for db in [&clean, &killed] {
+        let out = ansinh(
+            &[
+                "generate",
+                "--database-url",
+                db,
+                "--employers",
+                "5",
+                "--persons",
+                "50",
+                "--pensioners",
+                "60000",
+                "--until",
+                "2026-10",
+                "--seed",
+                "5",
+            ],
+            "",
+        );
+        assert!(out.status.success(), "{out:?}");
+    }
+    let run = |db: &str| {
+        json(&ansinh(
+            &[
+                "benefits",
+                "payroll",
+                "--month",
+                "2026-11",
+                "--json",
+                "--database-url",
+                db,
+            ],
+            "",
+        ))
+    };
+    let reference = run(&clean);
+    assert_eq!(reference["recipients"], 60_000);
+    assert_eq!(reference["written"], 60_000);
+    let funds: i64 = reference["funds"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(Value::as_i64)
+        .sum();
+    assert_eq!(Some(funds), reference["total"].as_i64());
+    for delay_ms in [fastrand::u64(50..300), fastrand::u64(300..1200)] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ansinh"))
+            .args([
+                "benefits",
+                "payroll",
+                "--month",
+                "2026-11",
+                "--database-url",
+                &killed,
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().unwrap(); // SIGKILL: no chance to clean up
+        let _ = child.wait();
+        let resumed = run(&killed);
+        assert_eq!(
+            (&resumed["recipients"], &resumed["total"]),
+            (&reference["recipients"], &reference["total"]),
+            "killed after {delay_ms} ms"
+        );
+        let again = run(&killed);
+        assert_eq!(again["written"], 0);
+        assert_eq!(again["total"], reference["total"]);
+    }
+    // A bad month is refused naming the field, exit 2.
+    let out = ansinh(
+        &[
+            "benefits",
+            "payroll",
+            "--month",
+            "11-2026",
+            "--database-url",
+            &killed,
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(json(&out)["error"]["field"], "month");
+}
+
+#[test]
 fn claims_assess_prints_one_result_per_visit_without_a_database() {
     let example = concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -496,8 +496,16 @@ impl Store {
         }
         let (person, career) = self.record_for(sin, event).await?;
         let request = calc_request(kind, &person, &career, event, facts)?;
-        let answer = ansinh_rules::calc::calc(params, &request)
-            .map_err(|e| StoreError::invalid(&format!("facts.{}", e.field), e.reason))?;
+        let answer = ansinh_rules::calc::calc(params, &request).map_err(|e| {
+            // A field the record supplied is named as such; one the claim typed, under `facts`.
+            let root = e.field.split(['.', '[']).next().unwrap_or("");
+            let field = if FROM_RECORD.contains(&root) {
+                e.field.clone()
+            } else {
+                format!("facts.{}", e.field)
+            };
+            StoreError::invalid(&field, e.reason)
+        })?;
         let body = answer.body.clone();
         let (one_off, monthly, _, ineligible) = amounts(kind, &answer.body);
         let first_month = if kind == "pension" {

@@ -740,3 +740,25 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Month {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_decree_raises_every_later_month_once() {
+        let p = Params::embedded().unwrap();
+        let as_of: Date = "2024-06-30".parse().unwrap();
+        let amount =
+            |month: &str| monthly_amount(&p, 5_000_000, as_of, None, false, m(month)).unwrap();
+        // Decree 75/2024: +15 % from 1 July 2024, applied to June's amount, not to July's.
+        assert_eq!(amount("2024-06"), Dong(5_000_000));
+        assert_eq!(amount("2024-07"), Dong(5_750_000));
+        assert_eq!(amount("2025-03"), Dong(5_750_000));
+        assert_eq!(amount("2026-11"), Dong(5_750_000));
+    }
+}

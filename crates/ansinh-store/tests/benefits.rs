@@ -587,3 +587,86 @@ async fn bad_claims_are_refused_naming_the_field(store: Store) {
             .is_empty()
     );
 }
+
+/// Over generated histories (verified periods before the registry, then a declared job): the
+/// pension decided from the record is `ansinh calc` on the history written out by hand.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_equals_calc_over_generated_histories() {
+    let p = params();
+    let mut eligible = 0;
+    for seed in 0..16u64 {
+        let store = ansinh_testkit::fresh_sqlite("ansinh-benefits-prop").await;
+        let mut rng = fastrand::Rng::with_seed(seed);
+        // Men born from July 1964 to March 1965 reach the age from late 2025 to 2026: the law of
+        // 2024 (L41), the one encoded, and the pension is due inside the record's months.
+        let born: ansinh_core::Month = "1964-07".parse().unwrap();
+        let born = born.plus(rng.i32(0..9));
+        let birth = format!("{born}-15");
+        let year = born.year();
+        let retirement = ansinh_rules::calc::calc(
+            &p,
+            &serde_json::json!({"kind": "retirement", "jurisdiction": "VN", "sex": "male", "birth_date": birth}),
+        )
+        .unwrap();
+        let due: ansinh_core::Month = retirement.body["pension_from"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let hired = "2025-01-01";
+        let salary = rng.i64(5_000_000..40_000_000);
+        let pid = format!("079{:03}{:06}", year % 100, seed);
+        let sin = worker(&store, &pid, "male", &birth, hired, salary).await;
+        let store = store.receiving_on(d("2026-11-20"));
+        // One to three periods with gaps, ending before the job.
+        let mut history = Vec::new();
+        let mut from: ansinh_core::Month = format!("{}-01", rng.i32(1985..1995)).parse().unwrap();
+        for i in 0..rng.usize(1..4) {
+            let to = from.plus(rng.i32(60..200)).min("2024-12".parse().unwrap());
+            if to < from {
+                break;
+            }
+            let s = rng.i64(2_000_000..30_000_000);
+            store
+                .add_verified_period(
+                    &sin,
+                    &from.to_string(),
+                    &to.to_string(),
+                    s,
+                    "sổ BHXH giấy",
+                    &format!("XM-{seed}-{i}"),
+                )
+                .await
+                .unwrap();
+            history.push(
+                serde_json::json!({"from": from.to_string(), "to": to.to_string(), "salary": s}),
+            );
+            from = to.plus(rng.i32(2..24));
+        }
+        let event = due.first_day();
+        history.push(serde_json::json!({"from": "2025-01", "to": due.plus(-1).to_string(), "salary": salary}));
+        let computed = store
+            .compute_claim(&p, "pension", &sin, event, &serde_json::json!({}))
+            .await
+            .unwrap();
+        let by_hand = ansinh_rules::calc::calc(
+            &p,
+            &serde_json::json!({"kind": "pension", "jurisdiction": "VN", "sex": "male", "birth_date": birth,
+                "settlement_year": due.year(), "history": history}),
+        )
+        .unwrap();
+        assert_eq!(
+            computed.monthly.get(),
+            by_hand.body["monthly_pension"].as_i64().unwrap_or(0),
+            "seed {seed}: {}",
+            serde_json::to_string(&history).unwrap()
+        );
+        assert_eq!(
+            computed.ineligible.is_none(),
+            by_hand.body["eligible"].as_bool().unwrap()
+        );
+        eligible += usize::from(computed.ineligible.is_none() && computed.monthly.get() > 0);
+    }
+    // The property is not only about refusals: most histories give a pension.
+    assert!(eligible >= 12, "{eligible} of 16 eligible");
+}
