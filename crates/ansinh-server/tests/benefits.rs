@@ -213,7 +213,7 @@ async fn a_maternity_claim_goes_from_the_employers_list_to_the_payment(app: App)
         let s = n.to_string();
         let mut out = String::new();
         for (i, ch) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
                 out.push('.');
             }
             out.push(ch);

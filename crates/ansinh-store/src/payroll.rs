@@ -439,6 +439,7 @@ impl Store {
             "account",
             "collector",
             "authorised_to",
+            "note",
         ])
         .map_err(io)?;
         let mut after = (String::new(), String::new());
@@ -455,8 +456,24 @@ impl Store {
             });
             let Some(last) = rows.last() else { break };
             after = (last[0].clone(), last[5].clone());
+            // An authorisation that ended before the payroll month no longer lets the collector
+            // receive (L41 Art. 10.2.d): the beneficiary is paid in person.
+            let first_day = format!("{month}-01");
             for r in &rows {
-                w.write_record(r).map_err(io)?;
+                let mut record: Vec<&str> = r.iter().map(String::as_str).collect();
+                let lapsed =
+                    !r[9].is_empty() && !r[10].is_empty() && r[10].as_str() < first_day.as_str();
+                let note = if lapsed {
+                    record[9] = "";
+                    format!(
+                        "authorisation ended {}: pay the beneficiary in person",
+                        r[10]
+                    )
+                } else {
+                    String::new()
+                };
+                record.push(&note);
+                w.write_record(&record).map_err(io)?;
                 n += 1;
             }
         }
