@@ -115,7 +115,9 @@ CREATE TABLE benefit_payments (
     PRIMARY KEY (source_id, month, part)
 );
 CREATE INDEX benefit_payments_person ON benefit_payments (person_sin, month);
-CREATE INDEX benefit_payments_payroll ON benefit_payments (payroll_month, fund, channel);
+-- Covering: the totals of a payroll month are read from the index alone (one source has one fund
+-- and one channel, so the recipients of the month are the sum of the groups' distinct sources).
+CREATE INDEX benefit_payments_payroll ON benefit_payments (payroll_month, fund, channel, source_id, amount);
 
 CREATE TABLE benefit_receivables (
     source_id TEXT NOT NULL,
