@@ -178,7 +178,7 @@ pub struct DocumentQuery {
 /// SHA-256. The claim becomes complete when nothing is missing.
 #[utoipa::path(post, path = "/api/v1/benefit-claims/{claim_id}/documents", tag = "benefits", params(DocumentQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = Claim), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = Claim), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn upload(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -225,7 +225,7 @@ pub async fn upload(
 /// Decide a complete claim: `grant` computes it from the record (the explanation kept),
 /// `refuse` writes the reason.
 #[utoipa::path(post, path = "/api/v1/benefit-claims/{claim_id}/decision", tag = "benefits", request_body = DecisionInput,
-    responses((status = 201, body = Decision), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = Decision), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn decide(
     State(state): State<AppState>,
     Acting(store): Acting,
@@ -248,7 +248,7 @@ pub struct ApprovalInput {
 
 /// A second officer approves a decision above the threshold (not the one who decided).
 #[utoipa::path(post, path = "/api/v1/benefit-claims/{claim_id}/approval", tag = "benefits", request_body = ApprovalInput,
-    responses((status = 200, body = Decision), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Decision), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn approve(
     State(state): State<AppState>,
     Acting(store): Acting,
@@ -306,7 +306,7 @@ pub async fn payroll_file(
 
 /// Suspend, terminate or resume a monthly entitlement for a reason of L41 Art. 75.
 #[utoipa::path(post, path = "/api/v1/entitlements/{entitlement_id}/changes", tag = "benefits", request_body = EntitlementChange,
-    responses((status = 200, body = ChangeOutcome), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = ChangeOutcome), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn change(
     State(state): State<AppState>,
     Acting(store): Acting,
