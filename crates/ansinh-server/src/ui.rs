@@ -1536,18 +1536,42 @@ fn form_amount(text: &str) -> Result<i64, std::num::ParseIntError> {
     text.replace(['.', ',', ' '], "").parse::<i64>()
 }
 
+/// One field of a multipart form: its name, and for a file the name and type the browser gave.
+pub(super) struct FormField {
+    name: String,
+    file_name: String,
+    content_type: String,
+    bytes: axum::body::Bytes,
+}
+
+impl FormField {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+}
+
 /// The fields of a multipart form, in order (an upload page's file, text and reason); a field
 /// whose body breaks off ends the form, as a browser that gave up would.
-async fn form_fields(form: &mut Multipart) -> Result<Vec<(String, axum::body::Bytes)>, StoreError> {
+async fn form_fields(form: &mut Multipart) -> Result<Vec<FormField>, StoreError> {
     let mut fields = Vec::new();
     loop {
         match form.next_field().await {
             Ok(Some(field)) => {
                 let name = field.name().unwrap_or("").to_string();
+                let file_name = field.file_name().unwrap_or("").to_string();
+                let content_type = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_string();
                 let Ok(bytes) = field.bytes().await else {
                     break;
                 };
-                fields.push((name, bytes));
+                fields.push(FormField {
+                    name,
+                    file_name,
+                    content_type,
+                    bytes,
+                });
             }
             Ok(None) => break,
             Err(e) => return Err(StoreError::invalid("file", e)),
@@ -1578,15 +1602,15 @@ async fn declarations_submit(
         Ok(f) => f,
         Err(e) => return error_page(c, e),
     };
-    for (name, bytes) in fields {
-        match name.as_str() {
-            "file" => file = bytes.to_vec(),
-            "csv" => text = String::from_utf8_lossy(&bytes).into_owned(),
-            "reason" => reason = Some(String::from_utf8_lossy(&bytes).into_owned()),
+    for field in fields {
+        match field.name.as_str() {
+            "file" => file = field.bytes.to_vec(),
+            "csv" => text = field.text(),
+            "reason" => reason = Some(field.text()),
             CSRF_FIELD => {}
             other => {
                 if let Some(f) = other.strip_prefix("line.") {
-                    let v = String::from_utf8_lossy(&bytes).trim().to_string();
+                    let v = field.text().trim().to_string();
                     if !v.is_empty() {
                         one.insert(f.to_string(), v);
                     }
@@ -1974,8 +1998,8 @@ async fn claims_upload(
         Ok(fields) => fields
             .into_iter()
             .rev()
-            .find(|(name, _)| name == "file")
-            .map(|(_, bytes)| bytes.to_vec())
+            .find(|f| f.name == "file")
+            .map(|f| f.bytes.to_vec())
             .unwrap_or_default(),
         Err(e) => return error_page(c, e),
     };

@@ -381,30 +381,21 @@ pub(super) async fn upload(
         Some(&caller),
         &format!("/ui/benefits/claims/{id}"),
     );
-    let mut document = String::new();
-    let mut file: Option<(String, String, Vec<u8>)> = None;
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or("").to_string();
-                let file_name = field.file_name().unwrap_or("").to_string();
-                let media = field
-                    .content_type()
-                    .unwrap_or("application/octet-stream")
-                    .to_string();
-                let Ok(bytes) = field.bytes().await else {
-                    break;
-                };
-                match name.as_str() {
-                    "document" => document = String::from_utf8_lossy(&bytes).trim().to_string(),
-                    "file" => file = Some((file_name, media, bytes.to_vec())),
-                    _ => {}
-                }
-            }
-            Ok(None) => break,
-            Err(e) => return error_page(c, StoreError::invalid("file", e)),
-        }
-    }
+    let fields = match super::form_fields(&mut form).await {
+        Ok(f) => f,
+        Err(e) => return error_page(c, e),
+    };
+    let document = fields
+        .iter()
+        .rev()
+        .find(|f| f.name == "document")
+        .map(|f| f.text().trim().to_string())
+        .unwrap_or_default();
+    let file = fields
+        .into_iter()
+        .rev()
+        .find(|f| f.name == "file")
+        .map(|f| (f.file_name, f.content_type, f.bytes.to_vec()));
     let Some((file_name, media, bytes)) = file.filter(|f| !f.2.is_empty()) else {
         return error_page(c, StoreError::invalid("file", "no file was chosen"));
     };
@@ -656,13 +647,7 @@ pub(super) async fn of_employer(
         &format!("/ui/employers/{code}/benefit-claims"),
     );
     let loaded = async {
-        let e = state
-            .store
-            .employer(&code)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: format!("employer {code}"),
-            })?;
+        let e = state.store.existing_employer(&code).await?;
         let claims = state
             .store
             .benefit_claims(
