@@ -347,15 +347,14 @@ pub fn calc_request(
     event: Date,
     facts: &Value,
 ) -> Result<Value, StoreError> {
-    let history = crate::career::history_rows(career);
     let mut request = match kind {
         "pension" => json!({
             "kind": "pension", "sex": person.sex, "birth_date": person.birth_date,
-            "settlement_year": event.year(), "history": history,
+            "settlement_year": event.year(), "history": crate::career::history_rows(career),
         }),
         "one_time" => json!({
             "kind": "one_time", "settlement_year": event.year(), "decision_date": event.to_string(),
-            "history": history,
+            "history": crate::career::history_rows(career),
         }),
         "sickness" => {
             let (_, _, latest) = before_event(career, Month::of(event), 1);
@@ -390,7 +389,9 @@ pub fn calc_request(
     Ok(request)
 }
 
-/// The amounts of an answer of the rules core for a claim of `kind`.
+/// What an answer of the rules core gives for a claim of `kind`: the one-off amount, the monthly
+/// amount, a pension's first month (its `retirement_month`, the first month of pension, L41
+/// Art. 71) and why nothing is due when the record meets no condition.
 fn amounts(kind: &str, body: &Value) -> (Dong, Dong, Option<Month>, Option<String>) {
     let int = |k: &str| body[k].as_i64().unwrap_or(0);
     let eligible = body["eligible"].as_bool().unwrap_or(true);
@@ -437,15 +438,14 @@ fn check_facts(facts: &Option<Value>) -> Result<Value, StoreError> {
     }
 }
 
-/// The month of the first monthly payment a pension's answer implies: the month after the
-/// retirement month (L41 Art. 71: from the month following the month of entitlement).
-fn first_pension_month(body: &Value) -> Option<Month> {
-    body["retirement_month"]
-        .as_str()
-        .and_then(|m| m.parse::<Month>().ok())
-}
-
 impl Store {
+    /// The person a claim or a period names, or why not: the field is `person_sin`.
+    async fn registered_person(&self, sin: &str) -> Result<crate::Person, StoreError> {
+        self.person(sin).await?.ok_or_else(|| {
+            StoreError::invalid("person_sin", format!("no person {sin} is registered"))
+        })
+    }
+
     /// The person, the career through the month before `event` and the verified periods:
     /// what a decision is computed from.
     async fn record_for(
@@ -453,9 +453,7 @@ impl Store {
         sin: &str,
         event: Date,
     ) -> Result<(crate::Person, Career), StoreError> {
-        let person = self.person(sin).await?.ok_or_else(|| {
-            StoreError::invalid("person_sin", format!("no person {sin} is registered"))
-        })?;
+        let person = self.registered_person(sin).await?;
         let mut career = self.career(sin, Month::of(event).plus(-1)).await?;
         let verified: Vec<(Month, Month, i64)> = self
             .verified_periods_of(sin)
@@ -506,16 +504,10 @@ impl Store {
             };
             StoreError::invalid(&field, e.reason)
         })?;
-        let body = answer.body.clone();
-        let (one_off, monthly, _, ineligible) = amounts(kind, &answer.body);
-        let first_month = if kind == "pension" {
-            first_pension_month(&answer.body)
-        } else {
-            None
-        };
+        let (one_off, monthly, first_month, ineligible) = amounts(kind, &answer.body);
         Ok(Computed {
             request,
-            answer: body,
+            answer: answer.body,
             one_off,
             monthly,
             first_month,
@@ -530,9 +522,7 @@ impl Store {
     /// decision day (L41 Art. 48, 62, 79).
     pub async fn receive_claim(&self, params: &Params, c: &NewClaim) -> Result<Claim, StoreError> {
         let sin = c.person_sin.trim();
-        let person = self.person(sin).await?.ok_or_else(|| {
-            StoreError::invalid("person_sin", format!("no person {sin} is registered"))
-        })?;
+        let person = self.registered_person(sin).await?;
         let event = parse_date("event_date", &c.event_date)?;
         let received = match &c.received_on {
             Some(r) => parse_date("received_on", r)?,
@@ -1057,12 +1047,7 @@ impl Store {
         reference: &str,
     ) -> Result<(), StoreError> {
         let sin = sin.trim();
-        if self.person(sin).await?.is_none() {
-            return Err(StoreError::invalid(
-                "person_sin",
-                format!("no person {sin} is registered"),
-            ));
-        }
+        self.registered_person(sin).await?;
         let from_m: Month = from
             .trim()
             .parse()
