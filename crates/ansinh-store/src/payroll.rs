@@ -68,6 +68,10 @@ pub struct Entitlement {
     pub monthly_amount: i64,
     pub amount_as_of: String,
     pub first_month: String,
+    /// The first day paid, for a decree's rate by when a pension began.
+    pub first_paid: Option<String>,
+    /// A beneficiary since before 1995 (the decrees' top-ups).
+    pub before_1995: bool,
     /// The first month not paid yet.
     pub due_from: String,
     /// `active`, `suspended` or `terminated`.
@@ -78,7 +82,7 @@ pub struct Entitlement {
     pub office: String,
 }
 
-const ENTITLEMENT_COLUMNS: &str = "entitlement_id, claim_id, person_sin, kind, fund, monthly_amount, amount_as_of, first_month, due_from, state, stopped_month, reason, channel, office";
+const ENTITLEMENT_COLUMNS: &str = "entitlement_id, claim_id, person_sin, kind, fund, monthly_amount, amount_as_of, first_month, first_paid, before_1995, due_from, state, stopped_month, reason, channel, office";
 
 fn entitlement_from<R: Row>(r: &R) -> Result<Entitlement, sqlx::Error>
 where
@@ -96,6 +100,8 @@ where
         monthly_amount: r.try_get("monthly_amount")?,
         amount_as_of: r.try_get("amount_as_of")?,
         first_month: r.try_get("first_month")?,
+        first_paid: r.try_get("first_paid")?,
+        before_1995: r.try_get::<i64, _>("before_1995")? != 0,
         due_from: r.try_get("due_from")?,
         state: r.try_get("state")?,
         stopped_month: r.try_get("stopped_month")?,
@@ -271,11 +277,8 @@ fn payments_of(
     at: &str,
     out: &mut Vec<PaymentRow>,
 ) -> Result<(), StoreError> {
-    let as_of = parse_date("amount_as_of", &d.as_of)?;
-    let first_paid = d.first_paid.as_deref().and_then(|s| s.parse().ok());
     let mut m = parse_month("due_from", &d.due_from)?;
     while m <= month {
-        let amount = monthly_amount(params, d.amount, as_of, first_paid, d.before_1995, m)?;
         out.push(PaymentRow {
             source_id: d.id.clone(),
             month: m.to_string(),
@@ -283,7 +286,7 @@ fn payments_of(
             kind: d.kind.clone(),
             fund: d.fund.clone(),
             channel: d.channel.clone(),
-            amount: amount.get(),
+            amount: d.amount_in(params, m)?.get(),
             payroll_month: month_text.to_string(),
             created_at: at.to_string(),
         });
@@ -369,6 +372,39 @@ fn payroll_sqlite(
         after = last;
     }
     Ok(written)
+}
+
+impl Due {
+    /// The amount of `month`: the decided amount brought to it by the decrees since (the one
+    /// computation of a month's amount, for the payroll and for what a death leaves unpaid).
+    fn amount_in(&self, params: &Params, month: Month) -> Result<Dong, StoreError> {
+        let as_of = parse_date("amount_as_of", &self.as_of)?;
+        let first_paid = self.first_paid.as_deref().and_then(|s| s.parse().ok());
+        monthly_amount(
+            params,
+            self.amount,
+            as_of,
+            first_paid,
+            self.before_1995,
+            month,
+        )
+    }
+
+    /// The payroll's view of an entitlement.
+    fn of(e: &Entitlement) -> Due {
+        Due {
+            id: e.entitlement_id.clone(),
+            sin: e.person_sin.clone(),
+            kind: e.kind.clone(),
+            fund: e.fund.clone(),
+            amount: e.monthly_amount,
+            as_of: e.amount_as_of.clone(),
+            due_from: e.due_from.clone(),
+            first_paid: e.first_paid.clone(),
+            before_1995: e.before_1995,
+            channel: e.channel.clone(),
+        }
+    }
 }
 
 /// One entitlement as the payroll reads it.
@@ -693,12 +729,12 @@ impl Store {
                     {
                         receivable.push((p.month.clone(), p.amount));
                     }
-                    let as_of = parse_date("amount_as_of", &e.amount_as_of)?;
+                    // The amounts the payroll would have paid for those months.
+                    let due = Due::of(&e);
                     let mut m = due_from;
                     while m <= on_month {
-                        due_to_relatives = due_to_relatives.saturating_add(
-                            monthly_amount(params, e.monthly_amount, as_of, None, false, m)?.get(),
-                        );
+                        due_to_relatives =
+                            due_to_relatives.saturating_add(due.amount_in(params, m)?.get());
                         m = m.plus(1);
                     }
                 } else if rule.recover_paid {
